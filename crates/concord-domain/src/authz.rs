@@ -1,0 +1,222 @@
+//! The authorisation policy: who may do what. Deny unless a rule below allows.
+//!
+//! This module is pure: the web layer resolves the target of a request (which organisation an edit
+//! touches) and asks [`decide`]; nothing else in Concord grants access. Permissions are scoped to the
+//! organisations a person belongs to: a partner lead edits their own organisation, not another's.
+
+use crate::vocabulary;
+use serde::Serialize;
+
+vocabulary! {
+    /// A role a person holds in an organisation. Members of the public hold none: they never sign in.
+    Role {
+        SystemAdministrator => ("system_administrator", "System administrator"),
+        PartnerLead => ("partner_lead", "Partner lead"),
+        ProgrammeManager => ("programme_manager", "Programme manager"),
+        Analyst => ("analyst", "Analyst"),
+        DirectCareClinician => ("direct_care_clinician", "Direct-care clinician"),
+        VcseWorker => ("vcse_worker", "VCSE worker"),
+    }
+}
+
+/// One role held in one organisation: the unit in which permissions are granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Grant {
+    /// The organisation's id.
+    pub organisation_id: String,
+    /// The organisation's name, for headers and audit.
+    pub organisation_name: String,
+    /// The role held there.
+    pub role: Role,
+}
+
+/// A signed-in person and every role they hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Principal {
+    /// The person's id.
+    pub person_id: String,
+    /// The person's full name.
+    pub display_name: String,
+    /// Every (organisation, role) the person holds.
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    /// The grant shown in the page header and recorded when no specific grant applies.
+    pub fn primary_grant(&self) -> Option<&Grant> {
+        self.grants.iter().find(|g| g.role == Role::SystemAdministrator).or_else(|| self.grants.first())
+    }
+
+    fn grant_with(&self, role: Role) -> Option<&Grant> {
+        self.grants.iter().find(|g| g.role == role)
+    }
+
+    fn grant_in(&self, role: Role, organisation_id: &str) -> Option<&Grant> {
+        self.grants.iter().find(|g| g.role == role && g.organisation_id == organisation_id)
+    }
+
+    /// True when the person administers the whole system.
+    pub fn is_administrator(&self) -> bool {
+        self.grant_with(Role::SystemAdministrator).is_some()
+    }
+}
+
+/// Something a person asks to do, with the target it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Read public pages (no sign-in needed).
+    ReadPublic,
+    /// Read the partnership directory: organisations, places, people, boards.
+    ReadDirectory,
+    /// Manage one's own account and API tokens.
+    ManageOwnAccount,
+    /// Create a new organisation.
+    CreateOrganisation,
+    /// Change an organisation's details, or add people, boards and places to it.
+    EditOrganisation {
+        /// The organisation touched.
+        organisation_id: &'a str,
+    },
+    /// Change a person's details.
+    EditPerson {
+        /// The person touched.
+        person_id: &'a str,
+        /// The organisations the person belongs to.
+        person_organisations: &'a [String],
+    },
+    /// Create or change places and neighbourhoods.
+    ManagePlaces,
+    /// Change a board or its members.
+    ManageBoard {
+        /// The organisation hosting the board.
+        host_organisation_id: &'a str,
+    },
+    /// Browse and export the audit log.
+    ViewAudit,
+    /// Create sign-in accounts for people.
+    ManageAccounts,
+}
+
+/// The outcome of asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed; `via` is the grant that allowed it (none for public or any-signed-in actions).
+    Allowed {
+        /// The grant that allowed the action.
+        via: Option<Grant>,
+    },
+    /// Not signed in, and the action needs a signed-in person.
+    NeedsSignIn,
+    /// Signed in, but no rule allows this person to do it.
+    Denied,
+}
+
+impl Decision {
+    /// True if allowed.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allowed { .. })
+    }
+}
+
+/// Decides whether `principal` (None = a member of the public) may perform `action`.
+pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
+    if action == Action::ReadPublic {
+        return Decision::Allowed { via: None };
+    }
+    let Some(p) = principal else { return Decision::NeedsSignIn };
+    let admin = p.grant_with(Role::SystemAdministrator);
+    let allowed = |via: Option<&Grant>| Decision::Allowed { via: via.cloned() };
+    let admin_or = |grant: Option<&Grant>| match admin.or(grant) {
+        Some(g) => allowed(Some(g)),
+        None => Decision::Denied,
+    };
+    match action {
+        Action::ReadPublic => unreachable!("handled above"),
+        Action::ReadDirectory | Action::ManageOwnAccount => allowed(None),
+        Action::CreateOrganisation | Action::ManagePlaces | Action::ViewAudit | Action::ManageAccounts => admin_or(None),
+        Action::EditOrganisation { organisation_id } => admin_or(p.grant_in(Role::PartnerLead, organisation_id)),
+        Action::ManageBoard { host_organisation_id } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
+        Action::EditPerson { person_id, person_organisations } => {
+            if let Some(g) = admin {
+                return allowed(Some(g));
+            }
+            let lead = person_organisations.iter().find_map(|org| p.grant_in(Role::PartnerLead, org));
+            match lead {
+                Some(g) => allowed(Some(g)),
+                None if p.person_id == person_id => allowed(p.primary_grant()),
+                None => Decision::Denied,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, grants: &[(&str, Role)]) -> Principal {
+        Principal {
+            person_id: id.into(),
+            display_name: id.into(),
+            grants: grants
+                .iter()
+                .map(|(org, role)| Grant { organisation_id: (*org).into(), organisation_name: (*org).into(), role: *role })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_public_reads_public_pages_only() {
+        assert!(decide(None, Action::ReadPublic).is_allowed());
+        assert_eq!(decide(None, Action::ReadDirectory), Decision::NeedsSignIn);
+        assert_eq!(decide(None, Action::EditOrganisation { organisation_id: "a" }), Decision::NeedsSignIn);
+    }
+
+    #[test]
+    fn a_partner_lead_edits_their_own_organisation_and_not_another() {
+        let lead = person("p", &[("trust", Role::PartnerLead), ("council", Role::Analyst)]);
+        let own = decide(Some(&lead), Action::EditOrganisation { organisation_id: "trust" });
+        assert_eq!(own, Decision::Allowed { via: Some(lead.grants[0].clone()) });
+        assert_eq!(decide(Some(&lead), Action::EditOrganisation { organisation_id: "council" }), Decision::Denied);
+        assert_eq!(decide(Some(&lead), Action::EditOrganisation { organisation_id: "other" }), Decision::Denied);
+        assert_eq!(decide(Some(&lead), Action::CreateOrganisation), Decision::Denied);
+    }
+
+    #[test]
+    fn an_administrator_may_do_everything() {
+        let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+        for action in [
+            Action::CreateOrganisation,
+            Action::EditOrganisation { organisation_id: "x" },
+            Action::ManagePlaces,
+            Action::ViewAudit,
+            Action::ManageAccounts,
+            Action::ManageBoard { host_organisation_id: "y" },
+            Action::EditPerson { person_id: "z", person_organisations: &[] },
+        ] {
+            assert!(decide(Some(&admin), action).is_allowed(), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn other_roles_only_read_and_edit_themselves() {
+        for role in [Role::ProgrammeManager, Role::Analyst, Role::DirectCareClinician, Role::VcseWorker] {
+            let p = person("me", &[("org", role)]);
+            assert!(decide(Some(&p), Action::ReadDirectory).is_allowed());
+            assert_eq!(decide(Some(&p), Action::EditOrganisation { organisation_id: "org" }), Decision::Denied);
+            assert_eq!(decide(Some(&p), Action::ViewAudit), Decision::Denied);
+            let orgs = ["org".to_string()];
+            assert!(decide(Some(&p), Action::EditPerson { person_id: "me", person_organisations: &orgs }).is_allowed());
+            assert_eq!(decide(Some(&p), Action::EditPerson { person_id: "you", person_organisations: &orgs }), Decision::Denied);
+        }
+    }
+
+    #[test]
+    fn a_lead_edits_people_in_their_organisation() {
+        let lead = person("lead", &[("org", Role::PartnerLead)]);
+        let theirs = ["org".to_string()];
+        let elsewhere = ["other".to_string()];
+        assert!(decide(Some(&lead), Action::EditPerson { person_id: "x", person_organisations: &theirs }).is_allowed());
+        assert_eq!(decide(Some(&lead), Action::EditPerson { person_id: "x", person_organisations: &elsewhere }), Decision::Denied);
+    }
+}

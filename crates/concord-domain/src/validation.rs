@@ -1,0 +1,141 @@
+//! Field-level validation errors: what was wrong and where, in words a user can act on.
+
+use serde::Serialize;
+
+/// One problem with one submitted field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field's name as submitted (form field or JSON property).
+    pub field: String,
+    /// What is wrong, phrased for the person who submitted it.
+    pub message: String,
+}
+
+/// Every problem found in one submission; empty means valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{} field(s) are invalid: {}", .0.len(), summary(.0))]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+fn summary(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+}
+
+/// A code that names no value of a vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown value '{0}'")]
+pub struct UnknownCode(pub String);
+
+impl ValidationErrors {
+    /// Records a problem with `field`.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+    }
+
+    /// The message for `field`, if it has one (for showing beside a form input).
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// True when nothing was wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when empty, otherwise the errors.
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    /// A single-field error.
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    /// Checks a required text field: trimmed, non-empty, at most `max` characters.
+    pub fn require_text(&mut self, field: &str, label: &str, value: &str, max: usize) {
+        let value = value.trim();
+        if value.is_empty() {
+            self.add(field, format!("Enter {label}"));
+        } else if value.chars().count() > max {
+            self.add(field, format!("{} must be {max} characters or fewer", capitalise(label)));
+        }
+    }
+
+    /// Checks an optional text field: at most `max` characters.
+    pub fn optional_text(&mut self, field: &str, label: &str, value: &str, max: usize) {
+        if value.trim().chars().count() > max {
+            self.add(field, format!("{} must be {max} characters or fewer", capitalise(label)));
+        }
+    }
+
+    /// Checks that a text field holds a known vocabulary code.
+    pub fn require_code<T: std::str::FromStr>(&mut self, field: &str, label: &str, value: &str) -> Option<T> {
+        if value.trim().is_empty() {
+            self.add(field, format!("Select {label}"));
+            return None;
+        }
+        match value.trim().parse::<T>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.add(field, format!("Select {label} from the list"));
+                None
+            }
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Trims a submitted optional value, mapping blank to `None`.
+pub fn blank_to_none(value: Option<&str>) -> Option<String> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// True when `email` looks like an address: one `@`, something either side, a dot in the domain, no spaces.
+pub fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_reports_empty_and_too_long() {
+        let mut errors = ValidationErrors::default();
+        errors.require_text("name", "a name", "   ", 10);
+        errors.require_text("code", "a code", "abcdefghijk", 10);
+        errors.require_text("ok", "a value", "fine", 10);
+        assert_eq!(errors.for_field("name"), Some("Enter a name"));
+        assert_eq!(errors.for_field("code"), Some("A code must be 10 characters or fewer"));
+        assert_eq!(errors.for_field("ok"), None);
+    }
+
+    #[test]
+    fn email_shapes() {
+        for good in ["a@b.nhs.uk", "jo.bloggs@riverside.gov.uk"] {
+            assert!(looks_like_email(good), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.com", "a@.com", "a b@c.com", "a@b@c.com", "a@b."] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+}

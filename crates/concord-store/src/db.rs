@@ -1,0 +1,154 @@
+//! Connecting, migrating, and the write transaction that carries its audit entry.
+
+use crate::audit::{self, AuditEntry};
+use crate::error::StoreError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (WAL mode): the default.
+    Sqlite,
+    /// PostgreSQL: production.
+    Postgres,
+}
+
+/// A handle on the operational database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`) and brings the schema up to date.
+    ///
+    /// A SQLite file is created if missing and opened in WAL mode with foreign keys enforced.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::Database(sqlx::Error::Configuration(
+                format!("unsupported database URL '{url}': use sqlite://FILE or postgres://...").into(),
+            )));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            conn.execute(pragma).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies any migrations not yet applied; safe to run again.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await?;
+        audit::install_append_only_guard(self).await?;
+        Ok(())
+    }
+
+    /// The engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a write: a transaction holding the audit chain's tip, so writers are serialised and the
+    /// audit entry appended at [`WriteTx::commit`] commits with the write or not at all.
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Touching the head row first takes the write lock on both engines before anything is read.
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+        let (seq, hash): (i64, String) =
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+        Ok(WriteTx { tx, head_seq: seq, head_hash: hash })
+    }
+
+    /// Records an attempt that changed nothing (denied, invalid) in a transaction of its own.
+    pub async fn audit_only(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.begin_write().await?.commit(entry).await
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// An open write transaction; dropped without [`WriteTx::commit`], it rolls back.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) head_seq: i64,
+    pub(crate) head_hash: String,
+}
+
+impl WriteTx {
+    /// The connection to run the write's statements on.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Appends `entry` to the audit chain and commits the write with it.
+    pub async fn commit(mut self, entry: AuditEntry) -> Result<(), StoreError> {
+        audit::append(&mut self, &entry).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Passes `result` through; if it failed because of the caller's input (invalid or unknown id),
+    /// first records the attempt in the audit log as rejected, so that failed writes are audited too.
+    pub async fn audit_rejection<T>(&self, result: Result<T, StoreError>, entry: AuditEntry) -> Result<T, StoreError> {
+        if let Err(err @ (StoreError::Invalid(_) | StoreError::NotFound { .. })) = &result {
+            let mut entry = entry.with_outcome(audit::outcome::REJECTED);
+            entry.detail = err.to_string();
+            self.audit_only(entry).await?;
+        }
+        result
+    }
+}

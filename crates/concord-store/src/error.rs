@@ -1,0 +1,40 @@
+//! The store's one error type. The web layer maps it to HTTP in exactly one place.
+
+use concord_domain::ValidationErrors;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The submission broke a rule; each problem names its field.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    /// The object asked for does not exist.
+    #[error("no {kind} with id '{id}'")]
+    NotFound {
+        /// What kind of object was looked for.
+        kind: &'static str,
+        /// The id that matched nothing.
+        id: String,
+    },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// Password hashing failed.
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+}
+
+impl StoreError {
+    /// A single-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(ValidationErrors::single(field, message))
+    }
+
+    /// A not-found error.
+    pub fn not_found(kind: &'static str, id: &str) -> Self {
+        StoreError::NotFound { kind, id: id.to_string() }
+    }
+}

@@ -165,7 +165,7 @@ pub(crate) async fn append(tx: &mut WriteTx, entry: &AuditEntry) -> Result<(), S
     .bind(&entry.object_id)
     .bind(&entry.outcome)
     .bind(&entry.detail)
-    .bind(&tx.head_hash)
+    .bind(tx.head_hash.clone())
     .bind(&hash)
     .execute(tx.conn())
     .await?;

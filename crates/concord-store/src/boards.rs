@@ -1,0 +1,256 @@
+//! Boards and their members.
+
+use crate::audit::{Actor, AuditEntry};
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::organisations;
+use concord_domain::board::ValidBoard;
+use concord_domain::{BoardDraft, BoardKind, BoardRole};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// A board as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Board {
+    /// Concord's id for it.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What kind of board it is.
+    pub kind: BoardKind,
+    /// The host organisation.
+    pub organisation_id: String,
+    /// The host organisation's name.
+    pub organisation_name: String,
+    /// The place it serves, if any.
+    pub place_id: Option<String>,
+    /// The place's name.
+    pub place_name: Option<String>,
+    /// Its purpose.
+    pub description: String,
+    /// How many members it has.
+    pub member_count: i64,
+}
+
+/// A seat on a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BoardMember {
+    /// The board.
+    pub board_id: String,
+    /// The board's name.
+    pub board_name: String,
+    /// The person.
+    pub person_id: String,
+    /// The person's full name.
+    pub person_name: String,
+    /// The person's job title.
+    pub job_title: String,
+    /// Their seat.
+    pub board_role: BoardRole,
+}
+
+/// A request to seat someone on a board.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct BoardMemberDraft {
+    /// The person's id.
+    pub person_id: String,
+    /// The seat's code: chair, vice_chair, member or attendee.
+    pub board_role: String,
+}
+
+const SELECT: &str = "SELECT b.id, b.name, b.kind, b.organisation_id, o.name AS organisation_name, b.place_id, pl.name AS place_name,
+        b.description, (SELECT COUNT(*) FROM board_members bm WHERE bm.board_id = b.id) AS member_count
+    FROM boards b JOIN organisations o ON o.id = b.organisation_id LEFT JOIN places pl ON pl.id = b.place_id";
+
+fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Board {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: kind.parse().map_err(|_| sqlx::Error::Decode(format!("unknown board kind '{kind}'").into()))?,
+        organisation_id: row.try_get("organisation_id")?,
+        organisation_name: row.try_get("organisation_name")?,
+        place_id: row.try_get("place_id")?,
+        place_name: row.try_get("place_name")?,
+        description: row.try_get("description")?,
+        member_count: row.try_get("member_count")?,
+    })
+}
+
+/// Every board, or those hosted by `organisation_id`, by name.
+pub async fn list(store: &Store, organisation_id: Option<&str>) -> Result<Vec<Board>, StoreError> {
+    let sql = format!("{SELECT} WHERE ($1 = '' OR b.organisation_id = $1) ORDER BY b.name");
+    let rows = sqlx::query(&sql).bind(organisation_id.unwrap_or("")).fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The boards that serve a place.
+pub async fn list_for_place(store: &Store, place_id: &str) -> Result<Vec<Board>, StoreError> {
+    let sql = format!("{SELECT} WHERE b.place_id = $1 ORDER BY b.name");
+    let rows = sqlx::query(&sql).bind(place_id).fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The board with `id`.
+pub async fn get(store: &Store, id: &str) -> Result<Board, StoreError> {
+    let sql = format!("{SELECT} WHERE b.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
+    row.as_ref().map(from_row).transpose()?.ok_or_else(|| StoreError::not_found("board", id))
+}
+
+const MEMBER_SELECT: &str = "SELECT bm.board_id, b.name AS board_name, bm.person_id, p.given_name, p.family_name, p.job_title, bm.board_role
+    FROM board_members bm JOIN boards b ON b.id = bm.board_id JOIN people p ON p.id = bm.person_id";
+
+fn member_from_row(row: &AnyRow) -> Result<BoardMember, StoreError> {
+    let role: String = row.try_get("board_role")?;
+    let given: String = row.try_get("given_name")?;
+    let family: String = row.try_get("family_name")?;
+    Ok(BoardMember {
+        board_id: row.try_get("board_id")?,
+        board_name: row.try_get("board_name")?,
+        person_id: row.try_get("person_id")?,
+        person_name: format!("{given} {family}"),
+        job_title: row.try_get("job_title")?,
+        board_role: role.parse().map_err(|_| sqlx::Error::Decode(format!("unknown board role '{role}'").into()))?,
+    })
+}
+
+/// A board's members: chair first, then vice chair, members and attendees, each by name.
+pub async fn members(store: &Store, board_id: &str) -> Result<Vec<BoardMember>, StoreError> {
+    let sql = format!(
+        "{MEMBER_SELECT} WHERE bm.board_id = $1
+         ORDER BY CASE bm.board_role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, p.family_name, p.given_name"
+    );
+    let rows = sqlx::query(&sql).bind(board_id).fetch_all(store.pool()).await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+/// The boards a person sits on.
+pub async fn seats_of_person(store: &Store, person_id: &str) -> Result<Vec<BoardMember>, StoreError> {
+    let sql = format!("{MEMBER_SELECT} WHERE bm.person_id = $1 ORDER BY b.name");
+    let rows = sqlx::query(&sql).bind(person_id).fetch_all(store.pool()).await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+async fn check_references(conn: &mut AnyConnection, valid: &ValidBoard) -> Result<(), StoreError> {
+    if organisations::exists(&mut *conn, &valid.organisation_id).await?.is_none() {
+        return Err(StoreError::invalid("organisation_id", "Select a host organisation that exists"));
+    }
+    if let Some(place_id) = &valid.place_id {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM places WHERE id = $1").bind(place_id).fetch_optional(conn).await?;
+        if found.is_none() {
+            return Err(StoreError::invalid("place_id", "Select a place that exists"));
+        }
+    }
+    Ok(())
+}
+
+/// Adds a board; returns its id.
+pub async fn create(store: &Store, actor: &Actor, draft: &BoardDraft) -> Result<String, StoreError> {
+    let entry = AuditEntry::success(actor, "board.create", "board", None, "");
+    let result = async {
+        let valid = draft.validate()?;
+        let mut tx = store.begin_write().await?;
+        check_references(tx.conn(), &valid).await?;
+        let id = crate::new_id();
+        let now = crate::now_utc();
+        sqlx::query(
+            "INSERT INTO boards (id, name, kind, organisation_id, place_id, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&id)
+        .bind(&valid.name)
+        .bind(valid.kind.as_str())
+        .bind(&valid.organisation_id)
+        .bind(&valid.place_id)
+        .bind(&valid.description)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        let mut entry = entry.clone();
+        entry.object_id = Some(id.clone());
+        entry.detail = format!("created {} ({})", valid.name, valid.kind.label());
+        tx.commit(entry).await?;
+        Ok(id)
+    }
+    .await;
+    store.audit_rejection(result, entry).await
+}
+
+/// Changes a board's details. Its host organisation may change only to one the caller has checked.
+pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &BoardDraft) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(actor, "board.update", "board", Some(id), "");
+    let result = async {
+        let valid = draft.validate()?;
+        get(store, id).await?;
+        let mut tx = store.begin_write().await?;
+        check_references(tx.conn(), &valid).await?;
+        sqlx::query("UPDATE boards SET name = $2, kind = $3, organisation_id = $4, place_id = $5, description = $6, updated_at = $7 WHERE id = $1")
+            .bind(id)
+            .bind(&valid.name)
+            .bind(valid.kind.as_str())
+            .bind(&valid.organisation_id)
+            .bind(&valid.place_id)
+            .bind(&valid.description)
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+        let mut entry = entry.clone();
+        entry.detail = format!("updated {}", valid.name);
+        tx.commit(entry).await
+    }
+    .await;
+    store.audit_rejection(result, entry).await
+}
+
+/// Seats a person on a board, or changes their seat if they already sit on it.
+pub async fn set_member(store: &Store, actor: &Actor, board_id: &str, draft: &BoardMemberDraft) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(actor, "board.member.set", "board", Some(board_id), "");
+    let result = async {
+        let mut errors = concord_domain::ValidationErrors::default();
+        if draft.person_id.trim().is_empty() {
+            errors.add("person_id", "Select a person");
+        }
+        let role = errors.require_code::<BoardRole>("board_role", "a seat", &draft.board_role);
+        errors.into_result()?;
+        let role = role.expect("validated");
+        let person_id = draft.person_id.trim();
+        get(store, board_id).await?;
+        let mut tx = store.begin_write().await?;
+        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1").bind(person_id).fetch_optional(tx.conn()).await?;
+        if person.is_none() {
+            return Err(StoreError::invalid("person_id", format!("There is no person with id '{person_id}'")));
+        }
+        sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2").bind(board_id).bind(person_id).execute(tx.conn()).await?;
+        sqlx::query("INSERT INTO board_members (board_id, person_id, board_role) VALUES ($1, $2, $3)")
+            .bind(board_id)
+            .bind(person_id)
+            .bind(role.as_str())
+            .execute(tx.conn())
+            .await?;
+        let mut entry = entry.clone();
+        entry.detail = format!("person {person_id} seated as {}", role.label());
+        tx.commit(entry).await
+    }
+    .await;
+    store.audit_rejection(result, entry).await
+}
+
+/// Removes a person from a board.
+pub async fn remove_member(store: &Store, actor: &Actor, board_id: &str, person_id: &str) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(actor, "board.member.remove", "board", Some(board_id), format!("person {person_id} left the board"));
+    let result = async {
+        let mut tx = store.begin_write().await?;
+        let removed = sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
+            .bind(board_id)
+            .bind(person_id)
+            .execute(tx.conn())
+            .await?;
+        if removed.rows_affected() == 0 {
+            return Err(StoreError::not_found("board member", person_id));
+        }
+        tx.commit(entry.clone()).await
+    }
+    .await;
+    store.audit_rejection(result, entry).await
+}

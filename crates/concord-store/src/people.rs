@@ -350,3 +350,10 @@ pub async fn remove_membership(store: &Store, actor: &Actor, membership_id: &str
 pub async fn count(store: &Store) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(store.pool()).await?)
 }
+
+/// The person with this e-mail address (compared lower-cased), if any.
+pub async fn find_by_email(store: &Store, email: &str) -> Result<Option<Person>, StoreError> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE email = $1");
+    let row = sqlx::query(&sql).bind(email.trim().to_ascii_lowercase()).fetch_optional(store.pool()).await?;
+    row.as_ref().map(person_from_row).transpose()
+}

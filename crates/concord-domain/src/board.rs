@@ -2,7 +2,7 @@
 
 use crate::validation::{blank_to_none, ValidationErrors};
 use crate::vocabulary;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 vocabulary! {
     /// What a board is for.
@@ -26,7 +26,8 @@ vocabulary! {
 }
 
 /// What a user submits to create or change a board.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct BoardDraft {
     /// The board's name.
     pub name: String,

@@ -2,7 +2,7 @@
 
 use crate::validation::{blank_to_none, ValidationErrors};
 use crate::vocabulary;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 vocabulary! {
     /// What kind of body a partner organisation is.
@@ -103,7 +103,8 @@ pub fn check_code(org_type: Option<OrgType>, code: &str) -> Option<String> {
 }
 
 /// What a user submits to create or change an organisation.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct OrganisationDraft {
     /// The organisation's name, for example "Riverside General Hospital NHS Foundation Trust".
     pub name: String,

@@ -2,10 +2,11 @@
 
 use crate::authz::Role;
 use crate::validation::{blank_to_none, looks_like_email, ValidationErrors};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What a user submits to create or change a person.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct PersonDraft {
     /// Given name.
     pub given_name: String,
@@ -67,7 +68,8 @@ impl PersonDraft {
 }
 
 /// What a user submits to give a person a role in an organisation.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct MembershipDraft {
     /// The person's id.
     pub person_id: String,

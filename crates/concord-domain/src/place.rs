@@ -2,7 +2,7 @@
 
 use crate::validation::{blank_to_none, ValidationErrors};
 use crate::vocabulary;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 vocabulary! {
     /// Whether an area is a place or a neighbourhood within a place.
@@ -13,7 +13,8 @@ vocabulary! {
 }
 
 /// What a user submits to create or change a place or neighbourhood.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct PlaceDraft {
     /// The area's name, for example "Riverside".
     pub name: String,

@@ -52,6 +52,7 @@ pub struct BoardMember {
 
 /// A request to seat someone on a board.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct BoardMemberDraft {
     /// The person's id.
     pub person_id: String,

@@ -282,3 +282,10 @@ pub async fn set_places_served(store: &Store, actor: &Actor, organisation_id: &s
 pub async fn count(store: &Store) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(store.pool()).await?)
 }
+
+/// The organisation with this code (compared upper-cased), if any.
+pub async fn find_by_code(store: &Store, code: &str) -> Result<Option<Organisation>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE o.code = $1");
+    let row = sqlx::query(&sql).bind(concord_domain::organisation::normalise_code(code)).fetch_optional(store.pool()).await?;
+    row.as_ref().map(from_row).transpose()
+}

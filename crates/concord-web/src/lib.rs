@@ -1,1 +1,37 @@
-//! placeholder
+//! Concord's web service: server-rendered pages in the NHS.UK design system and a JSON API.
+//!
+//! A request passes, in order: the security headers layer, [`auth::authenticate`] (who is this: a
+//! session cookie for pages, a bearer token for the API), [`security::csrf`] (state-changing page
+//! forms must carry the session's token), then the route's own guard from [`routes`], which asks the
+//! domain's authorisation policy and records refusals in the audit log. Handlers run only after all
+//! of that, and receive the [`authz::Permit`] that names the actor for the audit log.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod authz;
+pub mod error;
+pub mod extract;
+pub mod pages;
+pub mod routes;
+pub mod security;
+
+use concord_store::Store;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The operational store.
+    pub store: Store,
+    /// The system's name, shown in the header, for example "Riverside and Vale ICS".
+    pub system_name: String,
+}
+
+impl AppState {
+    /// State over `store` for a system called `system_name`.
+    pub fn new(store: Store, system_name: impl Into<String>) -> Self {
+        AppState { store, system_name: system_name.into() }
+    }
+}
+
+pub use routes::router;

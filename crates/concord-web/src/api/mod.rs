@@ -1,0 +1,144 @@
+//! The JSON API under `/api/v1`: everything the pages do, for programs.
+//!
+//! The OpenAPI 3.1 document at `/api/openapi.json` is generated from these handlers' annotations and
+//! the types' `ToSchema` derives, so it cannot drift from the code. Callers authenticate with an API
+//! token (`Authorization: Bearer concord_...`) made on their account page; errors are RFC 9457
+//! problem+json naming the field that failed; lists are paginated with `page` and `per_page`.
+
+pub mod directory;
+pub mod governance;
+
+use crate::error::Problem;
+use axum::Json;
+use concord_domain::{BoardDraft, FieldError, Grant, MembershipDraft, OrganisationDraft, PersonDraft, PlaceDraft, Principal};
+use concord_store::audit::AuditRecord;
+use concord_store::boards::{Board, BoardMember, BoardMemberDraft};
+use concord_store::organisations::{Organisation, PlaceRef};
+use concord_store::people::{Membership, Person};
+use concord_store::places::Place;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Adds the bearer-token security scheme.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("concord API token").build()));
+    }
+}
+
+/// The OpenAPI document, assembled from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Concord API", description = "The JSON API of Concord, the shared operating platform of an integrated care system."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    paths(
+        governance::me,
+        directory::list_organisations, directory::create_organisation, directory::get_organisation, directory::update_organisation,
+        directory::list_memberships, directory::add_membership, directory::remove_membership, directory::create_person,
+        directory::set_places,
+        directory::list_places, directory::create_place, directory::get_place, directory::update_place,
+        governance::list_people, governance::get_person, governance::update_person,
+        governance::list_boards, governance::create_board, governance::get_board, governance::update_board,
+        governance::list_board_members, governance::set_board_member, governance::remove_board_member,
+        governance::list_audit,
+    ),
+    components(schemas(
+        Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
+        Place, PlaceDraft, Board, BoardDraft, BoardMember, BoardMemberDraft, AuditRecord, Created, PlaceIds, NewPerson,
+        OrganisationPage, PersonPage, AuditPage,
+    )),
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The id of something just created.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    /// The new object's id.
+    pub id: String,
+}
+
+/// A set of place ids.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PlaceIds {
+    /// The places' ids.
+    pub place_ids: Vec<String>,
+}
+
+/// A new person and the role they take in the organisation.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewPerson {
+    /// The person's details.
+    #[serde(flatten)]
+    pub person: PersonDraft,
+    /// Their role code in the organisation, for example `analyst`.
+    pub role: String,
+}
+
+/// Page-number query parameters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct Paging {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Items per page, 1 to 200 (default 50).
+    pub per_page: Option<u32>,
+}
+
+impl Paging {
+    /// The store's page request.
+    pub fn request(&self) -> concord_store::PageRequest {
+        concord_store::PageRequest::new(self.page, self.per_page)
+    }
+}
+
+/// A page of organisations.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrganisationPage {
+    /// The organisations on this page.
+    pub items: Vec<Organisation>,
+    /// This page's number.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+    /// Items across all pages.
+    pub total: i64,
+}
+
+/// A page of people.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonPage {
+    /// The people on this page.
+    pub items: Vec<Person>,
+    /// This page's number.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+    /// Items across all pages.
+    pub total: i64,
+}
+
+/// A page of audit entries.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditPage {
+    /// The entries on this page, newest first.
+    pub items: Vec<AuditRecord>,
+    /// This page's number.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+    /// Entries across all pages.
+    pub total: i64,
+}

@@ -1,0 +1,118 @@
+//! Who is making this request: a session cookie (pages) or a bearer token (API), or nobody.
+//!
+//! Identity is settled here once per request and carried in a [`Visitor`]; nothing downstream reads
+//! cookies or tokens. A new way to sign in (an OIDC provider such as NHS CIS2 or Entra ID) only needs
+//! a handler that ends in [`start_session`]; sessions, authorisation and audit stay as they are.
+
+use crate::error::Problem;
+use crate::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use concord_domain::Principal;
+use concord_store::{people, sessions, StoreError};
+use std::net::SocketAddr;
+
+/// The session cookie. `__Host-` binds it to this host, path `/`, and HTTPS (or localhost).
+pub const SESSION_COOKIE: &str = "__Host-concord_session";
+/// The cookie carrying the CSRF token for forms shown before sign-in (double-submit).
+pub const PRE_SESSION_CSRF_COOKIE: &str = "__Host-concord_csrf";
+
+/// The signed-in session behind a page request.
+#[derive(Debug, Clone)]
+pub struct SessionRef {
+    /// The cookie's token (to end or rotate the session).
+    pub token: String,
+    /// The token every state-changing form must carry.
+    pub csrf_token: String,
+}
+
+/// Who is asking, as settled by [`authenticate`].
+#[derive(Debug, Clone, Default)]
+pub struct Visitor {
+    /// The person, if signed in (or holding a valid API token).
+    pub principal: Option<Principal>,
+    /// The browser session, for page requests.
+    pub session: Option<SessionRef>,
+    /// The client's address, for throttling and audit.
+    pub client: String,
+    /// The pre-sign-in CSRF cookie's value, if the browser sent one.
+    pub pre_session_csrf: Option<String>,
+}
+
+/// True for JSON API paths, which use bearer tokens and problem+json.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// The value of cookie `name` in `headers`.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value for a `__Host-` cookie: Secure, HttpOnly, SameSite=Lax, path `/`.
+pub fn host_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}")).expect("cookie is ASCII")
+}
+
+fn unauthenticated_api(detail: &str) -> Response {
+    let mut response = Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in", detail).into_response();
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Middleware: settles the [`Visitor`] and puts it in the request's extensions.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let client = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into());
+    let mut visitor = Visitor { client, ..Visitor::default() };
+    let api = is_api_path(req.uri().path());
+    let bearer = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
+    let session_cookie = cookie(req.headers(), SESSION_COOKIE);
+    visitor.pre_session_csrf = cookie(req.headers(), PRE_SESSION_CSRF_COOKIE);
+    let found: Result<(), StoreError> = async {
+        if api {
+            if let Some(secret) = bearer {
+                match sessions::authenticate_api_token(&state.store, secret.trim()).await? {
+                    Some(person_id) => visitor.principal = people::principal(&state.store, &person_id).await?,
+                    None => visitor.principal = None,
+                }
+                if visitor.principal.is_none() {
+                    return Err(StoreError::invalid("authorization", "The API token is not valid, has expired or was revoked"));
+                }
+            }
+        } else {
+            if let Some(token) = session_cookie {
+                if let Some(session) = sessions::load(&state.store, &token).await? {
+                    visitor.principal = people::principal(&state.store, &session.person_id).await?;
+                    visitor.session = Some(SessionRef { token, csrf_token: session.csrf_token });
+                }
+            }
+        }
+        Ok(())
+    }
+    .await;
+    match found {
+        Ok(()) => {}
+        Err(StoreError::Invalid(errors)) => return unauthenticated_api(errors.0[0].message.as_str()),
+        Err(err) => return crate::error::PageError::from(err).into_response(),
+    }
+    req.extensions_mut().insert(visitor);
+    next.run(req).await
+}
+
+/// Starts a session for `person_id` (after any successful sign-in), ending the visitor's old one, and
+/// returns the `Set-Cookie` header carrying the new token: the token is rotated at every sign-in.
+pub async fn start_session(state: &AppState, visitor: &Visitor, person_id: &str, method: &str) -> Result<HeaderValue, StoreError> {
+    let old = visitor.session.as_ref().map(|s| s.token.as_str());
+    let session = sessions::create(&state.store, person_id, method, old).await?;
+    Ok(host_cookie(SESSION_COOKIE, &session.token, None))
+}

@@ -1,0 +1,173 @@
+//! The authorisation layer every route passes through.
+//!
+//! Each route is registered in [`crate::routes`] with a [`Rule`]; [`guard`] runs before its handler,
+//! resolves the rule's target from the path (which organisation an edit touches), asks the domain
+//! policy ([`concord_domain::decide`]), records refusals in the audit log, and only then lets the
+//! request through with a [`Permit`]. A route cannot be added without a rule.
+
+use crate::auth::{is_api_path, Visitor};
+use crate::error::Problem;
+use crate::AppState;
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use concord_domain::{decide, Action, Decision, Principal};
+use concord_store::audit::outcome;
+use concord_store::{boards, organisations, people, Actor, AuditEntry, StoreError};
+
+/// What a route requires, and where its target comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in: reading the partnership directory.
+    SignedIn,
+    /// Anyone signed in, acting on their own account.
+    OwnAccount,
+    /// System administrators: adding organisations.
+    CreateOrganisation,
+    /// System administrators: places and neighbourhoods.
+    ManagePlaces,
+    /// System administrators: the audit log.
+    ViewAudit,
+    /// System administrators: sign-in accounts.
+    ManageAccounts,
+    /// Editing the organisation `{id}` (its details, people, places): its partner lead or an administrator.
+    EditOrganisation,
+    /// Creating a board hosted by organisation `{id}`.
+    CreateBoard,
+    /// Editing the person `{id}`: themself, a partner lead of one of their organisations, or an administrator.
+    EditPerson,
+    /// Managing the board `{id}`: a partner lead of its host organisation, or an administrator.
+    ManageBoard,
+    /// Removing the membership `{id}`: as for editing its organisation.
+    RemoveMembership,
+}
+
+/// What a handler receives once the guard has let a request through.
+#[derive(Debug, Clone)]
+pub struct Permit {
+    /// The signed-in person, if any.
+    pub principal: Option<Principal>,
+    /// Who to record in the audit log for anything this request writes.
+    pub actor: Actor,
+}
+
+impl Permit {
+    /// The signed-in person; only for routes whose rule requires sign-in.
+    pub fn person(&self) -> &Principal {
+        self.principal.as_ref().expect("this route's rule requires a signed-in person")
+    }
+}
+
+/// Why a request could not be authorised.
+enum Refusal {
+    SignIn,
+    Forbidden(String),
+    Lookup(StoreError),
+}
+
+async fn resolve(state: &AppState, principal: Option<&Principal>, rule: Rule, id: Option<&str>) -> Result<Decision, StoreError> {
+    let id = id.unwrap_or_default();
+    let decision = match rule {
+        Rule::Public => decide(principal, Action::ReadPublic),
+        Rule::SignedIn => decide(principal, Action::ReadDirectory),
+        Rule::OwnAccount => decide(principal, Action::ManageOwnAccount),
+        Rule::CreateOrganisation => decide(principal, Action::CreateOrganisation),
+        Rule::ManagePlaces => decide(principal, Action::ManagePlaces),
+        Rule::ViewAudit => decide(principal, Action::ViewAudit),
+        Rule::ManageAccounts => decide(principal, Action::ManageAccounts),
+        // Anonymous visitors are sent to sign in before anything about the target is looked up.
+        _ if principal.is_none() => Decision::NeedsSignIn,
+        Rule::EditOrganisation => {
+            organisations::get(&state.store, id).await?;
+            decide(principal, Action::EditOrganisation { organisation_id: id })
+        }
+        Rule::CreateBoard => {
+            organisations::get(&state.store, id).await?;
+            decide(principal, Action::ManageBoard { host_organisation_id: id })
+        }
+        Rule::RemoveMembership => {
+            let membership = people::membership(&state.store, id).await?;
+            decide(principal, Action::EditOrganisation { organisation_id: &membership.organisation_id })
+        }
+        Rule::EditPerson => {
+            people::get(&state.store, id).await?;
+            let orgs = people::organisation_ids_of(&state.store, id).await?;
+            decide(principal, Action::EditPerson { person_id: id, person_organisations: &orgs })
+        }
+        Rule::ManageBoard => {
+            let board = boards::get(&state.store, id).await?;
+            decide(principal, Action::ManageBoard { host_organisation_id: &board.organisation_id })
+        }
+    };
+    Ok(decision)
+}
+
+/// Middleware for one route: lets the request through only if `rule` allows this visitor.
+pub async fn guard(State((state, rule)): State<(AppState, Rule)>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let visitor = parts.extensions.get::<Visitor>().cloned().unwrap_or_default();
+    let params = RawPathParams::from_request_parts(&mut parts, &state).await.ok();
+    let id = params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == "id").map(|(_, v)| v.to_string()));
+    let api = is_api_path(parts.uri.path());
+    let principal = visitor.principal.as_ref();
+    let outcome = match resolve(&state, principal, rule, id.as_deref()).await {
+        Ok(Decision::Allowed { via }) => {
+            let actor = match principal {
+                Some(p) => Actor::person(p, via.as_ref()),
+                None => Actor::system(&format!("visitor from {}", visitor.client)),
+            };
+            Ok(Permit { principal: visitor.principal.clone(), actor })
+        }
+        Ok(Decision::NeedsSignIn) => Err(Refusal::SignIn),
+        Ok(Decision::Denied) => Err(Refusal::Forbidden(format!("{} {}", parts.method, parts.uri.path()))),
+        Err(err) => Err(Refusal::Lookup(err)),
+    };
+    match outcome {
+        Ok(permit) => {
+            parts.extensions.insert(permit);
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(Refusal::SignIn) if api => {
+            let mut response = Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in", "Send an API token: Authorization: Bearer <token>").into_response();
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+        }
+        Err(Refusal::SignIn) => {
+            let next_path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = if parts.method == axum::http::Method::GET { next_path } else { "/" };
+            Redirect::to(&format!("/login?next={}", urlencode(target))).into_response()
+        }
+        Err(Refusal::Forbidden(what)) => {
+            let principal = principal.expect("only signed-in visitors are denied");
+            let entry = AuditEntry {
+                outcome: outcome::DENIED.into(),
+                ..AuditEntry::success(&Actor::person(principal, None), "authz.denied", "route", id.as_deref(), what)
+            };
+            if let Err(err) = state.store.audit_only(entry).await {
+                return crate::error::PageError::from(err).into_response();
+            }
+            let problem = Problem::new(StatusCode::FORBIDDEN, "forbidden", "You do not have permission", "Your roles do not allow this. Ask your organisation's partner lead or a system administrator.");
+            if api {
+                problem.into_response()
+            } else {
+                crate::pages::error_page(&problem)
+            }
+        }
+        Err(Refusal::Lookup(err)) => {
+            let problem = crate::error::problem_for(&err);
+            if api {
+                problem.into_response()
+            } else {
+                crate::pages::error_page(&problem)
+            }
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
+}

@@ -1,0 +1,63 @@
+//! Request-body extractors whose failures say what was wrong and where: JSON errors name the field
+//! (`organisations[0].code`) as problem+json; malformed forms get an error page, never a bare 4xx.
+
+use crate::error::{ApiError, PageError, Problem};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use concord_domain::ValidationErrors;
+use serde::de::DeserializeOwned;
+
+/// The largest JSON body accepted.
+const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// A JSON request body; a body that is not JSON, or has a wrong type, is refused naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !is_json {
+            return Err(ApiError(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "media-type", "Send JSON", "Set Content-Type: application/json")));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError(Problem::new(StatusCode::BAD_REQUEST, "body", "Unreadable body", e.body_text())))?;
+        if bytes.len() > MAX_JSON_BYTES {
+            return Err(ApiError(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body", "Body too large", "Send at most 1 MiB")));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(value) => Ok(ApiJson(value)),
+            Err(err) => {
+                let path = err.path().to_string();
+                let inner = err.into_inner();
+                let field = if path == "." { "body".to_string() } else { path };
+                let message = if inner.is_syntax() || inner.is_eof() {
+                    format!("The body is not valid JSON: {inner}")
+                } else {
+                    format!("Wrong value: {inner}")
+                };
+                Err(ApiError::from(ValidationErrors::single(&field, message)))
+            }
+        }
+    }
+}
+
+/// A URL-encoded form body; a malformed body gets an error page.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| PageError(Problem::new(StatusCode::BAD_REQUEST, "body", "The form could not be read", e.body_text())))?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(PageForm)
+            .map_err(|e| PageError(Problem::new(StatusCode::BAD_REQUEST, "form", "The form could not be read", e.to_string())))
+    }
+}

@@ -46,7 +46,7 @@ pub fn check_password(field: &str, password: &str) -> Result<(), ValidationError
         errors.add(field, format!("Password must be at least {MIN_PASSWORD_LEN} characters"));
     } else if n > 256 {
         errors.add(field, "Password must be 256 characters or fewer");
-    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if password.chars().all(|c| password.starts_with(c)) {
         errors.add(field, "Password must not be one character repeated");
     }
     errors.into_result()

@@ -119,8 +119,23 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
+impl AuditRecord {
+    /// The entry as it was appended.
+    fn entry(&self) -> AuditEntry {
+        AuditEntry {
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            object_type: self.object_type.clone(),
+            object_id: self.object_id.clone(),
+            outcome: self.outcome.clone(),
+            detail: self.detail.clone(),
+        }
+    }
+}
+
 /// The fields, in a fixed order, that an entry's hash covers.
-fn entry_hash(prev_hash: &str, seq: i64, at: &str, actor: &Actor, action: &str, object_type: &str, object_id: Option<&str>, outcome: &str, detail: &str) -> String {
+fn entry_hash(prev_hash: &str, seq: i64, at: &str, entry: &AuditEntry) -> String {
+    let actor = &entry.actor;
     let canonical = serde_json::json!([
         seq,
         at,
@@ -129,11 +144,11 @@ fn entry_hash(prev_hash: &str, seq: i64, at: &str, actor: &Actor, action: &str, 
         actor.role,
         actor.organisation_id,
         actor.organisation_name,
-        action,
-        object_type,
-        object_id,
-        outcome,
-        detail
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.outcome,
+        entry.detail
     ]);
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
@@ -147,7 +162,7 @@ pub(crate) async fn append(tx: &mut WriteTx, entry: &AuditEntry) -> Result<(), S
     let seq = tx.head_seq + 1;
     let at = crate::now_utc();
     let a = &entry.actor;
-    let hash = entry_hash(&tx.head_hash, seq, &at, a, &entry.action, &entry.object_type, entry.object_id.as_deref(), &entry.outcome, &entry.detail);
+    let hash = entry_hash(&tx.head_hash, seq, &at, entry);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_person_id, actor_name, actor_role, actor_organisation_id, actor_organisation_name,
             action, object_type, object_id, outcome, detail, prev_hash, hash)
@@ -263,7 +278,7 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
             if r.prev_hash != expected_prev {
                 return Ok(broken(r.seq, checked, format!("entry {} does not link to the entry before it", r.seq)));
             }
-            let recomputed = entry_hash(&r.prev_hash, r.seq, &r.at, &r.actor, &r.action, &r.object_type, r.object_id.as_deref(), &r.outcome, &r.detail);
+            let recomputed = entry_hash(&r.prev_hash, r.seq, &r.at, &r.entry());
             if recomputed != r.hash {
                 return Ok(broken(r.seq, checked, format!("entry {} has been altered: its contents do not match its hash", r.seq)));
             }
@@ -440,14 +455,15 @@ mod tests {
 
     #[test]
     fn a_hash_covers_every_field() {
-        let actor = Actor::system("test");
-        let base = entry_hash("0", 1, "t", &actor, "a", "o", Some("x"), "success", "d");
+        let entry = AuditEntry::success(&Actor::system("test"), "a", "o", Some("x"), "d");
+        let base = entry_hash("0", 1, "t", &entry);
         assert_eq!(base.len(), 64);
-        assert_ne!(base, entry_hash("1", 1, "t", &actor, "a", "o", Some("x"), "success", "d"));
-        assert_ne!(base, entry_hash("0", 2, "t", &actor, "a", "o", Some("x"), "success", "d"));
-        assert_ne!(base, entry_hash("0", 1, "t", &actor, "a", "o", None, "success", "d"));
-        assert_ne!(base, entry_hash("0", 1, "t", &Actor::system("other"), "a", "o", Some("x"), "success", "d"));
-        assert_ne!(base, entry_hash("0", 1, "t", &actor, "a", "o", Some("x"), "denied", "d"));
+        assert_ne!(base, entry_hash("1", 1, "t", &entry), "previous hash");
+        assert_ne!(base, entry_hash("0", 2, "t", &entry), "position");
+        assert_ne!(base, entry_hash("0", 1, "u", &entry), "time");
+        assert_ne!(base, entry_hash("0", 1, "t", &AuditEntry { object_id: None, ..entry.clone() }), "object");
+        assert_ne!(base, entry_hash("0", 1, "t", &AuditEntry { actor: Actor::system("other"), ..entry.clone() }), "actor");
+        assert_ne!(base, entry_hash("0", 1, "t", &entry.clone().with_outcome("denied")), "outcome");
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub async fn end(store: &Store, token: &str) -> Result<(), StoreError> {
 }
 
 /// An API token as listed to its owner (never the secret itself).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ApiToken {
     /// The token's id.
     pub id: String,
@@ -169,16 +169,12 @@ pub async fn authenticate_api_token(store: &Store, secret: &str) -> Result<Optio
 
 /// A person's API tokens, newest first.
 pub async fn list_api_tokens(store: &Store, person_id: &str) -> Result<Vec<ApiToken>, StoreError> {
-    let rows: Vec<(String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT id, name, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE person_id = $1 ORDER BY created_at DESC",
     )
     .bind(person_id)
     .fetch_all(store.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, created_at, expires_at, last_used_at, revoked_at)| ApiToken { id, name, created_at, expires_at, last_used_at, revoked_at })
-        .collect())
+    .await?)
 }
 
 /// Revokes one of `person_id`'s tokens.

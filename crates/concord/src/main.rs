@@ -1,1 +1,16 @@
-fn main() {}
+//! The `concord` binary: a thin layer that wires the store, the web service and the demo together.
+
+mod cli;
+
+use anyhow::Result;
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_target(false)
+        .init();
+    cli::run(args).await
+}

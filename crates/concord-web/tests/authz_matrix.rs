@@ -1,0 +1,216 @@
+//! Walks every route in the route table as every role, as another organisation's partner lead, and
+//! anonymously, and checks each answer against one table of expectations written out by hand below.
+//! A route missing from the table (or a table row naming no route) fails the test.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Browser, Reply, TestApp};
+use concord_domain::{BoardDraft, PersonDraft};
+use concord_store::boards::BoardMemberDraft;
+use concord_store::{boards, people, places, Actor};
+use std::collections::BTreeMap;
+
+/// Who asks, in the order of the table's columns.
+const ACTORS: [&str; 8] = ["anonymous", "admin", "lead", "otherlead", "programme", "analyst", "clinician", "vcse"];
+
+/// Expected outcome per actor: A = allowed, D = denied (403), S = must sign in first (redirect or 401).
+/// Targets: {id} is the partner lead's own organisation (an acute trust) or something in it.
+const EXPECTED: &str = "
+GET /                                         A A A A A A A A
+GET /healthz                                  A A A A A A A A
+GET /assets/{*path}                           A A A A A A A A
+GET /login                                    A A A A A A A A
+POST /login                                   A A A A A A A A
+GET /api/openapi.json                         A A A A A A A A
+POST /logout                                  S A A A A A A A
+GET /account                                  S A A A A A A A
+POST /account/tokens                          S A A A A A A A
+POST /account/tokens/{id}/revoke              S A A A A A A A
+GET /directory                                S A A A A A A A
+GET /organisations/new                        S A D D D D D D
+POST /organisations                           S A D D D D D D
+GET /organisations/{id}                       S A A A A A A A
+GET /organisations/{id}/edit                  S A A D D D D D
+POST /organisations/{id}/edit                 S A A D D D D D
+POST /organisations/{id}/places               S A A D D D D D
+POST /organisations/{id}/memberships          S A A D D D D D
+GET /organisations/{id}/people/new            S A A D D D D D
+POST /organisations/{id}/people               S A A D D D D D
+GET /organisations/{id}/boards/new            S A A D D D D D
+POST /organisations/{id}/boards               S A A D D D D D
+POST /memberships/{id}/delete                 S A A D D D D D
+GET /people                                   S A A A A A A A
+GET /people/{id}                              S A A A A A A A
+GET /people/{id}/edit                         S A A D D D D D
+POST /people/{id}/edit                        S A A D D D D D
+GET /places                                   S A A A A A A A
+GET /places/new                               S A D D D D D D
+POST /places                                  S A D D D D D D
+GET /places/{id}                              S A A A A A A A
+GET /places/{id}/edit                         S A D D D D D D
+POST /places/{id}/edit                        S A D D D D D D
+GET /boards                                   S A A A A A A A
+GET /boards/{id}                              S A A A A A A A
+GET /boards/{id}/edit                         S A A D D D D D
+POST /boards/{id}/edit                        S A A D D D D D
+POST /boards/{id}/members                     S A A D D D D D
+POST /boards/{id}/members/{person_id}/delete  S A A D D D D D
+GET /audit                                    S A D D D D D D
+GET /audit/export.csv                         S A D D D D D D
+GET /api/v1/me                                S A A A A A A A
+GET /api/v1/organisations                     S A A A A A A A
+POST /api/v1/organisations                    S A D D D D D D
+GET /api/v1/organisations/{id}                S A A A A A A A
+PUT /api/v1/organisations/{id}                S A A D D D D D
+PUT /api/v1/organisations/{id}/places         S A A D D D D D
+GET /api/v1/organisations/{id}/memberships    S A A A A A A A
+POST /api/v1/organisations/{id}/memberships   S A A D D D D D
+POST /api/v1/organisations/{id}/people        S A A D D D D D
+POST /api/v1/organisations/{id}/boards        S A A D D D D D
+DELETE /api/v1/memberships/{id}               S A A D D D D D
+GET /api/v1/places                            S A A A A A A A
+POST /api/v1/places                           S A D D D D D D
+GET /api/v1/places/{id}                       S A A A A A A A
+PUT /api/v1/places/{id}                       S A D D D D D D
+GET /api/v1/people                            S A A A A A A A
+GET /api/v1/people/{id}                       S A A A A A A A
+PUT /api/v1/people/{id}                       S A A D D D D D
+GET /api/v1/boards                            S A A A A A A A
+GET /api/v1/boards/{id}                       S A A A A A A A
+PUT /api/v1/boards/{id}                       S A A D D D D D
+GET /api/v1/boards/{id}/members               S A A A A A A A
+POST /api/v1/boards/{id}/members              S A A D D D D D
+DELETE /api/v1/boards/{id}/members/{person_id} S A A D D D D D
+GET /api/v1/audit                             S A D D D D D D
+";
+
+fn expectations() -> BTreeMap<(String, String), Vec<char>> {
+    EXPECTED
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let mut parts = line.split_whitespace();
+            let method = parts.next().unwrap().to_string();
+            let path = parts.next().unwrap().to_string();
+            let outcomes: Vec<char> = parts.map(|p| p.chars().next().unwrap()).collect();
+            assert_eq!(outcomes.len(), ACTORS.len(), "row {method} {path} needs one outcome per actor");
+            ((method, path), outcomes)
+        })
+        .collect()
+}
+
+/// Ids that the path patterns are filled with.
+struct Targets {
+    organisation: String,
+    person: String,
+    place: String,
+    board: String,
+}
+
+impl Targets {
+    async fn new(app: &TestApp) -> Targets {
+        let organisation = app.login_for("lead").organisation_id.clone();
+        let actor_ids: Vec<&str> = app.demo.logins.iter().map(|l| l.person_id.as_str()).collect();
+        let members = people::memberships_of_organisation(&app.store, &organisation).await.unwrap();
+        let person = members.iter().find(|m| !actor_ids.contains(&m.person_id.as_str())).expect("a non-actor in the trust").person_id.clone();
+        let place = places::list(&app.store).await.unwrap()[0].id.clone();
+        let draft = BoardDraft { name: "Trust Quality Committee".into(), kind: "committee".into(), organisation_id: organisation.clone(), ..Default::default() };
+        let board = boards::create(&app.store, &Actor::system("test"), &draft).await.unwrap();
+        Targets { organisation, person, place, board }
+    }
+
+    /// The concrete path for a pattern, making fresh objects for routes that destroy their target.
+    async fn path_for(&self, app: &TestApp, method: &Method, pattern: &str, n: usize) -> String {
+        let system = Actor::system("test");
+        let mut person_id = self.person.clone();
+        let id = if pattern.starts_with("/memberships/") || pattern.starts_with("/api/v1/memberships/") {
+            let draft = PersonDraft { given_name: "Temp".into(), family_name: format!("Member{n}"), email: format!("temp{n}@example.nhs.uk"), ..Default::default() };
+            let pid = people::create_in_organisation(&app.store, &system, &self.organisation, &draft, "analyst").await.unwrap();
+            people::memberships_of_person(&app.store, &pid).await.unwrap()[0].id.clone()
+        } else if pattern.contains("/boards/") && !pattern.starts_with("/organisations") && !pattern.starts_with("/api/v1/organisations") {
+            if pattern.contains("{person_id}") {
+                let seat = BoardMemberDraft { person_id: self.person.clone(), board_role: "member".into() };
+                boards::set_member(&app.store, &system, &self.board, &seat).await.unwrap();
+                person_id = self.person.clone();
+            }
+            self.board.clone()
+        } else if pattern.contains("/people/") && !pattern.contains("/organisations/") {
+            self.person.clone()
+        } else if pattern.contains("/places/") {
+            self.place.clone()
+        } else if pattern.contains("/tokens/") {
+            "0000000000000000".into()
+        } else {
+            self.organisation.clone()
+        };
+        let _ = method;
+        pattern.replace("{id}", &id).replace("{person_id}", &person_id).replace("{*path}", "nhsuk-frontend.min.css")
+    }
+}
+
+fn classify(path: &str, reply: &Reply) -> char {
+    match reply.status {
+        StatusCode::FORBIDDEN => 'D',
+        StatusCode::UNAUTHORIZED if path.starts_with("/api/") => 'S',
+        StatusCode::SEE_OTHER if reply.location().starts_with("/login?next=") => 'S',
+        StatusCode::UNAUTHORIZED => 'A', // a failed sign-in attempt: the route itself was allowed
+        status if status.is_server_error() => panic!("{path} answered {status}: {}", reply.body),
+        _ => 'A',
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_actor_as_the_table_says() {
+    let app = TestApp::new().await;
+    let expected = expectations();
+    let routes: Vec<(String, String)> = concord_web::routes::route_table().iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+    for route in &routes {
+        assert!(expected.contains_key(route), "route {} {} is missing from the authorisation table", route.0, route.1);
+    }
+    for row in expected.keys() {
+        assert!(routes.contains(row), "the table names {} {}, which is not a route", row.0, row.1);
+    }
+
+    let targets = Targets::new(&app).await;
+    let mut browsers: Vec<Option<Browser>> = Vec::new();
+    let mut tokens: Vec<Option<String>> = Vec::new();
+    for actor in ACTORS {
+        if actor == "anonymous" {
+            let mut anon = Browser::default();
+            let page = app.get("/login", &mut anon).await;
+            anon.csrf = common::csrf_in(&page.body);
+            browsers.push(Some(anon));
+            tokens.push(None);
+        } else {
+            browsers.push(Some(app.browser(actor).await));
+            tokens.push(Some(app.token(actor).await));
+        }
+    }
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for ((method, pattern), outcomes) in &expected {
+        let method: Method = method.parse().unwrap();
+        for (i, actor) in ACTORS.iter().enumerate() {
+            n += 1;
+            let path = targets.path_for(&app, &method, pattern, n).await;
+            let reply = if pattern.starts_with("/api/") && pattern != "/api/openapi.json" {
+                let body = matches!(method, Method::POST | Method::PUT).then(|| serde_json::json!({}));
+                app.api(method.clone(), &path, tokens[i].as_deref(), body).await
+            } else if method == Method::GET {
+                app.get(&path, browsers[i].as_mut().unwrap()).await
+            } else if pattern == "/logout" && *actor != "anonymous" {
+                let mut throwaway = app.browser(actor).await;
+                app.post(&path, &mut throwaway, &[]).await
+            } else {
+                app.post(&path, browsers[i].as_mut().unwrap(), &[]).await
+            };
+            let got = classify(&path, &reply);
+            if got != outcomes[i] {
+                failures.push(format!("{method} {pattern} as {actor}: expected {}, got {got} ({})", outcomes[i], reply.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {n} checks failed:\n{}", failures.len(), failures.join("\n"));
+}

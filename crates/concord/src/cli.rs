@@ -1,0 +1,242 @@
+//! Command-line interface: parsing (clap) and one function per command.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use concord_domain::{OrganisationDraft, PersonDraft};
+use concord_store::{accounts, audit, organisations, people, Actor, AuditFilter, Store};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+/// Concord: the shared operating platform of an integrated care system.
+#[derive(Debug, Parser)]
+#[command(name = "concord", version, about)]
+pub struct Cli {
+    /// The database: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "CONCORD_DATABASE")]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create (once) the fictional Riverside and Vale ICS, print a sign-in for each role, and serve it.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Load the demo data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the web pages and JSON API.
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Add an organisation (to bootstrap a new system).
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage sign-in accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check or export the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1", env = "CONCORD_BIND")]
+    bind: String,
+    /// The port to listen on.
+    #[arg(long, default_value_t = 8080, env = "CONCORD_PORT")]
+    port: u16,
+    /// The system's name, shown in every page header.
+    #[arg(long, default_value = "Riverside and Vale ICS", env = "CONCORD_SYSTEM_NAME")]
+    system_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgCommand {
+    /// Add an organisation.
+    Add {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// Its ODS code (or council code, charity number).
+        #[arg(long)]
+        code: String,
+        /// Its type: icb, acute_trust, community_trust, mental_health_trust, gp_practice, pcn, council, vcse, healthwatch, hospice, other.
+        #[arg(long = "type")]
+        org_type: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Give a person a sign-in account, adding the person first if they are new.
+    ///
+    /// The password is read from the CONCORD_PASSWORD environment variable, or from standard input.
+    Add {
+        /// The sign-in name.
+        #[arg(long)]
+        username: String,
+        /// The person's work e-mail address (an existing person is found by it).
+        #[arg(long)]
+        email: String,
+        /// For a new person: given name.
+        #[arg(long)]
+        given_name: Option<String>,
+        /// For a new person: family name.
+        #[arg(long)]
+        family_name: Option<String>,
+        /// For a new person: the code of their organisation.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// For a new person: their role there, for example system_administrator.
+        #[arg(long)]
+        role: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first entry that does not check out. Exits 1 if broken.
+    Verify,
+    /// Write the whole log as CSV to standard output.
+    Export,
+}
+
+fn database_url(cli: &Option<String>, fallback: &str) -> String {
+    cli.clone().unwrap_or_else(|| fallback.to_string())
+}
+
+async fn open(url: &str) -> Result<Store> {
+    Store::open(url).await.with_context(|| format!("could not open the database at {url}"))
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<()> {
+    let operator = Actor::system("command line");
+    match cli.command {
+        Command::Demo { serve, no_serve } => {
+            let url = database_url(&cli.database, "sqlite://concord-demo.db");
+            let store = open(&url).await?;
+            let summary = concord_demo::seed(&store).await.context("could not load the demo data")?;
+            print_demo(&summary, &serve);
+            if !no_serve {
+                serve_until_stopped(store, &serve).await?;
+            }
+        }
+        Command::Serve { serve } => {
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            serve_until_stopped(store, &serve).await?;
+        }
+        Command::Migrate => {
+            open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            println!("The database is up to date.");
+        }
+        Command::Org(OrgCommand::Add { name, code, org_type }) => {
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let draft = OrganisationDraft { name, code, org_type, ..Default::default() };
+            let id = organisations::create(&store, &operator, &draft).await.map_err(explain)?;
+            println!("Added organisation {id}.");
+        }
+        Command::User(UserCommand::Add { username, email, given_name, family_name, organisation, role }) => {
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let person_id = match people::find_by_email(&store, &email).await? {
+                Some(person) => person.id,
+                None => {
+                    let (Some(given_name), Some(family_name), Some(code), Some(role)) = (given_name, family_name, organisation, role) else {
+                        bail!("no one has the email address {email}: to add them, give --given-name, --family-name, --organisation and --role");
+                    };
+                    let Some(org) = organisations::find_by_code(&store, &code).await? else {
+                        bail!("no organisation has the code {code}: add it first with `concord org add`");
+                    };
+                    let draft = PersonDraft { given_name, family_name, email, ..Default::default() };
+                    people::create_in_organisation(&store, &operator, &org.id, &draft, &role).await.map_err(explain)?
+                }
+            };
+            let password = read_password()?;
+            accounts::create_account(&store, &operator, &person_id, &username, &password).await.map_err(explain)?;
+            println!("Account '{username}' created.");
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let report = audit::verify(&store).await?;
+            if report.is_intact() {
+                println!("The audit log is intact: {} entries, every hash and link checks out.", report.entries);
+            } else {
+                eprintln!(
+                    "The audit log has been tampered with: {} (first bad entry: {}; {} entries before it check out).",
+                    report.problem.unwrap_or_default(),
+                    report.first_broken_seq.unwrap_or_default(),
+                    report.entries
+                );
+                std::process::exit(1);
+            }
+        }
+        Command::Audit(AuditCommand::Export) => {
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            print!("{}", audit::export_csv(&store, &AuditFilter::default()).await?);
+        }
+    }
+    Ok(())
+}
+
+/// Turns a store error into a message naming the fields that failed.
+fn explain(err: concord_store::StoreError) -> anyhow::Error {
+    match err {
+        concord_store::StoreError::Invalid(errors) => {
+            anyhow::anyhow!("{}", errors.0.iter().map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message)).collect::<Vec<_>>().join("\n"))
+        }
+        other => other.into(),
+    }
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(password) = std::env::var("CONCORD_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (at least {} characters; shown as you type): ", accounts::MIN_PASSWORD_LEN);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs) {
+    println!();
+    if summary.already_present {
+        println!("The demo system was already loaded; nothing was added.");
+    }
+    println!(
+        "Riverside and Vale ICS: {} organisations, {} places and neighbourhoods, {} people, {} boards.",
+        summary.organisations, summary.places, summary.people, summary.boards
+    );
+    println!();
+    println!("Sign in at http://{}:{}/login as any of these (password: {}):", serve.bind, serve.port, concord_demo::DEMO_PASSWORD);
+    for login in &summary.logins {
+        println!("  {:<12} {:<24} {} ({})", login.username, login.role.label(), login.person_name, login.organisation_name);
+    }
+    println!("Members of the public need no sign-in: http://{}:{}/", serve.bind, serve.port);
+    println!();
+}
+
+async fn serve_until_stopped(store: Store, args: &ServeArgs) -> Result<()> {
+    let state = concord_web::AppState::new(store, args.system_name.clone());
+    let app = concord_web::router(state);
+    let address = format!("{}:{}", args.bind, args.port);
+    let listener = tokio::net::TcpListener::bind(&address).await.with_context(|| format!("could not listen on {address}"))?;
+    tracing::info!("Concord is serving on http://{address}/");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

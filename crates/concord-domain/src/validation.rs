@@ -90,7 +90,9 @@ impl ValidationErrors {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// "a name" -> "Name": the label without its article, capitalised, to start a sentence.
+fn capitalise(label: &str) -> String {
+    let s = label.strip_prefix("a ").or_else(|| label.strip_prefix("an ")).unwrap_or(label);
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -125,7 +127,7 @@ mod tests {
         errors.require_text("code", "a code", "abcdefghijk", 10);
         errors.require_text("ok", "a value", "fine", 10);
         assert_eq!(errors.for_field("name"), Some("Enter a name"));
-        assert_eq!(errors.for_field("code"), Some("A code must be 10 characters or fewer"));
+        assert_eq!(errors.for_field("code"), Some("Code must be 10 characters or fewer"));
         assert_eq!(errors.for_field("ok"), None);
     }
 

@@ -1,0 +1,191 @@
+// Concord's pages in real headless Chromium (Debian's), driven by Playwright.
+// Starts `concord demo` on a free port with a fresh database, then:
+//  - walks a partner lead's journey: sign in, search the directory, edit their organisation, sign out;
+//  - checks another organisation's lead cannot edit it;
+//  - runs axe-core (WCAG 2.2 AA rules) on every page type and expects no violations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = [join(root, 'target', 'debug', 'concord'), join(root, 'target', 'release', 'concord')].find(existsSync);
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+const password = 'riverside-vale-demo';
+let server;
+let browser;
+
+async function waitForServer() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the demo server did not start');
+}
+
+before(async () => {
+  assert.ok(binary, 'build concord first (cargo build -p concord)');
+  const db = join(mkdtempSync(join(tmpdir(), 'concord-browser-')), 'demo.db');
+  server = spawn(binary, ['demo', '--port', String(port)], {
+    env: { ...process.env, CONCORD_DATABASE: `sqlite://${db}`, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function signIn(page, username) {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+async function newPage() {
+  // bypassCSP lets the test inject axe-core; the pages themselves run under the strict CSP.
+  const context = await browser.newContext({ bypassCSP: true });
+  return context.newPage();
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  assert.deepEqual(problems, [], `${name} has accessibility violations`);
+}
+
+test('a partner lead signs in, searches, edits their organisation and signs out', async () => {
+  const page = await newPage();
+  await signIn(page, 'lead');
+  const who = await page.textContent('[data-testid=signed-in-name]');
+  assert.ok(who.trim().length > 0, 'the header names the signed-in person');
+  assert.match(await page.textContent('[data-testid=signed-in-organisation]'), /Riverside University Hospitals/);
+
+  await page.click('text=Organisations');
+  await page.fill('#q', 'Riverside University');
+  await page.click('form[role=search] button[type=submit]');
+  assert.match(await page.textContent('[data-testid=result-count]'), /Showing 1 to \d+ of \d+/);
+  await page.click('table a:has-text("Riverside University Hospitals")');
+  const orgUrl = page.url();
+  await page.click('text=Edit organisation');
+  const note = `Updated in the browser test at ${new Date().toISOString()}`;
+  await page.fill('#description', note);
+  await page.click('form[action$="/edit"] button[type=submit]');
+  await page.waitForURL(orgUrl);
+  assert.ok((await page.content()).includes(note), 'the new description is shown');
+
+  // A bad edit is refused with a clear message and the old value kept.
+  await page.click('text=Edit organisation');
+  await page.fill('#name', '');
+  await page.click('form[action$="/edit"] button[type=submit]');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /Enter a name/);
+  await page.goto(orgUrl);
+  assert.match(await page.textContent('h1'), /Riverside University Hospitals/);
+
+  await page.click('button:has-text("Sign out")');
+  await page.waitForURL(/\/login\?signed_out=1/);
+  await page.goto(`${base}/directory`);
+  assert.match(page.url(), /\/login\?next=/, 'signed out: the directory asks to sign in again');
+  await page.context().close();
+});
+
+test("another organisation's lead cannot edit it", async () => {
+  const page = await newPage();
+  await signIn(page, 'lead');
+  await page.click('text=Organisations');
+  await page.fill('#q', 'Riverside University');
+  await page.click('form[role=search] button[type=submit]');
+  await page.click('table a:has-text("Riverside University Hospitals")');
+  const orgUrl = page.url();
+  await page.context().close();
+
+  const other = await newPage();
+  await signIn(other, 'otherlead');
+  await other.goto(orgUrl);
+  assert.equal(await other.locator('text=Edit organisation').count(), 0, 'no edit button for another organisation');
+  const response = await other.goto(`${orgUrl}/edit`);
+  assert.equal(response.status(), 403);
+  assert.match(await other.textContent('h1'), /You do not have permission/);
+  await other.context().close();
+});
+
+test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  await axe(page, 'home (signed out)');
+  await page.goto(`${base}/login`);
+  await axe(page, 'sign-in');
+  await page.click('button[type=submit]');
+  await axe(page, 'sign-in with errors');
+  await page.goto(`${base}/no-such-page`);
+  await axe(page, 'not found');
+
+  await signIn(page, 'admin');
+  await axe(page, 'home (signed in)');
+  await page.goto(`${base}/directory`);
+  await axe(page, 'directory');
+  await page.click('table a >> nth=0');
+  await axe(page, 'organisation');
+  const orgUrl = page.url();
+  await page.goto(`${orgUrl}/edit`);
+  await axe(page, 'organisation form');
+  await page.fill('#name', '');
+  await page.click('form[action$="/edit"] button[type=submit]');
+  await axe(page, 'organisation form with errors');
+  await page.goto(`${orgUrl}/people/new`);
+  await axe(page, 'new person form');
+  await page.goto(`${orgUrl}/boards/new`);
+  await axe(page, 'new board form');
+  await page.goto(`${base}/organisations/new`);
+  await axe(page, 'new organisation form');
+  await page.goto(`${base}/people`);
+  await axe(page, 'people');
+  await page.click('table a >> nth=0');
+  await axe(page, 'person');
+  await page.goto(`${page.url()}/edit`);
+  await axe(page, 'person form');
+  await page.goto(`${base}/places`);
+  await axe(page, 'places');
+  await page.click('table a >> nth=0');
+  await axe(page, 'place');
+  await page.goto(`${page.url()}/edit`);
+  await axe(page, 'place form');
+  await page.goto(`${base}/places/new`);
+  await axe(page, 'new place form');
+  await page.goto(`${base}/boards`);
+  await axe(page, 'boards');
+  await page.click('table a >> nth=0');
+  await axe(page, 'board');
+  await page.goto(`${page.url()}/edit`);
+  await axe(page, 'board form');
+  await page.goto(`${base}/audit`);
+  await axe(page, 'audit log');
+  await page.goto(`${base}/account`);
+  await axe(page, 'account');
+  await page.fill('#name', 'Browser test');
+  await page.click('form[action="/account/tokens"] button[type=submit]');
+  await axe(page, 'account with a new token');
+  await page.context().close();
+});

@@ -44,7 +44,10 @@ pub struct Principal {
 impl Principal {
     /// The grant shown in the page header and recorded when no specific grant applies.
     pub fn primary_grant(&self) -> Option<&Grant> {
-        self.grants.iter().find(|g| g.role == Role::SystemAdministrator).or_else(|| self.grants.first())
+        self.grants
+            .iter()
+            .find(|g| g.role == Role::SystemAdministrator)
+            .or_else(|| self.grants.first())
     }
 
     fn grant_with(&self, role: Role) -> Option<&Grant> {
@@ -52,7 +55,9 @@ impl Principal {
     }
 
     fn grant_in(&self, role: Role, organisation_id: &str) -> Option<&Grant> {
-        self.grants.iter().find(|g| g.role == role && g.organisation_id == organisation_id)
+        self.grants
+            .iter()
+            .find(|g| g.role == role && g.organisation_id == organisation_id)
     }
 
     /// True when the person administers the whole system.
@@ -123,7 +128,9 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
     if action == Action::ReadPublic {
         return Decision::Allowed { via: None };
     }
-    let Some(p) = principal else { return Decision::NeedsSignIn };
+    let Some(p) = principal else {
+        return Decision::NeedsSignIn;
+    };
     let admin = p.grant_with(Role::SystemAdministrator);
     let allowed = |via: Option<&Grant>| Decision::Allowed { via: via.cloned() };
     let admin_or = |grant: Option<&Grant>| match admin.or(grant) {
@@ -133,14 +140,26 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
     match action {
         Action::ReadPublic => unreachable!("handled above"),
         Action::ReadDirectory | Action::ManageOwnAccount => allowed(None),
-        Action::CreateOrganisation | Action::ManagePlaces | Action::ViewAudit | Action::ManageAccounts => admin_or(None),
-        Action::EditOrganisation { organisation_id } => admin_or(p.grant_in(Role::PartnerLead, organisation_id)),
-        Action::ManageBoard { host_organisation_id } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
-        Action::EditPerson { person_id, person_organisations } => {
+        Action::CreateOrganisation
+        | Action::ManagePlaces
+        | Action::ViewAudit
+        | Action::ManageAccounts => admin_or(None),
+        Action::EditOrganisation { organisation_id } => {
+            admin_or(p.grant_in(Role::PartnerLead, organisation_id))
+        }
+        Action::ManageBoard {
+            host_organisation_id,
+        } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
+        Action::EditPerson {
+            person_id,
+            person_organisations,
+        } => {
             if let Some(g) = admin {
                 return allowed(Some(g));
             }
-            let lead = person_organisations.iter().find_map(|org| p.grant_in(Role::PartnerLead, org));
+            let lead = person_organisations
+                .iter()
+                .find_map(|org| p.grant_in(Role::PartnerLead, org));
             match lead {
                 Some(g) => allowed(Some(g)),
                 None if p.person_id == person_id => allowed(p.primary_grant()),
@@ -160,7 +179,11 @@ mod tests {
             display_name: id.into(),
             grants: grants
                 .iter()
-                .map(|(org, role)| Grant { organisation_id: (*org).into(), organisation_name: (*org).into(), role: *role })
+                .map(|(org, role)| Grant {
+                    organisation_id: (*org).into(),
+                    organisation_name: (*org).into(),
+                    role: *role,
+                })
                 .collect(),
         }
     }
@@ -169,17 +192,57 @@ mod tests {
     fn the_public_reads_public_pages_only() {
         assert!(decide(None, Action::ReadPublic).is_allowed());
         assert_eq!(decide(None, Action::ReadDirectory), Decision::NeedsSignIn);
-        assert_eq!(decide(None, Action::EditOrganisation { organisation_id: "a" }), Decision::NeedsSignIn);
+        assert_eq!(
+            decide(
+                None,
+                Action::EditOrganisation {
+                    organisation_id: "a"
+                }
+            ),
+            Decision::NeedsSignIn
+        );
     }
 
     #[test]
     fn a_partner_lead_edits_their_own_organisation_and_not_another() {
-        let lead = person("p", &[("trust", Role::PartnerLead), ("council", Role::Analyst)]);
-        let own = decide(Some(&lead), Action::EditOrganisation { organisation_id: "trust" });
-        assert_eq!(own, Decision::Allowed { via: Some(lead.grants[0].clone()) });
-        assert_eq!(decide(Some(&lead), Action::EditOrganisation { organisation_id: "council" }), Decision::Denied);
-        assert_eq!(decide(Some(&lead), Action::EditOrganisation { organisation_id: "other" }), Decision::Denied);
-        assert_eq!(decide(Some(&lead), Action::CreateOrganisation), Decision::Denied);
+        let lead = person(
+            "p",
+            &[("trust", Role::PartnerLead), ("council", Role::Analyst)],
+        );
+        let own = decide(
+            Some(&lead),
+            Action::EditOrganisation {
+                organisation_id: "trust",
+            },
+        );
+        assert_eq!(
+            own,
+            Decision::Allowed {
+                via: Some(lead.grants[0].clone())
+            }
+        );
+        assert_eq!(
+            decide(
+                Some(&lead),
+                Action::EditOrganisation {
+                    organisation_id: "council"
+                }
+            ),
+            Decision::Denied
+        );
+        assert_eq!(
+            decide(
+                Some(&lead),
+                Action::EditOrganisation {
+                    organisation_id: "other"
+                }
+            ),
+            Decision::Denied
+        );
+        assert_eq!(
+            decide(Some(&lead), Action::CreateOrganisation),
+            Decision::Denied
+        );
     }
 
     #[test]
@@ -187,12 +250,19 @@ mod tests {
         let admin = person("a", &[("icb", Role::SystemAdministrator)]);
         for action in [
             Action::CreateOrganisation,
-            Action::EditOrganisation { organisation_id: "x" },
+            Action::EditOrganisation {
+                organisation_id: "x",
+            },
             Action::ManagePlaces,
             Action::ViewAudit,
             Action::ManageAccounts,
-            Action::ManageBoard { host_organisation_id: "y" },
-            Action::EditPerson { person_id: "z", person_organisations: &[] },
+            Action::ManageBoard {
+                host_organisation_id: "y",
+            },
+            Action::EditPerson {
+                person_id: "z",
+                person_organisations: &[],
+            },
         ] {
             assert!(decide(Some(&admin), action).is_allowed(), "{action:?}");
         }
@@ -200,14 +270,43 @@ mod tests {
 
     #[test]
     fn other_roles_only_read_and_edit_themselves() {
-        for role in [Role::ProgrammeManager, Role::Analyst, Role::DirectCareClinician, Role::VcseWorker] {
+        for role in [
+            Role::ProgrammeManager,
+            Role::Analyst,
+            Role::DirectCareClinician,
+            Role::VcseWorker,
+        ] {
             let p = person("me", &[("org", role)]);
             assert!(decide(Some(&p), Action::ReadDirectory).is_allowed());
-            assert_eq!(decide(Some(&p), Action::EditOrganisation { organisation_id: "org" }), Decision::Denied);
+            assert_eq!(
+                decide(
+                    Some(&p),
+                    Action::EditOrganisation {
+                        organisation_id: "org"
+                    }
+                ),
+                Decision::Denied
+            );
             assert_eq!(decide(Some(&p), Action::ViewAudit), Decision::Denied);
             let orgs = ["org".to_string()];
-            assert!(decide(Some(&p), Action::EditPerson { person_id: "me", person_organisations: &orgs }).is_allowed());
-            assert_eq!(decide(Some(&p), Action::EditPerson { person_id: "you", person_organisations: &orgs }), Decision::Denied);
+            assert!(decide(
+                Some(&p),
+                Action::EditPerson {
+                    person_id: "me",
+                    person_organisations: &orgs
+                }
+            )
+            .is_allowed());
+            assert_eq!(
+                decide(
+                    Some(&p),
+                    Action::EditPerson {
+                        person_id: "you",
+                        person_organisations: &orgs
+                    }
+                ),
+                Decision::Denied
+            );
         }
     }
 
@@ -216,7 +315,23 @@ mod tests {
         let lead = person("lead", &[("org", Role::PartnerLead)]);
         let theirs = ["org".to_string()];
         let elsewhere = ["other".to_string()];
-        assert!(decide(Some(&lead), Action::EditPerson { person_id: "x", person_organisations: &theirs }).is_allowed());
-        assert_eq!(decide(Some(&lead), Action::EditPerson { person_id: "x", person_organisations: &elsewhere }), Decision::Denied);
+        assert!(decide(
+            Some(&lead),
+            Action::EditPerson {
+                person_id: "x",
+                person_organisations: &theirs
+            }
+        )
+        .is_allowed());
+        assert_eq!(
+            decide(
+                Some(&lead),
+                Action::EditPerson {
+                    person_id: "x",
+                    person_organisations: &elsewhere
+                }
+            ),
+            Decision::Denied
+        );
     }
 }

@@ -65,13 +65,21 @@ impl BoardDraft {
         errors.require_text("name", "a name", &self.name, 200);
         let kind = errors.require_code::<BoardKind>("kind", "a kind of board", &self.kind);
         if self.organisation_id.trim().is_empty() {
-            errors.add("organisation_id", "Select the organisation that hosts the board");
+            errors.add(
+                "organisation_id",
+                "Select the organisation that hosts the board",
+            );
         }
         let place_id = blank_to_none(self.place_id.as_deref());
         if kind == Some(BoardKind::PlaceBoard) && place_id.is_none() {
             errors.add("place_id", "Select the place this board serves");
         }
-        errors.optional_text("description", "a description", self.description.as_deref().unwrap_or(""), 2000);
+        errors.optional_text(
+            "description",
+            "a description",
+            self.description.as_deref().unwrap_or(""),
+            2000,
+        );
         errors.into_result()?;
         Ok(ValidBoard {
             name: self.name.trim().to_string(),
@@ -89,9 +97,17 @@ mod tests {
 
     #[test]
     fn place_board_needs_a_place() {
-        let d = BoardDraft { name: "Riverside Place Board".into(), kind: "place_board".into(), organisation_id: "o".into(), ..Default::default() };
+        let d = BoardDraft {
+            name: "Riverside Place Board".into(),
+            kind: "place_board".into(),
+            organisation_id: "o".into(),
+            ..Default::default()
+        };
         assert!(d.validate().unwrap_err().for_field("place_id").is_some());
-        let d = BoardDraft { place_id: Some("p".into()), ..d };
+        let d = BoardDraft {
+            place_id: Some("p".into()),
+            ..d
+        };
         assert!(d.validate().is_ok());
     }
 }

@@ -63,7 +63,9 @@ impl OrgType {
     /// A hint on the code's expected form, shown beside the form field.
     pub fn code_hint(self) -> &'static str {
         match self {
-            OrgType::GpPractice => "ODS practice code: a letter and five digits, for example A81001",
+            OrgType::GpPractice => {
+                "ODS practice code: a letter and five digits, for example A81001"
+            }
             OrgType::Pcn => "ODS PCN code: U and five digits, for example U12345",
             _ => "ODS code, council code or charity number: letters, digits and hyphens",
         }
@@ -89,12 +91,13 @@ pub fn check_code(org_type: Option<OrgType>, code: &str) -> Option<String> {
     if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Some("Code must contain only letters, digits and hyphens".into());
     }
-    let letter_then_five_digits =
-        |first: fn(char) -> bool| code.len() == 6 && code.starts_with(first) && code[1..].chars().all(|c| c.is_ascii_digit());
+    let letter_then_five_digits = |first: fn(char) -> bool| {
+        code.len() == 6 && code.starts_with(first) && code[1..].chars().all(|c| c.is_ascii_digit())
+    };
     match org_type {
-        Some(OrgType::GpPractice) if !letter_then_five_digits(|c| c.is_ascii_uppercase()) => {
-            Some("A GP practice code is a letter followed by five digits, for example A81001".into())
-        }
+        Some(OrgType::GpPractice) if !letter_then_five_digits(|c| c.is_ascii_uppercase()) => Some(
+            "A GP practice code is a letter followed by five digits, for example A81001".into(),
+        ),
         Some(OrgType::Pcn) if !letter_then_five_digits(|c| c == 'U') => {
             Some("A PCN code is U followed by five digits, for example U12345".into())
         }
@@ -145,18 +148,27 @@ impl OrganisationDraft {
     pub fn validate(&self) -> Result<ValidOrganisation, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         errors.require_text("name", "a name", &self.name, 200);
-        let org_type = errors.require_code::<OrgType>("org_type", "an organisation type", &self.org_type);
+        let org_type =
+            errors.require_code::<OrgType>("org_type", "an organisation type", &self.org_type);
         let code = normalise_code(&self.code);
         if let Some(problem) = check_code(org_type, &code) {
             errors.add("code", problem);
         }
         let website = blank_to_none(self.website.as_deref());
         if let Some(site) = &website {
-            if !(site.starts_with("https://") || site.starts_with("http://")) || site.len() > 300 || site.contains(char::is_whitespace) {
+            if !(site.starts_with("https://") || site.starts_with("http://"))
+                || site.len() > 300
+                || site.contains(char::is_whitespace)
+            {
                 errors.add("website", "Enter a website address starting with https://, for example https://www.nhs.uk");
             }
         }
-        errors.optional_text("description", "a description", self.description.as_deref().unwrap_or(""), 2000);
+        errors.optional_text(
+            "description",
+            "a description",
+            self.description.as_deref().unwrap_or(""),
+            2000,
+        );
         errors.into_result()?;
         Ok(ValidOrganisation {
             name: self.name.trim().to_string(),
@@ -175,12 +187,19 @@ mod tests {
     use proptest::prelude::*;
 
     fn draft(name: &str, code: &str, org_type: &str) -> OrganisationDraft {
-        OrganisationDraft { name: name.into(), code: code.into(), org_type: org_type.into(), ..Default::default() }
+        OrganisationDraft {
+            name: name.into(),
+            code: code.into(),
+            org_type: org_type.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn valid_practice_is_normalised() {
-        let valid = draft("  Riverside Surgery ", " a81001", "gp_practice").validate().unwrap();
+        let valid = draft("  Riverside Surgery ", " a81001", "gp_practice")
+            .validate()
+            .unwrap();
         assert_eq!(valid.name, "Riverside Surgery");
         assert_eq!(valid.code, "A81001");
         assert_eq!(valid.org_type, OrgType::GpPractice);
@@ -190,14 +209,25 @@ mod tests {
     fn every_problem_is_reported_against_its_field() {
         let errors = draft("", "", "hospital").validate().unwrap_err();
         assert_eq!(errors.for_field("name"), Some("Enter a name"));
-        assert_eq!(errors.for_field("org_type"), Some("Select an organisation type from the list"));
+        assert_eq!(
+            errors.for_field("org_type"),
+            Some("Select an organisation type from the list")
+        );
         assert_eq!(errors.for_field("code"), Some("Enter a code"));
     }
 
     #[test]
     fn practice_and_pcn_codes_have_their_ods_form() {
-        assert!(draft("P", "RXX", "gp_practice").validate().unwrap_err().for_field("code").is_some());
-        assert!(draft("N", "A12345", "pcn").validate().unwrap_err().for_field("code").is_some());
+        assert!(draft("P", "RXX", "gp_practice")
+            .validate()
+            .unwrap_err()
+            .for_field("code")
+            .is_some());
+        assert!(draft("N", "A12345", "pcn")
+            .validate()
+            .unwrap_err()
+            .for_field("code")
+            .is_some());
         assert!(draft("N", "U12345", "pcn").validate().is_ok());
         assert!(draft("T", "RXX", "acute_trust").validate().is_ok());
         assert!(draft("T", "R X", "acute_trust").validate().is_err());

@@ -47,13 +47,24 @@ impl PersonDraft {
         if email.is_empty() {
             errors.add("email", "Enter an email address");
         } else if email.len() > 254 || !looks_like_email(&email) {
-            errors.add("email", "Enter an email address in the correct format, like name@example.nhs.uk");
+            errors.add(
+                "email",
+                "Enter an email address in the correct format, like name@example.nhs.uk",
+            );
         }
-        errors.optional_text("job_title", "a job title", self.job_title.as_deref().unwrap_or(""), 150);
+        errors.optional_text(
+            "job_title",
+            "a job title",
+            self.job_title.as_deref().unwrap_or(""),
+            150,
+        );
         let phone = blank_to_none(self.phone.as_deref());
         if let Some(p) = &phone {
             if p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c)) {
-                errors.add("phone", "Enter a telephone number using digits, spaces and + ( ) - only");
+                errors.add(
+                    "phone",
+                    "Enter a telephone number using digits, spaces and + ( ) - only",
+                );
             }
         }
         errors.into_result()?;
@@ -96,17 +107,33 @@ mod tests {
 
     #[test]
     fn email_is_lower_cased_and_checked() {
-        let mut d = PersonDraft { given_name: "Asha".into(), family_name: "Patel".into(), email: " Asha.Patel@NHS.net ".into(), ..Default::default() };
+        let mut d = PersonDraft {
+            given_name: "Asha".into(),
+            family_name: "Patel".into(),
+            email: " Asha.Patel@NHS.net ".into(),
+            ..Default::default()
+        };
         assert_eq!(d.validate().unwrap().email, "asha.patel@nhs.net");
         d.email = "asha".into();
-        assert!(d.validate().unwrap_err().for_field("email").unwrap().contains("correct format"));
+        assert!(d
+            .validate()
+            .unwrap_err()
+            .for_field("email")
+            .unwrap()
+            .contains("correct format"));
     }
 
     #[test]
     fn membership_needs_a_known_role() {
-        let d = MembershipDraft { person_id: "p".into(), role: "emperor".into() };
+        let d = MembershipDraft {
+            person_id: "p".into(),
+            role: "emperor".into(),
+        };
         assert!(d.validate().unwrap_err().for_field("role").is_some());
-        let d = MembershipDraft { person_id: "p".into(), role: "analyst".into() };
+        let d = MembershipDraft {
+            person_id: "p".into(),
+            role: "analyst".into(),
+        };
         assert_eq!(d.validate().unwrap(), Role::Analyst);
     }
 }

@@ -51,11 +51,19 @@ impl PlaceDraft {
     pub fn validate(&self) -> Result<ValidPlace, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         errors.require_text("name", "a name", &self.name, 120);
-        let kind = errors.require_code::<PlaceKind>("kind", "whether this is a place or a neighbourhood", &self.kind);
+        let kind = errors.require_code::<PlaceKind>(
+            "kind",
+            "whether this is a place or a neighbourhood",
+            &self.kind,
+        );
         let parent_id = blank_to_none(self.parent_id.as_deref());
         match (kind, &parent_id) {
-            (Some(PlaceKind::Neighbourhood), None) => errors.add("parent_id", "Select the place this neighbourhood is in"),
-            (Some(PlaceKind::Place), Some(_)) => errors.add("parent_id", "A place cannot lie within another place"),
+            (Some(PlaceKind::Neighbourhood), None) => {
+                errors.add("parent_id", "Select the place this neighbourhood is in")
+            }
+            (Some(PlaceKind::Place), Some(_)) => {
+                errors.add("parent_id", "A place cannot lie within another place")
+            }
             _ => {}
         }
         let population = match blank_to_none(self.population.as_deref()) {
@@ -63,12 +71,20 @@ impl PlaceDraft {
             Some(text) => match text.replace(',', "").parse::<i64>() {
                 Ok(n) if (0..=100_000_000).contains(&n) => Some(n),
                 _ => {
-                    errors.add("population", "Population must be a whole number between 0 and 100,000,000");
+                    errors.add(
+                        "population",
+                        "Population must be a whole number between 0 and 100,000,000",
+                    );
                     None
                 }
             },
         };
-        errors.optional_text("description", "a description", self.description.as_deref().unwrap_or(""), 2000);
+        errors.optional_text(
+            "description",
+            "a description",
+            self.description.as_deref().unwrap_or(""),
+            2000,
+        );
         errors.into_result()?;
         Ok(ValidPlace {
             name: self.name.trim().to_string(),
@@ -96,16 +112,37 @@ mod tests {
 
     #[test]
     fn neighbourhood_needs_a_place_and_a_place_has_none() {
-        assert!(draft("neighbourhood", None, None).validate().unwrap_err().for_field("parent_id").is_some());
-        assert!(draft("place", Some("p1"), None).validate().unwrap_err().for_field("parent_id").is_some());
+        assert!(draft("neighbourhood", None, None)
+            .validate()
+            .unwrap_err()
+            .for_field("parent_id")
+            .is_some());
+        assert!(draft("place", Some("p1"), None)
+            .validate()
+            .unwrap_err()
+            .for_field("parent_id")
+            .is_some());
         assert!(draft("neighbourhood", Some("p1"), None).validate().is_ok());
     }
 
     #[test]
     fn population_accepts_thousands_separators_and_rejects_words() {
-        assert_eq!(draft("place", None, Some("312,400")).validate().unwrap().population, Some(312_400));
+        assert_eq!(
+            draft("place", None, Some("312,400"))
+                .validate()
+                .unwrap()
+                .population,
+            Some(312_400)
+        );
         for bad in ["lots", "-5", "1.5", "999999999999"] {
-            assert!(draft("place", None, Some(bad)).validate().unwrap_err().for_field("population").is_some(), "{bad}");
+            assert!(
+                draft("place", None, Some(bad))
+                    .validate()
+                    .unwrap_err()
+                    .for_field("population")
+                    .is_some(),
+                "{bad}"
+            );
         }
     }
 }

@@ -17,7 +17,11 @@ pub struct FieldError {
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 fn summary(errors: &[FieldError]) -> String {
-    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A code that names no value of a vocabulary.
@@ -28,12 +32,18 @@ pub struct UnknownCode(pub String);
 impl ValidationErrors {
     /// Records a problem with `field`.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+        self.0.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
     }
 
     /// The message for `field`, if it has one (for showing beside a form input).
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// True when nothing was wrong.
@@ -63,19 +73,30 @@ impl ValidationErrors {
         if value.is_empty() {
             self.add(field, format!("Enter {label}"));
         } else if value.chars().count() > max {
-            self.add(field, format!("{} must be {max} characters or fewer", capitalise(label)));
+            self.add(
+                field,
+                format!("{} must be {max} characters or fewer", capitalise(label)),
+            );
         }
     }
 
     /// Checks an optional text field: at most `max` characters.
     pub fn optional_text(&mut self, field: &str, label: &str, value: &str, max: usize) {
         if value.trim().chars().count() > max {
-            self.add(field, format!("{} must be {max} characters or fewer", capitalise(label)));
+            self.add(
+                field,
+                format!("{} must be {max} characters or fewer", capitalise(label)),
+            );
         }
     }
 
     /// Checks that a text field holds a known vocabulary code.
-    pub fn require_code<T: std::str::FromStr>(&mut self, field: &str, label: &str, value: &str) -> Option<T> {
+    pub fn require_code<T: std::str::FromStr>(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &str,
+    ) -> Option<T> {
         if value.trim().is_empty() {
             self.add(field, format!("Select {label}"));
             return None;
@@ -92,7 +113,10 @@ impl ValidationErrors {
 
 /// "a name" -> "Name": the label without its article, capitalised, to start a sentence.
 fn capitalise(label: &str) -> String {
-    let s = label.strip_prefix("a ").or_else(|| label.strip_prefix("an ")).unwrap_or(label);
+    let s = label
+        .strip_prefix("a ")
+        .or_else(|| label.strip_prefix("an "))
+        .unwrap_or(label);
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -102,12 +126,17 @@ fn capitalise(label: &str) -> String {
 
 /// Trims a submitted optional value, mapping blank to `None`.
 pub fn blank_to_none(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// True when `email` looks like an address: one `@`, something either side, a dot in the domain, no spaces.
 pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -127,7 +156,10 @@ mod tests {
         errors.require_text("code", "a code", "abcdefghijk", 10);
         errors.require_text("ok", "a value", "fine", 10);
         assert_eq!(errors.for_field("name"), Some("Enter a name"));
-        assert_eq!(errors.for_field("code"), Some("Code must be 10 characters or fewer"));
+        assert_eq!(
+            errors.for_field("code"),
+            Some("Code must be 10 characters or fewer")
+        );
         assert_eq!(errors.for_field("ok"), None);
     }
 
@@ -136,7 +168,16 @@ mod tests {
         for good in ["a@b.nhs.uk", "jo.bloggs@riverside.gov.uk"] {
             assert!(looks_like_email(good), "{good}");
         }
-        for bad in ["", "a", "a@b", "@b.com", "a@.com", "a b@c.com", "a@b@c.com", "a@b."] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.com",
+            "a@.com",
+            "a b@c.com",
+            "a@b@c.com",
+            "a@b.",
+        ] {
             assert!(!looks_like_email(bad), "{bad}");
         }
     }

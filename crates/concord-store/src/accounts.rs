@@ -16,23 +16,39 @@ use std::sync::OnceLock;
 
 /// Argon2id with OWASP's minimum: 19 MiB of memory, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters"),
+    )
 }
 
 /// Hashes a password as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`).
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| StoreError::Hashing(e.to_string()))?;
-    Ok(hasher().hash_password(password.as_bytes(), &salt).map_err(|e| StoreError::Hashing(e.to_string()))?.to_string())
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| StoreError::Hashing(e.to_string()))?;
+    Ok(hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| StoreError::Hashing(e.to_string()))?
+        .to_string())
 }
 
 /// True if `password` matches the PHC string `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
 }
 
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_password(&hex::encode(rand::random::<[u8; 16]>())).expect("hashing a random password"))
+    DUMMY.get_or_init(|| {
+        hash_password(&hex::encode(rand::random::<[u8; 16]>())).expect("hashing a random password")
+    })
 }
 
 /// The shortest password accepted.
@@ -43,7 +59,10 @@ pub fn check_password(field: &str, password: &str) -> Result<(), ValidationError
     let n = password.chars().count();
     let mut errors = ValidationErrors::default();
     if n < MIN_PASSWORD_LEN {
-        errors.add(field, format!("Password must be at least {MIN_PASSWORD_LEN} characters"));
+        errors.add(
+            field,
+            format!("Password must be at least {MIN_PASSWORD_LEN} characters"),
+        );
     } else if n > 256 {
         errors.add(field, "Password must be 256 characters or fewer");
     } else if password.chars().all(|c| password.starts_with(c)) {
@@ -53,9 +72,21 @@ pub fn check_password(field: &str, password: &str) -> Result<(), ValidationError
 }
 
 /// Creates a local account for an existing person.
-pub async fn create_account(store: &Store, actor: &Actor, person_id: &str, username: &str, password: &str) -> Result<(), StoreError> {
+pub async fn create_account(
+    store: &Store,
+    actor: &Actor,
+    person_id: &str,
+    username: &str,
+    password: &str,
+) -> Result<(), StoreError> {
     let username = username.trim().to_ascii_lowercase();
-    let entry = AuditEntry::success(actor, "account.create", "person", Some(person_id), format!("username {username}"));
+    let entry = AuditEntry::success(
+        actor,
+        "account.create",
+        "person",
+        Some(person_id),
+        format!("username {username}"),
+    );
     let result = async {
         let mut errors = ValidationErrors::default();
         if username.is_empty() || username.len() > 254 || username.contains(char::is_whitespace) {
@@ -94,7 +125,12 @@ pub async fn create_account(store: &Store, actor: &Actor, person_id: &str, usern
 
 /// The username of a person's account, if they have one.
 pub async fn username_of(store: &Store, person_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT username FROM accounts WHERE person_id = $1").bind(person_id).fetch_optional(store.pool()).await?)
+    Ok(
+        sqlx::query_scalar("SELECT username FROM accounts WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(store.pool())
+            .await?,
+    )
 }
 
 /// How a sign-in attempt ended.
@@ -128,17 +164,22 @@ fn client_key(client: &str) -> String {
 
 async fn blocked(store: &Store, key: &str, now: &str) -> Result<bool, StoreError> {
     let until: Option<Option<String>> =
-        sqlx::query_scalar("SELECT blocked_until FROM sign_in_throttle WHERE throttle_key = $1").bind(key).fetch_optional(store.pool()).await?;
+        sqlx::query_scalar("SELECT blocked_until FROM sign_in_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(store.pool())
+            .await?;
     Ok(matches!(until.flatten(), Some(until) if until.as_str() > now))
 }
 
 async fn record_failure(store: &Store, key: &str, free: i64) -> Result<(), StoreError> {
     let now = Utc::now();
     let now_text = crate::format_timestamp(now);
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT failures, first_failure_at FROM sign_in_throttle WHERE throttle_key = $1")
-        .bind(key)
-        .fetch_optional(store.pool())
-        .await?;
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT failures, first_failure_at FROM sign_in_throttle WHERE throttle_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(store.pool())
+    .await?;
     let window_start = crate::format_timestamp(now - Duration::minutes(WINDOW_MINUTES));
     let (failures, first) = match row {
         Some((n, first)) if first > window_start => (n + 1, first),
@@ -163,12 +204,23 @@ async fn record_failure(store: &Store, key: &str, free: i64) -> Result<(), Store
 }
 
 /// Checks a username and password from `client` (an IP address), applying throttling; audits the attempt.
-pub async fn authenticate(store: &Store, username: &str, password: &str, client: &str) -> Result<SignIn, StoreError> {
+pub async fn authenticate(
+    store: &Store,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<SignIn, StoreError> {
     let username = username.trim().to_ascii_lowercase();
     let now = crate::now_utc();
     let (pair, client_key) = (pair_key(&username, client), client_key(client));
     let attempt = |outcome: &str, person_id: Option<String>, detail: String| AuditEntry {
-        actor: Actor { person_id, ..Actor::system(&format!("sign-in as '{}'", username.chars().take(80).collect::<String>())) },
+        actor: Actor {
+            person_id,
+            ..Actor::system(&format!(
+                "sign-in as '{}'",
+                username.chars().take(80).collect::<String>()
+            ))
+        },
         action: "session.sign_in".into(),
         object_type: "session".into(),
         object_id: None,
@@ -176,11 +228,21 @@ pub async fn authenticate(store: &Store, username: &str, password: &str, client:
         detail,
     };
     if blocked(store, &pair, &now).await? || blocked(store, &client_key, &now).await? {
-        store.audit_only(attempt(crate::audit::outcome::DENIED, None, format!("throttled: too many failures from {client}"))).await?;
+        store
+            .audit_only(attempt(
+                crate::audit::outcome::DENIED,
+                None,
+                format!("throttled: too many failures from {client}"),
+            ))
+            .await?;
         return Ok(SignIn::Throttled);
     }
-    let account: Option<(String, String, i64)> =
-        sqlx::query_as("SELECT person_id, password_hash, disabled FROM accounts WHERE username = $1").bind(&username).fetch_optional(store.pool()).await?;
+    let account: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT person_id, password_hash, disabled FROM accounts WHERE username = $1",
+    )
+    .bind(&username)
+    .fetch_optional(store.pool())
+    .await?;
     let verified = match &account {
         Some((_, hash, disabled)) => verify_password(password, hash) && *disabled == 0,
         None => {
@@ -190,9 +252,20 @@ pub async fn authenticate(store: &Store, username: &str, password: &str, client:
     };
     match account {
         Some((person_id, _, _)) if verified => {
-            sqlx::query("DELETE FROM sign_in_throttle WHERE throttle_key = $1").bind(&pair).execute(store.pool()).await?;
-            sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE person_id = $2").bind(&now).bind(&person_id).execute(store.pool()).await?;
-            let mut entry = attempt(crate::audit::outcome::SUCCESS, Some(person_id.clone()), format!("signed in from {client}"));
+            sqlx::query("DELETE FROM sign_in_throttle WHERE throttle_key = $1")
+                .bind(&pair)
+                .execute(store.pool())
+                .await?;
+            sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE person_id = $2")
+                .bind(&now)
+                .bind(&person_id)
+                .execute(store.pool())
+                .await?;
+            let mut entry = attempt(
+                crate::audit::outcome::SUCCESS,
+                Some(person_id.clone()),
+                format!("signed in from {client}"),
+            );
             entry.actor.name = username.clone();
             store.audit_only(entry).await?;
             Ok(SignIn::Success { person_id })
@@ -200,8 +273,18 @@ pub async fn authenticate(store: &Store, username: &str, password: &str, client:
         account => {
             record_failure(store, &pair, PAIR_FREE_FAILURES).await?;
             record_failure(store, &client_key, CLIENT_FREE_FAILURES).await?;
-            let detail = if account.is_some() { "wrong password" } else { "no such username" };
-            store.audit_only(attempt(crate::audit::outcome::REJECTED, None, format!("{detail}, from {client}"))).await?;
+            let detail = if account.is_some() {
+                "wrong password"
+            } else {
+                "no such username"
+            };
+            store
+                .audit_only(attempt(
+                    crate::audit::outcome::REJECTED,
+                    None,
+                    format!("{detail}, from {client}"),
+                ))
+                .await?;
             Ok(SignIn::Failed)
         }
     }
@@ -214,11 +297,18 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_with_the_required_parameters() {
         let hash = hash_password("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("correct horse battery!", &hash));
         assert!(!verify_password("anything", "not a hash"));
-        assert_ne!(hash, hash_password("correct horse battery").unwrap(), "salts differ");
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery").unwrap(),
+            "salts differ"
+        );
     }
 
     #[test]

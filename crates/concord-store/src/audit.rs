@@ -31,7 +31,13 @@ pub struct Actor {
 impl Actor {
     /// Concord itself, or an operator at the command line, named by `what`.
     pub fn system(what: &str) -> Actor {
-        Actor { person_id: None, name: what.to_string(), role: None, organisation_id: None, organisation_name: None }
+        Actor {
+            person_id: None,
+            name: what.to_string(),
+            role: None,
+            organisation_id: None,
+            organisation_name: None,
+        }
     }
 
     /// A person acting under `via` (or their primary role when no particular grant applied).
@@ -76,7 +82,13 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// A successful action.
-    pub fn success(actor: &Actor, action: &str, object_type: &str, object_id: Option<&str>, detail: impl Into<String>) -> Self {
+    pub fn success(
+        actor: &Actor,
+        action: &str,
+        object_type: &str,
+        object_id: Option<&str>,
+        detail: impl Into<String>,
+    ) -> Self {
         AuditEntry {
             actor: actor.clone(),
             action: action.into(),
@@ -184,7 +196,11 @@ pub(crate) async fn append(tx: &mut WriteTx, entry: &AuditEntry) -> Result<(), S
     .bind(&hash)
     .execute(tx.conn())
     .await?;
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&hash).execute(tx.conn()).await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&hash)
+        .execute(tx.conn())
+        .await?;
     tx.head_seq = seq;
     tx.head_hash = hash;
     Ok(())
@@ -260,34 +276,61 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
     let mut expected_prev = "0".repeat(64);
     let mut expected_seq = 1;
     let mut checked = 0;
-    let broken = |seq: i64, checked: i64, problem: String| ChainReport { entries: checked, first_broken_seq: Some(seq), problem: Some(problem) };
+    let broken = |seq: i64, checked: i64, problem: String| ChainReport {
+        entries: checked,
+        first_broken_seq: Some(seq),
+        problem: Some(problem),
+    };
     loop {
-        let rows = sqlx::query(&format!("SELECT {RECORD_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"))
-            .bind(expected_seq)
-            .bind(BATCH)
-            .fetch_all(store.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(expected_seq)
+        .bind(BATCH)
+        .fetch_all(store.pool())
+        .await?;
         if rows.is_empty() {
             break;
         }
         for row in &rows {
             let r = record_from_row(row)?;
             if r.seq != expected_seq {
-                return Ok(broken(expected_seq, checked, format!("entry {expected_seq} is missing (next present is {})", r.seq)));
+                return Ok(broken(
+                    expected_seq,
+                    checked,
+                    format!(
+                        "entry {expected_seq} is missing (next present is {})",
+                        r.seq
+                    ),
+                ));
             }
             if r.prev_hash != expected_prev {
-                return Ok(broken(r.seq, checked, format!("entry {} does not link to the entry before it", r.seq)));
+                return Ok(broken(
+                    r.seq,
+                    checked,
+                    format!("entry {} does not link to the entry before it", r.seq),
+                ));
             }
             let recomputed = entry_hash(&r.prev_hash, r.seq, &r.at, &r.entry());
             if recomputed != r.hash {
-                return Ok(broken(r.seq, checked, format!("entry {} has been altered: its contents do not match its hash", r.seq)));
+                return Ok(broken(
+                    r.seq,
+                    checked,
+                    format!(
+                        "entry {} has been altered: its contents do not match its hash",
+                        r.seq
+                    ),
+                ));
             }
             expected_prev = r.hash;
             expected_seq += 1;
             checked += 1;
         }
     }
-    let (head_seq, head_hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(store.pool()).await?;
+    let (head_seq, head_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(store.pool())
+            .await?;
     if head_seq != checked || head_hash != expected_prev {
         return Ok(ChainReport {
             entries: checked,
@@ -295,7 +338,11 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
             problem: Some(format!("the chain's tip records {head_seq} entries but {checked} remain: entries were removed from the end")),
         });
     }
-    Ok(ChainReport { entries: checked, first_broken_seq: None, problem: None })
+    Ok(ChainReport {
+        entries: checked,
+        first_broken_seq: None,
+        problem: None,
+    })
 }
 
 /// Filters for browsing the log; empty fields match everything.
@@ -319,11 +366,14 @@ impl AuditFilter {
     fn where_clause(&self) -> (String, Vec<String>) {
         let mut clauses = Vec::new();
         let mut binds = Vec::new();
-            if let Some(v) = non_blank(&self.actor) {
+        if let Some(v) = non_blank(&self.actor) {
             binds.push(v.to_string());
             binds.push(like_pattern(v));
             let n = binds.len();
-            clauses.push(format!("(actor_person_id = ${} OR LOWER(actor_name) LIKE ${n} ESCAPE '\\')", n - 1));
+            clauses.push(format!(
+                "(actor_person_id = ${} OR LOWER(actor_name) LIKE ${n} ESCAPE '\\')",
+                n - 1
+            ));
         }
         let mut push = |clause: &str, value: String| {
             binds.push(value);
@@ -344,7 +394,11 @@ impl AuditFilter {
         if let Some(v) = non_blank(&self.to) {
             push("at < ?", format!("{v}T99"));
         }
-        let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
         (sql, binds)
     }
 
@@ -368,7 +422,9 @@ fn non_blank(v: &Option<String>) -> Option<&str> {
 
 /// Escapes LIKE wildcards in user text so that it matches literally.
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// A case-insensitive "contains" pattern for user text.
@@ -377,7 +433,11 @@ pub fn like_pattern(s: &str) -> String {
 }
 
 /// One page of entries matching `filter`, newest first.
-pub async fn list(store: &Store, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, StoreError> {
+pub async fn list(
+    store: &Store,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> Result<Page<AuditRecord>, StoreError> {
     filter.validate()?;
     let (where_sql, binds) = filter.where_clause();
     let count_sql = format!("SELECT COUNT(*) FROM audit_log {where_sql}");
@@ -387,14 +447,27 @@ pub async fn list(store: &Store, filter: &AuditFilter, page: PageRequest) -> Res
     }
     let total = count.fetch_one(store.pool()).await?;
     let n = binds.len();
-    let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_log {where_sql} ORDER BY seq DESC LIMIT ${} OFFSET ${}", n + 1, n + 2);
+    let sql = format!(
+        "SELECT {RECORD_COLUMNS} FROM audit_log {where_sql} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(b);
     }
-    let rows = query.bind(page.limit()).bind(page.offset()).fetch_all(store.pool()).await?;
+    let rows = query
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(store.pool())
+        .await?;
     let items = rows.iter().map(record_from_row).collect::<Result<_, _>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
 /// Neutralises a CSV cell that a spreadsheet would run as a formula (OWASP CSV injection).
@@ -416,7 +489,21 @@ pub async fn export_csv(store: &Store, filter: &AuditFilter) -> Result<String, S
     }
     let rows = query.fetch_all(store.pool()).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = ["seq", "at_utc", "person_id", "person", "role", "organisation_id", "organisation", "action", "object_type", "object_id", "outcome", "detail", "hash"];
+    let header = [
+        "seq",
+        "at_utc",
+        "person_id",
+        "person",
+        "role",
+        "organisation_id",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "outcome",
+        "detail",
+        "hash",
+    ];
     let io = |e: csv::Error| StoreError::Hashing(e.to_string());
     writer.write_record(header).map_err(io)?;
     for row in &rows {
@@ -436,9 +523,13 @@ pub async fn export_csv(store: &Store, filter: &AuditFilter) -> Result<String, S
             r.detail,
             r.hash,
         ];
-        writer.write_record(cells.iter().map(|c| csv_safe(c))).map_err(io)?;
+        writer
+            .write_record(cells.iter().map(|c| csv_safe(c)))
+            .map_err(io)?;
     }
-    let bytes = writer.into_inner().map_err(|e| StoreError::Hashing(e.to_string()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| StoreError::Hashing(e.to_string()))?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }
 
@@ -448,7 +539,14 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        for (cell, expected) in [("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("plain", "plain"), ("", "")] {
+        for (cell, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+44 20", "'+44 20"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
             assert_eq!(csv_safe(cell), expected);
         }
     }
@@ -461,9 +559,37 @@ mod tests {
         assert_ne!(base, entry_hash("1", 1, "t", &entry), "previous hash");
         assert_ne!(base, entry_hash("0", 2, "t", &entry), "position");
         assert_ne!(base, entry_hash("0", 1, "u", &entry), "time");
-        assert_ne!(base, entry_hash("0", 1, "t", &AuditEntry { object_id: None, ..entry.clone() }), "object");
-        assert_ne!(base, entry_hash("0", 1, "t", &AuditEntry { actor: Actor::system("other"), ..entry.clone() }), "actor");
-        assert_ne!(base, entry_hash("0", 1, "t", &entry.clone().with_outcome("denied")), "outcome");
+        assert_ne!(
+            base,
+            entry_hash(
+                "0",
+                1,
+                "t",
+                &AuditEntry {
+                    object_id: None,
+                    ..entry.clone()
+                }
+            ),
+            "object"
+        );
+        assert_ne!(
+            base,
+            entry_hash(
+                "0",
+                1,
+                "t",
+                &AuditEntry {
+                    actor: Actor::system("other"),
+                    ..entry.clone()
+                }
+            ),
+            "actor"
+        );
+        assert_ne!(
+            base,
+            entry_hash("0", 1, "t", &entry.clone().with_outcome("denied")),
+            "outcome"
+        );
     }
 
     #[test]

@@ -69,7 +69,9 @@ fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
     Ok(Board {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        kind: kind.parse().map_err(|_| sqlx::Error::Decode(format!("unknown board kind '{kind}'").into()))?,
+        kind: kind
+            .parse()
+            .map_err(|_| sqlx::Error::Decode(format!("unknown board kind '{kind}'").into()))?,
         organisation_id: row.try_get("organisation_id")?,
         organisation_name: row.try_get("organisation_name")?,
         place_id: row.try_get("place_id")?,
@@ -82,22 +84,34 @@ fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
 /// Every board, or those hosted by `organisation_id`, by name.
 pub async fn list(store: &Store, organisation_id: Option<&str>) -> Result<Vec<Board>, StoreError> {
     let sql = format!("{SELECT} WHERE ($1 = '' OR b.organisation_id = $1) ORDER BY b.name");
-    let rows = sqlx::query(&sql).bind(organisation_id.unwrap_or("")).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(organisation_id.unwrap_or(""))
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// The boards that serve a place.
 pub async fn list_for_place(store: &Store, place_id: &str) -> Result<Vec<Board>, StoreError> {
     let sql = format!("{SELECT} WHERE b.place_id = $1 ORDER BY b.name");
-    let rows = sqlx::query(&sql).bind(place_id).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(place_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// The board with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Board, StoreError> {
     let sql = format!("{SELECT} WHERE b.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
-    row.as_ref().map(from_row).transpose()?.ok_or_else(|| StoreError::not_found("board", id))
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("board", id))
 }
 
 const MEMBER_SELECT: &str = "SELECT bm.board_id, b.name AS board_name, bm.person_id, p.given_name, p.family_name, p.job_title, bm.board_role
@@ -113,7 +127,9 @@ fn member_from_row(row: &AnyRow) -> Result<BoardMember, StoreError> {
         person_id: row.try_get("person_id")?,
         person_name: format!("{given} {family}"),
         job_title: row.try_get("job_title")?,
-        board_role: role.parse().map_err(|_| sqlx::Error::Decode(format!("unknown board role '{role}'").into()))?,
+        board_role: role
+            .parse()
+            .map_err(|_| sqlx::Error::Decode(format!("unknown board role '{role}'").into()))?,
     })
 }
 
@@ -123,32 +139,57 @@ pub async fn members(store: &Store, board_id: &str) -> Result<Vec<BoardMember>, 
         "{MEMBER_SELECT} WHERE bm.board_id = $1
          ORDER BY CASE bm.board_role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, p.family_name, p.given_name"
     );
-    let rows = sqlx::query(&sql).bind(board_id).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(board_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(member_from_row).collect()
 }
 
 /// The boards a person sits on.
-pub async fn seats_of_person(store: &Store, person_id: &str) -> Result<Vec<BoardMember>, StoreError> {
+pub async fn seats_of_person(
+    store: &Store,
+    person_id: &str,
+) -> Result<Vec<BoardMember>, StoreError> {
     let sql = format!("{MEMBER_SELECT} WHERE bm.person_id = $1 ORDER BY b.name");
-    let rows = sqlx::query(&sql).bind(person_id).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(person_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(member_from_row).collect()
 }
 
 async fn check_references(conn: &mut AnyConnection, valid: &ValidBoard) -> Result<(), StoreError> {
-    if organisations::exists(&mut *conn, &valid.organisation_id).await?.is_none() {
-        return Err(StoreError::invalid("organisation_id", "Select a host organisation that exists"));
+    if organisations::exists(&mut *conn, &valid.organisation_id)
+        .await?
+        .is_none()
+    {
+        return Err(StoreError::invalid(
+            "organisation_id",
+            "Select a host organisation that exists",
+        ));
     }
     if let Some(place_id) = &valid.place_id {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM places WHERE id = $1").bind(place_id).fetch_optional(conn).await?;
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM places WHERE id = $1")
+            .bind(place_id)
+            .fetch_optional(conn)
+            .await?;
         if found.is_none() {
-            return Err(StoreError::invalid("place_id", "Select a place that exists"));
+            return Err(StoreError::invalid(
+                "place_id",
+                "Select a place that exists",
+            ));
         }
     }
     Ok(())
 }
 
 /// Adds a board; returns its id.
-pub async fn create(store: &Store, actor: &Actor, draft: &BoardDraft) -> Result<String, StoreError> {
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    draft: &BoardDraft,
+) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "board.create", "board", None, "");
     let result = async {
         let valid = draft.validate()?;
@@ -179,7 +220,12 @@ pub async fn create(store: &Store, actor: &Actor, draft: &BoardDraft) -> Result<
 }
 
 /// Changes a board's details. Its host organisation may change only to one the caller has checked.
-pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &BoardDraft) -> Result<(), StoreError> {
+pub async fn update(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    draft: &BoardDraft,
+) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "board.update", "board", Some(id), "");
     let result = async {
         let valid = draft.validate()?;
@@ -205,7 +251,12 @@ pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &BoardDraft) 
 }
 
 /// Seats a person on a board, or changes their seat if they already sit on it.
-pub async fn set_member(store: &Store, actor: &Actor, board_id: &str, draft: &BoardMemberDraft) -> Result<(), StoreError> {
+pub async fn set_member(
+    store: &Store,
+    actor: &Actor,
+    board_id: &str,
+    draft: &BoardMemberDraft,
+) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "board.member.set", "board", Some(board_id), "");
     let result = async {
         let mut errors = concord_domain::ValidationErrors::default();
@@ -218,17 +269,29 @@ pub async fn set_member(store: &Store, actor: &Actor, board_id: &str, draft: &Bo
         let person_id = draft.person_id.trim();
         get(store, board_id).await?;
         let mut tx = store.begin_write().await?;
-        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1").bind(person_id).fetch_optional(tx.conn()).await?;
+        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(tx.conn())
+            .await?;
         if person.is_none() {
-            return Err(StoreError::invalid("person_id", format!("There is no person with id '{person_id}'")));
+            return Err(StoreError::invalid(
+                "person_id",
+                format!("There is no person with id '{person_id}'"),
+            ));
         }
-        sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2").bind(board_id).bind(person_id).execute(tx.conn()).await?;
-        sqlx::query("INSERT INTO board_members (board_id, person_id, board_role) VALUES ($1, $2, $3)")
+        sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
             .bind(board_id)
             .bind(person_id)
-            .bind(role.as_str())
             .execute(tx.conn())
             .await?;
+        sqlx::query(
+            "INSERT INTO board_members (board_id, person_id, board_role) VALUES ($1, $2, $3)",
+        )
+        .bind(board_id)
+        .bind(person_id)
+        .bind(role.as_str())
+        .execute(tx.conn())
+        .await?;
         let mut entry = entry.clone();
         entry.detail = format!("person {person_id} seated as {}", role.label());
         tx.commit(entry).await
@@ -238,15 +301,27 @@ pub async fn set_member(store: &Store, actor: &Actor, board_id: &str, draft: &Bo
 }
 
 /// Removes a person from a board.
-pub async fn remove_member(store: &Store, actor: &Actor, board_id: &str, person_id: &str) -> Result<(), StoreError> {
-    let entry = AuditEntry::success(actor, "board.member.remove", "board", Some(board_id), format!("person {person_id} left the board"));
+pub async fn remove_member(
+    store: &Store,
+    actor: &Actor,
+    board_id: &str,
+    person_id: &str,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "board.member.remove",
+        "board",
+        Some(board_id),
+        format!("person {person_id} left the board"),
+    );
     let result = async {
         let mut tx = store.begin_write().await?;
-        let removed = sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
-            .bind(board_id)
-            .bind(person_id)
-            .execute(tx.conn())
-            .await?;
+        let removed =
+            sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
+                .bind(board_id)
+                .bind(person_id)
+                .execute(tx.conn())
+                .await?;
         if removed.rows_affected() == 0 {
             return Err(StoreError::not_found("board member", person_id));
         }

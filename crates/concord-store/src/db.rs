@@ -44,7 +44,8 @@ impl Store {
             Backend::Sqlite
         } else {
             return Err(StoreError::Database(sqlx::Error::Configuration(
-                format!("unsupported database URL '{url}': use sqlite://FILE or postgres://...").into(),
+                format!("unsupported database URL '{url}': use sqlite://FILE or postgres://...")
+                    .into(),
             )));
         };
         let url = match backend {
@@ -102,10 +103,18 @@ impl Store {
     pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Touching the head row first takes the write lock on both engines before anything is read.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         let (seq, hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
-        Ok(WriteTx { tx, head_seq: seq, head_hash: hash })
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(WriteTx {
+            tx,
+            head_seq: seq,
+            head_hash: hash,
+        })
     }
 
     /// Records an attempt that changed nothing (denied, invalid) in a transaction of its own.
@@ -143,7 +152,11 @@ impl WriteTx {
 impl Store {
     /// Passes `result` through; if it failed because of the caller's input (invalid or unknown id),
     /// first records the attempt in the audit log as rejected, so that failed writes are audited too.
-    pub async fn audit_rejection<T>(&self, result: Result<T, StoreError>, entry: AuditEntry) -> Result<T, StoreError> {
+    pub async fn audit_rejection<T>(
+        &self,
+        result: Result<T, StoreError>,
+        entry: AuditEntry,
+    ) -> Result<T, StoreError> {
         if let Err(err @ (StoreError::Invalid(_) | StoreError::NotFound { .. })) = &result {
             let mut entry = entry.with_outcome(audit::outcome::REJECTED);
             entry.detail = err.to_string();

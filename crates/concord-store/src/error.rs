@@ -35,6 +35,9 @@ impl StoreError {
 
     /// A not-found error.
     pub fn not_found(kind: &'static str, id: &str) -> Self {
-        StoreError::NotFound { kind, id: id.to_string() }
+        StoreError::NotFound {
+            kind,
+            id: id.to_string(),
+        }
     }
 }

@@ -34,7 +34,9 @@ pub fn format_timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Parses a stored timestamp.
 pub fn parse_timestamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&chrono::Utc))
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// A new random id: 16 lowercase hex characters (64 bits).

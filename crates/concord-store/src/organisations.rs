@@ -44,7 +44,9 @@ fn from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         code: row.try_get("code")?,
-        org_type: org_type.parse().map_err(|_| sqlx::Error::Decode(format!("unknown organisation type '{org_type}'").into()))?,
+        org_type: org_type.parse().map_err(|_| {
+            sqlx::Error::Decode(format!("unknown organisation type '{org_type}'").into())
+        })?,
         parent_id: row.try_get("parent_id")?,
         parent_name: row.try_get("parent_name")?,
         website: row.try_get("website")?,
@@ -68,7 +70,11 @@ pub struct OrganisationSearch {
 }
 
 /// One page of organisations matching `search`, by name.
-pub async fn list(store: &Store, search: &OrganisationSearch, page: PageRequest) -> Result<Page<Organisation>, StoreError> {
+pub async fn list(
+    store: &Store,
+    search: &OrganisationSearch,
+    page: PageRequest,
+) -> Result<Page<Organisation>, StoreError> {
     let q = search.q.as_deref().unwrap_or("").trim();
     let org_type = search.org_type.as_deref().unwrap_or("").trim();
     let place = search.place_id.as_deref().unwrap_or("").trim();
@@ -86,7 +92,8 @@ pub async fn list(store: &Store, search: &OrganisationSearch, page: PageRequest)
         .bind(parent)
         .fetch_one(store.pool())
         .await?;
-    let sql = format!("SELECT {COLUMNS} {FROM} {filter} ORDER BY o.name, o.code LIMIT $6 OFFSET $7");
+    let sql =
+        format!("SELECT {COLUMNS} {FROM} {filter} ORDER BY o.name, o.code LIMIT $6 OFFSET $7");
     let rows = sqlx::query(&sql)
         .bind(q)
         .bind(like_pattern(q))
@@ -98,14 +105,24 @@ pub async fn list(store: &Store, search: &OrganisationSearch, page: PageRequest)
         .fetch_all(store.pool())
         .await?;
     let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
 /// How many organisations there are of each type, for the directory's filter.
 pub async fn count_by_type(store: &Store) -> Result<Vec<(OrgType, i64)>, StoreError> {
     let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT org_type, COUNT(*) FROM organisations GROUP BY org_type").fetch_all(store.pool()).await?;
-    let mut counts: Vec<(OrgType, i64)> = rows.into_iter().filter_map(|(t, n)| t.parse().ok().map(|t| (t, n))).collect();
+        sqlx::query_as("SELECT org_type, COUNT(*) FROM organisations GROUP BY org_type")
+            .fetch_all(store.pool())
+            .await?;
+    let mut counts: Vec<(OrgType, i64)> = rows
+        .into_iter()
+        .filter_map(|(t, n)| t.parse().ok().map(|t| (t, n)))
+        .collect();
     counts.sort();
     Ok(counts)
 }
@@ -113,44 +130,92 @@ pub async fn count_by_type(store: &Store) -> Result<Vec<(OrgType, i64)>, StoreEr
 /// The organisation with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Organisation, StoreError> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE o.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
-    row.as_ref().map(from_row).transpose()?.ok_or_else(|| StoreError::not_found("organisation", id))
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("organisation", id))
 }
 
 /// The organisations with the given ids that exist (for checking references).
 pub async fn exists(conn: &mut AnyConnection, id: &str) -> Result<Option<OrgType>, StoreError> {
-    let t: Option<String> = sqlx::query_scalar("SELECT org_type FROM organisations WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    let t: Option<String> = sqlx::query_scalar("SELECT org_type FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     Ok(t.and_then(|t| t.parse().ok()))
 }
 
-async fn check_references(conn: &mut AnyConnection, valid: &ValidOrganisation, own_id: Option<&str>) -> Result<(), StoreError> {
-    let holder: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1").bind(&valid.code).fetch_optional(&mut *conn).await?;
+async fn check_references(
+    conn: &mut AnyConnection,
+    valid: &ValidOrganisation,
+    own_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let holder: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
+        .bind(&valid.code)
+        .fetch_optional(&mut *conn)
+        .await?;
     if holder.is_some() && holder.as_deref() != own_id {
-        return Err(StoreError::invalid("code", format!("Another organisation already has the code {}", valid.code)));
+        return Err(StoreError::invalid(
+            "code",
+            format!("Another organisation already has the code {}", valid.code),
+        ));
     }
-    let Some(parent_id) = &valid.parent_id else { return Ok(()) };
+    let Some(parent_id) = &valid.parent_id else {
+        return Ok(());
+    };
     let Some(parent_type) = exists(conn, parent_id).await? else {
-        return Err(StoreError::invalid("parent_id", "Select a parent organisation that exists"));
+        return Err(StoreError::invalid(
+            "parent_id",
+            "Select a parent organisation that exists",
+        ));
     };
     if !valid.org_type.allows_parent(parent_type) {
-        return Err(StoreError::invalid("parent_id", format!("A {} cannot sit beneath a {}", valid.org_type.label(), parent_type.label())));
+        return Err(StoreError::invalid(
+            "parent_id",
+            format!(
+                "A {} cannot sit beneath a {}",
+                valid.org_type.label(),
+                parent_type.label()
+            ),
+        ));
     }
     // Walk up from the parent: reaching this organisation would make a loop.
     let mut cursor = Some(parent_id.clone());
     let mut steps = 0;
     while let Some(current) = cursor {
         if Some(current.as_str()) == own_id || steps > 64 {
-            return Err(StoreError::invalid("parent_id", "An organisation cannot sit beneath itself or one of its own children"));
+            return Err(StoreError::invalid(
+                "parent_id",
+                "An organisation cannot sit beneath itself or one of its own children",
+            ));
         }
-        cursor = sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1").bind(&current).fetch_optional(&mut *conn).await?.flatten();
+        cursor = sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1")
+            .bind(&current)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
         steps += 1;
     }
     Ok(())
 }
 
 /// Adds an organisation; returns its id.
-pub async fn create(store: &Store, actor: &Actor, draft: &OrganisationDraft) -> Result<String, StoreError> {
-    let entry = AuditEntry::success(actor, "organisation.create", "organisation", None, format!("code {}", draft.code.trim()));
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    draft: &OrganisationDraft,
+) -> Result<String, StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "organisation.create",
+        "organisation",
+        None,
+        format!("code {}", draft.code.trim()),
+    );
     let result = async {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -182,7 +247,12 @@ pub async fn create(store: &Store, actor: &Actor, draft: &OrganisationDraft) -> 
 }
 
 /// Changes an organisation's details.
-pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &OrganisationDraft) -> Result<(), StoreError> {
+pub async fn update(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    draft: &OrganisationDraft,
+) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "organisation.update", "organisation", Some(id), "");
     let result = async {
         let valid = draft.validate()?;
@@ -235,43 +305,77 @@ pub struct PlaceRef {
 }
 
 /// The places an organisation serves.
-pub async fn places_served(store: &Store, organisation_id: &str) -> Result<Vec<PlaceRef>, StoreError> {
+pub async fn places_served(
+    store: &Store,
+    organisation_id: &str,
+) -> Result<Vec<PlaceRef>, StoreError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT p.id, p.name FROM organisation_places op JOIN places p ON p.id = op.place_id WHERE op.organisation_id = $1 ORDER BY p.name",
     )
     .bind(organisation_id)
     .fetch_all(store.pool())
     .await?;
-    Ok(rows.into_iter().map(|(id, name)| PlaceRef { id, name }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| PlaceRef { id, name })
+        .collect())
 }
 
 /// Replaces the set of places an organisation serves.
-pub async fn set_places_served(store: &Store, actor: &Actor, organisation_id: &str, place_ids: &[String]) -> Result<(), StoreError> {
-    let entry = AuditEntry::success(actor, "organisation.places", "organisation", Some(organisation_id), "");
+pub async fn set_places_served(
+    store: &Store,
+    actor: &Actor,
+    organisation_id: &str,
+    place_ids: &[String],
+) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "organisation.places",
+        "organisation",
+        Some(organisation_id),
+        "",
+    );
     let result = async {
         get(store, organisation_id).await?;
         let mut tx = store.begin_write().await?;
         let mut names = Vec::new();
         for place_id in place_ids {
-            let name: Option<String> = sqlx::query_scalar("SELECT name FROM places WHERE id = $1").bind(place_id).fetch_optional(tx.conn()).await?;
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM places WHERE id = $1")
+                .bind(place_id)
+                .fetch_optional(tx.conn())
+                .await?;
             match name {
                 Some(name) => names.push(name),
-                None => return Err(StoreError::invalid("place_ids", format!("There is no place with id '{place_id}'"))),
+                None => {
+                    return Err(StoreError::invalid(
+                        "place_ids",
+                        format!("There is no place with id '{place_id}'"),
+                    ))
+                }
             }
         }
-        sqlx::query("DELETE FROM organisation_places WHERE organisation_id = $1").bind(organisation_id).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM organisation_places WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .execute(tx.conn())
+            .await?;
         let mut unique = place_ids.to_vec();
         unique.sort();
         unique.dedup();
         for place_id in &unique {
-            sqlx::query("INSERT INTO organisation_places (organisation_id, place_id) VALUES ($1, $2)")
-                .bind(organisation_id)
-                .bind(place_id)
-                .execute(tx.conn())
-                .await?;
+            sqlx::query(
+                "INSERT INTO organisation_places (organisation_id, place_id) VALUES ($1, $2)",
+            )
+            .bind(organisation_id)
+            .bind(place_id)
+            .execute(tx.conn())
+            .await?;
         }
         let mut entry = entry.clone();
-        entry.detail = if names.is_empty() { "serves no places".into() } else { format!("serves {}", names.join(", ")) };
+        entry.detail = if names.is_empty() {
+            "serves no places".into()
+        } else {
+            format!("serves {}", names.join(", "))
+        };
         tx.commit(entry).await
     }
     .await;
@@ -280,12 +384,17 @@ pub async fn set_places_served(store: &Store, actor: &Actor, organisation_id: &s
 
 /// The total number of organisations.
 pub async fn count(store: &Store) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(store.pool()).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+        .fetch_one(store.pool())
+        .await?)
 }
 
 /// The organisation with this code (compared upper-cased), if any.
 pub async fn find_by_code(store: &Store, code: &str) -> Result<Option<Organisation>, StoreError> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE o.code = $1");
-    let row = sqlx::query(&sql).bind(concord_domain::organisation::normalise_code(code)).fetch_optional(store.pool()).await?;
+    let row = sqlx::query(&sql)
+        .bind(concord_domain::organisation::normalise_code(code))
+        .fetch_optional(store.pool())
+        .await?;
     row.as_ref().map(from_row).transpose()
 }

@@ -13,14 +13,20 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { page: 1, per_page: 50 }
+        PageRequest {
+            page: 1,
+            per_page: 50,
+        }
     }
 }
 
 impl PageRequest {
     /// A request clamped into range: page at least 1, per_page 1..=200.
     pub fn new(page: Option<u32>, per_page: Option<u32>) -> Self {
-        PageRequest { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(50).clamp(1, 200) }
+        PageRequest {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, 200),
+        }
     }
 
     /// The SQL LIMIT.
@@ -51,7 +57,9 @@ impl<T> Page<T> {
     /// The number of pages.
     pub fn pages(&self) -> u32 {
         let per = i64::from(self.per_page.max(1));
-        u32::try_from((self.total + per - 1) / per).unwrap_or(u32::MAX).max(1)
+        u32::try_from((self.total + per - 1) / per)
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 
     /// True if a later page exists.
@@ -68,11 +76,27 @@ mod tests {
     fn offsets_and_page_counts() {
         let r = PageRequest::new(Some(3), Some(20));
         assert_eq!((r.limit(), r.offset()), (20, 40));
-        assert_eq!(PageRequest::new(Some(0), Some(1000)), PageRequest { page: 1, per_page: 200 });
-        let p = Page::<()> { items: vec![], page: 1, per_page: 20, total: 41 };
+        assert_eq!(
+            PageRequest::new(Some(0), Some(1000)),
+            PageRequest {
+                page: 1,
+                per_page: 200
+            }
+        );
+        let p = Page::<()> {
+            items: vec![],
+            page: 1,
+            per_page: 20,
+            total: 41,
+        };
         assert_eq!(p.pages(), 3);
         assert!(p.has_next());
-        let empty = Page::<()> { items: vec![], page: 1, per_page: 20, total: 0 };
+        let empty = Page::<()> {
+            items: vec![],
+            page: 1,
+            per_page: 20,
+            total: 0,
+        };
         assert_eq!(empty.pages(), 1);
     }
 }

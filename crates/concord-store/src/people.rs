@@ -86,7 +86,9 @@ fn membership_from_row(row: &AnyRow) -> Result<Membership, StoreError> {
         job_title: row.try_get("job_title")?,
         organisation_id: row.try_get("organisation_id")?,
         organisation_name: row.try_get("organisation_name")?,
-        org_type: org_type.parse().map_err(|_| decode("organisation type", &org_type))?,
+        org_type: org_type
+            .parse()
+            .map_err(|_| decode("organisation type", &org_type))?,
         role: role.parse().map_err(|_| decode("role", &role))?,
     })
 }
@@ -103,7 +105,11 @@ pub struct PersonSearch {
 }
 
 /// One page of people matching `search`, by family name.
-pub async fn list(store: &Store, search: &PersonSearch, page: PageRequest) -> Result<Page<Person>, StoreError> {
+pub async fn list(
+    store: &Store,
+    search: &PersonSearch,
+    page: PageRequest,
+) -> Result<Page<Person>, StoreError> {
     let q = search.q.as_deref().unwrap_or("").trim();
     let role = search.role.as_deref().unwrap_or("").trim();
     let org = search.organisation_id.as_deref().unwrap_or("").trim();
@@ -112,8 +118,13 @@ pub async fn list(store: &Store, search: &PersonSearch, page: PageRequest) -> Re
           AND ($3 = '' OR id IN (SELECT person_id FROM memberships WHERE role = $3))
           AND ($4 = '' OR id IN (SELECT person_id FROM memberships WHERE organisation_id = $4))";
     let count_sql = format!("SELECT COUNT(*) FROM people {filter}");
-    let total: i64 =
-        sqlx::query_scalar(&count_sql).bind(q).bind(like_pattern(q)).bind(role).bind(org).fetch_one(store.pool()).await?;
+    let total: i64 = sqlx::query_scalar(&count_sql)
+        .bind(q)
+        .bind(like_pattern(q))
+        .bind(role)
+        .bind(org)
+        .fetch_one(store.pool())
+        .await?;
     let sql = format!("SELECT {PERSON_COLUMNS} FROM people {filter} ORDER BY family_name, given_name, id LIMIT $5 OFFSET $6");
     let rows = sqlx::query(&sql)
         .bind(q)
@@ -125,50 +136,89 @@ pub async fn list(store: &Store, search: &PersonSearch, page: PageRequest) -> Re
         .fetch_all(store.pool())
         .await?;
     let items = rows.iter().map(person_from_row).collect::<Result<_, _>>()?;
-    Ok(Page { items, page: page.page, per_page: page.per_page, total })
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
 /// The person with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Person, StoreError> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
-    row.as_ref().map(person_from_row).transpose()?.ok_or_else(|| StoreError::not_found("person", id))
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref()
+        .map(person_from_row)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("person", id))
 }
 
 /// Every membership a person holds.
-pub async fn memberships_of_person(store: &Store, person_id: &str) -> Result<Vec<Membership>, StoreError> {
+pub async fn memberships_of_person(
+    store: &Store,
+    person_id: &str,
+) -> Result<Vec<Membership>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY o.name, m.role");
-    let rows = sqlx::query(&sql).bind(person_id).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(person_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(membership_from_row).collect()
 }
 
 /// Every membership in an organisation.
-pub async fn memberships_of_organisation(store: &Store, organisation_id: &str) -> Result<Vec<Membership>, StoreError> {
+pub async fn memberships_of_organisation(
+    store: &Store,
+    organisation_id: &str,
+) -> Result<Vec<Membership>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.organisation_id = $1 ORDER BY p.family_name, p.given_name, m.role");
-    let rows = sqlx::query(&sql).bind(organisation_id).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(organisation_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(membership_from_row).collect()
 }
 
 /// The membership with `id`.
 pub async fn membership(store: &Store, id: &str) -> Result<Membership, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
-    row.as_ref().map(membership_from_row).transpose()?.ok_or_else(|| StoreError::not_found("membership", id))
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref()
+        .map(membership_from_row)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("membership", id))
 }
 
 /// The ids of the organisations a person belongs to (for scoping permissions).
-pub async fn organisation_ids_of(store: &Store, person_id: &str) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT DISTINCT organisation_id FROM memberships WHERE person_id = $1")
-        .bind(person_id)
-        .fetch_all(store.pool())
-        .await?)
+pub async fn organisation_ids_of(
+    store: &Store,
+    person_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT organisation_id FROM memberships WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(store.pool())
+            .await?,
+    )
 }
 
 /// The principal a person acts as: their name and every role they hold. None if no such person.
 pub async fn principal(store: &Store, person_id: &str) -> Result<Option<Principal>, StoreError> {
     let name: Option<(String, String)> =
-        sqlx::query_as("SELECT given_name, family_name FROM people WHERE id = $1").bind(person_id).fetch_optional(store.pool()).await?;
-    let Some((given, family)) = name else { return Ok(None) };
+        sqlx::query_as("SELECT given_name, family_name FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(store.pool())
+            .await?;
+    let Some((given, family)) = name else {
+        return Ok(None);
+    };
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT m.organisation_id, o.name, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
          WHERE m.person_id = $1 ORDER BY m.created_at, m.id",
@@ -179,29 +229,57 @@ pub async fn principal(store: &Store, person_id: &str) -> Result<Option<Principa
     let grants = rows
         .into_iter()
         .filter_map(|(organisation_id, organisation_name, role)| {
-            role.parse().ok().map(|role| Grant { organisation_id, organisation_name, role })
+            role.parse().ok().map(|role| Grant {
+                organisation_id,
+                organisation_name,
+                role,
+            })
         })
         .collect();
-    Ok(Some(Principal { person_id: person_id.to_string(), display_name: format!("{given} {family}"), grants }))
+    Ok(Some(Principal {
+        person_id: person_id.to_string(),
+        display_name: format!("{given} {family}"),
+        grants,
+    }))
 }
 
-async fn check_email_free(conn: &mut AnyConnection, email: &str, own_id: Option<&str>) -> Result<(), StoreError> {
-    let holder: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1").bind(email).fetch_optional(conn).await?;
+async fn check_email_free(
+    conn: &mut AnyConnection,
+    email: &str,
+    own_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let holder: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await?;
     if holder.is_some() && holder.as_deref() != own_id {
-        return Err(StoreError::invalid("email", format!("Someone else already has the email address {email}")));
+        return Err(StoreError::invalid(
+            "email",
+            format!("Someone else already has the email address {email}"),
+        ));
     }
     Ok(())
 }
 
-async fn insert_membership(conn: &mut AnyConnection, person_id: &str, organisation_id: &str, role: Role) -> Result<String, StoreError> {
-    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM memberships WHERE person_id = $1 AND organisation_id = $2 AND role = $3")
-        .bind(person_id)
-        .bind(organisation_id)
-        .bind(role.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
+async fn insert_membership(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    organisation_id: &str,
+    role: Role,
+) -> Result<String, StoreError> {
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM memberships WHERE person_id = $1 AND organisation_id = $2 AND role = $3",
+    )
+    .bind(person_id)
+    .bind(organisation_id)
+    .bind(role.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
     if existing.is_some() {
-        return Err(StoreError::invalid("role", format!("This person already holds the role {} here", role.label())));
+        return Err(StoreError::invalid(
+            "role",
+            format!("This person already holds the role {} here", role.label()),
+        ));
     }
     let id = crate::new_id();
     sqlx::query("INSERT INTO memberships (id, person_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -223,7 +301,13 @@ pub async fn create_in_organisation(
     draft: &PersonDraft,
     role: &str,
 ) -> Result<String, StoreError> {
-    let entry = AuditEntry::success(actor, "person.create", "person", None, format!("in organisation {organisation_id}"));
+    let entry = AuditEntry::success(
+        actor,
+        "person.create",
+        "person",
+        None,
+        format!("in organisation {organisation_id}"),
+    );
     let result = async {
         let checked = draft.validate();
         let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
@@ -262,7 +346,12 @@ pub async fn create_in_organisation(
 }
 
 /// Changes a person's details.
-pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &PersonDraft) -> Result<(), StoreError> {
+pub async fn update(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    draft: &PersonDraft,
+) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "person.update", "person", Some(id), "");
     let result = async {
         let valid = draft.validate()?;
@@ -298,23 +387,40 @@ pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &PersonDraft)
 }
 
 /// Gives an existing person a role in an organisation; returns the membership's id.
-pub async fn add_membership(store: &Store, actor: &Actor, organisation_id: &str, draft: &MembershipDraft) -> Result<String, StoreError> {
+pub async fn add_membership(
+    store: &Store,
+    actor: &Actor,
+    organisation_id: &str,
+    draft: &MembershipDraft,
+) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "membership.create", "membership", None, "");
     let result = async {
         let role = draft.validate()?;
         let person_id = draft.person_id.trim();
         let mut tx = store.begin_write().await?;
-        if organisations::exists(tx.conn(), organisation_id).await?.is_none() {
+        if organisations::exists(tx.conn(), organisation_id)
+            .await?
+            .is_none()
+        {
             return Err(StoreError::not_found("organisation", organisation_id));
         }
-        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1").bind(person_id).fetch_optional(tx.conn()).await?;
+        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(tx.conn())
+            .await?;
         if person.is_none() {
-            return Err(StoreError::invalid("person_id", format!("There is no person with id '{person_id}'")));
+            return Err(StoreError::invalid(
+                "person_id",
+                format!("There is no person with id '{person_id}'"),
+            ));
         }
         let id = insert_membership(tx.conn(), person_id, organisation_id, role).await?;
         let mut entry = entry.clone();
         entry.object_id = Some(id.clone());
-        entry.detail = format!("person {person_id} given role {} in organisation {organisation_id}", role.label());
+        entry.detail = format!(
+            "person {person_id} given role {} in organisation {organisation_id}",
+            role.label()
+        );
         tx.commit(entry).await?;
         Ok(id)
     }
@@ -323,23 +429,45 @@ pub async fn add_membership(store: &Store, actor: &Actor, organisation_id: &str,
 }
 
 /// Removes a membership. The last system administrator cannot be removed.
-pub async fn remove_membership(store: &Store, actor: &Actor, membership_id: &str) -> Result<(), StoreError> {
-    let entry = AuditEntry::success(actor, "membership.delete", "membership", Some(membership_id), "");
+pub async fn remove_membership(
+    store: &Store,
+    actor: &Actor,
+    membership_id: &str,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "membership.delete",
+        "membership",
+        Some(membership_id),
+        "",
+    );
     let result = async {
         let m = membership(store, membership_id).await?;
         let mut tx = store.begin_write().await?;
         if m.role == Role::SystemAdministrator {
-            let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE role = $1")
-                .bind(Role::SystemAdministrator.as_str())
-                .fetch_one(tx.conn())
-                .await?;
+            let admins: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE role = $1")
+                    .bind(Role::SystemAdministrator.as_str())
+                    .fetch_one(tx.conn())
+                    .await?;
             if admins <= 1 {
-                return Err(StoreError::invalid("role", "This is the last system administrator: add another before removing this one"));
+                return Err(StoreError::invalid(
+                    "role",
+                    "This is the last system administrator: add another before removing this one",
+                ));
             }
         }
-        sqlx::query("DELETE FROM memberships WHERE id = $1").bind(membership_id).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM memberships WHERE id = $1")
+            .bind(membership_id)
+            .execute(tx.conn())
+            .await?;
         let mut entry = entry.clone();
-        entry.detail = format!("{} no longer {} in {}", m.person_name, m.role.label(), m.organisation_name);
+        entry.detail = format!(
+            "{} no longer {} in {}",
+            m.person_name,
+            m.role.label(),
+            m.organisation_name
+        );
         tx.commit(entry).await
     }
     .await;
@@ -348,12 +476,17 @@ pub async fn remove_membership(store: &Store, actor: &Actor, membership_id: &str
 
 /// The total number of people.
 pub async fn count(store: &Store) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(store.pool()).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM people")
+        .fetch_one(store.pool())
+        .await?)
 }
 
 /// The person with this e-mail address (compared lower-cased), if any.
 pub async fn find_by_email(store: &Store, email: &str) -> Result<Option<Person>, StoreError> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE email = $1");
-    let row = sqlx::query(&sql).bind(email.trim().to_ascii_lowercase()).fetch_optional(store.pool()).await?;
+    let row = sqlx::query(&sql)
+        .bind(email.trim().to_ascii_lowercase())
+        .fetch_optional(store.pool())
+        .await?;
     row.as_ref().map(person_from_row).transpose()
 }

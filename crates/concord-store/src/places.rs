@@ -36,7 +36,9 @@ fn from_row(row: &AnyRow) -> Result<Place, StoreError> {
     Ok(Place {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        kind: kind.parse().map_err(|_| sqlx::Error::Decode(format!("unknown place kind '{kind}'").into()))?,
+        kind: kind
+            .parse()
+            .map_err(|_| sqlx::Error::Decode(format!("unknown place kind '{kind}'").into()))?,
         parent_id: row.try_get("parent_id")?,
         parent_name: row.try_get("parent_name")?,
         population: row.try_get("population")?,
@@ -46,7 +48,8 @@ fn from_row(row: &AnyRow) -> Result<Place, StoreError> {
 
 /// Every place and neighbourhood: places first, each followed by its neighbourhoods, by name.
 pub async fn list(store: &Store) -> Result<Vec<Place>, StoreError> {
-    let sql = format!("{SELECT} ORDER BY COALESCE(pp.name, pl.name), pl.parent_id IS NOT NULL, pl.name");
+    let sql =
+        format!("{SELECT} ORDER BY COALESCE(pp.name, pl.name), pl.parent_id IS NOT NULL, pl.name");
     let rows = sqlx::query(&sql).fetch_all(store.pool()).await?;
     rows.iter().map(from_row).collect()
 }
@@ -54,32 +57,63 @@ pub async fn list(store: &Store) -> Result<Vec<Place>, StoreError> {
 /// The place with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Place, StoreError> {
     let sql = format!("{SELECT} WHERE pl.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
-    row.as_ref().map(from_row).transpose()?.ok_or_else(|| StoreError::not_found("place", id))
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found("place", id))
 }
 
 /// The neighbourhoods within a place.
 pub async fn neighbourhoods(store: &Store, place_id: &str) -> Result<Vec<Place>, StoreError> {
     let sql = format!("{SELECT} WHERE pl.parent_id = $1 ORDER BY pl.name");
-    let rows = sqlx::query(&sql).bind(place_id).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(place_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
-async fn check_parent(conn: &mut AnyConnection, valid: &ValidPlace, own_id: Option<&str>) -> Result<(), StoreError> {
-    let Some(parent_id) = &valid.parent_id else { return Ok(()) };
+async fn check_parent(
+    conn: &mut AnyConnection,
+    valid: &ValidPlace,
+    own_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let Some(parent_id) = &valid.parent_id else {
+        return Ok(());
+    };
     if Some(parent_id.as_str()) == own_id {
-        return Err(StoreError::invalid("parent_id", "A neighbourhood cannot lie within itself"));
+        return Err(StoreError::invalid(
+            "parent_id",
+            "A neighbourhood cannot lie within itself",
+        ));
     }
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM places WHERE id = $1").bind(parent_id).fetch_optional(conn).await?;
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM places WHERE id = $1")
+        .bind(parent_id)
+        .fetch_optional(conn)
+        .await?;
     match kind.as_deref() {
-        None => Err(StoreError::invalid("parent_id", "Select a place that exists")),
+        None => Err(StoreError::invalid(
+            "parent_id",
+            "Select a place that exists",
+        )),
         Some("place") => Ok(()),
-        Some(_) => Err(StoreError::invalid("parent_id", "A neighbourhood must lie within a place, not another neighbourhood")),
+        Some(_) => Err(StoreError::invalid(
+            "parent_id",
+            "A neighbourhood must lie within a place, not another neighbourhood",
+        )),
     }
 }
 
 /// Adds a place or neighbourhood; returns its id.
-pub async fn create(store: &Store, actor: &Actor, draft: &PlaceDraft) -> Result<String, StoreError> {
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    draft: &PlaceDraft,
+) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "place.create", "place", None, "");
     let result = async {
         let valid = draft.validate()?;
@@ -111,7 +145,12 @@ pub async fn create(store: &Store, actor: &Actor, draft: &PlaceDraft) -> Result<
 }
 
 /// Changes a place's details.
-pub async fn update(store: &Store, actor: &Actor, id: &str, draft: &PlaceDraft) -> Result<(), StoreError> {
+pub async fn update(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    draft: &PlaceDraft,
+) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "place.update", "place", Some(id), "");
     let result = async {
         let valid = draft.validate()?;

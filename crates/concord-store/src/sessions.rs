@@ -46,13 +46,24 @@ pub struct NewSession {
 }
 
 /// Starts a session for `person_id`, ending `replacing` (the visitor's previous session) if given.
-pub async fn create(store: &Store, person_id: &str, auth_method: &str, replacing: Option<&str>) -> Result<NewSession, StoreError> {
+pub async fn create(
+    store: &Store,
+    person_id: &str,
+    auth_method: &str,
+    replacing: Option<&str>,
+) -> Result<NewSession, StoreError> {
     if let Some(old) = replacing {
         end(store, old).await?;
     }
     let cutoff = crate::format_timestamp(Utc::now() - Duration::hours(ABSOLUTE_TIMEOUT_HOURS));
-    sqlx::query("DELETE FROM sessions WHERE created_at < $1").bind(&cutoff).execute(store.pool()).await?;
-    let session = NewSession { token: random_token(), csrf_token: random_token() };
+    sqlx::query("DELETE FROM sessions WHERE created_at < $1")
+        .bind(&cutoff)
+        .execute(store.pool())
+        .await?;
+    let session = NewSession {
+        token: random_token(),
+        csrf_token: random_token(),
+    };
     let now = crate::now_utc();
     sqlx::query("INSERT INTO sessions (token_hash, person_id, csrf_token, auth_method, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)")
         .bind(digest(&session.token))
@@ -73,24 +84,39 @@ pub async fn load(store: &Store, token: &str) -> Result<Option<Session>, StoreEr
             .bind(&hash)
             .fetch_optional(store.pool())
             .await?;
-    let Some((person_id, csrf_token, created_at, last_seen_at)) = row else { return Ok(None) };
+    let Some((person_id, csrf_token, created_at, last_seen_at)) = row else {
+        return Ok(None);
+    };
     let now = Utc::now();
     let idle_cutoff = crate::format_timestamp(now - Duration::minutes(IDLE_TIMEOUT_MINUTES));
     let absolute_cutoff = crate::format_timestamp(now - Duration::hours(ABSOLUTE_TIMEOUT_HOURS));
     if last_seen_at < idle_cutoff || created_at < absolute_cutoff {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(store.pool()).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(store.pool())
+            .await?;
         return Ok(None);
     }
     // Record activity at most once a minute, so that reading pages does not mean a write per request.
     if last_seen_at < crate::format_timestamp(now - Duration::seconds(60)) {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(crate::format_timestamp(now)).bind(&hash).execute(store.pool()).await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(crate::format_timestamp(now))
+            .bind(&hash)
+            .execute(store.pool())
+            .await?;
     }
-    Ok(Some(Session { person_id, csrf_token }))
+    Ok(Some(Session {
+        person_id,
+        csrf_token,
+    }))
 }
 
 /// Ends a session (sign-out).
 pub async fn end(store: &Store, token: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(digest(token)).execute(store.pool()).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(digest(token))
+        .execute(store.pool())
+        .await?;
     Ok(())
 }
 
@@ -115,7 +141,13 @@ pub struct ApiToken {
 pub const API_TOKEN_PREFIX: &str = "concord_";
 
 /// Issues an API token for `person_id`, valid for `days`; returns (id, the secret shown once).
-pub async fn create_api_token(store: &Store, actor: &Actor, person_id: &str, name: &str, days: i64) -> Result<(String, String), StoreError> {
+pub async fn create_api_token(
+    store: &Store,
+    actor: &Actor,
+    person_id: &str,
+    name: &str,
+    days: i64,
+) -> Result<(String, String), StoreError> {
     let entry = AuditEntry::success(actor, "api_token.create", "api_token", None, "");
     let result = async {
         let mut errors = concord_domain::ValidationErrors::default();
@@ -148,7 +180,10 @@ pub async fn create_api_token(store: &Store, actor: &Actor, person_id: &str, nam
 }
 
 /// The person an API token belongs to, if it is live.
-pub async fn authenticate_api_token(store: &Store, secret: &str) -> Result<Option<String>, StoreError> {
+pub async fn authenticate_api_token(
+    store: &Store,
+    secret: &str,
+) -> Result<Option<String>, StoreError> {
     let hash = digest(secret);
     let now = Utc::now();
     let row: Option<(String, String, Option<String>, Option<String>)> =
@@ -156,13 +191,19 @@ pub async fn authenticate_api_token(store: &Store, secret: &str) -> Result<Optio
             .bind(&hash)
             .fetch_optional(store.pool())
             .await?;
-    let Some((person_id, expires_at, revoked_at, last_used)) = row else { return Ok(None) };
+    let Some((person_id, expires_at, revoked_at, last_used)) = row else {
+        return Ok(None);
+    };
     let now_text = crate::format_timestamp(now);
     if revoked_at.is_some() || expires_at <= now_text {
         return Ok(None);
     }
     if last_used.is_none_or(|t| t < crate::format_timestamp(now - Duration::seconds(60))) {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(&now_text).bind(&hash).execute(store.pool()).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(&now_text)
+            .bind(&hash)
+            .execute(store.pool())
+            .await?;
     }
     Ok(Some(person_id))
 }
@@ -178,7 +219,12 @@ pub async fn list_api_tokens(store: &Store, person_id: &str) -> Result<Vec<ApiTo
 }
 
 /// Revokes one of `person_id`'s tokens.
-pub async fn revoke_api_token(store: &Store, actor: &Actor, person_id: &str, token_id: &str) -> Result<(), StoreError> {
+pub async fn revoke_api_token(
+    store: &Store,
+    actor: &Actor,
+    person_id: &str,
+    token_id: &str,
+) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "api_token.revoke", "api_token", Some(token_id), "");
     let result = async {
         let mut tx = store.begin_write().await?;

@@ -12,12 +12,20 @@ pub const TEST_DATABASE_VAR: &str = "CONCORD_TEST_DATABASE";
 /// A new, empty, migrated store for one test.
 pub async fn fresh_store() -> Result<Store, StoreError> {
     let name = format!("concord_test_{}", crate::new_id());
-    match std::env::var(TEST_DATABASE_VAR).ok().filter(|v| !v.is_empty()) {
+    match std::env::var(TEST_DATABASE_VAR)
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
         Some(admin_url) => {
             let admin = Store::connect(&admin_url).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await?;
             admin.close().await;
-            let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&admin_url);
             Store::open(&format!("{base}/{name}")).await
         }
         None => {

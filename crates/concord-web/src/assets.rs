@@ -13,7 +13,9 @@ pub struct Assets;
 
 /// The version of the vendored `nhsuk-frontend` npm package.
 pub fn nhsuk_frontend_version() -> String {
-    Assets::get("VERSION").map(|f| String::from_utf8_lossy(&f.data).trim().to_string()).unwrap_or_default()
+    Assets::get("VERSION")
+        .map(|f| String::from_utf8_lossy(&f.data).trim().to_string())
+        .unwrap_or_default()
 }
 
 /// Serves `/assets/{path}`.

@@ -60,40 +60,73 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A `Set-Cookie` value for a `__Host-` cookie: Secure, HttpOnly, SameSite=Lax, path `/`.
 pub fn host_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}")).expect("cookie is ASCII")
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}"
+    ))
+    .expect("cookie is ASCII")
 }
 
 fn unauthenticated_api(detail: &str) -> Response {
-    let mut response = Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in", detail).into_response();
-    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    let mut response = Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "Not signed in",
+        detail,
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     response
 }
 
 /// Middleware: settles the [`Visitor`] and puts it in the request's extensions.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let client = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into());
-    let mut visitor = Visitor { client, ..Visitor::default() };
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
+    let mut visitor = Visitor {
+        client,
+        ..Visitor::default()
+    };
     let api = is_api_path(req.uri().path());
-    let bearer = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
     let session_cookie = cookie(req.headers(), SESSION_COOKIE);
     visitor.pre_session_csrf = cookie(req.headers(), PRE_SESSION_CSRF_COOKIE);
     let found: Result<(), StoreError> = async {
         if api {
             if let Some(secret) = bearer {
                 match sessions::authenticate_api_token(&state.store, secret.trim()).await? {
-                    Some(person_id) => visitor.principal = people::principal(&state.store, &person_id).await?,
+                    Some(person_id) => {
+                        visitor.principal = people::principal(&state.store, &person_id).await?
+                    }
                     None => visitor.principal = None,
                 }
                 if visitor.principal.is_none() {
-                    return Err(StoreError::invalid("authorization", "The API token is not valid, has expired or was revoked"));
+                    return Err(StoreError::invalid(
+                        "authorization",
+                        "The API token is not valid, has expired or was revoked",
+                    ));
                 }
             }
         } else {
             if let Some(token) = session_cookie {
                 if let Some(session) = sessions::load(&state.store, &token).await? {
                     visitor.principal = people::principal(&state.store, &session.person_id).await?;
-                    visitor.session = Some(SessionRef { token, csrf_token: session.csrf_token });
+                    visitor.session = Some(SessionRef {
+                        token,
+                        csrf_token: session.csrf_token,
+                    });
                 }
             }
         }
@@ -102,7 +135,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     .await;
     match found {
         Ok(()) => {}
-        Err(StoreError::Invalid(errors)) => return unauthenticated_api(errors.0[0].message.as_str()),
+        Err(StoreError::Invalid(errors)) => {
+            return unauthenticated_api(errors.0[0].message.as_str())
+        }
         Err(err) => return crate::error::PageError::from(err).into_response(),
     }
     req.extensions_mut().insert(visitor);
@@ -111,7 +146,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 
 /// Starts a session for `person_id` (after any successful sign-in), ending the visitor's old one, and
 /// returns the `Set-Cookie` header carrying the new token: the token is rotated at every sign-in.
-pub async fn start_session(state: &AppState, visitor: &Visitor, person_id: &str, method: &str) -> Result<HeaderValue, StoreError> {
+pub async fn start_session(
+    state: &AppState,
+    visitor: &Visitor,
+    person_id: &str,
+    method: &str,
+) -> Result<HeaderValue, StoreError> {
     let old = visitor.session.as_ref().map(|s| s.token.as_str());
     let session = sessions::create(&state.store, person_id, method, old).await?;
     Ok(host_cookie(SESSION_COOKIE, &session.token, None))

@@ -57,7 +57,9 @@ pub struct Permit {
 impl Permit {
     /// The signed-in person; only for routes whose rule requires sign-in.
     pub fn person(&self) -> &Principal {
-        self.principal.as_ref().expect("this route's rule requires a signed-in person")
+        self.principal
+            .as_ref()
+            .expect("this route's rule requires a signed-in person")
     }
 }
 
@@ -68,7 +70,12 @@ enum Refusal {
     Lookup(StoreError),
 }
 
-async fn resolve(state: &AppState, principal: Option<&Principal>, rule: Rule, id: Option<&str>) -> Result<Decision, StoreError> {
+async fn resolve(
+    state: &AppState,
+    principal: Option<&Principal>,
+    rule: Rule,
+    id: Option<&str>,
+) -> Result<Decision, StoreError> {
     let id = id.unwrap_or_default();
     let decision = match rule {
         Rule::Public => decide(principal, Action::ReadPublic),
@@ -82,35 +89,75 @@ async fn resolve(state: &AppState, principal: Option<&Principal>, rule: Rule, id
         _ if principal.is_none() => Decision::NeedsSignIn,
         Rule::EditOrganisation => {
             organisations::get(&state.store, id).await?;
-            decide(principal, Action::EditOrganisation { organisation_id: id })
+            decide(
+                principal,
+                Action::EditOrganisation {
+                    organisation_id: id,
+                },
+            )
         }
         Rule::CreateBoard => {
             organisations::get(&state.store, id).await?;
-            decide(principal, Action::ManageBoard { host_organisation_id: id })
+            decide(
+                principal,
+                Action::ManageBoard {
+                    host_organisation_id: id,
+                },
+            )
         }
         Rule::RemoveMembership => {
             let membership = people::membership(&state.store, id).await?;
-            decide(principal, Action::EditOrganisation { organisation_id: &membership.organisation_id })
+            decide(
+                principal,
+                Action::EditOrganisation {
+                    organisation_id: &membership.organisation_id,
+                },
+            )
         }
         Rule::EditPerson => {
             people::get(&state.store, id).await?;
             let orgs = people::organisation_ids_of(&state.store, id).await?;
-            decide(principal, Action::EditPerson { person_id: id, person_organisations: &orgs })
+            decide(
+                principal,
+                Action::EditPerson {
+                    person_id: id,
+                    person_organisations: &orgs,
+                },
+            )
         }
         Rule::ManageBoard => {
             let board = boards::get(&state.store, id).await?;
-            decide(principal, Action::ManageBoard { host_organisation_id: &board.organisation_id })
+            decide(
+                principal,
+                Action::ManageBoard {
+                    host_organisation_id: &board.organisation_id,
+                },
+            )
         }
     };
     Ok(decision)
 }
 
 /// Middleware for one route: lets the request through only if `rule` allows this visitor.
-pub async fn guard(State((state, rule)): State<(AppState, Rule)>, req: Request, next: Next) -> Response {
+pub async fn guard(
+    State((state, rule)): State<(AppState, Rule)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = req.into_parts();
-    let visitor = parts.extensions.get::<Visitor>().cloned().unwrap_or_default();
-    let params = RawPathParams::from_request_parts(&mut parts, &state).await.ok();
-    let id = params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == "id").map(|(_, v)| v.to_string()));
+    let visitor = parts
+        .extensions
+        .get::<Visitor>()
+        .cloned()
+        .unwrap_or_default();
+    let params = RawPathParams::from_request_parts(&mut parts, &state)
+        .await
+        .ok();
+    let id = params.as_ref().and_then(|p| {
+        p.iter()
+            .find(|(k, _)| *k == "id")
+            .map(|(_, v)| v.to_string())
+    });
     let api = is_api_path(parts.uri.path());
     let principal = visitor.principal.as_ref();
     let outcome = match resolve(&state, principal, rule, id.as_deref()).await {
@@ -119,10 +166,17 @@ pub async fn guard(State((state, rule)): State<(AppState, Rule)>, req: Request, 
                 Some(p) => Actor::person(p, via.as_ref()),
                 None => Actor::system(&format!("visitor from {}", visitor.client)),
             };
-            Ok(Permit { principal: visitor.principal.clone(), actor })
+            Ok(Permit {
+                principal: visitor.principal.clone(),
+                actor,
+            })
         }
         Ok(Decision::NeedsSignIn) => Err(Refusal::SignIn),
-        Ok(Decision::Denied) => Err(Refusal::Forbidden(format!("{} {}", parts.method, parts.uri.path()))),
+        Ok(Decision::Denied) => Err(Refusal::Forbidden(format!(
+            "{} {}",
+            parts.method,
+            parts.uri.path()
+        ))),
         Err(err) => Err(Refusal::Lookup(err)),
     };
     match outcome {
@@ -131,20 +185,42 @@ pub async fn guard(State((state, rule)): State<(AppState, Rule)>, req: Request, 
             next.run(Request::from_parts(parts, body)).await
         }
         Err(Refusal::SignIn) if api => {
-            let mut response = Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in", "Send an API token: Authorization: Bearer <token>").into_response();
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            let mut response = Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Not signed in",
+                "Send an API token: Authorization: Bearer <token>",
+            )
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             response
         }
         Err(Refusal::SignIn) => {
-            let next_path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            let target = if parts.method == axum::http::Method::GET { next_path } else { "/" };
+            let next_path = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = if parts.method == axum::http::Method::GET {
+                next_path
+            } else {
+                "/"
+            };
             Redirect::to(&format!("/login?next={}", urlencode(target))).into_response()
         }
         Err(Refusal::Forbidden(what)) => {
             let principal = principal.expect("only signed-in visitors are denied");
             let entry = AuditEntry {
                 outcome: outcome::DENIED.into(),
-                ..AuditEntry::success(&Actor::person(principal, None), "authz.denied", "route", id.as_deref(), what)
+                ..AuditEntry::success(
+                    &Actor::person(principal, None),
+                    "authz.denied",
+                    "route",
+                    id.as_deref(),
+                    what,
+                )
             };
             if let Err(err) = state.store.audit_only(entry).await {
                 return crate::error::PageError::from(err).into_response();
@@ -169,5 +245,7 @@ pub async fn guard(State((state, rule)): State<(AppState, Rule)>, req: Request, 
 
 /// Percent-encodes a path for a query parameter.
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
 }

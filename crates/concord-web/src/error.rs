@@ -39,7 +39,15 @@ impl Problem {
 
     /// A validation failure naming each field.
     pub fn invalid(errors: &ValidationErrors) -> Self {
-        Problem { errors: errors.0.clone(), ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input", errors.to_string()) }
+        Problem {
+            errors: errors.0.clone(),
+            ..Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid input",
+                errors.to_string(),
+            )
+        }
     }
 
     /// The problem's status.
@@ -52,7 +60,12 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status_code();
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
     }
 }
 
@@ -60,10 +73,20 @@ impl IntoResponse for Problem {
 pub fn problem_for(err: &StoreError) -> Problem {
     match err {
         StoreError::Invalid(errors) => Problem::invalid(errors),
-        StoreError::NotFound { kind, id } => Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", format!("There is no {kind} with id '{id}'")),
+        StoreError::NotFound { kind, id } => Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("There is no {kind} with id '{id}'"),
+        ),
         other => {
             tracing::error!(error = %other, "store failure");
-            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong", "The server could not complete the request; it has been logged")
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong",
+                "The server could not complete the request; it has been logged",
+            )
         }
     }
 }
@@ -103,7 +126,12 @@ impl From<StoreError> for PageError {
 impl PageError {
     /// A page-not-found error.
     pub fn not_found() -> Self {
-        PageError(Problem::new(StatusCode::NOT_FOUND, "not-found", "Page not found", "If you typed the web address, check it is correct."))
+        PageError(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Page not found",
+            "If you typed the web address, check it is correct.",
+        ))
     }
 }
 

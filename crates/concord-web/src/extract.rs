@@ -24,11 +24,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         if !is_json {
-            return Err(ApiError(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "media-type", "Send JSON", "Set Content-Type: application/json")));
+            return Err(ApiError(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "media-type",
+                "Send JSON",
+                "Set Content-Type: application/json",
+            )));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError(Problem::new(StatusCode::BAD_REQUEST, "body", "Unreadable body", e.body_text())))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "body",
+                "Unreadable body",
+                e.body_text(),
+            ))
+        })?;
         if bytes.len() > MAX_JSON_BYTES {
-            return Err(ApiError(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body", "Body too large", "Send at most 1 MiB")));
+            return Err(ApiError(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body",
+                "Body too large",
+                "Send at most 1 MiB",
+            )));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(&mut deserializer) {
@@ -36,7 +53,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(err) => {
                 let path = err.path().to_string();
                 let inner = err.into_inner();
-                let field = if path == "." { "body".to_string() } else { path };
+                let field = if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
                 let message = if inner.is_syntax() || inner.is_eof() {
                     format!("The body is not valid JSON: {inner}")
                 } else {
@@ -55,9 +76,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| PageError(Problem::new(StatusCode::BAD_REQUEST, "body", "The form could not be read", e.body_text())))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            PageError(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "body",
+                "The form could not be read",
+                e.body_text(),
+            ))
+        })?;
         serde_urlencoded::from_bytes(&bytes)
             .map(PageForm)
-            .map_err(|e| PageError(Problem::new(StatusCode::BAD_REQUEST, "form", "The form could not be read", e.to_string())))
+            .map_err(|e| {
+                PageError(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "form",
+                    "The form could not be read",
+                    e.to_string(),
+                ))
+            })
     }
 }

@@ -30,7 +30,10 @@ pub struct AppState {
 impl AppState {
     /// State over `store` for a system called `system_name`.
     pub fn new(store: Store, system_name: impl Into<String>) -> Self {
-        AppState { store, system_name: system_name.into() }
+        AppState {
+            store,
+            system_name: system_name.into(),
+        }
     }
 }
 

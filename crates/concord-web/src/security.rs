@@ -19,12 +19,21 @@ pub async fn secure_headers(req: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     let set = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains"),
+        (
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     for (name, value) in set {
         headers.insert(name, HeaderValue::from_static(value));
@@ -41,7 +50,12 @@ pub const CSRF_FIELD: &str = "csrf_token";
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
 fn refused(detail: &str) -> Response {
-    let problem = Problem::new(StatusCode::FORBIDDEN, "csrf", "This form could not be accepted", detail);
+    let problem = Problem::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "This form could not be accepted",
+        detail,
+    );
     crate::pages::error_page(&problem)
 }
 
@@ -50,24 +64,41 @@ fn refused(detail: &str) -> Response {
 /// `csrf_token` or the `X-CSRF-Token` header. API requests authenticate with bearer tokens, which a
 /// browser never sends by itself, so they need none.
 pub async fn csrf(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_api_path(req.uri().path()) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || is_api_path(req.uri().path())
+    {
         return next.run(req).await;
     }
-    let visitor = req.extensions().get::<Visitor>().cloned().unwrap_or_default();
+    let visitor = req
+        .extensions()
+        .get::<Visitor>()
+        .cloned()
+        .unwrap_or_default();
     let expected = match (&visitor.session, &visitor.pre_session_csrf) {
         (Some(session), _) => session.csrf_token.clone(),
         (None, Some(pre)) => pre.clone(),
-        (None, None) => return refused("Your session has expired. Go back, reload the page and try again."),
+        (None, None) => {
+            return refused("Your session has expired. Go back, reload the page and try again.")
+        }
     };
     let (parts, body) = req.into_parts();
-    let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let header_token = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response();
     };
     let provided = header_token.or_else(|| {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
-            .and_then(|fields| fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            })
     });
     match provided {
         Some(token) if bool::from(token.as_bytes().ct_eq(expected.as_bytes())) => next.run(Request::from_parts(parts, Body::from(bytes))).await,

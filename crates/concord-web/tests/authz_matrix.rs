@@ -12,7 +12,16 @@ use concord_store::{boards, people, places, Actor};
 use std::collections::BTreeMap;
 
 /// Who asks, in the order of the table's columns.
-const ACTORS: [&str; 8] = ["anonymous", "admin", "lead", "otherlead", "programme", "analyst", "clinician", "vcse"];
+const ACTORS: [&str; 8] = [
+    "anonymous",
+    "admin",
+    "lead",
+    "otherlead",
+    "programme",
+    "analyst",
+    "clinician",
+    "vcse",
+];
 
 /// Expected outcome per actor: A = allowed, D = denied (403), S = must sign in first (redirect or 401).
 /// Targets: {id} is the partner lead's own organisation (an acute trust) or something in it.
@@ -94,7 +103,11 @@ fn expectations() -> BTreeMap<(String, String), Vec<char>> {
             let method = parts.next().unwrap().to_string();
             let path = parts.next().unwrap().to_string();
             let outcomes: Vec<char> = parts.map(|p| p.chars().next().unwrap()).collect();
-            assert_eq!(outcomes.len(), ACTORS.len(), "row {method} {path} needs one outcome per actor");
+            assert_eq!(
+                outcomes.len(),
+                ACTORS.len(),
+                "row {method} {path} needs one outcome per actor"
+            );
             ((method, path), outcomes)
         })
         .collect()
@@ -111,27 +124,78 @@ struct Targets {
 impl Targets {
     async fn new(app: &TestApp) -> Targets {
         let organisation = app.login_for("lead").organisation_id.clone();
-        let actor_ids: Vec<&str> = app.demo.logins.iter().map(|l| l.person_id.as_str()).collect();
-        let members = people::memberships_of_organisation(&app.store, &organisation).await.unwrap();
-        let person = members.iter().find(|m| !actor_ids.contains(&m.person_id.as_str())).expect("a non-actor in the trust").person_id.clone();
+        let actor_ids: Vec<&str> = app
+            .demo
+            .logins
+            .iter()
+            .map(|l| l.person_id.as_str())
+            .collect();
+        let members = people::memberships_of_organisation(&app.store, &organisation)
+            .await
+            .unwrap();
+        let person = members
+            .iter()
+            .find(|m| !actor_ids.contains(&m.person_id.as_str()))
+            .expect("a non-actor in the trust")
+            .person_id
+            .clone();
         let place = places::list(&app.store).await.unwrap()[0].id.clone();
-        let draft = BoardDraft { name: "Trust Quality Committee".into(), kind: "committee".into(), organisation_id: organisation.clone(), ..Default::default() };
-        let board = boards::create(&app.store, &Actor::system("test"), &draft).await.unwrap();
-        Targets { organisation, person, place, board }
+        let draft = BoardDraft {
+            name: "Trust Quality Committee".into(),
+            kind: "committee".into(),
+            organisation_id: organisation.clone(),
+            ..Default::default()
+        };
+        let board = boards::create(&app.store, &Actor::system("test"), &draft)
+            .await
+            .unwrap();
+        Targets {
+            organisation,
+            person,
+            place,
+            board,
+        }
     }
 
     /// The concrete path for a pattern, making fresh objects for routes that destroy their target.
     async fn path_for(&self, app: &TestApp, method: &Method, pattern: &str, n: usize) -> String {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
-        let id = if pattern.starts_with("/memberships/") || pattern.starts_with("/api/v1/memberships/") {
-            let draft = PersonDraft { given_name: "Temp".into(), family_name: format!("Member{n}"), email: format!("temp{n}@example.nhs.uk"), ..Default::default() };
-            let pid = people::create_in_organisation(&app.store, &system, &self.organisation, &draft, "analyst").await.unwrap();
-            people::memberships_of_person(&app.store, &pid).await.unwrap()[0].id.clone()
-        } else if pattern.contains("/boards/") && !pattern.starts_with("/organisations") && !pattern.starts_with("/api/v1/organisations") {
+        let id = if pattern.starts_with("/memberships/")
+            || pattern.starts_with("/api/v1/memberships/")
+        {
+            let draft = PersonDraft {
+                given_name: "Temp".into(),
+                family_name: format!("Member{n}"),
+                email: format!("temp{n}@example.nhs.uk"),
+                ..Default::default()
+            };
+            let pid = people::create_in_organisation(
+                &app.store,
+                &system,
+                &self.organisation,
+                &draft,
+                "analyst",
+            )
+            .await
+            .unwrap();
+            people::memberships_of_person(&app.store, &pid)
+                .await
+                .unwrap()[0]
+                .id
+                .clone()
+        } else if pattern.contains("/boards/")
+            && !pattern.starts_with("/organisations")
+            && !pattern.starts_with("/api/v1/organisations")
+        {
             if pattern.contains("{person_id}") {
-                let seat = BoardMemberDraft { person_id: self.person.clone(), board_role: "member".into() };
-                boards::set_member(&app.store, &system, &self.board, &seat).await.unwrap();
+                let seat = BoardMemberDraft {
+                    person_id: self.person.clone(),
+                    board_role: "member".into(),
+                };
+                boards::set_member(&app.store, &system, &self.board, &seat)
+                    .await
+                    .unwrap();
                 person_id = self.person.clone();
             }
             self.board.clone()
@@ -145,7 +209,10 @@ impl Targets {
             self.organisation.clone()
         };
         let _ = method;
-        pattern.replace("{id}", &id).replace("{person_id}", &person_id).replace("{*path}", "nhsuk-frontend.min.css")
+        pattern
+            .replace("{id}", &id)
+            .replace("{person_id}", &person_id)
+            .replace("{*path}", "nhsuk-frontend.min.css")
     }
 }
 
@@ -164,12 +231,25 @@ fn classify(path: &str, reply: &Reply) -> char {
 async fn every_route_answers_every_actor_as_the_table_says() {
     let app = TestApp::new().await;
     let expected = expectations();
-    let routes: Vec<(String, String)> = concord_web::routes::route_table().iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+    let routes: Vec<(String, String)> = concord_web::routes::route_table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
     for route in &routes {
-        assert!(expected.contains_key(route), "route {} {} is missing from the authorisation table", route.0, route.1);
+        assert!(
+            expected.contains_key(route),
+            "route {} {} is missing from the authorisation table",
+            route.0,
+            route.1
+        );
     }
     for row in expected.keys() {
-        assert!(routes.contains(row), "the table names {} {}, which is not a route", row.0, row.1);
+        assert!(
+            routes.contains(row),
+            "the table names {} {}, which is not a route",
+            row.0,
+            row.1
+        );
     }
 
     let targets = Targets::new(&app).await;
@@ -196,8 +276,10 @@ async fn every_route_answers_every_actor_as_the_table_says() {
             n += 1;
             let path = targets.path_for(&app, &method, pattern, n).await;
             let reply = if pattern.starts_with("/api/") && pattern != "/api/openapi.json" {
-                let body = matches!(method, Method::POST | Method::PUT).then(|| serde_json::json!({}));
-                app.api(method.clone(), &path, tokens[i].as_deref(), body).await
+                let body =
+                    matches!(method, Method::POST | Method::PUT).then(|| serde_json::json!({}));
+                app.api(method.clone(), &path, tokens[i].as_deref(), body)
+                    .await
             } else if method == Method::GET {
                 app.get(&path, browsers[i].as_mut().unwrap()).await
             } else if pattern == "/logout" && *actor != "anonymous" {
@@ -208,9 +290,17 @@ async fn every_route_answers_every_actor_as_the_table_says() {
             };
             let got = classify(&path, &reply);
             if got != outcomes[i] {
-                failures.push(format!("{method} {pattern} as {actor}: expected {}, got {got} ({})", outcomes[i], reply.status));
+                failures.push(format!(
+                    "{method} {pattern} as {actor}: expected {}, got {got} ({})",
+                    outcomes[i], reply.status
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {n} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

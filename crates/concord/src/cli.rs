@@ -55,7 +55,11 @@ struct ServeArgs {
     #[arg(long, default_value_t = 8080, env = "CONCORD_PORT")]
     port: u16,
     /// The system's name, shown in every page header.
-    #[arg(long, default_value = "Riverside and Vale ICS", env = "CONCORD_SYSTEM_NAME")]
+    #[arg(
+        long,
+        default_value = "Riverside and Vale ICS",
+        env = "CONCORD_SYSTEM_NAME"
+    )]
     system_name: String,
 }
 
@@ -115,7 +119,9 @@ fn database_url(cli: &Option<String>, fallback: &str) -> String {
 }
 
 async fn open(url: &str) -> Result<Store> {
-    Store::open(url).await.with_context(|| format!("could not open the database at {url}"))
+    Store::open(url)
+        .await
+        .with_context(|| format!("could not open the database at {url}"))
 }
 
 /// Runs the parsed command.
@@ -125,7 +131,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Demo { serve, no_serve } => {
             let url = database_url(&cli.database, "sqlite://concord-demo.db");
             let store = open(&url).await?;
-            let summary = concord_demo::seed(&store).await.context("could not load the demo data")?;
+            let summary = concord_demo::seed(&store)
+                .await
+                .context("could not load the demo data")?;
             print_demo(&summary, &serve);
             if !no_serve {
                 serve_until_stopped(store, &serve).await?;
@@ -139,36 +147,68 @@ pub async fn run(cli: Cli) -> Result<()> {
             open(&database_url(&cli.database, "sqlite://concord.db")).await?;
             println!("The database is up to date.");
         }
-        Command::Org(OrgCommand::Add { name, code, org_type }) => {
+        Command::Org(OrgCommand::Add {
+            name,
+            code,
+            org_type,
+        }) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
-            let draft = OrganisationDraft { name, code, org_type, ..Default::default() };
-            let id = organisations::create(&store, &operator, &draft).await.map_err(explain)?;
+            let draft = OrganisationDraft {
+                name,
+                code,
+                org_type,
+                ..Default::default()
+            };
+            let id = organisations::create(&store, &operator, &draft)
+                .await
+                .map_err(explain)?;
             println!("Added organisation {id}.");
         }
-        Command::User(UserCommand::Add { username, email, given_name, family_name, organisation, role }) => {
+        Command::User(UserCommand::Add {
+            username,
+            email,
+            given_name,
+            family_name,
+            organisation,
+            role,
+        }) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
             let person_id = match people::find_by_email(&store, &email).await? {
                 Some(person) => person.id,
                 None => {
-                    let (Some(given_name), Some(family_name), Some(code), Some(role)) = (given_name, family_name, organisation, role) else {
+                    let (Some(given_name), Some(family_name), Some(code), Some(role)) =
+                        (given_name, family_name, organisation, role)
+                    else {
                         bail!("no one has the email address {email}: to add them, give --given-name, --family-name, --organisation and --role");
                     };
                     let Some(org) = organisations::find_by_code(&store, &code).await? else {
                         bail!("no organisation has the code {code}: add it first with `concord org add`");
                     };
-                    let draft = PersonDraft { given_name, family_name, email, ..Default::default() };
-                    people::create_in_organisation(&store, &operator, &org.id, &draft, &role).await.map_err(explain)?
+                    let draft = PersonDraft {
+                        given_name,
+                        family_name,
+                        email,
+                        ..Default::default()
+                    };
+                    people::create_in_organisation(&store, &operator, &org.id, &draft, &role)
+                        .await
+                        .map_err(explain)?
                 }
             };
             let password = read_password()?;
-            accounts::create_account(&store, &operator, &person_id, &username, &password).await.map_err(explain)?;
+            accounts::create_account(&store, &operator, &person_id, &username, &password)
+                .await
+                .map_err(explain)?;
             println!("Account '{username}' created.");
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
             let report = audit::verify(&store).await?;
             if report.is_intact() {
-                println!("The audit log is intact: {} entries, every hash and link checks out.", report.entries);
+                println!(
+                    "The audit log is intact: {} entries, every hash and link checks out.",
+                    report.entries
+                );
             } else {
                 eprintln!(
                     "The audit log has been tampered with: {} (first bad entry: {}; {} entries before it check out).",
@@ -181,7 +221,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Audit(AuditCommand::Export) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
-            print!("{}", audit::export_csv(&store, &AuditFilter::default()).await?);
+            print!(
+                "{}",
+                audit::export_csv(&store, &AuditFilter::default()).await?
+            );
         }
     }
     Ok(())
@@ -191,7 +234,15 @@ pub async fn run(cli: Cli) -> Result<()> {
 fn explain(err: concord_store::StoreError) -> anyhow::Error {
     match err {
         concord_store::StoreError::Invalid(errors) => {
-            anyhow::anyhow!("{}", errors.0.iter().map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message)).collect::<Vec<_>>().join("\n"))
+            anyhow::anyhow!(
+                "{}",
+                errors
+                    .0
+                    .iter()
+                    .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
         }
         other => other.into(),
     }
@@ -202,7 +253,10 @@ fn read_password() -> Result<String> {
         return Ok(password);
     }
     if std::io::stdin().is_terminal() {
-        eprint!("Password (at least {} characters; shown as you type): ", accounts::MIN_PASSWORD_LEN);
+        eprint!(
+            "Password (at least {} characters; shown as you type): ",
+            accounts::MIN_PASSWORD_LEN
+        );
     }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -219,11 +273,25 @@ fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs) {
         summary.organisations, summary.places, summary.people, summary.boards
     );
     println!();
-    println!("Sign in at http://{}:{}/login as any of these (password: {}):", serve.bind, serve.port, concord_demo::DEMO_PASSWORD);
+    println!(
+        "Sign in at http://{}:{}/login as any of these (password: {}):",
+        serve.bind,
+        serve.port,
+        concord_demo::DEMO_PASSWORD
+    );
     for login in &summary.logins {
-        println!("  {:<12} {:<24} {} ({})", login.username, login.role.label(), login.person_name, login.organisation_name);
+        println!(
+            "  {:<12} {:<24} {} ({})",
+            login.username,
+            login.role.label(),
+            login.person_name,
+            login.organisation_name
+        );
     }
-    println!("Members of the public need no sign-in: http://{}:{}/", serve.bind, serve.port);
+    println!(
+        "Members of the public need no sign-in: http://{}:{}/",
+        serve.bind, serve.port
+    );
     println!();
 }
 
@@ -231,12 +299,17 @@ async fn serve_until_stopped(store: Store, args: &ServeArgs) -> Result<()> {
     let state = concord_web::AppState::new(store, args.system_name.clone());
     let app = concord_web::router(state);
     let address = format!("{}:{}", args.bind, args.port);
-    let listener = tokio::net::TcpListener::bind(&address).await.with_context(|| format!("could not listen on {address}"))?;
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("could not listen on {address}"))?;
     tracing::info!("Concord is serving on http://{address}/");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

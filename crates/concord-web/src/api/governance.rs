@@ -38,39 +38,77 @@ pub struct PersonQuery {
 
 /// Lists people, searched and filtered.
 #[utoipa::path(get, path = "/api/v1/people", tag = "governance", params(PersonQuery), responses((status = 200, body = PersonPage)))]
-pub async fn list_people(State(state): State<AppState>, Query(q): Query<PersonQuery>) -> Result<Json<PersonPage>, ApiError> {
-    let search = PersonSearch { q: q.q, role: q.role, organisation_id: q.organisation_id };
-    let page = people::list(&state.store, &search, concord_store::PageRequest::new(q.page, q.per_page)).await?;
-    Ok(Json(PersonPage { items: page.items, page: page.page, per_page: page.per_page, total: page.total }))
+pub async fn list_people(
+    State(state): State<AppState>,
+    Query(q): Query<PersonQuery>,
+) -> Result<Json<PersonPage>, ApiError> {
+    let search = PersonSearch {
+        q: q.q,
+        role: q.role,
+        organisation_id: q.organisation_id,
+    };
+    let page = people::list(
+        &state.store,
+        &search,
+        concord_store::PageRequest::new(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(PersonPage {
+        items: page.items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }
 
 /// One person.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "governance", params(("id" = String, Path, description = "Person id")),
     responses((status = 200, body = Person), (status = 404, body = Problem)))]
-pub async fn get_person(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Person>, ApiError> {
+pub async fn get_person(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Person>, ApiError> {
     Ok(Json(people::get(&state.store, &id).await?))
 }
 
 /// Replaces a person's details (themself, their organisation's partner lead, or administrators).
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "governance", params(("id" = String, Path, description = "Person id")), request_body = PersonDraft,
     responses((status = 200, body = Person), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn update_person(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>, ApiJson(draft): ApiJson<PersonDraft>) -> Result<Json<Person>, ApiError> {
+pub async fn update_person(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    ApiJson(draft): ApiJson<PersonDraft>,
+) -> Result<Json<Person>, ApiError> {
     people::update(&state.store, &permit.actor, &id, &draft).await?;
     Ok(Json(people::get(&state.store, &id).await?))
 }
 
 /// Every board.
 #[utoipa::path(get, path = "/api/v1/boards", tag = "governance", params(Paging), responses((status = 200, body = Vec<Board>)))]
-pub async fn list_boards(State(state): State<AppState>, Query(paging): Query<Paging>) -> Result<Json<Vec<Board>>, ApiError> {
+pub async fn list_boards(
+    State(state): State<AppState>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Vec<Board>>, ApiError> {
     let request = paging.request();
     let all = boards::list(&state.store, None).await?;
-    Ok(Json(all.into_iter().skip(request.offset() as usize).take(request.limit() as usize).collect()))
+    Ok(Json(
+        all.into_iter()
+            .skip(request.offset() as usize)
+            .take(request.limit() as usize)
+            .collect(),
+    ))
 }
 
 /// Adds a board hosted by organisation `{id}` (its partner lead, or administrators).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/boards", tag = "governance", params(("id" = String, Path, description = "Host organisation id")), request_body = BoardDraft,
     responses((status = 201, body = super::Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
-pub async fn create_board(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>, ApiJson(mut draft): ApiJson<BoardDraft>) -> Result<(StatusCode, Json<super::Created>), ApiError> {
+pub async fn create_board(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    ApiJson(mut draft): ApiJson<BoardDraft>,
+) -> Result<(StatusCode, Json<super::Created>), ApiError> {
     draft.organisation_id = id;
     let id = boards::create(&state.store, &permit.actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(super::Created { id })))
@@ -79,14 +117,22 @@ pub async fn create_board(State(state): State<AppState>, Extension(permit): Exte
 /// One board.
 #[utoipa::path(get, path = "/api/v1/boards/{id}", tag = "governance", params(("id" = String, Path, description = "Board id")),
     responses((status = 200, body = Board), (status = 404, body = Problem)))]
-pub async fn get_board(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Board>, ApiError> {
+pub async fn get_board(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Board>, ApiError> {
     Ok(Json(boards::get(&state.store, &id).await?))
 }
 
 /// Replaces a board's details; its host organisation stays as it is.
 #[utoipa::path(put, path = "/api/v1/boards/{id}", tag = "governance", params(("id" = String, Path, description = "Board id")), request_body = BoardDraft,
     responses((status = 200, body = Board), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn update_board(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>, ApiJson(mut draft): ApiJson<BoardDraft>) -> Result<Json<Board>, ApiError> {
+pub async fn update_board(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    ApiJson(mut draft): ApiJson<BoardDraft>,
+) -> Result<Json<Board>, ApiError> {
     draft.organisation_id = boards::get(&state.store, &id).await?.organisation_id;
     boards::update(&state.store, &permit.actor, &id, &draft).await?;
     Ok(Json(boards::get(&state.store, &id).await?))
@@ -95,7 +141,10 @@ pub async fn update_board(State(state): State<AppState>, Extension(permit): Exte
 /// A board's members.
 #[utoipa::path(get, path = "/api/v1/boards/{id}/members", tag = "governance", params(("id" = String, Path, description = "Board id")),
     responses((status = 200, body = Vec<BoardMember>), (status = 404, body = Problem)))]
-pub async fn list_board_members(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Vec<BoardMember>>, ApiError> {
+pub async fn list_board_members(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<BoardMember>>, ApiError> {
     boards::get(&state.store, &id).await?;
     Ok(Json(boards::members(&state.store, &id).await?))
 }
@@ -103,7 +152,12 @@ pub async fn list_board_members(State(state): State<AppState>, Path(id): Path<St
 /// Seats a person on a board, or changes their seat.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/members", tag = "governance", params(("id" = String, Path, description = "Board id")), request_body = BoardMemberDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
-pub async fn set_board_member(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>, ApiJson(draft): ApiJson<BoardMemberDraft>) -> Result<StatusCode, ApiError> {
+pub async fn set_board_member(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    ApiJson(draft): ApiJson<BoardMemberDraft>,
+) -> Result<StatusCode, ApiError> {
     boards::set_member(&state.store, &permit.actor, &id, &draft).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -112,7 +166,11 @@ pub async fn set_board_member(State(state): State<AppState>, Extension(permit): 
 #[utoipa::path(delete, path = "/api/v1/boards/{id}/members/{person_id}", tag = "governance",
     params(("id" = String, Path, description = "Board id"), ("person_id" = String, Path, description = "Person id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn remove_board_member(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path((id, person_id)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+pub async fn remove_board_member(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path((id, person_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
     boards::remove_member(&state.store, &permit.actor, &id, &person_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -141,8 +199,28 @@ pub struct AuditQuery {
 /// The audit log, newest first (system administrators).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "governance", params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn list_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> Result<Json<AuditPage>, ApiError> {
-    let filter = AuditFilter { actor: q.actor, action: q.action, object_id: q.object_id, outcome: q.outcome, from: q.from, to: q.to };
-    let page = audit::list(&state.store, &filter, concord_store::PageRequest::new(q.page, q.per_page)).await?;
-    Ok(Json(AuditPage { items: page.items, page: page.page, per_page: page.per_page, total: page.total }))
+pub async fn list_audit(
+    State(state): State<AppState>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let filter = AuditFilter {
+        actor: q.actor,
+        action: q.action,
+        object_id: q.object_id,
+        outcome: q.outcome,
+        from: q.from,
+        to: q.to,
+    };
+    let page = audit::list(
+        &state.store,
+        &filter,
+        concord_store::PageRequest::new(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(AuditPage {
+        items: page.items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }

@@ -10,7 +10,10 @@ pub mod governance;
 
 use crate::error::Problem;
 use axum::Json;
-use concord_domain::{BoardDraft, FieldError, Grant, MembershipDraft, OrganisationDraft, PersonDraft, PlaceDraft, Principal};
+use concord_domain::{
+    BoardDraft, FieldError, Grant, MembershipDraft, OrganisationDraft, PersonDraft, PlaceDraft,
+    Principal,
+};
 use concord_store::audit::AuditRecord;
 use concord_store::boards::{Board, BoardMember, BoardMemberDraft};
 use concord_store::organisations::{Organisation, PlaceRef};
@@ -26,7 +29,15 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("concord API token").build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("concord API token")
+                    .build(),
+            ),
+        );
     }
 }
 

@@ -35,8 +35,16 @@ pub struct LoginQuery {
 }
 
 /// `GET /login`: the sign-in form. Sets the pre-session CSRF cookie if the browser has none.
-pub async fn login_form(State(state): State<AppState>, Extension(mut visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Query(query): Query<LoginQuery>) -> Response {
-    let new_cookie = visitor.pre_session_csrf.is_none().then(sessions::random_token);
+pub async fn login_form(
+    State(state): State<AppState>,
+    Extension(mut visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let new_cookie = visitor
+        .pre_session_csrf
+        .is_none()
+        .then(sessions::random_token);
     if let Some(token) = &new_cookie {
         visitor.pre_session_csrf = Some(token.clone());
     }
@@ -49,7 +57,10 @@ pub async fn login_form(State(state): State<AppState>, Extension(mut visitor): E
     };
     let mut response = render(&page);
     if let Some(token) = new_cookie {
-        response.headers_mut().append(header::SET_COOKIE, host_cookie(PRE_SESSION_CSRF_COOKIE, &token, Some(7200)));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            host_cookie(PRE_SESSION_CSRF_COOKIE, &token, Some(7200)),
+        );
     }
     response
 }
@@ -72,7 +83,12 @@ pub struct LoginForm {
 }
 
 /// `POST /login`.
-pub async fn login(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, PageForm(form): PageForm<LoginForm>) -> Result<Response, PageError> {
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    PageForm(form): PageForm<LoginForm>,
+) -> Result<Response, PageError> {
     let mut errors = ValidationErrors::default();
     if form.username.trim().is_empty() {
         errors.add("username", "Enter your username");
@@ -81,7 +97,14 @@ pub async fn login(State(state): State<AppState>, Extension(visitor): Extension<
         errors.add("password", "Enter your password");
     }
     let status = if errors.is_empty() {
-        match accounts::authenticate(&state.store, &form.username, &form.password, &visitor.client).await? {
+        match accounts::authenticate(
+            &state.store,
+            &form.username,
+            &form.password,
+            &visitor.client,
+        )
+        .await?
+        {
             SignIn::Success { person_id } => {
                 let cookie = start_session(&state, &visitor, &person_id, "local-password").await?;
                 let mut response = see_other(safe_next(Some(&form.next)));
@@ -93,7 +116,10 @@ pub async fn login(State(state): State<AppState>, Extension(visitor): Extension<
                 StatusCode::UNAUTHORIZED
             }
             SignIn::Throttled => {
-                errors.add("username", "Too many sign-in attempts. Wait 15 minutes, then try again.");
+                errors.add(
+                    "username",
+                    "Too many sign-in attempts. Wait 15 minutes, then try again.",
+                );
                 StatusCode::TOO_MANY_REQUESTS
             }
         }
@@ -111,14 +137,26 @@ pub async fn login(State(state): State<AppState>, Extension(visitor): Extension<
 }
 
 /// `POST /logout`: ends the session and clears the cookie.
-pub async fn logout(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
     if let Some(session) = &visitor.session {
         sessions::end(&state.store, &session.token).await?;
-        let entry = concord_store::AuditEntry::success(&permit.actor, "session.sign_out", "session", None, "signed out");
+        let entry = concord_store::AuditEntry::success(
+            &permit.actor,
+            "session.sign_out",
+            "session",
+            None,
+            "signed out",
+        );
         state.store.audit_only(entry).await?;
     }
     let mut response = see_other("/login?signed_out=1");
-    response.headers_mut().append(header::SET_COOKIE, host_cookie(SESSION_COOKIE, "", Some(0)));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, host_cookie(SESSION_COOKIE, "", Some(0)));
     Ok(response)
 }
 
@@ -133,7 +171,13 @@ struct AccountPage {
     errors: ValidationErrors,
 }
 
-async fn account_page(state: &AppState, visitor: &Visitor, permit: &Permit, new_token: Option<String>, errors: ValidationErrors) -> Result<Response, PageError> {
+async fn account_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    new_token: Option<String>,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
     let person_id = &permit.person().person_id;
     let page = AccountPage {
         layout: Layout::new(state, visitor, permit, "Your account", "account"),
@@ -147,7 +191,11 @@ async fn account_page(state: &AppState, visitor: &Visitor, permit: &Permit, new_
 }
 
 /// `GET /account`.
-pub async fn account(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
+pub async fn account(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
     account_page(&state, &visitor, &permit, None, ValidationErrors::default()).await
 }
 
@@ -160,10 +208,32 @@ pub struct TokenForm {
 }
 
 /// `POST /account/tokens`: issues a token and shows it once.
-pub async fn create_token(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, PageForm(form): PageForm<TokenForm>) -> Result<Response, PageError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    PageForm(form): PageForm<TokenForm>,
+) -> Result<Response, PageError> {
     let days = form.days.trim().parse::<i64>().unwrap_or(0);
-    match sessions::create_api_token(&state.store, &permit.actor, &permit.person().person_id, &form.name, days).await {
-        Ok((_, secret)) => account_page(&state, &visitor, &permit, Some(secret), ValidationErrors::default()).await,
+    match sessions::create_api_token(
+        &state.store,
+        &permit.actor,
+        &permit.person().person_id,
+        &form.name,
+        days,
+    )
+    .await
+    {
+        Ok((_, secret)) => {
+            account_page(
+                &state,
+                &visitor,
+                &permit,
+                Some(secret),
+                ValidationErrors::default(),
+            )
+            .await
+        }
         Err(concord_store::StoreError::Invalid(errors)) => {
             let response = account_page(&state, &visitor, &permit, None, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
@@ -173,7 +243,12 @@ pub async fn create_token(State(state): State<AppState>, Extension(visitor): Ext
 }
 
 /// `POST /account/tokens/{id}/revoke`.
-pub async fn revoke_token(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
-    sessions::revoke_api_token(&state.store, &permit.actor, &permit.person().person_id, &id).await?;
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    sessions::revoke_api_token(&state.store, &permit.actor, &permit.person().person_id, &id)
+        .await?;
     Ok(see_other("/account"))
 }

@@ -24,8 +24,15 @@ struct BoardsPage {
 }
 
 /// `GET /boards`.
-pub async fn boards_list(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
-    let page = BoardsPage { layout: Layout::new(&state, &visitor, &permit, "Boards", "boards"), boards: boards::list(&state.store, None).await? };
+pub async fn boards_list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    let page = BoardsPage {
+        layout: Layout::new(&state, &visitor, &permit, "Boards", "boards"),
+        boards: boards::list(&state.store, None).await?,
+    };
     Ok(render(&page))
 }
 
@@ -42,13 +49,30 @@ struct BoardPage {
     seat: String,
 }
 
-async fn board_page(state: &AppState, visitor: &Visitor, permit: &Permit, id: &str, errors: ValidationErrors, email: String, seat: String) -> Result<Response, PageError> {
+async fn board_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    errors: ValidationErrors,
+    email: String,
+    seat: String,
+) -> Result<Response, PageError> {
     let board = boards::get(&state.store, id).await?;
     let page = BoardPage {
         layout: Layout::new(state, visitor, permit, board.name.clone(), "boards"),
         members: boards::members(&state.store, id).await?,
-        can_manage: decide(permit.principal.as_ref(), Action::ManageBoard { host_organisation_id: &board.organisation_id }).is_allowed(),
-        seat_choices: BoardRole::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect(),
+        can_manage: decide(
+            permit.principal.as_ref(),
+            Action::ManageBoard {
+                host_organisation_id: &board.organisation_id,
+            },
+        )
+        .is_allowed(),
+        seat_choices: BoardRole::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), r.label().to_string()))
+            .collect(),
         board,
         errors,
         email,
@@ -58,8 +82,22 @@ async fn board_page(state: &AppState, visitor: &Visitor, permit: &Permit, id: &s
 }
 
 /// `GET /boards/{id}`.
-pub async fn board(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
-    board_page(&state, &visitor, &permit, &id, ValidationErrors::default(), String::new(), "member".into()).await
+pub async fn board(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    board_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        ValidationErrors::default(),
+        String::new(),
+        "member".into(),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -74,51 +112,141 @@ struct BoardForm {
     place_choices: Vec<Choice>,
 }
 
-async fn board_form(state: &AppState, visitor: &Visitor, permit: &Permit, action: String, heading: String, form: BoardDraft, errors: ValidationErrors) -> Result<Response, PageError> {
-    let place_choices = places::list(&state.store).await?.into_iter().map(|p| (p.id, p.name)).collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+async fn board_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    action: String,
+    heading: String,
+    form: BoardDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let place_choices = places::list(&state.store)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = BoardForm {
         layout: Layout::new(state, visitor, permit, heading.clone(), "boards"),
         action,
         heading,
         form,
         errors,
-        kind_choices: BoardKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect(),
+        kind_choices: BoardKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label().to_string()))
+            .collect(),
         place_choices,
     };
     Ok((status, render(&page)).into_response())
 }
 
 /// `GET /organisations/{id}/boards/new`.
-pub async fn new_board(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn new_board(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, &id).await?;
-    let form = BoardDraft { organisation_id: id.clone(), ..Default::default() };
-    board_form(&state, &visitor, &permit, format!("/organisations/{id}/boards"), format!("Add a board hosted by {}", org.name), form, ValidationErrors::default()).await
+    let form = BoardDraft {
+        organisation_id: id.clone(),
+        ..Default::default()
+    };
+    board_form(
+        &state,
+        &visitor,
+        &permit,
+        format!("/organisations/{id}/boards"),
+        format!("Add a board hosted by {}", org.name),
+        form,
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /organisations/{id}/boards`: the host is the organisation in the path, whatever the form says.
-pub async fn create_board(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(mut form): PageForm<BoardDraft>) -> Result<Response, PageError> {
+pub async fn create_board(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(mut form): PageForm<BoardDraft>,
+) -> Result<Response, PageError> {
     form.organisation_id = id.clone();
     match boards::create(&state.store, &permit.actor, &form).await {
         Ok(board_id) => Ok(see_other(&format!("/boards/{board_id}"))),
-        Err(StoreError::Invalid(errors)) => board_form(&state, &visitor, &permit, format!("/organisations/{id}/boards"), "Add a board".into(), form, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            board_form(
+                &state,
+                &visitor,
+                &permit,
+                format!("/organisations/{id}/boards"),
+                "Add a board".into(),
+                form,
+                errors,
+            )
+            .await
+        }
         Err(err) => Err(err.into()),
     }
 }
 
 /// `GET /boards/{id}/edit`.
-pub async fn edit_board(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn edit_board(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let b = boards::get(&state.store, &id).await?;
-    let form = BoardDraft { name: b.name.clone(), kind: b.kind.as_str().into(), organisation_id: b.organisation_id, place_id: b.place_id, description: Some(b.description) };
-    board_form(&state, &visitor, &permit, format!("/boards/{id}/edit"), format!("Edit {}", b.name), form, ValidationErrors::default()).await
+    let form = BoardDraft {
+        name: b.name.clone(),
+        kind: b.kind.as_str().into(),
+        organisation_id: b.organisation_id,
+        place_id: b.place_id,
+        description: Some(b.description),
+    };
+    board_form(
+        &state,
+        &visitor,
+        &permit,
+        format!("/boards/{id}/edit"),
+        format!("Edit {}", b.name),
+        form,
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /boards/{id}/edit`: the host organisation cannot be changed here.
-pub async fn update_board(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(mut form): PageForm<BoardDraft>) -> Result<Response, PageError> {
+pub async fn update_board(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(mut form): PageForm<BoardDraft>,
+) -> Result<Response, PageError> {
     form.organisation_id = boards::get(&state.store, &id).await?.organisation_id;
     match boards::update(&state.store, &permit.actor, &id, &form).await {
         Ok(()) => Ok(see_other(&format!("/boards/{id}"))),
-        Err(StoreError::Invalid(errors)) => board_form(&state, &visitor, &permit, format!("/boards/{id}/edit"), "Edit board".into(), form, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            board_form(
+                &state,
+                &visitor,
+                &permit,
+                format!("/boards/{id}/edit"),
+                "Edit board".into(),
+                form,
+                errors,
+            )
+            .await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -132,15 +260,44 @@ pub struct SeatForm {
 }
 
 /// `POST /boards/{id}/members`: seats someone (found by e-mail) on the board.
-pub async fn add_board_member(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(form): PageForm<SeatForm>) -> Result<Response, PageError> {
+pub async fn add_board_member(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<SeatForm>,
+) -> Result<Response, PageError> {
     let result = match people::find_by_email(&state.store, &form.email).await? {
-        None => Err(StoreError::invalid("email", "There is no one with that email address in the directory")),
-        Some(person) => boards::set_member(&state.store, &permit.actor, &id, &BoardMemberDraft { person_id: person.id, board_role: form.board_role.clone() }).await,
+        None => Err(StoreError::invalid(
+            "email",
+            "There is no one with that email address in the directory",
+        )),
+        Some(person) => {
+            boards::set_member(
+                &state.store,
+                &permit.actor,
+                &id,
+                &BoardMemberDraft {
+                    person_id: person.id,
+                    board_role: form.board_role.clone(),
+                },
+            )
+            .await
+        }
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/boards/{id}"))),
         Err(StoreError::Invalid(errors)) => {
-            let response = board_page(&state, &visitor, &permit, &id, errors, form.email, form.board_role).await?;
+            let response = board_page(
+                &state,
+                &visitor,
+                &permit,
+                &id,
+                errors,
+                form.email,
+                form.board_role,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(err) => Err(err.into()),
@@ -148,7 +305,11 @@ pub async fn add_board_member(State(state): State<AppState>, Extension(visitor):
 }
 
 /// `POST /boards/{id}/members/{person_id}/delete`.
-pub async fn remove_board_member(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path((id, person_id)): Path<(String, String)>) -> Result<Response, PageError> {
+pub async fn remove_board_member(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path((id, person_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
     boards::remove_member(&state.store, &permit.actor, &id, &person_id).await?;
     Ok(see_other(&format!("/boards/{id}")))
 }

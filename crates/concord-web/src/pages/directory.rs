@@ -1,6 +1,8 @@
 //! The partnership directory: searching organisations, an organisation's page, and editing it.
 
-use super::{org_type_choices, page_link, render, role_choices, see_other, showing, Choice, Layout};
+use super::{
+    org_type_choices, page_link, render, role_choices, see_other, showing, Choice, Layout,
+};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
@@ -11,7 +13,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use concord_domain::{decide, Action, MembershipDraft, OrganisationDraft, PersonDraft, ValidationErrors};
+use concord_domain::{
+    decide, Action, MembershipDraft, OrganisationDraft, PersonDraft, ValidationErrors,
+};
 use concord_store::organisations::{self, Organisation, OrganisationSearch, PlaceRef};
 use concord_store::people::{self, Membership};
 use concord_store::{boards, places, Page, PageRequest, StoreError};
@@ -45,19 +49,58 @@ async fn place_choices(state: &AppState) -> Result<Vec<Choice>, StoreError> {
     Ok(places::list(&state.store)
         .await?
         .into_iter()
-        .map(|p| (p.id, if p.parent_id.is_some() { format!("– {}", p.name) } else { p.name }))
+        .map(|p| {
+            (
+                p.id,
+                if p.parent_id.is_some() {
+                    format!("– {}", p.name)
+                } else {
+                    p.name
+                },
+            )
+        })
         .collect())
 }
 
 /// `GET /directory`: search and filter organisations.
-pub async fn directory(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Query(query): Query<DirectoryQuery>) -> Result<Response, PageError> {
-    let search = OrganisationSearch { q: Some(query.q.clone()), org_type: Some(query.org_type.clone()), place_id: Some(query.place_id.clone()), parent_id: None };
-    let results = organisations::list(&state.store, &search, PageRequest::new(query.page, Some(50))).await?;
+pub async fn directory(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Query(query): Query<DirectoryQuery>,
+) -> Result<Response, PageError> {
+    let search = OrganisationSearch {
+        q: Some(query.q.clone()),
+        org_type: Some(query.org_type.clone()),
+        place_id: Some(query.place_id.clone()),
+        parent_id: None,
+    };
+    let results = organisations::list(
+        &state.store,
+        &search,
+        PageRequest::new(query.page, Some(50)),
+    )
+    .await?;
     let counts = organisations::count_by_type(&state.store).await?;
-    let type_choices = counts.into_iter().map(|(t, n)| (t.as_str().to_string(), format!("{} ({n})", t.label()))).collect();
-    let params = [("q", query.q.as_str()), ("org_type", query.org_type.as_str()), ("place_id", query.place_id.as_str())];
-    let prev = if results.page > 1 { page_link(&params, results.page - 1) } else { String::new() };
-    let next = if results.has_next() { page_link(&params, results.page + 1) } else { String::new() };
+    let type_choices = counts
+        .into_iter()
+        .map(|(t, n)| (t.as_str().to_string(), format!("{} ({n})", t.label())))
+        .collect();
+    let params = [
+        ("q", query.q.as_str()),
+        ("org_type", query.org_type.as_str()),
+        ("place_id", query.place_id.as_str()),
+    ];
+    let prev = if results.page > 1 {
+        page_link(&params, results.page - 1)
+    } else {
+        String::new()
+    };
+    let next = if results.has_next() {
+        page_link(&params, results.page + 1)
+    } else {
+        String::new()
+    };
     let page = DirectoryPage {
         layout: Layout::new(&state, &visitor, &permit, "Organisations", "directory"),
         showing: showing(&results),
@@ -88,15 +131,36 @@ struct OrganisationPage {
     member_role: String,
 }
 
-async fn organisation_page(state: &AppState, visitor: &Visitor, permit: &Permit, id: &str, errors: ValidationErrors, member: (String, String)) -> Result<Response, PageError> {
+async fn organisation_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    errors: ValidationErrors,
+    member: (String, String),
+) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, id).await?;
-    let children = organisations::list(&state.store, &OrganisationSearch { parent_id: Some(id.to_string()), ..Default::default() }, PageRequest::new(Some(1), Some(200))).await?;
+    let children = organisations::list(
+        &state.store,
+        &OrganisationSearch {
+            parent_id: Some(id.to_string()),
+            ..Default::default()
+        },
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
     let page = OrganisationPage {
         layout: Layout::new(state, visitor, permit, org.name.clone(), "directory"),
         places: organisations::places_served(&state.store, id).await?,
         members: people::memberships_of_organisation(&state.store, id).await?,
         boards: boards::list(&state.store, Some(id)).await?,
-        can_edit: decide(permit.principal.as_ref(), Action::EditOrganisation { organisation_id: id }).is_allowed(),
+        can_edit: decide(
+            permit.principal.as_ref(),
+            Action::EditOrganisation {
+                organisation_id: id,
+            },
+        )
+        .is_allowed(),
         role_choices: role_choices(),
         children,
         org,
@@ -108,8 +172,21 @@ async fn organisation_page(state: &AppState, visitor: &Visitor, permit: &Permit,
 }
 
 /// `GET /organisations/{id}`.
-pub async fn organisation(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
-    organisation_page(&state, &visitor, &permit, &id, ValidationErrors::default(), Default::default()).await
+pub async fn organisation(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    organisation_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        ValidationErrors::default(),
+        Default::default(),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -126,25 +203,57 @@ struct OrganisationForm {
     editing_id: Option<String>,
 }
 
-async fn organisation_form(state: &AppState, visitor: &Visitor, permit: &Permit, editing: Option<&str>, form: OrganisationDraft, errors: ValidationErrors) -> Result<Response, PageError> {
-    let all = organisations::list(&state.store, &OrganisationSearch::default(), PageRequest::new(Some(1), Some(200))).await?;
+async fn organisation_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    editing: Option<&str>,
+    form: OrganisationDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let all = organisations::list(
+        &state.store,
+        &OrganisationSearch::default(),
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
     let mut parents: Vec<Choice> = all
         .items
         .into_iter()
-        .filter(|o| o.org_type != concord_domain::OrgType::GpPractice && Some(o.id.as_str()) != editing)
+        .filter(|o| {
+            o.org_type != concord_domain::OrgType::GpPractice && Some(o.id.as_str()) != editing
+        })
         .map(|o| (o.id, format!("{} ({})", o.name, o.org_type.label())))
         .collect();
     parents.sort_by(|a, b| a.1.cmp(&b.1));
     let served: Vec<String> = match editing {
-        Some(id) => organisations::places_served(&state.store, id).await?.into_iter().map(|p| p.id).collect(),
+        Some(id) => organisations::places_served(&state.store, id)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect(),
         None => Vec::new(),
     };
-    let place_choices = places::list(&state.store).await?.into_iter().map(|p| (p.id.clone(), p.name, served.contains(&p.id))).collect();
+    let place_choices = places::list(&state.store)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p.name, served.contains(&p.id)))
+        .collect();
     let (title, action) = match editing {
-        Some(id) => (format!("Edit {}", form.name), format!("/organisations/{id}/edit")),
-        None => ("Add an organisation".to_string(), "/organisations".to_string()),
+        Some(id) => (
+            format!("Edit {}", form.name),
+            format!("/organisations/{id}/edit"),
+        ),
+        None => (
+            "Add an organisation".to_string(),
+            "/organisations".to_string(),
+        ),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = OrganisationForm {
         layout: Layout::new(state, visitor, permit, title.clone(), "directory"),
         action,
@@ -160,21 +269,45 @@ async fn organisation_form(state: &AppState, visitor: &Visitor, permit: &Permit,
 }
 
 /// `GET /organisations/new`.
-pub async fn new_organisation(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
-    organisation_form(&state, &visitor, &permit, None, OrganisationDraft::default(), ValidationErrors::default()).await
+pub async fn new_organisation(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    organisation_form(
+        &state,
+        &visitor,
+        &permit,
+        None,
+        OrganisationDraft::default(),
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /organisations`.
-pub async fn create_organisation(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, PageForm(form): PageForm<OrganisationDraft>) -> Result<Response, PageError> {
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    PageForm(form): PageForm<OrganisationDraft>,
+) -> Result<Response, PageError> {
     match organisations::create(&state.store, &permit.actor, &form).await {
         Ok(id) => Ok(see_other(&format!("/organisations/{id}"))),
-        Err(StoreError::Invalid(errors)) => organisation_form(&state, &visitor, &permit, None, form, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            organisation_form(&state, &visitor, &permit, None, form, errors).await
+        }
         Err(err) => Err(err.into()),
     }
 }
 
 /// `GET /organisations/{id}/edit`.
-pub async fn edit_organisation(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn edit_organisation(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, &id).await?;
     let form = OrganisationDraft {
         name: org.name,
@@ -184,21 +317,46 @@ pub async fn edit_organisation(State(state): State<AppState>, Extension(visitor)
         website: org.website,
         description: Some(org.description),
     };
-    organisation_form(&state, &visitor, &permit, Some(&id), form, ValidationErrors::default()).await
+    organisation_form(
+        &state,
+        &visitor,
+        &permit,
+        Some(&id),
+        form,
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /organisations/{id}/edit`.
-pub async fn update_organisation(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(form): PageForm<OrganisationDraft>) -> Result<Response, PageError> {
+pub async fn update_organisation(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<OrganisationDraft>,
+) -> Result<Response, PageError> {
     match organisations::update(&state.store, &permit.actor, &id, &form).await {
         Ok(()) => Ok(see_other(&format!("/organisations/{id}"))),
-        Err(StoreError::Invalid(errors)) => organisation_form(&state, &visitor, &permit, Some(&id), form, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            organisation_form(&state, &visitor, &permit, Some(&id), form, errors).await
+        }
         Err(err) => Err(err.into()),
     }
 }
 
 /// `POST /organisations/{id}/places`: the places this organisation serves (checkboxes).
-pub async fn set_places(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(fields): PageForm<Vec<(String, String)>>) -> Result<Response, PageError> {
-    let place_ids: Vec<String> = fields.into_iter().filter(|(k, _)| k == "place_id").map(|(_, v)| v).collect();
+pub async fn set_places(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let place_ids: Vec<String> = fields
+        .into_iter()
+        .filter(|(k, _)| k == "place_id")
+        .map(|(_, v)| v)
+        .collect();
     organisations::set_places_served(&state.store, &permit.actor, &id, &place_ids).await?;
     Ok(see_other(&format!("/organisations/{id}")))
 }
@@ -212,7 +370,13 @@ pub struct MemberForm {
 }
 
 /// `POST /organisations/{id}/memberships`: gives an existing person (found by e-mail) a role here.
-pub async fn add_member(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(form): PageForm<MemberForm>) -> Result<Response, PageError> {
+pub async fn add_member(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<MemberForm>,
+) -> Result<Response, PageError> {
     let person = people::find_by_email(&state.store, &form.email).await?;
     let result = match person {
         None => Err(StoreError::invalid("email", "There is no one with that email address in the directory: add them as a new person instead")),
@@ -226,7 +390,15 @@ pub async fn add_member(State(state): State<AppState>, Extension(visitor): Exten
                     e.field = "email".into();
                 }
             }
-            let response = organisation_page(&state, &visitor, &permit, &id, errors, (form.email, form.role)).await?;
+            let response = organisation_page(
+                &state,
+                &visitor,
+                &permit,
+                &id,
+                errors,
+                (form.email, form.role),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(err) => Err(err.into()),
@@ -234,10 +406,17 @@ pub async fn add_member(State(state): State<AppState>, Extension(visitor): Exten
 }
 
 /// `POST /memberships/{id}/delete`.
-pub async fn remove_member(State(state): State<AppState>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let membership = people::membership(&state.store, &id).await?;
     people::remove_membership(&state.store, &permit.actor, &id).await?;
-    Ok(see_other(&format!("/organisations/{}", membership.organisation_id)))
+    Ok(see_other(&format!(
+        "/organisations/{}",
+        membership.organisation_id
+    )))
 }
 
 #[derive(Template)]
@@ -262,11 +441,28 @@ pub struct NewPersonFields {
     role: String,
 }
 
-async fn new_person_page(state: &AppState, visitor: &Visitor, permit: &Permit, id: &str, fields: NewPersonFields, errors: ValidationErrors) -> Result<Response, PageError> {
+async fn new_person_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    fields: NewPersonFields,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, id).await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = NewPersonForm {
-        layout: Layout::new(state, visitor, permit, format!("Add a person to {}", org.name), "directory"),
+        layout: Layout::new(
+            state,
+            visitor,
+            permit,
+            format!("Add a person to {}", org.name),
+            "directory",
+        ),
         action: format!("/organisations/{id}/people"),
         heading: format!("Add a person to {}", org.name),
         form: fields.person,
@@ -279,15 +475,44 @@ async fn new_person_page(state: &AppState, visitor: &Visitor, permit: &Permit, i
 }
 
 /// `GET /organisations/{id}/people/new`.
-pub async fn new_person(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
-    new_person_page(&state, &visitor, &permit, &id, NewPersonFields::default(), ValidationErrors::default()).await
+pub async fn new_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    new_person_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        NewPersonFields::default(),
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /organisations/{id}/people`.
-pub async fn create_person(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(fields): PageForm<NewPersonFields>) -> Result<Response, PageError> {
-    match people::create_in_organisation(&state.store, &permit.actor, &id, &fields.person, &fields.role).await {
+pub async fn create_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(fields): PageForm<NewPersonFields>,
+) -> Result<Response, PageError> {
+    match people::create_in_organisation(
+        &state.store,
+        &permit.actor,
+        &id,
+        &fields.person,
+        &fields.role,
+    )
+    .await
+    {
         Ok(person_id) => Ok(see_other(&format!("/people/{person_id}"))),
-        Err(StoreError::Invalid(errors)) => new_person_page(&state, &visitor, &permit, &id, fields, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            new_person_page(&state, &visitor, &permit, &id, fields, errors).await
+        }
         Err(err) => Err(err.into()),
     }
 }

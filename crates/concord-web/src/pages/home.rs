@@ -19,14 +19,34 @@ struct HomePage {
 }
 
 /// `GET /`.
-pub async fn home(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
     let counts = match &permit.principal {
         None => None,
         Some(_) => Some([
-            ("Organisations", "/directory", organisations::count(&state.store).await? as usize),
-            ("People", "/people", people::count(&state.store).await? as usize),
-            ("Places and neighbourhoods", "/places", places::list(&state.store).await?.len()),
-            ("Boards", "/boards", boards::list(&state.store, None).await?.len()),
+            (
+                "Organisations",
+                "/directory",
+                organisations::count(&state.store).await? as usize,
+            ),
+            (
+                "People",
+                "/people",
+                people::count(&state.store).await? as usize,
+            ),
+            (
+                "Places and neighbourhoods",
+                "/places",
+                places::list(&state.store).await?.len(),
+            ),
+            (
+                "Boards",
+                "/boards",
+                boards::list(&state.store, None).await?.len(),
+            ),
         ]),
     };
     let layout = Layout::new(&state, &visitor, &permit, "Home", "home");

@@ -47,7 +47,13 @@ impl Layout {
     }
 
     /// The frame for a page seen by the permit's holder.
-    pub fn new(state: &crate::AppState, visitor: &Visitor, permit: &Permit, title: impl Into<String>, nav: &'static str) -> Self {
+    pub fn new(
+        state: &crate::AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        title: impl Into<String>,
+        nav: &'static str,
+    ) -> Self {
         let principal = permit.principal.as_ref();
         let grant = principal.and_then(|p| p.primary_grant());
         Layout {
@@ -74,7 +80,12 @@ pub fn render<T: Template>(template: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "template failed");
-            error_page(&Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong", "The page could not be shown; the error has been logged."))
+            error_page(&Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong",
+                "The page could not be shown; the error has been logged.",
+            ))
         }
     }
 }
@@ -88,7 +99,14 @@ struct ErrorPage<'a> {
 
 /// An error page for `problem`, with its status.
 pub fn error_page(problem: &Problem) -> Response {
-    let page = ErrorPage { layout: Layout { title: problem.title.clone(), system_name: "Concord".into(), ..Layout::default() }, problem };
+    let page = ErrorPage {
+        layout: Layout {
+            title: problem.title.clone(),
+            system_name: "Concord".into(),
+            ..Layout::default()
+        },
+        problem,
+    };
     let html = page.render().unwrap_or_else(|_| problem.title.clone());
     (problem.status_code(), Html(html)).into_response()
 }
@@ -98,12 +116,18 @@ pub type Choice = (String, String);
 
 /// Every organisation type as choices.
 pub fn org_type_choices() -> Vec<Choice> {
-    OrgType::ALL.iter().map(|t| (t.as_str().to_string(), t.label().to_string())).collect()
+    OrgType::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), t.label().to_string()))
+        .collect()
 }
 
 /// Every role as choices.
 pub fn role_choices() -> Vec<Choice> {
-    Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), r.label().to_string()))
+        .collect()
 }
 
 /// A redirect after a successful post (303, so the browser follows with GET).
@@ -123,9 +147,16 @@ pub fn showing<T>(page: &concord_store::Page<T>) -> String {
 
 /// The query string for another page of the same search.
 pub fn page_link(query: &[(&str, &str)], page: u32) -> String {
-    let mut pairs: Vec<(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.to_string())).collect();
+    let mut pairs: Vec<(&str, String)> = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (*k, v.to_string()))
+        .collect();
     pairs.push(("page", page.to_string()));
-    format!("?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    format!(
+        "?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 /// Whether two texts are equal, whatever string types the template holds (for `selected` options).

@@ -39,12 +39,34 @@ struct PeoplePage {
 }
 
 /// `GET /people`.
-pub async fn people_list(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Query(query): Query<PeopleQuery>) -> Result<Response, PageError> {
-    let search = PersonSearch { q: Some(query.q.clone()), role: Some(query.role.clone()), organisation_id: None };
-    let results = people::list(&state.store, &search, PageRequest::new(query.page, Some(50))).await?;
+pub async fn people_list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Query(query): Query<PeopleQuery>,
+) -> Result<Response, PageError> {
+    let search = PersonSearch {
+        q: Some(query.q.clone()),
+        role: Some(query.role.clone()),
+        organisation_id: None,
+    };
+    let results = people::list(
+        &state.store,
+        &search,
+        PageRequest::new(query.page, Some(50)),
+    )
+    .await?;
     let params = [("q", query.q.as_str()), ("role", query.role.as_str())];
-    let prev = if results.page > 1 { page_link(&params, results.page - 1) } else { String::new() };
-    let next = if results.has_next() { page_link(&params, results.page + 1) } else { String::new() };
+    let prev = if results.page > 1 {
+        page_link(&params, results.page - 1)
+    } else {
+        String::new()
+    };
+    let next = if results.has_next() {
+        page_link(&params, results.page + 1)
+    } else {
+        String::new()
+    };
     let page = PeoplePage {
         layout: Layout::new(&state, &visitor, &permit, "People", "people"),
         showing: showing(&results),
@@ -68,13 +90,28 @@ struct PersonPage {
 }
 
 /// `GET /people/{id}`.
-pub async fn person(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let person = people::get(&state.store, &id).await?;
     let memberships = people::memberships_of_person(&state.store, &id).await?;
-    let orgs: Vec<String> = memberships.iter().map(|m| m.organisation_id.clone()).collect();
+    let orgs: Vec<String> = memberships
+        .iter()
+        .map(|m| m.organisation_id.clone())
+        .collect();
     let page = PersonPage {
         layout: Layout::new(&state, &visitor, &permit, person.full_name(), "people"),
-        can_edit: decide(permit.principal.as_ref(), Action::EditPerson { person_id: &id, person_organisations: &orgs }).is_allowed(),
+        can_edit: decide(
+            permit.principal.as_ref(),
+            Action::EditPerson {
+                person_id: &id,
+                person_organisations: &orgs,
+            },
+        )
+        .is_allowed(),
         seats: boards::seats_of_person(&state.store, &id).await?,
         memberships,
         person,
@@ -95,8 +132,19 @@ struct EditPersonForm {
     creating: bool,
 }
 
-fn edit_form(state: &AppState, visitor: &Visitor, permit: &Permit, id: &str, form: PersonDraft, errors: ValidationErrors) -> Response {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+fn edit_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    form: PersonDraft,
+    errors: ValidationErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let heading = format!("Edit {} {}", form.given_name, form.family_name);
     let page = EditPersonForm {
         layout: Layout::new(state, visitor, permit, heading.clone(), "people"),
@@ -112,17 +160,43 @@ fn edit_form(state: &AppState, visitor: &Visitor, permit: &Permit, id: &str, for
 }
 
 /// `GET /people/{id}/edit`.
-pub async fn edit_person(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn edit_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let p = people::get(&state.store, &id).await?;
-    let form = PersonDraft { given_name: p.given_name, family_name: p.family_name, email: p.email, job_title: Some(p.job_title), phone: p.phone };
-    Ok(edit_form(&state, &visitor, &permit, &id, form, ValidationErrors::default()))
+    let form = PersonDraft {
+        given_name: p.given_name,
+        family_name: p.family_name,
+        email: p.email,
+        job_title: Some(p.job_title),
+        phone: p.phone,
+    };
+    Ok(edit_form(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        form,
+        ValidationErrors::default(),
+    ))
 }
 
 /// `POST /people/{id}/edit`.
-pub async fn update_person(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(form): PageForm<PersonDraft>) -> Result<Response, PageError> {
+pub async fn update_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<PersonDraft>,
+) -> Result<Response, PageError> {
     match people::update(&state.store, &permit.actor, &id, &form).await {
         Ok(()) => Ok(see_other(&format!("/people/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(edit_form(&state, &visitor, &permit, &id, form, errors)),
+        Err(StoreError::Invalid(errors)) => {
+            Ok(edit_form(&state, &visitor, &permit, &id, form, errors))
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -27,11 +27,25 @@ struct PlacesPage {
 }
 
 /// `GET /places`.
-pub async fn places_list(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
+pub async fn places_list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
     let places = places::list(&state.store).await?;
-    let total_population = places.iter().filter(|p| p.kind == PlaceKind::Place).filter_map(|p| p.population).sum();
+    let total_population = places
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Place)
+        .filter_map(|p| p.population)
+        .sum();
     let page = PlacesPage {
-        layout: Layout::new(&state, &visitor, &permit, "Places and neighbourhoods", "places"),
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            "Places and neighbourhoods",
+            "places",
+        ),
         places,
         total_population,
         can_manage: decide(permit.principal.as_ref(), Action::ManagePlaces).is_allowed(),
@@ -52,9 +66,22 @@ struct PlacePage {
 }
 
 /// `GET /places/{id}`.
-pub async fn place(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let place = places::get(&state.store, &id).await?;
-    let serving = organisations::list(&state.store, &OrganisationSearch { place_id: Some(id.clone()), ..Default::default() }, PageRequest::new(Some(1), Some(200))).await?;
+    let serving = organisations::list(
+        &state.store,
+        &OrganisationSearch {
+            place_id: Some(id.clone()),
+            ..Default::default()
+        },
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
     let page = PlacePage {
         layout: Layout::new(&state, &visitor, &permit, place.name.clone(), "places"),
         neighbourhoods: places::neighbourhoods(&state.store, &id).await?,
@@ -79,51 +106,119 @@ struct PlaceForm {
     parent_choices: Vec<Choice>,
 }
 
-async fn place_form(state: &AppState, visitor: &Visitor, permit: &Permit, editing: Option<&str>, form: PlaceDraft, errors: ValidationErrors) -> Result<Response, PageError> {
-    let parents = places::list(&state.store).await?.into_iter().filter(|p| p.kind == PlaceKind::Place && Some(p.id.as_str()) != editing).map(|p| (p.id, p.name)).collect();
+async fn place_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    editing: Option<&str>,
+    form: PlaceDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let parents = places::list(&state.store)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == PlaceKind::Place && Some(p.id.as_str()) != editing)
+        .map(|p| (p.id, p.name))
+        .collect();
     let (heading, action) = match editing {
         Some(id) => (format!("Edit {}", form.name), format!("/places/{id}/edit")),
-        None => ("Add a place or neighbourhood".to_string(), "/places".to_string()),
+        None => (
+            "Add a place or neighbourhood".to_string(),
+            "/places".to_string(),
+        ),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = PlaceForm {
         layout: Layout::new(state, visitor, permit, heading.clone(), "places"),
         action,
         heading,
         form,
         errors,
-        kind_choices: PlaceKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect(),
+        kind_choices: PlaceKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label().to_string()))
+            .collect(),
         parent_choices: parents,
     };
     Ok((status, render(&page)).into_response())
 }
 
 /// `GET /places/new`.
-pub async fn new_place(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>) -> Result<Response, PageError> {
-    place_form(&state, &visitor, &permit, None, PlaceDraft::default(), ValidationErrors::default()).await
+pub async fn new_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    place_form(
+        &state,
+        &visitor,
+        &permit,
+        None,
+        PlaceDraft::default(),
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /places`.
-pub async fn create_place(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, PageForm(form): PageForm<PlaceDraft>) -> Result<Response, PageError> {
+pub async fn create_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    PageForm(form): PageForm<PlaceDraft>,
+) -> Result<Response, PageError> {
     match places::create(&state.store, &permit.actor, &form).await {
         Ok(id) => Ok(see_other(&format!("/places/{id}"))),
-        Err(StoreError::Invalid(errors)) => place_form(&state, &visitor, &permit, None, form, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            place_form(&state, &visitor, &permit, None, form, errors).await
+        }
         Err(err) => Err(err.into()),
     }
 }
 
 /// `GET /places/{id}/edit`.
-pub async fn edit_place(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn edit_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let p = places::get(&state.store, &id).await?;
-    let form = PlaceDraft { name: p.name, kind: p.kind.as_str().into(), parent_id: p.parent_id, population: p.population.map(|n| n.to_string()), description: Some(p.description) };
-    place_form(&state, &visitor, &permit, Some(&id), form, ValidationErrors::default()).await
+    let form = PlaceDraft {
+        name: p.name,
+        kind: p.kind.as_str().into(),
+        parent_id: p.parent_id,
+        population: p.population.map(|n| n.to_string()),
+        description: Some(p.description),
+    };
+    place_form(
+        &state,
+        &visitor,
+        &permit,
+        Some(&id),
+        form,
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /places/{id}/edit`.
-pub async fn update_place(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Extension(permit): Extension<Permit>, Path(id): Path<String>, PageForm(form): PageForm<PlaceDraft>) -> Result<Response, PageError> {
+pub async fn update_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<PlaceDraft>,
+) -> Result<Response, PageError> {
     match places::update(&state.store, &permit.actor, &id, &form).await {
         Ok(()) => Ok(see_other(&format!("/places/{id}"))),
-        Err(StoreError::Invalid(errors)) => place_form(&state, &visitor, &permit, Some(&id), form, errors).await,
+        Err(StoreError::Invalid(errors)) => {
+            place_form(&state, &visitor, &permit, Some(&id), form, errors).await
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -27,7 +27,10 @@ pub struct Reply {
 
 impl Reply {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -44,7 +47,11 @@ pub struct Browser {
 
 impl Browser {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn absorb(&mut self, reply: &Reply) {
@@ -63,7 +70,10 @@ impl Browser {
 /// The value of the first hidden `csrf_token` input in a page.
 pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).expect("page has a CSRF field");
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a CSRF field");
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
@@ -72,16 +82,35 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let store = fresh_store().await.expect("test database");
         let demo = concord_demo::seed(&store).await.expect("demo data");
-        let router = concord_web::router(concord_web::AppState::new(store.clone(), "Riverside and Vale ICS"));
-        TestApp { router, store, demo }
+        let router = concord_web::router(concord_web::AppState::new(
+            store.clone(),
+            "Riverside and Vale ICS",
+        ));
+        TestApp {
+            router,
+            store,
+            demo,
+        }
     }
 
     pub fn login_for(&self, username: &str) -> &DemoLogin {
-        self.demo.logins.iter().find(|l| l.username == username).unwrap_or_else(|| panic!("no demo login {username}"))
+        self.demo
+            .logins
+            .iter()
+            .find(|l| l.username == username)
+            .unwrap_or_else(|| panic!("no demo login {username}"))
     }
 
     /// Sends one request.
-    pub async fn send(&self, method: Method, path: &str, browser: Option<&Browser>, content_type: Option<&str>, body: Vec<u8>, bearer: Option<&str>) -> Reply {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        browser: Option<&Browser>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        bearer: Option<&str>,
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(b) = browser {
             if !b.cookies.is_empty() {
@@ -94,15 +123,26 @@ impl TestApp {
         if let Some(token) = bearer {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, browser: &mut Browser) -> Reply {
-        let reply = self.send(Method::GET, path, Some(browser), None, Vec::new(), None).await;
+        let reply = self
+            .send(Method::GET, path, Some(browser), None, Vec::new(), None)
+            .await;
         browser.absorb(&reply);
         reply
     }
@@ -114,7 +154,16 @@ impl TestApp {
             all.push(("csrf_token", &browser.csrf));
         }
         let body = serde_urlencoded::to_string(&all).unwrap().into_bytes();
-        let reply = self.send(Method::POST, path, Some(browser), Some("application/x-www-form-urlencoded"), body, None).await;
+        let reply = self
+            .send(
+                Method::POST,
+                path,
+                Some(browser),
+                Some("application/x-www-form-urlencoded"),
+                body,
+                None,
+            )
+            .await;
         browser.absorb(&reply);
         reply
     }
@@ -124,7 +173,17 @@ impl TestApp {
         let mut browser = Browser::default();
         let form = self.get("/login", &mut browser).await;
         browser.csrf = csrf_in(&form.body);
-        let reply = self.post("/login", &mut browser, &[("username", username), ("password", password), ("next", "/")]).await;
+        let reply = self
+            .post(
+                "/login",
+                &mut browser,
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
         if reply.status == StatusCode::SEE_OTHER {
             let account = self.get("/account", &mut browser).await;
             browser.csrf = csrf_in(&account.body);
@@ -135,17 +194,37 @@ impl TestApp {
     /// Signs in as a demo user.
     pub async fn browser(&self, username: &str) -> Browser {
         let (browser, reply) = self.sign_in(username, concord_demo::DEMO_PASSWORD).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "sign-in as {username} failed: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "sign-in as {username} failed: {}",
+            reply.body
+        );
         browser
     }
 
     /// An API token for a demo user.
     pub async fn token(&self, username: &str) -> String {
         let login = self.login_for(username);
-        concord_store::sessions::create_api_token(&self.store, &Actor::system("test"), &login.person_id, "test", 30).await.unwrap().1
+        concord_store::sessions::create_api_token(
+            &self.store,
+            &Actor::system("test"),
+            &login.person_id,
+            "test",
+            30,
+        )
+        .await
+        .unwrap()
+        .1
     }
 
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, json: Option<serde_json::Value>) -> Reply {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        json: Option<serde_json::Value>,
+    ) -> Reply {
         let (ct, body) = match json {
             Some(v) => (Some("application/json"), serde_json::to_vec(&v).unwrap()),
             None => (None, Vec::new()),

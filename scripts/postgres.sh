@@ -9,6 +9,8 @@ bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 case "${1:-start}" in
   start)
+    # A server left from an earlier run keeps serving; otherwise start from an empty cluster.
+    if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then rm -rf "$dir"; fi
     if [ ! -f "$dir/PG_VERSION" ]; then
       mkdir -p "$dir"; [ "$(id -u)" = 0 ] && chown postgres "$dir"
       as_pg "$bin/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 >/dev/null

@@ -1,4 +1,7 @@
-//! The fixed facts of the fictional Riverside and Vale ICS: places, named organisations, name lists.
+//! The fixed facts of the fictional Riverside and Vale ICS: places, named organisations, sign-ins,
+//! programme boards and name lists.
+
+use concord_domain::Role;
 
 /// A place: name, population, description, neighbourhoods (name, population), and its number of PCNs.
 pub struct PlaceSpec {
@@ -10,8 +13,8 @@ pub struct PlaceSpec {
     pub description: &'static str,
     /// Its neighbourhoods and their residents.
     pub neighbourhoods: &'static [(&'static str, i64)],
-    /// How many primary care networks it has.
-    pub pcns: usize,
+    /// Its primary care networks (about 50,000 residents each).
+    pub pcns: &'static [&'static str],
     /// The letter its practices' codes start with.
     pub practice_letter: char,
     /// Its council: name, code.
@@ -25,7 +28,10 @@ pub const PLACES: [PlaceSpec; 3] = [
         population: 421_300,
         description: "The city: a university hospital, a young and diverse population, and the highest deprivation in the system along the docks.",
         neighbourhoods: &[("Riverside Central", 118_400), ("Docklands", 96_200), ("Riverside North", 104_900), ("Eastbrook", 101_800)],
-        pcns: 8,
+        pcns: &[
+            "Riverside Central PCN", "Cathedral Quarter PCN", "Docklands PCN", "Harbourside PCN",
+            "Riverside North PCN", "Northfields PCN", "Eastbrook PCN", "Eastbrook and Fenwick PCN",
+        ],
         practice_letter: 'M',
         council: ("Riverside City Council", "E06000901"),
     },
@@ -34,7 +40,7 @@ pub const PLACES: [PlaceSpec; 3] = [
         population: 309_800,
         description: "Market towns and farming villages: an older population, long distances to hospital and few buses.",
         neighbourhoods: &[("Vale Market Towns", 121_500), ("Upper Vale", 94_100), ("Lower Vale", 94_200)],
-        pcns: 6,
+        pcns: &["Vale Market Towns PCN", "Kingsbridge and Ashby PCN", "Upper Vale PCN", "Upper Vale Hills PCN", "Lower Vale PCN", "Lower Vale Villages PCN"],
         practice_letter: 'V',
         council: ("Vale County Council", "E10000901"),
     },
@@ -43,7 +49,7 @@ pub const PLACES: [PlaceSpec; 3] = [
         population: 268_700,
         description: "Coastal towns with seasonal work, many older people living alone, and a district general hospital.",
         neighbourhoods: &[("Northmoor Bay", 97_300), ("Saltcliffe", 88_600), ("Moorside", 82_800)],
-        pcns: 6,
+        pcns: &["Northmoor Bay PCN", "Northmoor Town PCN", "Saltcliffe PCN", "Saltcliffe and Coast PCN", "Moorside PCN", "Moorside Rural PCN"],
         practice_letter: 'N',
         council: ("Northmoor Borough Council", "E06000902"),
     },
@@ -385,4 +391,216 @@ pub const FAMILY_NAMES: [&str; 60] = [
     "Mensah",
     "Nowak",
     "O'Brien",
+];
+
+/// Where a demo sign-in holds its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// The integrated care board.
+    Icb,
+    /// Riverside University Hospitals NHS Foundation Trust (the first of [`TRUSTS`]).
+    AcuteTrust,
+    /// Riverside City Council (the first place's council).
+    CityCouncil,
+    /// The first GP practice made.
+    Practice,
+    /// Age UK Riverside (the first of [`VCSE`]).
+    AgeUkRiverside,
+}
+
+/// A person who gets a sign-in.
+pub struct Account {
+    /// The username.
+    pub username: &'static str,
+    /// The role the sign-in shows.
+    pub role: Role,
+    /// Given name.
+    pub given: &'static str,
+    /// Family name.
+    pub family: &'static str,
+    /// E-mail address (unique; also how a re-run finds the person).
+    pub email: &'static str,
+    /// Job title.
+    pub title: &'static str,
+    /// The organisation in which the role is held.
+    pub home: Home,
+}
+
+/// One sign-in per role, plus `otherlead`: the partner lead of a second organisation.
+pub const ACCOUNTS: [Account; 7] = [
+    Account {
+        username: "admin",
+        role: Role::SystemAdministrator,
+        given: "Amara",
+        family: "Okafor",
+        email: "amara.okafor@nhs.net",
+        title: "Head of Digital Services",
+        home: Home::Icb,
+    },
+    Account {
+        username: "lead",
+        role: Role::PartnerLead,
+        given: "Daniel",
+        family: "Hughes",
+        email: "daniel.hughes@nhs.net",
+        title: "Chief Executive",
+        home: Home::AcuteTrust,
+    },
+    Account {
+        username: "programme",
+        role: Role::ProgrammeManager,
+        given: "Priya",
+        family: "Shah",
+        email: "priya.shah@nhs.net",
+        title: "Programme Manager, Musculoskeletal Transformation",
+        home: Home::Icb,
+    },
+    Account {
+        username: "analyst",
+        role: Role::Analyst,
+        given: "Tom",
+        family: "Gallagher",
+        email: "tom.gallagher@riversidecity.gov.uk",
+        title: "Public Health Intelligence Analyst",
+        home: Home::CityCouncil,
+    },
+    Account {
+        username: "clinician",
+        role: Role::DirectCareClinician,
+        given: "Nadia",
+        family: "Rahman",
+        email: "nadia.rahman@nhs.net",
+        title: "GP Partner",
+        home: Home::Practice,
+    },
+    Account {
+        username: "vcse",
+        role: Role::VcseWorker,
+        given: "Grace",
+        family: "Mensah",
+        email: "grace.mensah@ageukriverside.org.uk",
+        title: "Social Prescribing Link Worker",
+        home: Home::AgeUkRiverside,
+    },
+    Account {
+        username: "otherlead",
+        role: Role::PartnerLead,
+        given: "Helen",
+        family: "Carter",
+        email: "helen.carter@riversidecity.gov.uk",
+        title: "Chief Executive",
+        home: Home::CityCouncil,
+    },
+];
+
+/// The ICB's staff: job title and role.
+pub const ICB_STAFF: [(&str, Role); 16] = [
+    ("Chair", Role::PartnerLead),
+    ("Non-Executive Member (Audit and Risk)", Role::PartnerLead),
+    ("Non-Executive Member (Quality)", Role::PartnerLead),
+    ("Chief Executive", Role::PartnerLead),
+    ("Director of Strategy and Partnerships", Role::PartnerLead),
+    ("Chief Finance Officer", Role::Analyst),
+    ("Chief Medical Officer", Role::DirectCareClinician),
+    ("Chief Nursing Officer", Role::DirectCareClinician),
+    ("Director of Performance", Role::Analyst),
+    ("Head of Population Health Intelligence", Role::Analyst),
+    ("Senior Analyst", Role::Analyst),
+    (
+        "Programme Manager, Frailty and Ageing Well",
+        Role::ProgrammeManager,
+    ),
+    (
+        "Programme Manager, Urgent and Emergency Care",
+        Role::ProgrammeManager,
+    ),
+    (
+        "Programme Manager, Children and Young People",
+        Role::ProgrammeManager,
+    ),
+    (
+        "Programme Manager, Social Isolation",
+        Role::ProgrammeManager,
+    ),
+    (
+        "Head of Information Governance (Caldicott Guardian support)",
+        Role::SystemAdministrator,
+    ),
+];
+
+/// Each trust's senior staff: job title and role.
+pub const TRUST_STAFF: [(&str, Role); 5] = [
+    ("Chief Executive", Role::PartnerLead),
+    ("Medical Director", Role::DirectCareClinician),
+    ("Chief Operating Officer", Role::PartnerLead),
+    ("Head of Business Intelligence", Role::Analyst),
+    ("Transformation Programme Manager", Role::ProgrammeManager),
+];
+
+/// Each council's officers and elected member: job title and role.
+pub const COUNCIL_STAFF: [(&str, Role); 5] = [
+    ("Chief Executive", Role::PartnerLead),
+    ("Director of Public Health", Role::PartnerLead),
+    ("Director of Adult Social Services", Role::PartnerLead),
+    (
+        "Cabinet Member for Health and Wellbeing (elected member)",
+        Role::PartnerLead,
+    ),
+    ("Public Health Analyst", Role::Analyst),
+];
+
+/// A programme board.
+pub struct ProgrammeSpec {
+    /// The board's name.
+    pub name: &'static str,
+    /// What the programme does.
+    pub about: &'static str,
+    /// The ICB director who is its senior responsible owner (and chairs the board).
+    pub sro: &'static str,
+    /// The job title of its programme manager at the ICB.
+    pub manager: &'static str,
+    /// The codes of the trusts that sit on it.
+    pub trusts: &'static [&'static str],
+    /// The names of the VCSE organisations that sit on it.
+    pub vcse: &'static [&'static str],
+}
+
+/// The integration programmes' boards.
+pub const PROGRAMMES: [ProgrammeSpec; 3] = [
+    ProgrammeSpec {
+        name: "Musculoskeletal Transformation Programme Board",
+        about: "First-contact physiotherapy in the community, relieving GP and specialist demand.",
+        sro: "Chief Medical Officer",
+        manager: "Programme Manager, Musculoskeletal Transformation",
+        trusts: &["RVC", "RRV", "RNM"],
+        vcse: &[
+            "Riverside and Vale Sports Partnership",
+            "Vale Rural Transport Trust",
+        ],
+    },
+    ProgrammeSpec {
+        name: "Frailty and Ageing Well Programme Board",
+        about: "Frailty virtual wards, falls prevention and proactive care for older people.",
+        sro: "Chief Nursing Officer",
+        manager: "Programme Manager, Frailty and Ageing Well",
+        trusts: &["RVC", "RRV", "RVM"],
+        vcse: &[
+            "Age UK Vale and Northmoor",
+            "Vale Dementia Friends",
+            "Riverside and Vale Sports Partnership",
+        ],
+    },
+    ProgrammeSpec {
+        name: "Social Isolation and Community Connection Board",
+        about: "Voluntary-sector link workers in practices for people at risk of social isolation.",
+        sro: "Director of Strategy and Partnerships",
+        manager: "Programme Manager, Social Isolation",
+        trusts: &["RVM", "RVC"],
+        vcse: &[
+            "Age UK Riverside",
+            "Saltcliffe Befriending Service",
+            "Vale Men's Sheds Network",
+            "Upper Vale Good Neighbours",
+        ],
+    },
 ];

@@ -12,7 +12,8 @@ use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Rol
 use concord_store::boards::{self, BoardMemberDraft};
 use concord_store::{accounts, organisations, people, places, Actor, Store, StoreError};
 use data::{
-    FAMILY_NAMES, GIVEN_NAMES, OTHERS, PLACES, PRACTICE_NAMES, PRACTICE_SUFFIXES, TRUSTS, VCSE,
+    Home, ACCOUNTS, COUNCIL_STAFF, FAMILY_NAMES, GIVEN_NAMES, ICB_STAFF, OTHERS, PLACES,
+    PRACTICE_NAMES, PRACTICE_SUFFIXES, PROGRAMMES, TRUSTS, TRUST_STAFF, VCSE,
 };
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -69,75 +70,6 @@ pub enum DemoError {
     Store(#[from] StoreError),
 }
 
-/// The people who get sign-ins: username, role, given, family, e-mail, job title, and which organisation.
-struct Account {
-    username: &'static str,
-    role: Role,
-    given: &'static str,
-    family: &'static str,
-    email: &'static str,
-    title: &'static str,
-}
-
-const ACCOUNTS: [Account; 7] = [
-    Account {
-        username: "admin",
-        role: Role::SystemAdministrator,
-        given: "Amara",
-        family: "Okafor",
-        email: "amara.okafor@nhs.net",
-        title: "Head of Digital Services",
-    },
-    Account {
-        username: "lead",
-        role: Role::PartnerLead,
-        given: "Daniel",
-        family: "Hughes",
-        email: "daniel.hughes@nhs.net",
-        title: "Chief Executive",
-    },
-    Account {
-        username: "programme",
-        role: Role::ProgrammeManager,
-        given: "Priya",
-        family: "Shah",
-        email: "priya.shah@nhs.net",
-        title: "Programme Manager, Musculoskeletal Transformation",
-    },
-    Account {
-        username: "analyst",
-        role: Role::Analyst,
-        given: "Tom",
-        family: "Gallagher",
-        email: "tom.gallagher@riversidecity.gov.uk",
-        title: "Public Health Intelligence Analyst",
-    },
-    Account {
-        username: "clinician",
-        role: Role::DirectCareClinician,
-        given: "Nadia",
-        family: "Rahman",
-        email: "nadia.rahman@nhs.net",
-        title: "GP Partner",
-    },
-    Account {
-        username: "vcse",
-        role: Role::VcseWorker,
-        given: "Grace",
-        family: "Mensah",
-        email: "grace.mensah@ageukriverside.org.uk",
-        title: "Social Prescribing Link Worker",
-    },
-    Account {
-        username: "otherlead",
-        role: Role::PartnerLead,
-        given: "Helen",
-        family: "Carter",
-        email: "helen.carter@riversidecity.gov.uk",
-        title: "Chief Executive",
-    },
-];
-
 /// Loads the demo system into `store`, unless it is already there.
 pub async fn seed(store: &Store) -> Result<DemoSummary, DemoError> {
     let already_present = organisations::find_by_code(store, ICB_CODE)
@@ -191,7 +123,7 @@ struct Made {
     practices: Vec<String>,
     vcse: Vec<String>,
     others: Vec<String>,
-    /// (person id, organisation id, job title) for everyone added.
+    /// (person id, organisation id, job title) for everyone added, in order.
     people: Vec<(String, String, String)>,
 }
 
@@ -216,7 +148,8 @@ impl<'a> Builder<'a> {
             store,
             actor: Actor::system("concord demo"),
             rng: ChaCha8Rng::seed_from_u64(2026),
-            emails: HashSet::new(),
+            // The sign-ins' addresses are reserved so that no generated name takes one of them.
+            emails: ACCOUNTS.iter().map(|a| a.email.to_string()).collect(),
             made: Made::default(),
         }
     }
@@ -305,11 +238,29 @@ impl<'a> Builder<'a> {
         Ok(id)
     }
 
+    /// The organisation in which a sign-in holds its role.
+    fn home(&self, home: Home) -> String {
+        match home {
+            Home::Icb => self.made.icb.clone(),
+            Home::AcuteTrust => self.made.trusts[0].clone(),
+            Home::CityCouncil => self.made.councils[0].clone(),
+            Home::Practice => self.made.practices[0].clone(),
+            Home::AgeUkRiverside => self.made.vcse[0].clone(),
+        }
+    }
+
+    /// Whether a sign-in fills this post, so that no generated person is added to it as well.
+    fn post_has_sign_in(&self, organisation_id: &str, title: &str) -> bool {
+        ACCOUNTS
+            .iter()
+            .any(|a| a.title == title && self.home(a.home) == organisation_id)
+    }
+
     async fn build(mut self) -> Result<(), StoreError> {
         self.places().await?;
         self.organisations().await?;
-        self.staff().await?;
         self.accounts().await?;
+        self.staff().await?;
         self.boards().await?;
         Ok(())
     }
@@ -345,9 +296,10 @@ impl<'a> Builder<'a> {
             .organisation("NHS Riverside and Vale Integrated Care Board", ICB_CODE, "icb", None, "Plans and buys NHS services for about a million people in Riverside, Vale and Northmoor.", &all_places)
             .await?;
         let icb = self.made.icb.clone();
+        // Trusts are statutory bodies in their own right, not part of the ICB: no parent.
         for (name, code, kind, serves, about) in TRUSTS {
             let id = self
-                .organisation(name, code, kind, Some(&icb), about, serves)
+                .organisation(name, code, kind, None, about, serves)
                 .await?;
             self.made.trusts.push(id);
         }
@@ -374,15 +326,9 @@ impl<'a> Builder<'a> {
         practice_names.shuffle(&mut self.rng);
         let mut practice_count = 0;
         for (place_index, spec) in PLACES.iter().enumerate() {
-            for n in 0..spec.pcns {
+            for name in spec.pcns {
                 pcn_number += 1;
-                let hood = spec.neighbourhoods[n % spec.neighbourhoods.len()].0;
-                let name = if n < spec.neighbourhoods.len() {
-                    format!("{hood} PCN")
-                } else {
-                    format!("{hood} {} PCN", ["South", "West", "East", "Rural"][n % 4])
-                };
-                let pcn = self.organisation(&name, &format!("U{:05}", 60_000 + pcn_number), "pcn", Some(&icb), "A primary care network: practices working together with community, social care and voluntary partners.", &[place_index]).await?;
+                let pcn = self.organisation(name, &format!("U{:05}", 60_000 + pcn_number), "pcn", Some(&icb), "A primary care network: practices working together with community, social care and voluntary partners.", &[place_index]).await?;
                 self.made.pcns.push((pcn.clone(), place_index));
                 let practices = if pcn_number <= 15 { 5 } else { 4 };
                 for _ in 0..practices {
@@ -436,99 +382,53 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// Adds generated people to `organisation_id` in each post, skipping posts a sign-in fills.
+    async fn posts(
+        &mut self,
+        organisation_id: &str,
+        posts: &[(&str, Role)],
+        domain: &str,
+    ) -> Result<(), StoreError> {
+        for (title, role) in posts {
+            if !self.post_has_sign_in(organisation_id, title) {
+                self.person(organisation_id, *role, title, domain).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn staff(&mut self) -> Result<(), StoreError> {
         let icb = self.made.icb.clone();
-        for (title, role) in [
-            ("Chair", Role::PartnerLead),
-            ("Chief Executive", Role::PartnerLead),
-            ("Director of Strategy and Partnerships", Role::PartnerLead),
-            ("Chief Finance Officer", Role::Analyst),
-            ("Chief Medical Officer", Role::DirectCareClinician),
-            ("Chief Nursing Officer", Role::DirectCareClinician),
-            ("Director of Performance", Role::Analyst),
-            ("Head of Population Health Intelligence", Role::Analyst),
-            ("Senior Analyst", Role::Analyst),
-            (
-                "Programme Manager, Frailty and Ageing Well",
-                Role::ProgrammeManager,
-            ),
-            (
-                "Programme Manager, Urgent and Emergency Care",
-                Role::ProgrammeManager,
-            ),
-            (
-                "Programme Manager, Children and Young People",
-                Role::ProgrammeManager,
-            ),
-            (
-                "Programme Manager, Social Isolation",
-                Role::ProgrammeManager,
-            ),
-            (
-                "Head of Information Governance (Caldicott Guardian support)",
-                Role::SystemAdministrator,
-            ),
-        ] {
-            self.person(&icb, role, title, "nhs.net").await?;
-        }
+        self.posts(&icb, &ICB_STAFF, "nhs.net").await?;
         for trust in self.made.trusts.clone() {
-            for (title, role) in [
-                ("Chief Executive", Role::PartnerLead),
-                ("Medical Director", Role::DirectCareClinician),
-                ("Chief Operating Officer", Role::PartnerLead),
-                ("Head of Business Intelligence", Role::Analyst),
-                ("Transformation Programme Manager", Role::ProgrammeManager),
-            ] {
-                self.person(&trust, role, title, "nhs.net").await?;
-            }
+            self.posts(&trust, &TRUST_STAFF, "nhs.net").await?;
         }
         for (i, council) in self.made.councils.clone().into_iter().enumerate() {
             let domain = format!(
                 "{}.gov.uk",
                 slug(PLACES[i].council.0).trim_end_matches("council")
             );
-            for (title, role) in [
-                ("Chief Executive", Role::PartnerLead),
-                ("Director of Public Health", Role::PartnerLead),
-                ("Director of Adult Social Services", Role::PartnerLead),
-                (
-                    "Cabinet Member for Health and Wellbeing (elected member)",
-                    Role::PartnerLead,
-                ),
-                ("Public Health Analyst", Role::Analyst),
-            ] {
-                if i == 0 && title == "Chief Executive" {
-                    continue; // Riverside's chief executive has a sign-in: added in accounts().
-                }
-                self.person(&council, role, title, &domain).await?;
-            }
+            self.posts(&council, &COUNCIL_STAFF, &domain).await?;
         }
         for (pcn, _) in self.made.pcns.clone() {
-            self.person(&pcn, Role::PartnerLead, "Clinical Director", "nhs.net")
-                .await?;
-            self.person(
-                &pcn,
-                Role::VcseWorker,
-                "Social Prescribing Link Worker",
-                "nhs.net",
-            )
-            .await?;
-            self.person(
-                &pcn,
-                Role::DirectCareClinician,
-                "Care Coordinator",
-                "nhs.net",
-            )
-            .await?;
+            let posts = [
+                ("Clinical Director", Role::PartnerLead),
+                ("Social Prescribing Link Worker", Role::VcseWorker),
+                ("Care Coordinator", Role::DirectCareClinician),
+            ];
+            self.posts(&pcn, &posts, "nhs.net").await?;
         }
         for (i, practice) in self.made.practices.clone().into_iter().enumerate() {
-            self.person(&practice, Role::PartnerLead, "Practice Manager", "nhs.net")
-                .await?;
+            self.posts(
+                &practice,
+                &[("Practice Manager", Role::PartnerLead)],
+                "nhs.net",
+            )
+            .await?;
             if i % 3 == 1 {
-                self.person(
+                self.posts(
                     &practice,
-                    Role::DirectCareClinician,
-                    "GP Partner",
+                    &[("GP Partner", Role::DirectCareClinician)],
                     "nhs.net",
                 )
                 .await?;
@@ -536,53 +436,34 @@ impl<'a> Builder<'a> {
         }
         for (i, org) in self.made.vcse.clone().into_iter().enumerate() {
             let domain = format!("{}.org.uk", slug(VCSE[i].0));
-            self.person(
-                &org,
-                Role::PartnerLead,
-                if i % 2 == 0 {
-                    "Chief Executive"
-                } else {
-                    "Manager"
-                },
-                &domain,
-            )
-            .await?;
+            let head = if i % 2 == 0 {
+                "Chief Executive"
+            } else {
+                "Manager"
+            };
+            self.posts(&org, &[(head, Role::PartnerLead)], &domain)
+                .await?;
             if i % 5 == 0 {
-                self.person(&org, Role::VcseWorker, "Community Connector", &domain)
+                self.posts(&org, &[("Community Connector", Role::VcseWorker)], &domain)
                     .await?;
             }
         }
         for (i, org) in self.made.others.clone().into_iter().enumerate() {
             let domain = format!("{}.org.uk", slug(OTHERS[i].0));
-            self.person(
-                &org,
-                Role::PartnerLead,
-                if i == 0 { "Manager" } else { "Chief Executive" },
-                &domain,
-            )
-            .await?;
+            let head = if i == 0 { "Manager" } else { "Chief Executive" };
+            self.posts(&org, &[(head, Role::PartnerLead)], &domain)
+                .await?;
         }
         Ok(())
     }
 
     /// One sign-in per role, each a real member of a plausible organisation.
     async fn accounts(&mut self) -> Result<(), StoreError> {
-        let acute = self.made.trusts[0].clone();
-        let city = self.made.councils[0].clone();
-        let practice = self.made.practices[0].clone();
-        let age_uk = self.made.vcse[0].clone();
-        let icb = self.made.icb.clone();
         for account in &ACCOUNTS {
-            let org = match account.username {
-                "admin" | "programme" => &icb,
-                "lead" => &acute,
-                "analyst" | "otherlead" => &city,
-                "clinician" => &practice,
-                _ => &age_uk,
-            };
+            let org = self.home(account.home);
             let id = self
                 .named_person(
-                    org,
+                    &org,
                     account.role,
                     account.given,
                     account.family,
@@ -602,15 +483,39 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn people_in(&self, organisation_id: &str) -> Vec<String> {
+    /// The first person in `organisation_id` with this job title.
+    fn holder(&self, organisation_id: &str, title: &str) -> Option<String> {
         self.made
             .people
             .iter()
-            .filter(|(_, org, _)| org == organisation_id)
+            .find(|(_, org, t)| org == organisation_id && t == title)
             .map(|(id, _, _)| id.clone())
-            .collect()
     }
 
+    /// The head of an organisation: its chief executive, manager or clinical director.
+    fn head(&self, organisation_id: &str) -> Option<String> {
+        ["Chief Executive", "Manager", "Clinical Director"]
+            .iter()
+            .find_map(|title| self.holder(organisation_id, title))
+    }
+
+    fn trust(&self, code: &str) -> &str {
+        let index = TRUSTS
+            .iter()
+            .position(|t| t.1 == code)
+            .expect("a trust in TRUSTS");
+        &self.made.trusts[index]
+    }
+
+    fn vcse(&self, name: &str) -> &str {
+        let index = VCSE
+            .iter()
+            .position(|v| v.0 == name)
+            .expect("an organisation in VCSE");
+        &self.made.vcse[index]
+    }
+
+    /// Makes a board; the first member chairs it, the second is vice chair, the rest are members.
     async fn board(
         &self,
         name: &str,
@@ -618,7 +523,7 @@ impl<'a> Builder<'a> {
         host: &str,
         place: Option<usize>,
         about: &str,
-        members: &[String],
+        members: &[Option<String>],
     ) -> Result<(), StoreError> {
         let draft = BoardDraft {
             name: name.into(),
@@ -629,14 +534,13 @@ impl<'a> Builder<'a> {
         };
         let board = boards::create(self.store, &self.actor, &draft).await?;
         let mut seen = HashSet::new();
-        for (i, person) in members.iter().enumerate() {
+        for person in members.iter().flatten() {
             if !seen.insert(person.clone()) {
                 continue;
             }
-            let seat = match i {
-                0 => "chair",
-                1 => "vice_chair",
-                _ if i % 7 == 6 => "attendee",
+            let seat = match seen.len() {
+                1 => "chair",
+                2 => "vice_chair",
                 _ => "member",
             };
             boards::set_member(
@@ -653,185 +557,116 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    async fn boards(&mut self) -> Result<(), StoreError> {
+    async fn boards(&self) -> Result<(), StoreError> {
         let icb = self.made.icb.clone();
-        let icb_people = self.people_in(&icb);
-        let first = |org: &String, n: usize| -> Vec<String> {
-            self.people_in(org).into_iter().take(n).collect()
-        };
-        let trust_chiefs: Vec<String> = self.made.trusts.iter().flat_map(|t| first(t, 1)).collect();
-        let council_people: Vec<Vec<String>> = self
-            .made
-            .councils
-            .iter()
-            .map(|c| self.people_in(c))
-            .collect();
-        let vcse_chiefs: Vec<String> = self
-            .made
-            .vcse
-            .iter()
-            .take(6)
-            .flat_map(|v| first(v, 1))
-            .collect();
-        let healthwatch = first(&self.made.others[0], 1);
+        let at_icb = |title: &str| self.holder(&icb, title);
+        let council = |place: usize, title: &str| self.holder(&self.made.councils[place], title);
+        let pcn_director = |n: usize| self.holder(&self.made.pcns[n].0, "Clinical Director");
 
-        let mut icb_board: Vec<String> = icb_people.iter().take(8).cloned().collect();
-        icb_board.extend(trust_chiefs.iter().cloned());
-        icb_board.extend(council_people.iter().filter_map(|c| c.first().cloned()));
+        // The ICB board: chair, non-executives, executives and partner members (trusts, primary care, councils).
+        let icb_board = [
+            at_icb("Chair"),
+            at_icb("Non-Executive Member (Audit and Risk)"),
+            at_icb("Non-Executive Member (Quality)"),
+            at_icb("Chief Executive"),
+            at_icb("Chief Finance Officer"),
+            at_icb("Chief Medical Officer"),
+            at_icb("Chief Nursing Officer"),
+            at_icb("Director of Strategy and Partnerships"),
+            self.head(self.trust("RRV")),
+            self.head(self.trust("RVM")),
+            pcn_director(0),
+            council(0, "Chief Executive"),
+        ];
         self.board("NHS Riverside and Vale ICB Board", "icb_board", &icb, None, "The statutory board of the integrated care board: strategy, finance and assurance of NHS services.", &icb_board).await?;
 
-        let mut icp: Vec<String> = council_people
-            .iter()
-            .filter_map(|c| c.get(2).cloned())
-            .collect();
-        icp.extend(icb_people.iter().take(2).cloned());
-        icp.extend(council_people.iter().filter_map(|c| c.first().cloned()));
-        icp.extend(vcse_chiefs.iter().cloned());
-        icp.extend(healthwatch.iter().cloned());
+        // The ICP: chaired by an elected member, with the NHS, the three councils, VCSE and Healthwatch.
+        let elected = "Cabinet Member for Health and Wellbeing (elected member)";
+        let mut icp = vec![
+            council(0, elected),
+            at_icb("Chair"),
+            council(1, elected),
+            council(2, elected),
+            at_icb("Chief Executive"),
+        ];
+        for place in 0..PLACES.len() {
+            icp.push(council(place, "Director of Public Health"));
+            icp.push(council(place, "Director of Adult Social Services"));
+        }
+        icp.extend(self.made.vcse.iter().take(6).map(|v| self.head(v)));
+        icp.push(self.head(&self.made.others[0]));
         self.board("Riverside and Vale Integrated Care Partnership", "icp", &icb, None, "The joint committee of the NHS and the three councils that sets the integrated care strategy.", &icp).await?;
 
+        // Place boards, hosted by each council.
         for (i, spec) in PLACES.iter().enumerate() {
-            let council = &self.made.councils[i];
-            let mut members: Vec<String> = self.people_in(council).into_iter().take(3).collect();
-            let pcn_leads: Vec<String> = self
-                .made
-                .pcns
-                .iter()
-                .filter(|(_, p)| *p == i)
-                .take(3)
-                .flat_map(|(pcn, _)| first(pcn, 1))
-                .collect();
-            members.extend(pcn_leads);
-            members.extend(trust_chiefs.iter().skip(i % 2).take(2).cloned());
-            members.extend(
-                self.made
-                    .vcse
-                    .iter()
-                    .enumerate()
-                    .filter(|(v, _)| VCSE[*v].1 == Some(i))
-                    .take(2)
-                    .flat_map(|(_, org)| first(org, 1)),
-            );
-            let host = council.clone();
-            self.board(
-                &format!("{} Place Partnership Board", spec.name),
-                "place_board",
-                &host,
-                Some(i),
-                &format!(
-                    "Joins up health, care and community services for the people of {}.",
-                    spec.name
-                ),
-                &members,
-            )
-            .await?;
-        }
-        let programmes = [
-            ("Musculoskeletal Transformation Programme Board", "First-contact physiotherapy in the community, relieving GP and specialist demand."),
-            ("Frailty and Ageing Well Programme Board", "Frailty virtual wards, falls prevention and proactive care for older people."),
-            ("Social Isolation and Community Connection Board", "Voluntary-sector link workers in practices for people at risk of social isolation."),
-        ];
-        for (n, (name, about)) in programmes.iter().enumerate() {
-            let mut members: Vec<String> = icb_people.iter().skip(9 + n).take(1).cloned().collect();
-            members.extend(icb_people.iter().skip(2).take(2).cloned());
-            members.extend(trust_chiefs.iter().skip(n).take(2).cloned());
-            members.extend(
-                self.made
-                    .vcse
-                    .iter()
-                    .skip(n * 3)
-                    .take(2)
-                    .flat_map(|v| first(v, 1)),
-            );
+            let mut members = vec![
+                council(i, elected),
+                council(i, "Director of Public Health"),
+                council(i, "Director of Adult Social Services"),
+                at_icb("Director of Strategy and Partnerships"),
+            ];
             members.extend(
                 self.made
                     .pcns
                     .iter()
-                    .skip(n * 4)
-                    .take(2)
-                    .flat_map(|(p, _)| first(p, 1)),
+                    .filter(|(_, p)| *p == i)
+                    .take(3)
+                    .map(|(pcn, _)| self.head(pcn)),
             );
-            self.board(name, "programme_board", &icb, None, about, &members)
-                .await?;
+            members.extend(
+                TRUSTS
+                    .iter()
+                    .zip(&self.made.trusts)
+                    .filter(|(t, _)| t.3.contains(&i))
+                    .map(|(_, id)| self.head(id)),
+            );
+            members.extend(
+                VCSE.iter()
+                    .zip(&self.made.vcse)
+                    .filter(|(v, _)| v.1 == Some(i))
+                    .take(2)
+                    .map(|(_, id)| self.head(id)),
+            );
+            members.push(self.head(&self.made.others[0]));
+            let about = format!(
+                "Joins up health, care and community services for the people of {}.",
+                spec.name
+            );
+            let name = format!("{} Place Partnership Board", spec.name);
+            self.board(
+                &name,
+                "place_board",
+                &self.made.councils[i],
+                Some(i),
+                &about,
+                &members,
+            )
+            .await?;
+        }
+
+        // Programme boards: chaired by the senior responsible owner, the lead provider's chief executive as
+        // vice chair, run by the programme manager.
+        for (n, spec) in PROGRAMMES.iter().enumerate() {
+            let lead_trust = self.head(self.trust(spec.trusts[0]));
+            let mut members = vec![
+                at_icb(spec.sro),
+                lead_trust,
+                at_icb(spec.manager),
+                at_icb("Senior Analyst"),
+            ];
+            members.extend(spec.trusts.iter().map(|code| self.head(self.trust(code))));
+            members.extend(spec.vcse.iter().map(|name| self.head(self.vcse(name))));
+            members.extend((0..2).map(|k| pcn_director(n * 7 + k * 3)));
+            self.board(
+                spec.name,
+                "programme_board",
+                &icb,
+                None,
+                spec.about,
+                &members,
+            )
+            .await?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use concord_domain::OrgType;
-    use concord_store::organisations::OrganisationSearch;
-    use concord_store::PageRequest;
-
-    #[tokio::test]
-    async fn seeds_a_realistic_system_once() {
-        let store = concord_store::testing::fresh_store().await.unwrap();
-        let summary = seed(&store).await.unwrap();
-        assert!(!summary.already_present);
-        let count = |t: OrgType| {
-            let store = store.clone();
-            async move {
-                organisations::list(
-                    &store,
-                    &OrganisationSearch {
-                        org_type: Some(t.as_str().into()),
-                        ..Default::default()
-                    },
-                    PageRequest::new(Some(1), Some(200)),
-                )
-                .await
-                .unwrap()
-            }
-        };
-        assert_eq!(count(OrgType::Pcn).await.total, 20);
-        let practices = count(OrgType::GpPractice).await;
-        assert!((90..=100).contains(&practices.total), "{}", practices.total);
-        assert!(
-            practices.items.iter().all(|p| p.parent_id.is_some()),
-            "every practice sits in a PCN (the store enforces the PCN type)"
-        );
-        assert_eq!(count(OrgType::Council).await.total, 3);
-        assert_eq!(count(OrgType::Vcse).await.total, 25);
-        let trusts = count(OrgType::AcuteTrust).await.total
-            + count(OrgType::CommunityTrust).await.total
-            + count(OrgType::MentalHealthTrust).await.total;
-        assert_eq!(trusts, 4);
-        assert!((250..=350).contains(&summary.people), "{}", summary.people);
-        let residents: i64 = places::list(&store)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|p| p.parent_id.is_none())
-            .filter_map(|p| p.population)
-            .sum();
-        assert!((900_000..=1_100_000).contains(&residents), "{residents}");
-        assert_eq!(summary.logins.len(), 7);
-        let roles: HashSet<Role> = summary.logins.iter().map(|l| l.role).collect();
-        assert_eq!(roles.len(), Role::ALL.len(), "one sign-in per role");
-        let lead = summary
-            .logins
-            .iter()
-            .find(|l| l.username == "lead")
-            .unwrap();
-        let other = summary
-            .logins
-            .iter()
-            .find(|l| l.username == "otherlead")
-            .unwrap();
-        assert_ne!(lead.organisation_id, other.organisation_id);
-
-        let again = seed(&store).await.unwrap();
-        assert!(again.already_present);
-        assert_eq!(
-            (again.organisations, again.people, again.boards),
-            (summary.organisations, summary.people, summary.boards)
-        );
-        assert_eq!(again.logins.len(), 7);
-        assert!(concord_store::audit::verify(&store)
-            .await
-            .unwrap()
-            .is_intact());
     }
 }

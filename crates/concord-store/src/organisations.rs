@@ -83,17 +83,10 @@ pub async fn list(
           AND ($3 = '' OR o.org_type = $3)
           AND ($4 = '' OR o.id IN (SELECT organisation_id FROM organisation_places WHERE place_id = $4))
           AND ($5 = '' OR o.parent_id = $5)";
-    let count_sql = format!("SELECT COUNT(*) {FROM} {filter}");
-    let total: i64 = sqlx::query_scalar(&count_sql)
-        .bind(q)
-        .bind(like_pattern(q))
-        .bind(org_type)
-        .bind(place)
-        .bind(parent)
-        .fetch_one(store.pool())
-        .await?;
-    let sql =
-        format!("SELECT {COLUMNS} {FROM} {filter} ORDER BY o.name, o.code LIMIT $6 OFFSET $7");
+    // One query: the window count gives the total alongside the page's rows.
+    let sql = format!(
+        "SELECT {COLUMNS}, COUNT(*) OVER () AS total_count {FROM} {filter} ORDER BY o.name, o.code LIMIT $6 OFFSET $7"
+    );
     let rows = sqlx::query(&sql)
         .bind(q)
         .bind(like_pattern(q))
@@ -104,6 +97,21 @@ pub async fn list(
         .bind(page.offset())
         .fetch_all(store.pool())
         .await?;
+    let total = match rows.first() {
+        Some(row) => row.try_get("total_count")?,
+        None if page.page == 1 => 0,
+        None => {
+            let count_sql = format!("SELECT COUNT(*) {FROM} {filter}");
+            sqlx::query_scalar(&count_sql)
+                .bind(q)
+                .bind(like_pattern(q))
+                .bind(org_type)
+                .bind(place)
+                .bind(parent)
+                .fetch_one(store.pool())
+                .await?
+        }
+    };
     let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Page {
         items,

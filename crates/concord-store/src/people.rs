@@ -117,15 +117,10 @@ pub async fn list(
               OR LOWER(job_title) LIKE $2 ESCAPE '\\')
           AND ($3 = '' OR id IN (SELECT person_id FROM memberships WHERE role = $3))
           AND ($4 = '' OR id IN (SELECT person_id FROM memberships WHERE organisation_id = $4))";
-    let count_sql = format!("SELECT COUNT(*) FROM people {filter}");
-    let total: i64 = sqlx::query_scalar(&count_sql)
-        .bind(q)
-        .bind(like_pattern(q))
-        .bind(role)
-        .bind(org)
-        .fetch_one(store.pool())
-        .await?;
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM people {filter} ORDER BY family_name, given_name, id LIMIT $5 OFFSET $6");
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS}, COUNT(*) OVER () AS total_count FROM people {filter}
+         ORDER BY family_name, given_name, id LIMIT $5 OFFSET $6"
+    );
     let rows = sqlx::query(&sql)
         .bind(q)
         .bind(like_pattern(q))
@@ -135,6 +130,20 @@ pub async fn list(
         .bind(page.offset())
         .fetch_all(store.pool())
         .await?;
+    let total = match rows.first() {
+        Some(row) => row.try_get("total_count")?,
+        None if page.page == 1 => 0,
+        None => {
+            let count_sql = format!("SELECT COUNT(*) FROM people {filter}");
+            sqlx::query_scalar(&count_sql)
+                .bind(q)
+                .bind(like_pattern(q))
+                .bind(role)
+                .bind(org)
+                .fetch_one(store.pool())
+                .await?
+        }
+    };
     let items = rows.iter().map(person_from_row).collect::<Result<_, _>>()?;
     Ok(Page {
         items,
@@ -210,35 +219,41 @@ pub async fn organisation_ids_of(
 }
 
 /// The principal a person acts as: their name and every role they hold. None if no such person.
+///
+/// One query (it runs on every signed-in request).
 pub async fn principal(store: &Store, person_id: &str) -> Result<Option<Principal>, StoreError> {
-    let name: Option<(String, String)> =
-        sqlx::query_as("SELECT given_name, family_name FROM people WHERE id = $1")
-            .bind(person_id)
-            .fetch_optional(store.pool())
-            .await?;
-    let Some((given, family)) = name else {
-        return Ok(None);
-    };
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT m.organisation_id, o.name, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-         WHERE m.person_id = $1 ORDER BY m.created_at, m.id",
+    type GrantRow = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<GrantRow> = sqlx::query_as(
+        "SELECT p.given_name, p.family_name, m.organisation_id, o.name, m.role
+         FROM people p LEFT JOIN memberships m ON m.person_id = p.id LEFT JOIN organisations o ON o.id = m.organisation_id
+         WHERE p.id = $1 ORDER BY m.created_at, m.id",
     )
     .bind(person_id)
     .fetch_all(store.pool())
     .await?;
+    let Some((given, family, ..)) = rows.first() else {
+        return Ok(None);
+    };
+    let display_name = format!("{given} {family}");
     let grants = rows
         .into_iter()
-        .filter_map(|(organisation_id, organisation_name, role)| {
-            role.parse().ok().map(|role| Grant {
-                organisation_id,
-                organisation_name,
-                role,
+        .filter_map(|(_, _, organisation_id, organisation_name, role)| {
+            Some(Grant {
+                organisation_id: organisation_id?,
+                organisation_name: organisation_name?,
+                role: role?.parse().ok()?,
             })
         })
         .collect();
     Ok(Some(Principal {
         person_id: person_id.to_string(),
-        display_name: format!("{given} {family}"),
+        display_name,
         grants,
     }))
 }

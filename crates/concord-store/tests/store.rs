@@ -302,3 +302,57 @@ async fn neighbourhoods_lie_within_places() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_page_past_the_end_is_empty_but_keeps_the_total() {
+    let store = fresh_store().await.unwrap();
+    for i in 0..7 {
+        organisations::create(
+            &store,
+            &admin(),
+            &org(
+                &format!("Practice network {i}"),
+                &format!("U1000{i}"),
+                "pcn",
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let search = organisations::OrganisationSearch {
+        q: Some("network".into()),
+        ..Default::default()
+    };
+    let second = organisations::list(&store, &search, PageRequest::new(Some(2), Some(5)))
+        .await
+        .unwrap();
+    assert_eq!((second.items.len(), second.total), (2, 7));
+    let beyond = organisations::list(&store, &search, PageRequest::new(Some(9), Some(5)))
+        .await
+        .unwrap();
+    assert_eq!((beyond.items.len(), beyond.total), (0, 7));
+    let none = organisations::list(
+        &store,
+        &organisations::OrganisationSearch {
+            q: Some("zzz".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(none.total, 0);
+    // Wildcards in the search text match literally.
+    let percent = organisations::list(
+        &store,
+        &organisations::OrganisationSearch {
+            q: Some("%".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(percent.total, 0);
+}

@@ -96,3 +96,45 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
             })
     }
 }
+
+/// Query-string parameters; a malformed one is refused naming the parameter, as problem+json for
+/// the API and as an error page for people.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Params<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        match serde_path_to_error::deserialize(deserializer) {
+            Ok(value) => Ok(Params(value)),
+            Err(err) => {
+                let field = err.path().to_string();
+                let errors = ValidationErrors::single(
+                    &field,
+                    format!("The parameter '{field}' is not valid: {}", err.into_inner()),
+                );
+                if crate::auth::is_api_path(parts.uri.path()) {
+                    Err(ApiError::from(errors).into_response())
+                } else {
+                    let problem = Problem {
+                        errors: errors.0.clone(),
+                        ..Problem::new(
+                            StatusCode::BAD_REQUEST,
+                            "query",
+                            "The address is not valid",
+                            errors.to_string(),
+                        )
+                    };
+                    Err(crate::pages::error_page(&problem))
+                }
+            }
+        }
+    }
+}

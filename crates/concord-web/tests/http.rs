@@ -580,3 +580,29 @@ async fn the_directory_searches_and_filters() {
     let none = app.get("/directory?q=zzzz-no-such-org", &mut browser).await;
     assert!(none.body.contains("No results"));
 }
+
+#[tokio::test]
+async fn a_malformed_query_parameter_is_named() {
+    let app = TestApp::new().await;
+    let token = app.token("analyst").await;
+    let reply = app
+        .api(
+            Method::GET,
+            "/api/v1/organisations?page=two",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["errors"][0]["field"], "page");
+    let mut browser = app.browser("analyst").await;
+    let page = app.get("/directory?page=-1", &mut browser).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body
+            .contains("The parameter &#39;page&#39; is not valid")
+            || page.body.contains("The parameter 'page' is not valid"),
+        "{}",
+        page.body
+    );
+}

@@ -4,8 +4,9 @@ use super::{Created, NewPerson, OrganisationPage, Paging, PlaceIds};
 use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Params;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use concord_domain::{MembershipDraft, OrganisationDraft, PlaceDraft};
@@ -36,7 +37,7 @@ pub struct OrganisationQuery {
     responses((status = 200, body = OrganisationPage), (status = 401, body = Problem)))]
 pub async fn list_organisations(
     State(state): State<AppState>,
-    Query(q): Query<OrganisationQuery>,
+    Params(q): Params<OrganisationQuery>,
 ) -> Result<Json<OrganisationPage>, ApiError> {
     let search = OrganisationSearch {
         q: q.q,
@@ -163,7 +164,7 @@ pub async fn remove_membership(
 #[utoipa::path(get, path = "/api/v1/places", tag = "directory", params(Paging), responses((status = 200, body = Vec<Place>)))]
 pub async fn list_places(
     State(state): State<AppState>,
-    Query(paging): Query<Paging>,
+    Params(paging): Params<Paging>,
 ) -> Result<Json<Vec<Place>>, ApiError> {
     let request = paging.request();
     let all = places::list(&state.store).await?;

@@ -4,8 +4,9 @@ use super::{AuditPage, Paging, PersonPage};
 use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Params;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use concord_domain::{BoardDraft, PersonDraft, Principal};
@@ -40,7 +41,7 @@ pub struct PersonQuery {
 #[utoipa::path(get, path = "/api/v1/people", tag = "governance", params(PersonQuery), responses((status = 200, body = PersonPage)))]
 pub async fn list_people(
     State(state): State<AppState>,
-    Query(q): Query<PersonQuery>,
+    Params(q): Params<PersonQuery>,
 ) -> Result<Json<PersonPage>, ApiError> {
     let search = PersonSearch {
         q: q.q,
@@ -88,7 +89,7 @@ pub async fn update_person(
 #[utoipa::path(get, path = "/api/v1/boards", tag = "governance", params(Paging), responses((status = 200, body = Vec<Board>)))]
 pub async fn list_boards(
     State(state): State<AppState>,
-    Query(paging): Query<Paging>,
+    Params(paging): Params<Paging>,
 ) -> Result<Json<Vec<Board>>, ApiError> {
     let request = paging.request();
     let all = boards::list(&state.store, None).await?;
@@ -201,7 +202,7 @@ pub struct AuditQuery {
     responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_audit(
     State(state): State<AppState>,
-    Query(q): Query<AuditQuery>,
+    Params(q): Params<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let filter = AuditFilter {
         actor: q.actor,

@@ -5,9 +5,10 @@ use crate::auth::{host_cookie, start_session, Visitor, PRE_SESSION_CSRF_COOKIE, 
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::extract::Params;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -39,7 +40,7 @@ pub async fn login_form(
     State(state): State<AppState>,
     Extension(mut visitor): Extension<Visitor>,
     Extension(permit): Extension<Permit>,
-    Query(query): Query<LoginQuery>,
+    Params(query): Params<LoginQuery>,
 ) -> Response {
     let new_cookie = visitor
         .pre_session_csrf

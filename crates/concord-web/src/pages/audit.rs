@@ -4,9 +4,10 @@ use super::{page_link, render, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Params;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -54,7 +55,7 @@ pub async fn audit_log(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(permit): Extension<Permit>,
-    Query(query): Query<AuditQuery>,
+    Params(query): Params<AuditQuery>,
 ) -> Result<Response, PageError> {
     let page_number = query.page.as_deref().and_then(|p| p.parse().ok());
     let (records, errors) = match audit::list(
@@ -114,7 +115,7 @@ pub async fn audit_log(
 pub async fn export(
     State(state): State<AppState>,
     Extension(permit): Extension<Permit>,
-    Query(filter): Query<AuditFilter>,
+    Params(filter): Params<AuditFilter>,
 ) -> Result<Response, PageError> {
     let csv = audit::export_csv(&state.store, &filter).await?;
     state

@@ -7,9 +7,10 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::extract::Params;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -67,7 +68,7 @@ pub async fn directory(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(permit): Extension<Permit>,
-    Query(query): Query<DirectoryQuery>,
+    Params(query): Params<DirectoryQuery>,
 ) -> Result<Response, PageError> {
     let search = OrganisationSearch {
         q: Some(query.q.clone()),

@@ -5,9 +5,10 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::extract::Params;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -43,7 +44,7 @@ pub async fn people_list(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Extension(permit): Extension<Permit>,
-    Query(query): Query<PeopleQuery>,
+    Params(query): Params<PeopleQuery>,
 ) -> Result<Response, PageError> {
     let search = PersonSearch {
         q: Some(query.q.clone()),

@@ -1,0 +1,143 @@
+//! The `concord` binary end to end: bootstrap a system from the command line, load the demo twice,
+//! and verify the audit chain before and after tampering.
+
+use std::process::{Command, Output};
+
+fn concord(db: &str, args: &[&str], password: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_concord"));
+    cmd.args(args)
+        .env("CONCORD_DATABASE", db)
+        .env("RUST_LOG", "warn");
+    match password {
+        Some(p) => cmd.env("CONCORD_PASSWORD", p),
+        None => cmd.env_remove("CONCORD_PASSWORD"),
+    };
+    cmd.output().expect("concord runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn temp_db(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("concord-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("concord.db");
+    let _ = std::fs::remove_file(&path);
+    format!("sqlite://{}", path.display())
+}
+
+#[test]
+fn a_new_system_is_bootstrapped_from_the_command_line() {
+    let db = temp_db("bootstrap");
+    assert!(concord(&db, &["migrate"], None).status.success());
+    let added = concord(
+        &db,
+        &[
+            "org",
+            "add",
+            "--name",
+            "NHS Example ICB",
+            "--code",
+            "qxx",
+            "--type",
+            "icb",
+        ],
+        None,
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let bad = concord(
+        &db,
+        &[
+            "org", "add", "--name", "", "--code", "QXX", "--type", "castle",
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    let message = text(&bad);
+    assert!(
+        message.contains("--name: Enter a name") && message.contains("--org-type"),
+        "{message}"
+    );
+    let args = [
+        "user",
+        "add",
+        "--username",
+        "ada",
+        "--email",
+        "ada@example.nhs.uk",
+        "--given-name",
+        "Ada",
+        "--family-name",
+        "Admin",
+        "--organisation",
+        "QXX",
+        "--role",
+        "system_administrator",
+    ];
+    let short = concord(&db, &args, Some("short"));
+    assert!(
+        text(&short).contains("at least 12 characters"),
+        "{}",
+        text(&short)
+    );
+    let user = concord(&db, &args, Some("a long enough passphrase"));
+    assert!(user.status.success(), "{}", text(&user));
+    let verify = concord(&db, &["audit", "verify"], None);
+    assert!(
+        verify.status.success() && text(&verify).contains("intact"),
+        "{}",
+        text(&verify)
+    );
+    let csv = concord(&db, &["audit", "export"], None);
+    assert!(
+        String::from_utf8_lossy(&csv.stdout).lines().count() >= 4,
+        "header plus the writes"
+    );
+}
+
+#[test]
+fn the_demo_loads_once_and_tampering_is_reported() {
+    let db = temp_db("demo");
+    let first = concord(&db, &["demo", "--no-serve"], None);
+    assert!(first.status.success(), "{}", text(&first));
+    let out = text(&first);
+    for username in ["admin", "lead", "programme", "analyst", "clinician", "vcse"] {
+        assert!(
+            out.contains(&format!("  {username} ")),
+            "a sign-in for {username}: {out}"
+        );
+    }
+    let second = concord(&db, &["demo", "--no-serve"], None);
+    assert!(
+        text(&second).contains("already loaded"),
+        "{}",
+        text(&second)
+    );
+    assert!(concord(&db, &["audit", "verify"], None).status.success());
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = concord_store::Store::open(&db).await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 10")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let verify = concord(&db, &["audit", "verify"], None);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        text(&verify).contains("first bad entry: 10"),
+        "{}",
+        text(&verify)
+    );
+}

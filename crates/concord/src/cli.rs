@@ -44,6 +44,19 @@ enum Command {
     /// Check or export the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Where partners' priorities align: consensus ranking, pairwise agreement, contested areas.
+    ///
+    /// The CSV has a header and one row per (partner, area, rank): rank 1 is most important, equal
+    /// ranks are ties, and a partner may leave areas unranked. An optional partner_type column groups
+    /// partners (for example NHS, council, VCSE).
+    Align {
+        /// The rankings file.
+        #[arg(long)]
+        input: std::path::PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::align::Format,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -219,6 +232,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 std::process::exit(1);
             }
         }
+        Command::Align { input, format } => crate::align::run(&input, format)?,
         Command::Audit(AuditCommand::Export) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
             print!(

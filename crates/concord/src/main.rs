@@ -1,5 +1,6 @@
 //! The `concord` binary: a thin layer that wires the store, the web service and the demo together.
 
+mod align;
 mod cli;
 
 use anyhow::Result;
@@ -15,5 +16,10 @@ async fn main() -> Result<()> {
         )
         .with_target(false)
         .init();
-    cli::run(args).await
+    if let Err(err) = cli::run(args).await {
+        // The cause chain, without a backtrace: what went wrong and where, for the person at the prompt.
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+    Ok(())
 }

@@ -141,3 +141,46 @@ fn the_demo_loads_once_and_tampering_is_reported() {
         text(&verify)
     );
 }
+
+#[test]
+fn align_prints_the_consensus_and_names_bad_lines() {
+    let dir = std::env::temp_dir().join(format!("concord-align-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("rankings.csv");
+    std::fs::write(&good, "partner,partner_type,area,rank\nICB,NHS,MSK,1\nICB,NHS,Frailty,2\nTrust,NHS,MSK,1\nTrust,NHS,Frailty,2\nCouncil,council,Frailty,1\nCouncil,council,MSK,2\n").unwrap();
+    let out = concord(
+        "sqlite://unused.db",
+        &[
+            "align",
+            "--input",
+            good.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["consensus"]["ranking"][0]["area"], "MSK",
+        "two partners of three put MSK first"
+    );
+    assert_eq!(report["partners"].as_array().unwrap().len(), 3);
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "partner,area,rank\nICB,MSK,1\nICB,Frailty,two\n").unwrap();
+    let out = concord(
+        "sqlite://unused.db",
+        &["align", "--input", bad.to_str().unwrap()],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("line 3, field 'rank': 'two' is not a whole number"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        !text(&out).contains("backtrace"),
+        "errors are for people, not debuggers"
+    );
+}

@@ -111,6 +111,27 @@ test('a partner lead signs in, searches, edits their organisation and signs out'
   await page.context().close();
 });
 
+test("a partner lead gives their organisation's view and sees the alignment", async () => {
+  const page = await newPage();
+  await signIn(page, 'lead');
+  await page.click('text=Strategy');
+  await page.click('table a:has-text("Joint Forward Plan")');
+  await page.click('a:has-text("Riverside University Hospitals NHS Foundation Trust\'s view")');
+  await axe(page, 'partner view form');
+  const selects = page.locator('select');
+  assert.equal(await selects.count(), 12, 'one rank per service area');
+  for (let i = 0; i < 12; i++) await selects.nth(i).selectOption('');
+  await selects.nth(0).selectOption('1');
+  await selects.nth(1).selectOption('1');
+  await page.fill('#aims', 'Cut waits for planned care.');
+  await page.click('button:has-text("Save our view")');
+  await page.waitForURL(/\/alignment$/);
+  assert.match(await page.textContent('h1'), /Where partners align/);
+  assert.ok((await page.locator('[data-testid=consensus] li').count()) === 12);
+  assert.ok((await page.locator('[data-testid=heatmap] tbody tr').count()) > 40, 'every partner in the heat map');
+  await page.context().close();
+});
+
 test("another organisation's lead cannot edit it", async () => {
   const page = await newPage();
   await signIn(page, 'lead');
@@ -180,6 +201,15 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'board');
   await page.goto(`${page.url()}/edit`);
   await axe(page, 'board form');
+  await page.goto(`${base}/rounds`);
+  await axe(page, 'strategy rounds');
+  await page.click('table a >> nth=0');
+  await axe(page, 'strategy round');
+  const roundUrl = page.url();
+  await page.goto(`${roundUrl}/alignment`);
+  await axe(page, 'alignment view');
+  await page.goto(`${roundUrl}/edit`);
+  await axe(page, 'round form');
   await page.goto(`${base}/audit`);
   await axe(page, 'audit log');
   await page.goto(`${base}/account`);

@@ -7,6 +7,7 @@
 //! if the ICB already exists, nothing is added.
 
 mod data;
+mod strategy;
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};
 use concord_store::boards::{self, BoardMemberDraft};
@@ -262,6 +263,7 @@ impl<'a> Builder<'a> {
         self.accounts().await?;
         self.staff().await?;
         self.boards().await?;
+        strategy::seed_round(self.store, &self.actor, &self.made.icb, &mut self.rng).await?;
         Ok(())
     }
 

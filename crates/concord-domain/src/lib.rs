@@ -9,6 +9,7 @@ pub mod board;
 pub mod organisation;
 pub mod person;
 pub mod place;
+pub mod strategy;
 pub mod validation;
 
 pub use authz::{decide, Action, Decision, Grant, Principal, Role};

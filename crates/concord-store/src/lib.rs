@@ -15,6 +15,7 @@ mod page;
 pub mod people;
 pub mod places;
 pub mod sessions;
+pub mod strategy;
 pub mod testing;
 
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainReport};

@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::audit::outcome;
-use concord_store::{boards, organisations, people, Actor, AuditEntry, StoreError};
+use concord_store::{boards, organisations, people, strategy, Actor, AuditEntry, StoreError};
 
 /// What a route requires, and where its target comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +43,10 @@ pub enum Rule {
     ManageBoard,
     /// Removing the membership `{id}`: as for editing its organisation.
     RemoveMembership,
+    /// Managing the strategy round `{id}`: as for managing the board that owns it.
+    ManageRound,
+    /// Recording organisation `{organisation_id}`'s view in round `{id}`: that organisation's partner lead.
+    EditPartnerView,
 }
 
 /// What a handler receives once the guard has let a request through.
@@ -75,6 +79,7 @@ async fn resolve(
     principal: Option<&Principal>,
     rule: Rule,
     id: Option<&str>,
+    organisation_param: Option<&str>,
 ) -> Result<Decision, StoreError> {
     let id = id.unwrap_or_default();
     let decision = match rule {
@@ -134,6 +139,21 @@ async fn resolve(
                 },
             )
         }
+        Rule::ManageRound => {
+            let round = strategy::get(&state.store, id).await?;
+            decide(
+                principal,
+                Action::ManageBoard {
+                    host_organisation_id: &round.host_organisation_id,
+                },
+            )
+        }
+        Rule::EditPartnerView => {
+            strategy::get(&state.store, id).await?;
+            let organisation_id = organisation_param.unwrap_or_default();
+            organisations::get(&state.store, organisation_id).await?;
+            decide(principal, Action::EditOrganisation { organisation_id })
+        }
     };
     Ok(decision)
 }
@@ -153,14 +173,25 @@ pub async fn guard(
     let params = RawPathParams::from_request_parts(&mut parts, &state)
         .await
         .ok();
-    let id = params.as_ref().and_then(|p| {
-        p.iter()
-            .find(|(k, _)| *k == "id")
-            .map(|(_, v)| v.to_string())
-    });
+    let param = |name: &str| {
+        params.as_ref().and_then(|p| {
+            p.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    };
+    let (id, organisation_param) = (param("id"), param("organisation_id"));
     let api = is_api_path(parts.uri.path());
     let principal = visitor.principal.as_ref();
-    let outcome = match resolve(&state, principal, rule, id.as_deref()).await {
+    let outcome = match resolve(
+        &state,
+        principal,
+        rule,
+        id.as_deref(),
+        organisation_param.as_deref(),
+    )
+    .await
+    {
         Ok(Decision::Allowed { via }) => {
             let actor = match principal {
                 Some(p) => Actor::person(p, via.as_ref()),

@@ -3,9 +3,9 @@
 //! [`route_table`] is the single list from which the router is built, so a route cannot exist without
 //! a rule; the authorisation-matrix test walks the same list, so a route cannot escape the test.
 
-use crate::api::{directory as api_dir, governance as api_gov};
+use crate::api::{directory as api_dir, governance as api_gov, strategy as api_strategy};
 use crate::authz::{guard, Rule};
-use crate::pages::{account, audit, boards, directory, home, people, places};
+use crate::pages::{account, audit, boards, directory, home, people, places, rounds};
 use crate::{assets, auth, security, AppState};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -203,6 +203,57 @@ pub fn route_table() -> Vec<RouteDef> {
             R::ManageBoard,
             boards::remove_board_member,
         ),
+        // Agree: strategy rounds.
+        def(M::GET, "/rounds", R::SignedIn, rounds::rounds_list),
+        def(M::GET, "/rounds/{id}", R::SignedIn, rounds::round),
+        def(
+            M::GET,
+            "/rounds/{id}/alignment",
+            R::SignedIn,
+            rounds::alignment,
+        ),
+        def(
+            M::GET,
+            "/boards/{id}/rounds/new",
+            R::ManageBoard,
+            rounds::new_round,
+        ),
+        def(
+            M::POST,
+            "/boards/{id}/rounds",
+            R::ManageBoard,
+            rounds::create_round,
+        ),
+        def(
+            M::GET,
+            "/rounds/{id}/edit",
+            R::ManageRound,
+            rounds::edit_round,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/edit",
+            R::ManageRound,
+            rounds::update_round,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/areas",
+            R::ManageRound,
+            rounds::add_area,
+        ),
+        def(
+            M::GET,
+            "/rounds/{id}/views/{organisation_id}",
+            R::EditPartnerView,
+            rounds::edit_view,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/views/{organisation_id}",
+            R::EditPartnerView,
+            rounds::save_view,
+        ),
         // Audit.
         def(M::GET, "/audit", R::ViewAudit, audit::audit_log),
         def(M::GET, "/audit/export.csv", R::ViewAudit, audit::export),
@@ -332,6 +383,24 @@ pub fn route_table() -> Vec<RouteDef> {
             api_gov::remove_board_member,
         ),
         def(M::GET, "/api/v1/audit", R::ViewAudit, api_gov::list_audit),
+        def(
+            M::GET,
+            "/api/v1/rounds",
+            R::SignedIn,
+            api_strategy::list_rounds,
+        ),
+        def(
+            M::GET,
+            "/api/v1/rounds/{id}/alignment",
+            R::SignedIn,
+            api_strategy::alignment,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/rounds/{id}/views/{organisation_id}",
+            R::EditPartnerView,
+            api_strategy::set_view,
+        ),
     ]
 }
 

@@ -6,9 +6,10 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, Reply, TestApp};
+use concord_domain::strategy::{AreaDraft, RoundDraft};
 use concord_domain::{BoardDraft, PersonDraft};
 use concord_store::boards::BoardMemberDraft;
-use concord_store::{boards, people, places, Actor};
+use concord_store::{boards, people, places, strategy, Actor};
 use std::collections::BTreeMap;
 
 /// Who asks, in the order of the table's columns.
@@ -65,6 +66,16 @@ GET /boards/{id}/edit                         S A A D D D D D
 POST /boards/{id}/edit                        S A A D D D D D
 POST /boards/{id}/members                     S A A D D D D D
 POST /boards/{id}/members/{person_id}/delete  S A A D D D D D
+GET /rounds                                   S A A A A A A A
+GET /rounds/{id}                              S A A A A A A A
+GET /rounds/{id}/alignment                    S A A A A A A A
+GET /boards/{id}/rounds/new                   S A A D D D D D
+POST /boards/{id}/rounds                      S A A D D D D D
+GET /rounds/{id}/edit                         S A A D D D D D
+POST /rounds/{id}/edit                        S A A D D D D D
+POST /rounds/{id}/areas                       S A A D D D D D
+GET /rounds/{id}/views/{organisation_id}      S A A D D D D D
+POST /rounds/{id}/views/{organisation_id}     S A A D D D D D
 GET /audit                                    S A D D D D D D
 GET /audit/export.csv                         S A D D D D D D
 GET /api/v1/me                                S A A A A A A A
@@ -92,6 +103,9 @@ GET /api/v1/boards/{id}/members               S A A A A A A A
 POST /api/v1/boards/{id}/members              S A A D D D D D
 DELETE /api/v1/boards/{id}/members/{person_id} S A A D D D D D
 GET /api/v1/audit                             S A D D D D D D
+GET /api/v1/rounds                            S A A A A A A A
+GET /api/v1/rounds/{id}/alignment             S A A A A A A A
+PUT /api/v1/rounds/{id}/views/{organisation_id} S A A D D D D D
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {
@@ -119,6 +133,7 @@ struct Targets {
     person: String,
     place: String,
     board: String,
+    round: String,
 }
 
 impl Targets {
@@ -149,11 +164,30 @@ impl Targets {
         let board = boards::create(&app.store, &Actor::system("test"), &draft)
             .await
             .unwrap();
+        let system = Actor::system("test");
+        let round_draft = RoundDraft {
+            title: "Trust strategy 2027".into(),
+            stage: "consulting".into(),
+            opens_on: "2027-01-01".into(),
+            closes_on: "2027-03-31".into(),
+            summary: None,
+        };
+        let round = strategy::create(&app.store, &system, &board, &round_draft)
+            .await
+            .unwrap();
+        let area = AreaDraft {
+            name: "Elective recovery".into(),
+            description: None,
+        };
+        strategy::add_area(&app.store, &system, &round, &area)
+            .await
+            .unwrap();
         Targets {
             organisation,
             person,
             place,
             board,
+            round,
         }
     }
 
@@ -199,6 +233,8 @@ impl Targets {
                 person_id = self.person.clone();
             }
             self.board.clone()
+        } else if pattern.starts_with("/rounds/") || pattern.starts_with("/api/v1/rounds/") {
+            self.round.clone()
         } else if pattern.contains("/people/") && !pattern.contains("/organisations/") {
             self.person.clone()
         } else if pattern.contains("/places/") {
@@ -212,6 +248,7 @@ impl Targets {
         pattern
             .replace("{id}", &id)
             .replace("{person_id}", &person_id)
+            .replace("{organisation_id}", &self.organisation)
             .replace("{*path}", "nhsuk-frontend.min.css")
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod directory;
 pub mod governance;
+pub mod strategy;
 
 use crate::error::Problem;
 use axum::Json;
@@ -57,13 +58,15 @@ impl Modify for BearerAuth {
         governance::list_boards, governance::create_board, governance::get_board, governance::update_board,
         governance::list_board_members, governance::set_board_member, governance::remove_board_member,
         governance::list_audit,
+        strategy::list_rounds, strategy::alignment, strategy::set_view,
     ),
     components(schemas(
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
         Place, PlaceDraft, Board, BoardDraft, BoardMember, BoardMemberDraft, AuditRecord, Created, PlaceIds, NewPerson,
-        OrganisationPage, PersonPage, AuditPage,
+        OrganisationPage, PersonPage, AuditPage, concord_store::strategy::Round, concord_domain::strategy::RoundStage,
+        concord_domain::strategy::PartnerViewDraft, concord_domain::strategy::AreaRank,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"))
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod home;
 pub mod people;
 pub mod places;
+pub mod rounds;
 
 use crate::auth::Visitor;
 use crate::authz::Permit;

@@ -1,0 +1,173 @@
+//! The demo's strategy round: the Joint Forward Plan in its deciding stage, twelve service areas, and a
+//! view from every partner, weighted the way such partners really lean (councils towards prevention
+//! and social care, voluntary organisations towards isolation and mental health, trusts towards urgent
+//! and planned care), with some noise, ties, and partial rankings from the smaller partners.
+
+use concord_domain::strategy::{AreaDraft, AreaRank, PartnerViewDraft, RoundDraft};
+use concord_domain::{BoardKind, OrgType};
+use concord_store::{boards, organisations, strategy, Actor, Store, StoreError};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+/// The service areas, in the order of the weights below.
+const AREAS: [(&str, &str); 12] = [
+    (
+        "Urgent and emergency care",
+        "A&E, ambulance handovers, same-day care and flow through hospital.",
+    ),
+    (
+        "Elective recovery",
+        "Waiting lists for planned operations, diagnostics and outpatients.",
+    ),
+    (
+        "Musculoskeletal (MSK) services",
+        "Back, joint and muscle problems: first-contact physiotherapy to surgery.",
+    ),
+    (
+        "Frailty and ageing well",
+        "Proactive care, falls prevention, virtual wards and social care for older people.",
+    ),
+    (
+        "Mental health",
+        "Adult mental health, crisis care and talking therapies.",
+    ),
+    (
+        "Children and young people",
+        "Health, wellbeing and mental health of under-25s.",
+    ),
+    (
+        "Primary care access",
+        "Getting a GP, pharmacy, dental or optometry appointment.",
+    ),
+    (
+        "Social isolation and loneliness",
+        "Reaching people who live alone or have lost contact, with VCSE partners.",
+    ),
+    (
+        "Prevention and healthy lives",
+        "Smoking, obesity, alcohol, blood pressure and the wider determinants of health.",
+    ),
+    (
+        "End of life care",
+        "Care and choice in the last year of life.",
+    ),
+    (
+        "Learning disability and autism",
+        "Annual health checks, community support and fewer admissions.",
+    ),
+    (
+        "Workforce",
+        "Recruiting, keeping and developing staff across health, care and the VCSE.",
+    ),
+];
+
+/// How much each kind of partner leans towards each area (0–10), and what it says its aims are.
+fn leaning(org_type: OrgType) -> ([i32; 12], &'static str) {
+    match org_type {
+        OrgType::Icb => ([9, 9, 6, 7, 6, 5, 8, 3, 5, 3, 3, 7], "Recover urgent and planned care within our means, and shift care closer to home."),
+        OrgType::AcuteTrust => ([10, 10, 5, 6, 3, 4, 4, 1, 2, 3, 2, 8], "Cut waits and corridor care: every patient seen in the right place, first time."),
+        OrgType::CommunityTrust => ([7, 4, 7, 10, 4, 5, 5, 5, 5, 7, 4, 8], "Keep older people well at home with joined-up community teams and virtual wards."),
+        OrgType::MentalHealthTrust => ([6, 2, 2, 4, 10, 8, 3, 5, 5, 2, 8, 7], "Parity of esteem: crisis care that works and no one sent out of area."),
+        OrgType::Pcn => ([5, 4, 8, 8, 6, 5, 10, 6, 6, 4, 4, 7], "Make it easy to get help from general practice and its neighbourhood partners."),
+        OrgType::Council => ([3, 1, 3, 8, 6, 9, 2, 7, 10, 4, 7, 5], "Prevention first: healthy places, strong families and social care that lets people live independently."),
+        OrgType::Vcse => ([1, 1, 2, 6, 8, 6, 3, 10, 8, 4, 5, 3], "No one left alone: community connection, mental wellbeing and support before crisis."),
+        OrgType::Healthwatch => ([6, 6, 3, 5, 7, 5, 10, 5, 4, 4, 5, 3], "What residents tell us first: getting an appointment, and being listened to."),
+        OrgType::Hospice => ([3, 1, 1, 8, 3, 2, 3, 6, 3, 10, 2, 5], "A good death for everyone, whatever their diagnosis or address."),
+        _ => ([5; 12], "Better health and care for everyone we serve."),
+    }
+}
+
+/// Ranks areas by a noisy score: rank 1 is the highest; equal scores share a rank (ties).
+fn ranks_for(org_type: OrgType, rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let (weights, _) = leaning(org_type);
+    let scores: Vec<i32> = weights
+        .iter()
+        .map(|w| w * 2 + rng.gen_range(-3..=3))
+        .collect();
+    scores
+        .iter()
+        .map(|s| 1 + scores.iter().filter(|o| *o > s).count() as u32)
+        .collect()
+}
+
+/// Opens the round under the integrated care partnership and records every partner's view.
+pub async fn seed_round(
+    store: &Store,
+    actor: &Actor,
+    icb_id: &str,
+    rng: &mut ChaCha8Rng,
+) -> Result<(), StoreError> {
+    let board = boards::list(store, Some(icb_id))
+        .await?
+        .into_iter()
+        .find(|b| b.kind == BoardKind::IntegratedCarePartnership)
+        .expect("the demo has an integrated care partnership");
+    let draft = RoundDraft {
+        title: "Joint Forward Plan 2027–2032".into(),
+        stage: "consulting".into(),
+        opens_on: "2026-09-01".into(),
+        closes_on: "2027-01-31".into(),
+        summary: Some(
+            "Five years of shared priorities for Riverside, Vale and Northmoor: which service areas the partnership puts first, which it maintains, and which it will de-prioritise."
+                .into(),
+        ),
+    };
+    let round = strategy::create(store, actor, &board.id, &draft).await?;
+    let mut area_ids = Vec::new();
+    for (name, description) in AREAS {
+        area_ids.push(
+            strategy::add_area(
+                store,
+                actor,
+                &round,
+                &AreaDraft {
+                    name: name.into(),
+                    description: Some(description.into()),
+                },
+            )
+            .await?,
+        );
+    }
+    let all = organisations::list(
+        store,
+        &organisations::OrganisationSearch::default(),
+        concord_store::PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
+    for org in all
+        .items
+        .iter()
+        .filter(|o| o.org_type != OrgType::GpPractice)
+    {
+        let ranks = ranks_for(org.org_type, rng);
+        // Smaller partners give their top six only: a partial ranking.
+        let partial = matches!(
+            org.org_type,
+            OrgType::Vcse | OrgType::Hospice | OrgType::Healthwatch
+        );
+        let view = PartnerViewDraft {
+            ranks: area_ids
+                .iter()
+                .zip(&ranks)
+                .filter(|(_, r)| !partial || **r <= 6)
+                .map(|(area_id, rank)| AreaRank {
+                    area_id: area_id.clone(),
+                    rank: *rank,
+                })
+                .collect(),
+            aims: leaning(org.org_type).1.into(),
+        };
+        strategy::set_view(store, actor, &round, &org.id, &view).await?;
+    }
+    // Views are in; the round moves to its deciding stage.
+    strategy::update(
+        store,
+        actor,
+        &round,
+        &RoundDraft {
+            stage: "deciding".into(),
+            ..draft
+        },
+    )
+    .await
+}

@@ -1,0 +1,140 @@
+//! Agree over HTTP: partners give their views, the alignment view computes from them, and bad input
+//! is refused with the field named.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use concord_store::strategy;
+use serde_json::json;
+
+async fn demo_round(app: &TestApp) -> strategy::Round {
+    strategy::list(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the demo has a strategy round")
+}
+
+#[tokio::test]
+async fn the_alignment_view_shows_consensus_heat_map_and_contested_areas() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let mut browser = app.browser("programme").await;
+    let page = app
+        .get(&format!("/rounds/{}/alignment", round.id), &mut browser)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Consensus ranking",
+        "Schulze",
+        "Most contested",
+        "Agreement by partner type",
+        "Council and NHS",
+        "concord-heat-",
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    // The same report over the API agrees with the engine's definition on the stored views.
+    let token = app.token("programme").await;
+    let report = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/rounds/{}/alignment", round.id),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    let views = strategy::views(&app.store, &round.id).await.unwrap();
+    assert_eq!(report["partners"].as_array().unwrap().len(), views.len());
+    assert_eq!(report["consensus"]["ranking"].as_array().unwrap().len(), 12);
+}
+
+#[tokio::test]
+async fn a_partner_lead_records_their_organisations_view_and_only_theirs() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let lead = app.login_for("lead").clone();
+    let areas = strategy::areas(&app.store, &round.id).await.unwrap();
+    let token = app.token("lead").await;
+    let path = format!("/api/v1/rounds/{}/views/{}", round.id, lead.organisation_id);
+    let view = json!({"ranks": [{"area_id": areas[0].id, "rank": 1}, {"area_id": areas[1].id, "rank": 1}], "aims": "Shorter waits."});
+    let reply = app.api(Method::PUT, &path, Some(&token), Some(view)).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    let stored = strategy::views(&app.store, &round.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.organisation_id == lead.organisation_id)
+        .unwrap();
+    assert_eq!(
+        stored.ranks.len(),
+        2,
+        "a partial ranking with a tie replaces the earlier view"
+    );
+    assert_eq!(stored.aims, "Shorter waits.");
+    // Bad input: an unknown area, a rank out of range, no aims; each named, nothing changed.
+    let bad = json!({"ranks": [{"area_id": "nope", "rank": 1}, {"area_id": areas[2].id, "rank": 99}], "aims": ""});
+    let reply = app.api(Method::PUT, &path, Some(&token), Some(bad)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = reply.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["ranks[0]", "ranks[1]", "aims"]);
+    let unchanged = strategy::views(&app.store, &round.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.organisation_id == lead.organisation_id)
+        .unwrap();
+    assert_eq!(unchanged, stored);
+    // Another organisation's view is not theirs to give.
+    let other = app.login_for("otherlead").organisation_id.clone();
+    let reply = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/rounds/{}/views/{other}", round.id),
+            Some(&token),
+            Some(json!({"ranks": [], "aims": "x"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_view_form_saves_and_redirects_to_the_alignment() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let lead = app.login_for("otherlead").clone();
+    let areas = strategy::areas(&app.store, &round.id).await.unwrap();
+    let mut browser = app.browser("otherlead").await;
+    let path = format!("/rounds/{}/views/{}", round.id, lead.organisation_id);
+    let form = app.get(&path, &mut browser).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(&areas[0].name));
+    let field = format!("rank_{}", areas[3].id);
+    let reply = app
+        .post(
+            &path,
+            &mut browser,
+            &[(field.as_str(), "1"), ("aims", "Prevention first.")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), format!("/rounds/{}/alignment", round.id));
+    let missing_aims = app
+        .post(&path, &mut browser, &[(field.as_str(), "1"), ("aims", "")])
+        .await;
+    assert_eq!(missing_aims.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing_aims
+            .body
+            .contains("Enter your organisation&#39;s aims")
+            || missing_aims.body.contains("Enter your organisation's aims")
+    );
+}

@@ -162,6 +162,10 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'sign-in with errors');
   await page.goto(`${base}/no-such-page`);
   await axe(page, 'not found');
+  await page.goto(`${base}/public`);
+  await axe(page, 'public plans');
+  await page.click('main a >> nth=0');
+  await axe(page, 'public plan');
 
   await signIn(page, 'admin');
   await axe(page, 'home (signed in)');
@@ -210,6 +214,12 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'alignment view');
   await page.goto(`${roundUrl}/edit`);
   await axe(page, 'round form');
+  await page.goto(`${roundUrl}/priorities`);
+  await axe(page, 'priorities');
+  await page.goto(`${roundUrl}/objectives/new`);
+  await axe(page, 'objective form');
+  await page.click('button:has-text("Add objective")');
+  await axe(page, 'objective form with errors');
   await page.goto(`${base}/audit`);
   await axe(page, 'audit log');
   await page.goto(`${base}/account`);

@@ -3,9 +3,11 @@
 //! and social care, voluntary organisations towards isolation and mental health, trusts towards urgent
 //! and planned care), with some noise, ties, and partial rankings from the smaller partners.
 
-use concord_domain::strategy::{AreaDraft, AreaRank, PartnerViewDraft, RoundDraft};
+use concord_domain::strategy::{
+    AreaDraft, AreaRank, ObjectiveDraft, PartnerViewDraft, PriorityDraft, RoundDraft,
+};
 use concord_domain::{BoardKind, OrgType};
-use concord_store::{boards, organisations, strategy, Actor, Store, StoreError};
+use concord_store::{boards, objectives, organisations, strategy, Actor, Store, StoreError};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -159,7 +161,35 @@ pub async fn seed_round(
         };
         strategy::set_view(store, actor, &round, &org.id, &view).await?;
     }
-    // Views are in; the round moves to its deciding stage.
+    // Views are in: the partnership board proposes priorities and objectives, and the round moves
+    // to its deciding stage.
+    for (index, (stance, rationale)) in PRIORITIES.iter().enumerate() {
+        let priority = PriorityDraft {
+            stance: (*stance).into(),
+            rationale: (*rationale).into(),
+            decision: "Proposed by the Integrated Care Partnership, 14 January 2027, item 5".into(),
+        };
+        objectives::set_priority(store, actor, &round, &area_ids[index], &priority).await?;
+    }
+    for (outcome, metric, unit, baseline, target, date, owner_code, areas) in OBJECTIVES {
+        let owner = all
+            .items
+            .iter()
+            .find(|o| o.code == owner_code)
+            .map(|o| o.id.clone())
+            .expect("a demo organisation");
+        let draft = ObjectiveDraft {
+            outcome: outcome.into(),
+            metric: metric.into(),
+            unit: unit.into(),
+            baseline: baseline.into(),
+            target: target.into(),
+            target_date: date.into(),
+            owner_organisation_id: owner,
+            area_ids: areas.iter().map(|&i| area_ids[i].clone()).collect(),
+        };
+        objectives::add_objective(store, actor, &round, &draft).await?;
+    }
     strategy::update(
         store,
         actor,
@@ -171,3 +201,85 @@ pub async fn seed_round(
     )
     .await
 }
+
+/// The proposed decision on each area, in the order of [`AREAS`].
+const PRIORITIES: [(&str, &str); 12] = [
+    ("maintain", "Hold the four-hour standard and handover times while community alternatives grow."),
+    ("maintain", "Keep to the national recovery plan; no extra local investment beyond it."),
+    ("deprioritise", "First-contact physiotherapy is now in every PCN; further MSK redesign waits until 2029."),
+    ("prioritise", "The ageing population is the system's biggest pressure, and every partner ranked it highly."),
+    ("maintain", "Deliver the national mental health investment standard in full."),
+    ("maintain", "Councils lead through family hubs; the NHS keeps waiting times for children's mental health in view."),
+    ("prioritise", "Residents' first concern, and the front door to everything else."),
+    ("prioritise", "Voluntary partners' top priority and a driver of frailty and mental ill-health; cheap to act on together."),
+    ("prioritise", "Councils' top priority; the only way to bend demand over five years."),
+    ("deprioritise", "The hospice partnership is funded to 2028 and meets its standards; no new system programme."),
+    ("maintain", "Keep annual health checks above 75% and admissions falling."),
+    ("maintain", "A joint workforce plan continues under the People Board."),
+];
+
+/// An objective: outcome, metric, unit, baseline, target, date, owner's code, area indexes.
+type ObjectiveSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [usize],
+);
+
+/// The proposed objectives.
+const OBJECTIVES: [ObjectiveSpec; 5] = [
+    (
+        "Fewer older people admitted to hospital after a fall",
+        "Emergency admissions for falls, people aged 65+",
+        "per 100,000",
+        "2150",
+        "1850",
+        "2029-03-31",
+        "RVC",
+        &[3],
+    ),
+    (
+        "Everyone who needs a same-day GP appointment gets one",
+        "Same-day requests met the same day",
+        "%",
+        "81.5",
+        "92",
+        "2028-03-31",
+        "QRV",
+        &[6],
+    ),
+    (
+        "Fewer older people lonely",
+        "Adults 65+ who feel lonely often or always (residents' survey)",
+        "%",
+        "9.8",
+        "7.5",
+        "2030-03-31",
+        "E06000901",
+        &[7, 3],
+    ),
+    (
+        "Fewer adults smoking",
+        "Smoking prevalence in adults 18+ (Annual Population Survey)",
+        "%",
+        "13.1",
+        "9",
+        "2030-12-31",
+        "E10000901",
+        &[8],
+    ),
+    (
+        "Fewer people stuck in hospital when well enough to leave",
+        "Patients with no criteria to reside, daily average",
+        "patients",
+        "212",
+        "140",
+        "2028-03-31",
+        "RRV",
+        &[0, 3],
+    ),
+];

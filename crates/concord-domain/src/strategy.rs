@@ -271,3 +271,230 @@ mod tests {
             .is_some());
     }
 }
+
+vocabulary! {
+    /// What the partnership decided to do about a service area.
+    PriorityStance {
+        Prioritise => ("prioritise", "Prioritise"),
+        Maintain => ("maintain", "Maintain"),
+        Deprioritise => ("deprioritise", "De-prioritise"),
+    }
+}
+
+/// What a user submits to record a priority decision on a service area.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PriorityDraft {
+    /// `prioritise`, `maintain` or `deprioritise`.
+    pub stance: String,
+    /// Why, in plain words that residents can read.
+    pub rationale: String,
+    /// The decision that made it, for example "ICP meeting 14 January 2027, item 5".
+    pub decision: String,
+}
+
+impl PriorityDraft {
+    /// Validates the draft: a stance, a rationale and the decision behind it.
+    pub fn validate(&self) -> Result<PriorityStance, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let stance = errors.require_code::<PriorityStance>(
+            "stance",
+            "prioritise, maintain or de-prioritise",
+            &self.stance,
+        );
+        errors.require_text(
+            "rationale",
+            "the reason for this decision",
+            &self.rationale,
+            2000,
+        );
+        errors.require_text("decision", "the decision that made it", &self.decision, 300);
+        errors.into_result()?;
+        Ok(stance.expect("validated"))
+    }
+}
+
+/// What a user submits to set a specific objective.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ObjectiveDraft {
+    /// The outcome sought, for example "Fewer people over 65 admitted after a fall".
+    pub outcome: String,
+    /// How it is measured, for example "Emergency admissions for falls, 65+, per 100,000".
+    pub metric: String,
+    /// The metric's unit, for example "per 100,000" or "%".
+    pub unit: String,
+    /// The metric's value now (a number).
+    pub baseline: String,
+    /// The value to reach (a number, different from the baseline).
+    pub target: String,
+    /// When the target should be met (YYYY-MM-DD).
+    pub target_date: String,
+    /// The id of the organisation that owns the objective.
+    pub owner_organisation_id: String,
+    /// The ids of the service areas it touches.
+    pub area_ids: Vec<String>,
+}
+
+/// A validated objective.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidObjective {
+    /// Trimmed outcome.
+    pub outcome: String,
+    /// Trimmed metric.
+    pub metric: String,
+    /// Trimmed unit.
+    pub unit: String,
+    /// Baseline, as entered (a number).
+    pub baseline: String,
+    /// Target, as entered (a number).
+    pub target: String,
+    /// Target date.
+    pub target_date: String,
+    /// Owner organisation id.
+    pub owner_organisation_id: String,
+    /// Service area ids, de-duplicated.
+    pub area_ids: Vec<String>,
+}
+
+fn parse_number(text: &str) -> Option<f64> {
+    let cleaned = text.trim().replace(',', "");
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+impl ObjectiveDraft {
+    /// Validates the draft. An objective must be specific: a metric, a numeric baseline, a numeric
+    /// target that differs from it, a date, an owner and at least one service area.
+    pub fn validate(&self) -> Result<ValidObjective, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        errors.require_text("outcome", "the outcome sought", &self.outcome, 300);
+        errors.require_text("metric", "how the outcome is measured", &self.metric, 300);
+        errors.optional_text("unit", "a unit", &self.unit, 40);
+        let baseline = parse_number(&self.baseline);
+        if baseline.is_none() {
+            errors.add(
+                "baseline",
+                "Enter the baseline as a number, for example 2150 or 63.5",
+            );
+        }
+        match parse_number(&self.target) {
+            None if self.target.trim().is_empty() => {
+                errors.add("target", "Enter a measurable target: the number to reach")
+            }
+            None => errors.add(
+                "target",
+                "Enter the target as a number, for example 1900 or 75",
+            ),
+            Some(t) if Some(t) == baseline => errors.add(
+                "target",
+                "The target must differ from the baseline, or there is nothing to achieve",
+            ),
+            Some(_) => {}
+        }
+        let date = self.target_date.trim();
+        if !is_iso_date(date) {
+            errors.add(
+                "target_date",
+                "Enter the date the target should be met, YYYY-MM-DD",
+            );
+        }
+        if self.owner_organisation_id.trim().is_empty() {
+            errors.add(
+                "owner_organisation_id",
+                "Select the organisation that owns this objective",
+            );
+        }
+        let mut area_ids: Vec<String> = self
+            .area_ids
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        area_ids.sort();
+        area_ids.dedup();
+        if area_ids.is_empty() {
+            errors.add(
+                "area_ids",
+                "Select at least one service area this objective touches",
+            );
+        }
+        errors.into_result()?;
+        Ok(ValidObjective {
+            outcome: self.outcome.trim().into(),
+            metric: self.metric.trim().into(),
+            unit: self.unit.trim().into(),
+            baseline: self.baseline.trim().replace(',', ""),
+            target: self.target.trim().replace(',', ""),
+            target_date: date.into(),
+            owner_organisation_id: self.owner_organisation_id.trim().into(),
+            area_ids,
+        })
+    }
+}
+
+#[cfg(test)]
+mod objective_tests {
+    use super::*;
+
+    fn draft() -> ObjectiveDraft {
+        ObjectiveDraft {
+            outcome: "Fewer falls admissions".into(),
+            metric: "Emergency admissions for falls, 65+".into(),
+            unit: "per 100,000".into(),
+            baseline: "2,150".into(),
+            target: "1900".into(),
+            target_date: "2029-03-31".into(),
+            owner_organisation_id: "org".into(),
+            area_ids: vec!["frailty".into()],
+        }
+    }
+
+    #[test]
+    fn an_objective_without_a_measurable_target_is_refused() {
+        assert_eq!(draft().validate().unwrap().baseline, "2150");
+        let mut d = draft();
+        d.target = String::new();
+        assert_eq!(
+            d.validate().unwrap_err().for_field("target"),
+            Some("Enter a measurable target: the number to reach")
+        );
+        d.target = "much lower".into();
+        assert!(d
+            .validate()
+            .unwrap_err()
+            .for_field("target")
+            .unwrap()
+            .contains("as a number"));
+        d.target = "2150".into();
+        assert!(d
+            .validate()
+            .unwrap_err()
+            .for_field("target")
+            .unwrap()
+            .contains("differ from the baseline"));
+        let mut d = draft();
+        d.area_ids.clear();
+        d.target_date = "soon".into();
+        let errors = d.validate().unwrap_err();
+        assert!(
+            errors.for_field("area_ids").is_some() && errors.for_field("target_date").is_some()
+        );
+    }
+
+    #[test]
+    fn a_priority_needs_a_reason_and_a_decision() {
+        let d = PriorityDraft {
+            stance: "deprioritise".into(),
+            rationale: "".into(),
+            decision: "".into(),
+        };
+        let errors = d.validate().unwrap_err();
+        assert!(errors.for_field("rationale").is_some() && errors.for_field("decision").is_some());
+        let d = PriorityDraft {
+            stance: "deprioritise".into(),
+            rationale: "Funded elsewhere".into(),
+            decision: "ICP 2027-01-14".into(),
+        };
+        assert_eq!(d.validate().unwrap(), PriorityStance::Deprioritise);
+    }
+}

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod boards;
 mod db;
 mod error;
+pub mod objectives;
 pub mod organisations;
 mod page;
 pub mod people;

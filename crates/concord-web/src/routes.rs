@@ -5,7 +5,7 @@
 
 use crate::api::{directory as api_dir, governance as api_gov, strategy as api_strategy};
 use crate::authz::{guard, Rule};
-use crate::pages::{account, audit, boards, directory, home, people, places, rounds};
+use crate::pages::{account, audit, boards, commitments, directory, home, people, places, rounds};
 use crate::{assets, auth, security, AppState};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -254,6 +254,37 @@ pub fn route_table() -> Vec<RouteDef> {
             R::EditPartnerView,
             rounds::save_view,
         ),
+        def(
+            M::GET,
+            "/rounds/{id}/priorities",
+            R::ManageRound,
+            commitments::priorities,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/areas/{area_id}/priority",
+            R::ManageRound,
+            commitments::set_priority,
+        ),
+        def(
+            M::GET,
+            "/rounds/{id}/objectives/new",
+            R::ManageRound,
+            commitments::new_objective,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/objectives",
+            R::ManageRound,
+            commitments::create_objective,
+        ),
+        def(M::GET, "/public", R::Public, commitments::public_index),
+        def(
+            M::GET,
+            "/public/rounds/{id}",
+            R::Public,
+            commitments::public_round,
+        ),
         // Audit.
         def(M::GET, "/audit", R::ViewAudit, audit::audit_log),
         def(M::GET, "/audit/export.csv", R::ViewAudit, audit::export),
@@ -400,6 +431,24 @@ pub fn route_table() -> Vec<RouteDef> {
             "/api/v1/rounds/{id}/views/{organisation_id}",
             R::EditPartnerView,
             api_strategy::set_view,
+        ),
+        def(
+            M::GET,
+            "/api/v1/rounds/{id}",
+            R::SignedIn,
+            api_strategy::get_round,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/rounds/{id}/areas/{area_id}/priority",
+            R::ManageRound,
+            api_strategy::set_priority,
+        ),
+        def(
+            M::POST,
+            "/api/v1/rounds/{id}/objectives",
+            R::ManageRound,
+            api_strategy::create_objective,
         ),
     ]
 }

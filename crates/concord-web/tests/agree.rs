@@ -138,3 +138,139 @@ async fn the_view_form_saves_and_redirects_to_the_alignment() {
             || missing_aims.body.contains("Enter your organisation's aims")
     );
 }
+
+#[tokio::test]
+async fn an_objective_needs_a_measurable_target_and_priorities_need_reasons() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let token = app.token("admin").await;
+    let before = concord_store::objectives::objectives(&app.store, &round.id)
+        .await
+        .unwrap()
+        .len();
+    let areas = strategy::areas(&app.store, &round.id).await.unwrap();
+    let owner = app.login_for("lead").organisation_id.clone();
+    let mut objective = json!({"outcome": "Shorter waits", "metric": "Patients waiting over 52 weeks", "unit": "patients",
+        "baseline": "1450", "target": "", "target_date": "2028-03-31", "owner_organisation_id": owner, "area_ids": [areas[0].id]});
+    let path = format!("/api/v1/rounds/{}/objectives", round.id);
+    let reply = app
+        .api(Method::POST, &path, Some(&token), Some(objective.clone()))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["errors"][0]["field"], "target");
+    assert_eq!(
+        reply.json()["errors"][0]["message"],
+        "Enter a measurable target: the number to reach"
+    );
+    assert_eq!(
+        concord_store::objectives::objectives(&app.store, &round.id)
+            .await
+            .unwrap()
+            .len(),
+        before,
+        "nothing added"
+    );
+    objective["target"] = json!("0");
+    let reply = app
+        .api(Method::POST, &path, Some(&token), Some(objective))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+
+    let mut browser = app.browser("admin").await;
+    let area = &areas[0];
+    let form_path = format!("/rounds/{}/areas/{}/priority", round.id, area.id);
+    let missing = app
+        .post(
+            &form_path,
+            &mut browser,
+            &[
+                ("stance", "deprioritise"),
+                ("rationale", ""),
+                ("decision", ""),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Enter the reason for this decision"));
+    let ok = app
+        .post(
+            &form_path,
+            &mut browser,
+            &[
+                ("stance", "deprioritise"),
+                ("rationale", "Funded elsewhere."),
+                ("decision", "ICP, 14 January 2027"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let stored = concord_store::objectives::priorities(&app.store, &round.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.area_id == area.id)
+        .unwrap();
+    assert_eq!(
+        stored.stance,
+        Some(concord_domain::strategy::PriorityStance::Deprioritise)
+    );
+}
+
+#[tokio::test]
+async fn residents_read_published_plans_without_signing_in() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let mut anonymous = common::Browser::default();
+    let page = app
+        .get(&format!("/public/rounds/{}", round.id), &mut anonymous)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Not yet agreed",
+        "Prioritise (4)",
+        "De-prioritise (2)",
+        "Musculoskeletal (MSK) services",
+        "Fewer adults smoking",
+        "partner organisations",
+    ] {
+        assert!(
+            page.body.contains(text),
+            "{text} missing from the public page"
+        );
+    }
+    assert!(app
+        .get("/public", &mut anonymous)
+        .await
+        .body
+        .contains(&round.title));
+    // A round still being drafted is not published.
+    let board = concord_store::boards::list(&app.store, None).await.unwrap()[0]
+        .id
+        .clone();
+    let draft = concord_domain::strategy::RoundDraft {
+        title: "Secret draft".into(),
+        stage: "drafting".into(),
+        opens_on: "2027-01-01".into(),
+        closes_on: "2027-02-01".into(),
+        summary: None,
+    };
+    let hidden = strategy::create(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        &board,
+        &draft,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get(&format!("/public/rounds/{hidden}"), &mut anonymous)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!app
+        .get("/public", &mut anonymous)
+        .await
+        .body
+        .contains("Secret draft"));
+}

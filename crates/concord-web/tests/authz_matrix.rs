@@ -76,6 +76,12 @@ POST /rounds/{id}/edit                        S A A D D D D D
 POST /rounds/{id}/areas                       S A A D D D D D
 GET /rounds/{id}/views/{organisation_id}      S A A D D D D D
 POST /rounds/{id}/views/{organisation_id}     S A A D D D D D
+GET /rounds/{id}/priorities                   S A A D D D D D
+POST /rounds/{id}/areas/{area_id}/priority    S A A D D D D D
+GET /rounds/{id}/objectives/new               S A A D D D D D
+POST /rounds/{id}/objectives                  S A A D D D D D
+GET /public                                   A A A A A A A A
+GET /public/rounds/{id}                       A A A A A A A A
 GET /audit                                    S A D D D D D D
 GET /audit/export.csv                         S A D D D D D D
 GET /api/v1/me                                S A A A A A A A
@@ -106,6 +112,9 @@ GET /api/v1/audit                             S A D D D D D D
 GET /api/v1/rounds                            S A A A A A A A
 GET /api/v1/rounds/{id}/alignment             S A A A A A A A
 PUT /api/v1/rounds/{id}/views/{organisation_id} S A A D D D D D
+GET /api/v1/rounds/{id}                       S A A A A A A A
+PUT /api/v1/rounds/{id}/areas/{area_id}/priority S A A D D D D D
+POST /api/v1/rounds/{id}/objectives           S A A D D D D D
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {
@@ -134,6 +143,7 @@ struct Targets {
     place: String,
     board: String,
     round: String,
+    area: String,
 }
 
 impl Targets {
@@ -179,7 +189,7 @@ impl Targets {
             name: "Elective recovery".into(),
             description: None,
         };
-        strategy::add_area(&app.store, &system, &round, &area)
+        let area = strategy::add_area(&app.store, &system, &round, &area)
             .await
             .unwrap();
         Targets {
@@ -188,6 +198,7 @@ impl Targets {
             place,
             board,
             round,
+            area,
         }
     }
 
@@ -233,7 +244,7 @@ impl Targets {
                 person_id = self.person.clone();
             }
             self.board.clone()
-        } else if pattern.starts_with("/rounds/") || pattern.starts_with("/api/v1/rounds/") {
+        } else if pattern.contains("rounds/{id}") {
             self.round.clone()
         } else if pattern.contains("/people/") && !pattern.contains("/organisations/") {
             self.person.clone()
@@ -249,6 +260,7 @@ impl Targets {
             .replace("{id}", &id)
             .replace("{person_id}", &person_id)
             .replace("{organisation_id}", &self.organisation)
+            .replace("{area_id}", &self.area)
             .replace("{*path}", "nhsuk-frontend.min.css")
     }
 }

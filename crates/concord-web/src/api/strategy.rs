@@ -44,3 +44,59 @@ pub async fn set_view(
     strategy::set_view(&state.store, &permit.actor, &id, &organisation_id, &draft).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A round with its service areas' priority decisions and its objectives.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RoundDetail {
+    /// The round.
+    pub round: Round,
+    /// Every service area and the decision on it.
+    pub priorities: Vec<concord_store::objectives::AreaPriority>,
+    /// The round's objectives.
+    pub objectives: Vec<concord_store::objectives::Objective>,
+}
+
+/// One round, with priorities and objectives.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "agree", params(("id" = String, Path, description = "Round id")),
+    responses((status = 200, body = RoundDetail), (status = 404, body = Problem)))]
+pub async fn get_round(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<RoundDetail>, ApiError> {
+    Ok(Json(RoundDetail {
+        round: strategy::get(&state.store, &id).await?,
+        priorities: concord_store::objectives::priorities(&state.store, &id).await?,
+        objectives: concord_store::objectives::objectives(&state.store, &id).await?,
+    }))
+}
+
+/// Records the priority decision on one of the round's areas (the round's managers).
+#[utoipa::path(put, path = "/api/v1/rounds/{id}/areas/{area_id}/priority", tag = "agree",
+    params(("id" = String, Path, description = "Round id"), ("area_id" = String, Path, description = "Service area id")),
+    request_body = concord_domain::strategy::PriorityDraft,
+    responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn set_priority(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path((id, area_id)): Path<(String, String)>,
+    ApiJson(draft): ApiJson<concord_domain::strategy::PriorityDraft>,
+) -> Result<StatusCode, ApiError> {
+    concord_store::objectives::set_priority(&state.store, &permit.actor, &id, &area_id, &draft)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds a specific objective to the round (the round's managers). Refused without a measurable target.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/objectives", tag = "agree", params(("id" = String, Path, description = "Round id")),
+    request_body = concord_domain::strategy::ObjectiveDraft,
+    responses((status = 201, body = super::Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn create_objective(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    ApiJson(draft): ApiJson<concord_domain::strategy::ObjectiveDraft>,
+) -> Result<(StatusCode, Json<super::Created>), ApiError> {
+    let id =
+        concord_store::objectives::add_objective(&state.store, &permit.actor, &id, &draft).await?;
+    Ok((StatusCode::CREATED, Json(super::Created { id })))
+}

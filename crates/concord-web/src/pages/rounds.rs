@@ -49,6 +49,8 @@ struct RoundPage {
     my_partners: Vec<(String, String, bool)>,
     errors: ValidationErrors,
     area_name: String,
+    grouped: super::commitments::Grouped,
+    objectives: Vec<concord_store::objectives::Objective>,
 }
 
 async fn round_page(
@@ -90,6 +92,10 @@ async fn round_page(
         areas: strategy::areas(&state.store, id).await?,
         views,
         my_partners,
+        grouped: super::commitments::group(
+            concord_store::objectives::priorities(&state.store, id).await?,
+        ),
+        objectives: concord_store::objectives::objectives(&state.store, id).await?,
         round,
         errors,
         area_name,

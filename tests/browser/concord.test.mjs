@@ -132,6 +132,25 @@ test("a partner lead gives their organisation's view and sees the alignment", as
   await page.context().close();
 });
 
+test('a board member responds to a consent proposal and sees where it stands', async () => {
+  const page = await newPage();
+  await signIn(page, 'otherlead');
+  await page.click('text=Strategy');
+  await page.click('table a:has-text("Joint Forward Plan")');
+  await page.click('a:has-text("Adopt the Joint Forward Plan")');
+  await axe(page, 'proposal');
+  const before = await page.textContent('[data-testid=standing]');
+  assert.match(before, /5 of the 8/);
+  await page.check('input[name=kind][value=concern]');
+  await page.fill('textarea[name=text]', 'Social care must be funded too.');
+  await page.click('button:has-text("Send response")');
+  await page.waitForURL(/\/proposals\/[0-9a-f]+$/);
+  assert.match(await page.textContent('[data-testid=standing]'), /6 of the 8/);
+  assert.match(await page.textContent('table'), /Social care must be funded too\./);
+  assert.match(await page.textContent('main'), /current response: Consent with a concern/);
+  await page.context().close();
+});
+
 test("another organisation's lead cannot edit it", async () => {
   const page = await newPage();
   await signIn(page, 'lead');
@@ -214,6 +233,8 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'alignment view');
   await page.goto(`${roundUrl}/edit`);
   await axe(page, 'round form');
+  await page.goto(`${roundUrl}/proposals/new`);
+  await axe(page, 'proposal form');
   await page.goto(`${roundUrl}/priorities`);
   await axe(page, 'priorities');
   await page.goto(`${roundUrl}/objectives/new`);

@@ -3,11 +3,15 @@
 //! and social care, voluntary organisations towards isolation and mental health, trusts towards urgent
 //! and planned care), with some noise, ties, and partial rankings from the smaller partners.
 
+use concord_domain::consent::{ProposalDraft, ResponseDraft};
 use concord_domain::strategy::{
     AreaDraft, AreaRank, ObjectiveDraft, PartnerViewDraft, PriorityDraft, RoundDraft,
 };
 use concord_domain::{BoardKind, OrgType};
-use concord_store::{boards, objectives, organisations, strategy, Actor, Store, StoreError};
+use concord_store::boards::BoardMemberDraft;
+use concord_store::{
+    boards, consent, objectives, organisations, people, strategy, Actor, Store, StoreError,
+};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -199,7 +203,94 @@ pub async fn seed_round(
             ..draft
         },
     )
-    .await
+    .await?;
+    seed_proposal(store, actor, &round, &board.id).await
+}
+
+/// Puts the plan to the partnership for consent, open for another 60 days, with the first responses in.
+async fn seed_proposal(
+    store: &Store,
+    actor: &Actor,
+    round: &str,
+    board_id: &str,
+) -> Result<(), StoreError> {
+    let closes_on = (chrono::Utc::now() + chrono::Duration::days(60))
+        .format("%Y-%m-%d")
+        .to_string();
+    let draft = ProposalDraft {
+        title: "Adopt the Joint Forward Plan 2027–2032 priorities and objectives".into(),
+        text: "The Integrated Care Partnership adopts the four priorities (frailty and ageing well, primary care access, social isolation and loneliness, prevention and healthy lives), the two areas to de-prioritise (MSK redesign and end of life care), and the five objectives as set out in this round, and asks each partner to reflect them in its own plans.".into(),
+        closes_on,
+        quorum: "8".into(),
+    };
+    let proposal = consent::create(store, actor, round, &draft).await?;
+    // Riverside City Council's chief executive (the `otherlead` sign-in) sits on the partnership.
+    let helen = people::find_by_email(store, "helen.carter@riversidecity.gov.uk").await?;
+    if let Some(helen) = &helen {
+        if !boards::members(store, board_id)
+            .await?
+            .iter()
+            .any(|m| m.person_id == helen.id)
+        {
+            let seat = BoardMemberDraft {
+                person_id: helen.id.clone(),
+                board_role: "member".into(),
+            };
+            boards::set_member(store, actor, board_id, &seat).await?;
+        }
+    }
+    let answers = [
+        ("consent", ""),
+        ("consent", ""),
+        (
+            "concern",
+            "Prevention money must be protected when NHS budgets are tight.",
+        ),
+        ("consent", ""),
+        ("abstain", ""),
+    ];
+    // Her council's response is left for her to give.
+    let mut answered = std::collections::HashSet::new();
+    if let Some(helen) = &helen {
+        for m in people::memberships_of_person(store, &helen.id).await? {
+            answered.insert(m.organisation_id);
+        }
+    }
+    let mut given = 0;
+    for member in boards::members(store, board_id).await? {
+        if given == answers.len() {
+            break;
+        }
+        if helen.as_ref().is_some_and(|h| h.id == member.person_id) {
+            continue; // left for the demo's sign-in to answer
+        }
+        let Some(m) = people::memberships_of_person(store, &member.person_id)
+            .await?
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        if !answered.insert(m.organisation_id.clone()) {
+            continue;
+        }
+        let (kind, text) = answers[given];
+        let response = ResponseDraft {
+            kind: kind.into(),
+            text: text.into(),
+        };
+        consent::respond(
+            store,
+            actor,
+            &proposal,
+            &m.organisation_id,
+            &member.person_id,
+            &response,
+        )
+        .await?;
+        given += 1;
+    }
+    Ok(())
 }
 
 /// The proposed decision on each area, in the order of [`AREAS`].

@@ -96,6 +96,13 @@ pub enum Action<'a> {
         /// The organisation hosting the board.
         host_organisation_id: &'a str,
     },
+    /// Respond to a consent proposal on behalf of an organisation.
+    RespondToProposal {
+        /// The organisation the response speaks for.
+        organisation_id: &'a str,
+        /// Whether the person sits on the board that decides the proposal.
+        sits_on_deciding_board: bool,
+    },
     /// Browse and export the audit log.
     ViewAudit,
     /// Create sign-in accounts for people.
@@ -150,6 +157,21 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         Action::ManageBoard {
             host_organisation_id,
         } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
+        // Only the deciding board's members respond, each for an organisation they belong to; not
+        // even an administrator may speak for a partner.
+        Action::RespondToProposal {
+            organisation_id,
+            sits_on_deciding_board,
+        } => {
+            match p
+                .grants
+                .iter()
+                .find(|g| g.organisation_id == organisation_id)
+            {
+                Some(g) if sits_on_deciding_board => allowed(Some(g)),
+                _ => Decision::Denied,
+            }
+        }
         Action::EditPerson {
             person_id,
             person_organisations,
@@ -308,6 +330,29 @@ mod tests {
                 Decision::Denied
             );
         }
+    }
+
+    #[test]
+    fn only_board_members_respond_and_only_for_their_own_organisation() {
+        let member = person("m", &[("council", Role::Analyst)]);
+        let respond = |org, sits| Action::RespondToProposal {
+            organisation_id: org,
+            sits_on_deciding_board: sits,
+        };
+        assert!(decide(Some(&member), respond("council", true)).is_allowed());
+        assert_eq!(
+            decide(Some(&member), respond("council", false)),
+            Decision::Denied
+        );
+        assert_eq!(
+            decide(Some(&member), respond("trust", true)),
+            Decision::Denied
+        );
+        let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+        assert_eq!(
+            decide(Some(&admin), respond("council", false)),
+            Decision::Denied
+        );
     }
 
     #[test]

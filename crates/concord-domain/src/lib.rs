@@ -6,6 +6,7 @@
 
 pub mod authz;
 pub mod board;
+pub mod consent;
 pub mod organisation;
 pub mod person;
 pub mod place;

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod boards;
+pub mod consent;
 mod db;
 mod error;
 pub mod objectives;

@@ -14,7 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::audit::outcome;
-use concord_store::{boards, organisations, people, strategy, Actor, AuditEntry, StoreError};
+use concord_store::{
+    boards, consent, organisations, people, strategy, Actor, AuditEntry, StoreError,
+};
 
 /// What a route requires, and where its target comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,6 +49,11 @@ pub enum Rule {
     ManageRound,
     /// Recording organisation `{organisation_id}`'s view in round `{id}`: that organisation's partner lead.
     EditPartnerView,
+    /// Amending or deciding the proposal `{id}`: as for managing its round's board.
+    ManageProposal,
+    /// Responding to proposal `{id}` for organisation `{organisation_id}`: a member of the deciding
+    /// board who belongs to that organisation.
+    RespondToProposal,
 }
 
 /// What a handler receives once the guard has let a request through.
@@ -145,6 +152,30 @@ async fn resolve(
                 principal,
                 Action::ManageBoard {
                     host_organisation_id: &round.host_organisation_id,
+                },
+            )
+        }
+        Rule::ManageProposal => {
+            let proposal = consent::get(&state.store, id).await?;
+            let round = strategy::get(&state.store, &proposal.round_id).await?;
+            decide(
+                principal,
+                Action::ManageBoard {
+                    host_organisation_id: &round.host_organisation_id,
+                },
+            )
+        }
+        Rule::RespondToProposal => {
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let sits_on_deciding_board =
+                consent::sits_on_deciding_board(&state.store, id, person).await?;
+            let organisation_id = organisation_param.unwrap_or_default();
+            organisations::get(&state.store, organisation_id).await?;
+            decide(
+                principal,
+                Action::RespondToProposal {
+                    organisation_id,
+                    sits_on_deciding_board,
                 },
             )
         }

@@ -5,7 +5,9 @@
 
 use crate::api::{directory as api_dir, governance as api_gov, strategy as api_strategy};
 use crate::authz::{guard, Rule};
-use crate::pages::{account, audit, boards, commitments, directory, home, people, places, rounds};
+use crate::pages::{
+    account, audit, boards, commitments, consent, directory, home, people, places, rounds,
+};
 use crate::{assets, auth, security, AppState};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -285,6 +287,43 @@ pub fn route_table() -> Vec<RouteDef> {
             R::Public,
             commitments::public_round,
         ),
+        def(
+            M::GET,
+            "/rounds/{id}/proposals/new",
+            R::ManageRound,
+            consent::new_proposal,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/proposals",
+            R::ManageRound,
+            consent::create_proposal,
+        ),
+        def(M::GET, "/proposals/{id}", R::SignedIn, consent::proposal),
+        def(
+            M::GET,
+            "/proposals/{id}/amend",
+            R::ManageProposal,
+            consent::amend_form,
+        ),
+        def(
+            M::POST,
+            "/proposals/{id}/amend",
+            R::ManageProposal,
+            consent::amend,
+        ),
+        def(
+            M::POST,
+            "/proposals/{id}/decision",
+            R::ManageProposal,
+            consent::decide_proposal,
+        ),
+        def(
+            M::POST,
+            "/proposals/{id}/responses/{organisation_id}",
+            R::RespondToProposal,
+            consent::respond,
+        ),
         // Audit.
         def(M::GET, "/audit", R::ViewAudit, audit::audit_log),
         def(M::GET, "/audit/export.csv", R::ViewAudit, audit::export),
@@ -449,6 +488,18 @@ pub fn route_table() -> Vec<RouteDef> {
             "/api/v1/rounds/{id}/objectives",
             R::ManageRound,
             api_strategy::create_objective,
+        ),
+        def(
+            M::GET,
+            "/api/v1/proposals/{id}",
+            R::SignedIn,
+            api_strategy::get_proposal,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/proposals/{id}/responses/{organisation_id}",
+            R::RespondToProposal,
+            api_strategy::respond,
         ),
     ]
 }

@@ -274,3 +274,81 @@ async fn residents_read_published_plans_without_signing_in() {
         .body
         .contains("Secret draft"));
 }
+
+#[tokio::test]
+async fn a_board_member_responds_and_the_outcome_follows_the_rules() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let proposal = concord_store::consent::for_round(&app.store, &round.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let helen = app.login_for("otherlead").clone();
+    let mut browser = app.browser("otherlead").await;
+    let page = app
+        .get(&format!("/proposals/{}", proposal.id), &mut browser)
+        .await;
+    assert!(
+        page.body
+            .contains(&format!("Respond for {}", helen.organisation_name)),
+        "the council's chief executive sits on the partnership"
+    );
+    let path = format!(
+        "/proposals/{}/responses/{}",
+        proposal.id, helen.organisation_id
+    );
+    // An objection needs a reason; with one, it blocks adoption.
+    let refused = app
+        .post(&path, &mut browser, &[("kind", "object"), ("text", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let objected = app
+        .post(
+            &path,
+            &mut browser,
+            &[
+                ("kind", "object"),
+                ("text", "Social care is missing from the plan"),
+            ],
+        )
+        .await;
+    assert_eq!(objected.status, StatusCode::SEE_OTHER);
+    let page = app
+        .get(&format!("/proposals/{}", proposal.id), &mut browser)
+        .await;
+    assert!(page.body.contains("Blocked:"), "{}", page.body);
+    let mut admin = app.browser("admin").await;
+    let adopt = app
+        .post(
+            &format!("/proposals/{}/decision", proposal.id),
+            &mut admin,
+            &[("decision", "adopt"), ("outcome", "Adopted")],
+        )
+        .await;
+    assert_eq!(adopt.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(adopt
+        .body
+        .contains("The objection must be withdrawn or the proposal amended"));
+    // Someone who is not on the partnership cannot respond, even for their own organisation.
+    let lead = app.login_for("lead").clone();
+    let mut lead_browser = app.browser("lead").await;
+    let denied = app
+        .post(
+            &format!(
+                "/proposals/{}/responses/{}",
+                proposal.id, lead.organisation_id
+            ),
+            &mut lead_browser,
+            &[("kind", "consent")],
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    // The public page names who consents and who objects.
+    let mut anonymous = common::Browser::default();
+    let public = app
+        .get(&format!("/public/rounds/{}", round.id), &mut anonymous)
+        .await;
+    assert!(public
+        .body
+        .contains(&format!("Partners objecting: {}", helen.organisation_name)));
+}

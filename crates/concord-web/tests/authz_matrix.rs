@@ -6,10 +6,11 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, Reply, TestApp};
+use concord_domain::consent::ProposalDraft;
 use concord_domain::strategy::{AreaDraft, RoundDraft};
 use concord_domain::{BoardDraft, PersonDraft};
 use concord_store::boards::BoardMemberDraft;
-use concord_store::{boards, people, places, strategy, Actor};
+use concord_store::{boards, consent, people, places, strategy, Actor};
 use std::collections::BTreeMap;
 
 /// Who asks, in the order of the table's columns.
@@ -80,6 +81,13 @@ GET /rounds/{id}/priorities                   S A A D D D D D
 POST /rounds/{id}/areas/{area_id}/priority    S A A D D D D D
 GET /rounds/{id}/objectives/new               S A A D D D D D
 POST /rounds/{id}/objectives                  S A A D D D D D
+GET /rounds/{id}/proposals/new                S A A D D D D D
+POST /rounds/{id}/proposals                   S A A D D D D D
+GET /proposals/{id}                           S A A A A A A A
+GET /proposals/{id}/amend                     S A A D D D D D
+POST /proposals/{id}/amend                    S A A D D D D D
+POST /proposals/{id}/decision                 S A A D D D D D
+POST /proposals/{id}/responses/{organisation_id} S D A D D D D D
 GET /public                                   A A A A A A A A
 GET /public/rounds/{id}                       A A A A A A A A
 GET /audit                                    S A D D D D D D
@@ -115,6 +123,8 @@ PUT /api/v1/rounds/{id}/views/{organisation_id} S A A D D D D D
 GET /api/v1/rounds/{id}                       S A A A A A A A
 PUT /api/v1/rounds/{id}/areas/{area_id}/priority S A A D D D D D
 POST /api/v1/rounds/{id}/objectives           S A A D D D D D
+GET /api/v1/proposals/{id}                    S A A A A A A A
+PUT /api/v1/proposals/{id}/responses/{organisation_id} S D A D D D D D
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {
@@ -144,6 +154,7 @@ struct Targets {
     board: String,
     round: String,
     area: String,
+    proposal: String,
 }
 
 impl Targets {
@@ -192,6 +203,24 @@ impl Targets {
         let area = strategy::add_area(&app.store, &system, &round, &area)
             .await
             .unwrap();
+        // The partner lead sits on the trust's committee, so may respond to its proposals for the trust.
+        let lead = app.login_for("lead").person_id.clone();
+        let seat = BoardMemberDraft {
+            person_id: lead,
+            board_role: "member".into(),
+        };
+        boards::set_member(&app.store, &system, &board, &seat)
+            .await
+            .unwrap();
+        let proposal_draft = ProposalDraft {
+            title: "Adopt".into(),
+            text: "Adopt the trust strategy".into(),
+            closes_on: "2099-12-31".into(),
+            quorum: "1".into(),
+        };
+        let proposal = consent::create(&app.store, &system, &round, &proposal_draft)
+            .await
+            .unwrap();
         Targets {
             organisation,
             person,
@@ -199,6 +228,7 @@ impl Targets {
             board,
             round,
             area,
+            proposal,
         }
     }
 
@@ -244,6 +274,8 @@ impl Targets {
                 person_id = self.person.clone();
             }
             self.board.clone()
+        } else if pattern.contains("proposals/{id}") {
+            self.proposal.clone()
         } else if pattern.contains("rounds/{id}") {
             self.round.clone()
         } else if pattern.contains("/people/") && !pattern.contains("/organisations/") {

@@ -58,7 +58,7 @@ impl Modify for BearerAuth {
         governance::list_boards, governance::create_board, governance::get_board, governance::update_board,
         governance::list_board_members, governance::set_board_member, governance::remove_board_member,
         governance::list_audit,
-        strategy::list_rounds, strategy::alignment, strategy::set_view, strategy::get_round, strategy::set_priority, strategy::create_objective,
+        strategy::list_rounds, strategy::alignment, strategy::set_view, strategy::get_round, strategy::set_priority, strategy::create_objective, strategy::get_proposal, strategy::respond,
     ),
     components(schemas(
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
@@ -66,7 +66,9 @@ impl Modify for BearerAuth {
         OrganisationPage, PersonPage, AuditPage, concord_store::strategy::Round, concord_domain::strategy::RoundStage,
         concord_domain::strategy::PartnerViewDraft, concord_domain::strategy::AreaRank, strategy::RoundDetail,
         concord_store::objectives::AreaPriority, concord_store::objectives::Objective, concord_domain::strategy::PriorityStance,
-        concord_domain::strategy::PriorityDraft, concord_domain::strategy::ObjectiveDraft,
+        concord_domain::strategy::PriorityDraft, concord_domain::strategy::ObjectiveDraft, strategy::ProposalDetail,
+        concord_store::consent::Proposal, concord_store::consent::ProposalResponse, concord_domain::consent::Standing,
+        concord_domain::consent::ResponseDraft, concord_domain::consent::ResponseKind, concord_domain::consent::ProposalStatus,
     )),
     tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"))
 )]

@@ -100,3 +100,52 @@ pub async fn create_objective(
         concord_store::objectives::add_objective(&state.store, &permit.actor, &id, &draft).await?;
     Ok((StatusCode::CREATED, Json(super::Created { id })))
 }
+
+/// A proposal with its standing under the consent rules and every response (current and replaced).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProposalDetail {
+    /// The proposal.
+    pub proposal: concord_store::consent::Proposal,
+    /// How the current responses stand.
+    pub standing: concord_domain::consent::Standing,
+    /// Every response, newest first.
+    pub responses: Vec<concord_store::consent::ProposalResponse>,
+}
+
+/// One consent proposal.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "agree", params(("id" = String, Path, description = "Proposal id")),
+    responses((status = 200, body = ProposalDetail), (status = 404, body = Problem)))]
+pub async fn get_proposal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProposalDetail>, ApiError> {
+    Ok(Json(ProposalDetail {
+        proposal: concord_store::consent::get(&state.store, &id).await?,
+        standing: concord_store::consent::current_standing(&state.store, &id).await?,
+        responses: concord_store::consent::responses(&state.store, &id).await?,
+    }))
+}
+
+/// Responds to a proposal for an organisation (a member of the deciding board who belongs to it);
+/// replaces that organisation's earlier response.
+#[utoipa::path(put, path = "/api/v1/proposals/{id}/responses/{organisation_id}", tag = "agree",
+    params(("id" = String, Path, description = "Proposal id"), ("organisation_id" = String, Path, description = "The organisation responding")),
+    request_body = concord_domain::consent::ResponseDraft,
+    responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn respond(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path((id, organisation_id)): Path<(String, String)>,
+    ApiJson(draft): ApiJson<concord_domain::consent::ResponseDraft>,
+) -> Result<StatusCode, ApiError> {
+    concord_store::consent::respond(
+        &state.store,
+        &permit.actor,
+        &id,
+        &organisation_id,
+        &permit.person().person_id,
+        &draft,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

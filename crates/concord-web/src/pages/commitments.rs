@@ -267,6 +267,8 @@ struct PublicRoundPage {
     grouped: Grouped,
     objectives: Vec<Objective>,
     partners: usize,
+    /// Each proposal with the partners consenting to it (current responses): (proposal, consenting, objecting).
+    decisions: Vec<(concord_store::consent::Proposal, Vec<String>, Vec<String>)>,
 }
 
 /// `GET /public/rounds/{id}`: what residents may read, without signing in.
@@ -285,9 +287,37 @@ pub async fn public_round(
         grouped: group(objectives::priorities(&state.store, &id).await?),
         objectives: objectives::objectives(&state.store, &id).await?,
         partners: strategy::views(&state.store, &id).await?.len(),
+        decisions: decisions(&state, &id).await?,
         round,
     };
     Ok(render(&page))
+}
+
+async fn decisions(
+    state: &AppState,
+    round_id: &str,
+) -> Result<Vec<(concord_store::consent::Proposal, Vec<String>, Vec<String>)>, StoreError> {
+    use concord_domain::consent::ResponseKind;
+    let mut out = Vec::new();
+    for proposal in concord_store::consent::for_round(&state.store, round_id).await? {
+        let current: Vec<_> = concord_store::consent::responses(&state.store, &proposal.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.current)
+            .collect();
+        let consenting = current
+            .iter()
+            .filter(|r| matches!(r.kind, ResponseKind::Consent | ResponseKind::Concern))
+            .map(|r| r.organisation_name.clone())
+            .collect();
+        let objecting = current
+            .iter()
+            .filter(|r| r.kind == ResponseKind::Object)
+            .map(|r| r.organisation_name.clone())
+            .collect();
+        out.push((proposal, consenting, objecting));
+    }
+    Ok(out)
 }
 
 #[derive(Template)]

@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod boards;
 pub mod commitments;
+pub mod consent;
 pub mod directory;
 pub mod home;
 pub mod people;

@@ -51,6 +51,7 @@ struct RoundPage {
     area_name: String,
     grouped: super::commitments::Grouped,
     objectives: Vec<concord_store::objectives::Objective>,
+    proposals: Vec<concord_store::consent::Proposal>,
 }
 
 async fn round_page(
@@ -96,6 +97,7 @@ async fn round_page(
             concord_store::objectives::priorities(&state.store, id).await?,
         ),
         objectives: concord_store::objectives::objectives(&state.store, id).await?,
+        proposals: concord_store::consent::for_round(&state.store, id).await?,
         round,
         errors,
         area_name,

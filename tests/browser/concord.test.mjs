@@ -233,6 +233,12 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'alignment view');
   await page.goto(`${roundUrl}/edit`);
   await axe(page, 'round form');
+  await page.goto(`${roundUrl}/vision`);
+  await axe(page, 'vision');
+  await page.goto(`${roundUrl}/vision/diff?from=1&to=2`);
+  await axe(page, 'vision comparison');
+  await page.goto(`${roundUrl}/vision/edit`);
+  await axe(page, 'vision form');
   await page.goto(`${roundUrl}/proposals/new`);
   await axe(page, 'proposal form');
   await page.goto(`${roundUrl}/priorities`);

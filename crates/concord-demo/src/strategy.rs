@@ -10,7 +10,7 @@ use concord_domain::strategy::{
 use concord_domain::{BoardKind, OrgType};
 use concord_store::boards::BoardMemberDraft;
 use concord_store::{
-    boards, consent, objectives, organisations, people, strategy, Actor, Store, StoreError,
+    boards, consent, objectives, organisations, people, strategy, vision, Actor, Store, StoreError,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -204,7 +204,62 @@ pub async fn seed_round(
         },
     )
     .await?;
+    seed_vision(store, actor, &round).await?;
     seed_proposal(store, actor, &round, &board.id).await
+}
+
+/// Two drafts of the vision, and partners' comments on the first.
+async fn seed_vision(store: &Store, actor: &Actor, round: &str) -> Result<(), StoreError> {
+    let first = "By 2032, people in Riverside, Vale and Northmoor live longer, healthier lives. Care is organised around neighbourhoods, \
+older people are supported to stay well at home, and no one waits too long for help.";
+    vision::save(store, actor, round, first).await?;
+    let comments = [
+        ("Vale County Council", "Please say prevention outright: the councils' public health work is the only way to bend demand."),
+        ("Age UK Riverside", "Loneliness is missing. Many of the older people we see are isolated long before they are frail."),
+    ];
+    for (organisation, text) in comments {
+        // Each comment comes from the organisation's first listed person, acting in that organisation.
+        let search = organisations::OrganisationSearch {
+            q: Some(organisation.into()),
+            ..Default::default()
+        };
+        let Some(org) = organisations::list(store, &search, concord_store::PageRequest::default())
+            .await?
+            .items
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let Some(member) = people::memberships_of_organisation(store, &org.id)
+            .await?
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let Some(principal) = people::principal(store, &member.person_id).await? else {
+            continue;
+        };
+        let grant = principal
+            .grants
+            .iter()
+            .find(|g| g.organisation_id == org.id)
+            .cloned();
+        vision::comment(
+            store,
+            &Actor::person(&principal, grant.as_ref()),
+            round,
+            1,
+            text,
+        )
+        .await?;
+    }
+    let second = "By 2032, people in Riverside, Vale and Northmoor live longer, healthier and more connected lives. We prevent illness \
+before it starts, care is organised around neighbourhoods with voluntary partners, older people are supported to stay well and \
+connected at home, and no one waits too long for help.";
+    vision::save(store, actor, round, second).await?;
+    Ok(())
 }
 
 /// Puts the plan to the partnership for consent, open for another 60 days, with the first responses in.

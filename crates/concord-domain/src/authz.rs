@@ -103,6 +103,8 @@ pub enum Action<'a> {
         /// Whether the person sits on the board that decides the proposal.
         sits_on_deciding_board: bool,
     },
+    /// Comment on a draft (any signed-in person of a partner).
+    Comment,
     /// Browse and export the audit log.
     ViewAudit,
     /// Create sign-in accounts for people.
@@ -147,6 +149,7 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
     match action {
         Action::ReadPublic => unreachable!("handled above"),
         Action::ReadDirectory | Action::ManageOwnAccount => allowed(None),
+        Action::Comment => allowed(p.primary_grant()),
         Action::CreateOrganisation
         | Action::ManagePlaces
         | Action::ViewAudit

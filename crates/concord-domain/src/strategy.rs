@@ -498,3 +498,17 @@ mod objective_tests {
         assert_eq!(d.validate().unwrap(), PriorityStance::Deprioritise);
     }
 }
+
+/// Checks a vision draft's text: present and at most 20,000 characters.
+pub fn check_vision_text(text: &str) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    errors.require_text("text", "the vision", text, 20_000);
+    errors.into_result()
+}
+
+/// Checks a comment's text: present and at most 4,000 characters.
+pub fn check_comment(text: &str) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    errors.require_text("text", "your comment", text, 4_000);
+    errors.into_result()
+}

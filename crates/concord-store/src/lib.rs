@@ -19,6 +19,7 @@ pub mod places;
 pub mod sessions;
 pub mod strategy;
 pub mod testing;
+pub mod vision;
 
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainReport};
 pub use db::{Backend, Store, WriteTx};

@@ -51,6 +51,8 @@ pub enum Rule {
     EditPartnerView,
     /// Amending or deciding the proposal `{id}`: as for managing its round's board.
     ManageProposal,
+    /// Commenting on a draft: anyone signed in.
+    Comment,
     /// Responding to proposal `{id}` for organisation `{organisation_id}`: a member of the deciding
     /// board who belongs to that organisation.
     RespondToProposal,
@@ -93,6 +95,7 @@ async fn resolve(
         Rule::Public => decide(principal, Action::ReadPublic),
         Rule::SignedIn => decide(principal, Action::ReadDirectory),
         Rule::OwnAccount => decide(principal, Action::ManageOwnAccount),
+        Rule::Comment => decide(principal, Action::Comment),
         Rule::CreateOrganisation => decide(principal, Action::CreateOrganisation),
         Rule::ManagePlaces => decide(principal, Action::ManagePlaces),
         Rule::ViewAudit => decide(principal, Action::ViewAudit),

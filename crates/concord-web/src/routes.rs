@@ -6,7 +6,7 @@
 use crate::api::{directory as api_dir, governance as api_gov, strategy as api_strategy};
 use crate::authz::{guard, Rule};
 use crate::pages::{
-    account, audit, boards, commitments, consent, directory, home, people, places, rounds,
+    account, audit, boards, commitments, consent, directory, home, people, places, rounds, vision,
 };
 use crate::{assets, auth, security, AppState};
 use axum::http::{Method, StatusCode};
@@ -323,6 +323,31 @@ pub fn route_table() -> Vec<RouteDef> {
             "/proposals/{id}/responses/{organisation_id}",
             R::RespondToProposal,
             consent::respond,
+        ),
+        def(M::GET, "/rounds/{id}/vision", R::SignedIn, vision::vision),
+        def(
+            M::GET,
+            "/rounds/{id}/vision/edit",
+            R::ManageRound,
+            vision::edit_vision,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/vision",
+            R::ManageRound,
+            vision::save_vision,
+        ),
+        def(
+            M::GET,
+            "/rounds/{id}/vision/diff",
+            R::SignedIn,
+            vision::diff,
+        ),
+        def(
+            M::POST,
+            "/rounds/{id}/vision/comments",
+            R::Comment,
+            vision::comment,
         ),
         // Audit.
         def(M::GET, "/audit", R::ViewAudit, audit::audit_log),

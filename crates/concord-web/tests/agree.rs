@@ -352,3 +352,89 @@ async fn a_board_member_responds_and_the_outcome_follows_the_rules() {
         .body
         .contains(&format!("Partners objecting: {}", helen.organisation_name)));
 }
+
+#[tokio::test]
+async fn the_vision_keeps_every_version_compares_them_and_takes_comments() {
+    let app = TestApp::new().await;
+    let round = demo_round(&app).await;
+    let mut admin = app.browser("admin").await;
+    let before = concord_store::vision::versions(&app.store, &round.id)
+        .await
+        .unwrap();
+    assert_eq!(before.len(), 2, "the demo has two drafts");
+    // Saving the same text again is refused: a version must change something.
+    let same = app
+        .post(
+            &format!("/rounds/{}/vision", round.id),
+            &mut admin,
+            &[("text", before[0].text.as_str())],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = app
+        .post(
+            &format!("/rounds/{}/vision", round.id),
+            &mut admin,
+            &[(
+                "text",
+                "Healthier, longer and connected lives for everyone.",
+            )],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        concord_store::vision::versions(&app.store, &round.id)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let diff = app
+        .get(
+            &format!("/rounds/{}/vision/diff?from=1&to=2", round.id),
+            &mut admin,
+        )
+        .await;
+    assert!(
+        diff.body
+            .contains("<ins><span class=\"nhsuk-u-visually-hidden\">[added: </span>"),
+        "the comparison marks added words"
+    );
+    assert!(diff.body.contains("connected"));
+    assert_eq!(
+        app.get(
+            &format!("/rounds/{}/vision/diff?from=1&to=9", round.id),
+            &mut admin
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    // Any partner's person may comment; an empty comment is refused.
+    let mut vcse = app.browser("vcse").await;
+    let path = format!("/rounds/{}/vision/comments", round.id);
+    assert_eq!(
+        app.post(&path, &mut vcse, &[("version", "3"), ("text", "")])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.post(
+            &path,
+            &mut vcse,
+            &[("version", "3"), ("text", "Say who does what.")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let comments = concord_store::vision::comments(&app.store, &round.id)
+        .await
+        .unwrap();
+    let last = comments.last().unwrap();
+    assert_eq!(
+        (last.version, last.author_name.as_str()),
+        (3, app.login_for("vcse").person_name.as_str())
+    );
+}

@@ -88,6 +88,11 @@ GET /proposals/{id}/amend                     S A A D D D D D
 POST /proposals/{id}/amend                    S A A D D D D D
 POST /proposals/{id}/decision                 S A A D D D D D
 POST /proposals/{id}/responses/{organisation_id} S D A D D D D D
+GET /rounds/{id}/vision                       S A A A A A A A
+GET /rounds/{id}/vision/edit                  S A A D D D D D
+POST /rounds/{id}/vision                      S A A D D D D D
+GET /rounds/{id}/vision/diff                  S A A A A A A A
+POST /rounds/{id}/vision/comments             S A A A A A A A
 GET /public                                   A A A A A A A A
 GET /public/rounds/{id}                       A A A A A A A A
 GET /audit                                    S A D D D D D D

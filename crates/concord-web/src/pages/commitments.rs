@@ -267,6 +267,8 @@ struct PublicRoundPage {
     grouped: Grouped,
     objectives: Vec<Objective>,
     partners: usize,
+    /// The latest version of the vision.
+    vision: Option<concord_store::vision::VisionVersion>,
     /// Each proposal with the partners consenting to it (current responses): (proposal, consenting, objecting).
     decisions: Vec<(concord_store::consent::Proposal, Vec<String>, Vec<String>)>,
 }
@@ -288,6 +290,10 @@ pub async fn public_round(
         objectives: objectives::objectives(&state.store, &id).await?,
         partners: strategy::views(&state.store, &id).await?.len(),
         decisions: decisions(&state, &id).await?,
+        vision: concord_store::vision::versions(&state.store, &id)
+            .await?
+            .into_iter()
+            .next(),
         round,
     };
     Ok(render(&page))

@@ -13,6 +13,7 @@ pub mod home;
 pub mod people;
 pub mod places;
 pub mod rounds;
+pub mod vision;
 
 use crate::auth::Visitor;
 use crate::authz::Permit;

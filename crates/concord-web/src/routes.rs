@@ -3,7 +3,10 @@
 //! [`route_table`] is the single list from which the router is built, so a route cannot exist without
 //! a rule; the authorisation-matrix test walks the same list, so a route cannot escape the test.
 
-use crate::api::{directory as api_dir, governance as api_gov, strategy as api_strategy};
+use crate::api::{
+    agree_writes as api_agree, directory as api_dir, governance as api_gov,
+    strategy as api_strategy,
+};
 use crate::authz::{guard, Rule};
 use crate::pages::{
     account, audit, boards, commitments, consent, directory, home, people, places, rounds, vision,
@@ -525,6 +528,60 @@ pub fn route_table() -> Vec<RouteDef> {
             "/api/v1/proposals/{id}/responses/{organisation_id}",
             R::RespondToProposal,
             api_strategy::respond,
+        ),
+        def(
+            M::POST,
+            "/api/v1/boards/{id}/rounds",
+            R::ManageBoard,
+            api_agree::create_round,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/rounds/{id}",
+            R::ManageRound,
+            api_agree::update_round,
+        ),
+        def(
+            M::POST,
+            "/api/v1/rounds/{id}/areas",
+            R::ManageRound,
+            api_agree::add_area,
+        ),
+        def(
+            M::GET,
+            "/api/v1/rounds/{id}/vision",
+            R::SignedIn,
+            api_agree::get_vision,
+        ),
+        def(
+            M::POST,
+            "/api/v1/rounds/{id}/vision",
+            R::ManageRound,
+            api_agree::save_vision,
+        ),
+        def(
+            M::POST,
+            "/api/v1/rounds/{id}/vision/comments",
+            R::Comment,
+            api_agree::comment,
+        ),
+        def(
+            M::POST,
+            "/api/v1/rounds/{id}/proposals",
+            R::ManageRound,
+            api_agree::create_proposal,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/proposals/{id}",
+            R::ManageProposal,
+            api_agree::amend_proposal,
+        ),
+        def(
+            M::POST,
+            "/api/v1/proposals/{id}/decision",
+            R::ManageProposal,
+            api_agree::decide_proposal,
         ),
     ]
 }

@@ -438,3 +438,154 @@ async fn the_vision_keeps_every_version_compares_them_and_takes_comments() {
         (3, app.login_for("vcse").person_name.as_str())
     );
 }
+
+#[tokio::test]
+async fn the_whole_consent_cycle_runs_through_the_api() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin").await;
+    let lead = app.login_for("lead").clone();
+    let lead_token = app.token("lead").await;
+    // The lead's trust hosts a board; the lead sits on it and opens a round there.
+    let board = concord_store::boards::create(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        &concord_domain::BoardDraft {
+            name: "Trust board".into(),
+            kind: "committee".into(),
+            organisation_id: lead.organisation_id.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let seat = concord_store::boards::BoardMemberDraft {
+        person_id: lead.person_id.clone(),
+        board_role: "chair".into(),
+    };
+    concord_store::boards::set_member(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        &board,
+        &seat,
+    )
+    .await
+    .unwrap();
+    let round = app.api(Method::POST, &format!("/api/v1/boards/{board}/rounds"), Some(&lead_token), Some(json!({"title": "Trust plan", "stage": "consulting", "opens_on": "2027-01-01", "closes_on": "2027-06-30"}))).await;
+    assert_eq!(round.status, StatusCode::CREATED, "{}", round.body);
+    let round = round.json()["id"].as_str().unwrap().to_string();
+    let area = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/rounds/{round}/areas"),
+            Some(&lead_token),
+            Some(json!({"name": "Elective recovery"})),
+        )
+        .await;
+    assert_eq!(area.status, StatusCode::CREATED);
+    let v = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/rounds/{round}/vision"),
+            Some(&lead_token),
+            Some(json!({"text": "Shorter waits."})),
+        )
+        .await;
+    assert_eq!(v.json()["id"], "1");
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/api/v1/rounds/{round}/vision/comments"),
+            Some(&admin),
+            Some(json!({"text": "Agreed."}))
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let vision = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/rounds/{round}/vision"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(vision["comments"][0]["version"], 1);
+    let proposal = app.api(Method::POST, &format!("/api/v1/rounds/{round}/proposals"), Some(&lead_token), Some(json!({"title": "Adopt", "text": "Adopt the trust plan", "closes_on": "2099-01-01", "quorum": "1"}))).await;
+    let proposal = proposal.json()["id"].as_str().unwrap().to_string();
+    let respond = format!(
+        "/api/v1/proposals/{proposal}/responses/{}",
+        lead.organisation_id
+    );
+    assert_eq!(
+        app.api(
+            Method::PUT,
+            &respond,
+            Some(&lead_token),
+            Some(json!({"kind": "object", "text": "Not costed"}))
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let blocked = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/proposals/{proposal}/decision"),
+            Some(&lead_token),
+            Some(json!({"adopt": true, "outcome": "Adopted"})),
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Amending reopens responses: the objection no longer counts, and the quorum is not met.
+    assert_eq!(app.api(Method::PUT, &format!("/api/v1/proposals/{proposal}"), Some(&lead_token), Some(json!({"title": "Adopt", "text": "Adopt the costed trust plan", "closes_on": "2099-01-01", "quorum": "1"}))).await.status, StatusCode::NO_CONTENT);
+    let detail = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/proposals/{proposal}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(detail["standing"]["standing"], "awaiting_quorum");
+    assert_eq!(detail["proposal"]["version"], 2);
+    assert_eq!(
+        app.api(
+            Method::PUT,
+            &respond,
+            Some(&lead_token),
+            Some(json!({"kind": "consent"}))
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/api/v1/proposals/{proposal}/decision"),
+            Some(&lead_token),
+            Some(json!({"adopt": true, "outcome": "Adopted by consent"}))
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let detail = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/proposals/{proposal}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(detail["proposal"]["status"], "adopted");
+    assert_eq!(
+        detail["responses"].as_array().unwrap().len(),
+        2,
+        "the withdrawn objection stays in the history"
+    );
+}

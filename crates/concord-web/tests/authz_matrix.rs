@@ -130,6 +130,15 @@ PUT /api/v1/rounds/{id}/areas/{area_id}/priority S A A D D D D D
 POST /api/v1/rounds/{id}/objectives           S A A D D D D D
 GET /api/v1/proposals/{id}                    S A A A A A A A
 PUT /api/v1/proposals/{id}/responses/{organisation_id} S D A D D D D D
+POST /api/v1/boards/{id}/rounds               S A A D D D D D
+PUT /api/v1/rounds/{id}                       S A A D D D D D
+POST /api/v1/rounds/{id}/areas                S A A D D D D D
+GET /api/v1/rounds/{id}/vision                S A A A A A A A
+POST /api/v1/rounds/{id}/vision               S A A D D D D D
+POST /api/v1/rounds/{id}/vision/comments      S A A A A A A A
+POST /api/v1/rounds/{id}/proposals            S A A D D D D D
+PUT /api/v1/proposals/{id}                    S A A D D D D D
+POST /api/v1/proposals/{id}/decision          S A A D D D D D
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {

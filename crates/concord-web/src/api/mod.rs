@@ -5,6 +5,7 @@
 //! token (`Authorization: Bearer concord_...`) made on their account page; errors are RFC 9457
 //! problem+json naming the field that failed; lists are paginated with `page` and `per_page`.
 
+pub mod agree_writes;
 pub mod directory;
 pub mod governance;
 pub mod strategy;
@@ -59,6 +60,8 @@ impl Modify for BearerAuth {
         governance::list_board_members, governance::set_board_member, governance::remove_board_member,
         governance::list_audit,
         strategy::list_rounds, strategy::alignment, strategy::set_view, strategy::get_round, strategy::set_priority, strategy::create_objective, strategy::get_proposal, strategy::respond,
+        agree_writes::create_round, agree_writes::update_round, agree_writes::add_area, agree_writes::get_vision, agree_writes::save_vision,
+        agree_writes::comment, agree_writes::create_proposal, agree_writes::amend_proposal, agree_writes::decide_proposal,
     ),
     components(schemas(
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
@@ -69,6 +72,8 @@ impl Modify for BearerAuth {
         concord_domain::strategy::PriorityDraft, concord_domain::strategy::ObjectiveDraft, strategy::ProposalDetail,
         concord_store::consent::Proposal, concord_store::consent::ProposalResponse, concord_domain::consent::Standing,
         concord_domain::consent::ResponseDraft, concord_domain::consent::ResponseKind, concord_domain::consent::ProposalStatus,
+        agree_writes::Vision, agree_writes::TextBody, agree_writes::DecisionBody, concord_store::vision::VisionVersion,
+        concord_store::vision::VisionComment, concord_domain::strategy::RoundDraft, concord_domain::strategy::AreaDraft, concord_domain::consent::ProposalDraft,
     )),
     tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"))
 )]

@@ -303,7 +303,7 @@ fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs) {
         );
     }
     println!(
-        "Members of the public need no sign-in: http://{}:{}/",
+        "Members of the public need no sign-in: the published plans are at http://{}:{}/public",
         serve.bind, serve.port
     );
     println!();

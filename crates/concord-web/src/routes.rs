@@ -164,6 +164,12 @@ pub fn route_table() -> Vec<RouteDef> {
             R::EditPerson,
             people::update_person,
         ),
+        def(
+            M::POST,
+            "/people/{id}/account",
+            R::ManageAccounts,
+            people::create_account,
+        ),
         // Places.
         def(M::GET, "/places", R::SignedIn, places::places_list),
         def(M::GET, "/places/new", R::ManagePlaces, places::new_place),

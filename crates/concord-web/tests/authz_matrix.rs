@@ -55,6 +55,7 @@ GET /people                                   S A A A A A A A
 GET /people/{id}                              S A A A A A A A
 GET /people/{id}/edit                         S A A D D D D D
 POST /people/{id}/edit                        S A A D D D D D
+POST /people/{id}/account                     S A D D D D D D
 GET /places                                   S A A A A A A A
 GET /places/new                               S A D D D D D D
 POST /places                                  S A D D D D D D

@@ -606,3 +606,48 @@ async fn a_malformed_query_parameter_is_named() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn an_administrator_gives_a_person_a_sign_in() {
+    let app = TestApp::new().await;
+    let person =
+        concord_store::people::list(&app.store, &Default::default(), PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|p| p.email.ends_with("nhs.net") && p.given_name != "Amara")
+            .unwrap();
+    let mut admin = app.browser("admin").await;
+    let path = format!("/people/{}/account", person.id);
+    let weak = app
+        .post(
+            &path,
+            &mut admin,
+            &[("username", "newuser"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak
+        .body
+        .contains("Password must be at least 12 characters"));
+    let made = app
+        .post(
+            &path,
+            &mut admin,
+            &[("username", "newuser"), ("password", "a-first-password-1")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let (_, signed_in) = app.sign_in("newuser", "a-first-password-1").await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "the new account signs in"
+    );
+    assert!(app
+        .get(&format!("/people/{}", person.id), &mut admin)
+        .await
+        .body
+        .contains("Signs in as <strong>newuser</strong>"));
+}

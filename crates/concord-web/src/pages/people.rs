@@ -88,6 +88,11 @@ struct PersonPage {
     memberships: Vec<Membership>,
     seats: Vec<BoardMember>,
     can_edit: bool,
+    /// For administrators: whether the person can sign in, and the account form's state.
+    can_manage_accounts: bool,
+    username: Option<String>,
+    account_errors: ValidationErrors,
+    account_username: String,
 }
 
 /// `GET /people/{id}`.
@@ -97,6 +102,26 @@ pub async fn person(
     Extension(permit): Extension<Permit>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    person_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        ValidationErrors::default(),
+        String::new(),
+    )
+    .await
+}
+
+async fn person_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    account_errors: ValidationErrors,
+    account_username: String,
+) -> Result<Response, PageError> {
+    let id = id.to_string();
     let person = people::get(&state.store, &id).await?;
     let memberships = people::memberships_of_person(&state.store, &id).await?;
     let orgs: Vec<String> = memberships
@@ -104,7 +129,7 @@ pub async fn person(
         .map(|m| m.organisation_id.clone())
         .collect();
     let page = PersonPage {
-        layout: Layout::new(&state, &visitor, &permit, person.full_name(), "people"),
+        layout: Layout::new(state, visitor, permit, person.full_name(), "people"),
         can_edit: decide(
             permit.principal.as_ref(),
             Action::EditPerson {
@@ -114,10 +139,53 @@ pub async fn person(
         )
         .is_allowed(),
         seats: boards::seats_of_person(&state.store, &id).await?,
+        can_manage_accounts: decide(permit.principal.as_ref(), Action::ManageAccounts).is_allowed(),
+        username: concord_store::accounts::username_of(&state.store, &id).await?,
         memberships,
         person,
+        account_errors,
+        account_username,
     };
-    Ok(render(&page))
+    let status = if page.account_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// The new-account form's fields.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AccountFields {
+    username: String,
+    password: String,
+}
+
+/// `POST /people/{id}/account`: an administrator gives a person a sign-in (with a first password to
+/// pass on securely).
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AccountFields>,
+) -> Result<Response, PageError> {
+    match concord_store::accounts::create_account(
+        &state.store,
+        &permit.actor,
+        &id,
+        &form.username,
+        &form.password,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/people/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            person_page(&state, &visitor, &permit, &id, errors, form.username).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[derive(Template)]

@@ -251,19 +251,23 @@ pub async fn responses(store: &Store, id: &str) -> Result<Vec<ProposalResponse>,
         .collect()
 }
 
-/// How the current responses stand against the consent rules.
-pub async fn current_standing(store: &Store, id: &str) -> Result<Standing, StoreError> {
-    let proposal = get(store, id).await?;
-    let current: Vec<(String, ResponseKind)> = responses(store, id)
-        .await?
-        .into_iter()
+/// How the responses stand against the consent rules: only current responses count.
+pub fn standing_of(proposal: &Proposal, responses: &[ProposalResponse]) -> Standing {
+    let current: Vec<(String, ResponseKind)> = responses
+        .iter()
         .filter(|r| r.current)
-        .map(|r| (r.organisation_name, r.kind))
+        .map(|r| (r.organisation_name.clone(), r.kind))
         .collect();
-    Ok(standing(
+    standing(
         &current,
         usize::try_from(proposal.quorum).unwrap_or(usize::MAX),
-    ))
+    )
+}
+
+/// How the current responses to proposal `id` stand against the consent rules.
+pub async fn current_standing(store: &Store, id: &str) -> Result<Standing, StoreError> {
+    let proposal = get(store, id).await?;
+    Ok(standing_of(&proposal, &responses(store, id).await?))
 }
 
 /// Whether a person sits on the board that decides a proposal.

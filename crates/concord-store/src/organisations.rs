@@ -148,7 +148,7 @@ pub async fn get(store: &Store, id: &str) -> Result<Organisation, StoreError> {
         .ok_or_else(|| StoreError::not_found("organisation", id))
 }
 
-/// The organisations with the given ids that exist (for checking references).
+/// The type of the organisation with `id`, or None if there is none (for checking references inside a write).
 pub async fn exists(conn: &mut AnyConnection, id: &str) -> Result<Option<OrgType>, StoreError> {
     let t: Option<String> = sqlx::query_scalar("SELECT org_type FROM organisations WHERE id = $1")
         .bind(id)

@@ -119,10 +119,13 @@ pub async fn get_proposal(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ProposalDetail>, ApiError> {
+    let proposal = concord_store::consent::get(&state.store, &id).await?;
+    let responses = concord_store::consent::responses(&state.store, &id).await?;
+    let standing = concord_store::consent::standing_of(&proposal, &responses);
     Ok(Json(ProposalDetail {
-        proposal: concord_store::consent::get(&state.store, &id).await?,
-        standing: concord_store::consent::current_standing(&state.store, &id).await?,
-        responses: concord_store::consent::responses(&state.store, &id).await?,
+        proposal,
+        standing,
+        responses,
     }))
 }
 

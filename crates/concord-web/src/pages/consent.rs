@@ -224,7 +224,7 @@ async fn proposal_page(
     };
     let page = ProposalPage {
         layout: Layout::new(state, visitor, permit, proposal.title.clone(), "rounds"),
-        standing: describe(&consent::current_standing(&state.store, id).await?),
+        standing: describe(&consent::standing_of(&proposal, &responses)),
         can_manage: decide(
             permit.principal.as_ref(),
             Action::ManageBoard {

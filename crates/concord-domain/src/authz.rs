@@ -107,6 +107,44 @@ pub enum Action<'a> {
     Comment,
     /// Browse and export the audit log.
     ViewAudit,
+    /// Start an integration programme led by an organisation.
+    CreateProgramme {
+        /// The lead organisation.
+        organisation_id: &'a str,
+    },
+    /// Change a programme or anything in it (status, projects, RAID, milestones, benefits).
+    EditProgramme {
+        /// The programme's lead organisation.
+        lead_organisation_id: &'a str,
+        /// Whether the person is the programme's senior responsible owner or manager.
+        leads_programme: bool,
+    },
+    /// Schedule a board's meetings, build agendas and write minutes.
+    ManageMeetings {
+        /// The organisation hosting the board.
+        host_organisation_id: &'a str,
+        /// Whether the person chairs (or vice-chairs) the board.
+        chairs_board: bool,
+    },
+    /// Record a board's decisions and actions.
+    RecordDecision {
+        /// Whether the person holds a voting seat (chair, vice chair or member) on the board.
+        sits_on_board: bool,
+    },
+    /// Update or complete an action.
+    UpdateAction {
+        /// Whether the person owns the action.
+        owns_action: bool,
+        /// Whether the person holds a voting seat on the board that set it.
+        sits_on_board: bool,
+    },
+    /// Run a frontline improvement project for an organisation's team.
+    RunImprovement {
+        /// The organisation whose team runs it.
+        organisation_id: &'a str,
+        /// Whether the person leads the project.
+        leads_project: bool,
+    },
     /// Create sign-in accounts for people.
     ManageAccounts,
 }
@@ -157,6 +195,51 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         Action::EditOrganisation { organisation_id } => {
             admin_or(p.grant_in(Role::PartnerLead, organisation_id))
         }
+        Action::CreateProgramme { organisation_id } => admin_or(
+            p.grant_in(Role::PartnerLead, organisation_id)
+                .or_else(|| p.grant_in(Role::ProgrammeManager, organisation_id)),
+        ),
+        Action::EditProgramme {
+            lead_organisation_id,
+            leads_programme,
+        } => match p.grant_in(Role::PartnerLead, lead_organisation_id) {
+            Some(g) => allowed(Some(g)),
+            None if leads_programme => allowed(p.primary_grant()),
+            None => admin_or(None),
+        },
+        Action::ManageMeetings {
+            host_organisation_id,
+            chairs_board,
+        } => match p.grant_in(Role::PartnerLead, host_organisation_id) {
+            Some(g) => allowed(Some(g)),
+            None if chairs_board => allowed(p.primary_grant()),
+            None => admin_or(None),
+        },
+        // Decisions are the board's own: not even an administrator records one for it.
+        Action::RecordDecision { sits_on_board } => match sits_on_board {
+            true => allowed(p.primary_grant()),
+            false => Decision::Denied,
+        },
+        Action::UpdateAction {
+            owns_action,
+            sits_on_board,
+        } => match owns_action || sits_on_board {
+            true => allowed(p.primary_grant()),
+            false => Decision::Denied,
+        },
+        // Improvement belongs to the front line: anyone in the team's organisation takes part.
+        Action::RunImprovement {
+            organisation_id,
+            leads_project,
+        } => match p
+            .grants
+            .iter()
+            .find(|g| g.organisation_id == organisation_id)
+        {
+            Some(g) => allowed(Some(g)),
+            None if leads_project => allowed(p.primary_grant()),
+            None => admin_or(None),
+        },
         Action::ManageBoard {
             host_organisation_id,
         } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
@@ -381,5 +464,64 @@ mod tests {
             ),
             Decision::Denied
         );
+    }
+
+    #[test]
+    fn programmes_are_edited_by_their_leaders_and_the_lead_partner_only() {
+        let manager = person("m", &[("council", Role::ProgrammeManager)]);
+        let lead = person("l", &[("trust", Role::PartnerLead)]);
+        let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+        let edit = |leads| Action::EditProgramme {
+            lead_organisation_id: "trust",
+            leads_programme: leads,
+        };
+        assert!(decide(Some(&manager), edit(true)).is_allowed());
+        assert_eq!(decide(Some(&manager), edit(false)), Decision::Denied);
+        assert!(decide(Some(&lead), edit(false)).is_allowed());
+        assert!(decide(Some(&admin), edit(false)).is_allowed());
+        let create = |org| Action::CreateProgramme {
+            organisation_id: org,
+        };
+        assert!(decide(Some(&manager), create("council")).is_allowed());
+        assert_eq!(decide(Some(&manager), create("trust")), Decision::Denied);
+        let analyst = person("x", &[("council", Role::Analyst)]);
+        assert_eq!(decide(Some(&analyst), create("council")), Decision::Denied);
+    }
+
+    #[test]
+    fn only_board_members_record_decisions_and_owners_or_members_close_actions() {
+        let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+        let member = person("b", &[("trust", Role::Analyst)]);
+        let record = |sits| Action::RecordDecision {
+            sits_on_board: sits,
+        };
+        assert_eq!(decide(Some(&admin), record(false)), Decision::Denied);
+        assert!(decide(Some(&member), record(true)).is_allowed());
+        assert_eq!(decide(None, record(true)), Decision::NeedsSignIn);
+        let update = |owns, sits| Action::UpdateAction {
+            owns_action: owns,
+            sits_on_board: sits,
+        };
+        assert!(decide(Some(&member), update(true, false)).is_allowed());
+        assert!(decide(Some(&member), update(false, true)).is_allowed());
+        assert_eq!(
+            decide(Some(&member), update(false, false)),
+            Decision::Denied
+        );
+    }
+
+    #[test]
+    fn anyone_in_a_teams_organisation_runs_its_improvement_work() {
+        let clinician = person("c", &[("practice", Role::DirectCareClinician)]);
+        let run = |org, leads| Action::RunImprovement {
+            organisation_id: org,
+            leads_project: leads,
+        };
+        assert!(decide(Some(&clinician), run("practice", false)).is_allowed());
+        assert_eq!(
+            decide(Some(&clinician), run("trust", false)),
+            Decision::Denied
+        );
+        assert!(decide(Some(&clinician), run("trust", true)).is_allowed());
     }
 }

@@ -7,9 +7,13 @@
 pub mod authz;
 pub mod board;
 pub mod consent;
+pub mod improvement;
+pub mod meeting;
 pub mod organisation;
 pub mod person;
 pub mod place;
+pub mod programme;
+pub mod raid;
 pub mod strategy;
 pub mod validation;
 
@@ -50,6 +54,13 @@ macro_rules! vocabulary {
             type Err = $crate::validation::UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s { $($code => Ok($name::$variant),)+ _ => Err($crate::validation::UnknownCode(s.to_string())) }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::validation::UnknownCode;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
             }
         }
 

@@ -1,6 +1,7 @@
 //! Field-level validation errors: what was wrong and where, in words a user can act on.
 
-use serde::Serialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// One problem with one submitted field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -109,6 +110,116 @@ impl ValidationErrors {
             }
         }
     }
+}
+
+impl ValidationErrors {
+    /// Checks a required date written YYYY-MM-DD, returning it when valid.
+    pub fn require_date(&mut self, field: &str, what: &str, value: &str) -> Option<NaiveDate> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.add(field, format!("Enter {what}"));
+            return None;
+        }
+        self.optional_date(field, what, value)
+    }
+
+    /// Checks an optional date: blank is `None`, anything else must be a real YYYY-MM-DD date.
+    pub fn optional_date(&mut self, field: &str, what: &str, value: &str) -> Option<NaiveDate> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            Ok(date) if value.len() == 10 => Some(date),
+            _ => {
+                self.add(field, format!("Enter {what} as a real date, YYYY-MM-DD"));
+                None
+            }
+        }
+    }
+
+    /// Checks a whole number in `range` (for example a 1–5 score).
+    pub fn require_in_range(
+        &mut self,
+        field: &str,
+        what: &str,
+        value: &str,
+        range: std::ops::RangeInclusive<u8>,
+    ) -> Option<u8> {
+        match value.trim().parse::<u8>() {
+            Ok(v) if range.contains(&v) => Some(v),
+            _ => {
+                self.add(
+                    field,
+                    format!(
+                        "Enter {what} as a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks a required decimal number (commas allowed as thousands separators).
+    pub fn require_number(&mut self, field: &str, what: &str, value: &str) -> Option<f64> {
+        let cleaned = value.trim().replace(',', "");
+        if cleaned.is_empty() {
+            self.add(field, format!("Enter {what}"));
+            return None;
+        }
+        match cleaned.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                self.add(
+                    field,
+                    format!("Enter {what} as a number, for example 42 or 3.5"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks that an id field is filled in (the store checks that it exists).
+    pub fn require_id(&mut self, field: &str, what: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.add(field, format!("Select {what}"));
+        }
+    }
+}
+
+/// Accepts a JSON string or number (or boolean) for a form-shaped text field, so API clients may send
+/// `"likelihood": 4` as well as `"likelihood": "4"`.
+pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Text(String),
+        Whole(i64),
+        Number(f64),
+        Flag(bool),
+    }
+    Ok(match <Loose as Deserialize>::deserialize(d)? {
+        Loose::Text(s) => s,
+        Loose::Whole(n) => n.to_string(),
+        Loose::Number(n) => n.to_string(),
+        Loose::Flag(b) => b.to_string(),
+    })
+}
+
+/// Accepts a JSON boolean or a form checkbox value (`on`, `true`, `yes`, `1`) as a flag.
+pub fn loose_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Flag(bool),
+        Text(String),
+    }
+    Ok(match <Loose as Deserialize>::deserialize(d)? {
+        Loose::Flag(b) => b,
+        Loose::Text(s) => matches!(s.trim(), "on" | "true" | "yes" | "1"),
+    })
 }
 
 /// "a name" -> "Name": the label without its article, capitalised, to start a sentence.

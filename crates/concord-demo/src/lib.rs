@@ -533,6 +533,7 @@ impl<'a> Builder<'a> {
             organisation_id: host.into(),
             place_id: place.map(|p| self.made.place_ids[p].clone()),
             description: Some(about.into()),
+            terms_of_reference: Some(terms_of_reference(name, kind)),
         };
         let board = boards::create(self.store, &self.actor, &draft).await?;
         let mut seen = HashSet::new();
@@ -671,4 +672,18 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+}
+
+/// Plausible terms of reference for a demo board: remit, quorum, delegated authority, cadence.
+fn terms_of_reference(name: &str, kind: &str) -> String {
+    let (remit, cadence) = match kind {
+        "icb_board" => ("Sets the ICB's strategy, allocates its resources and holds the system to account for the joint forward plan. Receives risks escalated from programme and place boards.", "every two months, in public"),
+        "icp" => ("Agrees the integrated care strategy with the councils, NHS bodies and VCSE partners, and watches whether partners' plans deliver it.", "quarterly, in public"),
+        "place_board" => ("Plans and oversees integrated services for the place, within the budget delegated by the ICB and the council, and governs the place's programmes.", "monthly"),
+        "programme_board" => ("Directs the programmes assigned to it: agrees plans, milestones and benefits, decides on escalated risks and issues, and reports to the ICB board.", "monthly"),
+        _ => ("Advises the board on the matters delegated to it.", "as required"),
+    };
+    format!(
+        "{name}\n\nRemit: {remit}\n\nMembership: as listed on this page; each partner organisation names a deputy.\n\nQuorum: the chair or vice chair and half the members, including at least one NHS and one local-authority member.\n\nDecisions: by consensus; where consensus cannot be reached, by the consent method recorded in Concord, with dissent minuted.\n\nMeets: {cadence}. Papers are issued five working days before; confidential items are marked and seen only by members."
+    )
 }

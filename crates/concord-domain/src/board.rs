@@ -41,6 +41,9 @@ pub struct BoardDraft {
     /// The board's purpose, in brief.
     #[serde(default)]
     pub description: Option<String>,
+    /// The terms of reference: remit, membership, quorum, delegated authority.
+    #[serde(default)]
+    pub terms_of_reference: Option<String>,
 }
 
 /// A validated board draft.
@@ -56,6 +59,8 @@ pub struct ValidBoard {
     pub place_id: Option<String>,
     /// Description (may be empty).
     pub description: String,
+    /// Terms of reference (may be empty).
+    pub terms_of_reference: String,
 }
 
 impl BoardDraft {
@@ -80,6 +85,12 @@ impl BoardDraft {
             self.description.as_deref().unwrap_or(""),
             2000,
         );
+        errors.optional_text(
+            "terms_of_reference",
+            "the terms of reference",
+            self.terms_of_reference.as_deref().unwrap_or(""),
+            20_000,
+        );
         errors.into_result()?;
         Ok(ValidBoard {
             name: self.name.trim().to_string(),
@@ -87,6 +98,12 @@ impl BoardDraft {
             organisation_id: self.organisation_id.trim().to_string(),
             place_id,
             description: self.description.as_deref().unwrap_or("").trim().to_string(),
+            terms_of_reference: self
+                .terms_of_reference
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
         })
     }
 }

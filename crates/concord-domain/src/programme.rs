@@ -84,6 +84,10 @@ pub struct ProgrammeDraft {
     pub place_id: String,
     /// Delivery status code.
     pub status: String,
+    /// RAG code: how confident its manager is that it will deliver.
+    pub rag: String,
+    /// Why the rating is what it is.
+    pub rag_reason: String,
     /// Start date, YYYY-MM-DD.
     pub starts_on: String,
     /// Planned end date, YYYY-MM-DD (blank if open-ended).
@@ -117,6 +121,13 @@ impl ProgrammeDraft {
             &self.manager_person_id,
         );
         errors.require_code::<DeliveryStatus>("status", "a status", &self.status);
+        errors.require_code::<Rag>("rag", "a RAG rating", &self.rag);
+        errors.require_text(
+            "rag_reason",
+            "the reason for the rating",
+            &self.rag_reason,
+            1000,
+        );
         let starts = errors.require_date("starts_on", "the start date", &self.starts_on);
         let ends = errors.optional_date("ends_on", "the planned end date", &self.ends_on);
         if let (Some(s), Some(e)) = (starts, ends) {
@@ -141,6 +152,8 @@ impl ProgrammeDraft {
             board_id: self.board_id.trim().into(),
             place_id: self.place_id.trim().into(),
             status: self.status.trim().into(),
+            rag: self.rag.trim().into(),
+            rag_reason: self.rag_reason.trim().into(),
             starts_on: self.starts_on.trim().into(),
             ends_on: self.ends_on.trim().into(),
             partner_ids: dedupe(&self.partner_ids)
@@ -473,6 +486,8 @@ mod tests {
             sro_person_id: "p".into(),
             manager_person_id: "m".into(),
             status: "active".into(),
+            rag: "green".into(),
+            rag_reason: "On plan".into(),
             starts_on: "2026-04-01".into(),
             ends_on: "2026-03-01".into(),
             partner_ids: vec!["a".into(), "b".into(), "b".into(), " ".into()],

@@ -72,9 +72,9 @@ vocabulary! {
     }
 }
 
-/// The trend from the previous review's score to the current one.
-pub fn trend(previous: Option<RiskScore>, current: RiskScore) -> RiskTrend {
-    match previous.map(|p| p.value().cmp(&current.value())) {
+/// The trend from the previous review's score (likelihood x impact) to the current one.
+pub fn trend(previous: Option<u8>, current: u8) -> RiskTrend {
+    match previous.map(|p| p.cmp(&current)) {
         None => RiskTrend::New,
         Some(std::cmp::Ordering::Less) => RiskTrend::Rising,
         Some(std::cmp::Ordering::Equal) => RiskTrend::Steady,
@@ -345,7 +345,7 @@ mod tests {
 
     #[test]
     fn trend_compares_with_the_previous_review() {
-        let s = |l, i| RiskScore::new(l, i).unwrap();
+        let s = |l, i| RiskScore::new(l, i).unwrap().value();
         assert_eq!(trend(None, s(3, 3)), RiskTrend::New);
         assert_eq!(trend(Some(s(3, 3)), s(4, 3)), RiskTrend::Rising);
         assert_eq!(trend(Some(s(2, 4)), s(4, 2)), RiskTrend::Steady);

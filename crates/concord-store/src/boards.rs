@@ -29,6 +29,8 @@ pub struct Board {
     pub place_name: Option<String>,
     /// Its purpose.
     pub description: String,
+    /// Its terms of reference.
+    pub terms_of_reference: String,
     /// How many members it has.
     pub member_count: i64,
 }
@@ -61,7 +63,7 @@ pub struct BoardMemberDraft {
 }
 
 const SELECT: &str = "SELECT b.id, b.name, b.kind, b.organisation_id, o.name AS organisation_name, b.place_id, pl.name AS place_name,
-        b.description, (SELECT COUNT(*) FROM board_members bm WHERE bm.board_id = b.id) AS member_count
+        b.description, b.terms_of_reference, (SELECT COUNT(*) FROM board_members bm WHERE bm.board_id = b.id) AS member_count
     FROM boards b JOIN organisations o ON o.id = b.organisation_id LEFT JOIN places pl ON pl.id = b.place_id";
 
 fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
@@ -77,6 +79,7 @@ fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
         place_id: row.try_get("place_id")?,
         place_name: row.try_get("place_name")?,
         description: row.try_get("description")?,
+        terms_of_reference: row.try_get("terms_of_reference")?,
         member_count: row.try_get("member_count")?,
     })
 }
@@ -198,7 +201,7 @@ pub async fn create(
         let id = crate::new_id();
         let now = crate::now_utc();
         sqlx::query(
-            "INSERT INTO boards (id, name, kind, organisation_id, place_id, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            "INSERT INTO boards (id, name, kind, organisation_id, place_id, description, created_at, updated_at, terms_of_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
         )
         .bind(&id)
         .bind(&valid.name)
@@ -207,6 +210,7 @@ pub async fn create(
         .bind(&valid.place_id)
         .bind(&valid.description)
         .bind(&now)
+        .bind(&valid.terms_of_reference)
         .execute(tx.conn())
         .await?;
         let mut entry = entry.clone();
@@ -232,7 +236,7 @@ pub async fn update(
         get(store, id).await?;
         let mut tx = store.begin_write().await?;
         check_references(tx.conn(), &valid).await?;
-        sqlx::query("UPDATE boards SET name = $2, kind = $3, organisation_id = $4, place_id = $5, description = $6, updated_at = $7 WHERE id = $1")
+        sqlx::query("UPDATE boards SET name = $2, kind = $3, organisation_id = $4, place_id = $5, description = $6, updated_at = $7, terms_of_reference = $8 WHERE id = $1")
             .bind(id)
             .bind(&valid.name)
             .bind(valid.kind.as_str())
@@ -240,6 +244,7 @@ pub async fn update(
             .bind(&valid.place_id)
             .bind(&valid.description)
             .bind(crate::now_utc())
+            .bind(&valid.terms_of_reference)
             .execute(tx.conn())
             .await?;
         let mut entry = entry.clone();

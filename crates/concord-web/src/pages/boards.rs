@@ -211,6 +211,7 @@ pub async fn edit_board(
         organisation_id: b.organisation_id,
         place_id: b.place_id,
         description: Some(b.description),
+        terms_of_reference: Some(b.terms_of_reference),
     };
     board_form(
         &state,

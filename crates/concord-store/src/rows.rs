@@ -1,0 +1,108 @@
+//! Small helpers for reading rows and checking references, shared by the delivery modules.
+
+use crate::error::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use std::str::FromStr;
+
+/// Typed reads from a row, with decode errors that name the column.
+pub(crate) trait RowExt {
+    /// A text column.
+    fn text(&self, column: &str) -> Result<String, StoreError>;
+    /// A nullable text column.
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
+    /// A whole-number column.
+    fn int(&self, column: &str) -> Result<i64, StoreError>;
+    /// A decimal column.
+    fn num(&self, column: &str) -> Result<f64, StoreError>;
+    /// A 0/1 flag column.
+    fn flag(&self, column: &str) -> Result<bool, StoreError> {
+        Ok(self.int(column)? != 0)
+    }
+    /// A vocabulary code column.
+    fn code<T: FromStr>(&self, column: &str) -> Result<T, StoreError> {
+        let value = self.text(column)?;
+        value.parse().map_err(|_| bad_code(column, &value))
+    }
+    /// A nullable vocabulary code column.
+    fn opt_code<T: FromStr>(&self, column: &str) -> Result<Option<T>, StoreError> {
+        match self.opt_text(column)? {
+            Some(value) => value
+                .parse()
+                .map(Some)
+                .map_err(|_| bad_code(column, &value)),
+            None => Ok(None),
+        }
+    }
+}
+
+fn bad_code(column: &str, value: &str) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(
+        format!("unknown code '{value}' in column {column}").into(),
+    ))
+}
+
+impl RowExt for AnyRow {
+    fn text(&self, column: &str) -> Result<String, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+    fn int(&self, column: &str) -> Result<i64, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+    fn num(&self, column: &str) -> Result<f64, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// The tables whose ids a submission may reference.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Table {
+    Organisations,
+    People,
+    Boards,
+    Places,
+    Objectives,
+    Programmes,
+    Proposals,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Organisations => "organisations",
+            Table::People => "people",
+            Table::Boards => "boards",
+            Table::Places => "places",
+            Table::Objectives => "objectives",
+            Table::Programmes => "programmes",
+            Table::Proposals => "proposals",
+        }
+    }
+}
+
+/// Fails with a field error on `field` unless `id` names a row of `table`.
+pub(crate) async fn require_exists(
+    conn: &mut AnyConnection,
+    table: Table,
+    id: &str,
+    field: &str,
+    message: &str,
+) -> Result<(), StoreError> {
+    let sql = format!("SELECT id FROM {} WHERE id = $1", table.name());
+    let found: Option<String> = sqlx::query_scalar(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(StoreError::invalid(field, message)),
+    }
+}
+
+/// Maps blank to `None` for optional id and date columns.
+pub(crate) fn blank(value: &str) -> Option<&str> {
+    Some(value.trim()).filter(|v| !v.is_empty())
+}

@@ -7,6 +7,7 @@
 //! if the ICB already exists, nothing is added.
 
 mod data;
+mod delivery;
 mod strategy;
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};
@@ -264,6 +265,7 @@ impl<'a> Builder<'a> {
         self.staff().await?;
         self.boards().await?;
         strategy::seed_round(self.store, &self.actor, &self.made.icb, &mut self.rng).await?;
+        delivery::seed_delivery(self.store, &self.actor).await?;
         Ok(())
     }
 

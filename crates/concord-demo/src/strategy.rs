@@ -377,7 +377,7 @@ type ObjectiveSpec = (
 );
 
 /// The proposed objectives.
-const OBJECTIVES: [ObjectiveSpec; 5] = [
+const OBJECTIVES: [ObjectiveSpec; 7] = [
     (
         "Fewer older people admitted to hospital after a fall",
         "Emergency admissions for falls, people aged 65+",
@@ -427,5 +427,25 @@ const OBJECTIVES: [ObjectiveSpec; 5] = [
         "2028-03-31",
         "RRV",
         &[0, 3],
+    ),
+    (
+        "Shorter waits for MSK care",
+        "Median wait from referral to first MSK appointment",
+        "weeks",
+        "14",
+        "4",
+        "2028-03-31",
+        "RVC",
+        &[2],
+    ),
+    (
+        "Children and young people get mental health support sooner",
+        "Children and young people seen within 4 weeks of referral",
+        "%",
+        "54",
+        "80",
+        "2028-03-31",
+        "RVM",
+        &[4, 5],
     ),
 ];

@@ -506,7 +506,7 @@ pub async fn record_readings(
         "improvement.readings",
         "improvement project",
         Some(project_id),
-        &format!("{} readings", drafts.len()),
+        format!("{} readings", drafts.len()),
     );
     let result = async {
         get(store, project_id).await?;

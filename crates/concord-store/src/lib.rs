@@ -13,6 +13,7 @@ mod db;
 pub mod delivery;
 mod error;
 pub mod improvement;
+pub mod lookups;
 pub mod meetings;
 pub mod objectives;
 pub mod organisations;

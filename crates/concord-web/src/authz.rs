@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::audit::outcome;
 use concord_store::{
-    boards, consent, organisations, people, strategy, Actor, AuditEntry, StoreError,
+    boards, consent, meetings, organisations, people, programmes, strategy, Actor, AuditEntry,
+    StoreError,
 };
 
 /// What a route requires, and where its target comes from.
@@ -56,6 +57,20 @@ pub enum Rule {
     /// Responding to proposal `{id}` for organisation `{organisation_id}`: a member of the deciding
     /// board who belongs to that organisation.
     RespondToProposal,
+    /// Starting a programme led by organisation `{id}`: its partner lead or a programme manager there.
+    CreateProgramme,
+    /// Changing programme `{id}` or anything in it: its SRO or manager, the lead partner's lead, or an
+    /// administrator.
+    EditProgramme,
+    /// Scheduling meetings of board `{id}`: its chair or vice chair, the host's partner lead, or an
+    /// administrator.
+    ScheduleMeeting,
+    /// Building the agenda and minutes of meeting `{id}`: as for scheduling its board's meetings.
+    ManageMeeting,
+    /// Recording decisions and actions at meeting `{id}`: the board's voting members.
+    RecordDecision,
+    /// Completing action `{id}`: its owner, or a voting member of the board that set it.
+    UpdateAction,
 }
 
 /// What a handler receives once the guard has let a request through.
@@ -179,6 +194,73 @@ async fn resolve(
                 Action::RespondToProposal {
                     organisation_id,
                     sits_on_deciding_board,
+                },
+            )
+        }
+        Rule::CreateProgramme => {
+            organisations::get(&state.store, id).await?;
+            decide(
+                principal,
+                Action::CreateProgramme {
+                    organisation_id: id,
+                },
+            )
+        }
+        Rule::EditProgramme => {
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let (lead, leads) = programmes::access(&state.store, id, person).await?;
+            decide(
+                principal,
+                Action::EditProgramme {
+                    lead_organisation_id: &lead,
+                    leads_programme: leads,
+                },
+            )
+        }
+        Rule::ScheduleMeeting | Rule::ManageMeeting => {
+            let board_id = match rule {
+                Rule::ManageMeeting => meetings::get(&state.store, id).await?.board_id,
+                _ => id.to_string(),
+            };
+            let board = boards::get(&state.store, &board_id).await?;
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let seat = meetings::seat(&state.store, &board_id, person).await?;
+            decide(
+                principal,
+                Action::ManageMeetings {
+                    host_organisation_id: &board.organisation_id,
+                    chairs_board: matches!(
+                        seat,
+                        Some(
+                            concord_domain::BoardRole::Chair | concord_domain::BoardRole::ViceChair
+                        )
+                    ),
+                },
+            )
+        }
+        Rule::RecordDecision => {
+            let meeting = meetings::get(&state.store, id).await?;
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let seat = meetings::seat(&state.store, &meeting.board_id, person).await?;
+            decide(
+                principal,
+                Action::RecordDecision {
+                    sits_on_board: meetings::is_voting(seat),
+                },
+            )
+        }
+        Rule::UpdateAction => {
+            let (action, board) = meetings::action(&state.store, id).await?;
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let seat = match &board {
+                Some(b) => meetings::seat(&state.store, b, person).await?,
+                None => None,
+            };
+            decide(
+                principal,
+                Action::UpdateAction {
+                    owns_action: action.owner_person_id == person,
+                    sits_on_board: meetings::is_voting(seat),
                 },
             )
         }

@@ -124,6 +124,17 @@ impl From<StoreError> for PageError {
 }
 
 impl PageError {
+    /// An internal failure (a template that would not render), logged and shown without detail.
+    pub fn internal(what: impl Into<String>) -> Self {
+        tracing::error!(error = %what.into(), "internal error");
+        PageError(Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Sorry, there is a problem with the service",
+            "Try again later.",
+        ))
+    }
+
     /// A page-not-found error.
     pub fn not_found() -> Self {
         PageError(Problem::new(

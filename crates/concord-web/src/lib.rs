@@ -14,6 +14,7 @@ pub mod authz;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod pdf;
 pub mod routes;
 pub mod security;
 

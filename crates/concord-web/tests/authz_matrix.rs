@@ -94,6 +94,53 @@ GET /rounds/{id}/vision/edit                  S A A D D D D D
 POST /rounds/{id}/vision                      S A A D D D D D
 GET /rounds/{id}/vision/diff                  S A A A A A A A
 POST /rounds/{id}/vision/comments             S A A A A A A A
+GET /programmes                               S A A A A A A A
+GET /programmes/{id}                          S A A A A A A A
+GET /programmes/{id}/highlight                S A A A A A A A
+GET /programmes/{id}/highlight.pdf            S A A A A A A A
+GET /dependencies                             S A A A A A A A
+GET /my-work                                  S A A A A A A A
+GET /organisations/{id}/programmes/new        S A A D D D D D
+POST /organisations/{id}/programmes           S A A D D D D D
+GET /programmes/{id}/edit                     S A A D A D D D
+POST /programmes/{id}/edit                    S A A D A D D D
+GET /programmes/{id}/report/new               S A A D A D D D
+POST /programmes/{id}/report                  S A A D A D D D
+GET /programmes/{id}/projects/new             S A A D A D D D
+POST /programmes/{id}/projects                S A A D A D D D
+GET /programmes/{id}/milestones/new           S A A D A D D D
+POST /programmes/{id}/milestones              S A A D A D D D
+GET /programmes/{id}/benefits/new             S A A D A D D D
+POST /programmes/{id}/benefits                S A A D A D D D
+POST /programmes/{id}/benefits/{item_id}/readings S A A D A D D D
+GET /programmes/{id}/risks/new                S A A D A D D D
+POST /programmes/{id}/risks                   S A A D A D D D
+GET /programmes/{id}/risks/{item_id}/review/new S A A D A D D D
+POST /programmes/{id}/risks/{item_id}/review  S A A D A D D D
+GET /programmes/{id}/risks/{item_id}/escalate/new S A A D A D D D
+POST /programmes/{id}/risks/{item_id}/escalate S A A D A D D D
+POST /programmes/{id}/risks/{item_id}/close   S A A D A D D D
+GET /programmes/{id}/raid/new                 S A A D A D D D
+POST /programmes/{id}/raid                    S A A D A D D D
+GET /programmes/{id}/raid/{item_id}/escalate/new S A A D A D D D
+POST /programmes/{id}/raid/{item_id}/escalate S A A D A D D D
+POST /programmes/{id}/raid/{item_id}/close    S A A D A D D D
+GET /programmes/{id}/dependencies/new         S A A D A D D D
+POST /programmes/{id}/dependencies            S A A D A D D D
+GET /boards/{id}/meetings/new                 S A A D D D D D
+POST /boards/{id}/meetings                    S A A D D D D D
+GET /meetings/{id}                            S A A A A A A A
+GET /meetings/{id}/pack                       S A A A A A A A
+GET /meetings/{id}/pack.pdf                   S A A A A A A A
+GET /meetings/{id}/agenda/new                 S A A D D D D D
+POST /meetings/{id}/agenda                    S A A D D D D D
+GET /meetings/{id}/minutes/new                S A A D D D D D
+POST /meetings/{id}/minutes                   S A A D D D D D
+GET /meetings/{id}/decisions/new              S D A D D D D D
+POST /meetings/{id}/decisions                 S D A D D D D D
+GET /meetings/{id}/actions/new                S D A D D D D D
+POST /meetings/{id}/actions                   S D A D D D D D
+POST /actions/{id}/complete                   S D A D D D D A
 GET /public                                   A A A A A A A A
 GET /public/rounds/{id}                       A A A A A A A A
 GET /audit                                    S A D D D D D D
@@ -170,6 +217,12 @@ struct Targets {
     round: String,
     area: String,
     proposal: String,
+    programme: String,
+    meeting: String,
+    action: String,
+    risk: String,
+    raid_item: String,
+    benefit: String,
 }
 
 impl Targets {
@@ -236,6 +289,7 @@ impl Targets {
         let proposal = consent::create(&app.store, &system, &round, &proposal_draft)
             .await
             .unwrap();
+        let delivery = delivery_targets(app, &organisation, &person, &board).await;
         Targets {
             organisation,
             person,
@@ -244,6 +298,12 @@ impl Targets {
             round,
             area,
             proposal,
+            programme: delivery.0,
+            meeting: delivery.1,
+            action: delivery.2,
+            risk: delivery.3,
+            raid_item: delivery.4,
+            benefit: delivery.5,
         }
     }
 
@@ -251,7 +311,13 @@ impl Targets {
     async fn path_for(&self, app: &TestApp, method: &Method, pattern: &str, n: usize) -> String {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
-        let id = if pattern.starts_with("/memberships/")
+        let id = if pattern.starts_with("/programmes/{id}") {
+            self.programme.clone()
+        } else if pattern.starts_with("/meetings/{id}") {
+            self.meeting.clone()
+        } else if pattern.starts_with("/actions/{id}") {
+            self.action.clone()
+        } else if pattern.starts_with("/memberships/")
             || pattern.starts_with("/api/v1/memberships/")
         {
             let draft = PersonDraft {
@@ -308,8 +374,144 @@ impl Targets {
             .replace("{person_id}", &person_id)
             .replace("{organisation_id}", &self.organisation)
             .replace("{area_id}", &self.area)
+            .replace(
+                "{item_id}",
+                if pattern.contains("/risks/") {
+                    &self.risk
+                } else if pattern.contains("/raid/") {
+                    &self.raid_item
+                } else {
+                    &self.benefit
+                },
+            )
             .replace("{*path}", "nhsuk-frontend.min.css")
     }
+}
+
+/// A programme led by the partner lead's trust, managed by the `programme` login and governed by the
+/// trust's committee (on which the lead sits), with a meeting, an action owned by the `vcse` login,
+/// a risk, an issue and a benefit. Returns their ids in that order.
+async fn delivery_targets(
+    app: &TestApp,
+    trust: &str,
+    sro: &str,
+    board: &str,
+) -> (String, String, String, String, String, String) {
+    use concord_domain::meeting::{ActionDraft, MeetingDraft};
+    use concord_domain::programme::{BenefitDraft, BenefitImpactDraft, ProgrammeDraft};
+    use concord_domain::raid::{RaidItemDraft, RiskDraft};
+    use concord_store::{delivery, meetings, objectives, programmes, raid};
+    let system = Actor::system("test");
+    let mut objective = String::new();
+    for round in strategy::list(&app.store).await.unwrap() {
+        if let Some(o) = objectives::objectives(&app.store, &round.id)
+            .await
+            .unwrap()
+            .first()
+        {
+            objective = o.id.clone();
+        }
+    }
+    let manager = app.login_for("programme").person_id.clone();
+    let programme = programmes::create(
+        &app.store,
+        &system,
+        &ProgrammeDraft {
+            name: "Trust outpatient transformation".into(),
+            summary: "Fewer follow-ups".into(),
+            lead_organisation_id: trust.into(),
+            sro_person_id: sro.into(),
+            manager_person_id: manager.clone(),
+            board_id: board.into(),
+            status: "active".into(),
+            rag: "amber".into(),
+            rag_reason: "Mobilising".into(),
+            starts_on: "2026-04-01".into(),
+            objective_ids: vec![objective],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let meeting = meetings::schedule(
+        &app.store,
+        &system,
+        board,
+        &MeetingDraft {
+            title: "Quality committee".into(),
+            held_on: "2026-12-08".into(),
+            starts_at: "09:30".into(),
+            location: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let action = meetings::set_action(
+        &app.store,
+        &system,
+        Some(&meeting),
+        &ActionDraft {
+            title: "Share the audit".into(),
+            owner_person_id: app.login_for("vcse").person_id.clone(),
+            due_on: "2026-12-20".into(),
+            programme_id: programme.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let risk = raid::raise_risk(
+        &app.store,
+        &system,
+        &programme,
+        &RiskDraft {
+            title: "Clinic space".into(),
+            owner_person_id: manager.clone(),
+            likelihood: "3".into(),
+            impact: "3".into(),
+            target_likelihood: "1".into(),
+            target_impact: "3".into(),
+            mitigations: "Room audit".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let item = raid::add_item(
+        &app.store,
+        &system,
+        &programme,
+        &RaidItemDraft {
+            kind: "issue".into(),
+            title: "Booking system change freeze".into(),
+            owner_person_id: manager.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let benefit = delivery::add_benefit(
+        &app.store,
+        &system,
+        &programme,
+        &BenefitDraft {
+            title: "Fewer follow-ups".into(),
+            metric: "Follow-up appointments a month".into(),
+            direction: "decrease".into(),
+            baseline: "9000".into(),
+            target: "7000".into(),
+            target_on: "2027-03-31".into(),
+            impacts: vec![BenefitImpactDraft {
+                organisation_id: trust.into(),
+                effect: "capacity_gains".into(),
+                note: String::new(),
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    (programme, meeting, action, risk, item, benefit)
 }
 
 fn classify(path: &str, reply: &Reply) -> char {
@@ -318,6 +520,8 @@ fn classify(path: &str, reply: &Reply) -> char {
         StatusCode::UNAUTHORIZED if path.starts_with("/api/") => 'S',
         StatusCode::SEE_OTHER if reply.location().starts_with("/login?next=") => 'S',
         StatusCode::UNAUTHORIZED => 'A', // a failed sign-in attempt: the route itself was allowed
+        // A PDF route let through on a machine without Chromium: the guard allowed it.
+        StatusCode::SERVICE_UNAVAILABLE if path.ends_with(".pdf") => 'A',
         status if status.is_server_error() => panic!("{path} answered {status}: {}", reply.body),
         _ => 'A',
     }

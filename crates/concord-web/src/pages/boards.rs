@@ -47,6 +47,9 @@ struct BoardPage {
     errors: ValidationErrors,
     email: String,
     seat: String,
+    meetings: Vec<concord_store::meetings::Meeting>,
+    programmes: Vec<concord_store::programmes::Programme>,
+    can_schedule: bool,
 }
 
 async fn board_page(
@@ -59,7 +62,24 @@ async fn board_page(
     seat: String,
 ) -> Result<Response, PageError> {
     let board = boards::get(&state.store, id).await?;
+    let chairs = match permit.principal.as_ref() {
+        Some(p) => matches!(
+            concord_store::meetings::seat(&state.store, id, &p.person_id).await?,
+            Some(BoardRole::Chair | BoardRole::ViceChair)
+        ),
+        None => false,
+    };
     let page = BoardPage {
+        meetings: concord_store::meetings::meetings_of(&state.store, id).await?,
+        programmes: concord_store::programmes::governed_by(&state.store, id).await?,
+        can_schedule: decide(
+            permit.principal.as_ref(),
+            Action::ManageMeetings {
+                host_organisation_id: &board.organisation_id,
+                chairs_board: chairs,
+            },
+        )
+        .is_allowed(),
         layout: Layout::new(state, visitor, permit, board.name.clone(), "boards"),
         members: boards::members(&state.store, id).await?,
         can_manage: decide(

@@ -9,9 +9,13 @@ pub mod boards;
 pub mod commitments;
 pub mod consent;
 pub mod directory;
+pub mod form;
 pub mod home;
+pub mod meetings;
 pub mod people;
 pub mod places;
+pub mod programmes;
+pub mod raid;
 pub mod rounds;
 pub mod vision;
 

@@ -7,6 +7,8 @@ use crate::api::{
     agree_writes as api_agree, directory as api_dir, governance as api_gov,
     strategy as api_strategy,
 };
+mod delivery;
+
 use crate::authz::{guard, Rule};
 use crate::pages::{
     account, audit, boards, commitments, consent, directory, home, people, places, rounds, vision,
@@ -45,6 +47,12 @@ where
 
 /// Every route Concord serves.
 pub fn route_table() -> Vec<RouteDef> {
+    let mut routes = foundation_and_agree();
+    routes.extend(delivery::delivery_pages());
+    routes
+}
+
+fn foundation_and_agree() -> Vec<RouteDef> {
     use Method as M;
     use Rule as R;
     vec![

@@ -1,0 +1,344 @@
+//! Govern and deliver over HTTP: programme pages open to all, edits for the programme's leaders,
+//! decisions recorded by board members flowing into the next board pack, confidential items kept
+//! from non-members everywhere they could show.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use concord_store::{boards, meetings, programmes};
+
+async fn programme_named(app: &TestApp, name: &str) -> programmes::Programme {
+    programmes::list(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("demo programme {name}"))
+}
+
+#[tokio::test]
+async fn everyone_signed_in_reads_every_programme_page_and_the_public_does_not() {
+    let app = TestApp::new().await;
+    let all = programmes::list(&app.store).await.unwrap();
+    assert!(all.len() >= 6, "the demo has at least six programmes");
+    let mut vcse = app.browser("vcse").await;
+    let list = app.get("/programmes", &mut vcse).await;
+    assert_eq!(list.status, StatusCode::OK);
+    for p in &all {
+        let shown = p.name.replace('\'', "&#39;");
+        assert!(list.body.contains(&shown), "{} listed", p.name);
+        let page = app.get(&format!("/programmes/{}", p.id), &mut vcse).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", p.name);
+        for section in [
+            "RAG over time",
+            "Milestones",
+            "Risks",
+            "Benefits",
+            "Who gains and who pays",
+            "History",
+        ] {
+            assert!(page.body.contains(section), "{section} on {}", p.name);
+        }
+        let highlight = app
+            .get(&format!("/programmes/{}/highlight", p.id), &mut vcse)
+            .await;
+        assert_eq!(highlight.status, StatusCode::OK);
+        assert!(highlight.body.contains("Top risks"));
+    }
+    for path in ["/dependencies", "/my-work"] {
+        assert_eq!(
+            app.get(path, &mut vcse).await.status,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    let mut public = common::Browser::default();
+    let refused = app.get("/programmes", &mut public).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_programme_manager_reports_on_her_programme_and_not_on_anothers() {
+    let app = TestApp::new().await;
+    let msk = programme_named(&app, "MSK first-contact physiotherapy").await;
+    let frailty = programme_named(&app, "Frailty virtual ward").await;
+    let mut priya = app.browser("programme").await;
+    let report = [
+        ("as_of", "2026-11-30"),
+        ("status", "active"),
+        ("rag", "red"),
+        ("rag_reason", "Two PCNs withdrew their rooms"),
+        ("progress", "Room search under way"),
+    ];
+    let saved = app
+        .post(
+            &format!("/programmes/{}/report", msk.id),
+            &mut priya,
+            &report,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let history = programmes::history(&app.store, &msk.id).await.unwrap();
+    assert!(history
+        .iter()
+        .any(|h| h.rag_reason == "Two PCNs withdrew their rooms"));
+    let refused = app
+        .post(
+            &format!("/programmes/{}/report", frailty.id),
+            &mut priya,
+            &report,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let form = app
+        .get(
+            &format!("/programmes/{}/report/new", frailty.id),
+            &mut priya,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_bad_risk_is_refused_naming_the_field_and_nothing_is_kept() {
+    let app = TestApp::new().await;
+    let msk = programme_named(&app, "MSK first-contact physiotherapy").await;
+    let before = programmes::history(&app.store, &msk.id)
+        .await
+        .unwrap()
+        .len();
+    let mut priya = app.browser("programme").await;
+    let reply = app
+        .post(
+            &format!("/programmes/{}/risks", msk.id),
+            &mut priya,
+            &[
+                ("title", "Clinic rooms"),
+                ("owner_person_id", &msk.manager_person_id),
+                ("likelihood", "7"),
+                ("impact", "3"),
+                ("target_likelihood", "1"),
+                ("target_impact", "1"),
+                ("mitigations", "Room audit"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply
+        .body
+        .contains("Enter the likelihood as a whole number from 1 to 5"));
+    assert!(reply.body.contains("href=\"#likelihood\""));
+    let viewer = meetings::scope_of(&app.store, &msk.manager_person_id)
+        .await
+        .unwrap();
+    let risks = concord_store::raid::risks_of(&app.store, &viewer, &msk.id)
+        .await
+        .unwrap();
+    assert!(risks.iter().all(|r| r.title != "Clinic rooms"));
+    assert_eq!(
+        programmes::history(&app.store, &msk.id)
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+}
+
+/// The next (not yet held) meeting of a programme's board.
+async fn upcoming_meeting(app: &TestApp, programme: &programmes::Programme) -> meetings::Meeting {
+    let board = programme.board_id.clone().unwrap();
+    let mut all = meetings::meetings_of(&app.store, &board).await.unwrap();
+    all.sort_by(|a, b| a.held_on.cmp(&b.held_on));
+    all.pop().expect("the demo board has meetings")
+}
+
+#[tokio::test]
+async fn a_board_member_records_a_decision_and_it_appears_in_the_board_pack() {
+    let app = TestApp::new().await;
+    let msk = programme_named(&app, "MSK first-contact physiotherapy").await;
+    let meeting = upcoming_meeting(&app, &msk).await;
+    let mut priya = app.browser("programme").await;
+    let form = app
+        .get(
+            &format!("/meetings/{}/decisions/new", meeting.id),
+            &mut priya,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let saved = app
+        .post(
+            &format!("/meetings/{}/decisions", meeting.id),
+            &mut priya,
+            &[
+                ("title", "Fund room hire in two PCNs"),
+                ("decision", "Fund room hire for six months from contingency"),
+                (
+                    "options_considered",
+                    "Room hire; share GP rooms; pause the two PCNs",
+                ),
+                ("decided_by", "The board, by consensus"),
+                ("programme_id", &msk.id),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let mut analyst = app.browser("analyst").await;
+    let pack = app
+        .get(&format!("/meetings/{}/pack", meeting.id), &mut analyst)
+        .await;
+    assert_eq!(pack.status, StatusCode::OK);
+    assert!(pack.body.contains("Fund room hire in two PCNs"));
+    assert!(pack.body.contains(&msk.name));
+    // Someone who does not sit on the board cannot record one.
+    let refused = app
+        .post(
+            &format!("/meetings/{}/decisions", meeting.id),
+            &mut analyst,
+            &[("title", "x")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn confidential_items_are_withheld_from_non_members_in_meeting_pages_and_packs() {
+    let app = TestApp::new().await;
+    let msk = programme_named(&app, "MSK first-contact physiotherapy").await;
+    let board = msk.board_id.clone().unwrap();
+    let meeting = upcoming_meeting(&app, &msk).await;
+    let mut priya = app.browser("programme").await;
+    let secret = "Provider X contract dispute";
+    let added = app
+        .post(
+            &format!("/meetings/{}/agenda", meeting.id),
+            &mut priya,
+            &[
+                ("title", secret),
+                ("purpose", "discussion"),
+                ("confidential", "true"),
+            ],
+        )
+        .await;
+    // Priya is a member of the board, not its chair nor the host's lead: she may not build agendas.
+    assert_eq!(added.status, StatusCode::FORBIDDEN);
+    let members = boards::members(&app.store, &board).await.unwrap();
+    let chair = &members[0];
+    let chair_actor = concord_store::Actor {
+        person_id: Some(chair.person_id.clone()),
+        ..concord_store::Actor::system("chair")
+    };
+    meetings::add_agenda_item(
+        &app.store,
+        &chair_actor,
+        &meeting.id,
+        &concord_domain::meeting::AgendaItemDraft {
+            title: secret.into(),
+            purpose: "discussion".into(),
+            confidential: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for path in [
+        format!("/meetings/{}", meeting.id),
+        format!("/meetings/{}/pack", meeting.id),
+    ] {
+        let member_view = app.get(&path, &mut priya).await;
+        assert!(
+            member_view.body.contains(secret),
+            "member sees it on {path}"
+        );
+        let mut analyst = app.browser("analyst").await;
+        let outsider_view = app.get(&path, &mut analyst).await;
+        assert_eq!(outsider_view.status, StatusCode::OK);
+        assert!(
+            !outsider_view.body.contains(secret),
+            "outsider does not see it on {path}"
+        );
+        assert!(
+            outsider_view.body.contains("confidential item(s)"),
+            "{path} says items were withheld"
+        );
+    }
+}
+
+#[tokio::test]
+async fn my_work_lists_a_persons_actions_across_boards_and_marks_one_done() {
+    let app = TestApp::new().await;
+    let login = app.login_for("programme").clone();
+    let now = chrono::Utc::now();
+    for (title, due) in [
+        ("Send the room audit", "2020-01-31"),
+        ("Book the evaluation", "2099-01-31"),
+    ] {
+        meetings::set_action(
+            &app.store,
+            &concord_store::Actor::system("test"),
+            None,
+            &concord_domain::meeting::ActionDraft {
+                title: title.into(),
+                owner_person_id: login.person_id.clone(),
+                due_on: due.into(),
+                programme_id: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let mut priya = app.browser("programme").await;
+    let page = app.get("/my-work", &mut priya).await;
+    assert!(page.body.contains("Send the room audit"));
+    assert!(page.body.contains("Overdue"));
+    let mine = meetings::actions_owned_by(&app.store, &login.person_id, now)
+        .await
+        .unwrap();
+    let action = mine
+        .iter()
+        .find(|a| a.title == "Send the room audit")
+        .unwrap();
+    let done = app
+        .post(
+            &format!("/actions/{}/complete", action.id),
+            &mut priya,
+            &[("back", "/my-work")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let after = meetings::actions_owned_by(&app.store, &login.person_id, now)
+        .await
+        .unwrap();
+    assert!(after.iter().all(|a| a.title != "Send the room audit"));
+    // Someone else cannot close it for her.
+    let other = after
+        .iter()
+        .find(|a| a.title == "Book the evaluation")
+        .unwrap();
+    let mut vcse = app.browser("vcse").await;
+    let refused = app
+        .post(&format!("/actions/{}/complete", other.id), &mut vcse, &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_board_pack_and_highlight_report_print_to_pdf_when_chromium_is_installed() {
+    if concord_web::pdf::chromium().is_none() {
+        eprintln!("skipped: no Chromium on this machine (CI installs it)");
+        return;
+    }
+    let app = TestApp::new().await;
+    let msk = programme_named(&app, "MSK first-contact physiotherapy").await;
+    let meeting = upcoming_meeting(&app, &msk).await;
+    let mut vcse = app.browser("vcse").await;
+    for path in [
+        format!("/meetings/{}/pack.pdf", meeting.id),
+        format!("/programmes/{}/highlight.pdf", msk.id),
+    ] {
+        let reply = app.get(&path, &mut vcse).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+        assert_eq!(reply.headers["content-type"], "application/pdf");
+        assert!(reply.body.starts_with("%PDF"), "{path} is a PDF");
+    }
+}

@@ -546,3 +546,19 @@ pub async fn record_readings(
     .await;
     store.audit_rejection(result, entry).await
 }
+
+/// Who may work on a project: its organisation, and whether `person_id` leads it.
+pub async fn access(
+    store: &Store,
+    id: &str,
+    person_id: &str,
+) -> Result<(String, bool), StoreError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT organisation_id, lead_person_id FROM improvement_projects WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?;
+    let (org, lead) = row.ok_or_else(|| StoreError::not_found("improvement project", id))?;
+    Ok((org, lead == person_id))
+}

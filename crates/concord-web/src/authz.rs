@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::audit::outcome;
 use concord_store::{
-    boards, consent, meetings, organisations, people, programmes, strategy, Actor, AuditEntry,
-    StoreError,
+    boards, consent, improvement, meetings, organisations, people, programmes, strategy, Actor,
+    AuditEntry, StoreError,
 };
 
 /// What a route requires, and where its target comes from.
@@ -71,6 +71,10 @@ pub enum Rule {
     RecordDecision,
     /// Completing action `{id}`: its owner, or a voting member of the board that set it.
     UpdateAction,
+    /// Starting an improvement project for a team of organisation `{id}`: anyone in it.
+    StartImprovement,
+    /// Working on improvement project `{id}`: anyone in its organisation, or its lead.
+    RunImprovement,
 }
 
 /// What a handler receives once the guard has let a request through.
@@ -261,6 +265,27 @@ async fn resolve(
                 Action::UpdateAction {
                     owns_action: action.owner_person_id == person,
                     sits_on_board: meetings::is_voting(seat),
+                },
+            )
+        }
+        Rule::StartImprovement => {
+            organisations::get(&state.store, id).await?;
+            decide(
+                principal,
+                Action::RunImprovement {
+                    organisation_id: id,
+                    leads_project: false,
+                },
+            )
+        }
+        Rule::RunImprovement => {
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let (organisation_id, leads) = improvement::access(&state.store, id, person).await?;
+            decide(
+                principal,
+                Action::RunImprovement {
+                    organisation_id: &organisation_id,
+                    leads_project: leads,
                 },
             )
         }

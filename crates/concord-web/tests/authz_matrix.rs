@@ -141,6 +141,20 @@ POST /meetings/{id}/decisions                 S D A D D D D D
 GET /meetings/{id}/actions/new                S D A D D D D D
 POST /meetings/{id}/actions                   S D A D D D D D
 POST /actions/{id}/complete                   S D A D D D D A
+GET /improvement                              S A A A A A A A
+GET /improvement/{id}                         S A A A A A A A
+GET /organisations/{id}/improvement/new       S A A D D D D D
+POST /organisations/{id}/improvement          S A A D D D D D
+GET /improvement/{id}/drivers/new             S A A D D D A D
+POST /improvement/{id}/drivers                S A A D D D A D
+GET /improvement/{id}/ideas/new               S A A D D D A D
+POST /improvement/{id}/ideas                  S A A D D D A D
+GET /improvement/{id}/cycles/new              S A A D D D A D
+POST /improvement/{id}/cycles                 S A A D D D A D
+GET /improvement/{id}/cycles/{item_id}/edit   S A A D D D A D
+POST /improvement/{id}/cycles/{item_id}/edit  S A A D D D A D
+GET /improvement/{id}/readings/new            S A A D D D A D
+POST /improvement/{id}/readings               S A A D D D A D
 GET /public                                   A A A A A A A A
 GET /public/rounds/{id}                       A A A A A A A A
 GET /audit                                    S A D D D D D D
@@ -223,6 +237,8 @@ struct Targets {
     risk: String,
     raid_item: String,
     benefit: String,
+    improvement: String,
+    cycle: String,
 }
 
 impl Targets {
@@ -290,6 +306,7 @@ impl Targets {
             .await
             .unwrap();
         let delivery = delivery_targets(app, &organisation, &person, &board).await;
+        let improvement = improvement_targets(app, &organisation).await;
         Targets {
             organisation,
             person,
@@ -304,6 +321,8 @@ impl Targets {
             risk: delivery.3,
             raid_item: delivery.4,
             benefit: delivery.5,
+            improvement: improvement.0,
+            cycle: improvement.1,
         }
     }
 
@@ -315,6 +334,8 @@ impl Targets {
             self.programme.clone()
         } else if pattern.starts_with("/meetings/{id}") {
             self.meeting.clone()
+        } else if pattern.starts_with("/improvement/{id}") {
+            self.improvement.clone()
         } else if pattern.starts_with("/actions/{id}") {
             self.action.clone()
         } else if pattern.starts_with("/memberships/")
@@ -376,7 +397,9 @@ impl Targets {
             .replace("{area_id}", &self.area)
             .replace(
                 "{item_id}",
-                if pattern.contains("/risks/") {
+                if pattern.contains("/cycles/") {
+                    &self.cycle
+                } else if pattern.contains("/risks/") {
                     &self.risk
                 } else if pattern.contains("/raid/") {
                     &self.raid_item
@@ -512,6 +535,78 @@ async fn delivery_targets(
     .await
     .unwrap();
     (programme, meeting, action, risk, item, benefit)
+}
+
+/// An improvement project of the trust's team led by the `clinician` login (who works elsewhere),
+/// with a driver, a change idea and a PDSA cycle. Returns the project's and the cycle's ids.
+async fn improvement_targets(app: &TestApp, trust: &str) -> (String, String) {
+    use concord_domain::improvement::{
+        ChangeIdeaDraft, DriverDraft, ImprovementProjectDraft, PdsaDraft,
+    };
+    use concord_store::improvement;
+    let system = Actor::system("test");
+    let project = improvement::create(
+        &app.store,
+        &system,
+        trust,
+        &ImprovementProjectDraft {
+            title: "Faster discharge letters".into(),
+            team: "Ward 7".into(),
+            aim: "Letters within 24 hours for 90% of discharges by March".into(),
+            lead_person_id: app.login_for("clinician").person_id.clone(),
+            measure_name: "Letters sent within 24 hours".into(),
+            measure_unit: "%".into(),
+            measure_direction: "increase".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let driver = improvement::add_driver(
+        &app.store,
+        &system,
+        &project,
+        &DriverDraft {
+            kind: "primary".into(),
+            text: "Junior doctors have time to write letters".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let idea = improvement::add_change_idea(
+        &app.store,
+        &system,
+        &project,
+        &ChangeIdeaDraft {
+            driver_id: driver,
+            text: "Letter template in the discharge checklist".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let clinician = Actor {
+        person_id: Some(app.login_for("clinician").person_id.clone()),
+        ..Actor::system("clinician")
+    };
+    let cycle = improvement::save_cycle(
+        &app.store,
+        &clinician,
+        &project,
+        None,
+        &PdsaDraft {
+            change_idea_id: idea,
+            title: "Template on one ward".into(),
+            plan: "Ward 7 for a week".into(),
+            prediction: "Half of letters within 24 hours".into(),
+            starts_on: "2026-11-02".into(),
+            study_on: "2026-11-09".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    (project, cycle)
 }
 
 fn classify(path: &str, reply: &Reply) -> char {

@@ -342,3 +342,37 @@ async fn the_board_pack_and_highlight_report_print_to_pdf_when_chromium_is_insta
         assert!(reply.body.starts_with("%PDF"), "{path} is a PDF");
     }
 }
+
+#[tokio::test]
+async fn the_demo_pdsa_project_shows_its_run_chart_with_the_median_and_a_shift() {
+    let app = TestApp::new().await;
+    let project = concord_store::improvement::list(&app.store, None)
+        .await
+        .unwrap()
+        .remove(0);
+    let readings = concord_store::improvement::readings(&app.store, &project.id)
+        .await
+        .unwrap();
+    assert_eq!(readings.len(), 24);
+    let mut values: Vec<f64> = readings.iter().map(|r| r.value).collect();
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = (values[11] + values[12]) / 2.0;
+    let mut clinician = app.browser("clinician").await;
+    let page = app
+        .get(&format!("/improvement/{}", project.id), &mut clinician)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("median {median}")),
+        "median {median} shown"
+    );
+    assert!(
+        page.body.contains("Shift:") || page.body.contains("shift"),
+        "a shift is reported"
+    );
+    assert!(page.body.contains("Perla"), "the rules' source is cited");
+    assert!(page.body.contains("concord-run-point--signal"));
+    // The clinician leads it, so the PDSA cycle she runs is in her work.
+    let work = app.get("/my-work", &mut clinician).await;
+    assert!(work.body.contains("Warm handover in two GP rooms"));
+}

@@ -11,6 +11,7 @@ pub mod consent;
 pub mod directory;
 pub mod form;
 pub mod home;
+pub mod improvement;
 pub mod meetings;
 pub mod people;
 pub mod places;

@@ -2,7 +2,7 @@
 
 use super::{def, RouteDef};
 use crate::authz::Rule;
-use crate::pages::{meetings, programmes, raid};
+use crate::pages::{improvement, meetings, programmes, raid};
 use axum::http::Method;
 
 /// The pages of governing delivery.
@@ -261,6 +261,80 @@ pub fn delivery_pages() -> Vec<RouteDef> {
             "/actions/{id}/complete",
             R::UpdateAction,
             meetings::complete_action,
+        ),
+        def(M::GET, "/improvement", R::SignedIn, improvement::list),
+        def(M::GET, "/improvement/{id}", R::SignedIn, improvement::show),
+        def(
+            M::GET,
+            "/organisations/{id}/improvement/new",
+            R::StartImprovement,
+            improvement::new_project,
+        ),
+        def(
+            M::POST,
+            "/organisations/{id}/improvement",
+            R::StartImprovement,
+            improvement::create_project,
+        ),
+        def(
+            M::GET,
+            "/improvement/{id}/drivers/new",
+            R::RunImprovement,
+            improvement::new_driver,
+        ),
+        def(
+            M::POST,
+            "/improvement/{id}/drivers",
+            R::RunImprovement,
+            improvement::add_driver,
+        ),
+        def(
+            M::GET,
+            "/improvement/{id}/ideas/new",
+            R::RunImprovement,
+            improvement::new_idea,
+        ),
+        def(
+            M::POST,
+            "/improvement/{id}/ideas",
+            R::RunImprovement,
+            improvement::add_idea,
+        ),
+        def(
+            M::GET,
+            "/improvement/{id}/cycles/new",
+            R::RunImprovement,
+            improvement::new_cycle,
+        ),
+        def(
+            M::POST,
+            "/improvement/{id}/cycles",
+            R::RunImprovement,
+            improvement::start_cycle,
+        ),
+        def(
+            M::GET,
+            "/improvement/{id}/cycles/{item_id}/edit",
+            R::RunImprovement,
+            improvement::edit_cycle,
+        ),
+        def(
+            M::POST,
+            "/improvement/{id}/cycles/{item_id}/edit",
+            R::RunImprovement,
+            improvement::update_cycle,
+        ),
+        def(
+            M::GET,
+            "/improvement/{id}/readings/new",
+            R::RunImprovement,
+            improvement::new_reading,
+        ),
+        def(
+            M::POST,
+            "/improvement/{id}/readings",
+            R::RunImprovement,
+            improvement::add_reading,
         ),
     ]
 }

@@ -1,0 +1,212 @@
+// Concord's "Govern and deliver" pages in real headless Chromium (Debian's), driven by Playwright.
+// Starts its own `concord demo` on a free port with a fresh database, then:
+//  - walks a board member's journey: programme -> governing board -> upcoming meeting -> record a decision
+//    -> the decision is in that meeting's board pack; someone not on the board sees it but cannot record one;
+//  - runs axe-core (WCAG 2.2 AA rules) on every governing page type and expects no violations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = [join(root, 'target', 'debug', 'concord'), join(root, 'target', 'release', 'concord')].find(existsSync);
+// A different range from concord.test.mjs, so the two files can run side by side.
+const port = 19000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+const password = 'riverside-vale-demo';
+const programmeName = 'MSK first-contact physiotherapy';
+const boardName = 'Musculoskeletal Transformation Programme Board';
+let server;
+let browser;
+
+async function waitForServer() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the demo server did not start');
+}
+
+before(async () => {
+  assert.ok(binary, 'build concord first (cargo build -p concord)');
+  const db = join(mkdtempSync(join(tmpdir(), 'concord-browser-delivery-')), 'demo.db');
+  server = spawn(binary, ['demo', '--port', String(port)], {
+    env: { ...process.env, CONCORD_DATABASE: `sqlite://${db}`, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function signIn(page, username) {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+async function newPage() {
+  // bypassCSP lets the test inject axe-core; the pages themselves run under the strict CSP.
+  const context = await browser.newContext({ bypassCSP: true });
+  return context.newPage();
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  console.log(`AXE ${name}: ${JSON.stringify(problems)}`); if (name==="dependencies") console.log(JSON.stringify(result.violations.map(v=>({id:v.id,impact:v.impact,nodes:v.nodes.map(n=>({t:n.target,html:n.html.slice(0,200),s:n.failureSummary}))})),null,1));
+}
+
+// From the programmes list to the programme, its governing board, and the board's latest meeting.
+async function openProgramme(page) {
+  await page.goto(`${base}/programmes`);
+  await page.click(`table a:has-text("${programmeName}")`);
+  await page.waitForURL(/\/programmes\/[0-9a-f]+$/);
+  assert.match(await page.textContent('h1'), new RegExp(programmeName));
+  return page.url();
+}
+
+async function openGoverningBoard(page) {
+  await page.click('.nhsuk-summary-list__row:has(dt:text-is("Governed by")) a');
+  await page.waitForURL(/\/boards\/[0-9a-f]+$/);
+  assert.match(await page.textContent('h1'), new RegExp(boardName));
+  return page.url();
+}
+
+async function openLatestMeeting(page) {
+  // The board lists its meetings latest first; the first is the upcoming one.
+  const first = page.locator('#meetings + ul > li').first();
+  const date = (await first.textContent()).match(/\d{4}-\d{2}-\d{2}/)?.[0];
+  assert.ok(date, 'each meeting in the list shows its date');
+  const today = new Date().toISOString().slice(0, 10);
+  assert.ok(date >= today, `the latest meeting (${date}) is still to come`);
+  await first.locator('a').first().click();
+  await page.waitForURL(/\/meetings\/[0-9a-f]+$/);
+  assert.match(await page.textContent('.nhsuk-lede-text'), new RegExp(date));
+  return page.url();
+}
+
+test('a board member records a decision and sees it in the next board pack', async () => {
+  const page = await newPage();
+  await signIn(page, 'programme');
+  const programmeUrl = await openProgramme(page);
+  await openGoverningBoard(page);
+  const meetingUrl = await openLatestMeeting(page);
+
+  await page.click('a:has-text("Record a decision")');
+  await page.waitForURL(`${meetingUrl}/decisions/new`);
+  assert.match(await page.textContent('h1'), /Record a decision/);
+  const title = `Fund the FCP recovery plan (browser test ${Date.now()})`;
+  await page.fill('#title', title);
+  await page.fill('#decision', 'The board approved the recovery plan and the next phase of first-contact physiotherapy.');
+  await page.fill('#options_considered', 'Pause, continue as is, or fund the recovery plan; the plan recovers the slipped milestones.');
+  await page.fill('#decided_by', 'The board, unanimously');
+  await page.selectOption('#programme_id', { label: programmeName });
+  assert.equal(await page.isChecked('#confidential'), false, 'decisions are not confidential unless ticked');
+  await page.click('form[action$="/decisions"] button:has-text("Save")');
+  await page.waitForURL((url) => url.href.startsWith(meetingUrl) && !url.pathname.endsWith('/decisions/new'));
+  assert.equal(new URL(page.url()).pathname, new URL(meetingUrl).pathname, 'back on the meeting page');
+  const decisions = page.locator('#decisions ~ .nhsuk-card:has(h3:text-is("' + title + '"))');
+  assert.equal(await decisions.count(), 1, 'the meeting page shows the new decision');
+  const card = await decisions.textContent();
+  assert.match(card, /approved the recovery plan/);
+  assert.match(card, /Options considered: Pause, continue as is/);
+  assert.match(card, /Decided by: The board, unanimously/);
+  assert.match(card, /Recorded by Priya Shah/);
+
+  await page.click('a:has-text("Board pack") >> nth=0');
+  await page.waitForURL(`${meetingUrl}/pack`);
+  assert.match(await page.textContent('h1'), new RegExp(boardName));
+  const thisMeeting = page.locator('h3:text-is("Decisions at this meeting") + ul');
+  assert.ok((await thisMeeting.textContent()).includes(title), 'the pack lists the decision');
+
+  // Linked to the programme, the decision shows on the programme's own page too.
+  await page.goto(programmeUrl);
+  assert.ok((await page.textContent('#decisions + ul')).includes(title), "the programme page lists the board's decision");
+  await page.context().close();
+
+  // Someone not on the board may read the meeting and the (non-confidential) decision, but not record one.
+  const other = await newPage();
+  await signIn(other, 'analyst');
+  await other.goto(meetingUrl);
+  assert.match(await other.textContent('h1'), new RegExp(boardName));
+  assert.ok((await other.textContent('#decisions ~ .nhsuk-card')).includes(title), 'the analyst sees the decision');
+  assert.equal(await other.locator('a:has-text("Record a decision")').count(), 0, 'no "Record a decision" for a non-member');
+  const response = await other.goto(`${meetingUrl}/decisions/new`);
+  assert.equal(response.status(), 403, 'the decision form is refused to a non-member');
+  await other.goto(`${meetingUrl}/pack`);
+  assert.ok((await other.textContent('h3:text-is("Decisions at this meeting") + ul')).includes(title),
+    'the non-confidential decision is in the pack the analyst reads');
+  await other.context().close();
+});
+
+test('governing pages pass axe-core WCAG 2.2 AA checks', async () => {
+  const page = await newPage();
+  await signIn(page, 'programme');
+  await page.goto(`${base}/programmes`);
+  await axe(page, 'programmes');
+  const programmeUrl = await openProgramme(page);
+  await axe(page, 'programme');
+  await page.click('a:text-is("Highlight report")');
+  await page.waitForURL(`${programmeUrl}/highlight`);
+  await axe(page, 'highlight report');
+  await page.goto(`${base}/dependencies`);
+  await axe(page, 'dependencies');
+  await page.goto(`${base}/my-work`);
+  await axe(page, 'my work');
+
+  await page.goto(programmeUrl);
+  await openGoverningBoard(page);
+  await axe(page, 'board');
+  const meetingUrl = await openLatestMeeting(page);
+  await axe(page, 'meeting');
+  await page.goto(`${meetingUrl}/pack`);
+  await axe(page, 'board pack');
+  await page.goto(`${meetingUrl}/decisions/new`);
+  await axe(page, 'decision form');
+
+  // A risk with an impossible likelihood (9 on a 1-5 scale) is refused with an error summary.
+  await page.goto(`${programmeUrl}/risks/new`);
+  await axe(page, 'risk form');
+  await page.fill('#title', 'If the browser test sends nonsense, then the form says so');
+  await page.selectOption('#owner_person_id', { label: 'Priya Shah (Programme Manager, Musculoskeletal Transformation)' });
+  await page.evaluate(() => {
+    const select = document.querySelector('#likelihood');
+    select.add(new Option('9', '9'));
+    select.value = '9';
+  });
+  await page.selectOption('#impact', '3');
+  await page.selectOption('#target_likelihood', '1');
+  await page.selectOption('#target_impact', '3');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${programmeUrl}/risks` && r.request().method() === 'POST'),
+    page.click('form[action$="/risks"] button:has-text("Save")'),
+  ]);
+  assert.equal(response.status(), 422);
+  await page.waitForLoadState();
+  assert.match(await page.textContent('.nhsuk-error-summary'), /likelihood/i);
+  await axe(page, 'risk form with errors');
+  await page.context().close();
+});

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const base='http://127.0.0.1:18999';
+const b = await chromium.launch({executablePath:'/usr/bin/chromium',args:['--no-sandbox','--disable-gpu']});
+const c = await b.newContext(); const p = await c.newPage();
+await p.goto(base+'/login'); await p.fill('#username','programme'); await p.fill('#password','riverside-vale-demo'); await p.click('button[type=submit]'); await p.waitForURL(base+'/');
+await p.goto(base+'/meetings/7d80bcdd9a5eb260/decisions/new');
+await p.fill('#title','EXPLORE decision X1'); await p.fill('#decision','We decided things.'); await p.fill('#options_considered','A or B'); await p.fill('#decided_by','The board, unanimously');
+await p.selectOption('#programme_id',{label:'MSK first-contact physiotherapy'});
+await p.click('button:has-text("Save")');
+console.log(p.url());
+console.log((await p.textContent('main')).replace(/\s+/g,' '));
+await p.goto(base+'/meetings/7d80bcdd9a5eb260/pack');
+console.log((await p.textContent('main')).replace(/\s+/g,' ').slice(0,3000));
+await b.close();

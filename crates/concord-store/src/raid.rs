@@ -119,15 +119,44 @@ async fn risks_where(
     condition: &str,
     bind: &str,
 ) -> Result<Vec<Risk>, StoreError> {
+    Ok(risks_counted(store, viewer, condition, bind).await?.0)
+}
+
+/// The risks matching `condition` that the viewer may read, and how many were withheld.
+async fn risks_counted(
+    store: &Store,
+    viewer: &ConfidentialityScope,
+    condition: &str,
+    bind: &str,
+) -> Result<(Vec<Risk>, usize), StoreError> {
     let sql = format!(
         "{RISK_SELECT} WHERE {condition} ORDER BY r.status DESC, r.likelihood * r.impact DESC, r.title"
     );
     let rows = sqlx::query(&sql).bind(bind).fetch_all(store.pool()).await?;
     let risks: Vec<Risk> = rows.iter().map(risk_from_row).collect::<Result<_, _>>()?;
-    Ok(risks
+    let total = risks.len();
+    let readable: Vec<Risk> = risks
         .into_iter()
         .filter(|r| viewer.may_read(r.confidential, r.board_id.as_deref(), Some(&r.programme_id)))
-        .collect())
+        .collect();
+    let withheld = total - readable.len();
+    Ok((readable, withheld))
+}
+
+/// A programme's open risks the viewer may read, highest score first, and how many open risks
+/// were withheld as confidential.
+pub async fn open_risks_counted(
+    store: &Store,
+    viewer: &ConfidentialityScope,
+    programme_id: &str,
+) -> Result<(Vec<Risk>, usize), StoreError> {
+    risks_counted(
+        store,
+        viewer,
+        "r.programme_id = $1 AND r.status = 'open'",
+        programme_id,
+    )
+    .await
 }
 
 /// A programme's risks the viewer may read: open first, highest score first.

@@ -42,6 +42,8 @@ pub struct HighlightReport {
     pub benefits: Vec<Benefit>,
     /// Decisions boards have made about the programme, latest first.
     pub recent_decisions: Vec<BoardDecision>,
+    /// How many confidential risks and decisions were left out for this viewer.
+    pub withheld: usize,
 }
 
 /// Assembles a programme's highlight report as the viewer may read it. `pending` is the agenda
@@ -75,11 +77,7 @@ pub async fn highlight(
                 .is_none_or(|c| c >= recent.as_str())
         })
         .collect();
-    let open: Vec<Risk> = raid::risks_of(store, viewer, &programme.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == concord_domain::raid::RaidStatus::Open)
-        .collect();
+    let (open, withheld_risks) = raid::open_risks_counted(store, viewer, &programme.id).await?;
     let open_risks = open.len();
     let top_risks = open.into_iter().take(TOP_RISKS).collect();
     let decisions_needed = pending
@@ -89,9 +87,8 @@ pub async fn highlight(
         .cloned()
         .collect();
     let benefits = delivery::benefits_of(store, &programme.id).await?;
-    let mut recent_decisions = meetings::decisions_of_programme(store, viewer, &programme.id)
-        .await?
-        .items;
+    let decisions = meetings::decisions_of_programme(store, viewer, &programme.id).await?;
+    let mut recent_decisions = decisions.items;
     recent_decisions.truncate(3);
     Ok(HighlightReport {
         programme,
@@ -103,6 +100,7 @@ pub async fn highlight(
         decisions_needed,
         benefits,
         recent_decisions,
+        withheld: withheld_risks + decisions.withheld,
     })
 }
 
@@ -186,7 +184,10 @@ pub async fn board_pack(
         _ => Vec::new(),
     };
     Ok(BoardPack {
-        withheld: agenda_withheld + decisions.withheld + previous.withheld,
+        withheld: agenda_withheld
+            + decisions.withheld
+            + previous.withheld
+            + reports.iter().map(|r| r.withheld).sum::<usize>(),
         meeting,
         board,
         members,
@@ -196,8 +197,8 @@ pub async fn board_pack(
         previous_decisions: previous.items,
         previous_meeting,
         open_actions,
-        programmes: reports,
         escalated_risks,
+        programmes: reports,
         generated_at: crate::format_timestamp(now),
     })
 }

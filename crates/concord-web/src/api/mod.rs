@@ -6,6 +6,7 @@
 //! problem+json naming the field that failed; lists are paginated with `page` and `per_page`.
 
 pub mod agree_writes;
+pub mod delivery;
 pub mod directory;
 pub mod governance;
 pub mod strategy;
@@ -62,6 +63,13 @@ impl Modify for BearerAuth {
         strategy::list_rounds, strategy::alignment, strategy::set_view, strategy::get_round, strategy::set_priority, strategy::create_objective, strategy::get_proposal, strategy::respond,
         agree_writes::create_round, agree_writes::update_round, agree_writes::add_area, agree_writes::get_vision, agree_writes::save_vision,
         agree_writes::comment, agree_writes::create_proposal, agree_writes::amend_proposal, agree_writes::decide_proposal,
+        delivery::list_programmes, delivery::create_programme, delivery::get_programme, delivery::update_programme, delivery::report_status,
+        delivery::add_project, delivery::add_milestone, delivery::update_milestone, delivery::add_benefit, delivery::record_reading,
+        delivery::raise_risk, delivery::review_risk, delivery::escalate_risk, delivery::add_raid_item, delivery::add_dependency,
+        delivery::list_dependencies, delivery::highlight, delivery::list_meetings, delivery::schedule_meeting, delivery::get_meeting,
+        delivery::board_pack, delivery::add_agenda_item, delivery::write_minutes, delivery::record_decision, delivery::set_action,
+        delivery::complete_action, delivery::my_work, delivery::list_improvement, delivery::create_improvement, delivery::get_improvement,
+        delivery::add_driver, delivery::add_idea, delivery::start_cycle, delivery::update_cycle, delivery::add_readings,
     ),
     components(schemas(
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
@@ -74,8 +82,9 @@ impl Modify for BearerAuth {
         concord_domain::consent::ResponseDraft, concord_domain::consent::ResponseKind, concord_domain::consent::ProposalStatus,
         agree_writes::Vision, agree_writes::TextBody, agree_writes::DecisionBody, concord_store::vision::VisionVersion,
         concord_store::vision::VisionComment, concord_domain::strategy::RoundDraft, concord_domain::strategy::AreaDraft, concord_domain::consent::ProposalDraft,
+        delivery::ProgrammeDetail, delivery::Escalated, delivery::MeetingDetail, delivery::ImprovementDetail, delivery::Readings,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"))
 )]
 pub struct ApiDoc;
 

@@ -49,6 +49,7 @@ where
 pub fn route_table() -> Vec<RouteDef> {
     let mut routes = foundation_and_agree();
     routes.extend(delivery::delivery_pages());
+    routes.extend(delivery::delivery_api());
     routes
 }
 

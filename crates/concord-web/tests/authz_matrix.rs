@@ -141,6 +141,8 @@ POST /meetings/{id}/decisions                 S D A D D D D D
 GET /meetings/{id}/actions/new                S D A D D D D D
 POST /meetings/{id}/actions                   S D A D D D D D
 POST /actions/{id}/complete                   S D A D D D D A
+GET /programmes/{id}/milestones/{item_id}/edit S A A D A D D D
+POST /programmes/{id}/milestones/{item_id}/edit S A A D A D D D
 GET /improvement                              S A A A A A A A
 GET /improvement/{id}                         S A A A A A A A
 GET /organisations/{id}/improvement/new       S A A D D D D D
@@ -207,6 +209,7 @@ GET /api/v1/programmes/{id}                   S A A A A A A A
 PUT /api/v1/programmes/{id}                   S A A D A D D D
 POST /api/v1/programmes/{id}/reports          S A A D A D D D
 POST /api/v1/programmes/{id}/projects         S A A D A D D D
+PUT /api/v1/programmes/{id}/projects/{item_id} S A A D A D D D
 POST /api/v1/programmes/{id}/milestones       S A A D A D D D
 PUT /api/v1/programmes/{id}/milestones/{item_id} S A A D A D D D
 POST /api/v1/programmes/{id}/benefits         S A A D A D D D

@@ -376,3 +376,52 @@ async fn the_demo_pdsa_project_shows_its_run_chart_with_the_median_and_a_shift()
     let work = app.get("/my-work", &mut clinician).await;
     assert!(work.body.contains("Warm handover in two GP rooms"));
 }
+
+#[tokio::test]
+async fn moving_a_milestone_forecast_keeps_its_baseline_so_slippage_shows() {
+    let app = TestApp::new().await;
+    let msk = programme_named(&app, "MSK first-contact physiotherapy").await;
+    let open = concord_store::delivery::milestones_of(&app.store, &msk.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.completed_on.is_none())
+        .expect("an open demo milestone");
+    let mut priya = app.browser("programme").await;
+    let form = app
+        .get(
+            &format!("/programmes/{}/milestones/{}/edit", msk.id, open.id),
+            &mut priya,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let baseline = chrono::NaiveDate::parse_from_str(&open.baseline_on, "%Y-%m-%d").unwrap();
+    let forecast = (baseline + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let saved = app
+        .post(
+            &format!("/programmes/{}/milestones/{}/edit", msk.id, open.id),
+            &mut priya,
+            &[
+                ("title", open.title.as_str()),
+                ("owner_person_id", open.owner_person_id.as_str()),
+                ("baseline_on", "2000-01-01"),
+                ("forecast_on", forecast.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = concord_store::delivery::milestones_of(&app.store, &msk.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == open.id)
+        .unwrap();
+    assert_eq!(
+        after.baseline_on, open.baseline_on,
+        "the baseline never moves"
+    );
+    assert_eq!(after.forecast_on, forecast);
+    assert_eq!(after.slippage_days, 30);
+}

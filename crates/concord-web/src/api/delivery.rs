@@ -158,6 +158,20 @@ pub async fn add_project(
     created(programmes::save_project(&state.store, &permit.actor, &id, None, &draft).await?)
 }
 
+/// Changes a project (its status and RAG included).
+#[utoipa::path(put, path = "/api/v1/programmes/{id}/projects/{item_id}", tag = "deliver",
+    params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Project id")),
+    request_body = ProjectDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn update_project(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path((id, item)): Path<(String, String)>,
+    ApiJson(draft): ApiJson<ProjectDraft>,
+) -> Result<StatusCode, ApiError> {
+    programmes::save_project(&state.store, &permit.actor, &id, Some(&item), &draft).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Adds a milestone.
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/milestones", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = MilestoneDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]

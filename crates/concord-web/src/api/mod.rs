@@ -64,7 +64,7 @@ impl Modify for BearerAuth {
         agree_writes::create_round, agree_writes::update_round, agree_writes::add_area, agree_writes::get_vision, agree_writes::save_vision,
         agree_writes::comment, agree_writes::create_proposal, agree_writes::amend_proposal, agree_writes::decide_proposal,
         delivery::list_programmes, delivery::create_programme, delivery::get_programme, delivery::update_programme, delivery::report_status,
-        delivery::add_project, delivery::add_milestone, delivery::update_milestone, delivery::add_benefit, delivery::record_reading,
+        delivery::add_project, delivery::update_project, delivery::add_milestone, delivery::update_milestone, delivery::add_benefit, delivery::record_reading,
         delivery::raise_risk, delivery::review_risk, delivery::escalate_risk, delivery::add_raid_item, delivery::add_dependency,
         delivery::list_dependencies, delivery::highlight, delivery::list_meetings, delivery::schedule_meeting, delivery::get_meeting,
         delivery::board_pack, delivery::add_agenda_item, delivery::write_minutes, delivery::record_decision, delivery::set_action,

@@ -829,3 +829,119 @@ pub async fn my_work(
         work,
     }))
 }
+
+async fn milestone_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    programme: &Programme,
+    milestone: &Milestone,
+    draft: &MilestoneDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let store = &state.store;
+    let def = FormDef {
+        heading: format!("Update milestone: {}", milestone.title),
+        caption: programme.name.clone(),
+        back: (
+            format!("/programmes/{}#milestones", programme.id),
+            programme.name.clone(),
+        ),
+        action: format!(
+            "/programmes/{}/milestones/{}/edit",
+            programme.id, milestone.id
+        ),
+        submit: "Save milestone".into(),
+        fields: Fields::new(draft)
+            .text("title", "What will be done", "")
+            .select(
+                "project_id",
+                "Project",
+                lookups::projects(store, &programme.id).await?,
+                "The programme as a whole",
+            )
+            .select(
+                "owner_person_id",
+                "Owner",
+                lookups::people(store).await?,
+                "Select",
+            )
+            .date(
+                "forecast_on",
+                "Forecast date",
+                &format!(
+                    "The baseline, {}, does not move: slippage is measured against it",
+                    milestone.baseline_on
+                ),
+            )
+            .date("completed_on", "Done on", "Leave blank while open")
+            .build(),
+    };
+    Ok(form_page(
+        layout(state, visitor, permit, "Update milestone"),
+        def,
+        errors,
+    ))
+}
+
+async fn find_milestone(
+    state: &AppState,
+    id: &str,
+    item: &str,
+) -> Result<(Programme, Milestone), PageError> {
+    let programme = programmes::get(&state.store, id).await?;
+    let milestone = delivery::milestones_of(&state.store, id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == item)
+        .ok_or_else(|| PageError::from(StoreError::not_found("milestone", item)))?;
+    Ok((programme, milestone))
+}
+
+/// `GET /programmes/{id}/milestones/{item_id}/edit`: move the forecast or record it done.
+pub async fn edit_milestone(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path((id, item)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (programme, m) = find_milestone(&state, &id, &item).await?;
+    let draft = MilestoneDraft {
+        title: m.title.clone(),
+        project_id: m.project_id.clone().unwrap_or_default(),
+        owner_person_id: m.owner_person_id.clone(),
+        baseline_on: m.baseline_on.clone(),
+        forecast_on: m.forecast_on.clone(),
+        completed_on: m.completed_on.clone().unwrap_or_default(),
+    };
+    milestone_form(
+        &state,
+        &visitor,
+        &permit,
+        &programme,
+        &m,
+        &draft,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /programmes/{id}/milestones/{item_id}/edit`.
+pub async fn update_milestone(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path((id, item)): Path<(String, String)>,
+    PageForm(form): PageForm<Form>,
+) -> Result<Response, PageError> {
+    let (programme, m) = find_milestone(&state, &id, &item).await?;
+    let mut draft: MilestoneDraft = parse(&form, &[])?;
+    draft.baseline_on = m.baseline_on.clone();
+    match delivery::save_milestone(&state.store, &permit.actor, &id, Some(&item), &draft).await {
+        Ok(_) => Ok(see_other(&format!("/programmes/{id}#milestones"))),
+        Err(StoreError::Invalid(errors)) => {
+            milestone_form(&state, &visitor, &permit, &programme, &m, &draft, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

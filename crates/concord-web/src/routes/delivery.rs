@@ -263,6 +263,18 @@ pub fn delivery_pages() -> Vec<RouteDef> {
             R::UpdateAction,
             meetings::complete_action,
         ),
+        def(
+            M::GET,
+            "/programmes/{id}/milestones/{item_id}/edit",
+            R::EditProgramme,
+            programmes::edit_milestone,
+        ),
+        def(
+            M::POST,
+            "/programmes/{id}/milestones/{item_id}/edit",
+            R::EditProgramme,
+            programmes::update_milestone,
+        ),
         def(M::GET, "/improvement", R::SignedIn, improvement::list),
         def(M::GET, "/improvement/{id}", R::SignedIn, improvement::show),
         def(
@@ -386,6 +398,12 @@ pub fn delivery_api() -> Vec<RouteDef> {
             "/api/v1/programmes/{id}/milestones",
             R::EditProgramme,
             api::add_milestone,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/programmes/{id}/projects/{item_id}",
+            R::EditProgramme,
+            api::update_project,
         ),
         def(
             M::PUT,

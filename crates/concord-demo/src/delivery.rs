@@ -314,7 +314,7 @@ pub async fn seed_delivery(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 &manager_actor,
                 &id,
                 &StatusUpdateDraft {
-                    as_of: ymd(month_end(today, 11 - month as i64)),
+                    as_of: ymd(month_end(today, 12 - month as i64)),
                     status: "active".into(),
                     rag: rag.into(),
                     rag_reason: reason.into(),
@@ -471,7 +471,7 @@ pub async fn seed_delivery(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 &id,
                 &benefit,
                 &MeasurementDraft {
-                    measured_on: ymd(month_end(today, 11 - month as i64)),
+                    measured_on: ymd(month_end(today, 12 - month as i64)),
                     value: value.to_string(),
                 },
             )

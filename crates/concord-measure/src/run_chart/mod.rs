@@ -25,9 +25,12 @@
 //!    different from the rest, which everyone studying the chart would agree is unusual, and not
 //!    merely the highest or lowest). A program cannot judge, so this crate *operationalises* it as a
 //!    point outside the natural process limits of an individuals (XmR) chart: mean ± 2.66 × the
-//!    average moving range, computed over the same points as the median ([`ASTRONOMICAL_SOURCE`]).
-//!    That is a proxy for the judgement, not the paper's definition, and it can be switched off.
-//!    Like any individuals chart, it flags every point after a large, sustained step, and a large
+//!    average moving range, computed over the same points as the median ([`ASTRONOMICAL_SOURCE`]),
+//!    that also stands apart from its neighbours: each moving range to an adjacent point exceeds
+//!    the upper range limit, 3.267 × the average moving range. The second condition keeps a
+//!    sustained step (which the shift and runs rules catch) from flagging every point far from the
+//!    overall mean: an astronomical point is a one-off, "obviously different from the rest". That
+//!    is a proxy for the judgement, not the paper's definition, and it can be switched off. A large
 //!    outlier in the baseline widens the limits.
 //!
 //! Indices in the output are 0-based positions in the input; descriptions for people number points
@@ -54,7 +57,8 @@ grouping in a sequence of alternatives. Annals of Mathematical Statistics 1943;1
 /// Where the operational definition of an astronomical data point comes from.
 pub const ASTRONOMICAL_SOURCE: &str = "Operationalisation, not the paper's definition: Perla et al. \
 (2011) define an astronomical data point by judgement. Here it is a point outside mean +/- 2.66 x \
-average moving range, the natural process limits of an individuals (XmR) chart: Provost LP, Murray SK. \
+average moving range, the natural process limits of an individuals (XmR) chart, whose moving ranges to \
+its neighbours both exceed the upper range limit 3.267 x average moving range: Provost LP, Murray SK. \
 The Health Care Data Guide. Jossey-Bass, 2011 (I chart); Wheeler DJ. Understanding Variation, 2nd \
 ed. SPC Press, 2000.";
 
@@ -67,6 +71,10 @@ pub const TREND_MIN_POINTS: usize = 5;
 /// The scaling of the average moving range to 3-sigma limits for individual values (3 / d2, with
 /// d2 = 1.128 for ranges of two), as published: 2.66.
 pub const ASTRONOMICAL_MR_FACTOR: f64 = 2.66;
+
+/// The upper range limit of a moving-range chart as a multiple of the average moving range
+/// (D4 = 3.267 for ranges of two): a larger step between neighbours stands out.
+pub const MOVING_RANGE_LIMIT_FACTOR: f64 = 3.267;
 
 /// How to draw the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -542,12 +550,22 @@ fn astronomical_limits(reference: &[f64]) -> Option<AstronomicalLimits> {
     })
 }
 
-/// Rule 5 (operationalised): every point outside the astronomical limits.
+/// Rule 5 (operationalised): every point outside the astronomical limits that also stands apart
+/// from each of its neighbours by more than the moving-range limit.
 fn astronomical_points<'a>(
     values: &'a [f64],
     limits: &'a AstronomicalLimits,
 ) -> impl Iterator<Item = Signal> + 'a {
+    let range_limit = MOVING_RANGE_LIMIT_FACTOR * limits.average_moving_range;
     values.iter().enumerate().filter_map(move |(i, &v)| {
+        let neighbours = [i.checked_sub(1), Some(i + 1).filter(|&j| j < values.len())];
+        let stands_apart = neighbours
+            .iter()
+            .flatten()
+            .all(|&j| (values[j] - v).abs() > range_limit);
+        if !stands_apart {
+            return None;
+        }
         let direction = if v > limits.upper {
             Direction::Above
         } else if v < limits.lower {

@@ -412,3 +412,16 @@ proptest! {
         prop_assert!(1.0 - runs_cdf(n1, n2, limits.upper - 1) >= tail - 1e-12);
     }
 }
+
+#[test]
+fn a_sustained_step_is_a_shift_not_a_run_of_astronomical_points() {
+    // Ten points near 9, then ten near 4: far from the overall mean, but each close to its
+    // neighbours. The shift rule catches the step; no single point is "obviously different".
+    let values = [
+        9.2, 8.8, 9.5, 9.0, 8.6, 9.3, 9.1, 8.9, 9.4, 9.0, 4.1, 3.8, 4.4, 4.0, 3.6, 4.2, 3.9, 4.3,
+        4.0, 3.7,
+    ];
+    let c = chart(&values);
+    assert!(!signals_of(&c, Rule::Shift).is_empty());
+    assert!(signals_of(&c, Rule::Astronomical).is_empty());
+}

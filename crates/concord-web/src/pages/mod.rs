@@ -17,6 +17,7 @@ pub mod people;
 pub mod places;
 pub mod programmes;
 pub mod raid;
+pub mod reports;
 pub mod rounds;
 pub mod vision;
 

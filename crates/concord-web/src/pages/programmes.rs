@@ -22,7 +22,6 @@ use concord_store::delivery::{self, Benefit, Milestone};
 use concord_store::meetings::{self, ActionItem, BoardDecision};
 use concord_store::programmes::{self, HistoryEntry, Partner, Programme, Project, ServedObjective};
 use concord_store::raid::{self, Dependency, RaidItem, Risk};
-use concord_store::reports::{self, HighlightReport};
 use concord_store::{improvement, lookups, StoreError};
 
 type Form = Vec<(String, String)>;
@@ -174,35 +173,6 @@ pub async fn show(
         programme,
     };
     Ok(render(&page))
-}
-
-#[derive(Template)]
-#[template(path = "highlight.html")]
-struct HighlightPage {
-    layout: Layout,
-    report: HighlightReport,
-}
-
-/// `GET /programmes/{id}/highlight`: the printable highlight report.
-pub async fn highlight(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let programme = programmes::get(&state.store, &id).await?;
-    let viewer = scope(&state, &permit).await?;
-    let report =
-        reports::highlight(&state.store, &viewer, programme, &[], chrono::Utc::now()).await?;
-    Ok(render(&HighlightPage {
-        layout: layout(
-            &state,
-            &visitor,
-            &permit,
-            format!("Highlight report – {}", report.programme.name),
-        ),
-        report,
-    }))
 }
 
 async fn programme_fields(
@@ -777,57 +747,6 @@ item_handlers! {
     new_project, save_project => ItemForm::Project;
     new_milestone, save_milestone => ItemForm::Milestone;
     new_benefit, save_benefit => ItemForm::Benefit;
-}
-
-#[derive(Template)]
-#[template(path = "highlight_print.html")]
-struct HighlightPrint {
-    system_name: String,
-    generated_at: String,
-    report: HighlightReport,
-}
-
-/// `GET /programmes/{id}/highlight.pdf`.
-pub async fn highlight_pdf(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let programme = programmes::get(&state.store, &id).await?;
-    let viewer = scope(&state, &permit).await?;
-    let now = chrono::Utc::now();
-    let report = reports::highlight(&state.store, &viewer, programme, &[], now).await?;
-    let name = crate::pdf::filename(&format!("{} highlight report", report.programme.name));
-    let html = HighlightPrint {
-        system_name: state.system_name.clone(),
-        generated_at: concord_store::format_timestamp(now),
-        report,
-    }
-    .render()
-    .map_err(|e| PageError::internal(e.to_string()))?;
-    Ok(crate::pdf::respond(crate::pdf::print(html).await, &name))
-}
-
-#[derive(Template)]
-#[template(path = "my_work.html")]
-struct MyWorkPage {
-    layout: Layout,
-    work: reports::MyWork,
-}
-
-/// `GET /my-work`: the signed-in person's actions, risks, milestones and PDSA cycles, across
-/// every organisation they work in.
-pub async fn my_work(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
-) -> Result<Response, PageError> {
-    let work =
-        reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?;
-    Ok(render(&MyWorkPage {
-        layout: Layout::new(&state, &visitor, &permit, "My work", "my-work"),
-        work,
-    }))
 }
 
 async fn milestone_form(

@@ -3,7 +3,7 @@
 use super::{def, RouteDef};
 use crate::api::delivery as api;
 use crate::authz::Rule;
-use crate::pages::{improvement, meetings, programmes, raid};
+use crate::pages::{improvement, meetings, programmes, raid, reports};
 use axum::http::Method;
 
 /// The pages of governing delivery.
@@ -17,16 +17,16 @@ pub fn delivery_pages() -> Vec<RouteDef> {
             M::GET,
             "/programmes/{id}/highlight",
             R::SignedIn,
-            programmes::highlight,
+            reports::highlight,
         ),
         def(
             M::GET,
             "/programmes/{id}/highlight.pdf",
             R::SignedIn,
-            programmes::highlight_pdf,
+            reports::highlight_pdf,
         ),
         def(M::GET, "/dependencies", R::SignedIn, raid::dependencies),
-        def(M::GET, "/my-work", R::OwnAccount, programmes::my_work),
+        def(M::GET, "/my-work", R::OwnAccount, reports::my_work),
         def(
             M::GET,
             "/organisations/{id}/programmes/new",

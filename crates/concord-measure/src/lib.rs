@@ -5,7 +5,8 @@
 //! standard tools of measurement for improvement:
 //! - **run charts** ([`run_chart`]): the median and the four run chart rules of Perla, Provost and
 //!   Murray (shift, trend, too few or too many runs, astronomical data point);
-//! - **SPC (Shewhart) charts** such as XmR: to follow, in their own module beside `run_chart`.
+//! - **SPC charts** ([`spc`]): XmR charts, special-cause rules and the variation and assurance
+//!   icons of NHS England's *Making Data Count*, reproducing NHSRplotthedots 0.2.2.
 //!
 //! It is pure (no I/O, nothing about HTTP or storage): values go in as a slice, plain serialisable
 //! data comes out, so an analyst can call it without the web service, and the web layer only
@@ -28,5 +29,6 @@
 #![warn(missing_docs)]
 
 pub mod run_chart;
+pub mod spc;
 
 pub use run_chart::{analyse, RunChart, RunChartError, RunChartOptions, Signal};

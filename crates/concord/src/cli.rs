@@ -57,6 +57,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: crate::align::Format,
     },
+    /// A Making Data Count SPC (XmR) chart of one series in a CSV file: limits, special causes,
+    /// and the variation and assurance icons, as JSON, CSV or SVG.
+    ///
+    /// The default methodology profile reproduces the R package NHSRplotthedots 0.2.2; every
+    /// output names the profile it was drawn under.
+    Spc(crate::spc::SpcArgs),
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +147,7 @@ async fn open(url: &str) -> Result<Store> {
 pub async fn run(cli: Cli) -> Result<()> {
     let operator = Actor::system("command line");
     match cli.command {
+        Command::Spc(args) => crate::spc::run(&args)?,
         Command::Demo { serve, no_serve } => {
             let url = database_url(&cli.database, "sqlite://concord-demo.db");
             let store = open(&url).await?;

@@ -2,6 +2,7 @@
 
 mod align;
 mod cli;
+mod spc;
 
 use anyhow::Result;
 use clap::Parser;

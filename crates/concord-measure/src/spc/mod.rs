@@ -22,6 +22,7 @@
 //!
 //! [`svg`] draws a chart in the Making Data Count look.
 
+pub mod input;
 mod profile;
 mod rules;
 pub mod svg;

@@ -147,6 +147,17 @@ pub enum Action<'a> {
     },
     /// Create sign-in accounts for people.
     ManageAccounts,
+    /// Add or change a metric in the system's catalogue.
+    ManageMetric {
+        /// The organisation that owns (or will own) the metric.
+        owner_organisation_id: &'a str,
+    },
+    /// Load values into a metric's series, or change how a series is charted (rebasing).
+    LoadMetricData {
+        /// The organisation the series belongs to; for a place or whole-system series, the
+        /// metric's owner.
+        organisation_id: &'a str,
+    },
 }
 
 /// The outcome of asking.
@@ -243,6 +254,14 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         Action::ManageBoard {
             host_organisation_id,
         } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
+        // Data belong to the organisation that reports them: its analysts and its lead.
+        Action::ManageMetric {
+            owner_organisation_id: organisation_id,
+        }
+        | Action::LoadMetricData { organisation_id } => admin_or(
+            p.grant_in(Role::Analyst, organisation_id)
+                .or_else(|| p.grant_in(Role::PartnerLead, organisation_id)),
+        ),
         // Only the deciding board's members respond, each for an organisation they belong to; not
         // even an administrator may speak for a partner.
         Action::RespondToProposal {

@@ -9,6 +9,7 @@ pub mod board;
 pub mod consent;
 pub mod improvement;
 pub mod meeting;
+pub mod metric;
 pub mod organisation;
 pub mod person;
 pub mod place;

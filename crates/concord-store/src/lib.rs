@@ -15,6 +15,8 @@ mod error;
 pub mod improvement;
 pub mod lookups;
 pub mod meetings;
+pub mod metric_load;
+pub mod metrics;
 pub mod objectives;
 pub mod organisations;
 mod page;

@@ -8,6 +8,7 @@
 
 mod data;
 mod delivery;
+mod measure;
 mod strategy;
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};
@@ -266,6 +267,8 @@ impl<'a> Builder<'a> {
         self.boards().await?;
         strategy::seed_round(self.store, &self.actor, &self.made.icb, &mut self.rng).await?;
         delivery::seed_delivery(self.store, &self.actor).await?;
+        let today = concord_domain::meeting::london_date(chrono::Utc::now());
+        measure::seed_measures(self.store, &self.actor, &self.made.icb, today).await?;
         Ok(())
     }
 

@@ -63,6 +63,22 @@ enum Command {
     /// The default methodology profile reproduces the R package NHSRplotthedots 0.2.2; every
     /// output names the profile it was drawn under.
     Spc(crate::spc::SpcArgs),
+    /// The metric catalogue's data.
+    #[command(subcommand)]
+    Metrics(MetricsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MetricsCommand {
+    /// Load metric values from a CSV file with the columns metric, organisation, place, period,
+    /// value (organisation: an ODS code for an organisation's series; place: a place's name; both
+    /// blank for the whole system). All or nothing: any bad row is named by line and field and
+    /// nothing is loaded. Loading the same file again changes nothing.
+    Load {
+        /// The values file.
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +164,39 @@ pub async fn run(cli: Cli) -> Result<()> {
     let operator = Actor::system("command line");
     match cli.command {
         Command::Spc(args) => crate::spc::run(&args)?,
+        Command::Metrics(MetricsCommand::Load { input }) => {
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let file = std::fs::File::open(&input)
+                .with_context(|| format!("could not open {}", input.display()))?;
+            let name = input.display().to_string();
+            let loaded = async {
+                let rows = concord_store::metric_load::parse_csv(file, "file")?;
+                concord_store::metric_load::load(&store, &operator, &rows, &name, "file", &|_| true)
+                    .await
+            }
+            .await
+            .map_err(|e| match e {
+                concord_store::StoreError::Invalid(errors) => anyhow::anyhow!(
+                    "{name} was not loaded (nothing was changed):\n{}",
+                    errors
+                        .0
+                        .iter()
+                        .map(|e| format!("  {}", e.message))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+                other => other.into(),
+            })?;
+            println!(
+                "Loaded {}: {} rows, {} added, {} changed, {} unchanged, {} new series.",
+                name,
+                loaded.rows,
+                loaded.added,
+                loaded.changed,
+                loaded.unchanged,
+                loaded.series_created
+            );
+        }
         Command::Demo { serve, no_serve } => {
             let url = database_url(&cli.database, "sqlite://concord-demo.db");
             let store = open(&url).await?;

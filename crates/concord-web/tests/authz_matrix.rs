@@ -144,6 +144,9 @@ POST /actions/{id}/complete                   S D A D D D D A
 GET /programmes/{id}/milestones/{item_id}/edit S A A D A D D D
 POST /programmes/{id}/milestones/{item_id}/edit S A A D A D D D
 GET /improvement                              S A A A A A A A
+GET /measure                                  S A A A A A A A
+GET /metrics/{id}                             S A A A A A A A
+GET /series/{id}                              S A A A A A A A
 GET /improvement/{id}                         S A A A A A A A
 GET /organisations/{id}/improvement/new       S A A D D D D D
 POST /organisations/{id}/improvement          S A A D D D D D
@@ -277,6 +280,8 @@ struct Targets {
     benefit: String,
     improvement: String,
     cycle: String,
+    metric: String,
+    series: String,
 }
 
 impl Targets {
@@ -361,6 +366,15 @@ impl Targets {
             benefit: delivery.5,
             improvement: improvement.0,
             cycle: improvement.1,
+            metric: concord_store::metrics::get(&app.store, "ae_4hr")
+                .await
+                .unwrap()
+                .id,
+            series: concord_store::metrics::series(&app.store, None)
+                .await
+                .unwrap()[0]
+                .id
+                .clone(),
         }
     }
 
@@ -375,6 +389,10 @@ impl Targets {
             self.meeting.clone()
         } else if local.starts_with("/improvement/{id}") {
             self.improvement.clone()
+        } else if local.starts_with("/metrics/{id}") {
+            self.metric.clone()
+        } else if local.starts_with("/series/{id}") {
+            self.series.clone()
         } else if local.starts_with("/actions/{id}") {
             self.action.clone()
         } else if pattern.starts_with("/memberships/")

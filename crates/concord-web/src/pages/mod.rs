@@ -12,6 +12,7 @@ pub mod directory;
 pub mod form;
 pub mod home;
 pub mod improvement;
+pub mod measure;
 pub mod meetings;
 pub mod people;
 pub mod places;

@@ -8,6 +8,7 @@ use crate::api::{
     strategy as api_strategy,
 };
 mod delivery;
+mod measure;
 
 use crate::authz::{guard, Rule};
 use crate::pages::{
@@ -50,6 +51,7 @@ pub fn route_table() -> Vec<RouteDef> {
     let mut routes = foundation_and_agree();
     routes.extend(delivery::delivery_pages());
     routes.extend(delivery::delivery_api());
+    routes.extend(measure::measure_pages());
     routes
 }
 

@@ -3,78 +3,12 @@
 //  - walks a partner lead's journey: sign in, search the directory, edit their organisation, sign out;
 //  - checks another organisation's lead cannot edit it;
 //  - runs axe-core (WCAG 2.2 AA rules) on every page type and expects no violations.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { useDemo } from './demo.mjs';
 
-const require = createRequire(import.meta.url);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = [join(root, 'target', 'debug', 'concord'), join(root, 'target', 'release', 'concord')].find(existsSync);
-const port = 18000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-const password = 'riverside-vale-demo';
-let server;
-let browser;
-
-async function waitForServer() {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the demo server did not start');
-}
-
-before(async () => {
-  assert.ok(binary, 'build concord first (cargo build -p concord)');
-  const db = join(mkdtempSync(join(tmpdir(), 'concord-browser-')), 'demo.db');
-  server = spawn(binary, ['demo', '--port', String(port)], {
-    env: { ...process.env, CONCORD_DATABASE: `sqlite://${db}`, RUST_LOG: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill();
-});
-
-async function signIn(page, username) {
-  await page.goto(`${base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/`);
-}
-
-async function newPage() {
-  // bypassCSP lets the test inject axe-core; the pages themselves run under the strict CSP.
-  const context = await browser.newContext({ bypassCSP: true });
-  return context.newPage();
-}
-
-async function axe(page, name) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-  assert.deepEqual(problems, [], `${name} has accessibility violations`);
-}
+// Port range 18000-18999, apart from the other browser test files so they can run side by side.
+const { base, signIn, newPage, axe } = useDemo(18000, 'pages');
 
 test('a partner lead signs in, searches, edits their organisation and signs out', async () => {
   const page = await newPage();

@@ -5,7 +5,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{require_exists, RowExt, Table};
+use crate::rows::{optional_decimal, require_exists, RowExt, Table};
 use concord_domain::metric::{
     Frequency, ImprovementDirection, MetricCategory, MetricDraft, ScopeKind,
 };
@@ -104,7 +104,7 @@ pub async fn create(
         sqlx::query(
             "INSERT INTO metrics (id, code, name, definition, unit, improvement_direction, target, owner_organisation_id,
                 source, frequency, category, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+             VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $12)",
         )
         .bind(&id)
         .bind(draft.code.trim())
@@ -112,7 +112,7 @@ pub async fn create(
         .bind(draft.definition.trim())
         .bind(draft.unit.trim())
         .bind(valid.direction.as_str())
-        .bind(valid.target)
+        .bind(optional_decimal(valid.target))
         .bind(draft.owner_organisation_id.trim())
         .bind(draft.source.trim())
         .bind(valid.frequency.as_str())
@@ -146,7 +146,7 @@ pub async fn update(
         let mut tx = store.begin_write().await?;
         check_references(&mut tx, draft, Some(id)).await?;
         let changed = sqlx::query(
-            "UPDATE metrics SET code = $2, name = $3, definition = $4, unit = $5, improvement_direction = $6, target = $7,
+            "UPDATE metrics SET code = $2, name = $3, definition = $4, unit = $5, improvement_direction = $6, target = CAST($7 AS DOUBLE PRECISION),
                 owner_organisation_id = $8, source = $9, frequency = $10, category = $11, updated_at = $12 WHERE id = $1",
         )
         .bind(id)
@@ -155,7 +155,7 @@ pub async fn update(
         .bind(draft.definition.trim())
         .bind(draft.unit.trim())
         .bind(valid.direction.as_str())
-        .bind(valid.target)
+        .bind(optional_decimal(valid.target))
         .bind(draft.owner_organisation_id.trim())
         .bind(draft.source.trim())
         .bind(valid.frequency.as_str())
@@ -272,28 +272,16 @@ pub struct SeriesValue {
     pub value: f64,
 }
 
-/// A series' values in date order.
-pub async fn values(store: &Store, series_id: &str) -> Result<Vec<SeriesValue>, StoreError> {
-    let rows =
-        sqlx::query("SELECT period, value FROM metric_values WHERE series_id = $1 ORDER BY period")
-            .bind(series_id)
-            .fetch_all(store.pool())
-            .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(SeriesValue {
-                period: r.text("period")?,
-                value: r.num("value")?,
-            })
-        })
-        .collect()
-}
-
-/// Every series' values in date order, by series id (for the dashboard), in one query.
-pub async fn all_values(store: &Store) -> Result<HashMap<String, Vec<SeriesValue>>, StoreError> {
+/// The values of one series (`Some`) or of all (`None`), by series id, in date order.
+async fn values_by_series(
+    store: &Store,
+    series_id: Option<&str>,
+) -> Result<HashMap<String, Vec<SeriesValue>>, StoreError> {
     let rows = sqlx::query(
-        "SELECT series_id, period, value FROM metric_values ORDER BY series_id, period",
+        "SELECT series_id, period, value FROM metric_values
+         WHERE ($1 = '' OR series_id = $1) ORDER BY series_id, period",
     )
+    .bind(series_id.unwrap_or(""))
     .fetch_all(store.pool())
     .await?;
     let mut by_series: HashMap<String, Vec<SeriesValue>> = HashMap::new();
@@ -309,6 +297,19 @@ pub async fn all_values(store: &Store) -> Result<HashMap<String, Vec<SeriesValue
     Ok(by_series)
 }
 
+/// A series' values in date order.
+pub async fn values(store: &Store, series_id: &str) -> Result<Vec<SeriesValue>, StoreError> {
+    Ok(values_by_series(store, Some(series_id))
+        .await?
+        .remove(series_id)
+        .unwrap_or_default())
+}
+
+/// Every series' values in date order, by series id (for the dashboard), in one query.
+pub async fn all_values(store: &Store) -> Result<HashMap<String, Vec<SeriesValue>>, StoreError> {
+    values_by_series(store, None).await
+}
+
 /// A date from which a series is charted with new limits, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rebase {
@@ -318,11 +319,16 @@ pub struct Rebase {
     pub reason: String,
 }
 
-/// Every rebase, by series id.
-pub async fn all_rebases(store: &Store) -> Result<HashMap<String, Vec<Rebase>>, StoreError> {
+/// The rebases of one series (`Some`) or of all (`None`), by series id, in date order.
+async fn rebases_by_series(
+    store: &Store,
+    series_id: Option<&str>,
+) -> Result<HashMap<String, Vec<Rebase>>, StoreError> {
     let rows = sqlx::query(
-        "SELECT series_id, starts_on, reason FROM metric_rebases ORDER BY series_id, starts_on",
+        "SELECT series_id, starts_on, reason FROM metric_rebases
+         WHERE ($1 = '' OR series_id = $1) ORDER BY series_id, starts_on",
     )
+    .bind(series_id.unwrap_or(""))
     .fetch_all(store.pool())
     .await?;
     let mut by_series: HashMap<String, Vec<Rebase>> = HashMap::new();
@@ -338,9 +344,14 @@ pub async fn all_rebases(store: &Store) -> Result<HashMap<String, Vec<Rebase>>, 
     Ok(by_series)
 }
 
+/// Every rebase, by series id.
+pub async fn all_rebases(store: &Store) -> Result<HashMap<String, Vec<Rebase>>, StoreError> {
+    rebases_by_series(store, None).await
+}
+
 /// A series' rebases in date order.
 pub async fn rebases(store: &Store, series_id: &str) -> Result<Vec<Rebase>, StoreError> {
-    Ok(all_rebases(store)
+    Ok(rebases_by_series(store, Some(series_id))
         .await?
         .remove(series_id)
         .unwrap_or_default())

@@ -57,6 +57,16 @@ impl RowExt for AnyRow {
     }
 }
 
+/// An optional decimal as parameter text, for SQL that reads it as `CAST($n AS DOUBLE PRECISION)`.
+///
+/// sqlx's `Any` driver sends a `None::<f64>` to PostgreSQL typed as `real` (float4) while a `Some`
+/// goes as `double precision`, so one statement bound both ways fails ("incorrect binary data
+/// format"). Text is the same type either way, and Rust writes the shortest form that reads back
+/// as the same `f64`.
+pub(crate) fn optional_decimal(value: Option<f64>) -> Option<String> {
+    value.map(|v| v.to_string())
+}
+
 /// The tables whose ids a submission may reference.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Table {

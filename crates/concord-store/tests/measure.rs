@@ -250,3 +250,38 @@ async fn metric_codes_are_unique() {
     );
     assert_eq!(problems, ["Another metric already has the code ae_4hr"]);
 }
+
+#[tokio::test]
+async fn targets_may_be_left_blank_and_set_later() {
+    // The same statements bound with and without a target, one after another, on either engine.
+    let f = fixture().await;
+    for n in 0..6 {
+        let blank = MetricDraft {
+            code: format!("metric_{n}"),
+            name: format!("Metric {n}"),
+            definition: "A count".into(),
+            improvement_direction: "neutral".into(),
+            owner_organisation_id: f.icb.clone(),
+            source: "NHS England".into(),
+            frequency: "monthly".into(),
+            category: "urgent_care".into(),
+            ..Default::default()
+        };
+        let targeted = MetricDraft {
+            improvement_direction: "decrease".into(),
+            target: format!("{n}.5"),
+            ..blank.clone()
+        };
+        let (first, then) = if n % 2 == 0 {
+            (&blank, &targeted)
+        } else {
+            (&targeted, &blank)
+        };
+        let id = metrics::create(&f.store, &f.actor, first).await.unwrap();
+        metrics::update(&f.store, &f.actor, &id, then)
+            .await
+            .unwrap();
+        let expected = (n % 2 == 0).then(|| f64::from(n) + 0.5);
+        assert_eq!(metrics::get(&f.store, &id).await.unwrap().target, expected);
+    }
+}

@@ -488,7 +488,7 @@ pub fn xmr(values: &[f64], options: &SpcOptions) -> Result<XmrChart, SpcError> {
                 value,
                 outside: value > group.upl || value < group.lpl,
                 beyond_two_sigma: value > group.upper_two_sigma || value < group.lower_two_sigma,
-                side: step(group.mean, value),
+                side: rules::step(group.mean, value),
             })
             .collect();
         let profile = &options.profile;
@@ -524,15 +524,4 @@ pub fn xmr(values: &[f64], options: &SpcOptions) -> Result<XmrChart, SpcError> {
         groups,
         points,
     })
-}
-
-/// +1 if `value` is above `centre`, -1 below, 0 on it.
-fn step(centre: f64, value: f64) -> i8 {
-    if value > centre {
-        1
-    } else if value < centre {
-        -1
-    } else {
-        0
-    }
 }

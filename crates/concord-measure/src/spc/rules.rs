@@ -43,8 +43,9 @@ fn flag_runs(n: usize, length: usize, window_matches: impl Fn(usize) -> bool) ->
     flagged
 }
 
-/// +1, -1 or 0: the sign of the step from `a` to `b`.
-fn step(a: f64, b: f64) -> i8 {
+/// +1, -1 or 0: the sign of the step from `a` to `b` (so `step(mean, value)` is the side of the
+/// mean a value lies on).
+pub(super) fn step(a: f64, b: f64) -> i8 {
     if b > a {
         1
     } else if b < a {

@@ -5,16 +5,21 @@
 //! per-field messages. Posted fields are turned back into the draft with [`parse`], which knows
 //! repeated fields (`partner_ids`) and indexed ones (`impacts[0].effect`).
 
-use super::{render, Choice, Layout};
+use super::{render, see_other, Choice, Layout};
+use crate::auth::Visitor;
+use crate::authz::Permit;
 use crate::error::PageError;
 use crate::error::Problem;
+use crate::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concord_domain::ValidationErrors;
+use concord_store::StoreError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::future::Future;
 
 /// How a field is entered.
 #[derive(Debug, Clone)]
@@ -295,6 +300,127 @@ pub fn parse<T: DeserializeOwned>(
             e.to_string(),
         ))
     })
+}
+
+/// Posted form fields, in order.
+pub type Posted = Vec<(String, String)>;
+
+/// A family of small forms about one object (`{id}`, and for some forms an item of it): how to
+/// show one, how to save it, and where to go once saved. [`form_handlers!`] turns each member into
+/// a GET and a POST handler; a save rejected for its input shows the form again with the errors.
+pub trait FormFamily: Copy + Send + Sync {
+    /// The values a new form starts with.
+    fn blank(
+        self,
+        _state: &AppState,
+        _ids: (&str, &str),
+    ) -> impl Future<Output = Result<Posted, PageError>> + Send {
+        std::future::ready(Ok(Vec::new()))
+    }
+
+    /// The form page, filled with `posted` and showing `errors`.
+    fn show(
+        self,
+        state: &AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        ids: (&str, &str),
+        posted: &Posted,
+        errors: ValidationErrors,
+    ) -> impl Future<Output = Result<Response, PageError>> + Send;
+
+    /// Saves the form; `Ok(Err(StoreError::Invalid(_)))` shows it again.
+    fn save(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        ids: (&str, &str),
+        posted: &Posted,
+    ) -> impl Future<Output = Result<Result<(), StoreError>, PageError>> + Send;
+
+    /// Where to go once saved.
+    fn done(self, ids: (&str, &str)) -> String;
+}
+
+/// GET: the empty (or prefilled) form.
+pub async fn show_form<F: FormFamily>(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    ids: (&str, &str),
+    which: F,
+) -> Result<Response, PageError> {
+    let blank = which.blank(state, ids).await?;
+    which
+        .show(
+            state,
+            visitor,
+            permit,
+            ids,
+            &blank,
+            ValidationErrors::default(),
+        )
+        .await
+}
+
+/// POST: save, then go on; or show the form again with what was wrong.
+pub async fn post_form<F: FormFamily>(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    ids: (&str, &str),
+    which: F,
+    posted: &Posted,
+) -> Result<Response, PageError> {
+    match which.save(state, permit, ids, posted).await? {
+        Ok(()) => Ok(see_other(&which.done(ids))),
+        Err(StoreError::Invalid(errors)) => {
+            which
+                .show(state, visitor, permit, ids, posted, errors)
+                .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Declares the GET and POST handlers of members of a [`FormFamily`]: for each, the two handler
+/// names, the member, the path's type, and a function from the path to `(id, item)`.
+macro_rules! form_handlers {
+    ($($new:ident, $post:ident => $which:expr, $path:ty, $ids:expr;)+) => {$(
+        /// Shows this form.
+        pub async fn $new(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            axum::Extension(visitor): axum::Extension<$crate::auth::Visitor>,
+            axum::Extension(permit): axum::Extension<$crate::authz::Permit>,
+            axum::extract::Path(path): axum::extract::Path<$path>,
+        ) -> Result<axum::response::Response, $crate::error::PageError> {
+            let ids: (String, String) = $ids(path);
+            $crate::pages::form::show_form(&state, &visitor, &permit, (&ids.0, &ids.1), $which).await
+        }
+
+        /// Saves this form.
+        pub async fn $post(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            axum::Extension(visitor): axum::Extension<$crate::auth::Visitor>,
+            axum::Extension(permit): axum::Extension<$crate::authz::Permit>,
+            axum::extract::Path(path): axum::extract::Path<$path>,
+            $crate::extract::PageForm(form): $crate::extract::PageForm<$crate::pages::form::Posted>,
+        ) -> Result<axum::response::Response, $crate::error::PageError> {
+            let ids: (String, String) = $ids(path);
+            $crate::pages::form::post_form(&state, &visitor, &permit, (&ids.0, &ids.1), $which, &form).await
+        }
+    )+};
+}
+pub(crate) use form_handlers;
+
+/// `(id, "")` for forms about the object alone.
+pub fn id_only(id: String) -> (String, String) {
+    (id, String::new())
+}
+
+/// `(id, item_id)` for forms about an item of the object.
+pub fn id_and_item(ids: (String, String)) -> (String, String) {
+    ids
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Frontline improvement: the list of projects, a project's page (aim, driver diagram, PDSA
 //! cycles, run chart of the team's measure) and the forms that build it.
 
-use super::form::{form_page, parse, Field, Fields, FormDef};
+use super::form::{
+    form_handlers, form_page, id_and_item, id_only, parse, Field, Fields, FormDef, FormFamily,
+};
 use super::programmes::codes;
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
@@ -380,7 +382,8 @@ impl ImprovementForm {
         })
     }
 
-    async fn save(
+    /// Saves the posted form through the store.
+    async fn persist(
         self,
         state: &AppState,
         permit: &Permit,
@@ -442,54 +445,40 @@ async fn improvement_form(
     ))
 }
 
-/// Declares the GET and POST handlers of improvement forms.
-macro_rules! improvement_handlers {
-    ($($new:ident, $post:ident => $which:expr, $path:ty, $ids:expr;)+) => {$(
-        /// Shows this improvement form.
-        pub async fn $new(
-            State(state): State<AppState>,
-            Extension(visitor): Extension<Visitor>,
-            Extension(permit): Extension<Permit>,
-            Path(path): Path<$path>,
-        ) -> Result<Response, PageError> {
-            let ids: (String, String) = $ids(path);
-            improvement_form(&state, &visitor, &permit, (&ids.0, &ids.1), $which, &Vec::new(), ValidationErrors::default()).await
-        }
+impl FormFamily for ImprovementForm {
+    async fn show(
+        self,
+        state: &AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        ids: (&str, &str),
+        posted: &Form,
+        errors: ValidationErrors,
+    ) -> Result<Response, PageError> {
+        improvement_form(state, visitor, permit, ids, self, posted, errors).await
+    }
 
-        /// Saves this improvement form.
-        pub async fn $post(
-            State(state): State<AppState>,
-            Extension(visitor): Extension<Visitor>,
-            Extension(permit): Extension<Permit>,
-            Path(path): Path<$path>,
-            PageForm(form): PageForm<Form>,
-        ) -> Result<Response, PageError> {
-            let ids: (String, String) = $ids(path);
-            match $which.save(&state, &permit, &ids.0, &ids.1, &form).await? {
-                Ok(()) => Ok(see_other(&format!("/improvement/{}", ids.0))),
-                Err(StoreError::Invalid(errors)) => {
-                    improvement_form(&state, &visitor, &permit, (&ids.0, &ids.1), $which, &form, errors).await
-                }
-                Err(err) => Err(err.into()),
-            }
-        }
-    )+};
+    async fn save(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        (id, item): (&str, &str),
+        posted: &Form,
+    ) -> Result<Result<(), StoreError>, PageError> {
+        self.persist(state, permit, id, item, posted).await
+    }
+
+    fn done(self, (id, _): (&str, &str)) -> String {
+        format!("/improvement/{id}")
+    }
 }
 
-fn project_only(id: String) -> (String, String) {
-    (id, String::new())
-}
-
-fn with_item(ids: (String, String)) -> (String, String) {
-    ids
-}
-
-improvement_handlers! {
-    new_driver, add_driver => ImprovementForm::Driver, String, project_only;
-    new_idea, add_idea => ImprovementForm::Idea, String, project_only;
-    new_cycle, start_cycle => ImprovementForm::Cycle, String, project_only;
-    edit_cycle, update_cycle => ImprovementForm::EditCycle, (String, String), with_item;
-    new_reading, add_reading => ImprovementForm::Reading, String, project_only;
+form_handlers! {
+    new_driver, add_driver => ImprovementForm::Driver, String, id_only;
+    new_idea, add_idea => ImprovementForm::Idea, String, id_only;
+    new_cycle, start_cycle => ImprovementForm::Cycle, String, id_only;
+    edit_cycle, update_cycle => ImprovementForm::EditCycle, (String, String), id_and_item;
+    new_reading, add_reading => ImprovementForm::Reading, String, id_only;
 }
 
 async fn project_form(

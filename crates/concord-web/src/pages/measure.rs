@@ -108,8 +108,17 @@ impl DashboardPage {
 fn column_key(series: &Series) -> String {
     match series.scope_kind {
         ScopeKind::System => "0|system".into(),
-        ScopeKind::Place => format!("1|{}", series.scope_name),
-        ScopeKind::Organisation => format!("2|{}", series.scope_name),
+        // By name, then id: two partners may share a name.
+        ScopeKind::Place => format!(
+            "1|{}|{}",
+            series.scope_name,
+            series.place_id.as_deref().unwrap_or("")
+        ),
+        ScopeKind::Organisation => format!(
+            "2|{}|{}",
+            series.scope_name,
+            series.organisation_id.as_deref().unwrap_or("")
+        ),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Board meetings: scheduling, the meeting page (agenda, decisions, actions, minutes), the forms
 //! that fill it, and the board pack generated from live data as a page and as PDF.
 
-use super::form::{form_page, parse, Field, Fields, FormDef};
+use super::form::{form_handlers, form_page, id_only, parse, Field, Fields, FormDef, FormFamily};
 use super::programmes::{codes, scope};
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
@@ -338,7 +338,8 @@ impl MeetingForm {
         })
     }
 
-    async fn save(
+    /// Saves the posted form through the store.
+    async fn persist(
         self,
         state: &AppState,
         permit: &Permit,
@@ -390,41 +391,39 @@ async fn meeting_item_form(
     ))
 }
 
-/// Declares the GET and POST handlers of one meeting form.
-macro_rules! meeting_handlers {
-    ($($new:ident, $post:ident => $which:expr;)+) => {$(
-        /// Shows this form of a meeting.
-        pub async fn $new(
-            State(state): State<AppState>,
-            Extension(visitor): Extension<Visitor>,
-            Extension(permit): Extension<Permit>,
-            Path(id): Path<String>,
-        ) -> Result<Response, PageError> {
-            meeting_item_form(&state, &visitor, &permit, &id, $which, &Vec::new(), ValidationErrors::default()).await
-        }
+impl FormFamily for MeetingForm {
+    async fn show(
+        self,
+        state: &AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        (id, _): (&str, &str),
+        posted: &Form,
+        errors: ValidationErrors,
+    ) -> Result<Response, PageError> {
+        meeting_item_form(state, visitor, permit, id, self, posted, errors).await
+    }
 
-        /// Saves this form of a meeting.
-        pub async fn $post(
-            State(state): State<AppState>,
-            Extension(visitor): Extension<Visitor>,
-            Extension(permit): Extension<Permit>,
-            Path(id): Path<String>,
-            PageForm(form): PageForm<Form>,
-        ) -> Result<Response, PageError> {
-            match $which.save(&state, &permit, &id, &form).await? {
-                Ok(()) => Ok(see_other(&format!("/meetings/{id}#{}", $which.path()))),
-                Err(StoreError::Invalid(errors)) => meeting_item_form(&state, &visitor, &permit, &id, $which, &form, errors).await,
-                Err(err) => Err(err.into()),
-            }
-        }
-    )+};
+    async fn save(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        (id, _): (&str, &str),
+        posted: &Form,
+    ) -> Result<Result<(), StoreError>, PageError> {
+        self.persist(state, permit, id, posted).await
+    }
+
+    fn done(self, (id, _): (&str, &str)) -> String {
+        format!("/meetings/{id}#{}", self.path())
+    }
 }
 
-meeting_handlers! {
-    new_agenda_item, add_agenda_item => MeetingForm::Agenda;
-    new_decision, record_decision => MeetingForm::Decision;
-    new_action, set_action => MeetingForm::Action;
-    minutes_form, write_minutes => MeetingForm::Minutes;
+form_handlers! {
+    new_agenda_item, add_agenda_item => MeetingForm::Agenda, String, id_only;
+    new_decision, record_decision => MeetingForm::Decision, String, id_only;
+    new_action, set_action => MeetingForm::Action, String, id_only;
+    minutes_form, write_minutes => MeetingForm::Minutes, String, id_only;
 }
 
 /// `POST /actions/{id}/complete`: back to where the form was.

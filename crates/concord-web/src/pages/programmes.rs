@@ -1,7 +1,7 @@
 //! Programmes: the list, a programme's page (status, RAG trend, projects, milestones, RAID,
 //! benefits, decisions, actions), its highlight report, and the forms that keep it up to date.
 
-use super::form::{form_page, parse, Fields, FormDef};
+use super::form::{form_handlers, form_page, id_only, parse, Fields, FormDef, FormFamily};
 use super::{render, see_other, Choice, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
@@ -213,23 +213,7 @@ async fn programme_fields(
             lookups::places(store).await?,
             "The whole system",
         )
-        .select(
-            "status",
-            "Status",
-            codes(
-                DeliveryStatus::ALL,
-                DeliveryStatus::as_str,
-                DeliveryStatus::label,
-            ),
-            "",
-        )
-        .select(
-            "rag",
-            "RAG rating",
-            codes(Rag::ALL, Rag::as_str, Rag::label),
-            "Select",
-        )
-        .textarea("rag_reason", "Why this rating", "")
+        .status_and_rag()
         .date("starts_on", "Start date", "")
         .date("ends_on", "Planned end date", "Leave blank if open-ended")
         .checkboxes(
@@ -450,23 +434,7 @@ async fn item_fields(
                     "Report for",
                     "Normally the last day of the reporting month",
                 )
-                .select(
-                    "status",
-                    "Status",
-                    codes(
-                        DeliveryStatus::ALL,
-                        DeliveryStatus::as_str,
-                        DeliveryStatus::label,
-                    ),
-                    "",
-                )
-                .select(
-                    "rag",
-                    "RAG rating",
-                    codes(Rag::ALL, Rag::as_str, Rag::label),
-                    "Select",
-                )
-                .textarea("rag_reason", "Why this rating", "")
+                .status_and_rag()
                 .textarea("progress", "Progress since the last report", "")
                 .build()
         }
@@ -481,23 +449,7 @@ async fn item_fields(
                     lookups::people(store).await?,
                     "Select",
                 )
-                .select(
-                    "status",
-                    "Status",
-                    codes(
-                        DeliveryStatus::ALL,
-                        DeliveryStatus::as_str,
-                        DeliveryStatus::label,
-                    ),
-                    "",
-                )
-                .select(
-                    "rag",
-                    "RAG rating",
-                    codes(Rag::ALL, Rag::as_str, Rag::label),
-                    "Select",
-                )
-                .textarea("rag_reason", "Why this rating", "")
+                .status_and_rag()
                 .build()
         }
         ItemForm::Milestone => {
@@ -619,66 +571,91 @@ fn starting_values(which: ItemForm, programme: &Programme) -> Form {
     }
 }
 
-/// `GET /programmes/{id}/{report|projects|milestones|benefits}/new`.
-async fn new_item(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
-    Path(id): Path<String>,
-    which: ItemForm,
-) -> Result<Response, PageError> {
-    let programme = programmes::get(&state.store, &id).await?;
-    let form = starting_values(which, &programme);
-    item_form(
-        &state,
-        &visitor,
-        &permit,
-        &programme,
-        which,
-        &form,
-        ValidationErrors::default(),
-    )
-    .await
+/// The status, RAG rating and its reason, asked alike of programmes, projects and status reports.
+trait StatusFields {
+    fn status_and_rag(self) -> Self;
 }
 
-/// `POST /programmes/{id}/{report|projects|milestones|benefits}`.
-async fn save_item(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
-    Path(id): Path<String>,
-    which: ItemForm,
-    form: Form,
-) -> Result<Response, PageError> {
-    let store = &state.store;
-    let actor = &permit.actor;
-    let programme = programmes::get(store, &id).await?;
-    let result = match which {
-        ItemForm::Report => programmes::report_status(store, actor, &id, &parse(&form, &[])?).await,
-        ItemForm::Project => programmes::save_project(store, actor, &id, None, &parse(&form, &[])?)
-            .await
-            .map(drop),
-        ItemForm::Milestone => {
-            delivery::save_milestone(store, actor, &id, None, &parse(&form, &[])?)
-                .await
-                .map(drop)
-        }
-        ItemForm::Benefit => {
-            let mut draft: BenefitDraft = parse(&form, &[])?;
-            draft
-                .impacts
-                .retain(|i| !i.organisation_id.trim().is_empty());
-            delivery::add_benefit(store, actor, &id, &draft)
-                .await
-                .map(drop)
-        }
-    };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/programmes/{id}#{}", which.path()))),
-        Err(StoreError::Invalid(errors)) => {
-            item_form(&state, &visitor, &permit, &programme, which, &form, errors).await
-        }
-        Err(err) => Err(err.into()),
+impl StatusFields for Fields {
+    fn status_and_rag(self) -> Self {
+        self.select(
+            "status",
+            "Status",
+            codes(
+                DeliveryStatus::ALL,
+                DeliveryStatus::as_str,
+                DeliveryStatus::label,
+            ),
+            "",
+        )
+        .select(
+            "rag",
+            "RAG rating",
+            codes(Rag::ALL, Rag::as_str, Rag::label),
+            "Select",
+        )
+        .textarea("rag_reason", "Why this rating", "")
+    }
+}
+
+/// The forms that add to a programme: `/programmes/{id}/{report|projects|milestones|benefits}`.
+impl FormFamily for ItemForm {
+    async fn blank(self, state: &AppState, (id, _): (&str, &str)) -> Result<Form, PageError> {
+        let programme = programmes::get(&state.store, id).await?;
+        Ok(starting_values(self, &programme))
+    }
+
+    async fn show(
+        self,
+        state: &AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        (id, _): (&str, &str),
+        posted: &Form,
+        errors: ValidationErrors,
+    ) -> Result<Response, PageError> {
+        let programme = programmes::get(&state.store, id).await?;
+        item_form(state, visitor, permit, &programme, self, posted, errors).await
+    }
+
+    async fn save(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        (id, _): (&str, &str),
+        form: &Form,
+    ) -> Result<Result<(), StoreError>, PageError> {
+        let store = &state.store;
+        let actor = &permit.actor;
+        programmes::get(store, id).await?;
+        Ok(match self {
+            ItemForm::Report => {
+                programmes::report_status(store, actor, id, &parse(form, &[])?).await
+            }
+            ItemForm::Project => {
+                programmes::save_project(store, actor, id, None, &parse(form, &[])?)
+                    .await
+                    .map(drop)
+            }
+            ItemForm::Milestone => {
+                delivery::save_milestone(store, actor, id, None, &parse(form, &[])?)
+                    .await
+                    .map(drop)
+            }
+            ItemForm::Benefit => {
+                let mut draft: BenefitDraft = parse(form, &[])?;
+                draft
+                    .impacts
+                    .retain(|i| !i.organisation_id.trim().is_empty());
+                delivery::add_benefit(store, actor, id, &draft)
+                    .await
+                    .map(drop)
+            }
+        })
+    }
+
+    fn done(self, (id, _): (&str, &str)) -> String {
+        format!("/programmes/{id}#{}", self.path())
     }
 }
 
@@ -716,37 +693,11 @@ pub async fn record_reading(
     }
 }
 
-/// Declares the GET and POST handlers of one [`ItemForm`].
-macro_rules! item_handlers {
-    ($($new:ident, $save:ident => $which:expr;)+) => {$(
-        /// Shows this form of a programme.
-        pub async fn $new(
-            state: State<AppState>,
-            visitor: Extension<Visitor>,
-            permit: Extension<Permit>,
-            id: Path<String>,
-        ) -> Result<Response, PageError> {
-            new_item(state, visitor, permit, id, $which).await
-        }
-
-        /// Saves this form of a programme.
-        pub async fn $save(
-            state: State<AppState>,
-            visitor: Extension<Visitor>,
-            permit: Extension<Permit>,
-            id: Path<String>,
-            PageForm(form): PageForm<Form>,
-        ) -> Result<Response, PageError> {
-            save_item(state, visitor, permit, id, $which, form).await
-        }
-    )+};
-}
-
-item_handlers! {
-    new_report, save_report => ItemForm::Report;
-    new_project, save_project => ItemForm::Project;
-    new_milestone, save_milestone => ItemForm::Milestone;
-    new_benefit, save_benefit => ItemForm::Benefit;
+form_handlers! {
+    new_report, save_report => ItemForm::Report, String, id_only;
+    new_project, save_project => ItemForm::Project, String, id_only;
+    new_milestone, save_milestone => ItemForm::Milestone, String, id_only;
+    new_benefit, save_benefit => ItemForm::Benefit, String, id_only;
 }
 
 async fn milestone_form(

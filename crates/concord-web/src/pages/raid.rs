@@ -1,13 +1,14 @@
 //! RAID forms (raise and review risks, record assumptions and issues, escalate, close, record
 //! dependencies) and the graph of dependencies between programmes.
 
-use super::form::{form_page, parse, Field, Fields, FormDef};
+use super::form::{
+    form_handlers, form_page, id_and_item, id_only, parse, Field, Fields, FormDef, FormFamily,
+};
 use super::programmes::{codes, scope};
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
-use crate::extract::PageForm;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -262,56 +263,41 @@ async fn save(
     }
 }
 
-/// Declares the GET and POST handlers of RAID forms on a programme (`{id}`) or one of its items
-/// (`{id}/{item_id}`).
-macro_rules! raid_handlers {
-    ($($new:ident, $post:ident => $which:expr, $path:ty, $ids:expr;)+) => {$(
-        /// Shows this RAID form.
-        pub async fn $new(
-            State(state): State<AppState>,
-            Extension(visitor): Extension<Visitor>,
-            Extension(permit): Extension<Permit>,
-            Path(path): Path<$path>,
-        ) -> Result<Response, PageError> {
-            let ids: (String, String) = $ids(path);
-            raid_form(&state, &visitor, &permit, (&ids.0, &ids.1), $which, &Vec::new(), ValidationErrors::default()).await
-        }
+impl FormFamily for RaidForm {
+    async fn show(
+        self,
+        state: &AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        ids: (&str, &str),
+        posted: &Form,
+        errors: ValidationErrors,
+    ) -> Result<Response, PageError> {
+        raid_form(state, visitor, permit, ids, self, posted, errors).await
+    }
 
-        /// Saves this RAID form.
-        pub async fn $post(
-            State(state): State<AppState>,
-            Extension(visitor): Extension<Visitor>,
-            Extension(permit): Extension<Permit>,
-            Path(path): Path<$path>,
-            PageForm(form): PageForm<Form>,
-        ) -> Result<Response, PageError> {
-            let ids: (String, String) = $ids(path);
-            match save(&state, &permit, (&ids.0, &ids.1), $which, &form).await {
-                Ok(()) => Ok(see_other(&format!("/programmes/{}#raid", ids.0))),
-                Err(StoreError::Invalid(errors)) => {
-                    raid_form(&state, &visitor, &permit, (&ids.0, &ids.1), $which, &form, errors).await
-                }
-                Err(err) => Err(err.into()),
-            }
-        }
-    )+};
+    async fn save(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        ids: (&str, &str),
+        posted: &Form,
+    ) -> Result<Result<(), StoreError>, PageError> {
+        Ok(save(state, permit, ids, self, posted).await)
+    }
+
+    fn done(self, (id, _): (&str, &str)) -> String {
+        format!("/programmes/{id}#raid")
+    }
 }
 
-fn programme_only(id: String) -> (String, String) {
-    (id, String::new())
-}
-
-fn with_item(ids: (String, String)) -> (String, String) {
-    ids
-}
-
-raid_handlers! {
-    new_risk, raise_risk => RaidForm::Risk, String, programme_only;
-    review_form, review_risk => RaidForm::Review, (String, String), with_item;
-    escalate_risk_form, escalate_risk => RaidForm::EscalateRisk, (String, String), with_item;
-    new_item, add_item => RaidForm::Item, String, programme_only;
-    escalate_item_form, escalate_item => RaidForm::EscalateItem, (String, String), with_item;
-    new_dependency, add_dependency => RaidForm::Dependency, String, programme_only;
+form_handlers! {
+    new_risk, raise_risk => RaidForm::Risk, String, id_only;
+    review_form, review_risk => RaidForm::Review, (String, String), id_and_item;
+    escalate_risk_form, escalate_risk => RaidForm::EscalateRisk, (String, String), id_and_item;
+    new_item, add_item => RaidForm::Item, String, id_only;
+    escalate_item_form, escalate_item => RaidForm::EscalateItem, (String, String), id_and_item;
+    new_dependency, add_dependency => RaidForm::Dependency, String, id_only;
 }
 
 /// `POST /programmes/{id}/risks/{item_id}/close`.

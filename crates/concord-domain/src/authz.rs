@@ -158,6 +158,15 @@ pub enum Action<'a> {
         /// metric's owner.
         organisation_id: &'a str,
     },
+    /// Open the pages that load data (values or finance): anyone who may load for some organisation.
+    ContributeData,
+    /// Load an organisation's finance returns (revenue, pooled-budget lines, efficiency plans).
+    LoadFinance {
+        /// The organisation whose figures are loaded.
+        organisation_id: &'a str,
+    },
+    /// Set up financial years (and their rule sets) and pooled budgets.
+    ManageFinance,
 }
 
 /// The outcome of asking.
@@ -202,7 +211,8 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         Action::CreateOrganisation
         | Action::ManagePlaces
         | Action::ViewAudit
-        | Action::ManageAccounts => admin_or(None),
+        | Action::ManageAccounts
+        | Action::ManageFinance => admin_or(None),
         Action::EditOrganisation { organisation_id } => {
             admin_or(p.grant_in(Role::PartnerLead, organisation_id))
         }
@@ -258,9 +268,14 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         Action::ManageMetric {
             owner_organisation_id: organisation_id,
         }
-        | Action::LoadMetricData { organisation_id } => admin_or(
+        | Action::LoadMetricData { organisation_id }
+        | Action::LoadFinance { organisation_id } => admin_or(
             p.grant_in(Role::Analyst, organisation_id)
                 .or_else(|| p.grant_in(Role::PartnerLead, organisation_id)),
+        ),
+        Action::ContributeData => admin_or(
+            p.grant_with(Role::Analyst)
+                .or_else(|| p.grant_with(Role::PartnerLead)),
         ),
         // Only the deciding board's members respond, each for an organisation they belong to; not
         // even an administrator may speak for a partner.
@@ -542,5 +557,29 @@ mod tests {
             Decision::Denied
         );
         assert!(decide(Some(&clinician), run("trust", true)).is_allowed());
+    }
+
+    #[test]
+    fn finance_figures_belong_to_the_reporting_organisation() {
+        let analyst = person("a", &[("trust", Role::Analyst)]);
+        let clinician = person("c", &[("trust", Role::DirectCareClinician)]);
+        let admin = person("x", &[("icb", Role::SystemAdministrator)]);
+        let load = |org| Action::LoadFinance {
+            organisation_id: org,
+        };
+        assert!(decide(Some(&analyst), load("trust")).is_allowed());
+        assert_eq!(decide(Some(&analyst), load("council")), Decision::Denied);
+        assert_eq!(decide(Some(&clinician), load("trust")), Decision::Denied);
+        assert!(decide(Some(&admin), load("council")).is_allowed());
+        assert!(decide(Some(&analyst), Action::ContributeData).is_allowed());
+        assert_eq!(
+            decide(Some(&clinician), Action::ContributeData),
+            Decision::Denied
+        );
+        assert_eq!(
+            decide(Some(&analyst), Action::ManageFinance),
+            Decision::Denied
+        );
+        assert!(decide(Some(&admin), Action::ManageFinance).is_allowed());
     }
 }

@@ -7,6 +7,7 @@
 pub mod authz;
 pub mod board;
 pub mod consent;
+pub mod finance;
 pub mod improvement;
 pub mod meeting;
 pub mod metric;

@@ -6,7 +6,9 @@
 //! - **run charts** ([`run_chart`]): the median and the four run chart rules of Perla, Provost and
 //!   Murray (shift, trend, too few or too many runs, astronomical data point);
 //! - **SPC charts** ([`spc`]): XmR charts, special-cause rules and the variation and assurance
-//!   icons of NHS England's *Making Data Count*, reproducing NHSRplotthedots 0.2.2.
+//!   icons of NHS England's *Making Data Count*, reproducing NHSRplotthedots 0.2.2;
+//! - **system finance** ([`finance`]): year-to-date and forecast positions, the system's net
+//!   position judged by the year's rule set, pooled budgets and efficiency plans, exact to the penny.
 //!
 //! It is pure (no I/O, nothing about HTTP or storage): values go in as a slice, plain serialisable
 //! data comes out, so an analyst can call it without the web service, and the web layer only
@@ -28,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod finance;
 pub mod run_chart;
 pub mod spc;
 

@@ -12,6 +12,8 @@ pub mod consent;
 mod db;
 pub mod delivery;
 mod error;
+pub mod finance;
+pub mod finance_load;
 pub mod improvement;
 pub mod lookups;
 pub mod meetings;

@@ -1,0 +1,542 @@
+//! System finance in the store: financial years and their rule sets, pooled budgets, and the
+//! figures loaded for them (see [`crate::finance_load`]), read back as the positions computed by
+//! [`concord_measure::finance`].
+
+use crate::audit::{Actor, AuditEntry};
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::rows::{require_exists, RowExt, Table};
+use chrono::NaiveDate;
+use concord_domain::finance::{
+    has_breakeven_duty, BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft,
+    PooledBudgetKind,
+};
+use concord_domain::OrgType;
+use concord_measure::finance::{
+    self as arithmetic, Actual, Body, EfficiencyLine, EfficiencyPosition, PoolLine, PoolPosition,
+    Position, RevenueMonth, SystemPosition, Verdict,
+};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use std::collections::{BTreeMap, HashMap};
+
+/// A financial year and the rule set it is judged by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Year {
+    /// Its name, `2026/27`.
+    pub label: String,
+    /// Its first day, `2026-04-01`.
+    pub starts_on: String,
+    /// How the system's financial duty is judged.
+    pub breakeven_rule: BreakevenRule,
+    /// Anything else about the year's regime.
+    pub notes: String,
+}
+
+impl Year {
+    /// The year itself.
+    pub fn year(&self) -> FinancialYear {
+        FinancialYear::parse(&self.label).expect("stored years are valid")
+    }
+}
+
+fn year_from_row(row: &AnyRow) -> Result<Year, StoreError> {
+    Ok(Year {
+        label: row.text("label")?,
+        starts_on: row.text("starts_on")?,
+        breakeven_rule: row.code("breakeven_rule")?,
+        notes: row.text("notes")?,
+    })
+}
+
+/// Every financial year, newest first.
+pub async fn years(store: &Store) -> Result<Vec<Year>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT label, starts_on, breakeven_rule, notes FROM financial_years ORDER BY starts_on DESC",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(year_from_row).collect()
+}
+
+/// One financial year, by label (`2026/27`, or `2026-27` as in a URL).
+pub async fn year(store: &Store, label: &str) -> Result<Year, StoreError> {
+    let label = FinancialYear::parse(label)
+        .map(FinancialYear::label)
+        .unwrap_or_else(|| label.to_string());
+    let row = sqlx::query(
+        "SELECT label, starts_on, breakeven_rule, notes FROM financial_years WHERE label = $1",
+    )
+    .bind(&label)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| StoreError::not_found("financial year", &label))?;
+    year_from_row(&row)
+}
+
+/// Sets up a financial year, or changes the rule set and notes of one already set up.
+pub async fn save_year(
+    store: &Store,
+    actor: &Actor,
+    draft: &FinancialYearDraft,
+) -> Result<String, StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "finance.year.save",
+        "financial year",
+        Some(draft.label.trim()),
+        &format!("{} {}", draft.label.trim(), draft.breakeven_rule.trim()),
+    );
+    let result = async {
+        let (year, rule) = draft.validate()?;
+        let label = year.label();
+        let mut tx = store.begin_write().await?;
+        let now = crate::now_utc();
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT label FROM financial_years WHERE label = $1")
+                .bind(&label)
+                .fetch_optional(tx.conn())
+                .await?;
+        if exists.is_some() {
+            sqlx::query(
+                "UPDATE financial_years SET breakeven_rule = $2, notes = $3, updated_at = $4 WHERE label = $1",
+            )
+            .bind(&label)
+            .bind(rule.as_str())
+            .bind(draft.notes.trim())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO financial_years (label, starts_on, breakeven_rule, notes, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind(&label)
+            .bind(year.month(0).to_string())
+            .bind(rule.as_str())
+            .bind(draft.notes.trim())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.commit(entry.clone()).await?;
+        Ok(label)
+    }
+    .await;
+    store.audit_rejection(result, entry).await
+}
+
+/// A pooled budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PooledBudget {
+    /// Concord's id for it.
+    pub id: String,
+    /// Its financial year.
+    pub year: String,
+    /// Its name.
+    pub name: String,
+    /// Its legal basis.
+    pub kind: PooledBudgetKind,
+    /// The host organisation.
+    pub host_organisation_id: String,
+    /// Its name.
+    pub host_organisation_name: String,
+    /// What it pays for.
+    pub description: String,
+}
+
+/// The pooled budgets of a year, by name.
+pub async fn budgets(store: &Store, year: &str) -> Result<Vec<PooledBudget>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.year, b.name, b.kind, b.host_organisation_id, o.name AS host_name, b.description
+         FROM pooled_budgets b JOIN organisations o ON o.id = b.host_organisation_id
+         WHERE b.year = $1 ORDER BY b.name",
+    )
+    .bind(year)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PooledBudget {
+                id: r.text("id")?,
+                year: r.text("year")?,
+                name: r.text("name")?,
+                kind: r.code("kind")?,
+                host_organisation_id: r.text("host_organisation_id")?,
+                host_organisation_name: r.text("host_name")?,
+                description: r.text("description")?,
+            })
+        })
+        .collect()
+}
+
+/// Sets up a pooled budget; returns its id.
+pub async fn create_budget(
+    store: &Store,
+    actor: &Actor,
+    draft: &PooledBudgetDraft,
+) -> Result<String, StoreError> {
+    let id = crate::new_id();
+    let entry = AuditEntry::success(
+        actor,
+        "finance.pool.create",
+        "pooled budget",
+        Some(&id),
+        draft.name.trim(),
+    );
+    let result = async {
+        let (year, kind) = draft.validate()?;
+        let label = year.label();
+        let mut tx = store.begin_write().await?;
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT label FROM financial_years WHERE label = $1")
+                .bind(&label)
+                .fetch_optional(tx.conn())
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::invalid(
+                "year",
+                format!("The financial year {label} is not set up yet"),
+            ));
+        }
+        require_exists(
+            tx.conn(),
+            Table::Organisations,
+            draft.host_organisation_id.trim(),
+            "host_organisation_id",
+            "Select an organisation that exists",
+        )
+        .await?;
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT id FROM pooled_budgets WHERE year = $1 AND name = $2")
+                .bind(&label)
+                .bind(draft.name.trim())
+                .fetch_optional(tx.conn())
+                .await?;
+        if taken.is_some() {
+            return Err(StoreError::invalid(
+                "name",
+                format!("{label} already has a pooled budget with this name"),
+            ));
+        }
+        let now = crate::now_utc();
+        sqlx::query(
+            "INSERT INTO pooled_budgets (id, year, name, kind, host_organisation_id, description, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&id)
+        .bind(&label)
+        .bind(draft.name.trim())
+        .bind(kind.as_str())
+        .bind(draft.host_organisation_id.trim())
+        .bind(draft.description.trim())
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        tx.commit(entry.clone()).await
+    }
+    .await;
+    store.audit_rejection(result, entry).await?;
+    Ok(id)
+}
+
+/// An organisation as the finance pages name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Party {
+    /// Its id.
+    pub id: String,
+    /// Its ODS code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// One body's revenue month as stored, with its calendar month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMonth {
+    /// The first day of the month.
+    pub month: NaiveDate,
+    /// The figures.
+    pub figures: RevenueMonth,
+}
+
+fn money(row: &AnyRow, column: &str) -> Result<Money, StoreError> {
+    Ok(Money::from_pence(row.int(column)?))
+}
+
+fn opt_money(row: &AnyRow, column: &str) -> Result<Option<Money>, StoreError> {
+    let pence: Option<i64> = sqlx::Row::try_get(row, column)?;
+    Ok(pence.map(Money::from_pence))
+}
+
+fn month_of(year: FinancialYear, text: &str) -> Result<(NaiveDate, u8), StoreError> {
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        StoreError::Database(sqlx::Error::Decode(
+            format!("bad month '{text}' in finance").into(),
+        ))
+    })?;
+    let index = year.month_index(date).ok_or_else(|| {
+        StoreError::Database(sqlx::Error::Decode(
+            format!("month {text} is outside {year}").into(),
+        ))
+    })?;
+    Ok((date, index))
+}
+
+/// Every body's revenue months for a year, by organisation.
+pub async fn revenue(
+    store: &Store,
+    year: FinancialYear,
+) -> Result<BTreeMap<String, Vec<StoredMonth>>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT organisation_id, month, plan_income, plan_expenditure, actual_income, actual_expenditure,
+                forecast_outturn, variance_reason
+         FROM finance_revenue WHERE year = $1 ORDER BY organisation_id, month",
+    )
+    .bind(year.label())
+    .fetch_all(store.pool())
+    .await?;
+    let mut out: BTreeMap<String, Vec<StoredMonth>> = BTreeMap::new();
+    for row in &rows {
+        let (month, index) = month_of(year, &row.text("month")?)?;
+        let actual = match (
+            opt_money(row, "actual_income")?,
+            opt_money(row, "actual_expenditure")?,
+        ) {
+            (Some(income), Some(expenditure)) => Some(Actual {
+                income,
+                expenditure,
+            }),
+            _ => None,
+        };
+        out.entry(row.text("organisation_id")?)
+            .or_default()
+            .push(StoredMonth {
+                month,
+                figures: RevenueMonth {
+                    month: index,
+                    plan_income: money(row, "plan_income")?,
+                    plan_expenditure: money(row, "plan_expenditure")?,
+                    actual,
+                    forecast_outturn: opt_money(row, "forecast_outturn")?,
+                    variance_reason: row.text("variance_reason")?,
+                },
+            });
+    }
+    Ok(out)
+}
+
+async fn pool_lines(
+    store: &Store,
+    year: FinancialYear,
+    budget_id: &str,
+) -> Result<Vec<PoolLine>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT organisation_id, month, contribution, spend FROM pooled_budget_lines WHERE budget_id = $1",
+    )
+    .bind(budget_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PoolLine {
+                organisation_id: r.text("organisation_id")?,
+                month: month_of(year, &r.text("month")?)?.1,
+                contribution: money(r, "contribution")?,
+                spend: opt_money(r, "spend")?,
+            })
+        })
+        .collect()
+}
+
+async fn efficiency_lines(
+    store: &Store,
+    year: FinancialYear,
+) -> Result<Vec<EfficiencyLine>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT organisation_id, scheme, month, planned, delivered FROM efficiency_lines WHERE year = $1",
+    )
+    .bind(year.label())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EfficiencyLine {
+                organisation_id: r.text("organisation_id")?,
+                scheme: r.text("scheme")?,
+                month: month_of(year, &r.text("month")?)?.1,
+                planned: money(r, "planned")?,
+                delivered: opt_money(r, "delivered")?,
+            })
+        })
+        .collect()
+}
+
+/// One body's line in the system's finance overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BodyPosition {
+    /// The body.
+    pub organisation: Party,
+    /// Whether it carries a breakeven duty (the ICB and trusts).
+    pub has_duty: bool,
+    /// Its position.
+    #[schema(value_type = Object)]
+    pub position: Position,
+    /// How it stands against the year's rule.
+    #[schema(value_type = String)]
+    pub verdict: Verdict,
+}
+
+/// A pooled budget's position, partners named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PoolOverview {
+    /// The budget.
+    pub budget: PooledBudget,
+    /// Its figures.
+    #[schema(value_type = Object)]
+    pub position: PoolPosition,
+    /// The partners' names, by organisation id.
+    pub partner_names: BTreeMap<String, String>,
+}
+
+/// The system's finances for a year as at a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Overview {
+    /// The year and its rule set.
+    pub year: Year,
+    /// The month positions are taken at (0 = April), if anything is reported.
+    pub as_at_month: Option<u8>,
+    /// Its first day, `2026-09-01`.
+    pub as_at: Option<String>,
+    /// Each body, the ICB first, then by name.
+    pub bodies: Vec<BodyPosition>,
+    /// The system's position.
+    #[schema(value_type = Object)]
+    pub system: SystemPosition,
+    /// The pooled budgets.
+    pub pools: Vec<PoolOverview>,
+    /// Each body's efficiency plan.
+    #[schema(value_type = Vec<Object>)]
+    pub efficiency: Vec<EfficiencyPosition>,
+    /// Names of the organisations the efficiency plans belong to, by id.
+    pub efficiency_names: BTreeMap<String, String>,
+}
+
+async fn parties(store: &Store) -> Result<HashMap<String, (Party, OrgType)>, StoreError> {
+    let rows = sqlx::query("SELECT id, code, name, org_type FROM organisations")
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let party = Party {
+                id: r.text("id")?,
+                code: r.text("code")?,
+                name: r.text("name")?,
+            };
+            Ok((party.id.clone(), (party, r.code("org_type")?)))
+        })
+        .collect()
+}
+
+/// The system's finances for `year`, as at month `as_at` (0 = April) or, by default, the latest
+/// month anyone reported.
+pub async fn overview(
+    store: &Store,
+    year: &Year,
+    as_at: Option<u8>,
+) -> Result<Overview, StoreError> {
+    let fy = year.year();
+    let revenue = revenue(store, fy).await?;
+    let parties = parties(store).await?;
+    let as_at_month = as_at.or_else(|| {
+        arithmetic::latest_reported_month(revenue.values().flatten().map(|m| &m.figures))
+    });
+    let at = as_at_month.unwrap_or(0);
+    let mut positions: Vec<(Party, bool, Position, OrgType)> = revenue
+        .iter()
+        .filter_map(|(id, months)| {
+            let (party, kind) = parties.get(id)?.clone();
+            let figures: Vec<RevenueMonth> = months.iter().map(|m| m.figures.clone()).collect();
+            Some((
+                party,
+                has_breakeven_duty(kind),
+                arithmetic::position(&figures, at),
+                kind,
+            ))
+        })
+        .collect();
+    positions
+        .sort_by(|a, b| (a.3 != OrgType::Icb, &a.0.name).cmp(&(b.3 != OrgType::Icb, &b.0.name)));
+    let bodies: Vec<Body<'_>> = positions
+        .iter()
+        .map(|(party, duty, position, _)| Body {
+            organisation_id: &party.id,
+            has_duty: *duty,
+            position,
+        })
+        .collect();
+    let system = arithmetic::system_position(&bodies, year.breakeven_rule);
+    let name_of = |id: &str| {
+        parties
+            .get(id)
+            .map(|(p, _)| p.name.clone())
+            .unwrap_or_default()
+    };
+    let mut pools = Vec::new();
+    for budget in budgets(store, &year.label).await? {
+        let lines = pool_lines(store, fy, &budget.id).await?;
+        let position = arithmetic::pool_position(&lines, at);
+        let partner_names = position
+            .partners
+            .iter()
+            .map(|p| (p.organisation_id.clone(), name_of(&p.organisation_id)))
+            .collect();
+        pools.push(PoolOverview {
+            budget,
+            position,
+            partner_names,
+        });
+    }
+    let efficiency = arithmetic::efficiency_positions(&efficiency_lines(store, fy).await?, at);
+    let efficiency_names = efficiency
+        .iter()
+        .map(|e| (e.organisation_id.clone(), name_of(&e.organisation_id)))
+        .collect();
+    let bodies = positions
+        .into_iter()
+        .map(|(organisation, has_duty, position, _)| BodyPosition {
+            verdict: system.verdicts[&organisation.id],
+            organisation,
+            has_duty,
+            position,
+        })
+        .collect();
+    Ok(Overview {
+        year: year.clone(),
+        as_at_month,
+        as_at: as_at_month.map(|m| fy.month(m).to_string()),
+        bodies,
+        system,
+        pools,
+        efficiency,
+        efficiency_names,
+    })
+}
+
+/// One body's months for a year, for its finance page and chart.
+pub async fn body_months(
+    store: &Store,
+    year: FinancialYear,
+    organisation_id: &str,
+) -> Result<Vec<StoredMonth>, StoreError> {
+    let rows = sqlx::query("SELECT id FROM organisations WHERE id = $1")
+        .bind(organisation_id)
+        .fetch_optional(store.pool())
+        .await?;
+    if rows.is_none() {
+        return Err(StoreError::not_found("organisation", organisation_id));
+    }
+    let mut all = revenue(store, year).await?;
+    Ok(all.remove(organisation_id).unwrap_or_default())
+}

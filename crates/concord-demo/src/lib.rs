@@ -8,6 +8,7 @@
 
 mod data;
 mod delivery;
+mod finance;
 mod measure;
 mod strategy;
 
@@ -269,6 +270,12 @@ impl<'a> Builder<'a> {
         delivery::seed_delivery(self.store, &self.actor).await?;
         let today = concord_domain::meeting::london_date(chrono::Utc::now());
         measure::seed_measures(self.store, &self.actor, &self.made.icb, today).await?;
+        let hosts = PLACES
+            .iter()
+            .map(|p| p.council.1)
+            .zip(self.made.councils.iter().cloned())
+            .collect();
+        finance::seed_finance(self.store, &self.actor, &hosts, today).await?;
         Ok(())
     }
 

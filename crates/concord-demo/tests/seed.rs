@@ -179,4 +179,18 @@ async fn seeds_a_realistic_system_once() {
         .await
         .unwrap()
         .is_intact());
+
+    // A year of finance for every NHS body, the two rule sets, two pooled budgets.
+    let years = concord_store::finance::years(&store).await.unwrap();
+    assert_eq!(years.len(), 2);
+    let last = &years[1];
+    let o = concord_store::finance::overview(&store, last, None)
+        .await
+        .unwrap();
+    assert_eq!(o.bodies.len(), 5, "the ICB and four trusts");
+    assert!(o.bodies.iter().all(|b| b.has_duty));
+    assert_eq!(o.as_at_month, Some(11), "last year is reported in full");
+    assert_eq!(o.pools.len(), 2);
+    assert_eq!(o.efficiency.len(), 5);
+    assert_ne!(years[0].breakeven_rule, years[1].breakeven_rule);
 }

@@ -42,11 +42,12 @@ def series_values(rng, points):
             values[i] += size
 
     def trend():
-        length = rng.randrange(7, 13)
+        # A steady climb (or fall) over 7 to 10 months, then back to the usual level.
+        length = rng.randrange(7, 11)
         start = rng.randrange(0, points - length)
-        slope = rng.choice((-1, 1)) * rng.uniform(0.8, 1.5) * sd
-        for k, i in enumerate(range(start, points)):
-            values[i] += slope * min(k, length - 1)
+        slope = rng.choice((-1, 1)) * rng.uniform(0.6, 1.0) * sd
+        for k in range(length):
+            values[start + k] += slope * k
 
     def outlier():
         i = rng.randrange(points)
@@ -74,8 +75,12 @@ def series_values(rng, points):
         outlier()
         if rng.random() < 0.5:
             trend()
-    # Keep values positive, as counts and rates are.
-    return [max(v, 0.0) for v in values]
+    # Keep values positive, as counts and rates are: lift the whole series (so no pattern changes)
+    # rather than clip it (which would make ties).
+    low = min(values)
+    if low <= 0.0:
+        values = [v - low + 0.05 * mean for v in values]
+    return values
 
 
 def main():

@@ -24,7 +24,7 @@ pub const COLUMNS: [&str; 5] = ["metric", "organisation", "place", "period", "va
 const MAX_PROBLEMS: usize = 50;
 
 /// One value as submitted, before it is checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ValueRow {
     /// Where it came from, for messages: "line 5" or "values[4]".

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::audit::outcome;
 use concord_store::{
-    boards, consent, improvement, meetings, organisations, people, programmes, strategy, Actor,
-    AuditEntry, StoreError,
+    boards, consent, improvement, meetings, metrics, organisations, people, programmes, strategy,
+    Actor, AuditEntry, StoreError,
 };
 
 /// What a route requires, and where its target comes from.
@@ -75,6 +75,16 @@ pub enum Rule {
     StartImprovement,
     /// Working on improvement project `{id}`: anyone in its organisation, or its lead.
     RunImprovement,
+    /// Loading data or adding metrics: an analyst or partner lead anywhere, or an administrator;
+    /// each row or metric is then checked against its own organisation.
+    ContributeData,
+    /// Changing metric `{id}`: an analyst or partner lead of its owner, or an administrator.
+    EditMetric,
+    /// Rebasing series `{id}`: an analyst or partner lead of the organisation it belongs to (for a
+    /// place or the whole system, the metric's owner), or an administrator.
+    RebaseSeries,
+    /// Setting up financial years and pooled budgets: system administrators.
+    ManageFinance,
 }
 
 /// What a handler receives once the guard has let a request through.
@@ -119,6 +129,8 @@ async fn resolve(
         Rule::ManagePlaces => decide(principal, Action::ManagePlaces),
         Rule::ViewAudit => decide(principal, Action::ViewAudit),
         Rule::ManageAccounts => decide(principal, Action::ManageAccounts),
+        Rule::ContributeData => decide(principal, Action::ContributeData),
+        Rule::ManageFinance => decide(principal, Action::ManageFinance),
         // Anonymous visitors are sent to sign in before anything about the target is looked up.
         _ if principal.is_none() => Decision::NeedsSignIn,
         Rule::EditOrganisation => {
@@ -286,6 +298,32 @@ async fn resolve(
                 Action::RunImprovement {
                     organisation_id: &organisation_id,
                     leads_project: leads,
+                },
+            )
+        }
+        Rule::EditMetric => {
+            let metric = metrics::get(&state.store, id).await?;
+            decide(
+                principal,
+                Action::ManageMetric {
+                    owner_organisation_id: &metric.owner_organisation_id,
+                },
+            )
+        }
+        Rule::RebaseSeries => {
+            let series = metrics::get_series(&state.store, id).await?;
+            let owner = match &series.organisation_id {
+                Some(organisation) => organisation.clone(),
+                None => {
+                    metrics::get(&state.store, &series.metric_id)
+                        .await?
+                        .owner_organisation_id
+                }
+            };
+            decide(
+                principal,
+                Action::LoadMetricData {
+                    organisation_id: &owner,
                 },
             )
         }

@@ -48,6 +48,49 @@ pub async fn secure_headers(req: Request, next: Next) -> Response {
 pub const CSRF_FIELD: &str = "csrf_token";
 /// The largest form body accepted.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
+/// The largest file upload accepted (a multipart form: a CSV of values or finance returns).
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// A multipart form's boundary, if the request carries one.
+pub fn multipart_boundary(headers: &axum::http::HeaderMap) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    multer::parse_boundary(content_type).ok()
+}
+
+/// The fields of a multipart form: text fields by name, and the first file (name, bytes).
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    /// Text fields.
+    pub fields: Vec<(String, String)>,
+    /// The uploaded file, if any: its name and content.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Reads a buffered multipart body.
+pub async fn read_multipart(
+    bytes: axum::body::Bytes,
+    boundary: &str,
+) -> Result<MultipartForm, String> {
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut form = MultipartForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.to_string())? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) if form.file.is_none() => {
+                let data = field.bytes().await.map_err(|e| e.to_string())?;
+                form.file = Some((file_name, data.to_vec()));
+            }
+            Some(_) => {}
+            None => {
+                let text = field.text().await.map_err(|e| e.to_string())?;
+                form.fields.push((name, text));
+            }
+        }
+    }
+    Ok(form)
+}
 
 fn refused(detail: &str) -> Response {
     let problem = Problem::new(
@@ -87,10 +130,30 @@ pub async fn csrf(req: Request, next: Next) -> Response {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let boundary = multipart_boundary(&parts.headers);
+    let limit = if boundary.is_some() {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response();
     };
-    let provided = header_token.or_else(|| {
+    let from_multipart = match (&header_token, &boundary) {
+        (None, Some(boundary)) => {
+            read_multipart(bytes.clone(), boundary)
+                .await
+                .ok()
+                .and_then(|form| {
+                    form.fields
+                        .into_iter()
+                        .find(|(k, _)| k == CSRF_FIELD)
+                        .map(|(_, v)| v)
+                })
+        }
+        _ => None,
+    };
+    let provided = header_token.or(from_multipart).or_else(|| {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|fields| {

@@ -147,6 +147,37 @@ GET /improvement                              S A A A A A A A
 GET /measure                                  S A A A A A A A
 GET /metrics/{id}                             S A A A A A A A
 GET /series/{id}                              S A A A A A A A
+GET /measure/upload                           S A A A D A D D
+POST /measure/upload                          S A A A D A D D
+GET /metrics/new                              S A A A D A D D
+POST /metrics/new                             S A A A D A D D
+GET /metrics/{id}/edit                        S A D D D D D D
+POST /metrics/{id}/edit                       S A D D D D D D
+POST /series/{id}/rebases                     S A D D D D D D
+POST /series/{id}/rebases/remove              S A D D D D D D
+GET /finance                                  S A A A A A A A
+GET /finance/setup                            S A D D D D D D
+POST /finance/years                           S A D D D D D D
+POST /finance/pools                           S A D D D D D D
+GET /finance/upload                           S A A A D A D D
+POST /finance/upload                          S A A A D A D D
+GET /finance/{id}                             S A A A A A A A
+GET /finance/{id}/organisations/{organisation_id} S A A A A A A A
+GET /api/v1/metrics                           S A A A A A A A
+POST /api/v1/metrics                          S A A A D A D D
+GET /api/v1/metrics/{id}                      S A A A A A A A
+PUT /api/v1/metrics/{id}                      S A D D D D D D
+GET /api/v1/series/{id}                       S A A A A A A A
+POST /api/v1/metric-values                    S A A A D A D D
+POST /api/v1/series/{id}/rebases              S A D D D D D D
+DELETE /api/v1/series/{id}/rebases/{starts_on} S A D D D D D D
+GET /api/v1/finance/years                     S A A A A A A A
+PUT /api/v1/finance/years                     S A D D D D D D
+GET /api/v1/finance/years/{id}                S A A A A A A A
+GET /api/v1/finance/years/{id}/organisations/{organisation_id} S A A A A A A A
+GET /api/v1/finance/years/{id}/pooled-budgets S A A A A A A A
+POST /api/v1/finance/pooled-budgets           S A D D D D D D
+POST /api/v1/finance/returns/{id}             S A A A D A D D
 GET /improvement/{id}                         S A A A A A A A
 GET /organisations/{id}/improvement/new       S A A D D D D D
 POST /organisations/{id}/improvement          S A A D D D D D
@@ -282,6 +313,7 @@ struct Targets {
     cycle: String,
     metric: String,
     series: String,
+    year: String,
 }
 
 impl Targets {
@@ -375,6 +407,9 @@ impl Targets {
                 .unwrap()[0]
                 .id
                 .clone(),
+            year: concord_store::finance::years(&app.store).await.unwrap()[0]
+                .label
+                .replace('/', "-"),
         }
     }
 
@@ -393,6 +428,10 @@ impl Targets {
             self.metric.clone()
         } else if local.starts_with("/series/{id}") {
             self.series.clone()
+        } else if local.starts_with("/finance/{id}") || local.starts_with("/finance/years/{id}") {
+            self.year.clone()
+        } else if local.starts_with("/finance/returns/{id}") {
+            "revenue".into()
         } else if local.starts_with("/actions/{id}") {
             self.action.clone()
         } else if pattern.starts_with("/memberships/")
@@ -452,6 +491,7 @@ impl Targets {
             .replace("{person_id}", &person_id)
             .replace("{organisation_id}", &self.organisation)
             .replace("{area_id}", &self.area)
+            .replace("{starts_on}", "2024-01-01")
             .replace(
                 "{item_id}",
                 if pattern.contains("/cycles/") {

@@ -9,6 +9,7 @@ pub mod agree_writes;
 pub mod delivery;
 pub mod directory;
 pub mod governance;
+pub mod measure;
 pub mod strategy;
 
 use crate::error::Problem;
@@ -70,6 +71,9 @@ impl Modify for BearerAuth {
         delivery::board_pack, delivery::add_agenda_item, delivery::write_minutes, delivery::record_decision, delivery::set_action,
         delivery::complete_action, delivery::my_work, delivery::list_improvement, delivery::create_improvement, delivery::get_improvement,
         delivery::add_driver, delivery::add_idea, delivery::start_cycle, delivery::update_cycle, delivery::add_readings,
+        measure::list_metrics, measure::create_metric, measure::get_metric, measure::update_metric, measure::get_series,
+        measure::load_values, measure::add_rebase, measure::remove_rebase, measure::list_years, measure::save_year,
+        measure::year_overview, measure::body_year, measure::list_pools, measure::create_pool, measure::load_return,
     ),
     components(schemas(
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
@@ -83,8 +87,15 @@ impl Modify for BearerAuth {
         agree_writes::Vision, agree_writes::TextBody, agree_writes::DecisionBody, concord_store::vision::VisionVersion,
         concord_store::vision::VisionComment, concord_domain::strategy::RoundDraft, concord_domain::strategy::AreaDraft, concord_domain::consent::ProposalDraft,
         delivery::ProgrammeDetail, delivery::Escalated, delivery::MeetingDetail, delivery::ImprovementDetail, delivery::Readings,
+        concord_store::metrics::Metric, concord_domain::metric::MetricDraft, measure::SeriesSummary, measure::MetricDetail, measure::SeriesChart,
+        concord_store::metrics::Series, concord_store::metrics::SeriesValue, concord_store::metrics::Rebase, measure::ValueBatch,
+        concord_store::metric_load::ValueRow, concord_store::metric_load::LoadSummary, measure::RebaseDraft,
+        concord_store::finance::Year, concord_domain::finance::FinancialYearDraft, concord_store::finance::Overview,
+        concord_store::finance::BodyPosition, concord_store::finance::PoolOverview, concord_store::finance::PooledBudget,
+        concord_store::finance::Party, measure::BodyYear, measure::BodyMonth, concord_domain::finance::PooledBudgetDraft,
+        measure::FinanceBatch, concord_store::finance_load::FinanceLoadSummary,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"))
 )]
 pub struct ApiDoc;
 

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Extension;
 use concord_domain::metric::{ImprovementDirection, MetricCategory, ScopeKind};
+use concord_domain::{decide, Action};
 use concord_measure::spc::svg::{format_value, render as render_svg, ChartLabels};
 use concord_measure::spc::{self, Assurance, SpcOptions, VariationIcon, XmrChart};
 use concord_store::metrics::{self, Metric, Rebase, Series, SeriesValue};
@@ -97,6 +98,7 @@ struct DashboardPage {
     categories: Vec<(String, String, bool)>,
     scopes: Vec<(String, String, bool)>,
     profile: String,
+    can_contribute: bool,
 }
 
 impl DashboardPage {
@@ -196,6 +198,7 @@ pub async fn dashboard(
         categories,
         scopes,
         profile: spc::Profile::default().name(),
+        can_contribute: decide(permit.principal.as_ref(), Action::ContributeData).is_allowed(),
     }))
 }
 
@@ -203,6 +206,7 @@ pub async fn dashboard(
 #[template(path = "measure_metric.html")]
 struct MetricPage {
     layout: Layout,
+    can_edit: bool,
     metric: Metric,
     series: Vec<(Series, Option<XmrChart>)>,
 }
@@ -223,8 +227,16 @@ pub async fn metric(
         let xmr = chart(&metric, &values, &rebases);
         series.push((s, xmr));
     }
+    let can_edit = decide(
+        permit.principal.as_ref(),
+        Action::ManageMetric {
+            owner_organisation_id: &metric.owner_organisation_id,
+        },
+    )
+    .is_allowed();
     Ok(render(&MetricPage {
         layout: layout(&state, &visitor, &permit, metric.name.clone()),
+        can_edit,
         metric,
         series,
     }))
@@ -240,6 +252,7 @@ struct SeriesPage {
     rebases: Vec<Rebase>,
     chart: Option<XmrChart>,
     svg: String,
+    can_rebase: bool,
 }
 
 impl SeriesPage {
@@ -298,8 +311,20 @@ pub async fn series(
             },
         )
     });
+    let responsible = series
+        .organisation_id
+        .clone()
+        .unwrap_or_else(|| metric.owner_organisation_id.clone());
+    let can_rebase = decide(
+        permit.principal.as_ref(),
+        Action::LoadMetricData {
+            organisation_id: &responsible,
+        },
+    )
+    .is_allowed();
     Ok(render(&SeriesPage {
         layout: layout(&state, &visitor, &permit, title),
+        can_rebase,
         metric,
         series,
         values,

@@ -1,20 +1,193 @@
-//! Routes of "Measure": the system dashboard, the metric catalogue and SPC charts.
+//! Routes of "Measure": the system dashboard, the metric catalogue, SPC charts, loading values,
+//! and system finance.
 
 use super::{def, RouteDef};
+use crate::api::measure as api;
 use crate::authz::Rule;
-use crate::pages::measure;
+use crate::pages::{finance, measure, measure_edit};
 use axum::http::Method;
 
-/// The pages of measuring performance: everyone in the system may see them.
+/// The pages of measuring performance: everyone in the system may see them; changes are checked
+/// against the organisation they touch.
 pub fn measure_pages() -> Vec<RouteDef> {
+    use Method as M;
+    use Rule as R;
     vec![
-        def(Method::GET, "/measure", Rule::SignedIn, measure::dashboard),
+        def(M::GET, "/measure", R::SignedIn, measure::dashboard),
         def(
-            Method::GET,
-            "/metrics/{id}",
-            Rule::SignedIn,
-            measure::metric,
+            M::GET,
+            "/measure/upload",
+            R::ContributeData,
+            measure_edit::upload_form,
         ),
-        def(Method::GET, "/series/{id}", Rule::SignedIn, measure::series),
+        def(
+            M::POST,
+            "/measure/upload",
+            R::ContributeData,
+            measure_edit::upload,
+        ),
+        def(
+            M::GET,
+            "/metrics/new",
+            R::ContributeData,
+            measure_edit::new_metric,
+        ),
+        def(
+            M::POST,
+            "/metrics/new",
+            R::ContributeData,
+            measure_edit::create_metric,
+        ),
+        def(M::GET, "/metrics/{id}", R::SignedIn, measure::metric),
+        def(
+            M::GET,
+            "/metrics/{id}/edit",
+            R::EditMetric,
+            measure_edit::edit_metric,
+        ),
+        def(
+            M::POST,
+            "/metrics/{id}/edit",
+            R::EditMetric,
+            measure_edit::update_metric,
+        ),
+        def(M::GET, "/series/{id}", R::SignedIn, measure::series),
+        def(
+            M::POST,
+            "/series/{id}/rebases",
+            R::RebaseSeries,
+            measure_edit::add_rebase,
+        ),
+        def(
+            M::POST,
+            "/series/{id}/rebases/remove",
+            R::RebaseSeries,
+            measure_edit::remove_rebase,
+        ),
+    ]
+}
+
+/// The pages of system finance: open to everyone in the system, as the partnership manages its
+/// money collectively; returns are loaded per organisation, years set up by administrators.
+pub fn finance_pages() -> Vec<RouteDef> {
+    use Method as M;
+    use Rule as R;
+    vec![
+        def(M::GET, "/finance", R::SignedIn, finance::latest),
+        def(M::GET, "/finance/setup", R::ManageFinance, finance::setup),
+        def(
+            M::POST,
+            "/finance/years",
+            R::ManageFinance,
+            finance::save_year,
+        ),
+        def(
+            M::POST,
+            "/finance/pools",
+            R::ManageFinance,
+            finance::create_pool,
+        ),
+        def(
+            M::GET,
+            "/finance/upload",
+            R::ContributeData,
+            finance::upload_form,
+        ),
+        def(
+            M::POST,
+            "/finance/upload",
+            R::ContributeData,
+            finance::upload,
+        ),
+        def(M::GET, "/finance/{id}", R::SignedIn, finance::overview),
+        def(
+            M::GET,
+            "/finance/{id}/organisations/{organisation_id}",
+            R::SignedIn,
+            finance::body,
+        ),
+    ]
+}
+
+/// The API of measuring and finance.
+pub fn measure_api() -> Vec<RouteDef> {
+    use Method as M;
+    use Rule as R;
+    vec![
+        def(M::GET, "/api/v1/metrics", R::SignedIn, api::list_metrics),
+        def(
+            M::POST,
+            "/api/v1/metrics",
+            R::ContributeData,
+            api::create_metric,
+        ),
+        def(M::GET, "/api/v1/metrics/{id}", R::SignedIn, api::get_metric),
+        def(
+            M::PUT,
+            "/api/v1/metrics/{id}",
+            R::EditMetric,
+            api::update_metric,
+        ),
+        def(M::GET, "/api/v1/series/{id}", R::SignedIn, api::get_series),
+        def(
+            M::POST,
+            "/api/v1/metric-values",
+            R::ContributeData,
+            api::load_values,
+        ),
+        def(
+            M::POST,
+            "/api/v1/series/{id}/rebases",
+            R::RebaseSeries,
+            api::add_rebase,
+        ),
+        def(
+            M::DELETE,
+            "/api/v1/series/{id}/rebases/{starts_on}",
+            R::RebaseSeries,
+            api::remove_rebase,
+        ),
+        def(
+            M::GET,
+            "/api/v1/finance/years",
+            R::SignedIn,
+            api::list_years,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/finance/years",
+            R::ManageFinance,
+            api::save_year,
+        ),
+        def(
+            M::GET,
+            "/api/v1/finance/years/{id}",
+            R::SignedIn,
+            api::year_overview,
+        ),
+        def(
+            M::GET,
+            "/api/v1/finance/years/{id}/organisations/{organisation_id}",
+            R::SignedIn,
+            api::body_year,
+        ),
+        def(
+            M::GET,
+            "/api/v1/finance/years/{id}/pooled-budgets",
+            R::SignedIn,
+            api::list_pools,
+        ),
+        def(
+            M::POST,
+            "/api/v1/finance/pooled-budgets",
+            R::ManageFinance,
+            api::create_pool,
+        ),
+        def(
+            M::POST,
+            "/api/v1/finance/returns/{id}",
+            R::ContributeData,
+            api::load_return,
+        ),
     ]
 }

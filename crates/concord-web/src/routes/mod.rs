@@ -52,6 +52,8 @@ pub fn route_table() -> Vec<RouteDef> {
     routes.extend(delivery::delivery_pages());
     routes.extend(delivery::delivery_api());
     routes.extend(measure::measure_pages());
+    routes.extend(measure::finance_pages());
+    routes.extend(measure::measure_api());
     routes
 }
 

@@ -1,0 +1,90 @@
+//! The page for loading a CSV file (metric values, finance returns): one template, a file field,
+//! an optional choice of what the file holds, and the outcome (what was loaded, or every problem
+//! by line and field, nothing having been loaded).
+
+use super::{render, Choice, Layout};
+use crate::error::{PageError, Problem};
+use crate::security::{multipart_boundary, read_multipart, MultipartForm, MAX_UPLOAD_BYTES};
+use askama::Template;
+use axum::body::{to_bytes, Body};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// What the upload page shows.
+pub struct UploadDef {
+    /// The heading.
+    pub heading: String,
+    /// Where the form posts.
+    pub action: String,
+    /// What the file must hold, one paragraph per entry.
+    pub help: Vec<String>,
+    /// A choice of what the file holds (field `dataset`), or none.
+    pub datasets: Vec<Choice>,
+    /// The chosen dataset.
+    pub chosen: String,
+    /// Where to go back to: (href, text).
+    pub back: (String, String),
+}
+
+/// The outcome of a post.
+pub enum Outcome {
+    /// Nothing posted yet.
+    Blank,
+    /// Loaded: a sentence saying what changed.
+    Loaded(String),
+    /// Refused: each problem, by line and field.
+    Refused(Vec<String>),
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    layout: Layout,
+    def: UploadDef,
+    outcome: Outcome,
+}
+
+/// Renders the upload page with an outcome.
+pub fn upload_page(layout: Layout, def: UploadDef, outcome: Outcome) -> Response {
+    let status = match outcome {
+        Outcome::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    (
+        status,
+        render(&UploadPage {
+            layout,
+            def,
+            outcome,
+        }),
+    )
+        .into_response()
+}
+
+/// Reads a posted upload form (the CSRF layer has already checked its token).
+pub async fn read_upload(headers: &HeaderMap, body: Body) -> Result<MultipartForm, PageError> {
+    let bad = |detail: String| {
+        PageError(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "upload",
+            "The upload could not be read",
+            detail,
+        ))
+    };
+    let boundary = multipart_boundary(headers)
+        .ok_or_else(|| bad("Send the file as a multipart form".into()))?;
+    let bytes = to_bytes(body, MAX_UPLOAD_BYTES)
+        .await
+        .map_err(|_| bad("The file is larger than 20 MB".into()))?;
+    read_multipart(bytes, &boundary).await.map_err(bad)
+}
+
+impl MultipartForm {
+    /// A text field's value, or empty.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}

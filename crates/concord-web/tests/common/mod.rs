@@ -54,7 +54,7 @@ impl Browser {
             .join("; ")
     }
 
-    fn absorb(&mut self, reply: &Reply) {
+    pub fn absorb(&mut self, reply: &Reply) {
         for value in reply.headers.get_all(header::SET_COOKIE) {
             let text = value.to_str().unwrap();
             let pair = text.split(';').next().unwrap();

@@ -51,6 +51,9 @@ const SCHEMES: [(&str, &str, f64); 9] = [
     ("RVM", "Estates rationalisation", 0.006),
 ];
 
+/// A pooled budget: name, kind, host, description, partners with their annual contributions (£m).
+type Pool<'a> = (&'a str, &'a str, &'a str, &'a str, Vec<(&'a str, f64)>);
+
 fn pounds(value: f64) -> String {
     Money::from_pence((value * 100.0).round() as i64).to_string()
 }
@@ -78,7 +81,7 @@ pub async fn seed_finance(
     };
     // Months of the current year reported: those ended before today's month.
     let reported_now = current.month_index(today).unwrap_or(0);
-    let mut rng = ChaCha8Rng::seed_from_u64(2026_27);
+    let mut rng = ChaCha8Rng::seed_from_u64(202_627);
     let mut revenue = Vec::new();
     let mut pooled = Vec::new();
     let mut efficiency = Vec::new();
@@ -175,8 +178,7 @@ async fn pool_rows(
         PLACES[1].council.1,
         PLACES[2].council.1,
     );
-    // Budget: name, kind, host, description, partners with their annual contributions (£m).
-    let pools: [(&str, &str, &str, &str, Vec<(&str, f64)>); 2] = [
+    let pools: [Pool<'_>; 2] = [
         (
             "Riverside Better Care Fund",
             "better_care_fund",

@@ -85,7 +85,7 @@ pub async fn save_year(
         "finance.year.save",
         "financial year",
         Some(draft.label.trim()),
-        &format!("{} {}", draft.label.trim(), draft.breakeven_rule.trim()),
+        format!("{} {}", draft.label.trim(), draft.breakeven_rule.trim()),
     );
     let result = async {
         let (year, rule) = draft.validate()?;

@@ -164,7 +164,7 @@ pub async fn load(
         "finance.load",
         "finance return",
         None,
-        &format!("{} from {source}", dataset.as_str()),
+        format!("{} from {source}", dataset.as_str()),
     );
     let result = async {
         let checked = check(store, dataset, rows, field, may_load).await?;

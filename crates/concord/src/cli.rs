@@ -66,6 +66,42 @@ enum Command {
     /// The metric catalogue's data.
     #[command(subcommand)]
     Metrics(MetricsCommand),
+    /// System finance returns.
+    #[command(subcommand)]
+    Finance(FinanceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum FinanceCommand {
+    /// Load a finance return from a CSV file: `revenue` (organisation, month, plan_income,
+    /// plan_expenditure, actual_income, actual_expenditure, forecast_outturn, variance_reason),
+    /// `pooled` (budget, organisation, month, contribution, spend) or `efficiency` (organisation,
+    /// scheme, month, planned, delivered). Amounts are pounds to the penny; months YYYY-MM. All or
+    /// nothing: any bad row is named by line and field and nothing is loaded.
+    Load {
+        /// What the file holds: revenue, pooled or efficiency.
+        #[arg(long)]
+        kind: String,
+        /// The return file.
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
+}
+
+/// The message for a refused batch: every problem, one per line.
+fn refused(name: &str, err: concord_store::StoreError) -> anyhow::Error {
+    match err {
+        concord_store::StoreError::Invalid(errors) => anyhow::anyhow!(
+            "{name} was not loaded (nothing was changed):\n{}",
+            errors
+                .0
+                .iter()
+                .map(|e| format!("  {}", e.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => other.into(),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,18 +211,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     .await
             }
             .await
-            .map_err(|e| match e {
-                concord_store::StoreError::Invalid(errors) => anyhow::anyhow!(
-                    "{name} was not loaded (nothing was changed):\n{}",
-                    errors
-                        .0
-                        .iter()
-                        .map(|e| format!("  {}", e.message))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ),
-                other => other.into(),
-            })?;
+            .map_err(|e| refused(&name, e))?;
             println!(
                 "Loaded {}: {} rows, {} added, {} changed, {} unchanged, {} new series.",
                 name,
@@ -195,6 +220,27 @@ pub async fn run(cli: Cli) -> Result<()> {
                 loaded.changed,
                 loaded.unchanged,
                 loaded.series_created
+            );
+        }
+        Command::Finance(FinanceCommand::Load { kind, input }) => {
+            use concord_store::finance_load::{self, Dataset};
+            let dataset: Dataset = kind.parse().map_err(|_| {
+                anyhow::anyhow!("--kind must be revenue, pooled or efficiency, not '{kind}'")
+            })?;
+            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let file = std::fs::File::open(&input)
+                .with_context(|| format!("could not open {}", input.display()))?;
+            let name = input.display().to_string();
+            let loaded = async {
+                let rows = finance_load::parse_csv(file, dataset, "file")?;
+                finance_load::load(&store, &operator, dataset, &rows, &name, "file", &|_| true)
+                    .await
+            }
+            .await
+            .map_err(|e| refused(&name, e))?;
+            println!(
+                "Loaded {}: {} rows, {} added, {} changed, {} unchanged.",
+                name, loaded.rows, loaded.added, loaded.changed, loaded.unchanged
             );
         }
         Command::Demo { serve, no_serve } => {

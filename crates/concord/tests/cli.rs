@@ -184,3 +184,79 @@ fn align_prints_the_consensus_and_names_bad_lines() {
         "errors are for people, not debuggers"
     );
 }
+
+#[test]
+fn finance_returns_load_from_the_command_line_all_or_nothing() {
+    let db = temp_db("finance");
+    assert!(concord(&db, &["demo", "--no-serve"], None).status.success());
+    let dir = std::env::temp_dir().join(format!("concord-finance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The demo sets up this financial year and the one before.
+    let year = concord_domain::finance::FinancialYear::containing(chrono::Utc::now().date_naive());
+    let (april, may) = (year.month(0).format("%Y-%m"), year.month(1).format("%Y-%m"));
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("organisation,scheme,month,planned,delivered\nRRV,Theatre productivity,{april},100.00,\nNOPE,Theatre productivity,{may},1.5p,\n"),
+    )
+    .unwrap();
+    let refused = concord(
+        &db,
+        &[
+            "finance",
+            "load",
+            "--kind",
+            "efficiency",
+            "--input",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    let out = text(&refused);
+    assert!(out.contains("nothing was changed"), "{out}");
+    assert!(
+        out.contains("line 3, field 'organisation': no organisation has the code 'NOPE'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3, field 'planned': '1.5p' is not an amount of money"),
+        "{out}"
+    );
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        format!("organisation,scheme,month,planned,delivered\nRRV,Outpatient follow-ups,{april},12500.00,9800.50\n"),
+    )
+    .unwrap();
+    let args = [
+        "finance",
+        "load",
+        "--kind",
+        "efficiency",
+        "--input",
+        good.to_str().unwrap(),
+    ];
+    let loaded = concord(&db, &args, None);
+    assert!(loaded.status.success(), "{}", text(&loaded));
+    assert!(text(&loaded).contains("1 rows, 1 added"));
+    let again = concord(&db, &args, None);
+    assert!(
+        text(&again).contains("0 added, 0 changed, 1 unchanged"),
+        "{}",
+        text(&again)
+    );
+    let wrong_kind = concord(
+        &db,
+        &[
+            "finance",
+            "load",
+            "--kind",
+            "capital",
+            "--input",
+            good.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(text(&wrong_kind).contains("--kind must be revenue, pooled or efficiency"));
+}

@@ -1,0 +1,80 @@
+// Concord's "Measure" pages in real headless Chromium (Debian's), driven by Playwright.
+// Starts its own `concord demo` on a free port with a fresh database, then:
+//  - a council analyst reads the system's finance position, opens a trust's months and its SPC chart,
+//    and uploads a pooled-budget return for the council as a CSV file (all or nothing);
+//  - an administrator goes from the performance dashboard to a series' SPC chart and rebases it;
+//  - runs axe-core (WCAG 2.2 AA rules) on every Measure page type and expects no violations.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useDemo } from './demo.mjs';
+
+// Port range 20000-20999, apart from the other browser test files.
+const { base, signIn, newPage, axe } = useDemo(20000, 'measure');
+
+test('an analyst reads the system finance and loads a pooled budget return', async () => {
+  const page = await newPage();
+  await signIn(page, 'analyst');
+  await page.click('nav a:text-is("Finance")');
+  await page.waitForURL(/\/finance\/\d{4}-\d{2}$/);
+  const heading = await page.textContent('h1');
+  assert.match(heading, /^\d{4}\/\d{2}: position at /);
+  const card = await page.textContent('.nhsuk-card');
+  assert.match(card, /Each NHS body breaks even on its own|The system breaks even in aggregate/);
+  assert.match(card, /sum of its NHS bodies' net positions/);
+  await axe(page, 'the finance overview');
+
+  await page.click('table a:has-text("Northmoor and Coast Hospitals NHS Trust")');
+  await page.waitForURL(/\/organisations\/[0-9a-f]+$/);
+  assert.equal(await page.locator('figure.concord-spc svg').count(), 1, 'an SPC chart of the monthly net position');
+  assert.ok((await page.locator('table:has(caption:has-text("by month")) tbody tr').count()) >= 12, 'every month of the year');
+  await axe(page, "a body's finance page");
+
+  // Upload: one good row for the council, then a file with a row for the ICB, which is refused whole.
+  const year = heading.match(/^(\d{4})\/\d{2}/)[1];
+  const dir = mkdtempSync(join(tmpdir(), 'concord-upload-'));
+  const good = join(dir, 'bcf.csv');
+  writeFileSync(good, `budget,organisation,month,contribution,spend\nRiverside Better Care Fund,E06000901,${Number(year) + 1}-03,1783333.33,1801234.56\n`);
+  await page.goto(`${base}/finance/upload`);
+  await axe(page, 'the upload page');
+  await page.selectOption('#dataset', 'pooled');
+  await page.setInputFiles('#file', good);
+  await page.click('button:has-text("Load the file")');
+  assert.match(await page.textContent('[role=status]'), /Loaded bcf\.csv: 1 rows/);
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, `budget,organisation,month,contribution,spend\nRiverside Better Care Fund,QRV,${Number(year) + 1}-03,1.00,\n`);
+  await page.selectOption('#dataset', 'pooled');
+  await page.setInputFiles('#file', bad);
+  await page.click('button:has-text("Load the file")');
+  const summary = await page.textContent('.nhsuk-error-summary');
+  assert.match(summary, /Nothing was loaded/);
+  assert.match(summary, /line 2, field 'organisation': you may not load figures for NHS Riverside and Vale Integrated Care Board/);
+  await axe(page, 'the upload page with problems');
+});
+
+test('an administrator opens a series from the dashboard and rebases it', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin');
+  await page.goto(`${base}/measure`);
+  await axe(page, 'the performance dashboard');
+  await page.click('tr:has(a:text-is("Staff vacancy rate")) a.concord-dashboard__cell >> nth=0');
+  await page.waitForURL(/\/series\/[0-9a-f]+$/);
+  assert.equal(await page.locator('figure.concord-spc svg').count(), 1);
+  await axe(page, 'a series page');
+  await page.click('summary:has-text("Rebase where the process changed")');
+  const periods = await page.locator('#starts_on option').allTextContents();
+  const at = periods[Math.floor(periods.length / 2)];
+  await page.selectOption('#starts_on', at);
+  await page.fill('#reason', 'New e-rostering system went live');
+  await page.click('button:text-is("Rebase")');
+  await page.waitForURL(/\/series\/[0-9a-f]+$/);
+  assert.match(await page.textContent('h2:text-is("Rebased") + ul'), new RegExp(`${at}: New e-rostering system went live`));
+  assert.ok((await page.textContent('figcaption + ul, ul.nhsuk-list--bullet')).includes(`From ${at}`), 'two groups of limits');
+
+  await page.goto(`${base}/finance/setup`);
+  await axe(page, 'the finance set-up page');
+  await page.goto(`${base}/metrics/new`);
+  await axe(page, 'the new metric form');
+});

@@ -18,7 +18,11 @@ fn main() {
             .cloned()
     };
     let input = flag("--input").unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/data/spc_10000x60.csv").into()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../bench/data/spc_10000x60.csv"
+        )
+        .into()
     });
     let repeat: usize = flag("--repeat").and_then(|r| r.parse().ok()).unwrap_or(20);
     let mut reader = csv::Reader::from_path(&input)
@@ -27,7 +31,10 @@ fn main() {
     for record in reader.records() {
         let record = record.expect("a CSV record");
         let value: f64 = record[2].parse().expect("a number");
-        by_series.entry(record[0].to_string()).or_default().push(value);
+        by_series
+            .entry(record[0].to_string())
+            .or_default()
+            .push(value);
     }
     let series: Vec<Vec<f64>> = by_series.into_values().collect();
     let points = series.first().map_or(0, Vec::len);

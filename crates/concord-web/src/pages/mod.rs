@@ -18,6 +18,7 @@ pub mod measure_edit;
 pub mod meetings;
 pub mod people;
 pub mod places;
+pub mod programme_items;
 pub mod programmes;
 pub mod raid;
 pub mod reports;

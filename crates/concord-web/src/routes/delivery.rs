@@ -3,7 +3,7 @@
 use super::{def, RouteDef};
 use crate::api::delivery as api;
 use crate::authz::Rule;
-use crate::pages::{improvement, meetings, programmes, raid, reports};
+use crate::pages::{improvement, meetings, programme_items, programmes, raid, reports};
 use axum::http::Method;
 
 /// The pages of governing delivery.
@@ -55,55 +55,55 @@ pub fn delivery_pages() -> Vec<RouteDef> {
             M::GET,
             "/programmes/{id}/report/new",
             R::EditProgramme,
-            programmes::new_report,
+            programme_items::new_report,
         ),
         def(
             M::POST,
             "/programmes/{id}/report",
             R::EditProgramme,
-            programmes::save_report,
+            programme_items::save_report,
         ),
         def(
             M::GET,
             "/programmes/{id}/projects/new",
             R::EditProgramme,
-            programmes::new_project,
+            programme_items::new_project,
         ),
         def(
             M::POST,
             "/programmes/{id}/projects",
             R::EditProgramme,
-            programmes::save_project,
+            programme_items::save_project,
         ),
         def(
             M::GET,
             "/programmes/{id}/milestones/new",
             R::EditProgramme,
-            programmes::new_milestone,
+            programme_items::new_milestone,
         ),
         def(
             M::POST,
             "/programmes/{id}/milestones",
             R::EditProgramme,
-            programmes::save_milestone,
+            programme_items::save_milestone,
         ),
         def(
             M::GET,
             "/programmes/{id}/benefits/new",
             R::EditProgramme,
-            programmes::new_benefit,
+            programme_items::new_benefit,
         ),
         def(
             M::POST,
             "/programmes/{id}/benefits",
             R::EditProgramme,
-            programmes::save_benefit,
+            programme_items::save_benefit,
         ),
         def(
             M::POST,
             "/programmes/{id}/benefits/{item_id}/readings",
             R::EditProgramme,
-            programmes::record_reading,
+            programme_items::record_reading,
         ),
         def(
             M::GET,
@@ -267,13 +267,13 @@ pub fn delivery_pages() -> Vec<RouteDef> {
             M::GET,
             "/programmes/{id}/milestones/{item_id}/edit",
             R::EditProgramme,
-            programmes::edit_milestone,
+            programme_items::edit_milestone,
         ),
         def(
             M::POST,
             "/programmes/{id}/milestones/{item_id}/edit",
             R::EditProgramme,
-            programmes::update_milestone,
+            programme_items::update_milestone,
         ),
         def(M::GET, "/improvement", R::SignedIn, improvement::list),
         def(M::GET, "/improvement/{id}", R::SignedIn, improvement::show),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure pages benchmark (issue: Measure): the system dashboard for the demo (goal < 100 ms).
 
-Loads the demo into a fresh SQLite file (9 metrics, 31 series: real NHS England A&E data and synthetic
+Loads the demo into a fresh SQLite file (9 metrics, 28 series: real NHS England A&E data and synthetic
 monthly series), serves it with the release build and, signed in as the analyst, times 100 sequential
 requests each of:
   - the performance dashboard `/measure` (every series' XmR chart computed live for its icons);

@@ -30,9 +30,16 @@ impl Money {
     }
 
     /// The amount as a whole number of pence (exact: a `Money` never holds a fraction of a penny).
-    pub fn pence(self) -> i64 {
-        let scaled = (self.0 * Decimal::ONE_HUNDRED).trunc();
-        i64::try_from(scaled).expect("a Money is within ±£10 trillion")
+    /// A 128-bit count holds any sum of amounts; one parsed amount also fits in 64 bits
+    /// ([`Money::pence_i64`]).
+    pub fn pence(self) -> i128 {
+        let whole = (self.0 * Decimal::ONE_HUNDRED).trunc();
+        whole.mantissa() / 10_i128.pow(whole.scale())
+    }
+
+    /// The amount in pence as stored (BIGINT), if it fits; every amount [`Money::parse`] accepts does.
+    pub fn pence_i64(self) -> Option<i64> {
+        i64::try_from(self.pence()).ok()
     }
 
     /// True when below zero (a deficit, an overspend).
@@ -42,7 +49,8 @@ impl Money {
 
     /// The amount as a floating-point number, for charts only (never for arithmetic).
     pub fn to_f64_for_chart(self) -> f64 {
-        self.pence() as f64 / 100.0
+        use rust_decimal::prelude::ToPrimitive;
+        self.0.to_f64().unwrap_or(f64::NAN)
     }
 
     /// Reads an amount as people and spreadsheets write it: `1234.5`, `-1,234.56`, `£1,234`,
@@ -57,6 +65,11 @@ impl Money {
         if body.starts_with('(') && body.ends_with(')') && body.len() > 2 {
             negative = true;
             body = body[1..body.len() - 1].to_string();
+        }
+        if negative && (body.starts_with('-') || body.starts_with('\u{2212}')) {
+            return Err(format!(
+                "'{original}' has two minus signs: write a negative once, as -12.34 or (12.34)"
+            ));
         }
         if let Some(rest) = body
             .strip_prefix('-')
@@ -101,14 +114,14 @@ impl Money {
     pub fn display_thousands(self) -> String {
         let tenths = (self.0 / Decimal::from(100))
             .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        let tenths = i64::try_from(tenths).unwrap_or_default();
+        let tenths = Money(tenths).pence() / 100;
         let sign = if tenths < 0 { "\u{2212}" } else { "" };
         let abs = tenths.unsigned_abs();
         format!("{sign}£{}.{}k", group_thousands(abs / 10), abs % 10)
     }
 }
 
-fn group_thousands(mut n: u64) -> String {
+fn group_thousands(mut n: u128) -> String {
     let mut groups = Vec::new();
     loop {
         groups.push(n % 1000);
@@ -393,6 +406,8 @@ mod tests {
         assert!(p("1e5").is_err(), "no exponents");
         assert!(p("").unwrap_err().contains("missing"));
         assert!(p("99999999999999").unwrap_err().contains("too large"));
+        assert!(p("(-1,234)").unwrap_err().contains("two minus signs"));
+        assert!(p("(\u{2212}£5)").unwrap_err().contains("two minus signs"));
     }
 
     #[test]
@@ -409,6 +424,15 @@ mod tests {
             "\u{2212}£0.1k"
         );
         assert_eq!(Money::from_pence(1_234).to_string(), "12.34");
+    }
+
+    #[test]
+    fn sums_beyond_64_bits_of_pence_are_still_exact() {
+        let big = Money::parse("9999999999999.99").unwrap();
+        let sum: Money = std::iter::repeat_n(big, 10_000).sum();
+        assert_eq!(sum.pence(), 999_999_999_999_999 * 10_000);
+        assert_eq!(sum.pence_i64(), None);
+        assert!(sum.display().starts_with("£99,999,999,999,999,900"));
     }
 
     #[test]
@@ -466,8 +490,8 @@ mod tests {
         #[test]
         fn money_round_trips_through_its_text(pence in -1_000_000_000_000_i64..1_000_000_000_000) {
             let money = Money::from_pence(pence);
-            prop_assert_eq!(Money::parse(&money.to_string()).unwrap().pence(), pence);
-            prop_assert_eq!(Money::parse(&money.display()).unwrap().pence(), pence);
+            prop_assert_eq!(Money::parse(&money.to_string()).unwrap().pence(), i128::from(pence));
+            prop_assert_eq!(Money::parse(&money.display()).unwrap().pence(), i128::from(pence));
         }
 
         #[test]

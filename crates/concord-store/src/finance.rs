@@ -209,7 +209,9 @@ pub async fn create_budget(
         )
         .await?;
         let taken: Option<String> =
-            sqlx::query_scalar("SELECT id FROM pooled_budgets WHERE year = $1 AND name = $2")
+            sqlx::query_scalar(
+                "SELECT id FROM pooled_budgets WHERE year = $1 AND LOWER(name) = LOWER($2)",
+            )
                 .bind(&label)
                 .bind(draft.name.trim())
                 .fetch_optional(tx.conn())

@@ -145,6 +145,9 @@ struct Checked {
     year: String,
     values: Vec<Option<i64>>,
     text: String,
+    /// Which of `values` (then `text`) the row gave a column for: a column left out of the file
+    /// keeps what is held, while a blank cell clears it.
+    present: Vec<bool>,
 }
 
 /// Loads `rows` of `dataset` (all or nothing). `may_load` is asked, for each organisation whose
@@ -263,7 +266,7 @@ fn amount(
         return None;
     }
     match Money::parse(text) {
-        Ok(m) => Some(m.pence()),
+        Ok(m) => m.pence_i64(),
         Err(message) => {
             out.push((column, message));
             None
@@ -400,11 +403,18 @@ fn check_row(
         Dataset::Pooled => vec![key_extra?, organisation, month],
         Dataset::Efficiency => vec![organisation, key_extra?, month],
     };
+    let (_, _, value_columns) = layout(dataset);
+    let mut present: Vec<bool> = value_columns
+        .iter()
+        .map(|c| row.fields.contains_key(*c))
+        .collect();
+    present.push(row.fields.contains_key("variance_reason"));
     Some(Checked {
         key,
         year,
         values,
         text,
+        present,
     })
 }
 
@@ -512,16 +522,24 @@ async fn apply(
             query = query.bind(k);
         }
         let held = query.fetch_optional(tx.conn()).await?;
+        let mut row = row.clone();
         let same = match &held {
             None => None,
             Some(h) => {
                 let mut same = true;
-                for (column, value) in values.iter().zip(&row.values) {
+                for (i, column) in values.iter().enumerate() {
                     let stored: Option<i64> = sqlx::Row::try_get(h, *column)?;
-                    same &= stored == *value;
+                    if !row.present[i] {
+                        row.values[i] = stored;
+                    }
+                    same &= stored == row.values[i];
                 }
                 if has_text {
-                    same &= h.text("variance_reason")? == row.text;
+                    let stored = h.text("variance_reason")?;
+                    if !row.present[values.len()] {
+                        row.text = stored.clone();
+                    }
+                    same &= stored == row.text;
                 }
                 Some(same)
             }

@@ -333,3 +333,49 @@ async fn years_and_pools_are_validated() {
         .unwrap_err();
     assert!(messages(err)[0].contains("not set up"));
 }
+
+#[tokio::test]
+async fn a_plan_only_file_keeps_the_actuals_already_held_but_a_blank_cell_clears() {
+    let f = fixture("system_aggregate").await;
+    load_fixture(&f, Dataset::Revenue).await;
+    // A re-sent plan without the actual columns changes the plan and keeps April's actuals.
+    let plan_only = "organisation,month,plan_income,plan_expenditure\nQRV,2026-04,1000.10,999.90\n";
+    let summary = load_text(&f, Dataset::Revenue, plan_only).await.unwrap();
+    assert_eq!(summary.changed, 1);
+    let icb = &overview(&f).await.bodies[0];
+    assert_eq!(
+        icb.position.actual_net_ytd,
+        m("0.13"),
+        "April's actuals are kept"
+    );
+    assert_eq!(
+        icb.position.plan_net_ytd,
+        m("0.30"),
+        "April's plan is now 0.20"
+    );
+    // With the columns present but blank, the actuals are withdrawn.
+    let withdrawn = "organisation,month,plan_income,plan_expenditure,actual_income,actual_expenditure\nQRV,2026-04,1000.10,999.90,,\n";
+    load_text(&f, Dataset::Revenue, withdrawn).await.unwrap();
+    let icb = &overview(&f).await.bodies[0];
+    assert_eq!(
+        icb.position.actual_net_ytd,
+        m("-0.02"),
+        "only May is reported now"
+    );
+}
+
+#[tokio::test]
+async fn pooled_budget_names_are_unique_whatever_their_case() {
+    let f = fixture("system_aggregate").await;
+    let shouted = PooledBudgetDraft {
+        year: "2026/27".into(),
+        name: "VALE BETTER CARE FUND".into(),
+        kind: "better_care_fund".into(),
+        host_organisation_id: f.ids["VCC"].clone(),
+        description: String::new(),
+    };
+    let err = finance::create_budget(&f.store, &f.actor, &shouted)
+        .await
+        .unwrap_err();
+    assert!(messages(err)[0].contains("already has a pooled budget"));
+}

@@ -242,6 +242,22 @@ pub fn system_position(bodies: &[Body<'_>], rule: BreakevenRule) -> SystemPositi
     }
 }
 
+/// `part / whole` in tenths of a percent, rounded half away from zero; none when `whole` is zero.
+pub fn permille(part: Money, whole: Money) -> Option<i64> {
+    let (part, whole) = (part.pence(), whole.pence());
+    if whole == 0 {
+        return None;
+    }
+    let scaled = part.checked_mul(1000)?;
+    let (quotient, remainder) = (scaled / whole, scaled % whole);
+    let rounded = if 2 * remainder.abs() >= whole.abs() {
+        quotient + (scaled.signum() * whole.signum())
+    } else {
+        quotient
+    };
+    i64::try_from(rounded).ok()
+}
+
 /// One partner's contribution to, and spend from, a pooled budget in one month.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolLine {
@@ -262,7 +278,7 @@ pub struct PoolShare {
     pub organisation_id: String,
     /// Contribution for the whole year.
     pub contribution_year: Money,
-    /// Contribution to date.
+    /// Contribution over the months to date whose spend is reported (like for like with the spend).
     pub contribution_ytd: Money,
     /// Spend to date.
     pub spend_ytd: Money,
@@ -293,13 +309,13 @@ pub fn pool_position(lines: &[PoolLine], as_at: u8) -> PoolPosition {
     for line in lines {
         let entry = by_partner.entry(&line.organisation_id).or_default();
         entry.0 += line.contribution;
-        if line.month <= as_at {
+        // Like for like: a month counts to date once its spend is reported.
+        if let (true, Some(spend)) = (line.month <= as_at, line.spend) {
             entry.1 += line.contribution;
-            entry.2 += line.spend.unwrap_or(Money::ZERO);
+            entry.2 += spend;
         }
     }
     let contribution_year: Money = by_partner.values().map(|v| v.0).sum();
-    let total_pence = contribution_year.pence();
     let partners: Vec<PoolShare> = by_partner
         .into_iter()
         .map(|(id, (year, ytd, spend))| PoolShare {
@@ -308,14 +324,7 @@ pub fn pool_position(lines: &[PoolLine], as_at: u8) -> PoolPosition {
             contribution_ytd: ytd,
             spend_ytd: spend,
             variance_ytd: ytd - spend,
-            share_permille: if total_pence == 0 {
-                0
-            } else {
-                // Rounded half away from zero, in integers.
-                let scaled = i128::from(year.pence()) * 1000;
-                let total = i128::from(total_pence);
-                i64::try_from((2 * scaled + total) / (2 * total)).unwrap_or_default()
-            },
+            share_permille: permille(year, contribution_year).unwrap_or(0),
         })
         .collect();
     let contribution_ytd: Money = partners.iter().map(|p| p.contribution_ytd).sum();
@@ -353,7 +362,7 @@ pub struct EfficiencyPosition {
     pub schemes: Vec<String>,
     /// Savings planned for the whole year.
     pub planned_year: Money,
-    /// Savings planned to date.
+    /// Savings planned for the months to date whose delivery is reported (like for like).
     pub planned_ytd: Money,
     /// Savings delivered to date.
     pub delivered_ytd: Money,
@@ -375,16 +384,16 @@ pub fn efficiency_positions(lines: &[EfficiencyLine], as_at: u8) -> Vec<Efficien
             let mut schemes: Vec<String> = lines.iter().map(|l| l.scheme.clone()).collect();
             schemes.sort();
             schemes.dedup();
-            let to_date = || lines.iter().filter(|l| l.month <= as_at);
-            let planned_ytd: Money = to_date().map(|l| l.planned).sum();
-            let delivered_ytd: Money = to_date().filter_map(|l| l.delivered).sum();
-            let delivered_permille = (planned_ytd.pence() != 0).then(|| {
-                let (d, p) = (
-                    i128::from(delivered_ytd.pence()),
-                    i128::from(planned_ytd.pence()),
-                );
-                i64::try_from((2 * d * 1000 + p) / (2 * p)).unwrap_or_default()
-            });
+            // Like for like: a scheme's month counts to date once its delivery is reported.
+            let reported = || {
+                lines
+                    .iter()
+                    .filter(|l| l.month <= as_at)
+                    .filter_map(|l| l.delivered.map(|d| (l.planned, d)))
+            };
+            let planned_ytd: Money = reported().map(|(p, _)| p).sum();
+            let delivered_ytd: Money = reported().map(|(_, d)| d).sum();
+            let delivered_permille = permille(delivered_ytd, planned_ytd);
             EfficiencyPosition {
                 organisation_id: id.to_string(),
                 schemes,

@@ -310,7 +310,7 @@ proptest! {
         let expected: i64 = nets.iter().filter(|(_, d)| *d).map(|(p, _)| p).sum();
         for rule in [SystemAggregate, IndividualBodies] {
             let s = system_position(&bodies, rule);
-            prop_assert_eq!(s.forecast_outturn.pence(), expected);
+            prop_assert_eq!(s.forecast_outturn.pence(), i128::from(expected));
             // Under either rule, a system whose bodies each break even meets it.
             let all_even = nets.iter().all(|(p, d)| !*d || *p >= 0);
             if all_even { prop_assert!(s.meets_rule); }
@@ -318,4 +318,62 @@ proptest! {
             if rule == IndividualBodies { prop_assert_eq!(s.meets_rule, all_even); }
         }
     }
+}
+
+#[test]
+fn months_not_yet_reported_do_not_count_as_nothing_delivered_or_spent() {
+    let pool = pool_position(
+        &[
+            PoolLine {
+                organisation_id: "c".into(),
+                month: 0,
+                contribution: m("10.00"),
+                spend: Some(m("9.00")),
+            },
+            PoolLine {
+                organisation_id: "c".into(),
+                month: 1,
+                contribution: m("10.00"),
+                spend: None,
+            },
+        ],
+        1,
+    );
+    assert_eq!(pool.contribution_ytd, m("10.00"));
+    assert_eq!(pool.variance_ytd, m("1.00"), "not an underspend of 11.00");
+    let plan = efficiency_positions(
+        &[
+            EfficiencyLine {
+                organisation_id: "t".into(),
+                scheme: "s".into(),
+                month: 0,
+                planned: m("4.00"),
+                delivered: Some(m("3.00")),
+            },
+            EfficiencyLine {
+                organisation_id: "t".into(),
+                scheme: "s".into(),
+                month: 1,
+                planned: m("4.00"),
+                delivered: None,
+            },
+        ],
+        1,
+    );
+    assert_eq!(plan[0].shortfall_ytd, m("1.00"), "not a shortfall of 5.00");
+    assert_eq!(plan[0].delivered_permille, Some(750));
+}
+
+#[test]
+fn shares_round_half_away_from_zero_either_side_of_zero() {
+    assert_eq!(permille(m("1.00"), m("3.00")), Some(333));
+    assert_eq!(permille(m("2.00"), m("3.00")), Some(667));
+    assert_eq!(permille(m("-2.00"), m("3.00")), Some(-667));
+    assert_eq!(
+        permille(m("0.01"), m("20.00")),
+        Some(1),
+        "0.05% rounds up to 0.1%"
+    );
+    assert_eq!(permille(m("-0.01"), m("20.00")), Some(-1));
+    assert_eq!(permille(m("1.00"), Money::ZERO), None);
 }

@@ -2,7 +2,7 @@
 //! body's months with an SPC chart of its monthly net position, setting up years and pooled
 //! budgets, and loading finance returns from CSV.
 
-use super::upload::{read_upload, upload_page, Outcome, UploadDef};
+use super::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
@@ -145,7 +145,9 @@ impl OverviewPage {
     }
 
     fn percent(&self, permille: &i64) -> String {
-        format!("{}.{}%", permille / 10, permille % 10)
+        let sign = if *permille < 0 { "\u{2212}" } else { "" };
+        let abs = permille.unsigned_abs();
+        format!("{sign}{}.{}%", abs / 10, abs % 10)
     }
 }
 
@@ -479,18 +481,17 @@ pub async fn upload(
     let form = read_upload(&headers, body).await?;
     let chosen = form.field("dataset").to_string();
     let page_layout = layout(&state, &visitor, &permit, "Load finance returns");
-    let refuse = |problems: Vec<String>| {
-        upload_page(
-            page_layout.clone(),
-            upload_def(&chosen),
-            Outcome::Refused(problems),
-        )
-    };
+    let refuse = |outcome: Outcome| upload_page(page_layout.clone(), upload_def(&chosen), outcome);
     let Ok(dataset) = chosen.parse::<Dataset>() else {
-        return Ok(refuse(vec!["Choose what the file holds".into()]));
+        return Ok(refuse(Outcome::Refused(vec![(
+            "dataset".into(),
+            "Choose what the file holds".into(),
+        )])));
     };
     let Some((file_name, bytes)) = form.file.as_ref().filter(|(_, b)| !b.is_empty()) else {
-        return Ok(refuse(vec!["Choose a CSV file to load".into()]));
+        return Ok(refuse(file_problems([
+            "Choose a CSV file to load".to_string()
+        ])));
     };
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
@@ -520,9 +521,9 @@ pub async fn upload(
                 s.rows, s.added, s.changed, s.unchanged
             )),
         )),
-        Err(StoreError::Invalid(errors)) => {
-            Ok(refuse(errors.0.into_iter().map(|e| e.message).collect()))
-        }
+        Err(StoreError::Invalid(errors)) => Ok(refuse(file_problems(
+            errors.0.into_iter().map(|e| e.message),
+        ))),
         Err(err) => Err(err.into()),
     }
 }

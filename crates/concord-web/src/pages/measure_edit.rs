@@ -2,7 +2,7 @@
 //! rebasing a series where its process changed.
 
 use super::form::{form_page, parse, Fields, FormDef, Posted};
-use super::upload::{read_upload, upload_page, Outcome, UploadDef};
+use super::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use super::{see_other, Choice, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
@@ -283,8 +283,8 @@ pub async fn upload(
         )
     };
     let Some((file_name, bytes)) = form.file.as_ref().filter(|(_, b)| !b.is_empty()) else {
-        return Ok(page(Outcome::Refused(vec![
-            "Choose a CSV file to load".into()
+        return Ok(page(file_problems([
+            "Choose a CSV file to load".to_string()
         ])));
     };
     let principal = permit.principal.clone();
@@ -314,9 +314,9 @@ pub async fn upload(
             "Loaded {file_name}: {} values, {} new, {} changed, {} already held, {} new series.",
             s.rows, s.added, s.changed, s.unchanged, s.series_created
         )))),
-        Err(StoreError::Invalid(errors)) => Ok(page(Outcome::Refused(
-            errors.0.into_iter().map(|e| e.message).collect(),
-        ))),
+        Err(StoreError::Invalid(errors)) => {
+            Ok(page(file_problems(errors.0.into_iter().map(|e| e.message))))
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -32,8 +32,8 @@ pub enum Outcome {
     Blank,
     /// Loaded: a sentence saying what changed.
     Loaded(String),
-    /// Refused: each problem, by line and field.
-    Refused(Vec<String>),
+    /// Refused: each problem (by line and field), with the id of the form control it concerns.
+    Refused(Vec<(String, String)>),
 }
 
 #[derive(Template)]
@@ -77,6 +77,22 @@ pub async fn read_upload(headers: &HeaderMap, body: Body) -> Result<MultipartFor
         .await
         .map_err(|_| bad("The file is larger than 20 MB".into()))?;
     read_multipart(bytes, &boundary).await.map_err(bad)
+}
+
+impl UploadPage {
+    fn file_refused(&self) -> bool {
+        matches!(&self.outcome, Outcome::Refused(p) if p.iter().any(|(at, _)| at == "file"))
+    }
+}
+
+/// Problems with the file itself, each linked to the file field.
+pub fn file_problems(messages: impl IntoIterator<Item = String>) -> Outcome {
+    Outcome::Refused(
+        messages
+            .into_iter()
+            .map(|m| ("file".to_string(), m))
+            .collect(),
+    )
 }
 
 impl MultipartForm {

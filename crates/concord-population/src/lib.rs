@@ -1,0 +1,18 @@
+//! The population engine: a linked, pseudonymised picture of a system's population across its
+//! partners' records.
+//!
+//! This crate holds the rules that guard identity on the way in and on the way out:
+//! - [`nhs_number`]: the NHS number and its Modulus 11 check digit; an invalid number is rejected,
+//!   never matched on demographics instead;
+//! - [`pseudonym`]: the keyed HMAC-SHA256 pseudonym that replaces the NHS number at the door, with
+//!   the key kept in its own file, apart from the analytical store;
+//! - [`disclosure`]: small-number suppression (with secondary suppression, so totals cannot reveal a
+//!   suppressed cell) and rounding for every aggregate that leaves for a planning view.
+//!
+//! It does no HTTP and no database work: the ingest, store and pages build on it.
+
+#![warn(missing_docs)]
+
+pub mod disclosure;
+pub mod nhs_number;
+pub mod pseudonym;

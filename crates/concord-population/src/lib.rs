@@ -6,6 +6,8 @@
 //!   never matched on demographics instead;
 //! - [`pseudonym`]: the keyed HMAC-SHA256 pseudonym that replaces the NHS number at the door, with
 //!   the key kept in its own file, apart from the analytical store;
+//! - [`ndjson`]: reading FHIR bulk-data NDJSON line by line in constant memory, naming each line
+//!   that cannot be read (too long, not UTF-8) and going on;
 //! - [`disclosure`]: small-number suppression (with secondary suppression, so totals cannot reveal a
 //!   suppressed cell) and rounding for every aggregate that leaves for a planning view.
 //!
@@ -14,5 +16,6 @@
 #![warn(missing_docs)]
 
 pub mod disclosure;
+pub mod ndjson;
 pub mod nhs_number;
 pub mod pseudonym;

@@ -8,6 +8,8 @@
 //!   the key kept in its own file, apart from the analytical store;
 //! - [`ndjson`]: reading FHIR bulk-data NDJSON line by line in constant memory, naming each line
 //!   that cannot be read (too long, not UTF-8) and going on;
+//! - [`fhir`]: FHIR R4 resources reduced at once to what the population picture needs, a Patient
+//!   refused without a valid NHS number, every refusal naming its field;
 //! - [`disclosure`]: small-number suppression (with secondary suppression, so totals cannot reveal a
 //!   suppressed cell) and rounding for every aggregate that leaves for a planning view.
 //!
@@ -16,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod disclosure;
+pub mod fhir;
 pub mod ndjson;
 pub mod nhs_number;
 pub mod pseudonym;

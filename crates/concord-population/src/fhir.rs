@@ -1,0 +1,452 @@
+//! FHIR R4 resources as Concord reads them from bulk-data NDJSON: Patient, Encounter, Condition,
+//! Observation, Procedure and MedicationRequest, each reduced at once to what the population picture
+//! needs. Names, addresses beyond the postcode, telecoms and the rest are never read: serde skips
+//! them, so they go no further than the line they came on.
+//!
+//! A Patient must carry a valid NHS number (UK Core identifier system
+//! `https://fhir.nhs.uk/Id/nhs-number`); one without, or with an invalid one, is refused and is
+//! never matched on demographics instead. Other resources name their patient by reference
+//! (`Patient/{id}`), linked during ingest to that patient's pseudonym.
+
+use crate::nhs_number::NhsNumber;
+use serde::Deserialize;
+
+/// The UK Core identifier system of the NHS number.
+pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+/// The identifier system of ODS organisation codes (for a patient's registered practice).
+pub const ODS_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
+
+/// Why a resource was refused: the field, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ResourceError {
+    /// The field (`resourceType`, `identifier`, `subject.reference`...), or `line` for the whole.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn refuse(field: &str, message: impl Into<String>) -> ResourceError {
+    ResourceError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Administrative sex as FHIR records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sex {
+    /// `female`.
+    Female,
+    /// `male`.
+    Male,
+    /// `other`.
+    Other,
+    /// `unknown` or absent.
+    Unknown,
+}
+
+/// A patient, before pseudonymisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patient {
+    /// The resource id, for linking the patient's other resources.
+    pub id: String,
+    /// The validated NHS number.
+    pub nhs_number: NhsNumber,
+    /// Administrative sex.
+    pub sex: Sex,
+    /// Year and month of birth, `YYYY-MM` (the day is never kept).
+    pub birth_month: Option<String>,
+    /// The postcode of the first address, for mapping to its LSOA (the postcode itself is not kept).
+    pub postcode: Option<String>,
+    /// The ODS code of the registered GP practice.
+    pub practice: Option<String>,
+    /// The date of death, if recorded.
+    pub deceased_on: Option<String>,
+}
+
+/// What kind of clinical event a resource records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// An Encounter.
+    Encounter,
+    /// A Condition.
+    Condition,
+    /// An Observation.
+    Observation,
+    /// A Procedure.
+    Procedure,
+    /// A MedicationRequest.
+    Medication,
+}
+
+/// A clinical event for a patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Which resource type it came from.
+    pub kind: EventKind,
+    /// The resource id.
+    pub id: String,
+    /// The patient's resource id (from `subject.reference`, `Patient/{id}`).
+    pub patient_id: String,
+    /// Its codes as (system, code): SNOMED CT, dm+d...
+    pub codes: Vec<(String, String)>,
+    /// When, `YYYY-MM-DD` (the date part of the relevant dateTime).
+    pub date: Option<String>,
+    /// A numeric value (Observation.valueQuantity).
+    pub value: Option<f64>,
+    /// Its unit.
+    pub unit: Option<String>,
+    /// Encounter class (`EMER`, `IMP`, `AMB`...).
+    pub class: Option<String>,
+}
+
+/// A resource as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resource {
+    /// A Patient.
+    Patient(Patient),
+    /// Any of the event resources.
+    Event(Event),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Coding {
+    system: Option<String>,
+    code: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CodeableConcept {
+    coding: Vec<Coding>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Identifier {
+    system: Option<String>,
+    value: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Reference {
+    reference: Option<String>,
+    identifier: Option<Identifier>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Address {
+    #[serde(rename = "postalCode")]
+    postal_code: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Quantity {
+    value: Option<f64>,
+    unit: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Period {
+    start: Option<String>,
+}
+
+/// The fields Concord reads, across the resource types it takes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Raw {
+    resource_type: Option<String>,
+    id: Option<String>,
+    identifier: Vec<Identifier>,
+    gender: Option<String>,
+    birth_date: Option<String>,
+    address: Vec<Address>,
+    general_practitioner: Vec<Reference>,
+    deceased_date_time: Option<String>,
+    subject: Option<Reference>,
+    code: Option<CodeableConcept>,
+    medication_codeable_concept: Option<CodeableConcept>,
+    class: Option<Coding>,
+    period: Option<Period>,
+    onset_date_time: Option<String>,
+    recorded_date: Option<String>,
+    effective_date_time: Option<String>,
+    performed_date_time: Option<String>,
+    authored_on: Option<String>,
+    value_quantity: Option<Quantity>,
+}
+
+/// The date part (`YYYY-MM-DD`) of a FHIR date or dateTime, if it has one.
+fn date_part(text: &str) -> Option<String> {
+    let date = text.get(..10)?;
+    chrono_like_date(date).then(|| date.to_string())
+}
+
+fn chrono_like_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&d[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&d[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// Reads one resource from a line of NDJSON.
+pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
+    let raw: Raw = serde_json::from_str(line).map_err(|e| {
+        let message = if e.is_syntax() || e.is_eof() {
+            format!("not valid JSON ({e})")
+        } else {
+            format!("not a FHIR resource Concord can read ({e})")
+        };
+        refuse("line", message)
+    })?;
+    let kind = raw.resource_type.as_deref().unwrap_or_default();
+    let id = match raw.id.as_deref().map(str::trim) {
+        Some(id) if !id.is_empty() && id.len() <= 64 => id.to_string(),
+        Some(id) if !id.is_empty() => return Err(refuse("id", "longer than FHIR's 64 characters")),
+        _ => return Err(refuse("id", "the resource has no id")),
+    };
+    let event = |kind: EventKind, date: Option<&String>, codes: Option<&CodeableConcept>| {
+        let reference = raw
+            .subject
+            .as_ref()
+            .and_then(|s| s.reference.as_deref())
+            .ok_or_else(|| refuse("subject.reference", "the resource names no patient"))?;
+        let patient_id = reference
+            .strip_prefix("Patient/")
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                refuse(
+                    "subject.reference",
+                    format!("'{reference}' is not a reference to a Patient (Patient/{{id}})"),
+                )
+            })?;
+        let codes: Vec<(String, String)> = codes
+            .map(|c| {
+                c.coding
+                    .iter()
+                    .filter_map(|c| Some((c.system.clone().unwrap_or_default(), c.code.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if kind != EventKind::Encounter && codes.is_empty() {
+            return Err(refuse("code", "the resource has no coded value"));
+        }
+        let date = match date {
+            Some(text) => Some(
+                date_part(text)
+                    .ok_or_else(|| refuse("date", format!("'{text}' is not a FHIR date")))?,
+            ),
+            None => None,
+        };
+        Ok(Resource::Event(Event {
+            kind,
+            id: id.clone(),
+            patient_id: patient_id.to_string(),
+            codes,
+            date,
+            value: raw.value_quantity.as_ref().and_then(|q| q.value),
+            unit: raw.value_quantity.as_ref().and_then(|q| q.unit.clone()),
+            class: raw.class.as_ref().and_then(|c| c.code.clone()),
+        }))
+    };
+    match kind {
+        "Patient" => patient(&raw, id).map(Resource::Patient),
+        "Encounter" => event(
+            EventKind::Encounter,
+            raw.period.as_ref().and_then(|p| p.start.as_ref()),
+            None,
+        ),
+        "Condition" => event(
+            EventKind::Condition,
+            raw.onset_date_time.as_ref().or(raw.recorded_date.as_ref()),
+            raw.code.as_ref(),
+        ),
+        "Observation" => event(
+            EventKind::Observation,
+            raw.effective_date_time.as_ref(),
+            raw.code.as_ref(),
+        ),
+        "Procedure" => event(
+            EventKind::Procedure,
+            raw.performed_date_time.as_ref(),
+            raw.code.as_ref(),
+        ),
+        "MedicationRequest" => event(
+            EventKind::Medication,
+            raw.authored_on.as_ref(),
+            raw.medication_codeable_concept.as_ref(),
+        ),
+        "" => Err(refuse("resourceType", "the line has no resourceType")),
+        other => Err(refuse(
+            "resourceType",
+            format!("'{other}' is not one Concord reads (Patient, Encounter, Condition, Observation, Procedure, MedicationRequest)"),
+        )),
+    }
+}
+
+fn patient(raw: &Raw, id: String) -> Result<Patient, ResourceError> {
+    let numbers: Vec<&str> = raw
+        .identifier
+        .iter()
+        .filter(|i| i.system.as_deref() == Some(NHS_NUMBER_SYSTEM))
+        .filter_map(|i| i.value.as_deref())
+        .collect();
+    let nhs_number = match numbers.as_slice() {
+        [] => {
+            return Err(refuse(
+                "identifier",
+                format!("no NHS number (an identifier with system {NHS_NUMBER_SYSTEM}); patients are never matched on demographics"),
+            ))
+        }
+        [one] => NhsNumber::parse(one).map_err(|e| refuse("identifier", e.to_string()))?,
+        _ => return Err(refuse("identifier", "more than one NHS number")),
+    };
+    let sex = match raw.gender.as_deref() {
+        Some("female") => Sex::Female,
+        Some("male") => Sex::Male,
+        Some("other") => Sex::Other,
+        Some("unknown") | None => Sex::Unknown,
+        Some(other) => return Err(refuse("gender", format!("'{other}' is not a FHIR gender"))),
+    };
+    let birth_month = match raw.birth_date.as_deref() {
+        None => None,
+        Some(d) if d.len() >= 7 && date_part(&format!("{}-01", &d[..7])).is_some() => {
+            Some(d[..7].to_string())
+        }
+        Some(d) => return Err(refuse("birthDate", format!("'{d}' is not a FHIR date"))),
+    };
+    let practice = raw
+        .general_practitioner
+        .iter()
+        .filter_map(|r| r.identifier.as_ref())
+        .find(|i| i.system.as_deref() == Some(ODS_SYSTEM))
+        .and_then(|i| i.value.clone());
+    Ok(Patient {
+        id,
+        nhs_number,
+        sex,
+        birth_month,
+        postcode: raw.address.first().and_then(|a| a.postal_code.clone()),
+        practice,
+        deceased_on: raw.deceased_date_time.as_deref().and_then(date_part),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATIENT: &str = r#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],"name":[{"family":"Smith","given":["Jane"]}],"gender":"female","birthDate":"1941-06-17","address":[{"line":["1 High St"],"postalCode":"RV1 2AB"}],"generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"R81001"}}]}"#;
+
+    #[test]
+    fn a_patient_is_reduced_to_what_the_population_picture_needs() {
+        let Resource::Patient(p) = parse_resource(PATIENT).unwrap() else {
+            panic!("a patient")
+        };
+        assert_eq!(p.id, "p1");
+        assert_eq!(p.nhs_number.digits(), "9434765919");
+        assert_eq!(p.sex, Sex::Female);
+        assert_eq!(
+            p.birth_month.as_deref(),
+            Some("1941-06"),
+            "the day is never kept"
+        );
+        assert_eq!(p.postcode.as_deref(), Some("RV1 2AB"));
+        assert_eq!(p.practice.as_deref(), Some("R81001"));
+        assert!(
+            !format!("{p:?}").contains("Smith"),
+            "the name is never read"
+        );
+    }
+
+    #[test]
+    fn a_patient_without_a_valid_nhs_number_is_refused() {
+        let none = PATIENT.replace("https://fhir.nhs.uk/Id/nhs-number", "urn:local");
+        let err = parse_resource(&none).unwrap_err();
+        assert_eq!(err.field, "identifier");
+        assert!(err.message.contains("never matched on demographics"));
+        let bad = PATIENT.replace("9434765919", "9434765918");
+        assert!(parse_resource(&bad)
+            .unwrap_err()
+            .message
+            .contains("check digit"));
+    }
+
+    #[test]
+    fn events_name_their_patient_and_carry_codes_dates_and_values() {
+        let obs = r#"{"resourceType":"Observation","id":"o1","subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"60621009"}]},"effectiveDateTime":"2026-03-04T10:00:00Z","valueQuantity":{"value":27.5,"unit":"kg/m2"}}"#;
+        let Resource::Event(e) = parse_resource(obs).unwrap() else {
+            panic!("an event")
+        };
+        assert_eq!(
+            (e.kind, e.patient_id.as_str()),
+            (EventKind::Observation, "p1")
+        );
+        assert_eq!(
+            e.codes,
+            vec![("http://snomed.info/sct".into(), "60621009".into())]
+        );
+        assert_eq!(e.date.as_deref(), Some("2026-03-04"));
+        assert_eq!((e.value, e.unit.as_deref()), (Some(27.5), Some("kg/m2")));
+        let enc = r#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"EMER"},"subject":{"reference":"Patient/p1"},"period":{"start":"2026-01-02"}}"#;
+        let Resource::Event(e) = parse_resource(enc).unwrap() else {
+            panic!("an event")
+        };
+        assert_eq!(e.class.as_deref(), Some("EMER"));
+    }
+
+    #[test]
+    fn malformed_lines_are_refused_with_their_field_and_never_panic() {
+        let cases = [
+            (r#"{"resourceType":"Patient","id":"p1""#, "line"),
+            (r#"{"resourceType":"Flag","id":"f1"}"#, "resourceType"),
+            (r#"{"id":"x"}"#, "resourceType"),
+            (r#"{"resourceType":"Condition"}"#, "id"),
+            (
+                r#"{"resourceType":"Condition","id":"c1","subject":{"reference":"Group/g"},"code":{"coding":[{"code":"1"}]}}"#,
+                "subject.reference",
+            ),
+            (
+                r#"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p"}}"#,
+                "code",
+            ),
+            (
+                r#"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p"},"code":{"coding":[{"code":"1"}]},"onsetDateTime":"yesterday"}"#,
+                "date",
+            ),
+            (
+                r#"{"resourceType":"Patient","id":"p","gender":"f"}"#,
+                "identifier",
+            ),
+            (r#"[1,2,3]"#, "line"),
+            (r#"{"resourceType":7,"id":"x"}"#, "line"),
+        ];
+        for (line, field) in cases {
+            let err = parse_resource(line).unwrap_err();
+            assert_eq!(err.field, field, "{line}: {err}");
+        }
+        // 10,000 levels of nesting: refused by the JSON reader's depth limit, not a stack overflow.
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(parse_resource(&deep).unwrap_err().field, "line");
+        let deep_inside = format!(
+            r#"{{"resourceType":"Patient","id":"p","extension":{}{}}}"#,
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        assert!(
+            parse_resource(&deep_inside).is_err(),
+            "refused, whether for depth or for the missing NHS number"
+        );
+    }
+}

@@ -10,6 +10,8 @@
 //!   that cannot be read (too long, not UTF-8) and going on;
 //! - [`fhir`]: FHIR R4 resources reduced at once to what the population picture needs, a Patient
 //!   refused without a valid NHS number, every refusal naming its field;
+//! - [`pseudonymise`]: a patient as the analytical store keeps them (pseudonym, LSOA from the
+//!   postcode, months of birth and death; no direct identifiers);
 //! - [`disclosure`]: small-number suppression (with secondary suppression, so totals cannot reveal a
 //!   suppressed cell) and rounding for every aggregate that leaves for a planning view.
 //!
@@ -22,3 +24,4 @@ pub mod fhir;
 pub mod ndjson;
 pub mod nhs_number;
 pub mod pseudonym;
+pub mod pseudonymise;

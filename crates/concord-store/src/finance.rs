@@ -291,12 +291,23 @@ pub async fn revenue(
     store: &Store,
     year: FinancialYear,
 ) -> Result<BTreeMap<String, Vec<StoredMonth>>, StoreError> {
+    revenue_of(store, year, None).await
+}
+
+/// The revenue months of a year for one organisation (`Some`) or all (`None`), by organisation.
+async fn revenue_of(
+    store: &Store,
+    year: FinancialYear,
+    organisation_id: Option<&str>,
+) -> Result<BTreeMap<String, Vec<StoredMonth>>, StoreError> {
     let rows = sqlx::query(
         "SELECT organisation_id, month, plan_income, plan_expenditure, actual_income, actual_expenditure,
                 forecast_outturn, variance_reason
-         FROM finance_revenue WHERE year = $1 ORDER BY organisation_id, month",
+         FROM finance_revenue WHERE year = $1 AND ($2 = '' OR organisation_id = $2)
+         ORDER BY organisation_id, month",
     )
     .bind(year.label())
+    .bind(organisation_id.unwrap_or(""))
     .fetch_all(store.pool())
     .await?;
     let mut out: BTreeMap<String, Vec<StoredMonth>> = BTreeMap::new();
@@ -539,6 +550,6 @@ pub async fn body_months(
     if rows.is_none() {
         return Err(StoreError::not_found("organisation", organisation_id));
     }
-    let mut all = revenue(store, year).await?;
-    Ok(all.remove(organisation_id).unwrap_or_default())
+    let mut one = revenue_of(store, year, Some(organisation_id)).await?;
+    Ok(one.remove(organisation_id).unwrap_or_default())
 }

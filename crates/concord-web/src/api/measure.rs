@@ -8,6 +8,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::pages::finance::as_at_index;
 use crate::pages::measure::chart;
+use crate::pages::measure_edit::check_owner;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -31,20 +32,6 @@ type Done = Result<(StatusCode, Json<Created>), ApiError>;
 #[utoipa::path(get, path = "/api/v1/metrics", tag = "measure", responses((status = 200, body = [Metric])))]
 pub async fn list_metrics(State(state): State<AppState>) -> Result<Json<Vec<Metric>>, ApiError> {
     Ok(Json(metrics::list(&state.store).await?))
-}
-
-fn check_owner(permit: &Permit, organisation_id: &str) -> Result<(), StoreError> {
-    let action = Action::ManageMetric {
-        owner_organisation_id: organisation_id,
-    };
-    if organisation_id.trim().is_empty() || decide(permit.principal.as_ref(), action).is_allowed() {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(
-            "owner_organisation_id",
-            "You may add metrics only for an organisation where you are an analyst or the partner lead",
-        ))
-    }
 }
 
 /// Adds a metric owned by an organisation where the caller is an analyst or partner lead.

@@ -240,15 +240,20 @@ pub async fn body(
     let year = finance::year(store, &id).await?;
     let organisation = organisations::get(store, &organisation_id).await?;
     let fy = year.year();
-    let months = finance::body_months(store, fy, &organisation_id).await?;
-    let figures: Vec<RevenueMonth> = months.iter().map(|m| m.figures.clone()).collect();
-    let as_at = arithmetic::latest_reported_month(&figures).unwrap_or(0);
-    let position = arithmetic::position(&figures, as_at);
-    // The chart runs over every year held, so a body's process is seen across year ends.
+    // The chart runs over every year held, so a body's process is seen across year ends; the
+    // table and position are this year's months of the same reading.
     let mut history: Vec<StoredMonth> = Vec::new();
     for y in finance::years(store).await?.iter().rev() {
         history.extend(finance::body_months(store, y.year(), &organisation_id).await?);
     }
+    let months: Vec<StoredMonth> = history
+        .iter()
+        .filter(|m| fy.month_index(m.month).is_some())
+        .cloned()
+        .collect();
+    let figures: Vec<RevenueMonth> = months.iter().map(|m| m.figures.clone()).collect();
+    let as_at = arithmetic::latest_reported_month(&figures).unwrap_or(0);
+    let position = arithmetic::position(&figures, as_at);
     let chart_points: Vec<(String, Money)> = history
         .iter()
         .filter_map(|m| {
@@ -480,24 +485,28 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     let form = read_upload(&headers, body).await?;
     let chosen = form.field("dataset").to_string();
-    let page_layout = layout(&state, &visitor, &permit, "Load finance returns");
-    let refuse = |outcome: Outcome| upload_page(page_layout.clone(), upload_def(&chosen), outcome);
+    let page = |outcome: Outcome| {
+        upload_page(
+            layout(&state, &visitor, &permit, "Load finance returns"),
+            upload_def(&chosen),
+            outcome,
+        )
+    };
     let Ok(dataset) = chosen.parse::<Dataset>() else {
-        return Ok(refuse(Outcome::Refused(vec![(
+        return Ok(page(Outcome::Refused(vec![(
             "dataset".into(),
             "Choose what the file holds".into(),
         )])));
     };
-    let Some((file_name, bytes)) = form.file.as_ref().filter(|(_, b)| !b.is_empty()) else {
-        return Ok(refuse(file_problems([
-            "Choose a CSV file to load".to_string()
-        ])));
+    let (file_name, bytes) = match form.chosen_file() {
+        Ok(file) => file,
+        Err(outcome) => return Ok(page(outcome)),
     };
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
         decide(principal.as_ref(), Action::LoadFinance { organisation_id }).is_allowed()
     };
-    let result = match finance_load::parse_csv(bytes.as_slice(), dataset, "file") {
+    let result = match finance_load::parse_csv(bytes, dataset, "file") {
         Ok(rows) => {
             finance_load::load(
                 &state.store,
@@ -513,17 +522,13 @@ pub async fn upload(
         Err(err) => Err(err),
     };
     match result {
-        Ok(s) => Ok(upload_page(
-            layout(&state, &visitor, &permit, "Load finance returns"),
-            upload_def(&chosen),
-            Outcome::Loaded(format!(
-                "Loaded {file_name}: {} rows, {} new, {} changed, {} already held.",
-                s.rows, s.added, s.changed, s.unchanged
-            )),
-        )),
-        Err(StoreError::Invalid(errors)) => Ok(refuse(file_problems(
-            errors.0.into_iter().map(|e| e.message),
-        ))),
+        Ok(s) => Ok(page(Outcome::Loaded(format!(
+            "Loaded {file_name}: {} rows, {} new, {} changed, {} already held.",
+            s.rows, s.added, s.changed, s.unchanged
+        )))),
+        Err(StoreError::Invalid(errors)) => {
+            Ok(page(file_problems(errors.0.into_iter().map(|e| e.message))))
+        }
         Err(err) => Err(err.into()),
     }
 }

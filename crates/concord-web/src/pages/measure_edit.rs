@@ -121,7 +121,7 @@ async fn metric_form(
 }
 
 /// Whether the signed-in person may own metrics for `organisation_id`; an error on the owner field if not.
-fn check_owner(permit: &Permit, organisation_id: &str) -> Result<(), StoreError> {
+pub(crate) fn check_owner(permit: &Permit, organisation_id: &str) -> Result<(), StoreError> {
     let allowed = decide(
         permit.principal.as_ref(),
         Action::ManageMetric {
@@ -282,10 +282,9 @@ pub async fn upload(
             outcome,
         )
     };
-    let Some((file_name, bytes)) = form.file.as_ref().filter(|(_, b)| !b.is_empty()) else {
-        return Ok(page(file_problems([
-            "Choose a CSV file to load".to_string()
-        ])));
+    let (file_name, bytes) = match form.chosen_file() {
+        Ok(file) => file,
+        Err(outcome) => return Ok(page(outcome)),
     };
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
@@ -295,7 +294,7 @@ pub async fn upload(
         )
         .is_allowed()
     };
-    let result = match metric_load::parse_csv(bytes.as_slice(), "file") {
+    let result = match metric_load::parse_csv(bytes, "file") {
         Ok(rows) => {
             metric_load::load(
                 &state.store,

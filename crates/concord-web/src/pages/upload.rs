@@ -96,6 +96,15 @@ pub fn file_problems(messages: impl IntoIterator<Item = String>) -> Outcome {
 }
 
 impl MultipartForm {
+    /// The uploaded file's name and content, or the problem to show when none was chosen.
+    pub fn chosen_file(&self) -> Result<(&str, &[u8]), Outcome> {
+        self.file
+            .as_ref()
+            .filter(|(_, bytes)| !bytes.is_empty())
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+            .ok_or_else(|| file_problems(["Choose a CSV file to load".to_string()]))
+    }
+
     /// A text field's value, or empty.
     pub fn field(&self, name: &str) -> &str {
         self.fields

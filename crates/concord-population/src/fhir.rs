@@ -8,7 +8,7 @@
 //! never matched on demographics instead. Other resources name their patient by reference
 //! (`Patient/{id}`), linked during ingest to that patient's pseudonym.
 
-use crate::nhs_number::NhsNumber;
+use crate::nhs_number::{NhsNumber, NhsNumberError};
 use serde::Deserialize;
 
 /// The UK Core identifier system of the NHS number.
@@ -87,8 +87,8 @@ pub struct Event {
     pub kind: EventKind,
     /// The resource id.
     pub id: String,
-    /// The patient's resource id (from `subject.reference`, `Patient/{id}`).
-    pub patient_id: String,
+    /// Whose event it is.
+    pub subject: Subject,
     /// Its codes as (system, code): SNOMED CT, dm+d...
     pub codes: Vec<(String, String)>,
     /// When, `YYYY-MM-DD` (the date part of the relevant dateTime).
@@ -99,6 +99,15 @@ pub struct Event {
     pub unit: Option<String>,
     /// Encounter class (`EMER`, `IMP`, `AMB`...).
     pub class: Option<String>,
+}
+
+/// How an event names its patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// By the patient's resource id in the same source (`subject.reference` `Patient/{id}`).
+    Reference(String),
+    /// By NHS number (`subject.identifier` in the UK Core NHS number system, or a CSV column).
+    NhsNumber(NhsNumber),
 }
 
 /// A resource as read.
@@ -200,16 +209,91 @@ fn chrono_like_date(d: &str) -> bool {
         && (1..=31).contains(&d[8..10].parse::<u8>().unwrap_or(0))
 }
 
+/// Why a line is not a resource Concord can read, naming the field (found by reading the line
+/// again with its path tracked, so the fast path pays nothing) but never echoing a value, which may
+/// be identifying.
+fn json_error(line: &str, first: &serde_json::Error) -> ResourceError {
+    if first.is_syntax() || first.is_eof() {
+        let reason = if first.to_string().contains("recursion limit") {
+            "nested too deeply"
+        } else if first.is_eof() {
+            "cut off before its end"
+        } else {
+            "not valid JSON"
+        };
+        return refuse("line", format!("{reason} (column {})", first.column()));
+    }
+    if !line.trim_start().starts_with('{') {
+        return refuse("line", "not a JSON object");
+    }
+    let mut reader = serde_json::Deserializer::from_str(line);
+    let field = match serde_path_to_error::deserialize::<_, Raw>(&mut reader) {
+        Err(e) if e.path().iter().next().is_some() => e.path().to_string(),
+        _ => "line".to_string(),
+    };
+    refuse(
+        &field,
+        format!(
+            "not of the JSON type FHIR gives it (column {})",
+            first.column()
+        ),
+    )
+}
+
+/// The field an event's date comes from, for naming it in a refusal.
+fn date_field(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Encounter => "period.start",
+        EventKind::Condition => "onsetDateTime",
+        EventKind::Observation => "effectiveDateTime",
+        EventKind::Procedure => "performedDateTime",
+        EventKind::Medication => "authoredOn",
+    }
+}
+
+/// An NHS number's fault in words, without the number itself.
+pub fn nhs_number_fault(error: &NhsNumberError) -> &'static str {
+    match error {
+        NhsNumberError::NotTenDigits(_) => "the NHS number does not have 10 digits",
+        NhsNumberError::CheckDigit(_) => "the NHS number fails its check digit (Modulus 11)",
+        NhsNumberError::CheckValueTen(_) => {
+            "the NHS number cannot be valid: its check value would be 10"
+        }
+    }
+}
+
+/// The patient an event names, by reference or by NHS number.
+fn subject(reference: Option<&Reference>) -> Result<Subject, ResourceError> {
+    let reference = reference.ok_or_else(|| refuse("subject", "the resource names no patient"))?;
+    if let Some(text) = reference.reference.as_deref() {
+        return text
+            .strip_prefix("Patient/")
+            .filter(|p| !p.is_empty() && p.len() <= 64 && !p.contains('/'))
+            .map(|p| Subject::Reference(p.to_string()))
+            .ok_or_else(|| {
+                refuse(
+                    "subject.reference",
+                    "not a reference to a Patient (Patient/{id})",
+                )
+            });
+    }
+    match &reference.identifier {
+        Some(Identifier {
+            system: Some(system),
+            value: Some(value),
+        }) if system == NHS_NUMBER_SYSTEM => NhsNumber::parse(value)
+            .map(Subject::NhsNumber)
+            .map_err(|e| refuse("subject.identifier", nhs_number_fault(&e))),
+        _ => Err(refuse(
+            "subject.reference",
+            "the resource names no patient (a Patient reference or an NHS number)",
+        )),
+    }
+}
+
 /// Reads one resource from a line of NDJSON.
 pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
-    let raw: Raw = serde_json::from_str(line).map_err(|e| {
-        let message = if e.is_syntax() || e.is_eof() {
-            format!("not valid JSON ({e})")
-        } else {
-            format!("not a FHIR resource Concord can read ({e})")
-        };
-        refuse("line", message)
-    })?;
+    let raw: Raw = serde_json::from_str(line).map_err(|e| json_error(line, &e))?;
     let kind = raw.resource_type.as_deref().unwrap_or_default();
     let id = match raw.id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() && id.len() <= 64 => id.to_string(),
@@ -217,20 +301,7 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
         _ => return Err(refuse("id", "the resource has no id")),
     };
     let event = |kind: EventKind, date: Option<&String>, codes: Option<&CodeableConcept>| {
-        let reference = raw
-            .subject
-            .as_ref()
-            .and_then(|s| s.reference.as_deref())
-            .ok_or_else(|| refuse("subject.reference", "the resource names no patient"))?;
-        let patient_id = reference
-            .strip_prefix("Patient/")
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| {
-                refuse(
-                    "subject.reference",
-                    format!("'{reference}' is not a reference to a Patient (Patient/{{id}})"),
-                )
-            })?;
+        let subject = subject(raw.subject.as_ref())?;
         let codes: Vec<(String, String)> = codes
             .map(|c| {
                 c.coding
@@ -245,14 +316,14 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
         let date = match date {
             Some(text) => Some(
                 date_part(text)
-                    .ok_or_else(|| refuse("date", format!("'{text}' is not a FHIR date")))?,
+                    .ok_or_else(|| refuse(date_field(kind), "not a FHIR date (YYYY-MM-DD...)"))?,
             ),
             None => None,
         };
         Ok(Resource::Event(Event {
             kind,
             id: id.clone(),
-            patient_id: patient_id.to_string(),
+            subject,
             codes,
             date,
             value: raw.value_quantity.as_ref().and_then(|q| q.value),
@@ -309,7 +380,7 @@ fn patient(raw: &Raw, id: String) -> Result<Patient, ResourceError> {
                 format!("no NHS number (an identifier with system {NHS_NUMBER_SYSTEM}); patients are never matched on demographics"),
             ))
         }
-        [one] => NhsNumber::parse(one).map_err(|e| refuse("identifier", e.to_string()))?,
+        [one] => NhsNumber::parse(one).map_err(|e| refuse("identifier", nhs_number_fault(&e)))?,
         _ => return Err(refuse("identifier", "more than one NHS number")),
     };
     let sex = match raw.gender.as_deref() {
@@ -324,7 +395,7 @@ fn patient(raw: &Raw, id: String) -> Result<Patient, ResourceError> {
         Some(d) if d.len() >= 7 && date_part(&format!("{}-01", &d[..7])).is_some() => {
             Some(d[..7].to_string())
         }
-        Some(d) => return Err(refuse("birthDate", format!("'{d}' is not a FHIR date"))),
+        Some(_) => return Err(refuse("birthDate", "not a FHIR date (YYYY-MM-DD)")),
     };
     let practice = raw
         .general_practitioner
@@ -390,8 +461,8 @@ mod tests {
             panic!("an event")
         };
         assert_eq!(
-            (e.kind, e.patient_id.as_str()),
-            (EventKind::Observation, "p1")
+            (e.kind, &e.subject),
+            (EventKind::Observation, &Subject::Reference("p1".into()))
         );
         assert_eq!(
             e.codes,
@@ -423,18 +494,29 @@ mod tests {
             ),
             (
                 r#"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p"},"code":{"coding":[{"code":"1"}]},"onsetDateTime":"yesterday"}"#,
-                "date",
+                "onsetDateTime",
             ),
             (
                 r#"{"resourceType":"Patient","id":"p","gender":"f"}"#,
                 "identifier",
             ),
             (r#"[1,2,3]"#, "line"),
-            (r#"{"resourceType":7,"id":"x"}"#, "line"),
+            (r#"{"resourceType":7,"id":"x"}"#, "resourceType"),
+            (
+                r#"{"resourceType":"Patient","id":"p","birthDate":19380211}"#,
+                "birthDate",
+            ),
+            (
+                r#"{"resourceType":"Condition","id":"c1","subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765918"}},"code":{"coding":[{"code":"1"}]}}"#,
+                "subject.identifier",
+            ),
         ];
         for (line, field) in cases {
             let err = parse_resource(line).unwrap_err();
             assert_eq!(err.field, field, "{line}: {err}");
+            for value in ["19380211", "9434765918", "yesterday"] {
+                assert!(!err.message.contains(value), "{err} echoes a value");
+            }
         }
         // 10,000 levels of nesting: refused by the JSON reader's depth limit, not a stack overflow.
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));

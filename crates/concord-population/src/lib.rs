@@ -19,9 +19,14 @@
 
 #![warn(missing_docs)]
 
+pub mod csv_extract;
 pub mod disclosure;
 pub mod fhir;
+pub mod ingest;
 pub mod ndjson;
 pub mod nhs_number;
 pub mod pseudonym;
 pub mod pseudonymise;
+mod staging;
+pub mod store;
+pub mod table;

@@ -57,6 +57,11 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
+    /// The reader underneath.
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
     /// Reads up to and including the next newline into the buffer, keeping at most
     /// `max_line_bytes + 1` bytes; returns whether the line was too long and whether anything was read.
     fn read_line(&mut self) -> io::Result<(bool, bool)> {

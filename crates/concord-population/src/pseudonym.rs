@@ -102,6 +102,13 @@ impl PseudonymKey {
         let mac = self.mac(format!("nhs-number:{}", number.digits()).as_bytes());
         hex::encode(&mac[..16])
     }
+
+    /// The key of a patient record in a source's own system (`source`'s patient `id`), so later
+    /// batches from that source can link events to it without the id itself being stored.
+    pub fn record_key(&self, source: &str, id: &str) -> String {
+        let mac = self.mac(format!("record:{source}/{id}").as_bytes());
+        hex::encode(&mac[..16])
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,472 @@
+//! Ingest: a partner's files (FHIR R4 bulk-data NDJSON or CSV extracts) into one atomic batch of
+//! the analytical store.
+//!
+//! Files are read a line at a time, so memory does not grow with file size: rows go to per-bucket
+//! buffers that are flushed to staging as they fill. Every line is validated; a refused line is
+//! written to the batch's `rejections.csv` (file, line, field, reason; never a value) and counted,
+//! and the good lines are kept. Patients are pseudonymised at once (see [`crate::pseudonymise`]);
+//! an event is linked to its patient's pseudonym through the patient's id in this batch or in an
+//! earlier batch from the same source, held back until the end of the batch if its patient comes
+//! later. When every file has been read, each bucket is sorted by pseudonym, duplicates are
+//! refused, events already held from an earlier batch of the same source are counted and left out,
+//! and the batch is committed by one rename (see [`crate::store`]).
+//!
+//! A file is known by its SHA-256: one already in a batch from the same source is not read again,
+//! so ingesting the same file twice changes nothing.
+
+use crate::csv_extract::{CsvExtract, CsvKind};
+use crate::fhir::{parse_resource, Event, EventKind, Resource, ResourceError, Subject};
+use crate::ndjson::{Line, Lines};
+use crate::pseudonym::PseudonymKey;
+use crate::pseudonymise::{pseudonymise, LsoaLookup};
+use crate::staging::Staging;
+use crate::store::{io_at, FileRecord, Manifest, PopulationStore, StoreError};
+use crate::table::origin;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// How far an ingest has got, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Hashing the input files: bytes done of the total.
+    Hashing {
+        /// Bytes hashed.
+        done: u64,
+        /// Bytes to hash.
+        total: u64,
+    },
+    /// Reading the files to ingest: bytes done of the total.
+    Reading {
+        /// Bytes read.
+        done: u64,
+        /// Bytes to read.
+        total: u64,
+    },
+    /// Sorting and writing the buckets.
+    Writing {
+        /// Buckets written.
+        done: u64,
+        /// Buckets in all.
+        total: u64,
+    },
+}
+
+/// A line that was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The file, as given.
+    pub file: String,
+    /// The line (from 1).
+    pub line: u64,
+    /// The field at fault, or `line` for the whole line.
+    pub field: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone)]
+pub struct IngestReport {
+    /// The committed batch's manifest, or none if every file was already held.
+    pub manifest: Option<Manifest>,
+    /// Files already ingested from this source (path as given, and the batch that holds them).
+    pub already_ingested: Vec<(String, String)>,
+    /// The first refused lines (all of them are in the batch's `rejections.csv`).
+    pub first_rejections: Vec<Rejection>,
+}
+
+/// Why an ingest did not happen at all (a refused line never stops it).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The store could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The source organisation's code is not an ODS code.
+    #[error("source: '{0}' is not an ODS organisation code (3 to 10 letters and digits)")]
+    Source(String),
+    /// An input file cannot be read as a whole (a missing file, or a CSV file with no usable header).
+    #[error("{path}: {message}")]
+    Input {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// How many refused lines a report carries (the rest are in `rejections.csv`).
+pub(crate) const FIRST_REJECTIONS: usize = 20;
+
+/// An ingest into a store, for one source organisation.
+pub struct Ingest<'a> {
+    store: &'a PopulationStore,
+    key: &'a PseudonymKey,
+    lookup: &'a LsoaLookup,
+    source: String,
+    max_line_bytes: usize,
+}
+
+/// An input file, once hashed.
+struct Input {
+    path: PathBuf,
+    shown: String,
+    sha256: String,
+    bytes: u64,
+    csv: bool,
+    holds_patients: bool,
+}
+
+impl<'a> Ingest<'a> {
+    /// An ingest of `source`'s files, pseudonymised with `key`, postcodes mapped with `lookup`.
+    pub fn new(
+        store: &'a PopulationStore,
+        key: &'a PseudonymKey,
+        lookup: &'a LsoaLookup,
+        source: &str,
+    ) -> Result<Ingest<'a>, IngestError> {
+        let source = source.trim().to_ascii_uppercase();
+        if !(3..=10).contains(&source.len()) || !source.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(IngestError::Source(source));
+        }
+        Ok(Ingest {
+            store,
+            key,
+            lookup,
+            source,
+            max_line_bytes: crate::ndjson::DEFAULT_MAX_LINE_BYTES,
+        })
+    }
+
+    /// Refuses lines longer than `bytes` (16 MiB by default).
+    pub fn max_line_bytes(mut self, bytes: usize) -> Self {
+        self.max_line_bytes = bytes;
+        self
+    }
+
+    /// Ingests `files` as one batch.
+    pub fn run(
+        &self,
+        files: &[PathBuf],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IngestReport, IngestError> {
+        let _lock = self.store.lock_for_ingest()?;
+        let earlier = self.store.manifests()?;
+        let held: HashMap<&str, &str> = earlier
+            .iter()
+            .filter(|m| m.source == self.source)
+            .flat_map(|m| {
+                m.files
+                    .iter()
+                    .map(|f| (f.sha256.as_str(), m.batch.as_str()))
+            })
+            .collect();
+        let mut inputs = self.hash_all(files, progress)?;
+        let mut already_ingested = Vec::new();
+        let mut seen = HashMap::new();
+        inputs.retain(|input| {
+            if let Some(batch) = held.get(input.sha256.as_str()) {
+                already_ingested.push((input.shown.clone(), batch.to_string()));
+                false
+            } else if let Some(first) = seen.insert(input.sha256.clone(), input.shown.clone()) {
+                already_ingested.push((input.shown.clone(), format!("this ingest ({first})")));
+                false
+            } else {
+                true
+            }
+        });
+        if inputs.is_empty() {
+            return Ok(IngestReport {
+                manifest: None,
+                already_ingested,
+                first_rejections: Vec::new(),
+            });
+        }
+        // Patients first, so their events link as they are read.
+        inputs.sort_by_key(|i| !i.holds_patients);
+        let earlier_batches: Vec<String> = earlier
+            .iter()
+            .filter(|m| m.source == self.source)
+            .map(|m| m.batch.clone())
+            .collect();
+        let records: Vec<FileRecord> = inputs
+            .iter()
+            .map(|i| FileRecord {
+                path: i.shown.clone(),
+                sha256: i.sha256.clone(),
+                bytes: i.bytes,
+                lines: 0,
+                accepted: 0,
+                rejected: 0,
+                already_held: 0,
+            })
+            .collect();
+        let batch_hash = {
+            let mut h = Sha256::new();
+            h.update(self.source.as_bytes());
+            for i in &inputs {
+                h.update(i.sha256.as_bytes());
+            }
+            hex::encode(&h.finalize()[..4])
+        };
+        let mut staging = Staging::begin(
+            self.store,
+            &self.source,
+            &batch_hash,
+            records,
+            earlier_batches,
+        )?;
+        let total: u64 = inputs.iter().map(|i| i.bytes).sum();
+        let mut done = 0;
+        for (index, input) in inputs.iter().enumerate() {
+            self.read_file(&mut staging, index, input, &mut |bytes| {
+                progress(Progress::Reading {
+                    done: done + bytes,
+                    total,
+                })
+            })?;
+            done += input.bytes;
+        }
+        let (manifest, first_rejections) = staging.commit(self, progress)?;
+        Ok(IngestReport {
+            manifest: Some(manifest),
+            already_ingested,
+            first_rejections,
+        })
+    }
+
+    fn hash_all(
+        &self,
+        files: &[PathBuf],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Vec<Input>, IngestError> {
+        let input_error = |path: &Path, message: String| IngestError::Input {
+            path: path.display().to_string(),
+            message,
+        };
+        let mut total = 0;
+        for path in files {
+            let meta = std::fs::metadata(path).map_err(|e| input_error(path, e.to_string()))?;
+            if !meta.is_file() {
+                return Err(input_error(path, "not a file".into()));
+            }
+            total += meta.len();
+        }
+        let mut done = 0;
+        let mut inputs = Vec::new();
+        for path in files {
+            let mut file = File::open(path).map_err(|e| input_error(path, e.to_string()))?;
+            let mut hasher = Sha256::new();
+            let mut buffer = vec![0; 1 << 20];
+            let mut bytes = 0;
+            loop {
+                let n = file
+                    .read(&mut buffer)
+                    .map_err(|e| input_error(path, e.to_string()))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+                bytes += n as u64;
+                done += n as u64;
+                progress(Progress::Hashing { done, total });
+            }
+            let csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let holds_patients = if csv {
+                let extract = CsvExtract::new(
+                    File::open(path).map_err(|e| input_error(path, e.to_string()))?,
+                )
+                .map_err(|e| input_error(path, e.to_string()))?;
+                extract.kind() == CsvKind::Patients
+            } else {
+                first_resource_is_patient(path, self.max_line_bytes)
+            };
+            inputs.push(Input {
+                path: path.clone(),
+                shown: path.display().to_string(),
+                sha256: hex::encode(hasher.finalize()),
+                bytes,
+                csv,
+                holds_patients,
+            });
+        }
+        Ok(inputs)
+    }
+
+    fn read_file(
+        &self,
+        staging: &mut Staging,
+        index: usize,
+        input: &Input,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), IngestError> {
+        let file = File::open(&input.path).map_err(io_at(&input.path))?;
+        let counter = CountingReader {
+            inner: file,
+            count: 0,
+        };
+        let mut reported = 0;
+        if input.csv {
+            let mut extract =
+                CsvExtract::new(BufReader::with_capacity(1 << 20, counter)).map_err(|e| {
+                    IngestError::Input {
+                        path: input.shown.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
+            for (line, row) in extract.by_ref() {
+                staging.take(self, index, line, row)?;
+            }
+            staging.finish_file(index, extract.line());
+            progress(input.bytes);
+            return Ok(());
+        }
+        let mut lines = Lines::new(
+            BufReader::with_capacity(1 << 20, counter),
+            self.max_line_bytes,
+        );
+        let mut last = 0;
+        while let Some(line) = lines.next() {
+            let line = line.map_err(|e| IngestError::Input {
+                path: input.shown.clone(),
+                message: format!("cannot be read after line {last} ({e}); nothing was committed"),
+            })?;
+            match line {
+                Line::Text { number, text } => {
+                    last = number;
+                    staging.take(self, index, number, parse_resource(&text))?;
+                }
+                Line::Bad { number, reason } => {
+                    last = number;
+                    staging.take(
+                        self,
+                        index,
+                        number,
+                        Err(ResourceError {
+                            field: "line".into(),
+                            message: reason,
+                        }),
+                    )?;
+                }
+                Line::Blank { number } => last = number,
+            }
+            let read = lines.get_ref().get_ref().count;
+            if read - reported >= 4 << 20 {
+                reported = read;
+                progress(read);
+            }
+        }
+        staging.finish_file(index, last);
+        progress(input.bytes);
+        Ok(())
+    }
+
+    /// The source organisation.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The pseudonym of an event's patient, if known by now.
+    pub(crate) fn key(&self) -> &PseudonymKey {
+        self.key
+    }
+
+    /// The patient's pseudonymised form.
+    pub(crate) fn pseudonymise(
+        &self,
+        patient: &crate::fhir::Patient,
+    ) -> crate::pseudonymise::PseudonymisedPatient {
+        pseudonymise(patient, self.key, self.lookup)
+    }
+}
+
+/// Whether a file's first resource is a Patient (so the file is read first).
+fn first_resource_is_patient(path: &Path, max_line_bytes: usize) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    Lines::new(BufReader::new(file), max_line_bytes)
+        .take(100)
+        .find_map(|line| match line.ok()? {
+            Line::Text { text, .. } => {
+                Some(matches!(parse_resource(&text), Ok(Resource::Patient(_))))
+            }
+            _ => None,
+        })
+        .unwrap_or(false)
+}
+
+/// A reader that counts the bytes read through it.
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// An event held back until its patient has been read (written to staging as one JSON line).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct PendingEvent {
+    pub origin: u64,
+    pub kind: u8,
+    pub id: String,
+    pub patient: String,
+    pub codes: Vec<(String, String)>,
+    pub date: Option<String>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub class: Option<String>,
+}
+
+const KINDS: [EventKind; 5] = [
+    EventKind::Encounter,
+    EventKind::Condition,
+    EventKind::Observation,
+    EventKind::Procedure,
+    EventKind::Medication,
+];
+
+impl PendingEvent {
+    /// Holds back an event whose patient is named by reference.
+    pub fn hold(event: Event, patient: String, file: usize, line: u64) -> PendingEvent {
+        PendingEvent {
+            origin: origin(file, line),
+            kind: KINDS.iter().position(|k| *k == event.kind).unwrap_or(0) as u8,
+            id: event.id,
+            patient,
+            codes: event.codes,
+            date: event.date,
+            value: event.value,
+            unit: event.unit,
+            class: event.class,
+        }
+    }
+
+    /// The event again.
+    pub fn release(self) -> (u64, Event) {
+        let patient = self.patient.clone();
+        (
+            self.origin,
+            Event {
+                kind: KINDS[usize::from(self.kind).min(4)],
+                id: self.id,
+                subject: Subject::Reference(patient),
+                codes: self.codes,
+                date: self.date,
+                value: self.value,
+                unit: self.unit,
+                class: self.class,
+            },
+        )
+    }
+}

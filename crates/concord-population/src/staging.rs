@@ -1,0 +1,588 @@
+//! A batch being written: rows gathered per bucket and flushed to staging files as they fill, then,
+//! at commit, each bucket sorted by pseudonym, checked for duplicates and for events already held,
+//! and written as the batch's Parquet files before the one rename that commits it.
+
+use crate::fhir::{Event, Resource, ResourceError, Subject};
+use crate::ingest::{Ingest, PendingEvent, Progress, Rejection};
+use crate::store::{
+    io_at, parquet_at, sync_dir, write_durably, Counts, FileRecord, Manifest, PopulationStore,
+    StoreError,
+};
+use crate::table::{
+    origin, parquet_writer, unpack_origin, EventRows, PatientRows, EVENTS, PATIENTS, STAGED_EVENTS,
+};
+use arrow_array::{BooleanArray, RecordBatch, StringArray, UInt64Array};
+use arrow_ord::sort::{lexsort_to_indices, SortColumn};
+use arrow_schema::SchemaRef;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowWriter, ProjectionMask};
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Rows of events a bucket gathers before flushing them to staging.
+const EVENT_BUFFER: usize = 4096;
+/// Rows of patients a bucket gathers before flushing them to staging.
+const PATIENT_BUFFER: usize = 1024;
+
+struct BucketStage {
+    patients: PatientRows,
+    events: EventRows,
+    patient_writer: Option<ArrowWriter<File>>,
+    event_writer: Option<ArrowWriter<File>>,
+}
+
+/// A batch in staging.
+pub(crate) struct Staging<'s> {
+    store: &'s PopulationStore,
+    source: String,
+    batch: String,
+    dir: PathBuf,
+    started_at: String,
+    files: Vec<FileRecord>,
+    buckets: Vec<BucketStage>,
+    /// Patient id in this batch -> (index into `pseudonyms`, origin of its line).
+    ids: HashMap<String, (u32, u64)>,
+    pseudonyms: Vec<String>,
+    earlier_batches: Vec<String>,
+    /// Record key -> pseudonym, of patients in earlier batches from this source (read on first need).
+    earlier_keys: Option<HashMap<String, String>>,
+    pending: Option<BufWriter<File>>,
+    rejections: csv::Writer<BufWriter<File>>,
+    first_rejections: Vec<Rejection>,
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+impl<'s> Staging<'s> {
+    /// Starts a batch for `source` in the store's staging directory.
+    pub fn begin(
+        store: &'s PopulationStore,
+        source: &str,
+        batch_hash: &str,
+        files: Vec<FileRecord>,
+        earlier_batches: Vec<String>,
+    ) -> Result<Staging<'s>, StoreError> {
+        let started = now();
+        let batch = format!(
+            "{}-{source}-{batch_hash}",
+            started.format("%Y%m%dT%H%M%S%3fZ")
+        );
+        let dir = store.staging_dir().join(&batch);
+        fs::create_dir_all(dir.join("stage")).map_err(io_at(&dir))?;
+        let rejections_path = dir.join("rejections.csv");
+        let file = File::create(&rejections_path).map_err(io_at(&rejections_path))?;
+        let mut rejections = csv::Writer::from_writer(BufWriter::new(file));
+        rejections
+            .write_record(["file", "line", "field", "reason"])
+            .map_err(|e| csv_error(&rejections_path, e))?;
+        let buckets = (0..store.buckets())
+            .map(|_| BucketStage {
+                patients: PatientRows::default(),
+                events: EventRows::default(),
+                patient_writer: None,
+                event_writer: None,
+            })
+            .collect();
+        Ok(Staging {
+            store,
+            source: source.to_string(),
+            batch,
+            dir,
+            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            files,
+            buckets,
+            ids: HashMap::new(),
+            pseudonyms: Vec::new(),
+            earlier_batches,
+            earlier_keys: None,
+            pending: None,
+            rejections,
+            first_rejections: Vec::new(),
+        })
+    }
+
+    /// Records how many lines a file had.
+    pub fn finish_file(&mut self, index: usize, lines: u64) {
+        self.files[index].lines = lines;
+    }
+
+    fn reject(
+        &mut self,
+        file: usize,
+        line: u64,
+        field: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.files[file].path.clone();
+        self.rejections
+            .write_record([path.as_str(), &line.to_string(), field, reason])
+            .map_err(|e| csv_error(&self.dir.join("rejections.csv"), e))?;
+        self.files[file].rejected += 1;
+        if self.first_rejections.len() < crate::ingest::FIRST_REJECTIONS {
+            self.first_rejections.push(Rejection {
+                file: path,
+                line,
+                field: field.to_string(),
+                reason: reason.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Takes one line's resource (or why it was refused).
+    pub fn take(
+        &mut self,
+        ingest: &Ingest<'_>,
+        file: usize,
+        line: u64,
+        row: Result<Resource, ResourceError>,
+    ) -> Result<(), StoreError> {
+        match row {
+            Err(e) => self.reject(file, line, &e.field, &e.message),
+            Ok(Resource::Patient(patient)) => {
+                if let Some(&(_, first)) = self.ids.get(&patient.id) {
+                    let (first_file, first_line) = unpack_origin(first);
+                    let reason = format!(
+                        "a second Patient with this id (the first is line {first_line} of {})",
+                        self.files[first_file].path
+                    );
+                    return self.reject(file, line, "id", &reason);
+                }
+                let kept = ingest.pseudonymise(&patient);
+                let record_key = ingest.key().record_key(&self.source, &patient.id);
+                let bucket = usize::from(self.store.bucket_of(&kept.pseudonym));
+                self.buckets[bucket]
+                    .patients
+                    .push(&kept, &record_key, &self.source);
+                if self.buckets[bucket].patients.len() >= PATIENT_BUFFER {
+                    self.flush_patients(bucket)?;
+                }
+                let index = u32::try_from(self.pseudonyms.len()).expect("under 4 billion patients");
+                self.ids.insert(patient.id, (index, origin(file, line)));
+                self.pseudonyms.push(kept.pseudonym);
+                self.files[file].accepted += 1;
+                Ok(())
+            }
+            Ok(Resource::Event(event)) => {
+                let at = origin(file, line);
+                match &event.subject {
+                    Subject::NhsNumber(number) => {
+                        let pseudonym = ingest.key().pseudonym(number);
+                        self.push_event(&event, &pseudonym, at)
+                    }
+                    Subject::Reference(id) => {
+                        if let Some(&(index, _)) = self.ids.get(id) {
+                            let bucket =
+                                usize::from(self.store.bucket_of(&self.pseudonyms[index as usize]));
+                            let stage = &mut self.buckets[bucket];
+                            stage.events.push(
+                                &event,
+                                &self.pseudonyms[index as usize],
+                                &self.source,
+                                at,
+                            );
+                            self.files[file].accepted += 1;
+                            if stage.events.len() >= EVENT_BUFFER {
+                                self.flush_events(bucket)?;
+                            }
+                            return Ok(());
+                        }
+                        if let Some(pseudonym) = self.earlier_pseudonym(ingest, id)? {
+                            return self.push_event(&event, &pseudonym, at);
+                        }
+                        let id = id.clone();
+                        self.hold(PendingEvent::hold(event, id, file, line))
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_event(&mut self, event: &Event, pseudonym: &str, at: u64) -> Result<(), StoreError> {
+        let bucket = usize::from(self.store.bucket_of(pseudonym));
+        self.buckets[bucket]
+            .events
+            .push(event, pseudonym, &self.source, at);
+        self.files[unpack_origin(at).0].accepted += 1;
+        if self.buckets[bucket].events.len() >= EVENT_BUFFER {
+            self.flush_events(bucket)?;
+        }
+        Ok(())
+    }
+
+    fn hold(&mut self, pending: PendingEvent) -> Result<(), StoreError> {
+        let path = self.dir.join("stage").join("pending.ndjson");
+        if self.pending.is_none() {
+            let file = File::create(&path).map_err(io_at(&path))?;
+            self.pending = Some(BufWriter::new(file));
+        }
+        let writer = self.pending.as_mut().expect("just opened");
+        serde_json::to_writer(&mut *writer, &pending).map_err(|e| io_at(&path)(e.into()))?;
+        writer.write_all(b"\n").map_err(io_at(&path))
+    }
+
+    /// The pseudonym of a patient sent in an earlier batch from this source, by their id there.
+    fn earlier_pseudonym(
+        &mut self,
+        ingest: &Ingest<'_>,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        if self.earlier_batches.is_empty() {
+            return Ok(None);
+        }
+        if self.earlier_keys.is_none() {
+            let mut keys = HashMap::new();
+            for batch in &self.earlier_batches {
+                for bucket in 0..self.store.buckets() {
+                    let path = self.store.table_file(batch, "patients", bucket);
+                    if !path.exists() {
+                        continue;
+                    }
+                    for rows in read_columns(&path, &[0, 1])? {
+                        let pseudonyms = strings(&rows, 0);
+                        let record_keys = strings(&rows, 1);
+                        for i in 0..rows.num_rows() {
+                            keys.insert(
+                                record_keys.value(i).to_string(),
+                                pseudonyms.value(i).to_string(),
+                            );
+                        }
+                    }
+                }
+            }
+            self.earlier_keys = Some(keys);
+        }
+        let key = ingest.key().record_key(&self.source, id);
+        Ok(self
+            .earlier_keys
+            .as_ref()
+            .and_then(|k| k.get(&key).cloned()))
+    }
+
+    fn stage_path(&self, table: &str, bucket: usize) -> PathBuf {
+        self.dir
+            .join("stage")
+            .join(format!("{table}-{bucket:02}.parquet"))
+    }
+
+    fn flush_patients(&mut self, bucket: usize) -> Result<(), StoreError> {
+        let path = self.stage_path("patients", bucket);
+        let stage = &mut self.buckets[bucket];
+        if stage.patients.is_empty() {
+            return Ok(());
+        }
+        if stage.patient_writer.is_none() {
+            stage.patient_writer =
+                Some(parquet_writer(&path, PATIENTS.clone(), true).map_err(parquet_at(&path))?);
+        }
+        let rows = stage.patients.finish();
+        let writer = stage.patient_writer.as_mut().expect("just opened");
+        writer.write(&rows).map_err(parquet_at(&path))?;
+        writer.flush().map_err(parquet_at(&path))
+    }
+
+    fn flush_events(&mut self, bucket: usize) -> Result<(), StoreError> {
+        let path = self.stage_path("events", bucket);
+        let stage = &mut self.buckets[bucket];
+        if stage.events.is_empty() {
+            return Ok(());
+        }
+        if stage.event_writer.is_none() {
+            stage.event_writer = Some(
+                parquet_writer(&path, STAGED_EVENTS.clone(), true).map_err(parquet_at(&path))?,
+            );
+        }
+        let rows = stage.events.finish();
+        let writer = stage.event_writer.as_mut().expect("just opened");
+        writer.write(&rows).map_err(parquet_at(&path))?;
+        writer.flush().map_err(parquet_at(&path))
+    }
+
+    /// Links the events held back, then sorts and writes every bucket, writes the manifest and
+    /// commits the batch with one rename.
+    pub fn commit(
+        mut self,
+        ingest: &Ingest<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(Manifest, Vec<Rejection>), StoreError> {
+        self.release_pending(ingest)?;
+        let buckets = self.buckets.len();
+        for bucket in 0..buckets {
+            self.flush_patients(bucket)?;
+            self.flush_events(bucket)?;
+            let stage = &mut self.buckets[bucket];
+            for (writer, table) in [
+                (stage.patient_writer.take(), "patients"),
+                (stage.event_writer.take(), "events"),
+            ] {
+                if let Some(writer) = writer {
+                    writer.close().map_err(parquet_at(&self.dir.join(table)))?;
+                }
+            }
+        }
+        let mut counts = Counts::default();
+        for bucket in 0..buckets {
+            counts.patients += self.write_patients(bucket)?;
+            self.write_events(bucket, &mut counts)?;
+            progress(Progress::Writing {
+                done: bucket as u64 + 1,
+                total: buckets as u64,
+            });
+        }
+        fs::remove_dir_all(self.dir.join("stage")).map_err(io_at(&self.dir))?;
+        let rejections_path = self.dir.join("rejections.csv");
+        let writer = self
+            .rejections
+            .into_inner()
+            .map_err(|e| io_at(&rejections_path)(e.into_error()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| io_at(&rejections_path)(e.into_error()))?;
+        file.sync_all().map_err(io_at(&rejections_path))?;
+        let manifest = Manifest {
+            batch: self.batch.clone(),
+            source: self.source.clone(),
+            rejected: self.files.iter().map(|f| f.rejected).sum(),
+            files: self.files,
+            counts,
+            started_at: self.started_at,
+            committed_at: now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            written_by: format!("Concord {}", env!("CARGO_PKG_VERSION")),
+        };
+        let text = serde_json::to_vec_pretty(&manifest).expect("serialisable");
+        write_durably(&self.dir.join("manifest.json"), &text)?;
+        for table in ["patients", "events"] {
+            let dir = self.dir.join(table);
+            if dir.exists() {
+                sync_dir(&dir)?;
+            }
+        }
+        sync_dir(&self.dir)?;
+        let committed = self.store.batches_dir().join(&self.batch);
+        fs::rename(&self.dir, &committed).map_err(io_at(&committed))?;
+        sync_dir(&self.store.batches_dir())?;
+        Ok((manifest, self.first_rejections))
+    }
+
+    fn release_pending(&mut self, ingest: &Ingest<'_>) -> Result<(), StoreError> {
+        let Some(writer) = self.pending.take() else {
+            return Ok(());
+        };
+        let path = self.dir.join("stage").join("pending.ndjson");
+        writer
+            .into_inner()
+            .map_err(|e| io_at(&path)(e.into_error()))?;
+        let reader = BufReader::new(File::open(&path).map_err(io_at(&path))?);
+        for line in reader.lines() {
+            let line = line.map_err(io_at(&path))?;
+            let pending: PendingEvent =
+                serde_json::from_str(&line).map_err(|e| io_at(&path)(e.into()))?;
+            let (at, event) = pending.release();
+            let Subject::Reference(id) = &event.subject else {
+                continue;
+            };
+            let known = match self.ids.get(id) {
+                Some(&(index, _)) => Some(self.pseudonyms[index as usize].clone()),
+                None => self.earlier_pseudonym(ingest, id)?,
+            };
+            match known {
+                Some(pseudonym) => self.push_event(&event, &pseudonym, at)?,
+                None => {
+                    let (file, line) = unpack_origin(at);
+                    let reason = format!(
+                        "no Patient with this id in this batch or an earlier one from {}",
+                        self.source
+                    );
+                    self.reject(file, line, "subject.reference", &reason)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn final_path(&self, table: &str, bucket: usize) -> Result<PathBuf, StoreError> {
+        let dir = self.dir.join(table).join(format!("bucket={bucket:02}"));
+        fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        Ok(dir.join("part-0.parquet"))
+    }
+
+    fn write_patients(&mut self, bucket: usize) -> Result<u64, StoreError> {
+        let staged = self.stage_path("patients", bucket);
+        if !staged.exists() {
+            return Ok(0);
+        }
+        let rows = concat(&PATIENTS, read_columns(&staged, &[])?, &staged)?;
+        let sorted = sort_rows(&rows, &[0, 1], &staged)?;
+        let path = self.final_path("patients", bucket)?;
+        write_final(&path, PATIENTS.clone(), &sorted)?;
+        Ok(sorted.num_rows() as u64)
+    }
+
+    fn write_events(&mut self, bucket: usize, counts: &mut Counts) -> Result<(), StoreError> {
+        let staged = self.stage_path("events", bucket);
+        if !staged.exists() {
+            return Ok(());
+        }
+        let rows = concat(&STAGED_EVENTS, read_columns(&staged, &[])?, &staged)?;
+        // By pseudonym, kind and id, then origin: a duplicate follows its first occurrence.
+        let sorted = sort_rows(&rows, &[0, 2, 3, 10], &staged)?;
+        let held = self.held_events(bucket)?;
+        let pseudonyms = strings(&sorted, 0);
+        let kinds = strings(&sorted, 2);
+        let ids = strings(&sorted, 3);
+        let origins = sorted
+            .column(10)
+            .as_any()
+            .downcast_ref::<UInt64Array>()
+            .expect("origin column")
+            .clone();
+        let mut keep = Vec::with_capacity(sorted.num_rows());
+        let mut first_of_run = 0;
+        for row in 0..sorted.num_rows() {
+            let same_as_previous = row > 0
+                && pseudonyms.value(row) == pseudonyms.value(row - 1)
+                && kinds.value(row) == kinds.value(row - 1)
+                && ids.value(row) == ids.value(row - 1);
+            if !same_as_previous {
+                first_of_run = row;
+            }
+            let (file, line) = unpack_origin(origins.value(row));
+            if same_as_previous {
+                let (first_file, first_line) = unpack_origin(origins.value(first_of_run));
+                let reason = format!(
+                    "a second {} with this id for the same patient (the first is line {first_line} of {})",
+                    kind_title(kinds.value(row)),
+                    self.files[first_file].path
+                );
+                self.files[file].accepted -= 1;
+                self.reject(file, line, "id", &reason)?;
+                keep.push(false);
+            } else if held.contains(&(kinds.value(row).to_string(), ids.value(row).to_string())) {
+                self.files[file].accepted -= 1;
+                self.files[file].already_held += 1;
+                keep.push(false);
+            } else {
+                match kinds.value(row) {
+                    "encounter" => counts.encounters += 1,
+                    "condition" => counts.conditions += 1,
+                    "observation" => counts.observations += 1,
+                    "procedure" => counts.procedures += 1,
+                    _ => counts.medications += 1,
+                }
+                keep.push(true);
+            }
+        }
+        let kept = arrow_select::filter::filter_record_batch(&sorted, &BooleanArray::from(keep))
+            .map_err(|e| arrow_error(&staged, e))?;
+        if kept.num_rows() == 0 {
+            return Ok(());
+        }
+        let columns: Vec<usize> = (0..EVENTS.fields().len()).collect();
+        let kept = kept
+            .project(&columns)
+            .map_err(|e| arrow_error(&staged, e))?;
+        let kept = RecordBatch::try_new(EVENTS.clone(), kept.columns().to_vec())
+            .map_err(|e| arrow_error(&staged, e))?;
+        let path = self.final_path("events", bucket)?;
+        write_final(&path, EVENTS.clone(), &kept)
+    }
+
+    /// (kind, id) of the events this source sent in earlier batches, in one bucket.
+    fn held_events(&self, bucket: usize) -> Result<HashSet<(String, String)>, StoreError> {
+        let mut held = HashSet::new();
+        for batch in &self.earlier_batches {
+            let path = self.store.table_file(batch, "events", bucket as u16);
+            if !path.exists() {
+                continue;
+            }
+            for rows in read_columns(&path, &[2, 3])? {
+                let kinds = strings(&rows, 0);
+                let ids = strings(&rows, 1);
+                for i in 0..rows.num_rows() {
+                    held.insert((kinds.value(i).to_string(), ids.value(i).to_string()));
+                }
+            }
+        }
+        Ok(held)
+    }
+}
+
+fn kind_title(kind: &str) -> &'static str {
+    match kind {
+        "encounter" => "Encounter",
+        "condition" => "Condition",
+        "observation" => "Observation",
+        "procedure" => "Procedure",
+        _ => "MedicationRequest",
+    }
+}
+
+fn csv_error(path: &Path, error: csv::Error) -> StoreError {
+    io_at(path)(std::io::Error::other(error.to_string()))
+}
+
+fn arrow_error(path: &Path, error: arrow_schema::ArrowError) -> StoreError {
+    parquet_at(path)(parquet::errors::ParquetError::ArrowError(error.to_string()))
+}
+
+/// A string column of a record batch.
+pub(crate) fn strings(rows: &RecordBatch, column: usize) -> &StringArray {
+    rows.column(column)
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .expect("a string column")
+}
+
+/// Reads a Parquet file's record batches, with only the given leaf columns (all if empty).
+pub(crate) fn read_columns(path: &Path, columns: &[usize]) -> Result<Vec<RecordBatch>, StoreError> {
+    let file = File::open(path).map_err(io_at(path))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_at(path))?;
+    let builder = if columns.is_empty() {
+        builder
+    } else {
+        let mask = ProjectionMask::leaves(builder.parquet_schema(), columns.iter().copied());
+        builder.with_projection(mask)
+    };
+    let reader = builder
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(parquet_at(path))?;
+    reader
+        .map(|r| r.map_err(|e| arrow_error(path, e)))
+        .collect()
+}
+
+fn concat(
+    schema: &SchemaRef,
+    batches: Vec<RecordBatch>,
+    path: &Path,
+) -> Result<RecordBatch, StoreError> {
+    arrow_select::concat::concat_batches(schema, &batches).map_err(|e| arrow_error(path, e))
+}
+
+fn sort_rows(rows: &RecordBatch, by: &[usize], path: &Path) -> Result<RecordBatch, StoreError> {
+    let columns: Vec<SortColumn> = by
+        .iter()
+        .map(|&c| SortColumn {
+            values: rows.column(c).clone(),
+            options: None,
+        })
+        .collect();
+    let indices = lexsort_to_indices(&columns, None).map_err(|e| arrow_error(path, e))?;
+    arrow_select::take::take_record_batch(rows, &indices).map_err(|e| arrow_error(path, e))
+}
+
+fn write_final(path: &Path, schema: SchemaRef, rows: &RecordBatch) -> Result<(), StoreError> {
+    let mut writer = parquet_writer(path, schema, false).map_err(parquet_at(path))?;
+    writer.write(rows).map_err(parquet_at(path))?;
+    let file = writer.into_inner().map_err(parquet_at(path))?;
+    file.sync_all().map_err(io_at(path))?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}

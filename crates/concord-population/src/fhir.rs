@@ -182,6 +182,8 @@ struct Raw {
     code: Option<CodeableConcept>,
     medication_codeable_concept: Option<CodeableConcept>,
     class: Option<Coding>,
+    #[serde(rename = "type")]
+    encounter_type: Vec<CodeableConcept>,
     period: Option<Period>,
     onset_date_time: Option<String>,
     recorded_date: Option<String>,
@@ -209,6 +211,27 @@ fn chrono_like_date(d: &str) -> bool {
         && (1..=31).contains(&d[8..10].parse::<u8>().unwrap_or(0))
 }
 
+/// The resource types Concord reads.
+const READ_TYPES: [&str; 6] = [
+    "Patient",
+    "Encounter",
+    "Condition",
+    "Observation",
+    "Procedure",
+    "MedicationRequest",
+];
+
+fn unsupported(kind: &str) -> ResourceError {
+    let shown: String = kind.chars().take(40).collect();
+    refuse(
+        "resourceType",
+        format!(
+            "'{shown}' is not one Concord reads ({})",
+            READ_TYPES.join(", ")
+        ),
+    )
+}
+
 /// Why a line is not a resource Concord can read, naming the field (found by reading the line
 /// again with its path tracked, so the fast path pays nothing) but never echoing a value, which may
 /// be identifying.
@@ -225,6 +248,20 @@ fn json_error(line: &str, first: &serde_json::Error) -> ResourceError {
     }
     if !line.trim_start().starts_with('{') {
         return refuse("line", "not a JSON object");
+    }
+    // A resource type Concord does not read may use a field name differently: say so, not that.
+    #[derive(Deserialize)]
+    struct TypeOnly {
+        #[serde(rename = "resourceType")]
+        resource_type: Option<String>,
+    }
+    if let Ok(TypeOnly {
+        resource_type: Some(kind),
+    }) = serde_json::from_str(line)
+    {
+        if !READ_TYPES.contains(&kind.as_str()) {
+            return unsupported(&kind);
+        }
     }
     let mut reader = serde_json::Deserializer::from_str(line);
     let field = match serde_path_to_error::deserialize::<_, Raw>(&mut reader) {
@@ -336,7 +373,7 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
         "Encounter" => event(
             EventKind::Encounter,
             raw.period.as_ref().and_then(|p| p.start.as_ref()),
-            None,
+            raw.encounter_type.first(),
         ),
         "Condition" => event(
             EventKind::Condition,
@@ -359,10 +396,7 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
             raw.medication_codeable_concept.as_ref(),
         ),
         "" => Err(refuse("resourceType", "the line has no resourceType")),
-        other => Err(refuse(
-            "resourceType",
-            format!("'{other}' is not one Concord reads (Patient, Encounter, Condition, Observation, Procedure, MedicationRequest)"),
-        )),
+        other => Err(unsupported(other)),
     }
 }
 
@@ -470,11 +504,15 @@ mod tests {
         );
         assert_eq!(e.date.as_deref(), Some("2026-03-04"));
         assert_eq!((e.value, e.unit.as_deref()), (Some(27.5), Some("kg/m2")));
-        let enc = r#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"EMER"},"subject":{"reference":"Patient/p1"},"period":{"start":"2026-01-02"}}"#;
+        let enc = r#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"IMP"},"type":[{"coding":[{"system":"http://snomed.info/sct","code":"183452005"}]}],"subject":{"reference":"Patient/p1"},"period":{"start":"2026-01-02"}}"#;
         let Resource::Event(e) = parse_resource(enc).unwrap() else {
             panic!("an event")
         };
-        assert_eq!(e.class.as_deref(), Some("EMER"));
+        assert_eq!(e.class.as_deref(), Some("IMP"));
+        assert_eq!(
+            e.codes[0].1, "183452005",
+            "the encounter's type is its code"
+        );
     }
 
     #[test]

@@ -69,6 +69,14 @@ enum Command {
     /// System finance returns.
     #[command(subcommand)]
     Finance(FinanceCommand),
+    /// Ingest a partner's FHIR R4 bulk-data NDJSON files or CSV extracts into the pseudonymised
+    /// population store, as one atomic batch.
+    ///
+    /// NHS numbers are checked (Modulus 11) and replaced by keyed pseudonyms; postcodes become
+    /// LSOAs; names, addresses and full dates of birth are never kept. Bad lines are refused,
+    /// counted and listed (file, line, field) and the rest kept. A file already ingested from the
+    /// same source is not read again.
+    Ingest(crate::population::IngestArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +208,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let operator = Actor::system("command line");
     match cli.command {
         Command::Spc(args) => crate::spc::run(&args)?,
+        Command::Ingest(args) => crate::population::ingest(&args)?,
         Command::Metrics(MetricsCommand::Load { input }) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
             let file = std::fs::File::open(&input)

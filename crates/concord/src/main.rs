@@ -2,6 +2,7 @@
 
 mod align;
 mod cli;
+mod population;
 mod spc;
 
 use anyhow::Result;

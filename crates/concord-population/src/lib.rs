@@ -25,6 +25,7 @@ pub mod fhir;
 pub mod ingest;
 pub mod ndjson;
 pub mod nhs_number;
+pub mod picture;
 pub mod pseudonym;
 pub mod pseudonymise;
 mod staging;

@@ -329,3 +329,69 @@ fn a_crashed_ingest_leaves_nothing_a_reader_sees() {
     assert!(!crashed.exists(), "the next ingest clears staging");
     assert_eq!(store.manifests().unwrap().len(), 1);
 }
+
+#[test]
+fn the_picture_links_one_person_across_sources_by_pseudonym() {
+    use concord_population::picture::{sex, Picture, KINDS};
+    let dir = tempfile::tempdir().unwrap();
+    let store = PopulationStore::open(&dir.path().join("store")).unwrap();
+    let gp = write(
+        dir.path(),
+        "gp.ndjson",
+        format!(
+            "{}\n{}\n{}\n",
+            patient("p1", VALID[0]),
+            patient("p2", VALID[1]),
+            condition("c1", "p1", "49436004")
+        )
+        .as_bytes(),
+    );
+    ingest(&store, "Y00001", &[gp]);
+    // The hospital knows the same person by its own id, with no practice and a later death.
+    let trust_patient = format!(
+        r#"{{"resourceType":"Patient","id":"h9","identifier":[{{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"{}"}}],"gender":"female","deceasedDateTime":"2026-02-03T10:00:00Z"}}"#,
+        VALID[0]
+    );
+    let admission = r#"{"resourceType":"Encounter","id":"e1","class":{"code":"IMP"},"type":[{"coding":[{"system":"http://snomed.info/sct","code":"183452005"}]}],"subject":{"reference":"Patient/h9"},"period":{"start":"2025-12-01"}}"#;
+    let trust = write(
+        dir.path(),
+        "trust.ndjson",
+        format!("{trust_patient}\n{admission}\n").as_bytes(),
+    );
+    ingest(&store, "RXX", &[trust]);
+    let picture = Picture::load(&store).unwrap();
+    assert_eq!(picture.len(), 2, "two people, not three records");
+    let pseudonym = key().pseudonym(&NhsNumber::parse(VALID[0]).unwrap());
+    let p = picture
+        .pseudonyms
+        .iter()
+        .position(|x| *x == pseudonym)
+        .unwrap();
+    assert_eq!(picture.sex[p], sex::FEMALE);
+    assert_eq!(picture.practices.value(picture.practice[p]), "Y00001");
+    assert_eq!(
+        picture.death[p],
+        concord_population::table::epoch_days("2026-02").unwrap()
+    );
+    let events: Vec<(&str, &str)> = picture
+        .events(p)
+        .map(|e| {
+            (
+                KINDS[picture.kind[e] as usize],
+                picture.codes.value(picture.code[e]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        vec![("condition", "49436004"), ("encounter", "183452005")],
+        "in date order, from both sources"
+    );
+    assert_eq!(
+        picture
+            .classes
+            .value(picture.class[picture.events(p).end - 1]),
+        "IMP"
+    );
+    assert!(picture.as_of().is_some());
+}

@@ -1,0 +1,420 @@
+//! The population picture: every committed batch read into memory as one linked, columnar view,
+//! a person per pseudonym with their events side by side, for the cohort engine and the measures.
+//!
+//! People are linked across sources by pseudonym. A person's demographics come from the latest
+//! batch that has each field (a GP record names the practice; any source may bring a newer LSOA or
+//! a death). Events are held per person in contiguous runs (`offsets`), codes interned once.
+//! Buckets are read in parallel; every bucket's rows are already sorted by pseudonym, so a person's
+//! events are found without a join.
+
+use crate::staging::{read_columns, strings};
+use crate::store::{Manifest, PopulationStore, StoreError};
+use arrow_array::{Array, Date32Array, Float64Array, RecordBatch};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// No value, in a column of indexes.
+pub const NONE: u32 = u32::MAX;
+/// No date, in a column of days.
+pub const NO_DATE: i32 = i32::MIN;
+
+/// Sex, as held in the picture.
+pub mod sex {
+    /// Not known.
+    pub const UNKNOWN: u8 = 0;
+    /// Female.
+    pub const FEMALE: u8 = 1;
+    /// Male.
+    pub const MALE: u8 = 2;
+    /// Other.
+    pub const OTHER: u8 = 3;
+}
+
+/// The kinds of event, as held in the picture (the order of the `kind` names).
+pub const KINDS: [&str; 5] = [
+    "encounter",
+    "condition",
+    "observation",
+    "procedure",
+    "medication",
+];
+
+/// Values interned to small numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary {
+    values: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Dictionary {
+    /// The number of a value, adding it if new.
+    pub fn intern(&mut self, value: &str) -> u32 {
+        if let Some(&i) = self.index.get(value) {
+            return i;
+        }
+        let i = u32::try_from(self.values.len()).expect("under 4 billion values");
+        self.values.push(value.to_string());
+        self.index.insert(value.to_string(), i);
+        i
+    }
+
+    /// The number of a value, if present.
+    pub fn get(&self, value: &str) -> Option<u32> {
+        self.index.get(value).copied()
+    }
+
+    /// The value of a number.
+    pub fn value(&self, i: u32) -> &str {
+        &self.values[i as usize]
+    }
+
+    /// How many values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// All values, by number.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+}
+
+/// The linked population, in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Picture {
+    /// Each person's pseudonym.
+    pub pseudonyms: Vec<String>,
+    /// Sex ([`sex`]).
+    pub sex: Vec<u8>,
+    /// Month of birth (its first day, days since 1970), or [`NO_DATE`].
+    pub birth: Vec<i32>,
+    /// Month of death, or [`NO_DATE`].
+    pub death: Vec<i32>,
+    /// LSOA (number in `lsoas`), or [`NONE`].
+    pub lsoa: Vec<u32>,
+    /// Registered practice (number in `practices`), or [`NONE`].
+    pub practice: Vec<u32>,
+    /// Where each person's events start in the event columns; one more entry than people.
+    pub offsets: Vec<u32>,
+    /// Event kind (index into [`KINDS`]).
+    pub kind: Vec<u8>,
+    /// Event code (number in `codes`), or [`NONE`].
+    pub code: Vec<u32>,
+    /// Event date (days since 1970), or [`NO_DATE`].
+    pub date: Vec<i32>,
+    /// Event value, or NaN.
+    pub value: Vec<f32>,
+    /// Encounter class (number in `classes`), or [`NONE`].
+    pub class: Vec<u32>,
+    /// Codes.
+    pub codes: Dictionary,
+    /// Encounter classes.
+    pub classes: Dictionary,
+    /// LSOA codes.
+    pub lsoas: Dictionary,
+    /// Practice ODS codes.
+    pub practices: Dictionary,
+    /// The batches read, oldest first.
+    pub batches: Vec<Manifest>,
+}
+
+impl Picture {
+    /// People in the picture.
+    pub fn len(&self) -> usize {
+        self.pseudonyms.len()
+    }
+
+    /// Whether it holds no one.
+    pub fn is_empty(&self) -> bool {
+        self.pseudonyms.is_empty()
+    }
+
+    /// The range of a person's events in the event columns.
+    pub fn events(&self, person: usize) -> std::ops::Range<usize> {
+        self.offsets[person] as usize..self.offsets[person + 1] as usize
+    }
+
+    /// When the newest batch was committed: what the picture is "as of".
+    pub fn as_of(&self) -> Option<&str> {
+        self.batches.iter().map(|b| b.committed_at.as_str()).max()
+    }
+
+    /// Reads every committed batch of the store, a bucket per thread at a time.
+    pub fn load(store: &PopulationStore) -> Result<Picture, StoreError> {
+        let batches = store.manifests()?;
+        let buckets = usize::from(store.buckets());
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<BucketPicture>>> = Mutex::new(vec![None; 0]);
+        results
+            .lock()
+            .expect("not poisoned")
+            .resize_with(buckets, || None);
+        let failure: Mutex<Option<StoreError>> = Mutex::new(None);
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| loop {
+                    let bucket = next.fetch_add(1, Ordering::Relaxed);
+                    if bucket >= buckets {
+                        break;
+                    }
+                    match read_bucket(store, &batches, bucket as u16) {
+                        Ok(part) => results.lock().expect("not poisoned")[bucket] = Some(part),
+                        Err(e) => {
+                            failure.lock().expect("not poisoned").get_or_insert(e);
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(e) = failure.into_inner().expect("not poisoned") {
+            return Err(e);
+        }
+        let mut picture = Picture {
+            batches,
+            offsets: vec![0],
+            ..Picture::default()
+        };
+        for part in results
+            .into_inner()
+            .expect("not poisoned")
+            .into_iter()
+            .flatten()
+        {
+            picture.append(part);
+        }
+        Ok(picture)
+    }
+
+    fn append(&mut self, part: BucketPicture) {
+        let remap = |local: &Dictionary, global: &mut Dictionary| -> Vec<u32> {
+            local.values().iter().map(|v| global.intern(v)).collect()
+        };
+        let codes = remap(&part.codes, &mut self.codes);
+        let classes = remap(&part.classes, &mut self.classes);
+        let lsoas = remap(&part.lsoas, &mut self.lsoas);
+        let practices = remap(&part.practices, &mut self.practices);
+        let to = |map: &[u32], i: u32| if i == NONE { NONE } else { map[i as usize] };
+        let base = *self.offsets.last().expect("starts with 0");
+        for person in part.people {
+            self.pseudonyms.push(person.pseudonym);
+            self.sex.push(person.sex);
+            self.birth.push(person.birth);
+            self.death.push(person.death);
+            self.lsoa.push(to(&lsoas, person.lsoa));
+            self.practice.push(to(&practices, person.practice));
+        }
+        self.offsets
+            .extend(part.offsets[1..].iter().map(|o| base + o));
+        self.kind.extend_from_slice(&part.kind);
+        self.code.extend(part.code.iter().map(|&c| to(&codes, c)));
+        self.date.extend_from_slice(&part.date);
+        self.value.extend_from_slice(&part.value);
+        self.class
+            .extend(part.class.iter().map(|&c| to(&classes, c)));
+    }
+}
+
+#[derive(Debug, Clone)]
+struct PersonRow {
+    pseudonym: String,
+    sex: u8,
+    birth: i32,
+    death: i32,
+    lsoa: u32,
+    practice: u32,
+}
+
+/// One bucket's people and events, with its own dictionaries.
+#[derive(Debug, Clone, Default)]
+struct BucketPicture {
+    people: Vec<PersonRow>,
+    offsets: Vec<u32>,
+    kind: Vec<u8>,
+    code: Vec<u32>,
+    date: Vec<i32>,
+    value: Vec<f32>,
+    class: Vec<u32>,
+    codes: Dictionary,
+    classes: Dictionary,
+    lsoas: Dictionary,
+    practices: Dictionary,
+}
+
+fn dates(rows: &RecordBatch, column: usize) -> &Date32Array {
+    rows.column(column)
+        .as_any()
+        .downcast_ref::<Date32Array>()
+        .expect("a date column")
+}
+
+fn read_bucket(
+    store: &PopulationStore,
+    batches: &[Manifest],
+    bucket: u16,
+) -> Result<BucketPicture, StoreError> {
+    let mut part = BucketPicture::default();
+    let mut people: HashMap<String, usize> = HashMap::new();
+    // Patients, oldest batch first, so a later batch's fields replace an earlier one's.
+    for batch in batches {
+        let path = store.table_file(&batch.batch, "patients", bucket);
+        if !path.exists() {
+            continue;
+        }
+        for rows in read_columns(&path, &[0, 3, 4, 5, 6, 7])? {
+            let pseudonym = strings(&rows, 0);
+            let sexes = strings(&rows, 1);
+            let births = dates(&rows, 2);
+            let lsoas = strings(&rows, 3);
+            let practices = strings(&rows, 4);
+            let deaths = dates(&rows, 5);
+            for i in 0..rows.num_rows() {
+                let at = *people
+                    .entry(pseudonym.value(i).to_string())
+                    .or_insert_with(|| {
+                        part.people.push(PersonRow {
+                            pseudonym: pseudonym.value(i).to_string(),
+                            sex: sex::UNKNOWN,
+                            birth: NO_DATE,
+                            death: NO_DATE,
+                            lsoa: NONE,
+                            practice: NONE,
+                        });
+                        part.people.len() - 1
+                    });
+                let person = &mut part.people[at];
+                let s = match sexes.value(i) {
+                    "female" => sex::FEMALE,
+                    "male" => sex::MALE,
+                    "other" => sex::OTHER,
+                    _ => sex::UNKNOWN,
+                };
+                if s != sex::UNKNOWN {
+                    person.sex = s;
+                }
+                if births.is_valid(i) {
+                    person.birth = births.value(i);
+                }
+                if deaths.is_valid(i) {
+                    person.death = deaths.value(i);
+                }
+                if lsoas.is_valid(i) {
+                    person.lsoa = part.lsoas.intern(lsoas.value(i));
+                }
+                if practices.is_valid(i) {
+                    person.practice = part.practices.intern(practices.value(i));
+                }
+            }
+        }
+    }
+    // Events: (person, kind, code, date, value, class), then grouped by person.
+    let mut owner: Vec<u32> = Vec::new();
+    let mut gathered = BucketPicture::default();
+    for batch in batches {
+        let path = store.table_file(&batch.batch, "events", bucket);
+        if !path.exists() {
+            continue;
+        }
+        for rows in read_columns(&path, &[0, 2, 5, 6, 7, 9])? {
+            let pseudonym = strings(&rows, 0);
+            let kinds = strings(&rows, 1);
+            let codes = strings(&rows, 2);
+            let event_dates = dates(&rows, 3);
+            let values = rows
+                .column(4)
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .expect("a number column");
+            let classes = strings(&rows, 5);
+            let mut current: Option<(usize, u32)> = None;
+            for i in 0..rows.num_rows() {
+                let person = match current {
+                    Some((row, person)) if pseudonym.value(row) == pseudonym.value(i) => person,
+                    _ => {
+                        let key = pseudonym.value(i);
+                        let person = match people.get(key) {
+                            Some(&p) => p,
+                            None => {
+                                part.people.push(PersonRow {
+                                    pseudonym: key.to_string(),
+                                    sex: sex::UNKNOWN,
+                                    birth: NO_DATE,
+                                    death: NO_DATE,
+                                    lsoa: NONE,
+                                    practice: NONE,
+                                });
+                                people.insert(key.to_string(), part.people.len() - 1);
+                                part.people.len() - 1
+                            }
+                        } as u32;
+                        current = Some((i, person));
+                        person
+                    }
+                };
+                owner.push(person);
+                gathered
+                    .kind
+                    .push(KINDS.iter().position(|k| *k == kinds.value(i)).unwrap_or(0) as u8);
+                gathered.code.push(if codes.is_valid(i) {
+                    part.codes.intern(codes.value(i))
+                } else {
+                    NONE
+                });
+                gathered.date.push(if event_dates.is_valid(i) {
+                    event_dates.value(i)
+                } else {
+                    NO_DATE
+                });
+                gathered.value.push(if values.is_valid(i) {
+                    values.value(i) as f32
+                } else {
+                    f32::NAN
+                });
+                gathered.class.push(if classes.is_valid(i) {
+                    part.classes.intern(classes.value(i))
+                } else {
+                    NONE
+                });
+            }
+        }
+    }
+    // People in pseudonym order; each person's events together, in date order.
+    let mut order: Vec<usize> = (0..part.people.len()).collect();
+    order.sort_by(|&a, &b| part.people[a].pseudonym.cmp(&part.people[b].pseudonym));
+    let mut rank = vec![0u32; order.len()];
+    for (r, &p) in order.iter().enumerate() {
+        rank[p] = r as u32;
+    }
+    let mut events: Vec<u32> = (0..owner.len() as u32).collect();
+    events.sort_by_key(|&e| (rank[owner[e as usize] as usize], gathered.date[e as usize]));
+    part.offsets = vec![0; order.len() + 1];
+    for &o in &owner {
+        part.offsets[rank[o as usize] as usize + 1] += 1;
+    }
+    for i in 1..part.offsets.len() {
+        part.offsets[i] += part.offsets[i - 1];
+    }
+    let take = |column: &[u32]| {
+        events
+            .iter()
+            .map(|&e| column[e as usize])
+            .collect::<Vec<_>>()
+    };
+    part.code = take(&gathered.code);
+    part.class = take(&gathered.class);
+    part.kind = events.iter().map(|&e| gathered.kind[e as usize]).collect();
+    part.date = events.iter().map(|&e| gathered.date[e as usize]).collect();
+    part.value = events.iter().map(|&e| gathered.value[e as usize]).collect();
+    let people = std::mem::take(&mut part.people);
+    part.people = order.into_iter().map(|p| people[p].clone()).collect();
+    Ok(part)
+}

@@ -19,8 +19,10 @@
 
 #![warn(missing_docs)]
 
+pub mod cohort;
 pub mod csv_extract;
 pub mod disclosure;
+pub mod efi;
 pub mod fhir;
 pub mod ingest;
 pub mod ndjson;

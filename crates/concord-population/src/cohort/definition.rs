@@ -439,9 +439,11 @@ fn event_rule(
         None => Window::Ever,
         Some(w) => match parse_window(w) {
             Some(w) => w,
-            None => return fail(format!(
+            None => {
+                return fail(format!(
                 "within '{w}' is not a window such as \"90 days\", \"12 months\" or \"2 years\""
-            )),
+            ))
+            }
         },
     };
     Ok(EventRule {

@@ -3,7 +3,12 @@
 //!
 //! - [`expr`]: the expressions criteria and variables are written in;
 //! - [`definition`]: the file format, checked into a [`definition::Cohort`] with every error at its
-//!   line and column.
+//!   line and column;
+//! - [`measures`]: what is known of everyone without being told (age, eFI, medicines, emergency
+//!   admissions, segment) and the reference data for PCNs, places and deprivation;
+//! - [`eval`]: counting a cohort and its breakdowns, published through the disclosure rule.
 
 pub mod definition;
+pub mod eval;
 pub mod expr;
+pub mod measures;

@@ -55,6 +55,25 @@ pub const PLACES: [PlaceSpec; 3] = [
     },
 ];
 
+/// Every GP practice's code, with its place (index into [`PLACES`]) and its PCN (numbered from 1
+/// across the system, in [`PLACES`] order): 95 practices over 20 networks, five in each of the
+/// first fifteen networks and four in the rest.
+pub fn practice_codes() -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut pcn_number = 0;
+    for (place_index, spec) in PLACES.iter().enumerate() {
+        for _ in spec.pcns {
+            pcn_number += 1;
+            let practices = if pcn_number <= 15 { 5 } else { 4 };
+            for _ in 0..practices {
+                let code = format!("{}{:05}", spec.practice_letter, 81_001 + out.len());
+                out.push((place_index, pcn_number, code));
+            }
+        }
+    }
+    out
+}
+
 /// The trusts: name, code, type code, the places they serve (indexes into [`PLACES`]), description.
 pub const TRUSTS: [(&str, &str, &str, &[usize], &str); 4] = [
     ("Riverside University Hospitals NHS Foundation Trust", "RRV", "acute_trust", &[0, 1], "Acute and specialist hospital care from Riverside General and the Vale Community Hospital."),

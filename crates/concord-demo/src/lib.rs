@@ -10,7 +10,10 @@ mod data;
 mod delivery;
 mod finance;
 mod measure;
+mod population;
 mod strategy;
+
+pub use population::synth_system;
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};
 use concord_store::boards::{self, BoardMemberDraft};
@@ -332,27 +335,24 @@ impl<'a> Builder<'a> {
             self.made.councils.push(id);
         }
         // PCNs and their practices: 95 practices spread over 20 networks in proportion to population.
-        let mut pcn_number = 0;
         let mut practice_names: Vec<String> = PRACTICE_NAMES
             .iter()
             .flat_map(|n| PRACTICE_SUFFIXES.iter().map(move |s| format!("{n} {s}")))
             .collect();
         practice_names.shuffle(&mut self.rng);
-        let mut practice_count = 0;
+        let practices = data::practice_codes();
+        let mut pcn_number = 0;
         for (place_index, spec) in PLACES.iter().enumerate() {
             for name in spec.pcns {
                 pcn_number += 1;
                 let pcn = self.organisation(name, &format!("U{:05}", 60_000 + pcn_number), "pcn", Some(&icb), "A primary care network: practices working together with community, social care and voluntary partners.", &[place_index]).await?;
                 self.made.pcns.push((pcn.clone(), place_index));
-                let practices = if pcn_number <= 15 { 5 } else { 4 };
-                for _ in 0..practices {
-                    practice_count += 1;
+                for (_, _, code) in practices.iter().filter(|p| p.1 == pcn_number) {
                     let name = practice_names.pop().expect("enough practice names");
-                    let code = format!("{}{:05}", spec.practice_letter, 81_000 + practice_count);
                     let id = self
                         .organisation(
                             &name,
-                            &code,
+                            code,
                             "gp_practice",
                             Some(&pcn),
                             "General practice.",

@@ -24,6 +24,7 @@ pub mod organisations;
 mod page;
 pub mod people;
 pub mod places;
+pub mod population;
 pub mod programmes;
 pub mod raid;
 pub mod reports;

@@ -77,6 +77,20 @@ enum Command {
     /// counted and listed (file, line, field) and the rest kept. A file already ingested from the
     /// same source is not read again.
     Ingest(crate::population::IngestArgs),
+    /// Write a synthetic population for the demo system as FHIR R4 bulk-data NDJSON (GP records
+    /// and each acute trust's), with practices' registered lists and the postcode and LSOA
+    /// tables. Seeded: the same seed and size give the same files.
+    Synth(crate::population::SynthArgs),
+    /// Cohorts over the population store.
+    #[command(subcommand)]
+    Cohort(CohortCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CohortCommand {
+    /// Count a cohort defined in a TOML file, with the breakdowns it asks for. Every count passes
+    /// through the disclosure rule, which is printed with the output.
+    Run(crate::population::CohortRunArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +223,11 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Spc(args) => crate::spc::run(&args)?,
         Command::Ingest(args) => crate::population::ingest(&args)?,
+        Command::Synth(args) => crate::population::synth(&args)?,
+        Command::Cohort(CohortCommand::Run(args)) => {
+            let url = database_url(&cli.database, "sqlite://concord.db");
+            crate::population::cohort_run(&args, &url).await?
+        }
         Command::Metrics(MetricsCommand::Load { input }) => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
             let file = std::fs::File::open(&input)

@@ -140,3 +140,197 @@ pub fn summary(report: &IngestReport) -> String {
     }
     out
 }
+
+/// `concord synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// How many people.
+    #[arg(long, default_value_t = 100_000)]
+    pub people: usize,
+    /// Where to write (created if absent).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The seed: the same seed and size give the same files.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// The date the records run up to.
+    #[arg(long, default_value = "2026-10-31")]
+    pub as_of: chrono::NaiveDate,
+}
+
+/// Runs `concord synth`.
+pub fn synth(args: &SynthArgs) -> Result<()> {
+    let options = concord_synth::SynthOptions {
+        people: args.people,
+        seed: args.seed,
+        as_of: args.as_of,
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("could not create {}", args.out.display()))?;
+    let summary = concord_synth::generate(&concord_demo::synth_system(), &options, &args.out)?;
+    println!(
+        "Wrote {} people ({} FHIR resources) to {}.",
+        summary.people,
+        summary.resources,
+        args.out.display()
+    );
+    for (dir, source) in &summary.sources {
+        println!(
+            "  concord ingest --source {source} --postcodes {} {}/*.ndjson",
+            args.out.join("reference/postcodes.csv").display(),
+            args.out.join(dir).display()
+        );
+    }
+    Ok(())
+}
+
+/// Output formats of `concord cohort run`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CohortFormat {
+    /// JSON.
+    Json,
+    /// CSV: one row per count.
+    Csv,
+}
+
+/// The disclosure rule, from the command line or the environment.
+#[derive(Debug, Args)]
+pub struct DisclosureArgs {
+    /// Counts from 1 up to this are suppressed (shown as "<N").
+    #[arg(long, env = "CONCORD_SUPPRESS_BELOW", default_value_t = 10)]
+    pub suppress_below: u64,
+    /// Other counts are rounded to the nearest multiple of this.
+    #[arg(long, env = "CONCORD_ROUND_TO", default_value_t = 5)]
+    pub round_to: u64,
+}
+
+/// `concord cohort run`.
+#[derive(Debug, Args)]
+pub struct CohortRunArgs {
+    /// The cohort definition (TOML).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: CohortFormat,
+    /// LSOA reference (lsoa, place, imd_decile); `<store>/reference/lsoas.csv` if absent.
+    #[arg(long, env = "CONCORD_LSOA_REFERENCE")]
+    pub lsoas: Option<PathBuf>,
+    #[command(flatten)]
+    pub disclosure: DisclosureArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Reads the codelist CSV a definition names (a `code` column, or the first column), relative to
+/// the definition's directory.
+pub fn codelist_file(
+    base: &Path,
+    name: &str,
+) -> std::result::Result<std::collections::HashSet<String>, String> {
+    let path = base.join(name);
+    let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut reader = csv::Reader::from_reader(file);
+    let headers = reader.headers().map_err(|e| e.to_string())?.clone();
+    let column = headers
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case("code"))
+        .unwrap_or(0);
+    let mut codes = std::collections::HashSet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(code) = record.get(column).map(str::trim).filter(|c| !c.is_empty()) {
+            codes.insert(code.to_string());
+        }
+    }
+    Ok(codes)
+}
+
+/// Runs `concord cohort run`.
+pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
+    use concord_population::cohort::{definition, eval::Evaluator, measures};
+    let source = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("could not read {}", args.file.display()))?;
+    let base = args.file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let cohort = definition::parse(&source, &|name| codelist_file(&base, name))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let store = PopulationStore::open(&args.store.store)?;
+    let picture = concord_population::picture::Picture::load(&store)?;
+    let mut reference = measures::Reference::default();
+    let db = concord_store::Store::open(database)
+        .await
+        .with_context(|| format!("could not open the database at {database}"))?;
+    for p in concord_store::population::practice_networks(&db).await? {
+        reference.practices.insert(
+            p.code,
+            measures::PracticeInfo {
+                pcn: p.pcn,
+                place: p.place,
+            },
+        );
+    }
+    let lsoas = args
+        .lsoas
+        .clone()
+        .unwrap_or_else(|| args.store.store.join("reference/lsoas.csv"));
+    if lsoas.exists() {
+        let file = std::fs::File::open(&lsoas)?;
+        reference
+            .read_lsoas(file)
+            .with_context(|| format!("{} is not an LSOA reference", lsoas.display()))?;
+    }
+    let index = match cohort.index_date {
+        Some(d) => d,
+        None => picture
+            .as_of()
+            .and_then(|t| concord_population::table::epoch_days(&t[..10]))
+            .unwrap_or_else(|| {
+                concord_population::table::epoch_days(&chrono::Utc::now().date_naive().to_string())
+                    .expect("today is a date")
+            }),
+    };
+    let efi = concord_population::efi::EfiCodelist::built_in();
+    let measures = measures::Measures::compute(&picture, &efi, index);
+    let counts = Evaluator::new(&picture, &reference, &measures).run(&cohort);
+    let rule = concord_population::disclosure::DisclosureRule {
+        suppress_below: args.disclosure.suppress_below,
+        round_to: args.disclosure.round_to.max(1),
+    };
+    let report = counts.protect(&rule);
+    match args.format {
+        CohortFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        CohortFormat::Csv => print!("{}", report_csv(&report)?),
+    }
+    Ok(())
+}
+
+/// A cohort report as CSV: one row per count, the disclosure rule last.
+pub fn report_csv(report: &concord_population::cohort::eval::CohortReport) -> Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["measure", "by", "row", "column", "count"])?;
+    out.write_record(["population", "", "", "", &report.population.to_string()])?;
+    out.write_record(["cohort", "", "", "", &report.cohort.to_string()])?;
+    for b in &report.breakdowns {
+        let by = b.by.join(" by ");
+        for (r, row) in b.rows.iter().enumerate() {
+            for (c, column) in b.columns.iter().enumerate() {
+                out.write_record([
+                    "breakdown",
+                    &by,
+                    row,
+                    column,
+                    &b.table.cells[r][c].to_string(),
+                ])?;
+            }
+        }
+    }
+    out.write_record(["index date", "", "", "", &report.index_date])?;
+    out.write_record([
+        "data as of",
+        "",
+        "",
+        "",
+        report.data_as_of.as_deref().unwrap_or("no data"),
+    ])?;
+    out.write_record(["disclosure", "", "", "", &report.disclosure])?;
+    Ok(String::from_utf8(out.into_inner()?)?)
+}

@@ -250,6 +250,37 @@ struct BucketPicture {
     practices: Dictionary,
 }
 
+/// Interns a text column's values: for a dictionary column, each dictionary value once; then
+/// `lookup(i)` gives row `i`'s number (or [`NONE`]).
+struct Interned<'a> {
+    text: crate::table::Text<'a>,
+    numbers: Vec<u32>,
+}
+
+impl<'a> Interned<'a> {
+    fn new(text: crate::table::Text<'a>, dictionary: &mut Dictionary) -> Self {
+        let numbers = text
+            .dictionary()
+            .map(|values| {
+                (0..values.len())
+                    .map(|i| dictionary.intern(values.value(i)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Interned { text, numbers }
+    }
+
+    fn lookup(&self, i: usize, dictionary: &mut Dictionary) -> u32 {
+        if !self.text.is_valid(i) {
+            return NONE;
+        }
+        match self.text.key(i) {
+            Some(k) => self.numbers[k],
+            None => dictionary.intern(self.text.value(i)),
+        }
+    }
+}
+
 fn dates(rows: &RecordBatch, column: usize) -> &Date32Array {
     rows.column(column)
         .as_any()
@@ -274,8 +305,8 @@ fn read_bucket(
             let pseudonym = strings(&rows, 0);
             let sexes = strings(&rows, 1);
             let births = dates(&rows, 2);
-            let lsoas = strings(&rows, 3);
-            let practices = strings(&rows, 4);
+            let lsoas = Interned::new(strings(&rows, 3), &mut part.lsoas);
+            let practices = Interned::new(strings(&rows, 4), &mut part.practices);
             let deaths = dates(&rows, 5);
             for i in 0..rows.num_rows() {
                 let at = *people
@@ -307,11 +338,13 @@ fn read_bucket(
                 if deaths.is_valid(i) {
                     person.death = deaths.value(i);
                 }
-                if lsoas.is_valid(i) {
-                    person.lsoa = part.lsoas.intern(lsoas.value(i));
+                let lsoa = lsoas.lookup(i, &mut part.lsoas);
+                if lsoa != NONE {
+                    person.lsoa = lsoa;
                 }
-                if practices.is_valid(i) {
-                    person.practice = part.practices.intern(practices.value(i));
+                let practice = practices.lookup(i, &mut part.practices);
+                if practice != NONE {
+                    person.practice = practice;
                 }
             }
         }
@@ -327,14 +360,25 @@ fn read_bucket(
         for rows in read_columns(&path, &[0, 2, 5, 6, 7, 9])? {
             let pseudonym = strings(&rows, 0);
             let kinds = strings(&rows, 1);
-            let codes = strings(&rows, 2);
+            let kind_of: Vec<u8> = match kinds.dictionary() {
+                Some(values) => (0..values.len())
+                    .map(|k| {
+                        KINDS
+                            .iter()
+                            .position(|x| *x == values.value(k))
+                            .unwrap_or(0) as u8
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            let codes = Interned::new(strings(&rows, 2), &mut part.codes);
             let event_dates = dates(&rows, 3);
             let values = rows
                 .column(4)
                 .as_any()
                 .downcast_ref::<Float64Array>()
                 .expect("a number column");
-            let classes = strings(&rows, 5);
+            let classes = Interned::new(strings(&rows, 5), &mut part.classes);
             let mut current: Option<(usize, u32)> = None;
             for i in 0..rows.num_rows() {
                 let person = match current {
@@ -361,14 +405,11 @@ fn read_bucket(
                     }
                 };
                 owner.push(person);
-                gathered
-                    .kind
-                    .push(KINDS.iter().position(|k| *k == kinds.value(i)).unwrap_or(0) as u8);
-                gathered.code.push(if codes.is_valid(i) {
-                    part.codes.intern(codes.value(i))
-                } else {
-                    NONE
+                gathered.kind.push(match kinds.key(i) {
+                    Some(k) => kind_of[k],
+                    None => KINDS.iter().position(|k| *k == kinds.value(i)).unwrap_or(0) as u8,
                 });
+                gathered.code.push(codes.lookup(i, &mut part.codes));
                 gathered.date.push(if event_dates.is_valid(i) {
                     event_dates.value(i)
                 } else {
@@ -379,11 +420,7 @@ fn read_bucket(
                 } else {
                     f32::NAN
                 });
-                gathered.class.push(if classes.is_valid(i) {
-                    part.classes.intern(classes.value(i))
-                } else {
-                    NONE
-                });
+                gathered.class.push(classes.lookup(i, &mut part.classes));
             }
         }
     }

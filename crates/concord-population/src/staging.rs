@@ -11,7 +11,7 @@ use crate::store::{
 use crate::table::{
     origin, parquet_writer, unpack_origin, EventRows, PatientRows, EVENTS, PATIENTS, STAGED_EVENTS,
 };
-use arrow_array::{BooleanArray, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{BooleanArray, RecordBatch, UInt64Array};
 use arrow_ord::sort::{lexsort_to_indices, SortColumn};
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -529,12 +529,9 @@ fn arrow_error(path: &Path, error: arrow_schema::ArrowError) -> StoreError {
     parquet_at(path)(parquet::errors::ParquetError::ArrowError(error.to_string()))
 }
 
-/// A string column of a record batch.
-pub(crate) fn strings(rows: &RecordBatch, column: usize) -> &StringArray {
-    rows.column(column)
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .expect("a string column")
+/// A text column of a record batch, plain or dictionary-encoded.
+pub(crate) fn strings(rows: &RecordBatch, column: usize) -> crate::table::Text<'_> {
+    crate::table::Text::of(rows.column(column))
 }
 
 /// Reads a Parquet file's record batches, with only the given leaf columns (all if empty).

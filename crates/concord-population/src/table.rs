@@ -7,8 +7,11 @@
 
 use crate::fhir::{Event, EventKind, Sex};
 use crate::pseudonymise::PseudonymisedPatient;
-use arrow_array::builder::{Date32Builder, Float64Builder, StringBuilder, UInt64Builder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::builder::{
+    Date32Builder, Float64Builder, StringBuilder, StringDictionaryBuilder, UInt64Builder,
+};
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use chrono::{Datelike, NaiveDate};
 use parquet::arrow::ArrowWriter;
@@ -30,16 +33,90 @@ fn field(name: &str, data_type: DataType, nullable: bool) -> Field {
     Field::new(name, data_type, nullable)
 }
 
+/// A text column of few distinct values, dictionary-encoded in Parquet and in memory.
+fn coded() -> DataType {
+    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+}
+
+/// A builder for a [`coded`] column.
+type CodedBuilder = StringDictionaryBuilder<Int32Type>;
+
+/// A text column as read: plain or dictionary-encoded.
+pub enum Text<'a> {
+    /// One string per row.
+    Plain(&'a StringArray),
+    /// Keys into a dictionary of values.
+    Dictionary {
+        /// Each row's key.
+        keys: &'a Int32Array,
+        /// The values.
+        values: &'a StringArray,
+    },
+}
+
+impl<'a> Text<'a> {
+    /// The column, which must be Utf8 or a dictionary of Utf8.
+    pub fn of(array: &'a ArrayRef) -> Text<'a> {
+        if let Some(plain) = array.as_any().downcast_ref::<StringArray>() {
+            return Text::Plain(plain);
+        }
+        let dictionary = array
+            .as_any()
+            .downcast_ref::<DictionaryArray<Int32Type>>()
+            .expect("a text column");
+        Text::Dictionary {
+            keys: dictionary.keys(),
+            values: dictionary
+                .values()
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .expect("a dictionary of text"),
+        }
+    }
+
+    /// Whether row `i` has a value.
+    pub fn is_valid(&self, i: usize) -> bool {
+        match self {
+            Text::Plain(a) => a.is_valid(i),
+            Text::Dictionary { keys, .. } => keys.is_valid(i),
+        }
+    }
+
+    /// Row `i`'s value (empty if none).
+    pub fn value(&self, i: usize) -> &'a str {
+        match self {
+            Text::Plain(a) => a.value(i),
+            Text::Dictionary { keys, values } => values.value(keys.value(i) as usize),
+        }
+    }
+
+    /// Row `i`'s key into [`Text::dictionary`], for a dictionary column.
+    pub fn key(&self, i: usize) -> Option<usize> {
+        match self {
+            Text::Plain(_) => None,
+            Text::Dictionary { keys, .. } => keys.is_valid(i).then(|| keys.value(i) as usize),
+        }
+    }
+
+    /// The dictionary's values, for a dictionary column.
+    pub fn dictionary(&self) -> Option<&'a StringArray> {
+        match self {
+            Text::Plain(_) => None,
+            Text::Dictionary { values, .. } => Some(values),
+        }
+    }
+}
+
 /// The `patients` table: one row per patient record a source sent.
 pub static PATIENTS: LazyLock<SchemaRef> = LazyLock::new(|| {
     Arc::new(Schema::new(vec![
         field("pseudonym", DataType::Utf8, false),
         field("record_key", DataType::Utf8, false),
-        field("source", DataType::Utf8, false),
-        field("sex", DataType::Utf8, false),
+        field("source", coded(), false),
+        field("sex", coded(), false),
         field("birth_month", DataType::Date32, true),
-        field("lsoa", DataType::Utf8, true),
-        field("practice", DataType::Utf8, true),
+        field("lsoa", coded(), true),
+        field("practice", coded(), true),
         field("deceased_month", DataType::Date32, true),
     ]))
 });
@@ -49,15 +126,15 @@ pub static PATIENTS: LazyLock<SchemaRef> = LazyLock::new(|| {
 pub static EVENTS: LazyLock<SchemaRef> = LazyLock::new(|| {
     Arc::new(Schema::new(vec![
         field("pseudonym", DataType::Utf8, false),
-        field("source", DataType::Utf8, false),
-        field("kind", DataType::Utf8, false),
+        field("source", coded(), false),
+        field("kind", coded(), false),
         field("id", DataType::Utf8, false),
-        field("system", DataType::Utf8, true),
-        field("code", DataType::Utf8, true),
+        field("system", coded(), true),
+        field("code", coded(), true),
         field("date", DataType::Date32, true),
         field("value", DataType::Float64, true),
-        field("unit", DataType::Utf8, true),
-        field("class", DataType::Utf8, true),
+        field("unit", coded(), true),
+        field("class", coded(), true),
     ]))
 });
 
@@ -122,11 +199,11 @@ pub fn chosen_code(codes: &[(String, String)]) -> Option<&(String, String)> {
 pub struct PatientRows {
     pseudonym: StringBuilder,
     record_key: StringBuilder,
-    source: StringBuilder,
-    sex: StringBuilder,
+    source: CodedBuilder,
+    sex: CodedBuilder,
     birth_month: Date32Builder,
-    lsoa: StringBuilder,
-    practice: StringBuilder,
+    lsoa: CodedBuilder,
+    practice: CodedBuilder,
     deceased_month: Date32Builder,
     len: usize,
 }
@@ -136,11 +213,11 @@ impl Default for PatientRows {
         PatientRows {
             pseudonym: StringBuilder::new(),
             record_key: StringBuilder::new(),
-            source: StringBuilder::new(),
-            sex: StringBuilder::new(),
+            source: CodedBuilder::new(),
+            sex: CodedBuilder::new(),
             birth_month: Date32Builder::new(),
-            lsoa: StringBuilder::new(),
-            practice: StringBuilder::new(),
+            lsoa: CodedBuilder::new(),
+            practice: CodedBuilder::new(),
             deceased_month: Date32Builder::new(),
             len: 0,
         }
@@ -193,15 +270,15 @@ impl PatientRows {
 /// Rows of the events table being gathered, with each row's origin (file and line).
 pub struct EventRows {
     pseudonym: StringBuilder,
-    source: StringBuilder,
-    kind: StringBuilder,
+    source: CodedBuilder,
+    kind: CodedBuilder,
     id: StringBuilder,
-    system: StringBuilder,
-    code: StringBuilder,
+    system: CodedBuilder,
+    code: CodedBuilder,
     date: Date32Builder,
     value: Float64Builder,
-    unit: StringBuilder,
-    class: StringBuilder,
+    unit: CodedBuilder,
+    class: CodedBuilder,
     origin: UInt64Builder,
     len: usize,
 }
@@ -210,15 +287,15 @@ impl Default for EventRows {
     fn default() -> Self {
         EventRows {
             pseudonym: StringBuilder::new(),
-            source: StringBuilder::new(),
-            kind: StringBuilder::new(),
+            source: CodedBuilder::new(),
+            kind: CodedBuilder::new(),
             id: StringBuilder::new(),
-            system: StringBuilder::new(),
-            code: StringBuilder::new(),
+            system: CodedBuilder::new(),
+            code: CodedBuilder::new(),
             date: Date32Builder::new(),
             value: Float64Builder::new(),
-            unit: StringBuilder::new(),
-            class: StringBuilder::new(),
+            unit: CodedBuilder::new(),
+            class: CodedBuilder::new(),
             origin: UInt64Builder::new(),
             len: 0,
         }

@@ -1,11 +1,12 @@
 //! Ingest, end to end on real files: FHIR NDJSON and CSV into committed Parquet batches.
 
-use arrow_array::{Array, RecordBatch, StringArray};
+use arrow_array::RecordBatch;
 use concord_population::ingest::{Ingest, IngestReport};
 use concord_population::nhs_number::NhsNumber;
 use concord_population::pseudonym::PseudonymKey;
 use concord_population::pseudonymise::LsoaLookup;
 use concord_population::store::PopulationStore;
+use concord_population::table::Text;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::fs;
 use std::io::Write;
@@ -71,9 +72,9 @@ fn column(rows: &[RecordBatch], name: &str) -> Vec<Option<String>> {
     rows.iter()
         .flat_map(|b| {
             let array = b.column_by_name(name).unwrap();
-            let strings = array.as_any().downcast_ref::<StringArray>().unwrap();
-            (0..strings.len())
-                .map(|i| (!strings.is_null(i)).then(|| strings.value(i).to_string()))
+            let text = Text::of(array);
+            (0..array.len())
+                .map(|i| text.is_valid(i).then(|| text.value(i).to_string()))
                 .collect::<Vec<_>>()
         })
         .collect()

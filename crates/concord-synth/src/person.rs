@@ -140,10 +140,23 @@ pub struct Person {
     pub family: String,
 }
 
-/// The NHS number after `previous` (or the first of the test range), valid under Modulus 11.
+/// The NHS number after `previous` (or the first), valid under Modulus 11. Numbers start in the
+/// range reserved for testing (999 000 0000 upwards) and, once that is used up (after about 909,000
+/// people), go on down through 998, 997... to 990: numbers starting 99 are never issued to patients.
 pub fn next_nhs_number(previous: Option<u64>) -> u64 {
-    let mut candidate = previous.map_or(999_000_000, |p| p / 10 + 1);
+    let step = |base: u64| {
+        if base % 1_000_000 == 999_999 {
+            (base / 1_000_000 - 1) * 1_000_000
+        } else {
+            base + 1
+        }
+    };
+    let mut candidate = previous.map_or(999_000_000, |p| step(p / 10));
     loop {
+        assert!(
+            candidate >= 990_000_000,
+            "more synthetic people than NHS numbers starting 99"
+        );
         let digits: Vec<u64> = (0..9)
             .rev()
             .map(|i| (candidate / 10u64.pow(i)) % 10)
@@ -157,7 +170,7 @@ pub fn next_nhs_number(previous: Option<u64>) -> u64 {
         if check != 10 {
             return candidate * 10 + if check == 11 { 0 } else { check };
         }
-        candidate += 1;
+        candidate = step(candidate);
     }
 }
 
@@ -482,6 +495,10 @@ mod tests {
             assert!(previous.is_none_or(|p| n > p));
             previous = Some(n);
         }
+        // Past the end of the 999 range, numbers go on in the 998 range, still valid and unique.
+        let last_999 = next_nhs_number(Some(9_999_999_990));
+        assert!(last_999.to_string().starts_with("998"), "{last_999}");
+        assert!(concord_population::nhs_number::NhsNumber::parse(&last_999.to_string()).is_ok());
     }
 
     #[test]

@@ -50,7 +50,8 @@ impl Principal {
             .or_else(|| self.grants.first())
     }
 
-    fn grant_with(&self, role: Role) -> Option<&Grant> {
+    /// The person's first grant of `role`, anywhere.
+    pub fn grant_with(&self, role: Role) -> Option<&Grant> {
         self.grants.iter().find(|g| g.role == role)
     }
 
@@ -167,6 +168,28 @@ pub enum Action<'a> {
     },
     /// Set up financial years (and their rule sets) and pooled budgets.
     ManageFinance,
+    /// Save a population cohort definition owned by an organisation (none: open the form, for
+    /// anyone who may save one for some organisation).
+    SaveCohort {
+        /// The organisation that owns (or will own) the cohort.
+        owner_organisation_id: Option<&'a str>,
+    },
+    /// See a cohort's identifiable worklist: names re-identified for direct care, only for a
+    /// direct-care clinician and only of patients registered at their own GP practice.
+    ViewWorklist {
+        /// The GP practices among the person's organisations.
+        practice_ids: &'a [String],
+    },
+    /// Break glass: see a practice's patients on a worklist outside one's own practice, with a
+    /// reason, raising an alert for review. Direct-care clinicians only.
+    BreakGlass,
+    /// Load a GP practice's registered list (the only identifiable population data Concord holds).
+    LoadRegisteredList {
+        /// The GP practices among the person's organisations.
+        practice_ids: &'a [String],
+    },
+    /// Review break-glass views.
+    ReviewBreakGlass,
 }
 
 /// The outcome of asking.
@@ -212,7 +235,39 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         | Action::ManagePlaces
         | Action::ViewAudit
         | Action::ManageAccounts
-        | Action::ManageFinance => admin_or(None),
+        | Action::ManageFinance
+        | Action::ReviewBreakGlass => admin_or(None),
+        Action::SaveCohort {
+            owner_organisation_id: None,
+        } => admin_or(
+            p.grant_with(Role::Analyst)
+                .or_else(|| p.grant_with(Role::PartnerLead)),
+        ),
+        Action::SaveCohort {
+            owner_organisation_id: Some(organisation_id),
+        } => admin_or(
+            p.grant_in(Role::Analyst, organisation_id)
+                .or_else(|| p.grant_in(Role::PartnerLead, organisation_id)),
+        ),
+        // Identifiable data are for the person's own direct-care team only: no administrator
+        // override, no other role.
+        Action::ViewWorklist { practice_ids } => match p.grants.iter().find(|g| {
+            g.role == Role::DirectCareClinician && practice_ids.contains(&g.organisation_id)
+        }) {
+            Some(g) => allowed(Some(g)),
+            None => Decision::Denied,
+        },
+        Action::BreakGlass => match p.grant_with(Role::DirectCareClinician) {
+            Some(g) => allowed(Some(g)),
+            None => Decision::Denied,
+        },
+        Action::LoadRegisteredList { practice_ids } => match p.grants.iter().find(|g| {
+            matches!(g.role, Role::DirectCareClinician | Role::PartnerLead)
+                && practice_ids.contains(&g.organisation_id)
+        }) {
+            Some(g) => allowed(Some(g)),
+            None => Decision::Denied,
+        },
         Action::EditOrganisation { organisation_id } => {
             admin_or(p.grant_in(Role::PartnerLead, organisation_id))
         }
@@ -314,6 +369,35 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worklists_are_for_a_practices_own_clinicians_only() {
+        let practices = vec!["practice".to_string()];
+        let clinician = person("c", &[("practice", Role::DirectCareClinician)]);
+        let elsewhere = person("e", &[("trust", Role::DirectCareClinician)]);
+        let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+        let lead = person("l", &[("practice", Role::PartnerLead)]);
+        let action = Action::ViewWorklist {
+            practice_ids: &practices,
+        };
+        assert!(decide(Some(&clinician), action.clone()).is_allowed());
+        for other in [&elsewhere, &admin, &lead] {
+            assert_eq!(
+                decide(Some(other), action.clone()),
+                Decision::Denied,
+                "{}",
+                other.person_id
+            );
+        }
+        assert_eq!(decide(None, action), Decision::NeedsSignIn);
+        assert!(decide(Some(&elsewhere), Action::BreakGlass).is_allowed());
+        assert_eq!(decide(Some(&admin), Action::BreakGlass), Decision::Denied);
+        let load = Action::LoadRegisteredList {
+            practice_ids: &practices,
+        };
+        assert!(decide(Some(&lead), load.clone()).is_allowed());
+        assert_eq!(decide(Some(&admin), load), Decision::Denied);
+    }
 
     fn person(id: &str, grants: &[(&str, Role)]) -> Principal {
         Principal {

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::audit::outcome;
 use concord_store::{
-    boards, consent, improvement, meetings, metrics, organisations, people, programmes, strategy,
-    Actor, AuditEntry, StoreError,
+    boards, consent, improvement, meetings, metrics, organisations, people, population, programmes,
+    strategy, Actor, AuditEntry, StoreError,
 };
 
 /// What a route requires, and where its target comes from.
@@ -85,6 +85,19 @@ pub enum Rule {
     RebaseSeries,
     /// Setting up financial years and pooled budgets: system administrators.
     ManageFinance,
+    /// Saving a new population cohort: an analyst or partner lead anywhere, or an administrator.
+    SaveCohort,
+    /// Changing cohort `{id}`: an analyst or partner lead of its owner, or an administrator.
+    EditCohort,
+    /// Cohort `{id}`'s identifiable worklist: a direct-care clinician of a GP practice, for that
+    /// practice's own registered patients only.
+    ViewWorklist,
+    /// Breaking glass on cohort `{id}`'s worklist: a direct-care clinician, with a reason.
+    BreakGlass,
+    /// Loading a GP practice's registered list: the practice's clinicians and partner lead.
+    LoadRegisteredList,
+    /// Reviewing break-glass views: system administrators.
+    ReviewBreakGlass,
 }
 
 /// What a handler receives once the guard has let a request through.
@@ -131,6 +144,13 @@ async fn resolve(
         Rule::ManageAccounts => decide(principal, Action::ManageAccounts),
         Rule::ContributeData => decide(principal, Action::ContributeData),
         Rule::ManageFinance => decide(principal, Action::ManageFinance),
+        Rule::SaveCohort => decide(
+            principal,
+            Action::SaveCohort {
+                owner_organisation_id: None,
+            },
+        ),
+        Rule::ReviewBreakGlass => decide(principal, Action::ReviewBreakGlass),
         // Anonymous visitors are sent to sign in before anything about the target is looked up.
         _ if principal.is_none() => Decision::NeedsSignIn,
         Rule::EditOrganisation => {
@@ -327,6 +347,38 @@ async fn resolve(
                 },
             )
         }
+        Rule::EditCohort => {
+            let cohort = population::cohort(&state.store, id).await?;
+            decide(
+                principal,
+                Action::SaveCohort {
+                    owner_organisation_id: Some(&cohort.owner_organisation_id),
+                },
+            )
+        }
+        Rule::ViewWorklist => {
+            population::cohort(&state.store, id).await?;
+            let practice_ids = gp_practices_of(state, principal).await?;
+            decide(
+                principal,
+                Action::ViewWorklist {
+                    practice_ids: &practice_ids,
+                },
+            )
+        }
+        Rule::BreakGlass => {
+            population::cohort(&state.store, id).await?;
+            decide(principal, Action::BreakGlass)
+        }
+        Rule::LoadRegisteredList => {
+            let practice_ids = gp_practices_of(state, principal).await?;
+            decide(
+                principal,
+                Action::LoadRegisteredList {
+                    practice_ids: &practice_ids,
+                },
+            )
+        }
         Rule::EditPartnerView => {
             strategy::get(&state.store, id).await?;
             let organisation_id = organisation_param.unwrap_or_default();
@@ -335,6 +387,23 @@ async fn resolve(
         }
     };
     Ok(decision)
+}
+
+/// The GP practices among the organisations a person holds a role in.
+pub async fn gp_practices_of(
+    state: &AppState,
+    principal: Option<&Principal>,
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for grant in principal.map(|p| p.grants.as_slice()).unwrap_or_default() {
+        let organisation = organisations::get(&state.store, &grant.organisation_id).await?;
+        if organisation.org_type == concord_domain::OrgType::GpPractice
+            && !out.contains(&grant.organisation_id)
+        {
+            out.push(grant.organisation_id.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Middleware for one route: lets the request through only if `rule` allows this visitor.

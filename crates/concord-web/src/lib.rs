@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod pages;
 pub mod pdf;
+pub mod population;
 pub mod routes;
 pub mod security;
 
@@ -27,14 +28,26 @@ pub struct AppState {
     pub store: Store,
     /// The system's name, shown in the header, for example "Riverside and Vale ICS".
     pub system_name: String,
+    /// The population picture and its configuration.
+    pub population: std::sync::Arc<population::Population>,
 }
 
 impl AppState {
     /// State over `store` for a system called `system_name`.
     pub fn new(store: Store, system_name: impl Into<String>) -> Self {
+        AppState::with_population(store, system_name, population::PopulationConfig::default())
+    }
+
+    /// State with the population data configured.
+    pub fn with_population(
+        store: Store,
+        system_name: impl Into<String>,
+        config: population::PopulationConfig,
+    ) -> Self {
         AppState {
             store,
             system_name: system_name.into(),
+            population: std::sync::Arc::new(population::Population::new(config)),
         }
     }
 }

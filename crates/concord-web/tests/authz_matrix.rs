@@ -195,6 +195,22 @@ GET /public                                   A A A A A A A A
 GET /public/rounds/{id}                       A A A A A A A A
 GET /audit                                    S A D D D D D D
 GET /audit/export.csv                         S A D D D D D D
+GET /population                               S A A A A A A A
+GET /population/cohorts                       S A A A A A A A
+POST /population/cohorts                      S A A A D A D D
+GET /population/cohorts/new                   S A A A D A D D
+POST /population/cohorts/preview              S A A A D A D D
+GET /population/cohorts/{id}                  S A A A A A A A
+GET /population/cohorts/{id}/results.csv      S A A A A A A A
+GET /population/cohorts/{id}/edit             S A A D D D D D
+POST /population/cohorts/{id}/edit            S A A D D D D D
+GET /population/cohorts/{id}/worklist         S D D D D D A D
+GET /population/cohorts/{id}/break-glass      S D D D D D A D
+POST /population/cohorts/{id}/break-glass     S D D D D D A D
+GET /population/break-glass                   S A D D D D D D
+POST /population/break-glass/{id}/review      S A D D D D D D
+GET /population/registered-list               S D D D D D A D
+POST /population/registered-list              S D D D D D A D
 GET /api/v1/me                                S A A A A A A A
 GET /api/v1/organisations                     S A A A A A A A
 POST /api/v1/organisations                    S A D D D D D D
@@ -314,6 +330,8 @@ struct Targets {
     metric: String,
     series: String,
     year: String,
+    cohort: String,
+    break_glass: String,
 }
 
 impl Targets {
@@ -381,6 +399,27 @@ impl Targets {
             .await
             .unwrap();
         let delivery = delivery_targets(app, &organisation, &person, &board).await;
+        // A cohort owned by the partner lead's trust, and a break-glass view of it to review.
+        let cohort = concord_store::population::save_cohort(
+            &app.store,
+            &system,
+            None,
+            &organisation,
+            "name = \"Older people\"\nwhere = \"age >= 65\"\n",
+        )
+        .await
+        .unwrap();
+        let clinician = app.login_for("clinician");
+        let break_glass = concord_store::population::record_break_glass(
+            &app.store,
+            &system,
+            &clinician.person_id,
+            &cohort,
+            &clinician.organisation_id,
+            "A home visit for a patient who has moved",
+        )
+        .await
+        .unwrap();
         let improvement = improvement_targets(app, &organisation).await;
         Targets {
             organisation,
@@ -410,6 +449,8 @@ impl Targets {
             year: concord_store::finance::years(&app.store).await.unwrap()[0]
                 .label
                 .replace('/', "-"),
+            cohort,
+            break_glass,
         }
     }
 
@@ -418,7 +459,11 @@ impl Targets {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
         let local = pattern.trim_start_matches("/api/v1");
-        let id = if local.starts_with("/programmes/{id}") {
+        let id = if pattern.starts_with("/population/cohorts/{id}") {
+            self.cohort.clone()
+        } else if pattern.starts_with("/population/break-glass/{id}") {
+            self.break_glass.clone()
+        } else if local.starts_with("/programmes/{id}") {
             self.programme.clone()
         } else if local.starts_with("/meetings/{id}") {
             self.meeting.clone()

@@ -298,39 +298,7 @@ pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
     let report = counts.protect(&rule);
     match args.format {
         CohortFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        CohortFormat::Csv => print!("{}", report_csv(&report)?),
+        CohortFormat::Csv => print!("{}", report.to_csv()),
     }
     Ok(())
-}
-
-/// A cohort report as CSV: one row per count, the disclosure rule last.
-pub fn report_csv(report: &concord_population::cohort::eval::CohortReport) -> Result<String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["measure", "by", "row", "column", "count"])?;
-    out.write_record(["population", "", "", "", &report.population.to_string()])?;
-    out.write_record(["cohort", "", "", "", &report.cohort.to_string()])?;
-    for b in &report.breakdowns {
-        let by = b.by.join(" by ");
-        for (r, row) in b.rows.iter().enumerate() {
-            for (c, column) in b.columns.iter().enumerate() {
-                out.write_record([
-                    "breakdown",
-                    &by,
-                    row,
-                    column,
-                    &b.table.cells[r][c].to_string(),
-                ])?;
-            }
-        }
-    }
-    out.write_record(["index date", "", "", "", &report.index_date])?;
-    out.write_record([
-        "data as of",
-        "",
-        "",
-        "",
-        report.data_as_of.as_deref().unwrap_or("no data"),
-    ])?;
-    out.write_record(["disclosure", "", "", "", &report.disclosure])?;
-    Ok(String::from_utf8(out.into_inner()?)?)
 }

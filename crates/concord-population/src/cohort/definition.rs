@@ -25,7 +25,7 @@
 //! (In TOML, keys after a `[table]` heading belong to that table, so `where` and `breakdowns` come
 //! before `[codelists]`.)
 //!
-//! Built-in variables: `age`, `sex`, `practice`, `pcn`, `place`, `lsoa`, `imd_decile`, `efi`,
+//! Built-in variables: `age`, `age_band` (`0-4`, `5-9`... `90+`), `sex`, `practice`, `pcn`, `place`, `lsoa`, `imd_decile`, `efi`,
 //! `frailty`, `segment`, `registered`, `alive`, `medicines` (distinct medicines issued in the
 //! 12 months to the index date).
 
@@ -36,8 +36,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use toml::Spanned;
 
 /// The variables every cohort can use without defining them.
-pub const BUILT_INS: [&str; 13] = [
+pub const BUILT_INS: [&str; 14] = [
     "age",
+    "age_band",
     "sex",
     "practice",
     "pcn",

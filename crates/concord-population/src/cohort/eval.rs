@@ -114,6 +114,42 @@ pub struct CohortReport {
     pub breakdowns: Vec<PublishedBreakdown>,
 }
 
+impl CohortReport {
+    /// The report as CSV: one row per count (measure, by, row, column, count), then the index
+    /// date, the data's as-of time and the disclosure rule.
+    pub fn to_csv(&self) -> String {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut row = |cells: [&str; 5]| out.write_record(cells).expect("writing to memory");
+        row(["measure", "by", "row", "column", "count"]);
+        row(["population", "", "", "", &self.population.to_string()]);
+        row(["cohort", "", "", "", &self.cohort.to_string()]);
+        for b in &self.breakdowns {
+            let by = b.by.join(" by ");
+            for (r, label) in b.rows.iter().enumerate() {
+                for (c, column) in b.columns.iter().enumerate() {
+                    row([
+                        "breakdown",
+                        &by,
+                        label,
+                        column,
+                        &b.table.cells[r][c].to_string(),
+                    ]);
+                }
+            }
+        }
+        row(["index date", "", "", "", &self.index_date]);
+        row([
+            "data as of",
+            "",
+            "",
+            "",
+            self.data_as_of.as_deref().unwrap_or("no data"),
+        ]);
+        row(["disclosure", "", "", "", &self.disclosure]);
+        String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8")
+    }
+}
+
 impl CohortCounts {
     /// The counts made safe to publish under `rule`.
     pub fn protect(&self, rule: &DisclosureRule) -> CohortReport {
@@ -173,6 +209,13 @@ struct CompiledRule {
 enum Slot {
     Expression(Compiled),
     Events(CompiledRule),
+}
+
+/// A cohort compiled against one picture.
+struct Prepared {
+    slots: Vec<Slot>,
+    criteria: Option<Compiled>,
+    breakdowns: Vec<Vec<Compiled>>,
 }
 
 fn compile(expr: &Expr, slots: &HashMap<&str, usize>) -> Compiled {
@@ -282,6 +325,7 @@ impl<'p> Evaluator<'p> {
         let text = |t: Option<&'p str>| t.map_or(Value::Missing, Value::Text);
         match crate::cohort::definition::BUILT_INS[which] {
             "age" => m.age[person].map_or(Value::Missing, |a| Value::Number(f64::from(a))),
+            "age_band" => m.age[person].map_or(Value::Missing, |a| Value::Text(age_band(a))),
             "sex" => match p.sex[person] {
                 sex::FEMALE => Value::Text("female"),
                 sex::MALE => Value::Text("male"),
@@ -399,55 +443,97 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// Counts a cohort.
-    pub fn run(&self, cohort: &Cohort) -> CohortCounts {
-        let p = self.picture;
+    fn prepare(&self, cohort: &Cohort) -> Prepared {
         let slot_of: HashMap<&str, usize> = cohort
             .variables
             .iter()
             .enumerate()
             .map(|(i, (n, _))| (n.as_str(), i))
             .collect();
-        let slots: Vec<Slot> = cohort
-            .variables
+        Prepared {
+            slots: cohort
+                .variables
+                .iter()
+                .map(|(_, v)| match v {
+                    Variable::Expression(e) => Slot::Expression(compile(e, &slot_of)),
+                    Variable::Events(rule) => Slot::Events(self.compile_rule(rule, cohort)),
+                })
+                .collect(),
+            criteria: cohort.criteria.as_ref().map(|e| compile(e, &slot_of)),
+            breakdowns: cohort
+                .breakdowns
+                .iter()
+                .map(|b| {
+                    b.iter()
+                        .map(|n| compile(&Expr::Name(n.clone(), 0), &slot_of))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Works out a person's variables into `values`; true if they meet the criteria.
+    fn evaluate(&self, prepared: &Prepared, person: usize, values: &mut Vec<Value<'p>>) -> bool {
+        values.clear();
+        for slot in &prepared.slots {
+            let v = match slot {
+                Slot::Expression(c) => self.eval(c, person, values),
+                Slot::Events(rule) => self.events(rule, person),
+            };
+            values.push(v);
+        }
+        prepared
+            .criteria
+            .as_ref()
+            .is_none_or(|c| self.eval(c, person, values).truthy())
+    }
+
+    /// For direct care: which of `people` are in the cohort (in the population and meeting its
+    /// criteria), each with their variables' values as (name, label).
+    pub fn members(
+        &self,
+        cohort: &Cohort,
+        people: &[usize],
+    ) -> Vec<(usize, Vec<(String, String)>)> {
+        let prepared = self.prepare(cohort);
+        let mut values = Vec::new();
+        people
             .iter()
-            .map(|(_, v)| match v {
-                Variable::Expression(e) => Slot::Expression(compile(e, &slot_of)),
-                Variable::Events(rule) => Slot::Events(self.compile_rule(rule, cohort)),
+            .copied()
+            .filter(|&person| {
+                person < self.picture.len() && self.in_population(person, cohort.population)
             })
-            .collect();
-        let criteria = cohort.criteria.as_ref().map(|e| compile(e, &slot_of));
-        let breakdowns: Vec<Vec<Compiled>> = cohort
-            .breakdowns
-            .iter()
-            .map(|b| {
-                b.iter()
-                    .map(|n| compile(&Expr::Name(n.clone(), 0), &slot_of))
-                    .collect()
+            .filter_map(|person| {
+                self.evaluate(&prepared, person, &mut values).then(|| {
+                    let labelled = cohort
+                        .variables
+                        .iter()
+                        .zip(&values)
+                        .map(|((name, _), v)| (name.clone(), v.label()))
+                        .collect();
+                    (person, labelled)
+                })
             })
-            .collect();
+            .collect()
+    }
+
+    /// Counts a cohort.
+    pub fn run(&self, cohort: &Cohort) -> CohortCounts {
+        let p = self.picture;
+        let prepared = self.prepare(cohort);
+        let breakdowns = &prepared.breakdowns;
         let mut population = 0u64;
         let mut in_cohort = 0u64;
         let mut groups: Vec<HashMap<(String, String), u64>> =
             vec![HashMap::new(); breakdowns.len()];
-        let mut values: Vec<Value<'p>> = Vec::with_capacity(slots.len());
+        let mut values: Vec<Value<'p>> = Vec::with_capacity(prepared.slots.len());
         for person in 0..p.len() {
             if !self.in_population(person, cohort.population) {
                 continue;
             }
             population += 1;
-            values.clear();
-            for slot in &slots {
-                let v = match slot {
-                    Slot::Expression(c) => self.eval(c, person, &values),
-                    Slot::Events(rule) => self.events(rule, person),
-                };
-                values.push(v);
-            }
-            if let Some(c) = &criteria {
-                if !self.eval(c, person, &values).truthy() {
-                    continue;
-                }
+            if !self.evaluate(&prepared, person, &mut values) {
+                continue;
             }
             in_cohort += 1;
             for (b, by) in breakdowns.iter().enumerate() {
@@ -526,18 +612,73 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// Labels in a natural order: numbers by value, then texts, "(not known)" last.
-fn label_order(a: &str, b: &str) -> std::cmp::Ordering {
+/// The five-year age band of an age, as England's population tables give them.
+pub fn age_band(age: u16) -> &'static str {
+    const BANDS: [&str; 19] = [
+        "0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49",
+        "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+",
+    ];
+    BANDS[usize::from(age / 5).min(18)]
+}
+
+/// The number a label starts with (`10-14` is 10, `3 Acutely ill` is 3), if it does.
+fn leading_number(label: &str) -> Option<f64> {
+    let end = label
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*c == '.' && *i > 0) || (*c == '-' && *i == 0)))
+        .map_or(label.len(), |(i, _)| i);
+    label[..end].parse().ok()
+}
+
+/// Labels in a natural order: by their leading number, then as text; "(not known)" last.
+pub fn label_order(a: &str, b: &str) -> std::cmp::Ordering {
     let missing = |s: &str| s == "(not known)";
     match (missing(a), missing(b)) {
         (true, false) => return std::cmp::Ordering::Greater,
         (false, true) => return std::cmp::Ordering::Less,
         _ => {}
     }
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+    match (leading_number(a), leading_number(b)) {
+        (Some(x), Some(y)) if x != y => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
         _ => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_sort_by_their_leading_number() {
+        let mut labels = vec![
+            "90+",
+            "10-14",
+            "(not known)",
+            "5-9",
+            "0-4",
+            "fit",
+            "2 Maternal",
+            "10",
+        ];
+        labels.sort_by(|a, b| label_order(a, b));
+        assert_eq!(
+            labels,
+            vec![
+                "0-4",
+                "2 Maternal",
+                "5-9",
+                "10",
+                "10-14",
+                "90+",
+                "fit",
+                "(not known)"
+            ]
+        );
+        assert_eq!(
+            (age_band(0), age_band(67), age_band(104)),
+            ("0-4", "65-69", "90+")
+        );
     }
 }

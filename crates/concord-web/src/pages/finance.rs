@@ -444,6 +444,7 @@ pub async fn create_pool(
 
 fn upload_def(chosen: &str) -> UploadDef {
     UploadDef {
+        choice_label: "What the file holds".into(),
         heading: "Load finance returns".into(),
         action: "/finance/upload".into(),
         help: vec![

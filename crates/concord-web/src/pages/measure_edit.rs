@@ -240,6 +240,7 @@ pub async fn update_metric(
 
 fn values_upload_def() -> UploadDef {
     UploadDef {
+        choice_label: "What the file holds".into(),
         heading: "Load metric values".into(),
         action: "/measure/upload".into(),
         help: vec![

@@ -6,6 +6,8 @@
 pub mod account;
 pub mod audit;
 pub mod boards;
+pub mod charts;
+pub mod cohorts;
 pub mod commitments;
 pub mod consent;
 pub mod directory;
@@ -18,6 +20,7 @@ pub mod measure_edit;
 pub mod meetings;
 pub mod people;
 pub mod places;
+pub mod population;
 pub mod programme_items;
 pub mod programmes;
 pub mod raid;
@@ -25,6 +28,7 @@ pub mod reports;
 pub mod rounds;
 pub mod upload;
 pub mod vision;
+pub mod worklists;
 
 use crate::auth::Visitor;
 use crate::authz::Permit;

@@ -22,6 +22,8 @@ pub struct UploadDef {
     pub datasets: Vec<Choice>,
     /// The chosen dataset.
     pub chosen: String,
+    /// The label of the choice.
+    pub choice_label: String,
     /// Where to go back to: (href, text).
     pub back: (String, String),
 }

@@ -9,6 +9,7 @@ use crate::api::{
 };
 mod delivery;
 mod measure;
+mod population;
 
 use crate::authz::{guard, Rule};
 use crate::pages::{
@@ -54,6 +55,7 @@ pub fn route_table() -> Vec<RouteDef> {
     routes.extend(measure::measure_pages());
     routes.extend(measure::finance_pages());
     routes.extend(measure::measure_api());
+    routes.extend(population::population_pages());
     routes
 }
 

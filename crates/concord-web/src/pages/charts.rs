@@ -1,0 +1,225 @@
+//! Small SVG charts of published counts: horizontal bars, an age–sex pyramid and stacked bars.
+//! Each chart is an image with a title and description; the same counts are always in a table
+//! beside it. A suppressed count draws no bar and is labelled as published ("<10").
+
+use concord_population::disclosure::Shown;
+use std::fmt::Write;
+
+const BLUE: &str = "#005eb8";
+const DARK_BLUE: &str = "#003087";
+const TEXT: &str = "#212b32";
+/// Colours for stacked categories (fit, mild, moderate, severe...), light to dark, with enough
+/// contrast against white for the bars themselves.
+const STACK: [&str; 6] = [
+    "#41b6e6", "#005eb8", "#ed8b00", "#d5281b", "#330072", "#768692",
+];
+
+/// Escapes text for SVG.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A published count as SVG text.
+fn shown(value: &Shown) -> String {
+    escape(&value.to_string())
+}
+
+fn count(shown: &Shown) -> u64 {
+    match shown {
+        Shown::Count(n) => *n,
+        Shown::Suppressed { .. } => 0,
+    }
+}
+
+fn open(out: &mut String, width: u32, height: u32, title: &str, id: &str) {
+    let _ = write!(
+        out,
+        r#"<svg class="concord-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title" font-family="Frutiger W01, Arial, sans-serif" font-size="13"><title id="{id}-title">{}</title>"#,
+        escape(title)
+    );
+}
+
+/// Horizontal bars, one per label.
+pub fn bars(id: &str, title: &str, labels: &[String], values: &[Shown]) -> String {
+    let label_width = 190.0;
+    let width = 640.0;
+    let row = 22.0;
+    let height = row * labels.len() as f64 + 10.0;
+    let max = values.iter().map(count).max().unwrap_or(0).max(1) as f64;
+    let scale = (width - label_width - 70.0) / max;
+    let mut out = String::new();
+    open(&mut out, width as u32, height as u32, title, id);
+    for (i, (label, value)) in labels.iter().zip(values).enumerate() {
+        let y = 5.0 + row * i as f64;
+        let w = count(value) as f64 * scale;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}">{}</text><rect x="{label_width}" y="{}" width="{w:.1}" height="{}" fill="{BLUE}"/><text x="{}" y="{}" fill="{TEXT}">{}</text>"#,
+            label_width - 8.0,
+            y + 15.0,
+            escape(label),
+            y + 3.0,
+            row - 6.0,
+            label_width + w + 6.0,
+            y + 15.0,
+            shown(value)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// An age–sex pyramid: women to the right, men to the left, the oldest band at the top.
+pub fn pyramid(
+    id: &str,
+    title: &str,
+    bands: &[String],
+    female: &[Shown],
+    male: &[Shown],
+) -> String {
+    let width = 640.0;
+    let middle = width / 2.0;
+    let gutter = 34.0;
+    let row = 16.0;
+    let top = 24.0;
+    let height = top + row * bands.len() as f64 + 8.0;
+    let max = female
+        .iter()
+        .chain(male)
+        .map(count)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let scale = (middle - gutter - 60.0) / max;
+    let mut out = String::new();
+    open(&mut out, width as u32, height as u32, title, id);
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="14" text-anchor="end" fill="{TEXT}">Men</text><text x="{}" y="14" fill="{TEXT}">Women</text>"#,
+        middle - gutter,
+        middle + gutter
+    );
+    for (i, band) in bands.iter().enumerate().rev() {
+        let y = top + row * (bands.len() - 1 - i) as f64;
+        let (f, m) = (&female[i], &male[i]);
+        let (fw, mw) = (count(f) as f64 * scale, count(m) as f64 * scale);
+        let _ = write!(
+            out,
+            r#"<text x="{middle}" y="{}" text-anchor="middle" font-size="11" fill="{TEXT}">{}</text><rect x="{}" y="{}" width="{mw:.1}" height="{}" fill="{DARK_BLUE}"/><rect x="{}" y="{}" width="{fw:.1}" height="{}" fill="{BLUE}"/>"#,
+            y + 12.0,
+            escape(band),
+            middle - gutter - mw,
+            y + 2.0,
+            row - 3.0,
+            middle + gutter,
+            y + 2.0,
+            row - 3.0
+        );
+        if matches!(m, Shown::Suppressed { .. }) {
+            let _ = write!(
+                out,
+                r#"<text x="{}" y="{}" text-anchor="end" font-size="11" fill="{TEXT}">{}</text>"#,
+                middle - gutter - 4.0,
+                y + 12.0,
+                shown(m)
+            );
+        }
+        if matches!(f, Shown::Suppressed { .. }) {
+            let _ = write!(
+                out,
+                r#"<text x="{}" y="{}" font-size="11" fill="{TEXT}">{}</text>"#,
+                middle + gutter + 4.0,
+                y + 12.0,
+                shown(f)
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// One stacked bar per row, its columns as shares of the row's shown total, with a key.
+pub fn stacked(
+    id: &str,
+    title: &str,
+    rows: &[String],
+    columns: &[String],
+    cells: &[Vec<Shown>],
+) -> String {
+    let label_width = 200.0;
+    let width = 640.0;
+    let row = 22.0;
+    let key = 24.0;
+    let height = key + row * rows.len() as f64 + 6.0;
+    let span = width - label_width - 10.0;
+    let mut out = String::new();
+    open(&mut out, width as u32, height as u32, title, id);
+    let mut x = label_width;
+    for (c, column) in columns.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<rect x="{x}" y="4" width="12" height="12" fill="{}"/><text x="{}" y="15" fill="{TEXT}">{}</text>"#,
+            STACK[c % STACK.len()],
+            x + 16.0,
+            escape(column)
+        );
+        x += 24.0 + 8.0 * column.chars().count() as f64;
+    }
+    for (r, label) in rows.iter().enumerate() {
+        let y = key + row * r as f64;
+        let total: u64 = cells[r].iter().map(count).sum();
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}">{}</text>"#,
+            label_width - 8.0,
+            y + 15.0,
+            escape(label)
+        );
+        let mut x = label_width;
+        for (c, cell) in cells[r].iter().enumerate() {
+            let w = if total == 0 {
+                0.0
+            } else {
+                span * count(cell) as f64 / total as f64
+            };
+            let _ = write!(
+                out,
+                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {}</title></rect>"#,
+                y + 3.0,
+                row - 6.0,
+                STACK[c % STACK.len()],
+                escape(&columns[c]),
+                shown(cell)
+            );
+            x += w;
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suppressed_count_draws_no_bar_and_is_labelled_as_published() {
+        let svg = bars(
+            "t",
+            "Counts <by> group",
+            &["a".into(), "b & c".into()],
+            &[Shown::Count(100), Shown::Suppressed { below: 10 }],
+        );
+        assert!(svg.contains("Counts &lt;by&gt; group"));
+        assert!(svg.contains("b &amp; c"));
+        assert!(
+            svg.contains(r#"width="0.0""#),
+            "no bar for the suppressed count"
+        );
+        assert!(svg.contains("&lt;10") && !svg.contains("<10"));
+        assert!(svg.contains(r#"role="img""#));
+    }
+}

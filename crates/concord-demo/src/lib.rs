@@ -13,7 +13,9 @@ mod measure;
 mod population;
 mod strategy;
 
-pub use population::synth_system;
+pub use population::{
+    seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
+};
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};
 use concord_store::boards::{self, BoardMemberDraft};
@@ -75,6 +77,9 @@ pub enum DemoError {
     /// The store refused a write or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The synthetic population could not be written or ingested.
+    #[error("the demo population: {0}")]
+    Population(String),
 }
 
 /// Loads the demo system into `store`, unless it is already there.

@@ -380,10 +380,10 @@ mod tests {
         let action = Action::ViewWorklist {
             practice_ids: &practices,
         };
-        assert!(decide(Some(&clinician), action.clone()).is_allowed());
+        assert!(decide(Some(&clinician), action).is_allowed());
         for other in [&elsewhere, &admin, &lead] {
             assert_eq!(
-                decide(Some(other), action.clone()),
+                decide(Some(other), action),
                 Decision::Denied,
                 "{}",
                 other.person_id
@@ -395,7 +395,7 @@ mod tests {
         let load = Action::LoadRegisteredList {
             practice_ids: &practices,
         };
-        assert!(decide(Some(&lead), load.clone()).is_allowed());
+        assert!(decide(Some(&lead), load).is_allowed());
         assert_eq!(decide(Some(&admin), load), Decision::Denied);
     }
 

@@ -27,6 +27,10 @@ enum Command {
         /// Load the demo data and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// People in the synthetic population, generated and ingested through the real ingest
+        /// path the first time (1,000,000 and more work; they take longer).
+        #[arg(long, default_value_t = 100_000, env = "CONCORD_DEMO_PEOPLE")]
+        people: usize,
     },
     /// Serve the web pages and JSON API.
     Serve {
@@ -154,6 +158,32 @@ struct ServeArgs {
         env = "CONCORD_SYSTEM_NAME"
     )]
     system_name: String,
+    /// The population store (pseudonymised Parquet batches).
+    #[arg(long, env = "CONCORD_POPULATION_STORE")]
+    population_store: Option<std::path::PathBuf>,
+    /// The pseudonym key file, kept apart from the store and the database.
+    #[arg(long, env = "CONCORD_PSEUDONYM_KEY_FILE")]
+    key_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    disclosure: crate::population::DisclosureArgs,
+}
+
+impl ServeArgs {
+    /// The population configuration, with these defaults for what was not given.
+    fn population(&self, store: &str, key: &str) -> concord_web::population::PopulationConfig {
+        concord_web::population::PopulationConfig {
+            store: self
+                .population_store
+                .clone()
+                .unwrap_or_else(|| store.into()),
+            key_file: self.key_file.clone().unwrap_or_else(|| key.into()),
+            lsoas: None,
+            disclosure: concord_population::disclosure::DisclosureRule {
+                suppress_below: self.disclosure.suppress_below,
+                round_to: self.disclosure.round_to.max(1),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -271,20 +301,47 @@ pub async fn run(cli: Cli) -> Result<()> {
                 name, loaded.rows, loaded.added, loaded.changed, loaded.unchanged
             );
         }
-        Command::Demo { serve, no_serve } => {
+        Command::Demo {
+            serve,
+            no_serve,
+            people,
+        } => {
             let url = database_url(&cli.database, "sqlite://concord-demo.db");
             let store = open(&url).await?;
             let summary = concord_demo::seed(&store)
                 .await
                 .context("could not load the demo data")?;
+            let population =
+                serve.population("concord-demo-population", "concord-demo-population.key");
+            let setup = concord_demo::PopulationSetup {
+                store: population.store.clone(),
+                key_file: population.key_file.clone(),
+                people,
+            };
+            let ingested = concord_demo::seed_population(&store, &setup)
+                .await
+                .context("could not load the demo population")?;
             print_demo(&summary, &serve);
+            println!(
+                "Population: {} resources in {} batches{} in {}.",
+                ingested.resources,
+                ingested.batches,
+                if ingested.already_present {
+                    " (already ingested)"
+                } else {
+                    ""
+                },
+                setup.store.display()
+            );
+            println!();
             if !no_serve {
-                serve_until_stopped(store, &serve).await?;
+                serve_until_stopped(store, &serve, population).await?;
             }
         }
         Command::Serve { serve } => {
             let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
-            serve_until_stopped(store, &serve).await?;
+            let population = serve.population("population", "population.key");
+            serve_until_stopped(store, &serve, population).await?;
         }
         Command::Migrate => {
             open(&database_url(&cli.database, "sqlite://concord.db")).await?;
@@ -439,8 +496,12 @@ fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs) {
     println!();
 }
 
-async fn serve_until_stopped(store: Store, args: &ServeArgs) -> Result<()> {
-    let state = concord_web::AppState::new(store, args.system_name.clone());
+async fn serve_until_stopped(
+    store: Store,
+    args: &ServeArgs,
+    population: concord_web::population::PopulationConfig,
+) -> Result<()> {
+    let state = concord_web::AppState::with_population(store, args.system_name.clone(), population);
     let app = concord_web::router(state);
     let address = format!("{}:{}", args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(&address)

@@ -497,24 +497,23 @@ impl<'p> Evaluator<'p> {
     ) -> Vec<(usize, Vec<(String, String)>)> {
         let prepared = self.prepare(cohort);
         let mut values = Vec::new();
-        people
-            .iter()
-            .copied()
-            .filter(|&person| {
-                person < self.picture.len() && self.in_population(person, cohort.population)
-            })
-            .filter_map(|person| {
-                self.evaluate(&prepared, person, &mut values).then(|| {
-                    let labelled = cohort
-                        .variables
-                        .iter()
-                        .zip(&values)
-                        .map(|((name, _), v)| (name.clone(), v.label()))
-                        .collect();
-                    (person, labelled)
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for &person in people {
+            if person >= self.picture.len()
+                || !self.in_population(person, cohort.population)
+                || !self.evaluate(&prepared, person, &mut values)
+            {
+                continue;
+            }
+            let labelled = cohort
+                .variables
+                .iter()
+                .zip(&values)
+                .map(|((name, _), v)| (name.clone(), v.label()))
+                .collect();
+            out.push((person, labelled));
+        }
+        out
     }
 
     /// Counts a cohort.

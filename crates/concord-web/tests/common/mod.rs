@@ -78,6 +78,36 @@ pub fn csrf_in(html: &str) -> String {
 }
 
 impl TestApp {
+    /// A fresh database with the demo system and a synthetic population of `people` ingested into
+    /// `dir`, served with the population configured (the default disclosure rule).
+    pub async fn with_population(dir: &std::path::Path, people: usize) -> TestApp {
+        let store = fresh_store().await.expect("test database");
+        let demo = concord_demo::seed(&store).await.expect("demo data");
+        let setup = concord_demo::PopulationSetup {
+            store: dir.join("population"),
+            key_file: dir.join("population.key"),
+            people,
+        };
+        concord_demo::seed_population(&store, &setup)
+            .await
+            .expect("demo population");
+        let config = concord_web::population::PopulationConfig {
+            store: setup.store,
+            key_file: setup.key_file,
+            ..Default::default()
+        };
+        let router = concord_web::router(concord_web::AppState::with_population(
+            store.clone(),
+            "Riverside and Vale ICS",
+            config,
+        ));
+        TestApp {
+            router,
+            store,
+            demo,
+        }
+    }
+
     /// A fresh database with the demo system loaded.
     pub async fn new() -> TestApp {
         let store = fresh_store().await.expect("test database");

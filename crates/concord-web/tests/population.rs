@@ -1,0 +1,305 @@
+//! The population pages over a real ingested synthetic population: the overview and cohorts publish
+//! only protected counts; a worklist names exactly the practice's own registered patients in the
+//! cohort (checked against the synthetic files themselves), is audited before it is served and is
+//! not served when the audit cannot be written; break glass needs a reason and is raised for review.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use concord_store::{audit, population, AuditFilter, PageRequest};
+use std::collections::{BTreeSet, HashMap};
+
+const PEOPLE: usize = 10_000;
+
+/// Registered people aged 65 and over who live alone: the cohort the worklist tests use.
+const ALONE_80: &str = "name = \"Aged 65 and over, living alone\"\nwhere = \"age >= 65 and alone\"\n\n[codelists]\nlives_alone = [\"105529008\"]\n\n[variables]\nalone = { has = \"lives_alone\" }\n";
+
+/// The same question asked of the synthetic FHIR files directly: NHS numbers of living people
+/// registered at `practice`, 65 or over on `index` (by month of birth), with a lives-alone code.
+fn expected_from_files(dir: &std::path::Path, practice: &str, index: &str) -> BTreeSet<String> {
+    let options = concord_synth::SynthOptions {
+        people: PEOPLE,
+        seed: 2026,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+    };
+    let out = dir.join("again");
+    concord_synth::generate(&concord_demo::synth_system(), &options, &out).unwrap();
+    let read = |name: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(out.join("gp").join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let alone: BTreeSet<String> = read("Condition.ndjson")
+        .iter()
+        .filter(|c| c["code"]["coding"][0]["code"] == "105529008")
+        .map(|c| {
+            c["subject"]["reference"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("Patient/")
+                .to_string()
+        })
+        .collect();
+    let (year, month): (i32, u32) = (index[..4].parse().unwrap(), index[5..7].parse().unwrap());
+    let mut out = BTreeSet::new();
+    for p in read("Patient.ndjson") {
+        let id = p["id"].as_str().unwrap();
+        let registered = p["generalPractitioner"][0]["identifier"]["value"] == practice;
+        let alive = p
+            .get("deceasedDateTime")
+            .is_none_or(|d| d.as_str().unwrap()[..7] > index[..7]);
+        let born = p["birthDate"].as_str().unwrap();
+        let (by, bm): (i32, u32) = (born[..4].parse().unwrap(), born[5..7].parse().unwrap());
+        let age = year - by - i32::from(month < bm);
+        if registered && alive && age >= 65 && alone.contains(id) {
+            out.insert(p["identifier"][0]["value"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+fn nhs_numbers_on(page: &str) -> BTreeSet<String> {
+    let re = regex::Regex::new(r"\b(\d{3}) (\d{3}) (\d{4})\b").unwrap();
+    re.captures_iter(page)
+        .map(|c| format!("{}{}{}", &c[1], &c[2], &c[3]))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_overview_and_cohorts_publish_only_protected_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), PEOPLE).await;
+    let mut analyst = app.browser("analyst").await;
+    let page = app.get("/population", &mut analyst).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for text in [
+        "Registered population",
+        "Frailty",
+        "Segments",
+        "Deprivation",
+        "Counts from 1 to 9",
+        "<svg",
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    // The built-in cohorts were saved with the demo; their results are published with the rule.
+    let cohorts = population::cohorts(&app.store).await.unwrap();
+    assert_eq!(cohorts.len(), 3);
+    let social = cohorts
+        .iter()
+        .find(|c| c.name.contains("social isolation"))
+        .unwrap();
+    let page = app
+        .get(&format!("/population/cohorts/{}", social.id), &mut analyst)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-testid=\"cohort-count\""));
+    let csv = app
+        .get(
+            &format!("/population/cohorts/{}/results.csv", social.id),
+            &mut analyst,
+        )
+        .await;
+    assert!(
+        csv.body.starts_with("measure,by,row,column,count"),
+        "{}",
+        csv.body
+    );
+    for line in csv.body.lines().filter(|l| l.starts_with("breakdown")) {
+        let count = line.rsplit(',').next().unwrap();
+        assert!(
+            count == "<10"
+                || count
+                    .parse::<u64>()
+                    .is_ok_and(|n| n % 5 == 0 && (n == 0 || n >= 10)),
+            "{line}"
+        );
+    }
+    assert!(csv.body.contains("disclosure"));
+    // The builder counts as it is changed, and saves what it built.
+    let preview = app
+        .post(
+            "/population/cohorts/preview",
+            &mut analyst,
+            &[
+                ("name", "Women 75+"),
+                ("age_min", "75"),
+                ("sex", "female"),
+                ("by1", "pcn"),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.body.contains("sex = &#39;female&#39;"),
+        "{}",
+        preview.body
+    );
+    let saved = app
+        .post(
+            "/population/cohorts",
+            &mut analyst,
+            &[("name", "Women 75+"), ("age_min", "75")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // A bad definition, edited as text, is refused with its line.
+    let bad = app
+        .post(
+            "/population/cohorts",
+            &mut analyst,
+            &[("definition", "name = \"x\"\nwhere = \"age >=\"\n")],
+        )
+        .await;
+    assert!(bad.body.contains("line 2"), "{}", bad.body);
+}
+
+#[tokio::test]
+async fn a_worklist_names_exactly_the_practices_own_patients_in_the_cohort_after_auditing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), PEOPLE).await;
+    let admin = app.login_for("admin").clone();
+    let clinician = app.login_for("clinician").clone();
+    let practice = concord_store::organisations::get(&app.store, &clinician.organisation_id)
+        .await
+        .unwrap();
+    let cohort = population::save_cohort(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        None,
+        &admin.organisation_id,
+        ALONE_80,
+    )
+    .await
+    .unwrap();
+    let mut browser = app.browser("clinician").await;
+    let page = app
+        .get(
+            &format!("/population/cohorts/{cohort}/worklist"),
+            &mut browser,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Data as of"));
+    // The index date is the data's as-of date (the day of ingest).
+    let index = chrono::Utc::now().date_naive().to_string();
+    let expected = expected_from_files(dir.path(), &practice.code, &index);
+    assert!(!expected.is_empty(), "the fixture has someone to find");
+    assert_eq!(nhs_numbers_on(&page.body), expected);
+    // Names come from the practice's registered list.
+    let list: HashMap<String, String> = population::registered_list(&app.store, &practice.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            (
+                p.nhs_number,
+                p.family_name.to_uppercase().replace('\'', "&#39;"),
+            )
+        })
+        .collect();
+    for number in &expected {
+        assert!(page.body.contains(&list[number]), "{number}'s name");
+    }
+    // The view was audited.
+    let filter = AuditFilter {
+        action: Some("worklist.view".into()),
+        ..Default::default()
+    };
+    let entries = audit::list(&app.store, &filter, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(entries.items.len(), 1);
+    assert_eq!(entries.items[0].object_id.as_deref(), Some(cohort.as_str()));
+    // Anyone else is refused, even an administrator.
+    for other in ["admin", "analyst", "lead"] {
+        let mut b = app.browser(other).await;
+        let refused = app
+            .get(&format!("/population/cohorts/{cohort}/worklist"), &mut b)
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{other}");
+        assert!(nhs_numbers_on(&refused.body).is_empty());
+    }
+    // If the audit log cannot be written, nothing is shown.
+    sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_gone")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let page = app
+        .get(
+            &format!("/population/cohorts/{cohort}/worklist"),
+            &mut browser,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(nhs_numbers_on(&page.body).is_empty(), "no patient is shown");
+    for name in list.values() {
+        assert!(!page.body.contains(name.as_str()), "{name} shown");
+    }
+}
+
+#[tokio::test]
+async fn breaking_glass_needs_a_reason_and_is_raised_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), PEOPLE).await;
+    let admin = app.login_for("admin").clone();
+    let cohort = population::save_cohort(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        None,
+        &admin.organisation_id,
+        ALONE_80,
+    )
+    .await
+    .unwrap();
+    let other = concord_store::organisations::find_by_code(&app.store, "V81050")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut clinician = app.browser("clinician").await;
+    let path = format!("/population/cohorts/{cohort}/break-glass");
+    let refused = app
+        .post(
+            &path,
+            &mut clinician,
+            &[("practice", &other.id), ("reason", "")],
+        )
+        .await;
+    assert!(refused.body.contains("Say why"), "{}", refused.body);
+    assert!(population::break_glass_views(&app.store)
+        .await
+        .unwrap()
+        .is_empty());
+    let shown = app
+        .post(
+            &path,
+            &mut clinician,
+            &[
+                ("practice", &other.id),
+                ("reason", "Covering the practice's frailty clinic today"),
+            ],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains(&other.name));
+    let views = population::break_glass_views(&app.store).await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert!(views[0].reviewed_by.is_none());
+    let mut admin_browser = app.browser("admin").await;
+    let reviews = app.get("/population/break-glass", &mut admin_browser).await;
+    assert!(reviews.body.contains("Awaiting review") && reviews.body.contains("frailty clinic"));
+    let done = app
+        .post(
+            &format!("/population/break-glass/{}/review", views[0].id),
+            &mut admin_browser,
+            &[("note", "Confirmed with the practice manager")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(population::break_glass_views(&app.store).await.unwrap()[0]
+        .reviewed_by
+        .is_some());
+}

@@ -37,8 +37,11 @@ export function useDemo(portBase, name) {
 
   before(async () => {
     assert.ok(binary, 'build concord first (cargo build -p concord)');
-    const db = join(mkdtempSync(join(tmpdir(), `concord-browser-${name}-`)), 'demo.db');
-    server = spawn(binary, ['demo', '--port', String(port)], {
+    const dir = mkdtempSync(join(tmpdir(), `concord-browser-${name}-`));
+    const db = join(dir, 'demo.db');
+    // A small synthetic population (the demo's default is 100,000), in the test's own directory.
+    server = spawn(binary, ['demo', '--port', String(port), '--people', '4000',
+      '--population-store', join(dir, 'population'), '--key-file', join(dir, 'population.key')], {
       env: { ...process.env, CONCORD_DATABASE: `sqlite://${db}`, RUST_LOG: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

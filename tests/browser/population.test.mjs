@@ -1,0 +1,57 @@
+// Concord's "Understand" pages in real headless Chromium (Debian's), driven by Playwright.
+// Starts its own `concord demo` (with a 4,000-person synthetic population ingested) on a free port:
+//  - an analyst reads the population overview, builds a cohort whose counts change as the fields
+//    change (without leaving the page), saves it and reads its results;
+//  - a GP practice's clinician opens a worklist of their own patients, with "data as of";
+//  - runs axe-core (WCAG 2.2 AA rules) on every Understand page type and expects no violations.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useDemo } from './demo.mjs';
+
+// Port range 21000-21999, apart from the other browser test files.
+const { base, signIn, newPage, axe } = useDemo(21000, 'population');
+
+test('an analyst reads the population and builds a cohort with live counts', async () => {
+  const page = await newPage();
+  await signIn(page, 'analyst');
+  await page.goto(`${base}/population`);
+  assert.match(await page.textContent('h1'), /Population/);
+  assert.match(await page.textContent('[data-testid=registered]'), /^\d+$/);
+  assert.ok((await page.locator('figure.concord-figure svg').count()) >= 5, 'pyramid, frailty by place and PCN, segments, deprivation');
+  assert.match(await page.textContent('main'), /Counts from 1 to 9 are shown as <10/);
+  await axe(page, 'the population overview');
+
+  await page.goto(`${base}/population/cohorts/new`);
+  await axe(page, 'the cohort builder');
+  const before = await page.textContent('[data-testid=cohort-count]');
+  // Narrow it: only the severely frail. The counts and definition change in place.
+  await page.check('#frailty-severe');
+  await page.waitForFunction(() => document.querySelector('#cohort-definition')?.textContent.includes("'severe'"));
+  await page.waitForFunction(() => document.querySelector('[data-cohort-status]')?.textContent.includes('up to date'));
+  const after = await page.textContent('[data-testid=cohort-count]');
+  assert.notEqual(after, before, `the count changed (${before} then ${after})`);
+  assert.equal(page.url(), `${base}/population/cohorts/new`, 'without leaving the page');
+  await page.fill('#name', 'Severely frail and at risk of isolation');
+  await page.click('button:has-text("Save the cohort")');
+  await page.waitForURL(/\/population\/cohorts\/[0-9a-f]+$/);
+  assert.match(await page.textContent('h1'), /Severely frail and at risk of isolation/);
+  assert.match(await page.textContent('pre'), /frailty in \['severe'\]/);
+  await axe(page, 'a cohort\'s results');
+  await page.goto(`${base}/population/cohorts`);
+  await axe(page, 'the cohort list');
+});
+
+test('a clinician opens the worklist of their own practice', async () => {
+  const page = await newPage();
+  await signIn(page, 'clinician');
+  await page.goto(`${base}/population/cohorts`);
+  await page.click('a:has-text("Older people at risk of social isolation")');
+  await page.click('a:has-text("Worklist of your practice")');
+  await page.waitForURL(/\/worklist$/);
+  assert.match(await page.textContent('[data-testid=data-as-of]'), /Data as of \d{4}-\d{2}-\d{2}T/);
+  assert.ok((await page.locator('[data-testid=worklist] tbody tr').count()) >= 1);
+  await axe(page, 'a worklist');
+  await page.goBack();
+  await page.click('a:has-text("break glass")');
+  await axe(page, 'the break-glass form');
+});

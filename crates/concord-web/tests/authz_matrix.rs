@@ -211,6 +211,12 @@ GET /population/break-glass                   S A D D D D D D
 POST /population/break-glass/{id}/review      S A D D D D D D
 GET /population/registered-list               S D D D D D A D
 POST /population/registered-list              S D D D D D A D
+GET /api/v1/population                       S A A A A A A A
+GET /api/v1/population/cohorts                S A A A A A A A
+POST /api/v1/population/cohorts               S A A A D A D D
+GET /api/v1/population/cohorts/{id}           S A A A A A A A
+PUT /api/v1/population/cohorts/{id}           S A A D D D D D
+POST /api/v1/population/counts                S A A A D A D D
 GET /api/v1/me                                S A A A A A A A
 GET /api/v1/organisations                     S A A A A A A A
 POST /api/v1/organisations                    S A D D D D D D
@@ -459,7 +465,7 @@ impl Targets {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
         let local = pattern.trim_start_matches("/api/v1");
-        let id = if pattern.starts_with("/population/cohorts/{id}") {
+        let id = if local.starts_with("/population/cohorts/{id}") {
             self.cohort.clone()
         } else if pattern.starts_with("/population/break-glass/{id}") {
             self.break_glass.clone()

@@ -146,6 +146,44 @@ async fn the_overview_and_cohorts_publish_only_protected_counts() {
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // Through the API: a definition counted, and a bad one refused with its line, never a 500.
+    let token = app.token("analyst").await;
+    let counted = app
+        .api(axum::http::Method::POST, "/api/v1/population/counts", Some(&token), Some(serde_json::json!({"definition": "name = \"Older\"\nwhere = \"age >= 65\"\nbreakdowns = [[\"place\"]]\n"})))
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
+    let report = counted.json();
+    assert!(report["disclosure"].as_str().unwrap().contains("<10"));
+    assert!(report["cohort"]["count"].as_u64().unwrap() > 0);
+    assert_eq!(report["breakdowns"][0]["by"][0], "place");
+    let refused = app
+        .api(
+            axum::http::Method::POST,
+            "/api/v1/population/counts",
+            Some(&token),
+            Some(serde_json::json!({"definition": "name = \"x\"\nwhere = \"age >\"\n"})),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("line 2"), "{}", refused.body);
+    let listed = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/population/cohorts",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        listed.json().as_array().unwrap().len(),
+        4,
+        "three built in and the one just saved"
+    );
     // A bad definition, edited as text, is refused with its line.
     let bad = app
         .post(

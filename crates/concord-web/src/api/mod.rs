@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod directory;
 pub mod governance;
 pub mod measure;
+pub mod population;
 pub mod strategy;
 
 use crate::error::Problem;
@@ -74,6 +75,7 @@ impl Modify for BearerAuth {
         measure::list_metrics, measure::create_metric, measure::get_metric, measure::update_metric, measure::get_series,
         measure::load_values, measure::add_rebase, measure::remove_rebase, measure::list_years, measure::save_year,
         measure::year_overview, measure::body_year, measure::list_pools, measure::create_pool, measure::load_return,
+        population::overview, population::list, population::get, population::create, population::update, population::count,
     ),
     components(schemas(
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
@@ -94,8 +96,9 @@ impl Modify for BearerAuth {
         concord_store::finance::BodyPosition, concord_store::finance::PoolOverview, concord_store::finance::PooledBudget,
         concord_store::finance::Party, measure::BodyYear, measure::BodyMonth, concord_domain::finance::PooledBudgetDraft,
         measure::FinanceBatch, concord_store::finance_load::FinanceLoadSummary,
+        concord_store::population::SavedCohort, population::DefinitionBody, population::CohortResults, population::PopulationOverview,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"))
 )]
 pub struct ApiDoc;
 

@@ -56,6 +56,7 @@ pub fn route_table() -> Vec<RouteDef> {
     routes.extend(measure::finance_pages());
     routes.extend(measure::measure_api());
     routes.extend(population::population_pages());
+    routes.extend(population::population_api());
     routes
 }
 

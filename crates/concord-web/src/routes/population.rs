@@ -3,6 +3,7 @@
 //! for a GP practice's own clinicians; break glass with a reason; registered lists for practices.
 
 use super::{def, RouteDef};
+use crate::api::population as api;
 use crate::authz::Rule;
 use crate::pages::{cohorts, population, worklists};
 use axum::http::Method;
@@ -97,6 +98,40 @@ pub fn population_pages() -> Vec<RouteDef> {
             "/population/registered-list",
             R::LoadRegisteredList,
             worklists::registered_list,
+        ),
+    ]
+}
+
+/// The population API: counts only, never identities.
+pub fn population_api() -> Vec<RouteDef> {
+    use Method as M;
+    use Rule as R;
+    vec![
+        def(M::GET, "/api/v1/population", R::SignedIn, api::overview),
+        def(M::GET, "/api/v1/population/cohorts", R::SignedIn, api::list),
+        def(
+            M::POST,
+            "/api/v1/population/cohorts",
+            R::SaveCohort,
+            api::create,
+        ),
+        def(
+            M::GET,
+            "/api/v1/population/cohorts/{id}",
+            R::SignedIn,
+            api::get,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/population/cohorts/{id}",
+            R::EditCohort,
+            api::update,
+        ),
+        def(
+            M::POST,
+            "/api/v1/population/counts",
+            R::SaveCohort,
+            api::count,
         ),
     ]
 }

@@ -88,6 +88,10 @@ enum Command {
     /// Cohorts over the population store.
     #[command(subcommand)]
     Cohort(CohortCommand),
+    /// SQL over the population store (Apache DataFusion): the tables `patients` and `events` (each
+    /// row with its `batch`) and the view `people` (one row per pseudonym). Pseudonymised data
+    /// only; aggregate results you publish must follow the system's disclosure rule.
+    Sql(crate::population::SqlArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +258,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Spc(args) => crate::spc::run(&args)?,
         Command::Ingest(args) => crate::population::ingest(&args)?,
         Command::Synth(args) => crate::population::synth(&args)?,
+        Command::Sql(args) => crate::population::sql(&args).await?,
         Command::Cohort(CohortCommand::Run(args)) => {
             let url = database_url(&cli.database, "sqlite://concord.db");
             crate::population::cohort_run(&args, &url).await?

@@ -302,3 +302,46 @@ pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Output formats of `concord sql`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SqlFormat {
+    /// A text table.
+    Table,
+    /// CSV with a header.
+    Csv,
+}
+
+/// `concord sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The statement; read from standard input if absent.
+    pub statement: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SqlFormat,
+    /// The analytical store's directory.
+    #[arg(
+        long = "store",
+        env = "CONCORD_POPULATION_STORE",
+        default_value = "population"
+    )]
+    pub store: PathBuf,
+}
+
+/// Runs `concord sql`: one statement over the store's tables (patients, events, people).
+pub async fn sql(args: &SqlArgs) -> Result<()> {
+    let statement = match &args.statement {
+        Some(s) => s.clone(),
+        None => {
+            std::io::read_to_string(std::io::stdin()).context("could not read the statement")?
+        }
+    };
+    let session = concord_sql::SqlSession::open(&args.store).await?;
+    let out = match args.format {
+        SqlFormat::Table => session.table(&statement).await?,
+        SqlFormat::Csv => session.csv(&statement).await?,
+    };
+    println!("{out}");
+    Ok(())
+}

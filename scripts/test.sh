@@ -22,11 +22,11 @@ echo "== building"
 cargo build --workspace --all-targets
 
 echo "== tests on SQLite"
-cargo test --workspace
+cargo test --workspace --no-fail-fast
 
 echo "== tests on PostgreSQL"
 pg_url=$(scripts/postgres.sh start)
-CONCORD_TEST_DATABASE="$pg_url" cargo test --workspace
+CONCORD_TEST_DATABASE="$pg_url" cargo test --workspace --no-fail-fast
 
 echo "== browser tests (headless Chromium)"
 node --test tests/browser/

@@ -7,12 +7,12 @@
 //! Buckets are read in parallel; every bucket's rows are already sorted by pseudonym, so a person's
 //! events are found without a join.
 
-use crate::staging::{read_columns, strings};
+use crate::staging::{read_columns, read_columns_where, strings};
 use crate::store::{Manifest, PopulationStore, StoreError};
 use arrow_array::{Array, Date32Array, Float64Array, RecordBatch};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// No value, in a column of indexes.
 pub const NONE: u32 = u32::MAX;
@@ -39,6 +39,27 @@ pub const KINDS: [&str; 5] = [
     "procedure",
     "medication",
 ];
+
+/// Which events a picture holds: all of them, or only those a question needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum EventScope {
+    /// Every event: what the derived measures (eFI, segments, medicines) need.
+    #[default]
+    All,
+    /// Only events coded from these codes (read from disk only for those rows).
+    Codes(Arc<HashSet<String>>),
+}
+
+impl EventScope {
+    /// Whether a picture of this scope holds every event that one of `needed` scope would.
+    pub fn covers(&self, needed: &EventScope) -> bool {
+        match (self, needed) {
+            (EventScope::All, _) => true,
+            (EventScope::Codes(_), EventScope::All) => false,
+            (EventScope::Codes(held), EventScope::Codes(wanted)) => wanted.is_subset(held),
+        }
+    }
+}
 
 /// Values interned to small numbers.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +143,8 @@ pub struct Picture {
     pub practices: Dictionary,
     /// The batches read, oldest first.
     pub batches: Vec<Manifest>,
+    /// Which events were read.
+    pub scope: EventScope,
 }
 
 impl Picture {
@@ -145,8 +168,17 @@ impl Picture {
         self.batches.iter().map(|b| b.committed_at.as_str()).max()
     }
 
-    /// Reads every committed batch of the store, a bucket per thread at a time.
+    /// Reads every committed batch of the store, every event included.
     pub fn load(store: &PopulationStore) -> Result<Picture, StoreError> {
+        Picture::load_scoped(store, &EventScope::All)
+    }
+
+    /// Reads every committed batch of the store, a bucket per thread at a time: every person,
+    /// and the events `scope` asks for.
+    pub fn load_scoped(
+        store: &PopulationStore,
+        events: &EventScope,
+    ) -> Result<Picture, StoreError> {
         let batches = store.manifests()?;
         let buckets = usize::from(store.buckets());
         let next = AtomicUsize::new(0);
@@ -166,7 +198,7 @@ impl Picture {
                     if bucket >= buckets {
                         break;
                     }
-                    match read_bucket(store, &batches, bucket as u16) {
+                    match read_bucket(store, &batches, bucket as u16, events) {
                         Ok(part) => results.lock().expect("not poisoned")[bucket] = Some(part),
                         Err(e) => {
                             failure.lock().expect("not poisoned").get_or_insert(e);
@@ -181,6 +213,7 @@ impl Picture {
         }
         let mut picture = Picture {
             batches,
+            scope: events.clone(),
             offsets: vec![0],
             ..Picture::default()
         };
@@ -292,6 +325,7 @@ fn read_bucket(
     store: &PopulationStore,
     batches: &[Manifest],
     bucket: u16,
+    scope: &EventScope,
 ) -> Result<BucketPicture, StoreError> {
     let mut part = BucketPicture::default();
     let mut people: HashMap<String, usize> = HashMap::new();
@@ -357,7 +391,12 @@ fn read_bucket(
         if !path.exists() {
             continue;
         }
-        for rows in read_columns(&path, &[0, 2, 5, 6, 7, 9])? {
+        let columns = [0, 2, 5, 6, 7, 9];
+        let read = match scope {
+            EventScope::All => read_columns(&path, &columns)?,
+            EventScope::Codes(codes) => read_columns_where(&path, &columns, 5, codes)?,
+        };
+        for rows in read {
             let pseudonym = strings(&rows, 0);
             let kinds = strings(&rows, 1);
             let kind_of: Vec<u8> = match kinds.dictionary() {

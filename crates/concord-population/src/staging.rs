@@ -553,6 +553,51 @@ pub(crate) fn read_columns(path: &Path, columns: &[usize]) -> Result<Vec<RecordB
         .collect()
 }
 
+/// Reads a Parquet file's record batches with only the given leaf columns, keeping only the rows
+/// whose text column `filter` (a leaf index) holds one of `values`. The filter column is decoded
+/// first; the other columns only for the rows kept.
+pub(crate) fn read_columns_where(
+    path: &Path,
+    columns: &[usize],
+    filter: usize,
+    values: &std::sync::Arc<HashSet<String>>,
+) -> Result<Vec<RecordBatch>, StoreError> {
+    use parquet::arrow::arrow_reader::{ArrowPredicateFn, RowFilter};
+    let values = values.clone();
+    let file = File::open(path).map_err(io_at(path))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_at(path))?;
+    let schema = builder.parquet_schema();
+    let projection = ProjectionMask::leaves(schema, columns.iter().copied());
+    let on = ProjectionMask::leaves(schema, [filter]);
+    let keep = ArrowPredicateFn::new(on, move |rows: RecordBatch| {
+        let text = crate::table::Text::of(rows.column(0));
+        let kept: BooleanArray = match text.dictionary() {
+            Some(dictionary) => {
+                let wanted: Vec<bool> = dictionary
+                    .iter()
+                    .map(|v| v.is_some_and(|v| values.contains(v)))
+                    .collect();
+                (0..rows.num_rows())
+                    .map(|i| Some(text.key(i).is_some_and(|k| wanted[k])))
+                    .collect()
+            }
+            None => (0..rows.num_rows())
+                .map(|i| Some(text.is_valid(i) && values.contains(text.value(i))))
+                .collect(),
+        };
+        Ok(kept)
+    });
+    let reader = builder
+        .with_projection(projection)
+        .with_row_filter(RowFilter::new(vec![Box::new(keep)]))
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(parquet_at(path))?;
+    reader
+        .map(|r| r.map_err(|e| arrow_error(path, e)))
+        .collect()
+}
+
 fn concat(
     schema: &SchemaRef,
     batches: Vec<RecordBatch>,

@@ -150,6 +150,18 @@ ucla = { last_value = "ucla3", within = "2 years" }
     )
     .unwrap();
     let counts = Evaluator::new(&picture, &reference, &measures).run(&cohort);
+    // Only the cohort's codes read from disk: the same counts.
+    let scoped = Picture::load_scoped(
+        &PopulationStore::open(&_dir.path().join("store")).unwrap(),
+        &cohort.event_scope(),
+    )
+    .unwrap();
+    let scoped_measures = Measures::compute(&scoped, &EfiCodelist::built_in(), measures.index);
+    assert!(!scoped_measures.complete && measures.complete);
+    assert_eq!(
+        Evaluator::new(&scoped, &reference, &scoped_measures).run(&cohort),
+        counts
+    );
     // Registered on 2026-10-31: p1, p2, p3, p6 (p4 died in May, p5 has no practice).
     assert_eq!(counts.population, 4);
     // Aged 65+: p1 (85), p2 (76), p6 (81). Alone: p1. Lonely: none alive and registered.

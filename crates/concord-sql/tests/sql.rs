@@ -6,7 +6,7 @@ use concord_population::cohort::eval::Evaluator;
 use concord_population::cohort::measures::{Measures, Reference};
 use concord_population::efi::EfiCodelist;
 use concord_population::ingest::Ingest;
-use concord_population::picture::Picture;
+use concord_population::picture::{EventScope, Picture};
 use concord_population::pseudonym::PseudonymKey;
 use concord_population::pseudonymise::LsoaLookup;
 use concord_population::store::PopulationStore;
@@ -90,6 +90,23 @@ async fn sql_and_the_cohort_engine_agree_on_the_same_files() {
         .cohort;
     assert!(by_sql > 10, "enough to compare: {by_sql}");
     assert_eq!(by_sql, by_engine);
+    // Reading only the cohort's codes from disk gives the same answer from far fewer events.
+    let scope = cohort.event_scope();
+    assert_ne!(scope, EventScope::All);
+    let scoped = Picture::load_scoped(&store, &scope).unwrap();
+    assert_eq!(scoped.len(), picture.len(), "everyone is still there");
+    assert!(scoped.code.len() * 10 < picture.code.len());
+    let scoped_measures = Measures::compute(
+        &scoped,
+        &EfiCodelist::built_in(),
+        epoch_days("2026-10-31").unwrap(),
+    );
+    assert_eq!(
+        Evaluator::new(&scoped, &Reference::default(), &scoped_measures)
+            .run(&cohort)
+            .cohort,
+        by_sql
+    );
     // A bad statement is an error, not a panic.
     assert!(session.query("SELECT nonsense FROM nowhere").await.is_err());
 }

@@ -254,7 +254,7 @@ pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
     let cohort = definition::parse(&source, &|name| codelist_file(&base, name))
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let store = PopulationStore::open(&args.store.store)?;
-    let picture = concord_population::picture::Picture::load(&store)?;
+    let picture = concord_population::picture::Picture::load_scoped(&store, &cohort.event_scope())?;
     let mut reference = measures::Reference::default();
     let db = concord_store::Store::open(database)
         .await

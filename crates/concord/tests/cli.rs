@@ -23,6 +23,31 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `concord demo --no-serve` with a small population in its own directory beside `db`, so tests
+/// running side by side never share (and race for) one population store.
+fn demo(db: &str) -> Output {
+    let dir = std::path::Path::new(db.trim_start_matches("sqlite://"))
+        .parent()
+        .expect("the database is in a directory")
+        .to_path_buf();
+    let store = dir.join("population");
+    let key = dir.join("population.key");
+    concord(
+        db,
+        &[
+            "demo",
+            "--no-serve",
+            "--people",
+            "1500",
+            "--population-store",
+            store.to_str().unwrap(),
+            "--key-file",
+            key.to_str().unwrap(),
+        ],
+        None,
+    )
+}
+
 fn temp_db(name: &str) -> String {
     let dir = std::env::temp_dir().join(format!("concord-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -103,7 +128,7 @@ fn a_new_system_is_bootstrapped_from_the_command_line() {
 #[test]
 fn the_demo_loads_once_and_tampering_is_reported() {
     let db = temp_db("demo");
-    let first = concord(&db, &["demo", "--no-serve"], None);
+    let first = demo(&db);
     assert!(first.status.success(), "{}", text(&first));
     let out = text(&first);
     for username in ["admin", "lead", "programme", "analyst", "clinician", "vcse"] {
@@ -112,7 +137,7 @@ fn the_demo_loads_once_and_tampering_is_reported() {
             "a sign-in for {username}: {out}"
         );
     }
-    let second = concord(&db, &["demo", "--no-serve"], None);
+    let second = demo(&db);
     assert!(
         text(&second).contains("already loaded"),
         "{}",
@@ -188,7 +213,7 @@ fn align_prints_the_consensus_and_names_bad_lines() {
 #[test]
 fn finance_returns_load_from_the_command_line_all_or_nothing() {
     let db = temp_db("finance");
-    assert!(concord(&db, &["demo", "--no-serve"], None).status.success());
+    assert!(demo(&db).status.success());
     let dir = std::env::temp_dir().join(format!("concord-finance-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // The demo sets up this financial year and the one before.

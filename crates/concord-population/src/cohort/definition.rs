@@ -30,10 +30,15 @@
 //! 12 months to the index date).
 
 use crate::cohort::expr::{self, Expr};
+use crate::picture::EventScope;
 use crate::table::epoch_days;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use toml::Spanned;
+
+/// The built-in variables worked out from every event a person has (so a cohort using any of
+/// them needs every event read).
+pub const FROM_ALL_EVENTS: [&str; 4] = ["efi", "frailty", "segment", "medicines"];
 
 /// The variables every cohort can use without defining them.
 pub const BUILT_INS: [&str; 14] = [
@@ -458,6 +463,36 @@ fn event_rule(
     })
 }
 
+impl Cohort {
+    /// The events counting this cohort needs: every event if it uses a measure made from all a
+    /// person's events ([`FROM_ALL_EVENTS`]), otherwise only those coded from its codelists.
+    pub fn event_scope(&self) -> EventScope {
+        let mut named: Vec<&str> = self
+            .criteria
+            .iter()
+            .flat_map(|e| e.names())
+            .map(|(n, _)| n)
+            .collect();
+        named.extend(self.breakdowns.iter().flatten().map(String::as_str));
+        let mut codes: HashSet<String> = HashSet::new();
+        for (_, variable) in &self.variables {
+            match variable {
+                Variable::Expression(e) => named.extend(e.names().into_iter().map(|(n, _)| n)),
+                Variable::Events(rule) => {
+                    if let Some(list) = self.codelists.get(&rule.codelist) {
+                        codes.extend(list.iter().cloned());
+                    }
+                }
+            }
+        }
+        if named.iter().any(|n| FROM_ALL_EVENTS.contains(n)) {
+            EventScope::All
+        } else {
+            EventScope::Codes(std::sync::Arc::new(codes))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,6 +538,27 @@ at_risk = "older and (alone or ucla >= 6)"
             })
         ));
         assert_eq!(cohort.breakdowns.len(), 2);
+    }
+
+    #[test]
+    fn a_cohort_reads_only_its_codes_unless_it_uses_a_measure_made_from_all_events() {
+        let scope = |criteria: &str| {
+            parse(
+                &format!(
+                    "name = \"x\"\nwhere = \"{criteria}\"\n[codelists]\na = [\"1\", \"2\"]\nb = [\"3\"]\n[variables]\nx = {{ has = \"a\" }}\ny = {{ has = \"b\" }}\nold = \"age >= 65\"\n"
+                ),
+                &no_files,
+            )
+            .unwrap()
+            .event_scope()
+        };
+        let codes: HashSet<String> = ["1", "2", "3"].map(String::from).into();
+        assert_eq!(
+            scope("old and x"),
+            EventScope::Codes(std::sync::Arc::new(codes))
+        );
+        assert_eq!(scope("x and frailty = 'severe'"), EventScope::All);
+        assert_eq!(scope("medicines >= 10 or y"), EventScope::All);
     }
 
     #[test]

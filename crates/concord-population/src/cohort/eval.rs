@@ -323,7 +323,12 @@ impl<'p> Evaluator<'p> {
         let practice = (p.practice[person] != NONE).then(|| p.practices.value(p.practice[person]));
         let lsoa = (p.lsoa[person] != NONE).then(|| p.lsoas.value(p.lsoa[person]));
         let text = |t: Option<&'p str>| t.map_or(Value::Missing, Value::Text);
-        match crate::cohort::definition::BUILT_INS[which] {
+        let name = crate::cohort::definition::BUILT_INS[which];
+        if !m.complete && crate::cohort::definition::FROM_ALL_EVENTS.contains(&name) {
+            // Never a wrong number from a picture that holds only some events.
+            return Value::Missing;
+        }
+        match name {
             "age" => m.age[person].map_or(Value::Missing, |a| Value::Number(f64::from(a))),
             "age_band" => m.age[person].map_or(Value::Missing, |a| Value::Text(age_band(a))),
             "sex" => match p.sex[person] {

@@ -173,6 +173,9 @@ pub struct Measures {
     pub emergency_admissions: Vec<u16>,
     /// Bridges to Health segment.
     pub segment: Vec<Segment>,
+    /// Whether the measures made from events saw every event (the picture was not scoped to
+    /// some codes); if not, only `age` is meaningful.
+    pub complete: bool,
 }
 
 impl Measures {
@@ -209,6 +212,7 @@ impl Measures {
             medicines: Vec::with_capacity(people),
             emergency_admissions: Vec::with_capacity(people),
             segment: Vec::with_capacity(people),
+            complete: picture.scope == crate::picture::EventScope::All,
         };
         let mut issued: Vec<u32> = Vec::new();
         for person in 0..people {

@@ -297,6 +297,8 @@ impl<'a> Ingest<'a> {
         Ok(inputs)
     }
 
+    /// Reads one file into staging: lines are read and parsed on a thread of their own, in
+    /// chunks, while this thread links, pseudonymises and stages them in file order.
     fn read_file(
         &self,
         staging: &mut Staging,
@@ -305,64 +307,55 @@ impl<'a> Ingest<'a> {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), IngestError> {
         let file = File::open(&input.path).map_err(io_at(&input.path))?;
-        let counter = CountingReader {
-            inner: file,
-            count: 0,
-        };
-        let mut reported = 0;
-        if input.csv {
-            let mut extract =
-                CsvExtract::new(BufReader::with_capacity(1 << 20, counter)).map_err(|e| {
-                    IngestError::Input {
-                        path: input.shown.clone(),
-                        message: e.to_string(),
-                    }
-                })?;
-            for (line, row) in extract.by_ref() {
-                staging.take(self, index, line, row)?;
-            }
-            staging.finish_file(index, extract.line());
-            progress(input.bytes);
-            return Ok(());
-        }
-        let mut lines = Lines::new(
-            BufReader::with_capacity(1 << 20, counter),
-            self.max_line_bytes,
+        let reader = BufReader::with_capacity(
+            1 << 20,
+            CountingReader {
+                inner: file,
+                count: 0,
+            },
         );
-        let mut last = 0;
-        while let Some(line) = lines.next() {
-            let line = line.map_err(|e| IngestError::Input {
-                path: input.shown.clone(),
-                message: format!("cannot be read after line {last} ({e}); nothing was committed"),
-            })?;
-            match line {
-                Line::Text { number, text } => {
-                    last = number;
-                    staging.take(self, index, number, parse_resource(&text))?;
-                }
-                Line::Bad { number, reason } => {
-                    last = number;
-                    staging.take(
-                        self,
-                        index,
-                        number,
-                        Err(ResourceError {
-                            field: "line".into(),
-                            message: reason,
-                        }),
-                    )?;
-                }
-                Line::Blank { number } => last = number,
+        let (sender, chunks) = std::sync::mpsc::sync_channel::<Parsed>(8);
+        std::thread::scope(|scope| {
+            if input.csv {
+                let extract = CsvExtract::new(reader).map_err(|e| IngestError::Input {
+                    path: input.shown.clone(),
+                    message: e.to_string(),
+                })?;
+                scope.spawn(move || parse_csv(extract, &sender));
+            } else {
+                let lines = Lines::new(reader, self.max_line_bytes);
+                scope.spawn(move || parse_ndjson(lines, &sender));
             }
-            let read = lines.get_ref().get_ref().count;
-            if read - reported >= 4 << 20 {
-                reported = read;
-                progress(read);
+            let mut last = 0;
+            for chunk in chunks {
+                match chunk {
+                    Parsed::Rows {
+                        rows,
+                        last: upto,
+                        read,
+                    } => {
+                        for (line, row) in rows {
+                            staging.take(self, index, line, row)?;
+                        }
+                        last = upto;
+                        if read > 0 {
+                            progress(read);
+                        }
+                    }
+                    Parsed::Unreadable { after, error } => {
+                        return Err(IngestError::Input {
+                            path: input.shown.clone(),
+                            message: format!(
+                                "cannot be read after line {after} ({error}); nothing was committed"
+                            ),
+                        });
+                    }
+                }
             }
-        }
-        staging.finish_file(index, last);
-        progress(input.bytes);
-        Ok(())
+            staging.finish_file(index, last);
+            progress(input.bytes);
+            Ok(())
+        })
     }
 
     /// The source organisation.
@@ -398,6 +391,93 @@ fn first_resource_is_patient(path: &Path, max_line_bytes: usize) -> bool {
             _ => None,
         })
         .unwrap_or(false)
+}
+
+/// Lines parsed per chunk sent from the parsing thread.
+const CHUNK_LINES: usize = 2048;
+
+/// What the parsing thread sends: parsed lines in file order, or why the file could not be read.
+enum Parsed {
+    /// Parsed lines (number and resource or refusal), the last line number read so far and the
+    /// bytes read so far.
+    Rows {
+        rows: Vec<(u64, Result<Resource, ResourceError>)>,
+        last: u64,
+        read: u64,
+    },
+    /// Reading failed after this line.
+    Unreadable { after: u64, error: String },
+}
+
+/// Reads and parses NDJSON lines, sending them in chunks; stops early if the receiver has gone.
+fn parse_ndjson(
+    mut lines: Lines<BufReader<CountingReader<File>>>,
+    sender: &std::sync::mpsc::SyncSender<Parsed>,
+) {
+    let mut rows = Vec::with_capacity(CHUNK_LINES);
+    let mut last = 0;
+    while let Some(line) = lines.next() {
+        match line {
+            Err(e) => {
+                let _ = sender.send(Parsed::Rows {
+                    rows,
+                    last,
+                    read: lines.get_ref().get_ref().count,
+                });
+                let _ = sender.send(Parsed::Unreadable {
+                    after: last,
+                    error: e.to_string(),
+                });
+                return;
+            }
+            Ok(Line::Text { number, text }) => {
+                last = number;
+                rows.push((number, parse_resource(&text)));
+            }
+            Ok(Line::Bad { number, reason }) => {
+                last = number;
+                rows.push((
+                    number,
+                    Err(ResourceError {
+                        field: "line".into(),
+                        message: reason,
+                    }),
+                ));
+            }
+            Ok(Line::Blank { number }) => last = number,
+        }
+        if rows.len() >= CHUNK_LINES {
+            let chunk = Parsed::Rows {
+                rows: std::mem::replace(&mut rows, Vec::with_capacity(CHUNK_LINES)),
+                last,
+                read: lines.get_ref().get_ref().count,
+            };
+            if sender.send(chunk).is_err() {
+                return;
+            }
+        }
+    }
+    let read = lines.get_ref().get_ref().count;
+    let _ = sender.send(Parsed::Rows { rows, last, read });
+}
+
+/// Reads and parses a CSV extract's rows, sending them in chunks.
+fn parse_csv(
+    mut extract: CsvExtract<BufReader<CountingReader<File>>>,
+    sender: &std::sync::mpsc::SyncSender<Parsed>,
+) {
+    loop {
+        let rows: Vec<_> = extract.by_ref().take(CHUNK_LINES).collect();
+        let done = rows.len() < CHUNK_LINES;
+        let chunk = Parsed::Rows {
+            rows,
+            last: extract.line(),
+            read: 0,
+        };
+        if sender.send(chunk).is_err() || done {
+            return;
+        }
+    }
 }
 
 /// A reader that counts the bytes read through it.

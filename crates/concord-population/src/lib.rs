@@ -24,6 +24,7 @@ pub mod csv_extract;
 pub mod disclosure;
 pub mod efi;
 pub mod fhir;
+mod finish;
 pub mod ingest;
 pub mod ndjson;
 pub mod nhs_number;

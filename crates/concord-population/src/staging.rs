@@ -3,15 +3,16 @@
 //! and written as the batch's Parquet files before the one rename that commits it.
 
 use crate::fhir::{Event, Resource, ResourceError, Subject};
+use crate::finish::BucketJob;
 use crate::ingest::{Ingest, PendingEvent, Progress, Rejection};
 use crate::store::{
     io_at, parquet_at, sync_dir, write_durably, Counts, FileRecord, Manifest, PopulationStore,
     StoreError,
 };
 use crate::table::{
-    origin, parquet_writer, unpack_origin, EventRows, PatientRows, EVENTS, PATIENTS, STAGED_EVENTS,
+    origin, parquet_writer, unpack_origin, EventRows, PatientRows, PATIENTS, STAGED_EVENTS,
 };
-use arrow_array::{BooleanArray, RecordBatch, UInt64Array};
+use arrow_array::{BooleanArray, RecordBatch};
 use arrow_ord::sort::{lexsort_to_indices, SortColumn};
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -324,14 +325,25 @@ impl<'s> Staging<'s> {
                 }
             }
         }
+        let paths: Vec<String> = self.files.iter().map(|f| f.path.clone()).collect();
+        let outcomes = BucketJob {
+            store: self.store,
+            dir: &self.dir,
+            earlier_batches: &self.earlier_batches,
+            file_paths: &paths,
+        }
+        .finish_all(buckets, progress)?;
         let mut counts = Counts::default();
-        for bucket in 0..buckets {
-            counts.patients += self.write_patients(bucket)?;
-            self.write_events(bucket, &mut counts)?;
-            progress(Progress::Writing {
-                done: bucket as u64 + 1,
-                total: buckets as u64,
-            });
+        for outcome in outcomes {
+            counts.add(&outcome.counts);
+            for file in outcome.already_held {
+                self.files[file].accepted -= 1;
+                self.files[file].already_held += 1;
+            }
+            for (file, line, reason) in outcome.duplicates {
+                self.files[file].accepted -= 1;
+                self.reject(file, line, "id", &reason)?;
+            }
         }
         fs::remove_dir_all(self.dir.join("stage")).map_err(io_at(&self.dir))?;
         let rejections_path = self.dir.join("rejections.csv");
@@ -403,129 +415,13 @@ impl<'s> Staging<'s> {
         }
         Ok(())
     }
-
-    fn final_path(&self, table: &str, bucket: usize) -> Result<PathBuf, StoreError> {
-        let dir = self.dir.join(table).join(format!("bucket={bucket:02}"));
-        fs::create_dir_all(&dir).map_err(io_at(&dir))?;
-        Ok(dir.join("part-0.parquet"))
-    }
-
-    fn write_patients(&mut self, bucket: usize) -> Result<u64, StoreError> {
-        let staged = self.stage_path("patients", bucket);
-        if !staged.exists() {
-            return Ok(0);
-        }
-        let rows = concat(&PATIENTS, read_columns(&staged, &[])?, &staged)?;
-        let sorted = sort_rows(&rows, &[0, 1], &staged)?;
-        let path = self.final_path("patients", bucket)?;
-        write_final(&path, PATIENTS.clone(), &sorted)?;
-        Ok(sorted.num_rows() as u64)
-    }
-
-    fn write_events(&mut self, bucket: usize, counts: &mut Counts) -> Result<(), StoreError> {
-        let staged = self.stage_path("events", bucket);
-        if !staged.exists() {
-            return Ok(());
-        }
-        let rows = concat(&STAGED_EVENTS, read_columns(&staged, &[])?, &staged)?;
-        // By pseudonym, kind and id, then origin: a duplicate follows its first occurrence.
-        let sorted = sort_rows(&rows, &[0, 2, 3, 10], &staged)?;
-        let held = self.held_events(bucket)?;
-        let pseudonyms = strings(&sorted, 0);
-        let kinds = strings(&sorted, 2);
-        let ids = strings(&sorted, 3);
-        let origins = sorted
-            .column(10)
-            .as_any()
-            .downcast_ref::<UInt64Array>()
-            .expect("origin column")
-            .clone();
-        let mut keep = Vec::with_capacity(sorted.num_rows());
-        let mut first_of_run = 0;
-        for row in 0..sorted.num_rows() {
-            let same_as_previous = row > 0
-                && pseudonyms.value(row) == pseudonyms.value(row - 1)
-                && kinds.value(row) == kinds.value(row - 1)
-                && ids.value(row) == ids.value(row - 1);
-            if !same_as_previous {
-                first_of_run = row;
-            }
-            let (file, line) = unpack_origin(origins.value(row));
-            if same_as_previous {
-                let (first_file, first_line) = unpack_origin(origins.value(first_of_run));
-                let reason = format!(
-                    "a second {} with this id for the same patient (the first is line {first_line} of {})",
-                    kind_title(kinds.value(row)),
-                    self.files[first_file].path
-                );
-                self.files[file].accepted -= 1;
-                self.reject(file, line, "id", &reason)?;
-                keep.push(false);
-            } else if held.contains(&(kinds.value(row).to_string(), ids.value(row).to_string())) {
-                self.files[file].accepted -= 1;
-                self.files[file].already_held += 1;
-                keep.push(false);
-            } else {
-                match kinds.value(row) {
-                    "encounter" => counts.encounters += 1,
-                    "condition" => counts.conditions += 1,
-                    "observation" => counts.observations += 1,
-                    "procedure" => counts.procedures += 1,
-                    _ => counts.medications += 1,
-                }
-                keep.push(true);
-            }
-        }
-        let kept = arrow_select::filter::filter_record_batch(&sorted, &BooleanArray::from(keep))
-            .map_err(|e| arrow_error(&staged, e))?;
-        if kept.num_rows() == 0 {
-            return Ok(());
-        }
-        let columns: Vec<usize> = (0..EVENTS.fields().len()).collect();
-        let kept = kept
-            .project(&columns)
-            .map_err(|e| arrow_error(&staged, e))?;
-        let kept = RecordBatch::try_new(EVENTS.clone(), kept.columns().to_vec())
-            .map_err(|e| arrow_error(&staged, e))?;
-        let path = self.final_path("events", bucket)?;
-        write_final(&path, EVENTS.clone(), &kept)
-    }
-
-    /// (kind, id) of the events this source sent in earlier batches, in one bucket.
-    fn held_events(&self, bucket: usize) -> Result<HashSet<(String, String)>, StoreError> {
-        let mut held = HashSet::new();
-        for batch in &self.earlier_batches {
-            let path = self.store.table_file(batch, "events", bucket as u16);
-            if !path.exists() {
-                continue;
-            }
-            for rows in read_columns(&path, &[2, 3])? {
-                let kinds = strings(&rows, 0);
-                let ids = strings(&rows, 1);
-                for i in 0..rows.num_rows() {
-                    held.insert((kinds.value(i).to_string(), ids.value(i).to_string()));
-                }
-            }
-        }
-        Ok(held)
-    }
-}
-
-fn kind_title(kind: &str) -> &'static str {
-    match kind {
-        "encounter" => "Encounter",
-        "condition" => "Condition",
-        "observation" => "Observation",
-        "procedure" => "Procedure",
-        _ => "MedicationRequest",
-    }
 }
 
 fn csv_error(path: &Path, error: csv::Error) -> StoreError {
     io_at(path)(std::io::Error::other(error.to_string()))
 }
 
-fn arrow_error(path: &Path, error: arrow_schema::ArrowError) -> StoreError {
+pub(crate) fn arrow_error(path: &Path, error: arrow_schema::ArrowError) -> StoreError {
     parquet_at(path)(parquet::errors::ParquetError::ArrowError(error.to_string()))
 }
 
@@ -598,7 +494,7 @@ pub(crate) fn read_columns_where(
         .collect()
 }
 
-fn concat(
+pub(crate) fn concat(
     schema: &SchemaRef,
     batches: Vec<RecordBatch>,
     path: &Path,
@@ -606,7 +502,11 @@ fn concat(
     arrow_select::concat::concat_batches(schema, &batches).map_err(|e| arrow_error(path, e))
 }
 
-fn sort_rows(rows: &RecordBatch, by: &[usize], path: &Path) -> Result<RecordBatch, StoreError> {
+pub(crate) fn sort_rows(
+    rows: &RecordBatch,
+    by: &[usize],
+    path: &Path,
+) -> Result<RecordBatch, StoreError> {
     let columns: Vec<SortColumn> = by
         .iter()
         .map(|&c| SortColumn {
@@ -618,7 +518,11 @@ fn sort_rows(rows: &RecordBatch, by: &[usize], path: &Path) -> Result<RecordBatc
     arrow_select::take::take_record_batch(rows, &indices).map_err(|e| arrow_error(path, e))
 }
 
-fn write_final(path: &Path, schema: SchemaRef, rows: &RecordBatch) -> Result<(), StoreError> {
+pub(crate) fn write_final(
+    path: &Path,
+    schema: SchemaRef,
+    rows: &RecordBatch,
+) -> Result<(), StoreError> {
     let mut writer = parquet_writer(path, schema, false).map_err(parquet_at(path))?;
     writer.write(rows).map_err(parquet_at(path))?;
     let file = writer.into_inner().map_err(parquet_at(path))?;

@@ -123,6 +123,16 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Counts) {
+        self.patients += other.patients;
+        self.encounters += other.encounters;
+        self.conditions += other.conditions;
+        self.observations += other.observations;
+        self.procedures += other.procedures;
+        self.medications += other.medications;
+    }
+
     /// All resources kept.
     pub fn total(&self) -> u64 {
         self.patients

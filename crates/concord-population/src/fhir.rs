@@ -10,6 +10,7 @@
 
 use crate::nhs_number::{NhsNumber, NhsNumberError};
 use serde::Deserialize;
+use std::borrow::Cow;
 
 /// The UK Core identifier system of the NHS number.
 pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
@@ -119,78 +120,149 @@ pub enum Resource {
     Event(Event),
 }
 
+/// A JSON string as read: borrowed from the line unless it holds escapes. (serde's own `Cow`
+/// always copies inside an `Option`, and a plain `&str` cannot hold an escaped string.)
+#[derive(Debug, Default)]
+struct JsonText<'a>(Cow<'a, str>);
+
+impl std::ops::Deref for JsonText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for JsonText<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = JsonText<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(JsonText(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(JsonText(Cow::Owned(text.to_string())))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(JsonText(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// An optional JSON string field.
+type Str<'a> = Option<JsonText<'a>>;
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Coding {
-    system: Option<String>,
-    code: Option<String>,
+struct Coding<'a> {
+    #[serde(borrow)]
+    system: Str<'a>,
+    #[serde(borrow)]
+    code: Str<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct CodeableConcept {
-    coding: Vec<Coding>,
+struct CodeableConcept<'a> {
+    #[serde(borrow)]
+    coding: Vec<Coding<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Identifier {
-    system: Option<String>,
-    value: Option<String>,
+struct Identifier<'a> {
+    #[serde(borrow)]
+    system: Str<'a>,
+    #[serde(borrow)]
+    value: Str<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Reference {
-    reference: Option<String>,
-    identifier: Option<Identifier>,
+struct Reference<'a> {
+    #[serde(borrow)]
+    reference: Str<'a>,
+    #[serde(borrow)]
+    identifier: Option<Identifier<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Address {
-    #[serde(rename = "postalCode")]
-    postal_code: Option<String>,
+struct Address<'a> {
+    #[serde(rename = "postalCode", borrow)]
+    postal_code: Str<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Quantity {
+struct Quantity<'a> {
     value: Option<f64>,
-    unit: Option<String>,
+    #[serde(borrow)]
+    unit: Str<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Period {
-    start: Option<String>,
+struct Period<'a> {
+    #[serde(borrow)]
+    start: Str<'a>,
 }
 
-/// The fields Concord reads, across the resource types it takes.
+/// The fields Concord reads, across the resource types it takes, borrowed from the line where
+/// they can be (a string with escapes is copied).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Raw {
-    resource_type: Option<String>,
-    id: Option<String>,
-    identifier: Vec<Identifier>,
-    gender: Option<String>,
-    birth_date: Option<String>,
-    address: Vec<Address>,
-    general_practitioner: Vec<Reference>,
-    deceased_date_time: Option<String>,
-    subject: Option<Reference>,
-    code: Option<CodeableConcept>,
-    medication_codeable_concept: Option<CodeableConcept>,
-    class: Option<Coding>,
-    #[serde(rename = "type")]
-    encounter_type: Vec<CodeableConcept>,
-    period: Option<Period>,
-    onset_date_time: Option<String>,
-    recorded_date: Option<String>,
-    effective_date_time: Option<String>,
-    performed_date_time: Option<String>,
-    authored_on: Option<String>,
-    value_quantity: Option<Quantity>,
+struct Raw<'a> {
+    #[serde(borrow)]
+    resource_type: Str<'a>,
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    identifier: Vec<Identifier<'a>>,
+    #[serde(borrow)]
+    gender: Str<'a>,
+    #[serde(borrow)]
+    birth_date: Str<'a>,
+    #[serde(borrow)]
+    address: Vec<Address<'a>>,
+    #[serde(borrow)]
+    general_practitioner: Vec<Reference<'a>>,
+    #[serde(borrow)]
+    deceased_date_time: Str<'a>,
+    #[serde(borrow)]
+    subject: Option<Reference<'a>>,
+    #[serde(borrow)]
+    code: Option<CodeableConcept<'a>>,
+    #[serde(borrow)]
+    medication_codeable_concept: Option<CodeableConcept<'a>>,
+    #[serde(borrow)]
+    class: Option<Coding<'a>>,
+    #[serde(rename = "type", borrow)]
+    encounter_type: Vec<CodeableConcept<'a>>,
+    #[serde(borrow)]
+    period: Option<Period<'a>>,
+    #[serde(borrow)]
+    onset_date_time: Str<'a>,
+    #[serde(borrow)]
+    recorded_date: Str<'a>,
+    #[serde(borrow)]
+    effective_date_time: Str<'a>,
+    #[serde(borrow)]
+    performed_date_time: Str<'a>,
+    #[serde(borrow)]
+    authored_on: Str<'a>,
+    #[serde(borrow)]
+    value_quantity: Option<Quantity<'a>>,
 }
 
 /// The date part (`YYYY-MM-DD`) of a FHIR date or dateTime, if it has one.
@@ -318,7 +390,7 @@ fn subject(reference: Option<&Reference>) -> Result<Subject, ResourceError> {
         Some(Identifier {
             system: Some(system),
             value: Some(value),
-        }) if system == NHS_NUMBER_SYSTEM => NhsNumber::parse(value)
+        }) if &**system == NHS_NUMBER_SYSTEM => NhsNumber::parse(value)
             .map(Subject::NhsNumber)
             .map_err(|e| refuse("subject.identifier", nhs_number_fault(&e))),
         _ => Err(refuse(
@@ -337,13 +409,18 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
         Some(id) if !id.is_empty() => return Err(refuse("id", "longer than FHIR's 64 characters")),
         _ => return Err(refuse("id", "the resource has no id")),
     };
-    let event = |kind: EventKind, date: Option<&String>, codes: Option<&CodeableConcept>| {
+    let event = |kind: EventKind, date: Option<&str>, codes: Option<&CodeableConcept>| {
         let subject = subject(raw.subject.as_ref())?;
         let codes: Vec<(String, String)> = codes
             .map(|c| {
                 c.coding
                     .iter()
-                    .filter_map(|c| Some((c.system.clone().unwrap_or_default(), c.code.clone()?)))
+                    .filter_map(|c| {
+                        Some((
+                            c.system.as_deref().unwrap_or_default().to_string(),
+                            c.code.as_deref()?.to_string(),
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -364,35 +441,43 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
             codes,
             date,
             value: raw.value_quantity.as_ref().and_then(|q| q.value),
-            unit: raw.value_quantity.as_ref().and_then(|q| q.unit.clone()),
-            class: raw.class.as_ref().and_then(|c| c.code.clone()),
+            unit: raw
+                .value_quantity
+                .as_ref()
+                .and_then(|q| q.unit.as_deref().map(String::from)),
+            class: raw
+                .class
+                .as_ref()
+                .and_then(|c| c.code.as_deref().map(String::from)),
         }))
     };
     match kind {
         "Patient" => patient(&raw, id).map(Resource::Patient),
         "Encounter" => event(
             EventKind::Encounter,
-            raw.period.as_ref().and_then(|p| p.start.as_ref()),
+            raw.period.as_ref().and_then(|p| p.start.as_deref()),
             raw.encounter_type.first(),
         ),
         "Condition" => event(
             EventKind::Condition,
-            raw.onset_date_time.as_ref().or(raw.recorded_date.as_ref()),
+            raw.onset_date_time
+                .as_deref()
+                .or(raw.recorded_date.as_deref()),
             raw.code.as_ref(),
         ),
         "Observation" => event(
             EventKind::Observation,
-            raw.effective_date_time.as_ref(),
+            raw.effective_date_time.as_deref(),
             raw.code.as_ref(),
         ),
         "Procedure" => event(
             EventKind::Procedure,
-            raw.performed_date_time.as_ref(),
+            raw.performed_date_time.as_deref(),
             raw.code.as_ref(),
         ),
         "MedicationRequest" => event(
             EventKind::Medication,
-            raw.authored_on.as_ref(),
+            raw.authored_on.as_deref(),
             raw.medication_codeable_concept.as_ref(),
         ),
         "" => Err(refuse("resourceType", "the line has no resourceType")),
@@ -436,13 +521,16 @@ fn patient(raw: &Raw, id: String) -> Result<Patient, ResourceError> {
         .iter()
         .filter_map(|r| r.identifier.as_ref())
         .find(|i| i.system.as_deref() == Some(ODS_SYSTEM))
-        .and_then(|i| i.value.clone());
+        .and_then(|i| i.value.as_deref().map(String::from));
     Ok(Patient {
         id,
         nhs_number,
         sex,
         birth_month,
-        postcode: raw.address.first().and_then(|a| a.postal_code.clone()),
+        postcode: raw
+            .address
+            .first()
+            .and_then(|a| a.postal_code.as_deref().map(String::from)),
         practice,
         deceased_on: raw.deceased_date_time.as_deref().and_then(date_part),
     })
@@ -453,6 +541,20 @@ mod tests {
     use super::*;
 
     const PATIENT: &str = r#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],"name":[{"family":"Smith","given":["Jane"]}],"gender":"female","birthDate":"1941-06-17","address":[{"line":["1 High St"],"postalCode":"RV1 2AB"}],"generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"R81001"}}]}"#;
+
+    #[test]
+    fn escaped_strings_are_read_like_plain_ones() {
+        let line = r#"{"resourceType":"Condition","id":"c\u0031","subject":{"reference":"Patient\/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"1234\u0035"}]},"onsetDateTime":"2020-01-01"}"#;
+        let Resource::Event(e) = parse_resource(line).unwrap() else {
+            panic!("an event")
+        };
+        assert_eq!(e.id, "c1");
+        assert_eq!(e.subject, Subject::Reference("p1".into()));
+        assert_eq!(
+            e.codes,
+            vec![(crate::table::SNOMED_CT.to_string(), "12345".to_string())]
+        );
+    }
 
     #[test]
     fn a_patient_is_reduced_to_what_the_population_picture_needs() {

@@ -254,25 +254,51 @@ impl<'a> Ingest<'a> {
             }
             total += meta.len();
         }
-        let mut done = 0;
-        let mut inputs = Vec::new();
-        for path in files {
-            let mut file = File::open(path).map_err(|e| input_error(path, e.to_string()))?;
-            let mut hasher = Sha256::new();
-            let mut buffer = vec![0; 1 << 20];
-            let mut bytes = 0;
-            loop {
-                let n = file
-                    .read(&mut buffer)
-                    .map_err(|e| input_error(path, e.to_string()))?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buffer[..n]);
-                bytes += n as u64;
-                done += n as u64;
-                progress(Progress::Hashing { done, total });
+        // Files are hashed side by side, a file per core at a time; progress is counted from all.
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (sender, hashed) = std::sync::mpsc::channel();
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 4)
+            .min(files.len());
+        let mut digests: Vec<Option<(String, u64)>> = vec![None; files.len()];
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let sender = sender.clone();
+                let (next, done) = (&next, &done);
+                scope.spawn(move || loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = files.get(index) else {
+                        return;
+                    };
+                    let result = sha256_of(path, &|n| {
+                        let all = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+                        let _ = sender.send(Hashed::Progress(all));
+                    });
+                    let failed = result.is_err();
+                    if sender.send(Hashed::File(index, result)).is_err() || failed {
+                        next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
+                        return;
+                    }
+                });
             }
+            drop(sender);
+            for message in hashed {
+                match message {
+                    Hashed::Progress(all) => progress(Progress::Hashing { done: all, total }),
+                    Hashed::File(index, result) => {
+                        let digest =
+                            result.map_err(|e| input_error(&files[index], e.to_string()))?;
+                        digests[index] = Some(digest);
+                    }
+                }
+            }
+            Ok::<(), IngestError>(())
+        })?;
+        let mut inputs = Vec::new();
+        for (path, digest) in files.iter().zip(digests) {
+            let (sha256, bytes) = digest.expect("every file hashed or an error returned");
             let csv = path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -288,7 +314,7 @@ impl<'a> Ingest<'a> {
             inputs.push(Input {
                 path: path.clone(),
                 shown: path.display().to_string(),
-                sha256: hex::encode(hasher.finalize()),
+                sha256,
                 bytes,
                 csv,
                 holds_patients,
@@ -391,6 +417,31 @@ fn first_resource_is_patient(path: &Path, max_line_bytes: usize) -> bool {
             _ => None,
         })
         .unwrap_or(false)
+}
+
+/// What a hashing thread sends.
+enum Hashed {
+    /// Bytes hashed so far, across all files.
+    Progress(u64),
+    /// A file's SHA-256 (hex) and size, or why it could not be read.
+    File(usize, std::io::Result<(String, u64)>),
+}
+
+/// A file's SHA-256 (hex) and size, calling `read` with each block's size as it goes.
+fn sha256_of(path: &Path, read: &dyn Fn(u64)) -> std::io::Result<(String, u64)> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 20];
+    let mut bytes = 0;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok((hex::encode(hasher.finalize()), bytes));
+        }
+        hasher.update(&buffer[..n]);
+        bytes += n as u64;
+        read(n as u64);
+    }
 }
 
 /// Lines parsed per chunk sent from the parsing thread.

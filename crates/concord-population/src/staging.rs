@@ -13,7 +13,6 @@ use crate::table::{
     origin, parquet_writer, unpack_origin, EventRows, PatientRows, PATIENTS, STAGED_EVENTS,
 };
 use arrow_array::{BooleanArray, RecordBatch};
-use arrow_ord::sort::{lexsort_to_indices, SortColumn};
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{ArrowWriter, ProjectionMask};
@@ -502,19 +501,26 @@ pub(crate) fn concat(
     arrow_select::concat::concat_batches(schema, &batches).map_err(|e| arrow_error(path, e))
 }
 
+/// The rows sorted by the given columns, ascending: the columns are turned into arrow's
+/// byte-comparable row format once, so each comparison is one `memcmp`.
 pub(crate) fn sort_rows(
     rows: &RecordBatch,
     by: &[usize],
     path: &Path,
 ) -> Result<RecordBatch, StoreError> {
-    let columns: Vec<SortColumn> = by
+    use arrow_row::{RowConverter, SortField};
+    let fields = by
         .iter()
-        .map(|&c| SortColumn {
-            values: rows.column(c).clone(),
-            options: None,
-        })
+        .map(|&c| SortField::new(rows.schema().field(c).data_type().clone()))
         .collect();
-    let indices = lexsort_to_indices(&columns, None).map_err(|e| arrow_error(path, e))?;
+    let converter = RowConverter::new(fields).map_err(|e| arrow_error(path, e))?;
+    let columns: Vec<_> = by.iter().map(|&c| rows.column(c).clone()).collect();
+    let keys = converter
+        .convert_columns(&columns)
+        .map_err(|e| arrow_error(path, e))?;
+    let mut order: Vec<u32> = (0..rows.num_rows() as u32).collect();
+    order.sort_by(|&a, &b| keys.row(a as usize).cmp(&keys.row(b as usize)));
+    let indices = arrow_array::UInt32Array::from(order);
     arrow_select::take::take_record_batch(rows, &indices).map_err(|e| arrow_error(path, e))
 }
 

@@ -470,14 +470,27 @@ fn read_bucket(
     for (r, &p) in order.iter().enumerate() {
         rank[p] = r as u32;
     }
-    let mut events: Vec<u32> = (0..owner.len() as u32).collect();
-    events.sort_by_key(|&e| (rank[owner[e as usize] as usize], gathered.date[e as usize]));
     part.offsets = vec![0; order.len() + 1];
     for &o in &owner {
         part.offsets[rank[o as usize] as usize + 1] += 1;
     }
     for i in 1..part.offsets.len() {
         part.offsets[i] += part.offsets[i - 1];
+    }
+    // A counting sort by person (each event straight to its person's run, in the order read),
+    // then each person's few events by date.
+    let mut next_slot: Vec<u32> = part.offsets[..order.len()].to_vec();
+    let mut events: Vec<u32> = vec![0; owner.len()];
+    for (e, &o) in owner.iter().enumerate() {
+        let slot = &mut next_slot[rank[o as usize] as usize];
+        events[*slot as usize] = e as u32;
+        *slot += 1;
+    }
+    for person in part.offsets.windows(2) {
+        let run = &mut events[person[0] as usize..person[1] as usize];
+        if run.len() > 1 {
+            run.sort_by_key(|&e| gathered.date[e as usize]);
+        }
     }
     let take = |column: &[u32]| {
         events

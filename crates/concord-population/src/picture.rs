@@ -50,17 +50,6 @@ pub enum EventScope {
     Codes(Arc<HashSet<String>>),
 }
 
-impl EventScope {
-    /// Whether a picture of this scope holds every event that one of `needed` scope would.
-    pub fn covers(&self, needed: &EventScope) -> bool {
-        match (self, needed) {
-            (EventScope::All, _) => true,
-            (EventScope::Codes(_), EventScope::All) => false,
-            (EventScope::Codes(held), EventScope::Codes(wanted)) => wanted.is_subset(held),
-        }
-    }
-}
-
 /// Values interned to small numbers.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary {

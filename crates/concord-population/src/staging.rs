@@ -439,11 +439,18 @@ pub(crate) fn read_columns(path: &Path, columns: &[usize]) -> Result<Vec<RecordB
         let mask = ProjectionMask::leaves(builder.parquet_schema(), columns.iter().copied());
         builder.with_projection(mask)
     };
-    let reader = builder
+    all_batches(builder, path)
+}
+
+/// Every record batch a configured reader gives.
+fn all_batches(
+    builder: ParquetRecordBatchReaderBuilder<File>,
+    path: &Path,
+) -> Result<Vec<RecordBatch>, StoreError> {
+    builder
         .with_batch_size(64 * 1024)
         .build()
-        .map_err(parquet_at(path))?;
-    reader
+        .map_err(parquet_at(path))?
         .map(|r| r.map_err(|e| arrow_error(path, e)))
         .collect()
 }
@@ -482,15 +489,12 @@ pub(crate) fn read_columns_where(
         };
         Ok(kept)
     });
-    let reader = builder
-        .with_projection(projection)
-        .with_row_filter(RowFilter::new(vec![Box::new(keep)]))
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(parquet_at(path))?;
-    reader
-        .map(|r| r.map_err(|e| arrow_error(path, e)))
-        .collect()
+    all_batches(
+        builder
+            .with_projection(projection)
+            .with_row_filter(RowFilter::new(vec![Box::new(keep)])),
+        path,
+    )
 }
 
 pub(crate) fn concat(

@@ -473,11 +473,8 @@ pub async fn create(
     Extension(permit): Extension<Permit>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let definition = pairs
-        .iter()
-        .find(|(k, _)| k == "definition")
-        .map(|(_, v)| v.replace("\r\n", "\n"))
-        .unwrap_or_else(|| Builder::from_pairs(&pairs).definition());
+    let definition =
+        posted_definition(&pairs).unwrap_or_else(|| Builder::from_pairs(&pairs).definition());
     let owner = owner_of(&permit).ok_or_else(PageError::not_found)?;
     match population::save_cohort(&state.store, &permit.actor, None, &owner, &definition).await {
         Ok(id) => Ok(see_other(&format!("/population/cohorts/{id}"))),
@@ -499,18 +496,41 @@ pub async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
-    Ok(render(&EditPage {
+    let definition = saved.definition.clone();
+    Ok(change_page(
+        &state, &visitor, &permit, &saved, definition, None,
+    ))
+}
+
+/// A form field `definition` as posted, with browser line endings made plain.
+fn posted_definition(pairs: &[(String, String)]) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "definition")
+        .map(|(_, v)| v.replace("\r\n", "\n"))
+}
+
+/// The page for changing a saved cohort's definition as text.
+fn change_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    saved: &SavedCohort,
+    definition: String,
+    error: Option<String>,
+) -> Response {
+    render(&EditPage {
         layout: Layout::new(
-            &state,
-            &visitor,
-            &permit,
+            state,
+            visitor,
+            permit,
             format!("Change {}", saved.name),
             "population",
         ),
-        action: format!("/population/cohorts/{id}/edit"),
-        definition: saved.definition,
-        error: None,
-    }))
+        action: format!("/population/cohorts/{}/edit", saved.id),
+        definition,
+        error,
+    })
 }
 
 /// `POST /population/cohorts/{id}/edit`.
@@ -521,11 +541,7 @@ pub async fn update(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let definition = pairs
-        .iter()
-        .find(|(k, _)| k == "definition")
-        .map(|(_, v)| v.replace("\r\n", "\n"))
-        .unwrap_or_default();
+    let definition = posted_definition(&pairs).unwrap_or_default();
     let saved = population::cohort(&state.store, &id).await?;
     match population::save_cohort(
         &state.store,
@@ -537,18 +553,14 @@ pub async fn update(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/population/cohorts/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(render(&EditPage {
-            layout: Layout::new(
-                &state,
-                &visitor,
-                &permit,
-                format!("Change {}", saved.name),
-                "population",
-            ),
-            action: format!("/population/cohorts/{id}/edit"),
+        Err(StoreError::Invalid(errors)) => Ok(change_page(
+            &state,
+            &visitor,
+            &permit,
+            &saved,
             definition,
-            error: Some(errors.0[0].message.clone()),
-        })),
+            Some(errors.0[0].message.clone()),
+        )),
         Err(other) => Err(other.into()),
     }
 }

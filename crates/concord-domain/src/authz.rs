@@ -55,7 +55,8 @@ impl Principal {
         self.grants.iter().find(|g| g.role == role)
     }
 
-    fn grant_in(&self, role: Role, organisation_id: &str) -> Option<&Grant> {
+    /// The person's grant of `role` in one organisation, if they hold it there.
+    pub fn grant_in(&self, role: Role, organisation_id: &str) -> Option<&Grant> {
         self.grants
             .iter()
             .find(|g| g.role == role && g.organisation_id == organisation_id)
@@ -92,10 +93,19 @@ pub enum Action<'a> {
     },
     /// Create or change places and neighbourhoods.
     ManagePlaces,
-    /// Change a board or its members.
+    /// Change a board's details, or start a strategy round for it.
     ManageBoard {
         /// The organisation hosting the board.
         host_organisation_id: &'a str,
+    },
+    /// Open the board's membership for change: its chair or vice chair, the host organisation's
+    /// partner lead, or an administrator. Each seat given is then checked against the rule table
+    /// in [`crate::grants`] (nobody seats themselves).
+    ManageBoardMembers {
+        /// The organisation hosting the board.
+        host_organisation_id: &'a str,
+        /// Whether the person chairs (or vice-chairs) the board.
+        chairs_board: bool,
     },
     /// Respond to a consent proposal on behalf of an organisation.
     RespondToProposal {
@@ -181,8 +191,13 @@ pub enum Action<'a> {
         practice_ids: &'a [String],
     },
     /// Break glass: see a practice's patients on a worklist outside one's own practice, with a
-    /// reason, raising an alert for review. Direct-care clinicians only.
-    BreakGlass,
+    /// reason, raising an alert for review. Direct-care clinicians only, holding that role in an
+    /// organisation that gives direct care.
+    BreakGlass {
+        /// The organisations among the person's that give direct care (practices, PCNs, trusts,
+        /// hospices).
+        care_organisation_ids: &'a [String],
+    },
     /// Load a GP practice's registered list (the only identifiable population data Concord holds).
     LoadRegisteredList {
         /// The GP practices among the person's organisations.
@@ -257,7 +272,12 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
             Some(g) => allowed(Some(g)),
             None => Decision::Denied,
         },
-        Action::BreakGlass => match p.grant_with(Role::DirectCareClinician) {
+        Action::BreakGlass {
+            care_organisation_ids,
+        } => match p.grants.iter().find(|g| {
+            g.role == Role::DirectCareClinician
+                && care_organisation_ids.contains(&g.organisation_id)
+        }) {
             Some(g) => allowed(Some(g)),
             None => Decision::Denied,
         },
@@ -319,6 +339,14 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         Action::ManageBoard {
             host_organisation_id,
         } => admin_or(p.grant_in(Role::PartnerLead, host_organisation_id)),
+        Action::ManageBoardMembers {
+            host_organisation_id,
+            chairs_board,
+        } => match admin.or_else(|| p.grant_in(Role::PartnerLead, host_organisation_id)) {
+            Some(g) => allowed(Some(g)),
+            None if chairs_board => allowed(p.primary_grant()),
+            None => Decision::Denied,
+        },
         // Data belong to the organisation that reports them: its analysts and its lead.
         Action::ManageMetric {
             owner_organisation_id: organisation_id,
@@ -390,8 +418,18 @@ mod tests {
             );
         }
         assert_eq!(decide(None, action), Decision::NeedsSignIn);
-        assert!(decide(Some(&elsewhere), Action::BreakGlass).is_allowed());
-        assert_eq!(decide(Some(&admin), Action::BreakGlass), Decision::Denied);
+        let care = vec!["trust".to_string()];
+        let break_glass = Action::BreakGlass {
+            care_organisation_ids: &care,
+        };
+        assert!(decide(Some(&elsewhere), break_glass).is_allowed());
+        assert_eq!(decide(Some(&admin), break_glass), Decision::Denied);
+        let council_clinician = person("x", &[("council", Role::DirectCareClinician)]);
+        assert_eq!(
+            decide(Some(&council_clinician), break_glass),
+            Decision::Denied,
+            "a clinician role held where no care is given opens nothing"
+        );
         let load = Action::LoadRegisteredList {
             practice_ids: &practices,
         };

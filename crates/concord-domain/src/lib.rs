@@ -7,7 +7,9 @@
 pub mod authz;
 pub mod board;
 pub mod consent;
+pub mod export;
 pub mod finance;
+pub mod grants;
 pub mod improvement;
 pub mod meeting;
 pub mod metric;

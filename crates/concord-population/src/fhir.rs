@@ -293,12 +293,11 @@ const READ_TYPES: [&str; 6] = [
     "MedicationRequest",
 ];
 
-fn unsupported(kind: &str) -> ResourceError {
-    let shown: String = kind.chars().take(40).collect();
+fn unsupported() -> ResourceError {
     refuse(
         "resourceType",
         format!(
-            "'{shown}' is not one Concord reads ({})",
+            "not a resource type Concord reads ({})",
             READ_TYPES.join(", ")
         ),
     )
@@ -332,7 +331,7 @@ fn json_error(line: &str, first: &serde_json::Error) -> ResourceError {
     }) = serde_json::from_str(line)
     {
         if !READ_TYPES.contains(&kind.as_str()) {
-            return unsupported(&kind);
+            return unsupported();
         }
     }
     let mut reader = serde_json::Deserializer::from_str(line);
@@ -481,7 +480,7 @@ pub fn parse_resource(line: &str) -> Result<Resource, ResourceError> {
             raw.medication_codeable_concept.as_ref(),
         ),
         "" => Err(refuse("resourceType", "the line has no resourceType")),
-        other => Err(unsupported(other)),
+        _ => Err(unsupported()),
     }
 }
 
@@ -507,7 +506,12 @@ fn patient(raw: &Raw, id: String) -> Result<Patient, ResourceError> {
         Some("male") => Sex::Male,
         Some("other") => Sex::Other,
         Some("unknown") | None => Sex::Unknown,
-        Some(other) => return Err(refuse("gender", format!("'{other}' is not a FHIR gender"))),
+        Some(_) => {
+            return Err(refuse(
+                "gender",
+                "not a FHIR gender (female, male, other or unknown)",
+            ))
+        }
     };
     let birth_month = match raw.birth_date.as_deref() {
         None => None,

@@ -119,7 +119,10 @@ impl<'s> Staging<'s> {
     ) -> Result<(), StoreError> {
         let path = self.files[file].path.clone();
         self.rejections
-            .write_record([path.as_str(), &line.to_string(), field, reason])
+            .write_record(
+                [path.as_str(), &line.to_string(), field, reason]
+                    .map(concord_domain::export::csv_cell),
+            )
             .map_err(|e| csv_error(&self.dir.join("rejections.csv"), e))?;
         self.files[file].rejected += 1;
         if self.first_rejections.len() < crate::ingest::FIRST_REJECTIONS {

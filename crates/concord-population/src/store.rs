@@ -165,6 +165,18 @@ pub struct Manifest {
     pub written_by: String,
 }
 
+/// Creates `path` (and its parents) if missing and makes it owner-only: 0700 on Unix. Files
+/// holding pseudonymised or identifiable data live only in such directories.
+pub fn owner_only_dir(path: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// An open analytical store.
 #[derive(Debug, Clone)]
 pub struct PopulationStore {
@@ -174,7 +186,11 @@ pub struct PopulationStore {
 
 impl PopulationStore {
     /// Opens the store at `root`, creating it (with [`DEFAULT_BUCKETS`]) if it does not exist.
+    ///
+    /// The store's directory is made owner-only (0700) every time it is opened, so nothing in it
+    /// is readable by other users whatever modes its files were written with.
     pub fn open(root: &Path) -> Result<PopulationStore, StoreError> {
+        owner_only_dir(root).map_err(io_at(root))?;
         let description_path = root.join("store.json");
         if !description_path.exists() {
             for dir in [root.join("batches"), root.join("staging")] {

@@ -162,42 +162,75 @@ fn client_key(client: &str) -> String {
     format!("client:{client}")
 }
 
-async fn blocked(store: &Store, key: &str, now: &str) -> Result<bool, StoreError> {
-    let until: Option<Option<String>> =
-        sqlx::query_scalar("SELECT blocked_until FROM sign_in_throttle WHERE throttle_key = $1")
-            .bind(key)
-            .fetch_optional(store.pool())
-            .await?;
-    Ok(matches!(until.flatten(), Some(until) if until.as_str() > now))
+/// How many times a reservation is retried when parallel attempts race for the same counter; past
+/// this the attempt is refused as throttled (fail closed).
+const RESERVE_RETRIES: usize = 50;
+
+/// Counts one attempt against `key` *before* the password is checked, atomically: the counter is
+/// compare-and-swapped, so parallel guesses are each counted and only the allowance is ever
+/// checked. Returns false when the key is blocked (the attempt must not be checked at all).
+///
+/// Past the free allowance, each further attempt doubles the wait before the next: 1, 2, 4, 8
+/// minutes, at most 15. A successful sign-in gives the reservation back ([`release`]).
+async fn reserve(store: &Store, key: &str, free: i64) -> Result<bool, StoreError> {
+    for _ in 0..RESERVE_RETRIES {
+        let now = Utc::now();
+        let now_text = crate::format_timestamp(now);
+        sqlx::query(
+            "INSERT INTO sign_in_throttle (throttle_key, failures, first_failure_at, blocked_until)
+             VALUES ($1, 0, $2, NULL) ON CONFLICT (throttle_key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(&now_text)
+        .execute(store.pool())
+        .await?;
+        let (failures, first, until): (i64, String, Option<String>) = sqlx::query_as(
+            "SELECT failures, first_failure_at, blocked_until FROM sign_in_throttle WHERE throttle_key = $1",
+        )
+        .bind(key)
+        .fetch_one(store.pool())
+        .await?;
+        if matches!(&until, Some(until) if until.as_str() > now_text.as_str()) {
+            return Ok(false);
+        }
+        let window_start = crate::format_timestamp(now - Duration::minutes(WINDOW_MINUTES));
+        let (next, next_first) = if first > window_start {
+            (failures + 1, first.clone())
+        } else {
+            (1, now_text.clone())
+        };
+        let blocked_until = (next >= free).then(|| {
+            let minutes = 1i64 << (next - free).min(4);
+            crate::format_timestamp(now + Duration::minutes(minutes.min(WINDOW_MINUTES)))
+        });
+        let swapped = sqlx::query(
+            "UPDATE sign_in_throttle SET failures = $2, first_failure_at = $3, blocked_until = $4
+             WHERE throttle_key = $1 AND failures = $5 AND first_failure_at = $6",
+        )
+        .bind(key)
+        .bind(next)
+        .bind(&next_first)
+        .bind(&blocked_until)
+        .bind(failures)
+        .bind(&first)
+        .execute(store.pool())
+        .await?;
+        if swapped.rows_affected() == 1 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
-async fn record_failure(store: &Store, key: &str, free: i64) -> Result<(), StoreError> {
-    let now = Utc::now();
-    let now_text = crate::format_timestamp(now);
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT failures, first_failure_at FROM sign_in_throttle WHERE throttle_key = $1",
-    )
-    .bind(key)
-    .fetch_optional(store.pool())
-    .await?;
-    let window_start = crate::format_timestamp(now - Duration::minutes(WINDOW_MINUTES));
-    let (failures, first) = match row {
-        Some((n, first)) if first > window_start => (n + 1, first),
-        _ => (1, now_text.clone()),
-    };
-    // Past the free allowance, each further failure doubles the wait: 1, 2, 4, 8 minutes, at most 15.
-    let blocked_until = (failures >= free).then(|| {
-        let minutes = 1i64 << (failures - free).min(4);
-        crate::format_timestamp(now + Duration::minutes(minutes.min(WINDOW_MINUTES)))
-    });
+/// Gives back one reserved attempt after a successful sign-in.
+async fn release(store: &Store, key: &str, free: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO sign_in_throttle (throttle_key, failures, first_failure_at, blocked_until) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (throttle_key) DO UPDATE SET failures = $2, first_failure_at = $3, blocked_until = $4",
+        "UPDATE sign_in_throttle SET failures = failures - 1,
+             blocked_until = CASE WHEN failures - 1 < $2 THEN NULL ELSE blocked_until END
+         WHERE throttle_key = $1 AND failures > 0",
     )
     .bind(key)
-    .bind(failures)
-    .bind(&first)
-    .bind(&blocked_until)
+    .bind(free)
     .execute(store.pool())
     .await?;
     Ok(())
@@ -227,7 +260,14 @@ pub async fn authenticate(
         outcome: outcome.into(),
         detail,
     };
-    if blocked(store, &pair, &now).await? || blocked(store, &client_key, &now).await? {
+    // Both counters are reserved before the password is checked, so parallel guesses cannot
+    // outrun the count; a blocked key stops the attempt unchecked.
+    let pair_open = reserve(store, &pair, PAIR_FREE_FAILURES).await?;
+    let client_open = pair_open && reserve(store, &client_key, CLIENT_FREE_FAILURES).await?;
+    if pair_open && !client_open {
+        release(store, &pair, PAIR_FREE_FAILURES).await?;
+    }
+    if !client_open {
         store
             .audit_only(attempt(
                 crate::audit::outcome::DENIED,
@@ -256,6 +296,7 @@ pub async fn authenticate(
                 .bind(&pair)
                 .execute(store.pool())
                 .await?;
+            release(store, &client_key, CLIENT_FREE_FAILURES).await?;
             sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE person_id = $2")
                 .bind(&now)
                 .bind(&person_id)
@@ -271,8 +312,6 @@ pub async fn authenticate(
             Ok(SignIn::Success { person_id })
         }
         account => {
-            record_failure(store, &pair, PAIR_FREE_FAILURES).await?;
-            record_failure(store, &client_key, CLIENT_FREE_FAILURES).await?;
             let detail = if account.is_some() {
                 "wrong password"
             } else {

@@ -8,6 +8,7 @@
 use crate::db::{Backend, Store, WriteTx};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest};
+use concord_domain::meeting::ConfidentialityScope;
 use concord_domain::{Grant, Principal};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -237,6 +238,8 @@ pub struct ChainReport {
     pub first_broken_seq: Option<i64>,
     /// What was wrong, in words.
     pub problem: Option<String>,
+    /// Signed checkpoints in the audit anchor checked against the chain (0 when unanchored).
+    pub anchored: i64,
 }
 
 impl ChainReport {
@@ -273,6 +276,26 @@ fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord, sqlx::Error> 
 /// Walks the whole chain, in pages, recomputing every hash.
 pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
     const BATCH: i64 = 5000;
+    // The anchor is read before the chain: every checkpoint in it names an entry already committed.
+    let mut checkpoints = std::collections::BTreeMap::new();
+    if let Some(anchor) = store.anchor() {
+        let read = anchor.checkpoints()?;
+        for c in read {
+            if !c.signed {
+                return Ok(ChainReport {
+                    entries: 0,
+                    anchored: 0,
+                    first_broken_seq: Some(c.seq.max(1)),
+                    problem: Some(format!(
+                        "line {} of the audit anchor is not signed with this system's audit key: the anchor was altered",
+                        c.line
+                    )),
+                });
+            }
+            checkpoints.insert(c.seq, c.hash);
+        }
+    }
+    let anchored = checkpoints.len() as i64;
     let mut expected_prev = "0".repeat(64);
     let mut expected_seq = 1;
     let mut checked = 0;
@@ -280,6 +303,7 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
         entries: checked,
         first_broken_seq: Some(seq),
         problem: Some(problem),
+        anchored,
     };
     loop {
         let rows = sqlx::query(&format!(
@@ -311,6 +335,19 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
                     format!("entry {} does not link to the entry before it", r.seq),
                 ));
             }
+            if checkpoints
+                .get(&r.seq)
+                .is_some_and(|anchored| *anchored != r.hash)
+            {
+                return Ok(broken(
+                    r.seq,
+                    checked,
+                    format!(
+                        "entry {} differs from the audit anchor's signed checkpoint of it: the chain was rewritten",
+                        r.seq
+                    ),
+                ));
+            }
             let recomputed = entry_hash(&r.prev_hash, r.seq, &r.at, &r.entry());
             if recomputed != r.hash {
                 return Ok(broken(
@@ -336,17 +373,30 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
             entries: checked,
             first_broken_seq: Some(checked + 1),
             problem: Some(format!("the chain's tip records {head_seq} entries but {checked} remain: entries were removed from the end")),
+            anchored,
         });
+    }
+    if let Some((&last, _)) = checkpoints.last_key_value() {
+        if last > checked {
+            return Ok(ChainReport {
+                entries: checked,
+                first_broken_seq: Some(checked + 1),
+                problem: Some(format!("the audit anchor holds a signed checkpoint of entry {last} but the log ends at entry {checked}: entries were removed from the end")),
+                anchored,
+            });
+        }
     }
     Ok(ChainReport {
         entries: checked,
         first_broken_seq: None,
         problem: None,
+        anchored,
     })
 }
 
 /// Filters for browsing the log; empty fields match everything.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Part of the actor's name, or their person id.
     pub actor: Option<String>,
@@ -432,9 +482,53 @@ pub fn like_pattern(s: &str) -> String {
     format!("%{}%", escape_like(&s.to_lowercase()))
 }
 
-/// One page of entries matching `filter`, newest first.
+/// What an entry about a confidential item says to someone who may not read the item.
+pub const WITHHELD_DETAIL: &str =
+    "Confidential item: details withheld (only the board concerned may read them)";
+
+/// Replaces the detail of every entry about a confidential risk, agenda item or decision that
+/// `viewer` may not read (the same rule as the lists: the board concerned, and for a programme's
+/// items its leaders). Entries keep their hashes, so the chain still verifies from the database.
+async fn withhold_confidential(
+    store: &Store,
+    viewer: &ConfidentialityScope,
+    records: &mut [AuditRecord],
+) -> Result<(), StoreError> {
+    const CONFIDENTIAL: [(&str, &str); 3] = [
+        ("risk", "SELECT r.id, pr.board_id, r.programme_id FROM risks r JOIN programmes pr ON pr.id = r.programme_id WHERE r.confidential = 1"),
+        ("agenda item", "SELECT a.id, m.board_id, a.programme_id FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE a.confidential = 1"),
+        ("decision", "SELECT d.id, m.board_id, d.programme_id FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE d.confidential = 1"),
+    ];
+    for (object_type, sql) in CONFIDENTIAL {
+        if !records.iter().any(|r| r.object_type == object_type) {
+            continue;
+        }
+        let items: Vec<(String, Option<String>, Option<String>)> =
+            sqlx::query_as(sql).fetch_all(store.pool()).await?;
+        let unreadable: std::collections::HashSet<&str> = items
+            .iter()
+            .filter(|(_, board, programme)| {
+                !viewer.may_read(true, board.as_deref(), programme.as_deref())
+            })
+            .map(|(id, ..)| id.as_str())
+            .collect();
+        for record in records.iter_mut().filter(|r| r.object_type == object_type) {
+            if record
+                .object_id
+                .as_deref()
+                .is_some_and(|id| unreadable.contains(id))
+            {
+                record.detail = WITHHELD_DETAIL.to_string();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One page of entries matching `filter`, newest first, as `viewer` may read them.
 pub async fn list(
     store: &Store,
+    viewer: &ConfidentialityScope,
     filter: &AuditFilter,
     page: PageRequest,
 ) -> Result<Page<AuditRecord>, StoreError> {
@@ -461,7 +555,8 @@ pub async fn list(
         .bind(page.offset())
         .fetch_all(store.pool())
         .await?;
-    let items = rows.iter().map(record_from_row).collect::<Result<_, _>>()?;
+    let mut items: Vec<AuditRecord> = rows.iter().map(record_from_row).collect::<Result<_, _>>()?;
+    withhold_confidential(store, viewer, &mut items).await?;
     Ok(Page {
         items,
         page: page.page,
@@ -470,16 +565,13 @@ pub async fn list(
     })
 }
 
-/// Neutralises a CSV cell that a spreadsheet would run as a formula (OWASP CSV injection).
-pub fn csv_safe(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '|' | '%') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
-/// Every entry matching `filter`, oldest first, as CSV safe to open in a spreadsheet.
-pub async fn export_csv(store: &Store, filter: &AuditFilter) -> Result<String, StoreError> {
+/// Every entry matching `filter`, oldest first, as `viewer` may read them, as CSV safe to open in
+/// a spreadsheet.
+pub async fn export_csv(
+    store: &Store,
+    viewer: &ConfidentialityScope,
+    filter: &AuditFilter,
+) -> Result<String, StoreError> {
     filter.validate()?;
     let (where_sql, binds) = filter.where_clause();
     let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_log {where_sql} ORDER BY seq");
@@ -506,8 +598,10 @@ pub async fn export_csv(store: &Store, filter: &AuditFilter) -> Result<String, S
     ];
     let io = |e: csv::Error| StoreError::Hashing(e.to_string());
     writer.write_record(header).map_err(io)?;
-    for row in &rows {
-        let r = record_from_row(row)?;
+    let mut records: Vec<AuditRecord> =
+        rows.iter().map(record_from_row).collect::<Result<_, _>>()?;
+    withhold_confidential(store, viewer, &mut records).await?;
+    for r in records {
         let cells = [
             r.seq.to_string(),
             r.at,
@@ -524,7 +618,7 @@ pub async fn export_csv(store: &Store, filter: &AuditFilter) -> Result<String, S
             r.hash,
         ];
         writer
-            .write_record(cells.iter().map(|c| csv_safe(c)))
+            .write_record(cells.iter().map(|c| concord_domain::export::csv_cell(c)))
             .map_err(io)?;
     }
     let bytes = writer
@@ -536,20 +630,6 @@ pub async fn export_csv(store: &Store, filter: &AuditFilter) -> Result<String, S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        for (cell, expected) in [
-            ("=1+1", "'=1+1"),
-            ("+44 20", "'+44 20"),
-            ("-2", "'-2"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("plain", "plain"),
-            ("", ""),
-        ] {
-            assert_eq!(csv_safe(cell), expected);
-        }
-    }
 
     #[test]
     fn a_hash_covers_every_field() {

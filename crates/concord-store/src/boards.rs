@@ -284,6 +284,7 @@ pub async fn set_member(
                 format!("There is no person with id '{person_id}'"),
             ));
         }
+        crate::grants::check_seat_change(tx.conn(), actor, board_id, person_id, Some(role)).await?;
         sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
             .bind(board_id)
             .bind(person_id)
@@ -321,6 +322,7 @@ pub async fn remove_member(
     );
     let result = async {
         let mut tx = store.begin_write().await?;
+        crate::grants::check_seat_change(tx.conn(), actor, board_id, person_id, None).await?;
         let removed =
             sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
                 .bind(board_id)

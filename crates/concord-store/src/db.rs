@@ -23,6 +23,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    anchor: Option<std::sync::Arc<crate::anchor::AuditAnchor>>,
 }
 
 impl Store {
@@ -48,6 +49,13 @@ impl Store {
                     .into(),
             )));
         };
+        if backend == Backend::Sqlite {
+            owner_only_sqlite_file(url).map_err(|e| {
+                StoreError::Database(sqlx::Error::Configuration(
+                    format!("could not make the database file owner-only: {e}").into(),
+                ))
+            })?;
+        }
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -78,7 +86,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            anchor: None,
+        })
     }
 
     /// Applies any migrations not yet applied; safe to run again.
@@ -86,6 +98,18 @@ impl Store {
         MIGRATOR.run(&self.pool).await?;
         audit::install_append_only_guard(self).await?;
         Ok(())
+    }
+
+    /// The store with its audit chain anchored outside the database: after every write, the new
+    /// tip is checkpointed to `anchor` (see [`crate::anchor`]).
+    pub fn with_anchor(mut self, anchor: crate::anchor::AuditAnchor) -> Store {
+        self.anchor = Some(std::sync::Arc::new(anchor));
+        self
+    }
+
+    /// The audit anchor, if the chain is anchored.
+    pub fn anchor(&self) -> Option<&crate::anchor::AuditAnchor> {
+        self.anchor.as_deref()
     }
 
     /// The engine this store runs on.
@@ -112,6 +136,7 @@ impl Store {
                 .await?;
         Ok(WriteTx {
             tx,
+            anchor: self.anchor.clone(),
             head_seq: seq,
             head_hash: hash,
         })
@@ -128,9 +153,53 @@ impl Store {
     }
 }
 
+/// Creates a SQLite database file owner-only (0600 on Unix) before SQLite opens it, and takes group
+/// and other permissions off one that exists (and its `-wal` and `-shm` files, which SQLite
+/// otherwise creates with the database's mode): it holds registered patients' names and password
+/// hashes.
+fn owner_only_sqlite_file(url: &str) -> std::io::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let path = std::path::Path::new(path);
+        if !path.exists() {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if let Ok(meta) = std::fs::metadata(&file) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// An open write transaction; dropped without [`WriteTx::commit`], it rolls back.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    anchor: Option<std::sync::Arc<crate::anchor::AuditAnchor>>,
     pub(crate) head_seq: i64,
     pub(crate) head_hash: String,
 }
@@ -145,6 +214,13 @@ impl WriteTx {
     pub async fn commit(mut self, entry: AuditEntry) -> Result<(), StoreError> {
         audit::append(&mut self, &entry).await?;
         self.tx.commit().await?;
+        if let Some(anchor) = &self.anchor {
+            // The write has happened; a checkpoint that cannot be written is reported, and
+            // `concord audit verify` still checks the chain up to the last one that was.
+            if let Err(err) = anchor.checkpoint(self.head_seq, &self.head_hash) {
+                tracing::error!(error = %err, "the audit anchor could not be written");
+            }
+        }
         Ok(())
     }
 }
@@ -157,8 +233,15 @@ impl Store {
         result: Result<T, StoreError>,
         entry: AuditEntry,
     ) -> Result<T, StoreError> {
-        if let Err(err @ (StoreError::Invalid(_) | StoreError::NotFound { .. })) = &result {
-            let mut entry = entry.with_outcome(audit::outcome::REJECTED);
+        if let Err(
+            err @ (StoreError::Invalid(_) | StoreError::NotFound { .. } | StoreError::Forbidden(_)),
+        ) = &result
+        {
+            let outcome = match err {
+                StoreError::Forbidden(_) => audit::outcome::DENIED,
+                _ => audit::outcome::REJECTED,
+            };
+            let mut entry = entry.with_outcome(outcome);
             entry.detail = err.to_string();
             self.audit_only(entry).await?;
         }

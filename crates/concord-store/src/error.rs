@@ -16,12 +16,19 @@ pub enum StoreError {
         /// The id that matched nothing.
         id: String,
     },
+    /// The person asking may not do this (a rule of the policy, checked inside the transaction);
+    /// the message says which rule, in words for them.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The audit anchor outside the database could not be read.
+    #[error(transparent)]
+    Anchor(#[from] crate::anchor::AnchorError),
     /// Password hashing failed.
     #[error("password hashing failed: {0}")]
     Hashing(String),

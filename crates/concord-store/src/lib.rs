@@ -6,6 +6,7 @@
 //! entry commit together or not at all.
 
 pub mod accounts;
+pub mod anchor;
 pub mod audit;
 pub mod boards;
 pub mod consent;
@@ -14,6 +15,7 @@ pub mod delivery;
 mod error;
 pub mod finance;
 pub mod finance_load;
+mod grants;
 pub mod improvement;
 pub mod lookups;
 pub mod meetings;
@@ -34,6 +36,7 @@ pub mod strategy;
 pub mod testing;
 pub mod vision;
 
+pub use anchor::AuditAnchor;
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainReport};
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;

@@ -36,6 +36,19 @@ pub async fn scope_of(store: &Store, person_id: &str) -> Result<ConfidentialityS
     })
 }
 
+/// The scope of an operator at the command line, who holds the database itself: every board and
+/// programme.
+pub async fn operator_scope(store: &Store) -> Result<ConfidentialityScope, StoreError> {
+    Ok(ConfidentialityScope {
+        board_ids: sqlx::query_scalar("SELECT id FROM boards")
+            .fetch_all(store.pool())
+            .await?,
+        programme_ids: sqlx::query_scalar("SELECT id FROM programmes")
+            .fetch_all(store.pool())
+            .await?,
+    })
+}
+
 /// A person's seat on a board, if any.
 pub async fn seat(
     store: &Store,

@@ -58,6 +58,7 @@ fn from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
 
 /// What to look for in the directory; blank fields match everything.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrganisationSearch {
     /// Part of the name or code.
     pub q: Option<String>,

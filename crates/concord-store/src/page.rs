@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which page of a list to return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageRequest {
     /// Page number, from 1.
     pub page: u32,

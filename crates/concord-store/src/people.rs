@@ -3,6 +3,7 @@
 use crate::audit::{like_pattern, Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::grants::{self, RoleChangeKind};
 use crate::organisations;
 use crate::page::{Page, PageRequest};
 use concord_domain::person::ValidPerson;
@@ -95,6 +96,7 @@ fn membership_from_row(row: &AnyRow) -> Result<Membership, StoreError> {
 
 /// What to look for among people; blank fields match everything.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonSearch {
     /// Part of the name, e-mail address or job title.
     pub q: Option<String>,
@@ -222,6 +224,16 @@ pub async fn organisation_ids_of(
 ///
 /// One query (it runs on every signed-in request).
 pub async fn principal(store: &Store, person_id: &str) -> Result<Option<Principal>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    principal_in(&mut conn, person_id).await
+}
+
+/// As [`principal`], read on a given connection (inside a write transaction, the roles as they are
+/// at that moment).
+pub(crate) async fn principal_in(
+    conn: &mut AnyConnection,
+    person_id: &str,
+) -> Result<Option<Principal>, StoreError> {
     type GrantRow = (
         String,
         String,
@@ -235,7 +247,7 @@ pub async fn principal(store: &Store, person_id: &str) -> Result<Option<Principa
          WHERE p.id = $1 ORDER BY m.created_at, m.id",
     )
     .bind(person_id)
-    .fetch_all(store.pool())
+    .fetch_all(conn)
     .await?;
     let Some((given, family, ..)) = rows.first() else {
         return Ok(None);
@@ -330,9 +342,10 @@ pub async fn create_in_organisation(
         errors.into_result()?;
         let (valid, role): (ValidPerson, Role) = (checked?, role.expect("validated"));
         let mut tx = store.begin_write().await?;
-        if organisations::exists(tx.conn(), organisation_id).await?.is_none() {
+        let Some(organisation_type) = organisations::exists(tx.conn(), organisation_id).await? else {
             return Err(StoreError::not_found("organisation", organisation_id));
-        }
+        };
+        grants::check_role_change(tx.conn(), actor, RoleChangeKind::Grant, organisation_id, organisation_type, role, None).await?;
         check_email_free(tx.conn(), &valid.email, None).await?;
         let id = crate::new_id();
         let now = crate::now_utc();
@@ -413,12 +426,10 @@ pub async fn add_membership(
         let role = draft.validate()?;
         let person_id = draft.person_id.trim();
         let mut tx = store.begin_write().await?;
-        if organisations::exists(tx.conn(), organisation_id)
-            .await?
-            .is_none()
-        {
+        let Some(organisation_type) = organisations::exists(tx.conn(), organisation_id).await?
+        else {
             return Err(StoreError::not_found("organisation", organisation_id));
-        }
+        };
         let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
             .bind(person_id)
             .fetch_optional(tx.conn())
@@ -429,6 +440,16 @@ pub async fn add_membership(
                 format!("There is no person with id '{person_id}'"),
             ));
         }
+        grants::check_role_change(
+            tx.conn(),
+            actor,
+            RoleChangeKind::Grant,
+            organisation_id,
+            organisation_type,
+            role,
+            Some(person_id),
+        )
+        .await?;
         let id = insert_membership(tx.conn(), person_id, organisation_id, role).await?;
         let mut entry = entry.clone();
         entry.object_id = Some(id.clone());
@@ -459,16 +480,26 @@ pub async fn remove_membership(
     let result = async {
         let m = membership(store, membership_id).await?;
         let mut tx = store.begin_write().await?;
+        let organisation_type = organisations::exists(tx.conn(), &m.organisation_id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("organisation", &m.organisation_id))?;
+        grants::check_role_change(
+            tx.conn(),
+            actor,
+            RoleChangeKind::Revoke,
+            &m.organisation_id,
+            organisation_type,
+            m.role,
+            Some(&m.person_id),
+        )
+        .await?;
         if m.role == Role::SystemAdministrator {
-            let admins: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE role = $1")
-                    .bind(Role::SystemAdministrator.as_str())
-                    .fetch_one(tx.conn())
-                    .await?;
-            if admins <= 1 {
+            let before = administrators_who_can_sign_in(tx.conn(), None).await?;
+            let after = administrators_who_can_sign_in(tx.conn(), Some(membership_id)).await?;
+            if before > 0 && after == 0 {
                 return Err(StoreError::invalid(
                     "role",
-                    "This is the last system administrator: add another before removing this one",
+                    "This is the last system administrator who can sign in: give another person with a sign-in account the role before removing this one",
                 ));
             }
         }
@@ -487,6 +518,24 @@ pub async fn remove_membership(
     }
     .await;
     store.audit_rejection(result, entry).await
+}
+
+/// How many people hold the system administrator role and can sign in (an enabled account or an
+/// external identity), leaving out one membership if given.
+async fn administrators_who_can_sign_in(
+    conn: &mut AnyConnection,
+    except_membership: Option<&str>,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT m.person_id) FROM memberships m
+         WHERE m.role = $1 AND m.id <> $2
+           AND (EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = m.person_id AND a.disabled = 0)
+                OR EXISTS (SELECT 1 FROM external_identities e WHERE e.person_id = m.person_id))",
+    )
+    .bind(Role::SystemAdministrator.as_str())
+    .bind(except_membership.unwrap_or(""))
+    .fetch_one(conn)
+    .await?)
 }
 
 /// The total number of people.

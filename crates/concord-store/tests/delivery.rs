@@ -204,13 +204,18 @@ async fn a_programme_without_an_objective_or_with_an_unknown_board_is_refused_an
         .unwrap_err();
     assert!(matches!(&err, StoreError::Invalid(e) if e.for_field("objective_ids").is_some()));
     assert!(programmes::list(&f.store).await.unwrap().is_empty());
-    let rejected = audit::list(&f.store, &Default::default(), Default::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .filter(|r| r.action == "programme.create" && r.outcome == "rejected")
-        .count();
+    let rejected = audit::list(
+        &f.store,
+        &Default::default(),
+        &Default::default(),
+        Default::default(),
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .filter(|r| r.action == "programme.create" && r.outcome == "rejected")
+    .count();
     assert_eq!(rejected, 2);
 }
 

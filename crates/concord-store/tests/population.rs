@@ -102,6 +102,7 @@ async fn cohorts_are_checked_when_saved_and_changes_are_audited() {
     );
     let entries = audit::list(
         &store,
+        &Default::default(),
         &AuditFilter {
             action: Some("cohort.update".into()),
             ..Default::default()

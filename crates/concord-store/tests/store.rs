@@ -65,9 +65,14 @@ async fn a_rejected_write_changes_nothing_and_is_audited() {
         }
     ));
     assert_eq!(organisations::count(&store).await.unwrap(), 1);
-    let log = audit::list(&store, &AuditFilter::default(), PageRequest::default())
-        .await
-        .unwrap();
+    let log = audit::list(
+        &store,
+        &Default::default(),
+        &AuditFilter::default(),
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
     let outcomes: Vec<(&str, &str)> = log
         .items
         .iter()
@@ -200,7 +205,7 @@ async fn audit_csv_export_neutralises_formulas() {
     )
     .await
     .unwrap();
-    let csv = audit::export_csv(&store, &AuditFilter::default())
+    let csv = audit::export_csv(&store, &Default::default(), &AuditFilter::default())
         .await
         .unwrap();
     assert!(csv.starts_with("seq,at_utc,"));

@@ -7,7 +7,7 @@ use crate::{SynthOptions, SynthSystem};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -91,8 +91,10 @@ impl Ndjson {
     }
 }
 
+/// A directory of synthetic (but realistic, identifiable-looking) records: owner-only, as real
+/// extracts would be.
 fn dir(path: PathBuf) -> Result<PathBuf, SynthError> {
-    fs::create_dir_all(&path).map_err(|source| SynthError {
+    concord_population::store::owner_only_dir(&path).map_err(|source| SynthError {
         path: path.clone(),
         source,
     })?;

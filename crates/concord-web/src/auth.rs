@@ -88,17 +88,46 @@ fn needs_no_identity(path: &str) -> bool {
     path.starts_with("/assets/") || path == "/healthz"
 }
 
+/// The client's address: the socket's peer, unless the peer is a trusted proxy, in which case the
+/// nearest address in `X-Forwarded-For` that is not itself a trusted proxy (addresses further left
+/// were written by the client and could be anything).
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted_proxies: &[std::net::IpAddr],
+) -> String {
+    let Some(peer) = peer else {
+        return "local".into();
+    };
+    if !trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let parts: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    parts
+        .iter()
+        .rev()
+        .map_while(|part| part.trim().parse::<std::net::IpAddr>().ok())
+        .find(|ip| !trusted_proxies.contains(ip))
+        .unwrap_or(peer)
+        .to_string()
+}
+
 /// Middleware: settles the [`Visitor`] and puts it in the request's extensions.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if needs_no_identity(req.uri().path()) {
         req.extensions_mut().insert(Visitor::default());
         return next.run(req).await;
     }
-    let client = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+        .map(|c| c.0.ip());
+    let client = client_address(peer, req.headers(), &state.trusted_proxies);
     let mut visitor = Visitor {
         client,
         ..Visitor::default()
@@ -164,4 +193,41 @@ pub async fn start_session(
     let old = visitor.session.as_ref().map(|s| s.token.as_str());
     let session = sessions::create(&state.store, person_id, method, old).await?;
     Ok(host_cookie(SESSION_COOKIE, &session.token, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+        let proxy = "10.0.0.1".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            "203.0.113.7"
+        );
+        assert_eq!(client_address(Some(proxy), &headers, &[]), "10.0.0.1");
+        let other = "198.51.100.2".parse().unwrap();
+        assert_eq!(
+            client_address(Some(other), &headers, &[proxy]),
+            "198.51.100.2"
+        );
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            "10.0.0.1"
+        );
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(client_address(Some(proxy), &headers, &[proxy]), "10.0.0.1");
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, junk, 203.0.113.9".parse().unwrap(),
+        );
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            "203.0.113.9"
+        );
+    }
 }

@@ -44,6 +44,9 @@ pub enum Rule {
     EditPerson,
     /// Managing the board `{id}`: a partner lead of its host organisation, or an administrator.
     ManageBoard,
+    /// Changing the members of board `{id}`: its chair or vice chair, a partner lead of its host
+    /// organisation, or an administrator; nobody seats themselves (checked per seat by the store).
+    ManageBoardMembers,
     /// Removing the membership `{id}`: as for editing its organisation.
     RemoveMembership,
     /// Managing the strategy round `{id}`: as for managing the board that owns it.
@@ -200,6 +203,18 @@ async fn resolve(
                 },
             )
         }
+        Rule::ManageBoardMembers => {
+            let board = boards::get(&state.store, id).await?;
+            let person = principal.map(|p| p.person_id.as_str()).unwrap_or_default();
+            let seat = meetings::seat(&state.store, id, person).await?;
+            decide(
+                principal,
+                Action::ManageBoardMembers {
+                    host_organisation_id: &board.organisation_id,
+                    chairs_board: chairs(seat),
+                },
+            )
+        }
         Rule::ManageRound => {
             let round = strategy::get(&state.store, id).await?;
             decide(
@@ -265,12 +280,7 @@ async fn resolve(
                 principal,
                 Action::ManageMeetings {
                     host_organisation_id: &board.organisation_id,
-                    chairs_board: matches!(
-                        seat,
-                        Some(
-                            concord_domain::BoardRole::Chair | concord_domain::BoardRole::ViceChair
-                        )
-                    ),
+                    chairs_board: chairs(seat),
                 },
             )
         }
@@ -368,7 +378,13 @@ async fn resolve(
         }
         Rule::BreakGlass => {
             population::cohort(&state.store, id).await?;
-            decide(principal, Action::BreakGlass)
+            let care_organisation_ids = care_organisations_of(state, principal).await?;
+            decide(
+                principal,
+                Action::BreakGlass {
+                    care_organisation_ids: &care_organisation_ids,
+                },
+            )
         }
         Rule::LoadRegisteredList => {
             let practice_ids = gp_practices_of(state, principal).await?;
@@ -389,17 +405,41 @@ async fn resolve(
     Ok(decision)
 }
 
+fn chairs(seat: Option<concord_domain::BoardRole>) -> bool {
+    matches!(
+        seat,
+        Some(concord_domain::BoardRole::Chair | concord_domain::BoardRole::ViceChair)
+    )
+}
+
 /// The GP practices among the organisations a person holds a role in.
 pub async fn gp_practices_of(
     state: &AppState,
     principal: Option<&Principal>,
 ) -> Result<Vec<String>, StoreError> {
+    organisations_of_type(state, principal, |t| {
+        t == concord_domain::OrgType::GpPractice
+    })
+    .await
+}
+
+/// The organisations among a person's that give direct care (practices, PCNs, trusts, hospices).
+pub async fn care_organisations_of(
+    state: &AppState,
+    principal: Option<&Principal>,
+) -> Result<Vec<String>, StoreError> {
+    organisations_of_type(state, principal, concord_domain::OrgType::gives_direct_care).await
+}
+
+async fn organisations_of_type(
+    state: &AppState,
+    principal: Option<&Principal>,
+    wanted: impl Fn(concord_domain::OrgType) -> bool,
+) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
     for grant in principal.map(|p| p.grants.as_slice()).unwrap_or_default() {
         let organisation = organisations::get(&state.store, &grant.organisation_id).await?;
-        if organisation.org_type == concord_domain::OrgType::GpPractice
-            && !out.contains(&grant.organisation_id)
-        {
+        if wanted(organisation.org_type) && !out.contains(&grant.organisation_id) {
             out.push(grant.organisation_id.clone());
         }
     }

@@ -79,6 +79,12 @@ pub fn problem_for(err: &StoreError) -> Problem {
             "Not found",
             format!("There is no {kind} with id '{id}'"),
         ),
+        StoreError::Forbidden(why) => Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "You do not have permission",
+            why.clone(),
+        ),
         other => {
             tracing::error!(error = %other, "store failure");
             Problem::new(

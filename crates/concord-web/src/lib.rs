@@ -30,6 +30,8 @@ pub struct AppState {
     pub system_name: String,
     /// The population picture and its configuration.
     pub population: std::sync::Arc<population::Population>,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (none by default).
+    pub trusted_proxies: std::sync::Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             store,
             system_name: system_name.into(),
             population: std::sync::Arc::new(population::Population::new(config)),
+            trusted_proxies: Default::default(),
         }
     }
 }

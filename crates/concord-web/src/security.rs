@@ -3,7 +3,7 @@
 use crate::auth::{is_api_path, Visitor};
 use crate::error::Problem;
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -106,7 +106,9 @@ fn refused(detail: &str) -> Response {
 /// token of the visitor's session (or, before sign-in, of their pre-session cookie), in the form field
 /// `csrf_token` or the `X-CSRF-Token` header. API requests authenticate with bearer tokens, which a
 /// browser never sends by itself, so they need none.
-pub async fn csrf(req: Request, next: Next) -> Response {
+///
+/// It runs per route, after the guard, and reads at most `body_limit` bytes (the route's own).
+pub async fn csrf(State(body_limit): State<usize>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || is_api_path(req.uri().path())
     {
@@ -131,12 +133,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let boundary = multipart_boundary(&parts.headers);
-    let limit = if boundary.is_some() {
-        MAX_UPLOAD_BYTES
-    } else {
-        MAX_FORM_BYTES
-    };
-    let Ok(bytes) = to_bytes(body, limit).await else {
+    let Ok(bytes) = to_bytes(body, body_limit).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response();
     };
     let from_multipart = match (&header_token, &boundary) {

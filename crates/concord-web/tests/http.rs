@@ -259,6 +259,7 @@ async fn bad_organisation_input_gets_clear_messages_and_changes_nothing() {
     assert_eq!(organisations::count(&app.store).await.unwrap(), before);
     let rejected = audit::list(
         &app.store,
+        &Default::default(),
         &AuditFilter {
             outcome: Some("rejected".into()),
             action: Some("organisation.create".into()),
@@ -363,6 +364,7 @@ async fn the_api_reports_problems_as_problem_json_naming_the_field() {
     let id = reply.json()["id"].as_str().unwrap().to_string();
     let log = audit::list(
         &app.store,
+        &Default::default(),
         &AuditFilter {
             object_id: Some(id),
             ..Default::default()
@@ -536,6 +538,7 @@ async fn a_partner_lead_edits_their_own_organisation_and_the_audit_names_them() 
     );
     let log = audit::list(
         &app.store,
+        &Default::default(),
         &AuditFilter {
             action: Some("organisation.update".into()),
             ..Default::default()

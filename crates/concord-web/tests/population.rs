@@ -247,9 +247,14 @@ async fn a_worklist_names_exactly_the_practices_own_patients_in_the_cohort_after
         action: Some("worklist.view".into()),
         ..Default::default()
     };
-    let entries = audit::list(&app.store, &filter, PageRequest::default())
-        .await
-        .unwrap();
+    let entries = audit::list(
+        &app.store,
+        &Default::default(),
+        &filter,
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(entries.items.len(), 1);
     assert_eq!(entries.items[0].object_id.as_deref(), Some(cohort.as_str()));
     // Anyone else is refused, even an administrator.

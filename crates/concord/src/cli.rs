@@ -14,6 +14,14 @@ pub struct Cli {
     /// The database: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "CONCORD_DATABASE")]
     database: Option<String>,
+    /// The audit anchor: signed checkpoints of the audit chain, kept outside the database
+    /// (default: beside a SQLite file, `NAME-audit.anchor`; for PostgreSQL `concord-audit.anchor`).
+    #[arg(long, global = true, env = "CONCORD_AUDIT_ANCHOR")]
+    audit_anchor: Option<std::path::PathBuf>,
+    /// The key that signs the audit anchor's checkpoints, in its own owner-only file held apart
+    /// from the database (default: `NAME-audit.key`, or `concord-audit.key`).
+    #[arg(long, global = true, env = "CONCORD_AUDIT_KEY_FILE")]
+    audit_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -170,6 +178,16 @@ struct ServeArgs {
     key_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     disclosure: crate::population::DisclosureArgs,
+    /// The address of a reverse proxy in front of Concord (repeat for several, or separate with
+    /// commas). Only requests from these addresses have their client taken from
+    /// `X-Forwarded-For`, for sign-in throttling and the audit log; from anywhere else the header is
+    /// ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CONCORD_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ServeArgs {
@@ -241,30 +259,70 @@ enum AuditCommand {
     Export,
 }
 
-fn database_url(cli: &Option<String>, fallback: &str) -> String {
-    cli.clone().unwrap_or_else(|| fallback.to_string())
+/// Where the operational database and its audit anchor are, as the command line gave them.
+struct Database {
+    url: Option<String>,
+    anchor: Option<std::path::PathBuf>,
+    key_file: Option<std::path::PathBuf>,
 }
 
-async fn open(url: &str) -> Result<Store> {
-    Store::open(url)
-        .await
-        .with_context(|| format!("could not open the database at {url}"))
+impl Database {
+    /// The database's URL, or `fallback` when none was given.
+    fn url(&self, fallback: &str) -> String {
+        self.url.clone().unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// The anchor and key files: as given, else beside a SQLite file, else in the working directory.
+    fn anchor_files(&self, url: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let stem = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|path| path.split('?').next().unwrap_or_default())
+            .filter(|path| !path.is_empty() && !path.contains(":memory:"))
+            .map(|path| path.strip_suffix(".db").unwrap_or(path).to_string())
+            .unwrap_or_else(|| "concord".to_string());
+        (
+            self.anchor
+                .clone()
+                .unwrap_or_else(|| format!("{stem}-audit.anchor").into()),
+            self.key_file
+                .clone()
+                .unwrap_or_else(|| format!("{stem}-audit.key").into()),
+        )
+    }
+
+    /// Opens the database (`fallback` when none was given), brings its schema up to date, and
+    /// anchors its audit chain.
+    async fn open(&self, fallback: &str) -> Result<Store> {
+        let url = self.url(fallback);
+        let store = Store::open(&url)
+            .await
+            .with_context(|| format!("could not open the database at {url}"))?;
+        let (anchor, key) = self.anchor_files(&url);
+        let anchor = concord_store::AuditAnchor::open(&anchor, &key)?;
+        Ok(store.with_anchor(anchor))
+    }
 }
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<()> {
     let operator = Actor::system("command line");
+    let database = Database {
+        url: cli.database.clone(),
+        anchor: cli.audit_anchor.clone(),
+        key_file: cli.audit_key_file.clone(),
+    };
     match cli.command {
         Command::Spc(args) => crate::spc::run(&args)?,
         Command::Ingest(args) => crate::population::ingest(&args)?,
         Command::Synth(args) => crate::population::synth(&args)?,
         Command::Sql(args) => crate::population::sql(&args).await?,
         Command::Cohort(CohortCommand::Run(args)) => {
-            let url = database_url(&cli.database, "sqlite://concord.db");
+            let url = database.url("sqlite://concord.db");
             crate::population::cohort_run(&args, &url).await?
         }
         Command::Metrics(MetricsCommand::Load { input }) => {
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             let file = std::fs::File::open(&input)
                 .with_context(|| format!("could not open {}", input.display()))?;
             let name = input.display().to_string();
@@ -290,7 +348,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let dataset: Dataset = kind.parse().map_err(|_| {
                 anyhow::anyhow!("--kind must be revenue, pooled or efficiency, not '{kind}'")
             })?;
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             let file = std::fs::File::open(&input)
                 .with_context(|| format!("could not open {}", input.display()))?;
             let name = input.display().to_string();
@@ -311,8 +369,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             no_serve,
             people,
         } => {
-            let url = database_url(&cli.database, "sqlite://concord-demo.db");
-            let store = open(&url).await?;
+            let store = database.open("sqlite://concord-demo.db").await?;
             let summary = concord_demo::seed(&store)
                 .await
                 .context("could not load the demo data")?;
@@ -344,12 +401,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Serve { serve } => {
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             let population = serve.population("population", "population.key");
             serve_until_stopped(store, &serve, population).await?;
         }
         Command::Migrate => {
-            open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            database.open("sqlite://concord.db").await?;
             println!("The database is up to date.");
         }
         Command::Org(OrgCommand::Add {
@@ -357,7 +414,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             code,
             org_type,
         }) => {
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             let draft = OrganisationDraft {
                 name,
                 code,
@@ -377,7 +434,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             organisation,
             role,
         }) => {
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             let person_id = match people::find_by_email(&store, &email).await? {
                 Some(person) => person.id,
                 None => {
@@ -407,12 +464,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("Account '{username}' created.");
         }
         Command::Audit(AuditCommand::Verify) => {
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             let report = audit::verify(&store).await?;
             if report.is_intact() {
                 println!(
-                    "The audit log is intact: {} entries, every hash and link checks out.",
-                    report.entries
+                    "The audit log is intact: {} entries, every hash and link checks out; {} signed checkpoints in the audit anchor match it.",
+                    report.entries, report.anchored
                 );
             } else {
                 eprintln!(
@@ -426,10 +483,15 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Align { input, format } => crate::align::run(&input, format)?,
         Command::Audit(AuditCommand::Export) => {
-            let store = open(&database_url(&cli.database, "sqlite://concord.db")).await?;
+            let store = database.open("sqlite://concord.db").await?;
             print!(
                 "{}",
-                audit::export_csv(&store, &AuditFilter::default()).await?
+                audit::export_csv(
+                    &store,
+                    &concord_store::meetings::operator_scope(&store).await?,
+                    &AuditFilter::default(),
+                )
+                .await?
             );
         }
     }
@@ -506,7 +568,9 @@ async fn serve_until_stopped(
     args: &ServeArgs,
     population: concord_web::population::PopulationConfig,
 ) -> Result<()> {
-    let state = concord_web::AppState::with_population(store, args.system_name.clone(), population);
+    let mut state =
+        concord_web::AppState::with_population(store, args.system_name.clone(), population);
+    state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     let app = concord_web::router(state);
     let address = format!("{}:{}", args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(&address)

@@ -250,17 +250,20 @@ fn format(
             ])?;
             for (p, date) in chart.points.iter().zip(dates) {
                 let code = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
-                writer.write_record([
-                    date.clone(),
-                    p.value.to_string(),
-                    (p.group + 1).to_string(),
-                    p.mean.to_string(),
-                    p.lpl.to_string(),
-                    p.upl.to_string(),
-                    code(serde_json::to_value(p.rule)?),
-                    code(serde_json::to_value(p.point_type)?),
-                    chart.profile.clone(),
-                ])?;
+                writer.write_record(
+                    [
+                        date.clone(),
+                        p.value.to_string(),
+                        (p.group + 1).to_string(),
+                        p.mean.to_string(),
+                        p.lpl.to_string(),
+                        p.upl.to_string(),
+                        code(serde_json::to_value(p.rule)?),
+                        code(serde_json::to_value(p.point_type)?),
+                        chart.profile.clone(),
+                    ]
+                    .map(|c| concord_domain::export::csv_cell(&c)),
+                )?;
             }
             String::from_utf8(writer.into_inner()?)?
         }

@@ -501,6 +501,40 @@ mod tests {
         Err("no files here".into())
     }
 
+    /// TOML nesting (arrays and inline tables thousands deep) is refused by the TOML reader's own
+    /// depth limit, and an expression's by the expression parser's: neither exhausts a stack.
+    #[test]
+    fn deeply_nested_definitions_are_refused_at_a_line() {
+        let handle = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                for n in [200, 10_000, 100_000] {
+                    for deep in [
+                        format!(
+                            "name = \"x\"\nwhere = \"a\"\nb = {}1{}\n",
+                            "[".repeat(n),
+                            "]".repeat(n)
+                        ),
+                        format!(
+                            "name = \"x\"\nwhere = \"a\"\nb = {}1{}\n",
+                            "{ c = ".repeat(n),
+                            " }".repeat(n)
+                        ),
+                        format!(
+                            "name = \"x\"\nwhere = \"{}a{}\"\n",
+                            "(".repeat(n),
+                            ")".repeat(n)
+                        ),
+                    ] {
+                        let err = parse(&deep, &no_files).unwrap_err();
+                        assert!(err.line >= 1, "{err}");
+                    }
+                }
+            })
+            .unwrap();
+        handle.join().expect("no stack overflow");
+    }
+
     const GOOD: &str = r#"name = "Lonely older people"
 population = "registered"
 where = "at_risk"

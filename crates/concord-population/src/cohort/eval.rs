@@ -119,7 +119,10 @@ impl CohortReport {
     /// date, the data's as-of time and the disclosure rule.
     pub fn to_csv(&self) -> String {
         let mut out = csv::Writer::from_writer(Vec::new());
-        let mut row = |cells: [&str; 5]| out.write_record(cells).expect("writing to memory");
+        let mut row = |cells: [&str; 5]| {
+            out.write_record(cells.map(concord_domain::export::csv_cell))
+                .expect("writing to memory")
+        };
         row(["measure", "by", "row", "column", "count"]);
         row(["population", "", "", "", &self.population.to_string()]);
         row(["cohort", "", "", "", &self.cohort.to_string()]);

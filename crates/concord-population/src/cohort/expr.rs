@@ -9,7 +9,8 @@
 //! term    := number | "text" | name | "(" expr ")"
 //! ```
 //!
-//! A parse error gives the column (in characters, from 1) where it went wrong.
+//! A parse error gives the column (in characters, from 1) where it went wrong. Nesting (brackets
+//! and `not`) is limited to [`MAX_DEPTH`] levels, so no input can exhaust the parser's stack.
 
 use std::fmt;
 
@@ -200,9 +201,15 @@ fn tokenise(source: &str) -> Result<Vec<(Token, usize)>, ParseError> {
     Ok(out)
 }
 
+/// The deepest nesting of brackets and `not` an expression may have. Real cohort expressions
+/// nest a handful of levels; the limit keeps the recursive parser (and everything that walks the
+/// tree it builds) far inside a thread's stack.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser {
     tokens: Vec<(Token, usize)>,
     at: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -259,10 +266,27 @@ impl Parser {
         })
     }
 
+    /// Enters one level of nesting, refusing to go deeper than [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ParseError {
+                column: self.column(),
+                message: format!(
+                    "the expression is nested too deeply (more than {MAX_DEPTH} levels of brackets and 'not'): simplify it or split it into named variables"
+                ),
+            });
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Expr, ParseError> {
         if self.is_word("not") {
+            self.descend()?;
             self.next();
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.compare()
     }
@@ -322,12 +346,14 @@ impl Parser {
                 Ok(Expr::Name(w, column))
             }
             Token::Open => {
+                self.descend()?;
                 self.next();
                 let inner = self.or()?;
                 if *self.peek() != Token::Close {
                     return self.fail("')'");
                 }
                 self.next();
+                self.depth -= 1;
                 Ok(inner)
             }
             _ => self.fail("a variable, a number or a \"text\""),
@@ -340,6 +366,7 @@ pub fn parse(source: &str) -> Result<Expr, ParseError> {
     let mut parser = Parser {
         tokens: tokenise(source)?,
         at: 0,
+        depth: 0,
     };
     let expr = parser.or()?;
     if *parser.peek() != Token::End {
@@ -396,10 +423,65 @@ mod tests {
         }
     }
 
+    #[test]
+    fn nesting_is_limited_with_a_clear_error_at_its_column() {
+        let at_limit = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&at_limit).is_ok());
+        let nots = format!("{}a", "not ".repeat(MAX_DEPTH));
+        assert!(parse(&nots).is_ok());
+        let deeper = format!(
+            "{}a{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        let err = parse(&deeper).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{err}");
+        assert_eq!(err.column, MAX_DEPTH + 1);
+        let err = parse(&format!("{}a", "not ".repeat(MAX_DEPTH + 1))).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{err}");
+    }
+
+    /// What crashed the server: thousands of brackets or `not`s (about 4 KB). Parsed on a thread
+    /// with a small stack, so a parser that recursed per level would overflow here.
+    #[test]
+    fn hostile_depth_and_width_are_refused_or_parsed_without_recursion_per_item() {
+        let handle = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                for n in [2_054, 6_200, 100_000] {
+                    let brackets = format!("{}a{}", "(".repeat(n), ")".repeat(n));
+                    assert!(parse(&brackets).is_err());
+                    assert!(parse(&"(".repeat(n)).is_err());
+                    assert!(parse(&format!("{}a", "not ".repeat(n))).is_err());
+                    assert!(parse(&format!("{}a", "not (".repeat(n))).is_err());
+                    // Wide is fine: 'and' and 'or' chains are loops, not recursion.
+                    let wide = vec!["a"; n].join(" or ");
+                    assert!(parse(&wide).is_ok());
+                    let list = format!("x in [{}]", vec!["1"; n].join(", "));
+                    assert!(parse(&list).is_ok());
+                }
+            })
+            .unwrap();
+        handle.join().expect("no stack overflow");
+    }
+
     proptest! {
         #[test]
         fn no_input_panics(source in ".{0,60}") {
             let _ = parse(&source);
+        }
+
+        #[test]
+        fn any_mix_of_deep_nesting_parses_or_fails_cleanly(
+            openers in proptest::collection::vec(prop_oneof![Just("("), Just("not "), Just("not (")], 0..400),
+            closers in 0usize..400,
+        ) {
+            let source = format!("{}a{}", openers.concat(), ")".repeat(closers));
+            let depth = openers.iter().map(|o| if *o == "not (" { 2 } else { 1 }).sum::<usize>();
+            let result = parse(&source);
+            if depth > MAX_DEPTH {
+                prop_assert!(result.is_err());
+            }
         }
 
         #[test]

@@ -17,6 +17,7 @@ use concord_store::places::{self, Place};
 /// Query parameters for listing organisations.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     /// Part of the name or code.
     pub q: Option<String>,

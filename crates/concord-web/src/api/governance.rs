@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use concord_domain::{BoardDraft, PersonDraft, Principal};
-use concord_store::audit;
 use concord_store::boards::{self, Board, BoardMember, BoardMemberDraft};
 use concord_store::people::{self, Person, PersonSearch};
 use concord_store::AuditFilter;
+use concord_store::{audit, meetings};
 
 /// The caller: who the token belongs to and their roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "governance", responses((status = 200, body = Principal), (status = 401, body = Problem)))]
@@ -24,6 +24,7 @@ pub async fn me(Extension(permit): Extension<Permit>) -> Json<Principal> {
 /// Query parameters for listing people.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PersonQuery {
     /// Part of the name, e-mail address or job title.
     pub q: Option<String>,
@@ -178,6 +179,7 @@ pub async fn remove_board_member(
 
 /// Query parameters for the audit log.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Part of the actor's name, or their person id.
     pub actor: Option<String>,
@@ -202,6 +204,7 @@ pub struct AuditQuery {
     responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_audit(
     State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
     Params(q): Params<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let filter = AuditFilter {
@@ -212,8 +215,10 @@ pub async fn list_audit(
         from: q.from,
         to: q.to,
     };
+    let viewer = meetings::scope_of(&state.store, &permit.person().person_id).await?;
     let page = audit::list(
         &state.store,
+        &viewer,
         &filter,
         concord_store::PageRequest::new(q.page, q.per_page),
     )

@@ -256,9 +256,10 @@ pub async fn save_year(
 /// The month to take a position at.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct AsAtQuery {
     /// `YYYY-MM`; by default the latest month reported.
-    pub as_at: String,
+    pub as_at: Option<String>,
 }
 
 /// The system's position for a year: each body, the system judged by the year's rule set, pooled
@@ -271,7 +272,7 @@ pub async fn year_overview(
     Query(query): Query<AsAtQuery>,
 ) -> Result<Json<Overview>, ApiError> {
     let year = finance::year(&state.store, &id).await?;
-    let as_at = as_at_index(&year, &query.as_at)?;
+    let as_at = as_at_index(&year, query.as_at.as_deref().unwrap_or_default())?;
     Ok(Json(finance::overview(&state.store, &year, as_at).await?))
 }
 

@@ -46,11 +46,84 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Documents the errors every operation can give, as `application/problem+json` (RFC 9457): 401
+/// without a valid token, 403 when the caller's roles do not allow it, 404 for an unknown id in the
+/// path, and for a request with a body 400 (unreadable), 413 (too large), 415 (not JSON) and 422
+/// (a field broke a rule). Problems the handlers already document are served as problem+json too.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        const PROBLEM_JSON: &str = "application/problem+json";
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        PROBLEM_JSON,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_id = path.contains('{');
+            for operation in [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let has_body = operation.request_body.is_some();
+                let responses = &mut operation.responses.responses;
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        let problem_schema = response.content.get("application/json").is_some_and(
+                            |c| matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")),
+                        );
+                        if problem_schema {
+                            if let Some(content) = response.content.shift_remove("application/json")
+                            {
+                                response.content.insert(PROBLEM_JSON.to_string(), content);
+                            }
+                        }
+                    }
+                }
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| problem(description));
+                };
+                add(
+                    "401",
+                    "Not signed in: send an API token (Authorization: Bearer <token>)",
+                );
+                add("403", "The caller's roles do not allow this");
+                if has_id {
+                    add("404", "Nothing has that id");
+                }
+                if has_body {
+                    add("400", "The body could not be read");
+                    add("413", "The body is too large");
+                    add("415", "The body is not JSON");
+                    add("422", "A field broke a rule; each problem names its field");
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document, assembled from the handlers' annotations.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Concord API", description = "The JSON API of Concord, the shared operating platform of an integrated care system."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
     paths(
         governance::me,
@@ -136,6 +209,7 @@ pub struct NewPerson {
 /// Page-number query parameters.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Page number, from 1.
     pub page: Option<u32>,

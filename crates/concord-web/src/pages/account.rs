@@ -66,10 +66,21 @@ pub async fn login_form(
     response
 }
 
-/// Only local paths are followed after sign-in (no open redirects).
-fn safe_next(next: Option<&str>) -> &str {
+/// Only local paths are followed after sign-in (no open redirects): a path that starts with one
+/// `/`, then anything but another `/` or `\`, with no control character, space or backslash
+/// anywhere (browsers drop tabs and newlines and read `\` as `/`, so `/\t/evil.example` would
+/// leave the site), at most 2,000 characters.
+pub fn safe_next(next: Option<&str>) -> &str {
+    let local = |n: &str| {
+        n.len() <= 2_000
+            && n.starts_with('/')
+            && !n[1..].starts_with(['/', '\\'])
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n) if local(n) => n,
         _ => "/",
     }
 }
@@ -252,4 +263,38 @@ pub async fn revoke_token(
     sessions::revoke_api_token(&state.store, &permit.actor, &permit.person().person_id, &id)
         .await?;
     Ok(see_other("/account"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_survive_whatever_control_characters_they_carry() {
+        for good in ["/", "/programmes", "/people?q=a%20b&page=2", "/a/b#c"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        let mut bad: Vec<String> = [
+            "//evil.example/",
+            "/\\evil.example/",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/ /evil.example",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every control character, before the second slash and later in the path.
+        for c in (0u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32) {
+            bad.push(format!("/{c}/evil.example/"));
+            bad.push(format!("/ok{c}path"));
+        }
+        bad.push("/\u{2028}/evil.example".into());
+        bad.push(format!("/{}", "a".repeat(2_001)));
+        for next in &bad {
+            assert_eq!(safe_next(Some(next)), "/", "{next:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use concord_domain::ValidationErrors;
 use concord_store::audit::{self, AuditRecord};
+use concord_store::meetings;
 use concord_store::{AuditEntry, AuditFilter, Page, PageRequest, StoreError};
 use serde::Deserialize;
 
@@ -58,8 +59,10 @@ pub async fn audit_log(
     Params(query): Params<AuditQuery>,
 ) -> Result<Response, PageError> {
     let page_number = query.page.as_deref().and_then(|p| p.parse().ok());
+    let viewer = meetings::scope_of(&state.store, &permit.person().person_id).await?;
     let (records, errors) = match audit::list(
         &state.store,
+        &viewer,
         &query.filter,
         PageRequest::new(page_number, Some(50)),
     )
@@ -117,7 +120,8 @@ pub async fn export(
     Extension(permit): Extension<Permit>,
     Params(filter): Params<AuditFilter>,
 ) -> Result<Response, PageError> {
-    let csv = audit::export_csv(&state.store, &filter).await?;
+    let viewer = meetings::scope_of(&state.store, &permit.person().person_id).await?;
+    let csv = audit::export_csv(&state.store, &viewer, &filter).await?;
     state
         .store
         .audit_only(AuditEntry::success(

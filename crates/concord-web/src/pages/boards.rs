@@ -43,6 +43,9 @@ struct BoardPage {
     board: Board,
     members: Vec<BoardMember>,
     can_manage: bool,
+    /// May change who sits on the board (its chair, the host's lead, an administrator).
+    can_seat: bool,
+
     seat_choices: Vec<Choice>,
     errors: ValidationErrors,
     email: String,
@@ -86,6 +89,14 @@ async fn board_page(
             permit.principal.as_ref(),
             Action::ManageBoard {
                 host_organisation_id: &board.organisation_id,
+            },
+        )
+        .is_allowed(),
+        can_seat: decide(
+            permit.principal.as_ref(),
+            Action::ManageBoardMembers {
+                host_organisation_id: &board.organisation_id,
+                chairs_board: chairs,
             },
         )
         .is_allowed(),
@@ -308,7 +319,15 @@ pub async fn add_board_member(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/boards/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
+        Err(err @ (StoreError::Invalid(_) | StoreError::Forbidden(_))) => {
+            let (status, errors) = match err {
+                StoreError::Forbidden(why) => (
+                    StatusCode::FORBIDDEN,
+                    ValidationErrors::single("email", why),
+                ),
+                StoreError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+                _ => unreachable!("matched above"),
+            };
             let response = board_page(
                 &state,
                 &visitor,
@@ -319,7 +338,7 @@ pub async fn add_board_member(
                 form.board_role,
             )
             .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+            Ok((status, response).into_response())
         }
         Err(err) => Err(err.into()),
     }

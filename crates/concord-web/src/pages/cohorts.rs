@@ -123,6 +123,7 @@ pub async fn show(
     let results = results(&state, cohort).await.map_err(PageError)?;
     let principal = permit.principal.as_ref();
     let practices = crate::authz::gp_practices_of(&state, principal).await?;
+    let care_organisation_ids = crate::authz::care_organisations_of(&state, principal).await?;
     Ok(render(&CohortPage {
         layout: Layout::new(&state, &visitor, &permit, saved.name.clone(), "population"),
         can_edit: decide(
@@ -139,7 +140,13 @@ pub async fn show(
             },
         )
         .is_allowed(),
-        can_break_glass: decide(principal, Action::BreakGlass).is_allowed(),
+        can_break_glass: decide(
+            principal,
+            Action::BreakGlass {
+                care_organisation_ids: &care_organisation_ids,
+            },
+        )
+        .is_allowed(),
         cohort: saved,
         results,
     }))
@@ -478,12 +485,16 @@ pub async fn create(
     let owner = owner_of(&permit).ok_or_else(PageError::not_found)?;
     match population::save_cohort(&state.store, &permit.actor, None, &owner, &definition).await {
         Ok(id) => Ok(see_other(&format!("/population/cohorts/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(render(&EditPage {
-            layout: Layout::new(&state, &visitor, &permit, "Save a cohort", "population"),
-            action: "/population/cohorts".into(),
-            definition,
-            error: Some(errors.0[0].message.clone()),
-        })),
+        Err(StoreError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&EditPage {
+                layout: Layout::new(&state, &visitor, &permit, "Save a cohort", "population"),
+                action: "/population/cohorts".into(),
+                definition,
+                error: Some(errors.0[0].message.clone()),
+            }),
+        )
+            .into_response()),
         Err(other) => Err(other.into()),
     }
 }

@@ -1,7 +1,7 @@
 //! The partnership directory: searching organisations, an organisation's page, and editing it.
 
 use super::{
-    org_type_choices, page_link, render, role_choices, see_other, showing, Choice, Layout,
+    grantable_role_choices, org_type_choices, page_link, render, see_other, showing, Choice, Layout,
 };
 use crate::auth::Visitor;
 use crate::authz::Permit;
@@ -162,7 +162,7 @@ async fn organisation_page(
             },
         )
         .is_allowed(),
-        role_choices: role_choices(),
+        role_choices: grantable_role_choices(permit, id, org.org_type),
         children,
         org,
         errors,
@@ -383,6 +383,13 @@ pub async fn add_member(
         None => Err(StoreError::invalid("email", "There is no one with that email address in the directory: add them as a new person instead")),
         Some(person) => people::add_membership(&state.store, &permit.actor, &id, &MembershipDraft { person_id: person.id, role: form.role.clone() }).await.map(|_| ()),
     };
+    let (status, result) = match result {
+        Err(StoreError::Forbidden(why)) => (
+            StatusCode::FORBIDDEN,
+            Err(StoreError::Invalid(ValidationErrors::single("role", why))),
+        ),
+        other => (StatusCode::UNPROCESSABLE_ENTITY, other),
+    };
     match result {
         Ok(()) => Ok(see_other(&format!("/organisations/{id}"))),
         Err(StoreError::Invalid(mut errors)) => {
@@ -400,7 +407,7 @@ pub async fn add_member(
                 (form.email, form.role),
             )
             .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+            Ok((status, response).into_response())
         }
         Err(err) => Err(err.into()),
     }
@@ -468,7 +475,7 @@ async fn new_person_page(
         heading: format!("Add a person to {}", org.name),
         form: fields.person,
         role: fields.role,
-        role_choices: role_choices(),
+        role_choices: grantable_role_choices(permit, id, org.org_type),
         errors,
         creating: true,
     };
@@ -513,6 +520,11 @@ pub async fn create_person(
         Ok(person_id) => Ok(see_other(&format!("/people/{person_id}"))),
         Err(StoreError::Invalid(errors)) => {
             new_person_page(&state, &visitor, &permit, &id, fields, errors).await
+        }
+        Err(StoreError::Forbidden(why)) => {
+            let errors = ValidationErrors::single("role", why);
+            let page = new_person_page(&state, &visitor, &permit, &id, fields, errors).await?;
+            Ok((StatusCode::FORBIDDEN, page).into_response())
         }
         Err(err) => Err(err.into()),
     }

@@ -149,9 +149,34 @@ pub fn role_choices() -> Vec<Choice> {
         .collect()
 }
 
+/// The roles the signed-in person may give in an organisation (the grant rule table), as choices:
+/// a form offers nothing that would be refused.
+pub fn grantable_role_choices(
+    permit: &Permit,
+    organisation_id: &str,
+    organisation_type: OrgType,
+) -> Vec<Choice> {
+    let Some(principal) = permit.principal.as_ref() else {
+        return Vec::new();
+    };
+    concord_domain::grants::grantable_roles(principal, organisation_id, organisation_type, None)
+        .into_iter()
+        .map(|r| (r.as_str().to_string(), r.label().to_string()))
+        .collect()
+}
+
 /// A redirect after a successful post (303, so the browser follows with GET).
+///
+/// A target that cannot be a `Location` header (a control character) never panics: it goes home.
 pub fn see_other(to: &str) -> Response {
-    axum::response::Redirect::to(to).into_response()
+    match axum::http::HeaderValue::from_str(to) {
+        Ok(location) => (
+            StatusCode::SEE_OTHER,
+            [(axum::http::header::LOCATION, location)],
+        )
+            .into_response(),
+        Err(_) => axum::response::Redirect::to("/").into_response(),
+    }
 }
 
 /// "Showing 1 to 50 of 130" for a page of a list.

@@ -25,7 +25,8 @@ pub fn measure_pages() -> Vec<RouteDef> {
             "/measure/upload",
             R::ContributeData,
             measure_edit::upload,
-        ),
+        )
+        .upload(),
         def(
             M::GET,
             "/metrics/new",
@@ -98,7 +99,8 @@ pub fn finance_pages() -> Vec<RouteDef> {
             "/finance/upload",
             R::ContributeData,
             finance::upload,
-        ),
+        )
+        .upload(),
         def(M::GET, "/finance/{id}", R::SignedIn, finance::overview),
         def(
             M::GET,

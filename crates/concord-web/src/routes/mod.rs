@@ -16,6 +16,7 @@ use crate::pages::{
     account, audit, boards, commitments, consent, directory, home, people, places, rounds, vision,
 };
 use crate::{assets, auth, security, AppState};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
@@ -30,7 +31,18 @@ pub struct RouteDef {
     pub path: &'static str,
     /// What the route requires.
     pub rule: Rule,
+    /// The most a request's body may hold: [`security::MAX_FORM_BYTES`], or for a file upload
+    /// [`security::MAX_UPLOAD_BYTES`]. Nothing reads a body before the guard has let it through.
+    pub body_limit: usize,
     handler: MethodRouter<AppState>,
+}
+
+impl RouteDef {
+    /// Marks the route as a file upload (a multipart form of up to 20 MB).
+    pub fn upload(mut self) -> RouteDef {
+        self.body_limit = security::MAX_UPLOAD_BYTES;
+        self
+    }
 }
 
 fn def<H, T>(method: Method, path: &'static str, rule: Rule, handler: H) -> RouteDef
@@ -43,6 +55,7 @@ where
         method,
         path,
         rule,
+        body_limit: security::MAX_FORM_BYTES,
         handler: on(filter, handler),
     }
 }
@@ -221,13 +234,13 @@ fn foundation_and_agree() -> Vec<RouteDef> {
         def(
             M::POST,
             "/boards/{id}/members",
-            R::ManageBoard,
+            R::ManageBoardMembers,
             boards::add_board_member,
         ),
         def(
             M::POST,
             "/boards/{id}/members/{person_id}/delete",
-            R::ManageBoard,
+            R::ManageBoardMembers,
             boards::remove_board_member,
         ),
         // Agree: strategy rounds.
@@ -493,13 +506,13 @@ fn foundation_and_agree() -> Vec<RouteDef> {
         def(
             M::POST,
             "/api/v1/boards/{id}/members",
-            R::ManageBoard,
+            R::ManageBoardMembers,
             api_gov::set_board_member,
         ),
         def(
             M::DELETE,
             "/api/v1/boards/{id}/members/{person_id}",
-            R::ManageBoard,
+            R::ManageBoardMembers,
             api_gov::remove_board_member,
         ),
         def(M::GET, "/api/v1/audit", R::ViewAudit, api_gov::list_audit),
@@ -626,18 +639,21 @@ async fn not_found(req: axum::extract::Request) -> axum::response::Response {
     }
 }
 
-/// The whole application: every route behind its guard, then CSRF, authentication and secure headers.
+/// The whole application: authentication and secure headers around everything; then, for each
+/// route that matched, its guard, then the CSRF check (the first thing that reads a body, up to the
+/// route's own limit), then the handler. An unknown path or a refused visitor never has its body read.
 pub fn router(state: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
     for route in route_table() {
         let guarded = route
             .handler
+            .layer(DefaultBodyLimit::max(route.body_limit))
+            .route_layer(from_fn_with_state(route.body_limit, security::csrf))
             .route_layer(from_fn_with_state((state.clone(), route.rule), guard));
         router = router.route(route.path, guarded);
     }
     router
         .fallback(not_found)
-        .layer(from_fn(security::csrf))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn(security::secure_headers))
         .with_state(state)

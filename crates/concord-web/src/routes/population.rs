@@ -98,7 +98,8 @@ pub fn population_pages() -> Vec<RouteDef> {
             "/population/registered-list",
             R::LoadRegisteredList,
             worklists::registered_list,
-        ),
+        )
+        .upload(),
     ]
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit and HTTP-level tests on SQLite and on PostgreSQL, then the browser tests in
-# headless Chromium. Installs what a fresh machine lacks (PostgreSQL, Chromium, npm packages) first.
+# Runs every test: unit and HTTP-level tests on SQLite and on PostgreSQL, the browser tests in
+# headless Chromium, then the security regression suite against a running demo (with a short
+# schemathesis run). Installs what a fresh machine lacks (PostgreSQL, Chromium, npm packages,
+# schemathesis from PyPI in its own virtual environment) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,13 @@ if [ ! -d tests/browser/node_modules ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+security_venv=target/security-venv
+if [ ! -x "$security_venv/bin/schemathesis" ]; then
+  echo "== installing schemathesis (PyPI) for the security suite"
+  python3 -m venv "$security_venv"
+  "$security_venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
+fi
+
 echo "== building"
 cargo build --workspace --all-targets
 
@@ -30,3 +39,6 @@ CONCORD_TEST_DATABASE="$pg_url" cargo test --workspace --no-fail-fast
 
 echo "== browser tests (headless Chromium)"
 node --test tests/browser/
+
+echo "== security regression suite (probes against a running demo, then schemathesis)"
+python3 tests/security/probe.py --schemathesis "$security_venv/bin/schemathesis"

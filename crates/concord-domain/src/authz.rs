@@ -395,7 +395,7 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -437,7 +437,8 @@ mod tests {
         assert_eq!(decide(Some(&admin), load), Decision::Denied);
     }
 
-    fn person(id: &str, grants: &[(&str, Role)]) -> Principal {
+    /// A person holding `grants` (organisation id, role), for the policy's tests.
+    pub(crate) fn person(id: &str, grants: &[(&str, Role)]) -> Principal {
         Principal {
             person_id: id.into(),
             display_name: id.into(),

@@ -30,8 +30,10 @@ vocabulary! {
 #[serde(default)]
 pub struct BoardDraft {
     /// The board's name.
+    #[schema(required)]
     pub name: String,
     /// The kind code, for example `place_board`.
+    #[schema(required)]
     pub kind: String,
     /// The id of the organisation that hosts the board.
     pub organisation_id: String,

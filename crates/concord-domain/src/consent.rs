@@ -31,12 +31,16 @@ vocabulary! {
 #[serde(default)]
 pub struct ProposalDraft {
     /// What is proposed, in a line: for example "Adopt the Joint Forward Plan priorities".
+    #[schema(required)]
     pub title: String,
     /// The proposal in full.
+    #[schema(required)]
     pub text: String,
     /// The last day for responses (YYYY-MM-DD).
+    #[schema(required)]
     pub closes_on: String,
     /// How many partner organisations must respond for a decision (text in forms).
+    #[schema(required)]
     pub quorum: String,
 }
 
@@ -90,6 +94,7 @@ impl ProposalDraft {
 #[serde(default)]
 pub struct ResponseDraft {
     /// `consent`, `concern`, `object` or `abstain`.
+    #[schema(required)]
     pub kind: String,
     /// The concern, or the reason for objecting (required for those two).
     pub text: String,

@@ -321,8 +321,10 @@ pub fn has_breakeven_duty(kind: OrgType) -> bool {
 #[serde(default)]
 pub struct FinancialYearDraft {
     /// Its name, for example `2026/27`.
+    #[schema(required)]
     pub label: String,
     /// `system_aggregate` or `individual_bodies`.
+    #[schema(required)]
     pub breakeven_rule: String,
     /// Anything else about the year's regime (planning guidance, control totals).
     pub notes: String,
@@ -352,12 +354,16 @@ impl FinancialYearDraft {
 #[serde(default)]
 pub struct PooledBudgetDraft {
     /// The financial year, for example `2026/27`.
+    #[schema(required)]
     pub year: String,
     /// Its name, unique within the year, for example "Riverside Better Care Fund".
+    #[schema(required)]
     pub name: String,
     /// `better_care_fund`, `section_75` or `other`.
+    #[schema(required)]
     pub kind: String,
     /// The organisation that hosts the pool.
+    #[schema(required)]
     pub host_organisation_id: String,
     /// What it pays for.
     pub description: String,

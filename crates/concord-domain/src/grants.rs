@@ -177,21 +177,7 @@ pub fn grantable_roles(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn person(id: &str, grants: &[(&str, Role)]) -> Principal {
-        Principal {
-            person_id: id.into(),
-            display_name: id.into(),
-            grants: grants
-                .iter()
-                .map(|(org, role)| Grant {
-                    organisation_id: (*org).into(),
-                    organisation_name: (*org).into(),
-                    role: *role,
-                })
-                .collect(),
-        }
-    }
+    use crate::authz::tests::person;
 
     fn change<'a>(org: &'a str, kind: OrgType, role: Role, to: &'a str) -> RoleChange<'a> {
         RoleChange {

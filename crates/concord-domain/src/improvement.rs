@@ -41,20 +41,26 @@ vocabulary! {
 #[serde(default)]
 pub struct ImprovementProjectDraft {
     /// The project's title.
+    #[schema(required)]
     pub title: String,
     /// The team running it, for example "Riverside North PCN care coordinators".
+    #[schema(required)]
     pub team: String,
     /// The aim: what, for whom, by how much, by when.
+    #[schema(required)]
     pub aim: String,
     /// The id of the person who leads it.
+    #[schema(required)]
     pub lead_person_id: String,
     /// The programme it serves (blank if none).
     pub programme_id: String,
     /// The team's measure, for example "Days from referral to first contact".
+    #[schema(required)]
     pub measure_name: String,
     /// The measure's unit.
     pub measure_unit: String,
     /// Which way is better.
+    #[schema(required)]
     pub measure_direction: String,
 }
 
@@ -88,10 +94,12 @@ impl ImprovementProjectDraft {
 #[serde(default)]
 pub struct DriverDraft {
     /// `primary` or `secondary`.
+    #[schema(required)]
     pub kind: String,
     /// For a secondary driver, the primary it serves.
     pub parent_id: String,
     /// The driver in words.
+    #[schema(required)]
     pub text: String,
 }
 
@@ -114,8 +122,10 @@ impl DriverDraft {
 #[serde(default)]
 pub struct ChangeIdeaDraft {
     /// The driver it acts on.
+    #[schema(required)]
     pub driver_id: String,
     /// The idea.
+    #[schema(required)]
     pub text: String,
 }
 
@@ -134,16 +144,22 @@ impl ChangeIdeaDraft {
 #[serde(default)]
 pub struct PdsaDraft {
     /// The change idea being tested.
+    #[schema(required)]
     pub change_idea_id: String,
     /// The cycle's title.
+    #[schema(required)]
     pub title: String,
     /// Plan: what, who, where, when.
+    #[schema(required)]
     pub plan: String,
     /// What the team predicts will happen.
+    #[schema(required)]
     pub prediction: String,
     /// When the test starts, YYYY-MM-DD.
+    #[schema(required)]
     pub starts_on: String,
     /// When the team will study the results, YYYY-MM-DD.
+    #[schema(required)]
     pub study_on: String,
     /// Do: what happened, observations.
     pub do_notes: String,

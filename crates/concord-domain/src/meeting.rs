@@ -50,10 +50,13 @@ pub fn days_until(due_on: NaiveDate, now: DateTime<Utc>) -> i64 {
 #[serde(default)]
 pub struct MeetingDraft {
     /// The meeting's title, for example "Place board, November".
+    #[schema(required)]
     pub title: String,
     /// The date, YYYY-MM-DD.
+    #[schema(required)]
     pub held_on: String,
     /// The start time, HH:MM (London time).
+    #[schema(required)]
     pub starts_at: String,
     /// Where, or how to join.
     pub location: String,
@@ -82,8 +85,10 @@ impl MeetingDraft {
 #[serde(default)]
 pub struct AgendaItemDraft {
     /// The item's title.
+    #[schema(required)]
     pub title: String,
     /// Purpose code, for example `decision`.
+    #[schema(required)]
     pub purpose: String,
     /// The programme it concerns (blank if none): its highlight report goes in the board pack.
     pub programme_id: String,
@@ -117,12 +122,16 @@ pub struct DecisionDraft {
     /// The programme it concerns (blank if none; taken from the agenda item when given).
     pub programme_id: String,
     /// The decision in one line.
+    #[schema(required)]
     pub title: String,
     /// What was decided, in full.
+    #[schema(required)]
     pub decision: String,
     /// The options the board considered, and why it chose as it did.
+    #[schema(required)]
     pub options_considered: String,
     /// Who decided, for example "The board, unanimously" or "Chair's action".
+    #[schema(required)]
     pub decided_by: String,
     /// The consent proposal whose record this decision rests on (blank if none).
     pub proposal_id: String,
@@ -153,10 +162,13 @@ impl DecisionDraft {
 #[serde(default)]
 pub struct ActionDraft {
     /// What is to be done.
+    #[schema(required)]
     pub title: String,
     /// Who will do it.
+    #[schema(required)]
     pub owner_person_id: String,
     /// When by, YYYY-MM-DD (London date).
+    #[schema(required)]
     pub due_on: String,
     /// The programme it concerns (blank if none).
     pub programme_id: String,
@@ -183,6 +195,7 @@ impl ActionDraft {
 #[serde(default)]
 pub struct MinutesDraft {
     /// The minutes, as agreed.
+    #[schema(required)]
     pub minutes: String,
 }
 

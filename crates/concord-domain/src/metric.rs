@@ -53,25 +53,33 @@ vocabulary! {
 #[serde(default)]
 pub struct MetricDraft {
     /// A short stable code used in data files, for example `ae_4hr`.
+    #[schema(required)]
     pub code: String,
     /// The name, for example "A&E: seen within 4 hours".
+    #[schema(required)]
     pub name: String,
     /// The exact definition: numerator, denominator, exclusions.
+    #[schema(required)]
     pub definition: String,
     /// The unit: "%", "days", "people".
     pub unit: String,
     /// `increase`, `decrease` or `neutral`.
+    #[schema(required)]
     pub improvement_direction: String,
     /// The target (blank for none).
     #[serde(deserialize_with = "string_or_number")]
     pub target: String,
     /// The organisation that owns the metric and answers for its data.
+    #[schema(required)]
     pub owner_organisation_id: String,
     /// Where the data come from, for example "NHS England A&E Attendances and Emergency Admissions".
+    #[schema(required)]
     pub source: String,
     /// `weekly`, `monthly`, `quarterly` or `annual`.
+    #[schema(required)]
     pub frequency: String,
     /// The area of work (see [`MetricCategory`]).
+    #[schema(required)]
     pub category: String,
 }
 

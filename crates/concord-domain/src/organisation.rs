@@ -110,10 +110,13 @@ pub fn check_code(org_type: Option<OrgType>, code: &str) -> Option<String> {
 #[serde(default)]
 pub struct OrganisationDraft {
     /// The organisation's name, for example "Riverside General Hospital NHS Foundation Trust".
+    #[schema(required)]
     pub name: String,
     /// An ODS code (or council code, charity number); unique across the system.
+    #[schema(required)]
     pub code: String,
     /// The organisation's type code, for example `acute_trust`.
+    #[schema(required)]
     pub org_type: String,
     /// The id of the parent organisation, for example a practice's PCN.
     #[serde(default)]

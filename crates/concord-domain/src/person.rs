@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 #[serde(default)]
 pub struct PersonDraft {
     /// Given name.
+    #[schema(required)]
     pub given_name: String,
     /// Family name.
+    #[schema(required)]
     pub family_name: String,
     /// Work e-mail address; unique.
+    #[schema(required)]
     pub email: String,
     /// Job title, for example "Director of Public Health".
     #[serde(default)]
@@ -83,8 +86,10 @@ impl PersonDraft {
 #[serde(default)]
 pub struct MembershipDraft {
     /// The person's id.
+    #[schema(required)]
     pub person_id: String,
     /// The role's code, for example `partner_lead`.
+    #[schema(required)]
     pub role: String,
 }
 

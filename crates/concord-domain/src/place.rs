@@ -17,8 +17,10 @@ vocabulary! {
 #[serde(default)]
 pub struct PlaceDraft {
     /// The area's name, for example "Riverside".
+    #[schema(required)]
     pub name: String,
     /// `place` or `neighbourhood`.
+    #[schema(required)]
     pub kind: String,
     /// For a neighbourhood, the id of the place it lies in.
     #[serde(default)]

@@ -69,30 +69,39 @@ impl BenefitEffect {
 #[serde(default)]
 pub struct ProgrammeDraft {
     /// The programme's name, for example "MSK first-contact physiotherapy".
+    #[schema(required)]
     pub name: String,
     /// What it changes for patients and residents, in a few sentences.
+    #[schema(required)]
     pub summary: String,
     /// The id of the organisation that leads it.
     pub lead_organisation_id: String,
     /// The id of the senior responsible owner (a person).
+    #[schema(required)]
     pub sro_person_id: String,
     /// The id of the programme manager (a person), who keeps it up to date.
+    #[schema(required)]
     pub manager_person_id: String,
     /// The id of the board that governs it (blank if none yet).
     pub board_id: String,
     /// The id of the place it covers; blank for the whole system.
     pub place_id: String,
     /// Delivery status code.
+    #[schema(required)]
     pub status: String,
     /// RAG code: how confident its manager is that it will deliver.
+    #[schema(required)]
     pub rag: String,
     /// Why the rating is what it is.
+    #[schema(required)]
     pub rag_reason: String,
     /// Start date, YYYY-MM-DD.
+    #[schema(required)]
     pub starts_on: String,
     /// Planned end date, YYYY-MM-DD (blank if open-ended).
     pub ends_on: String,
     /// The adopted objectives it serves (at least one).
+    #[schema(required)]
     pub objective_ids: Vec<String>,
     /// Partner organisations taking part, besides the lead.
     pub partner_ids: Vec<String>,
@@ -181,12 +190,16 @@ pub fn dedupe(ids: &[String]) -> Vec<String> {
 #[serde(default)]
 pub struct StatusUpdateDraft {
     /// The date the report speaks for, YYYY-MM-DD (normally the end of a reporting month).
+    #[schema(required)]
     pub as_of: String,
     /// Delivery status code.
+    #[schema(required)]
     pub status: String,
     /// RAG code.
+    #[schema(required)]
     pub rag: String,
     /// Why the rating is what it is.
+    #[schema(required)]
     pub rag_reason: String,
     /// Progress since the last report, in brief.
     pub progress: String,
@@ -215,16 +228,21 @@ impl StatusUpdateDraft {
 #[serde(default)]
 pub struct ProjectDraft {
     /// The project's name.
+    #[schema(required)]
     pub name: String,
     /// What it delivers.
     pub summary: String,
     /// The id of the person who leads it.
+    #[schema(required)]
     pub lead_person_id: String,
     /// Delivery status code.
+    #[schema(required)]
     pub status: String,
     /// RAG code.
+    #[schema(required)]
     pub rag: String,
     /// Why the rating is what it is.
+    #[schema(required)]
     pub rag_reason: String,
 }
 
@@ -252,14 +270,18 @@ impl ProjectDraft {
 #[serde(default)]
 pub struct MilestoneDraft {
     /// What will be done.
+    #[schema(required)]
     pub title: String,
     /// The project it belongs to (blank: the programme as a whole).
     pub project_id: String,
     /// Who is accountable for it.
+    #[schema(required)]
     pub owner_person_id: String,
     /// The date agreed when it was baselined, YYYY-MM-DD.
+    #[schema(required)]
     pub baseline_on: String,
     /// The date now forecast, YYYY-MM-DD.
+    #[schema(required)]
     pub forecast_on: String,
     /// The date it was done (blank while open).
     pub completed_on: String,
@@ -293,22 +315,29 @@ pub fn slippage_days(
 #[serde(default)]
 pub struct BenefitDraft {
     /// The benefit in words, for example "Fewer GP appointments for MSK problems".
+    #[schema(required)]
     pub title: String,
     /// The metric that shows it (until the measurement catalogue exists, defined here).
+    #[schema(required)]
     pub metric: String,
     /// The metric's unit.
     pub unit: String,
     /// Which way is better: `increase` or `decrease`.
+    #[schema(required)]
     pub direction: String,
     /// The value before the programme.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub baseline: String,
     /// The value to reach.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub target: String,
     /// When the target should be reached, YYYY-MM-DD.
+    #[schema(required)]
     pub target_on: String,
     /// How it touches each partner.
+    #[schema(required)]
     pub impacts: Vec<BenefitImpactDraft>,
 }
 
@@ -396,9 +425,11 @@ impl BenefitDraft {
 #[serde(default)]
 pub struct MeasurementDraft {
     /// The date the value is for, YYYY-MM-DD.
+    #[schema(required)]
     pub measured_on: String,
     /// The value.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub value: String,
 }
 

@@ -123,26 +123,33 @@ vocabulary! {
 #[serde(default)]
 pub struct RiskDraft {
     /// The risk in one line ("If ..., then ...").
+    #[schema(required)]
     pub title: String,
     /// Cause, event and effect in more detail.
     pub description: String,
     /// The project it belongs to (blank: the programme).
     pub project_id: String,
     /// Who owns it.
+    #[schema(required)]
     pub owner_person_id: String,
     /// Likelihood now, 1–5.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub likelihood: String,
     /// Impact now, 1–5.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub impact: String,
     /// Likelihood once mitigated, 1–5.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub target_likelihood: String,
     /// Impact once mitigated, 1–5.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub target_impact: String,
     /// What is being done about it.
+    #[schema(required)]
     pub mitigations: String,
     /// True when only the governing board's members may read it.
     #[serde(deserialize_with = "crate::validation::loose_bool")]
@@ -211,11 +218,14 @@ impl RiskDraft {
 pub struct RiskReviewDraft {
     /// Likelihood now, 1–5.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub likelihood: String,
     /// Impact now, 1–5.
     #[serde(deserialize_with = "string_or_number")]
+    #[schema(required)]
     pub impact: String,
     /// What changed.
+    #[schema(required)]
     pub note: String,
     /// The date of the review (blank: today).
     pub reviewed_on: String,
@@ -238,14 +248,17 @@ impl RiskReviewDraft {
 #[serde(default)]
 pub struct RaidItemDraft {
     /// `assumption` or `issue`.
+    #[schema(required)]
     pub kind: String,
     /// The entry in one line.
+    #[schema(required)]
     pub title: String,
     /// Detail.
     pub description: String,
     /// The project it belongs to (blank: the programme).
     pub project_id: String,
     /// Who owns it.
+    #[schema(required)]
     pub owner_person_id: String,
     /// When it must be resolved or checked (optional).
     pub due_on: String,
@@ -270,8 +283,10 @@ impl RaidItemDraft {
 #[serde(default)]
 pub struct DependencyDraft {
     /// The programme depended on.
+    #[schema(required)]
     pub on_programme_id: String,
     /// What is needed from it.
+    #[schema(required)]
     pub description: String,
     /// When it is needed by (optional).
     pub needed_by: String,
@@ -300,6 +315,7 @@ impl DependencyDraft {
 #[serde(default)]
 pub struct EscalationDraft {
     /// Why it needs the next level's attention.
+    #[schema(required)]
     pub reason: String,
 }
 

@@ -31,12 +31,16 @@ impl RoundStage {
 #[serde(default)]
 pub struct RoundDraft {
     /// The round's title, for example "Joint Forward Plan 2027–2032".
+    #[schema(required)]
     pub title: String,
     /// The stage code, for example `consulting`.
+    #[schema(required)]
     pub stage: String,
     /// The first day of the round (YYYY-MM-DD).
+    #[schema(required)]
     pub opens_on: String,
     /// The last day of the round (YYYY-MM-DD).
+    #[schema(required)]
     pub closes_on: String,
     /// What the round is for.
     pub summary: Option<String>,
@@ -132,6 +136,7 @@ impl RoundDraft {
 #[serde(default)]
 pub struct AreaDraft {
     /// The area's name, for example "Musculoskeletal (MSK) services".
+    #[schema(required)]
     pub name: String,
     /// What the area covers.
     pub description: Option<String>,
@@ -164,6 +169,7 @@ pub struct PartnerViewDraft {
     /// (area id, rank) pairs; areas left out are unranked.
     pub ranks: Vec<AreaRank>,
     /// The partner's aims for the system, in their own words.
+    #[schema(required)]
     pub aims: String,
 }
 
@@ -286,10 +292,13 @@ vocabulary! {
 #[serde(default)]
 pub struct PriorityDraft {
     /// `prioritise`, `maintain` or `deprioritise`.
+    #[schema(required)]
     pub stance: String,
     /// Why, in plain words that residents can read.
+    #[schema(required)]
     pub rationale: String,
     /// The decision that made it, for example "ICP meeting 14 January 2027, item 5".
+    #[schema(required)]
     pub decision: String,
 }
 
@@ -319,20 +328,27 @@ impl PriorityDraft {
 #[serde(default)]
 pub struct ObjectiveDraft {
     /// The outcome sought, for example "Fewer people over 65 admitted after a fall".
+    #[schema(required)]
     pub outcome: String,
     /// How it is measured, for example "Emergency admissions for falls, 65+, per 100,000".
+    #[schema(required)]
     pub metric: String,
     /// The metric's unit, for example "per 100,000" or "%".
     pub unit: String,
     /// The metric's value now (a number).
+    #[schema(required)]
     pub baseline: String,
     /// The value to reach (a number, different from the baseline).
+    #[schema(required)]
     pub target: String,
     /// When the target should be met (YYYY-MM-DD).
+    #[schema(required)]
     pub target_date: String,
     /// The id of the organisation that owns the objective.
+    #[schema(required)]
     pub owner_organisation_id: String,
     /// The ids of the service areas it touches.
+    #[schema(required)]
     pub area_ids: Vec<String>,
 }
 

@@ -396,3 +396,32 @@ fn the_picture_links_one_person_across_sources_by_pseudonym() {
     );
     assert!(picture.as_of().is_some());
 }
+
+/// A refusal names the line and the field, never the value: the value may identify someone.
+#[test]
+fn refusals_never_echo_what_was_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PopulationStore::open(&dir.path().join("store")).unwrap();
+    let secret_gender = patient("p1", VALID[0]).replace("\"female\"", "\"Private-Gender-Value\"");
+    let lines = [
+        secret_gender,
+        r#"{"resourceType":"Private-Type-Value","id":"x"}"#.to_string(),
+        patient("p2", VALID[1]),
+    ];
+    let path = write(dir.path(), "secret.ndjson", lines.join("\n").as_bytes());
+    let manifest = ingest(&store, "Y00001", std::slice::from_ref(&path))
+        .manifest
+        .unwrap();
+    assert_eq!(manifest.files[0].rejected, 2);
+    let rejections = fs::read_to_string(
+        store
+            .batches_dir()
+            .join(&manifest.batch)
+            .join("rejections.csv"),
+    )
+    .unwrap();
+    assert!(rejections.contains("gender") && rejections.contains("resourceType"));
+    for value in ["Private-Gender-Value", "Private-Type-Value"] {
+        assert!(!rejections.contains(value), "{value} echoed: {rejections}");
+    }
+}

@@ -57,8 +57,10 @@ pub struct BoardMember {
 #[serde(default)]
 pub struct BoardMemberDraft {
     /// The person's id.
+    #[schema(required)]
     pub person_id: String,
     /// The seat's code: chair, vice_chair, member or attendee.
+    #[schema(required)]
     pub board_role: String,
 }
 

@@ -107,6 +107,15 @@ impl Store {
         self
     }
 
+    /// The same database with its audit chain not anchored: what verifying would see without the
+    /// anchor (for comparing, in tests and diagnostics).
+    pub fn without_anchor(&self) -> Store {
+        Store {
+            anchor: None,
+            ..self.clone()
+        }
+    }
+
     /// The audit anchor, if the chain is anchored.
     pub fn anchor(&self) -> Option<&crate::anchor::AuditAnchor> {
         self.anchor.as_deref()

@@ -1,5 +1,7 @@
 //! The store against a real database (SQLite, or PostgreSQL when CONCORD_TEST_DATABASE is set).
 
+mod common;
+use common::drop_guards;
 use concord_domain::{OrganisationDraft, PersonDraft, PlaceDraft};
 use concord_store::testing::fresh_store;
 use concord_store::{
@@ -180,19 +182,6 @@ async fn removing_the_newest_audit_entry_is_detected() {
         .unwrap();
     let report = audit::verify(&store).await.unwrap();
     assert_eq!(report.first_broken_seq, Some(3), "{report:?}");
-}
-
-async fn drop_guards(store: &concord_store::Store) {
-    let statements: &[&str] = match store.backend() {
-        concord_store::Backend::Sqlite => &[
-            "DROP TRIGGER audit_log_no_update",
-            "DROP TRIGGER audit_log_no_delete",
-        ],
-        concord_store::Backend::Postgres => &["DROP TRIGGER audit_log_append_only ON audit_log"],
-    };
-    for s in statements {
-        sqlx::query(s).execute(store.pool()).await.unwrap();
-    }
 }
 
 #[tokio::test]

@@ -657,6 +657,44 @@ pub fn label_order(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
+    /// A place, practice or PCN renamed to a formula reaches the CSV as text, not a live formula.
+    #[test]
+    fn the_csv_neutralises_formulas_in_labels() {
+        use crate::disclosure::{ProtectedTable, Shown};
+        let report = CohortReport {
+            name: "=cmd|' /C calc'!A0".into(),
+            description: String::new(),
+            index_date: "2026-10-31".into(),
+            data_as_of: None,
+            disclosure: "counts below 10 suppressed".into(),
+            population: Shown::Count(100),
+            cohort: Shown::Count(20),
+            breakdowns: vec![PublishedBreakdown {
+                by: vec!["pcn".into()],
+                rows: vec!["=HYPERLINK(\"http://evil.example\",\"Riverside PCN\")".into()],
+                columns: vec!["@SUM(A1)".into()],
+                table: ProtectedTable {
+                    cells: vec![vec![Shown::Count(20)]],
+                    row_totals: vec![Shown::Count(20)],
+                    column_totals: vec![Shown::Count(20)],
+                    total: Shown::Count(20),
+                    rule: String::new(),
+                },
+            }],
+        };
+        let csv = report.to_csv();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '-']) || cell.parse::<f64>().is_ok(),
+                    "{cell:?} would run as a formula"
+                );
+            }
+        }
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    }
+
     #[test]
     fn labels_sort_by_their_leading_number() {
         let mut labels = vec![

@@ -82,6 +82,7 @@ pub async fn get_vision(
 #[serde(default)]
 pub struct TextBody {
     /// The text.
+    #[schema(required)]
     pub text: String,
     /// For a comment: the version commented on (default: the latest).
     pub version: Option<i64>,
@@ -159,6 +160,7 @@ pub struct DecisionBody {
     /// True to adopt (refused while anyone objects or the quorum is not met); false to record it as not adopted.
     pub adopt: bool,
     /// The outcome statement.
+    #[schema(required)]
     pub outcome: String,
 }
 

@@ -594,6 +594,7 @@ pub async fn update_cycle(
 #[serde(default)]
 pub struct Readings {
     /// The readings.
+    #[schema(required)]
     pub readings: Vec<ImprovementMeasurementDraft>,
 }
 

@@ -158,6 +158,7 @@ pub async fn get_series(
 #[serde(default)]
 pub struct ValueBatch {
     /// The values; each names its metric and (for an organisation's or place's series) its scope.
+    #[schema(required)]
     pub values: Vec<ValueRow>,
 }
 
@@ -197,8 +198,10 @@ pub async fn load_values(
 #[serde(default)]
 pub struct RebaseDraft {
     /// The first period of the new process (one of the series' periods).
+    #[schema(required)]
     pub starts_on: String,
     /// What changed in the process.
+    #[schema(required)]
     pub reason: String,
 }
 
@@ -368,7 +371,7 @@ pub async fn create_pool(
 #[serde(default)]
 pub struct FinanceBatch {
     /// The rows.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, required)]
     pub rows: Vec<Map<String, Value>>,
 }
 

@@ -48,8 +48,8 @@ impl Modify for BearerAuth {
 
 /// Documents the errors every operation can give, as `application/problem+json` (RFC 9457): 401
 /// without a valid token, 403 when the caller's roles do not allow it, 404 for an unknown id in the
-/// path, and for a request with a body 400 (unreadable), 413 (too large), 415 (not JSON) and 422
-/// (a field broke a rule). Problems the handlers already document are served as problem+json too.
+/// path, 422 for a query parameter that cannot be read, and for a request with a body 400
+/// (unreadable), 413 (too large), 415 (not JSON) and 422 (a field broke a rule). Problems the handlers already document are served as problem+json too.
 struct ProblemResponses;
 
 impl Modify for ProblemResponses {
@@ -81,6 +81,10 @@ impl Modify for ProblemResponses {
             .flatten()
             {
                 let has_body = operation.request_body.is_some();
+                let has_query =
+                    operation.parameters.iter().flatten().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    });
                 let responses = &mut operation.responses.responses;
                 for response in responses.values_mut() {
                     if let RefOr::T(response) = response {
@@ -107,6 +111,12 @@ impl Modify for ProblemResponses {
                 add("403", "The caller's roles do not allow this");
                 if has_id {
                     add("404", "Nothing has that id");
+                }
+                if has_query {
+                    add(
+                        "422",
+                        "A query parameter could not be read; the problem names it",
+                    );
                 }
                 if has_body {
                     add("400", "The body could not be read");
@@ -203,6 +213,7 @@ pub struct NewPerson {
     #[serde(flatten)]
     pub person: PersonDraft,
     /// Their role code in the organisation, for example `analyst`.
+    #[schema(required)]
     pub role: String,
 }
 

@@ -190,3 +190,34 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'account with a new token');
   await page.context().close();
 });
+
+test('a partner lead gives a colleague a role, is never offered administrator, and cannot give a role to themselves (desktop and 375 px)', async () => {
+  for (const [width, role, label] of [[1280, 'analyst', 'Analyst'], [375, 'vcse_worker', 'VCSE worker']]) {
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, 'lead');
+    await page.goto(`${base}/directory?q=Riverside+University+Hospitals`);
+    await page.click('table a:has-text("Riverside University Hospitals")');
+    const orgUrl = page.url();
+    await page.click('summary:has-text("Give someone already in the directory a role here")');
+    const offered = await page.locator('select#role option').evaluateAll((options) => options.map((o) => o.value));
+    assert.ok(offered.includes('direct_care_clinician'), 'a trust may have clinicians');
+    assert.ok(!offered.includes('system_administrator'), 'a partner lead is never offered administrator');
+
+    await page.fill('#email', 'tom.gallagher@riversidecity.gov.uk');
+    await page.selectOption('#role', role);
+    await page.click('form[action$="/memberships"] button[type=submit]');
+    await page.waitForURL(orgUrl);
+    const rows = page.locator('tr', { hasText: 'Tom Gallagher' }).filter({ hasText: `Remove Tom Gallagher as ${label}` });
+    assert.equal(await rows.count(), 1, `Tom Gallagher is listed as ${label}`);
+
+    // Giving a role to themselves is refused, with the reason beside the field.
+    await page.click('summary:has-text("Give someone already in the directory a role here")');
+    await page.fill('#email', 'daniel.hughes@nhs.net');
+    await page.selectOption('#role', 'programme_manager');
+    await page.click('form[action$="/memberships"] button[type=submit]');
+    assert.match(await page.textContent('.nhsuk-error-summary'), /Nobody may grant a role or a board seat to themselves/);
+    await axe(page, `organisation page with a refused self-grant at ${width} px`);
+    await page.context().close();
+  }
+});

@@ -307,9 +307,12 @@ def uploads(port, ids):
             s.sendall(head)
             for _ in range(20):
                 s.sendall(chunk)
-            return s.recv(64)[:12]
         except OSError:
-            return b"closed early"
+            pass  # the server answered without reading the body, and closed
+        try:
+            return s.recv(64)[:12] or b"closed"
+        except OSError:
+            return b"closed"
         finally:
             s.close()
 
@@ -327,7 +330,9 @@ def uploads(port, ids):
 
 
 def chromium_prints():
-    """Chromium main processes printing a PDF now (not their helpers, which carry --type=)."""
+    """Chromium browser processes printing a PDF now: the browser binary itself (not Debian's
+    launcher script or its subshells, which carry the same arguments, nor Chromium's helpers, which
+    carry --type=)."""
     count = 0
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -335,9 +340,10 @@ def chromium_prints():
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read()
+            exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
         except OSError:
             continue
-        if b"--print-to-pdf" in cmd and b"--type=" not in cmd:
+        if b"--print-to-pdf" in cmd and b"--type=" not in cmd and exe.startswith("chrom"):
             count += 1
     return count
 

@@ -207,6 +207,15 @@ pub(crate) async fn append(tx: &mut WriteTx, entry: &AuditEntry) -> Result<(), S
     Ok(())
 }
 
+/// How many entries the chain's tip records.
+pub async fn length(store: &Store) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_one(store.pool())
+            .await?,
+    )
+}
+
 /// Installs triggers that refuse UPDATE and DELETE on the audit log (idempotent).
 pub(crate) async fn install_append_only_guard(store: &Store) -> Result<(), StoreError> {
     let statements: &[&str] = match store.backend() {

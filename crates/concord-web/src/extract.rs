@@ -9,7 +9,8 @@ use concord_domain::ValidationErrors;
 use serde::de::DeserializeOwned;
 
 /// The largest JSON body accepted.
-const MAX_JSON_BYTES: usize = 1024 * 1024;
+/// The largest JSON body the API accepts.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 
 /// A JSON request body; a body that is not JSON, or has a wrong type, is refused naming the field.
 pub struct ApiJson<T>(pub T);
@@ -32,12 +33,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             )));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "body",
-                "Unreadable body",
-                e.body_text(),
-            ))
+            ApiError(match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body",
+                    "Body too large",
+                    "Send at most 1 MiB",
+                ),
+                _ => Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "body",
+                    "Unreadable body",
+                    e.body_text(),
+                ),
+            })
         })?;
         if bytes.len() > MAX_JSON_BYTES {
             return Err(ApiError(Problem::new(

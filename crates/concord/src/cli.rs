@@ -259,6 +259,32 @@ enum AuditCommand {
     Export,
 }
 
+/// A brand-new database (nothing in its audit log, nobody in it) beside an anchor that holds
+/// checkpoints: the anchor belonged to a database that was deleted and made again (a demo reset,
+/// say). It is kept, renamed with the time, and a new anchor begins; a database with any history is
+/// never given a fresh anchor this way.
+async fn set_aside_anchor_of_a_former_database(
+    store: &Store,
+    anchor: &std::path::Path,
+) -> Result<()> {
+    let holds_checkpoints = std::fs::metadata(anchor).is_ok_and(|m| m.len() > 0);
+    if !holds_checkpoints
+        || audit::length(store).await? > 0
+        || concord_store::people::count(store).await? > 0
+    {
+        return Ok(());
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let kept = std::path::PathBuf::from(format!("{}.before-{stamp}", anchor.display()));
+    std::fs::rename(anchor, &kept)
+        .with_context(|| format!("could not set aside {}", anchor.display()))?;
+    eprintln!(
+        "The database is new, so the audit anchor of the database it replaces was kept as {} and a new one begun.",
+        kept.display()
+    );
+    Ok(())
+}
+
 /// Where the operational database and its audit anchor are, as the command line gave them.
 struct Database {
     url: Option<String>,
@@ -299,6 +325,7 @@ impl Database {
             .await
             .with_context(|| format!("could not open the database at {url}"))?;
         let (anchor, key) = self.anchor_files(&url);
+        set_aside_anchor_of_a_former_database(&store, &anchor).await?;
         let anchor = concord_store::AuditAnchor::open(&anchor, &key)?;
         Ok(store.with_anchor(anchor))
     }

@@ -125,6 +125,77 @@ fn a_new_system_is_bootstrapped_from_the_command_line() {
     );
 }
 
+/// The audit chain is anchored outside the database: cutting the newest entries off and moving the
+/// tip back is reported, and a database made anew beside an old anchor starts a new one.
+#[test]
+fn the_audit_anchor_catches_a_truncated_log_and_follows_a_new_database() {
+    let db = temp_db("anchor");
+    let path = std::path::PathBuf::from(db.trim_start_matches("sqlite://"));
+    let anchor = path.with_file_name("concord-audit.anchor");
+    let add = |code: &str| {
+        let out = concord(
+            &db,
+            &[
+                "org", "add", "--name", code, "--code", code, "--type", "vcse",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    for code in ["AAA", "BBB", "CCC"] {
+        add(code);
+    }
+    assert!(anchor.exists(), "the anchor is beside the database");
+    let verify = concord(&db, &["audit", "verify"], None);
+    assert!(
+        text(&verify).contains("3 signed checkpoints"),
+        "{}",
+        text(&verify)
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = concord_store::Store::open(&db).await.unwrap();
+        for sql in [
+            "DROP TRIGGER audit_log_no_delete",
+            "DELETE FROM audit_log WHERE seq = 3",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.unwrap();
+        }
+        sqlx::query(
+            "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE id = 1",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+    });
+    let verify = concord(&db, &["audit", "verify"], None);
+    assert_eq!(verify.status.code(), Some(1), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("removed from the end"),
+        "{}",
+        text(&verify)
+    );
+
+    // The database is deleted and made again: its new chain gets a new anchor, the old one is kept.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    add("DDD");
+    let verify = concord(&db, &["audit", "verify"], None);
+    assert!(verify.status.success(), "{}", text(&verify));
+    let kept = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("concord-audit.anchor.before-")
+        });
+    assert!(kept, "the old anchor is kept");
+}
+
 #[test]
 fn the_demo_loads_once_and_tampering_is_reported() {
     let db = temp_db("demo");

@@ -31,7 +31,8 @@ pub struct RouteDef {
     pub path: &'static str,
     /// What the route requires.
     pub rule: Rule,
-    /// The most a request's body may hold: [`security::MAX_FORM_BYTES`], or for a file upload
+    /// The most a request's body may hold: [`security::MAX_FORM_BYTES`] for a page,
+    /// [`crate::extract::MAX_JSON_BYTES`] for the API, or for a file upload
     /// [`security::MAX_UPLOAD_BYTES`]. Nothing reads a body before the guard has let it through.
     pub body_limit: usize,
     handler: MethodRouter<AppState>,
@@ -55,7 +56,11 @@ where
         method,
         path,
         rule,
-        body_limit: security::MAX_FORM_BYTES,
+        body_limit: if crate::auth::is_api_path(path) {
+            crate::extract::MAX_JSON_BYTES
+        } else {
+            security::MAX_FORM_BYTES
+        },
         handler: on(filter, handler),
     }
 }

@@ -8,6 +8,7 @@
 //! | direct-care clinician (in an organisation that gives direct care only) | that organisation's partner lead, or a system administrator |
 //! | partner lead, programme manager, analyst, VCSE worker | that organisation's partner lead, or a system administrator |
 //! | a seat on a board                      | the board's chair or vice chair, the host organisation's partner lead, or a system administrator |
+//! | an organisation's type (it decides where direct care is given) | a system administrator |
 //!
 //! And for every row: **nobody grants anything to themselves** (not even an administrator; the first
 //! administrator is made at the command line). Taking a role away follows the same table (who may
@@ -63,6 +64,9 @@ pub enum GrantRefusal {
     /// Only the organisation's own partner lead (or an administrator) grants roles in it.
     #[error("Only this organisation's partner lead or a system administrator may grant or remove roles in it")]
     NotTheOrganisationsLead,
+    /// An organisation's type decides whether direct-care roles may be held there.
+    #[error("Only a system administrator may change an organisation's type: the type decides whether direct-care roles may be held there")]
+    TypeChangeAdministratorsOnly,
     /// Only the board's chair, its host's partner lead or an administrator changes its seats.
     #[error("Only the board's chair or vice chair, the host organisation's partner lead or a system administrator may change its members")]
     NotTheBoardsChairOrHost,
@@ -122,6 +126,14 @@ fn role_authority<'p>(
     admin
         .or_else(|| grantor.grant_in(Role::PartnerLead, change.organisation_id))
         .ok_or(GrantRefusal::NotTheOrganisationsLead)
+}
+
+/// May `editor` change an organisation's type? Only administrators: a type that gives direct care
+/// opens direct-care roles, break glass and registered lists, so changing it is a grant too.
+pub fn may_change_organisation_type(editor: &Principal) -> Result<&Grant, GrantRefusal> {
+    editor
+        .grant_with(Role::SystemAdministrator)
+        .ok_or(GrantRefusal::TypeChangeAdministratorsOnly)
 }
 
 /// May `grantor` give, change or take away the board seat in `change`? Anyone may leave a board.

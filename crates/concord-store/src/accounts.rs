@@ -79,7 +79,13 @@ pub async fn create_account(
     username: &str,
     password: &str,
 ) -> Result<(), StoreError> {
-    let username = username.trim().to_ascii_lowercase();
+    // No username is longer than an e-mail address; a longer one is cut, so no key grows unbounded.
+    let username: String = username
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .take(254)
+        .collect();
     let entry = AuditEntry::success(
         actor,
         "account.create",
@@ -222,6 +228,20 @@ async fn reserve(store: &Store, key: &str, free: i64) -> Result<bool, StoreError
     Ok(false)
 }
 
+/// Removes counters whose window has passed and that block nothing, so the table holds only
+/// recent attempts.
+async fn forget_expired(store: &Store) -> Result<(), StoreError> {
+    let now = Utc::now();
+    sqlx::query(
+        "DELETE FROM sign_in_throttle WHERE first_failure_at < $1 AND (blocked_until IS NULL OR blocked_until < $2)",
+    )
+    .bind(crate::format_timestamp(now - Duration::minutes(WINDOW_MINUTES)))
+    .bind(crate::format_timestamp(now))
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
 /// Gives back one reserved attempt after a successful sign-in.
 async fn release(store: &Store, key: &str, free: i64) -> Result<(), StoreError> {
     sqlx::query(
@@ -243,7 +263,13 @@ pub async fn authenticate(
     password: &str,
     client: &str,
 ) -> Result<SignIn, StoreError> {
-    let username = username.trim().to_ascii_lowercase();
+    // No username is longer than an e-mail address; a longer one is cut, so no key grows unbounded.
+    let username: String = username
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .take(254)
+        .collect();
     let now = crate::now_utc();
     let (pair, client_key) = (pair_key(&username, client), client_key(client));
     let attempt = |outcome: &str, person_id: Option<String>, detail: String| AuditEntry {
@@ -262,12 +288,14 @@ pub async fn authenticate(
     };
     // Both counters are reserved before the password is checked, so parallel guesses cannot
     // outrun the count; a blocked key stops the attempt unchecked.
-    let pair_open = reserve(store, &pair, PAIR_FREE_FAILURES).await?;
-    let client_open = pair_open && reserve(store, &client_key, CLIENT_FREE_FAILURES).await?;
-    if pair_open && !client_open {
-        release(store, &pair, PAIR_FREE_FAILURES).await?;
+    // The client is reserved first, so a blocked client writes nothing more however many
+    // usernames it tries.
+    let client_open = reserve(store, &client_key, CLIENT_FREE_FAILURES).await?;
+    let pair_open = client_open && reserve(store, &pair, PAIR_FREE_FAILURES).await?;
+    if client_open && !pair_open {
+        release(store, &client_key, CLIENT_FREE_FAILURES).await?;
     }
-    if !client_open {
+    if !pair_open {
         store
             .audit_only(attempt(
                 crate::audit::outcome::DENIED,
@@ -297,6 +325,7 @@ pub async fn authenticate(
                 .execute(store.pool())
                 .await?;
             release(store, &client_key, CLIENT_FREE_FAILURES).await?;
+            forget_expired(store).await?;
             sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE person_id = $2")
                 .bind(&now)
                 .bind(&person_id)

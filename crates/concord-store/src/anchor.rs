@@ -55,6 +55,8 @@ pub struct AuditAnchor {
     path: PathBuf,
     key: [u8; 32],
     file: Mutex<std::fs::File>,
+    /// The key file was there but the anchor file was not: someone deleted the anchor.
+    missing_when_opened: bool,
 }
 
 impl std::fmt::Debug for AuditAnchor {
@@ -85,6 +87,7 @@ impl AuditAnchor {
                 std::fs::create_dir_all(dir).map_err(io(path))?;
             }
         }
+        let missing_when_opened = key_file.exists() && !anchor.exists();
         let key = if key_file.exists() {
             let text = std::fs::read_to_string(key_file).map_err(io(key_file))?;
             hex::decode(text.trim())
@@ -108,10 +111,23 @@ impl AuditAnchor {
             .append(true)
             .open(anchor)
             .map_err(io(anchor))?;
+        #[cfg(unix)]
+        for path in [anchor, key_file] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path)
+                .map_err(io(path))?
+                .permissions()
+                .mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(io(path))?;
+            }
+        }
         Ok(AuditAnchor {
             path: anchor.to_path_buf(),
             key,
             file: Mutex::new(file),
+            missing_when_opened,
         })
     }
 
@@ -131,6 +147,12 @@ impl AuditAnchor {
                 path: self.path.display().to_string(),
                 source,
             })
+    }
+
+    /// True when the key file existed but the anchor file did not when it was opened (and was made
+    /// afresh): the anchor was deleted.
+    pub fn was_missing(&self) -> bool {
+        self.missing_when_opened
     }
 
     /// Every checkpoint in the file, each with whether its signature is right.

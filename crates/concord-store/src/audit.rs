@@ -287,6 +287,14 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
     const BATCH: i64 = 5000;
     // The anchor is read before the chain: every checkpoint in it names an entry already committed.
     let mut checkpoints = std::collections::BTreeMap::new();
+    if store.anchor().is_some_and(|a| a.was_missing()) {
+        return Ok(ChainReport {
+            entries: 0,
+            anchored: 0,
+            first_broken_seq: Some(1),
+            problem: Some("the audit anchor file is missing although its key is there: it was deleted, so nothing outside the database vouches for the log".into()),
+        });
+    }
     if let Some(anchor) = store.anchor() {
         let read = anchor.checkpoints()?;
         for c in read {
@@ -305,6 +313,10 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
         }
     }
     let anchored = checkpoints.len() as i64;
+    // Every commit writes a checkpoint, so from the first one on, an entry without one was put in
+    // the database by something other than Concord.
+    let first_anchored = checkpoints.keys().next().copied();
+    let mut unanchored: Vec<i64> = Vec::new();
     let mut expected_prev = "0".repeat(64);
     let mut expected_seq = 1;
     let mut checked = 0;
@@ -357,6 +369,11 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
                     ),
                 ));
             }
+            if first_anchored.is_some_and(|first| r.seq > first)
+                && !checkpoints.contains_key(&r.seq)
+            {
+                unanchored.push(r.seq);
+            }
             let recomputed = entry_hash(&r.prev_hash, r.seq, &r.at, &r.entry());
             if recomputed != r.hash {
                 return Ok(broken(
@@ -384,6 +401,26 @@ pub async fn verify(store: &Store) -> Result<ChainReport, StoreError> {
             problem: Some(format!("the chain's tip records {head_seq} entries but {checked} remain: entries were removed from the end")),
             anchored,
         });
+    }
+    if !unanchored.is_empty() {
+        // Writes committed while the chain was walked have their checkpoints by now: read again.
+        if let Some(anchor) = store.anchor() {
+            let now: std::collections::HashSet<i64> = anchor
+                .checkpoints()?
+                .into_iter()
+                .filter(|c| c.signed)
+                .map(|c| c.seq)
+                .collect();
+            unanchored.retain(|seq| !now.contains(seq));
+        }
+        if let Some(&seq) = unanchored.first() {
+            return Ok(ChainReport {
+                entries: checked,
+                first_broken_seq: Some(seq),
+                problem: Some(format!("entry {seq} (and {} more) has no signed checkpoint in the audit anchor: it was added to the database directly, not by Concord (or Concord stopped between a write and its checkpoint)", unanchored.len() - 1)),
+                anchored,
+            });
+        }
     }
     if let Some((&last, _)) = checkpoints.last_key_value() {
         if last > checked {
@@ -528,6 +565,10 @@ async fn withhold_confidential(
                 .is_some_and(|id| unreadable.contains(id))
             {
                 record.detail = WITHHELD_DETAIL.to_string();
+                // The hashes would let a guessed title be confirmed offline; the chain is
+                // verified from the database, not from what is shown.
+                record.hash = String::new();
+                record.prev_hash = String::new();
             }
         }
     }

@@ -95,3 +95,16 @@ pub(crate) async fn check_seat_change(
         .map(|_| ())
         .map_err(|refusal| StoreError::Forbidden(refusal.to_string()))
 }
+
+/// Refuses a change of an organisation's type unless `actor` is an administrator (or an operator).
+pub(crate) async fn check_type_change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let Some(editor) = grantor(conn, actor).await? else {
+        return Ok(());
+    };
+    grants::may_change_organisation_type(&editor)
+        .map(|_| ())
+        .map_err(|refusal| StoreError::Forbidden(refusal.to_string()))
+}

@@ -464,15 +464,18 @@ pub async fn record_decision(
         let person = actor.person_id.clone().ok_or_else(|| StoreError::invalid("title", "Only a person may record a decision"))?;
         let mut tx = store.begin_write().await?;
         let mut programme = blank(&draft.programme_id).map(str::to_string);
+        // A decision on a confidential agenda item is confidential too, whatever the form said.
+        let mut confidential = draft.confidential;
         if let Some(item) = blank(&draft.agenda_item_id) {
-            let found: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT id, programme_id FROM agenda_items WHERE id = $1 AND meeting_id = $2")
+            let found: Option<(String, Option<String>, i64)> =
+                sqlx::query_as("SELECT id, programme_id, confidential FROM agenda_items WHERE id = $1 AND meeting_id = $2")
                     .bind(item)
                     .bind(meeting_id)
                     .fetch_optional(tx.conn())
                     .await?;
-            let (_, item_programme) = found.ok_or_else(|| StoreError::invalid("agenda_item_id", "Select an item on this meeting's agenda"))?;
+            let (_, item_programme, item_confidential) = found.ok_or_else(|| StoreError::invalid("agenda_item_id", "Select an item on this meeting's agenda"))?;
             programme = programme.or(item_programme);
+            confidential |= item_confidential != 0;
         }
         if let Some(p) = &programme {
             require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
@@ -494,7 +497,7 @@ pub async fn record_decision(
         .bind(draft.options_considered.trim())
         .bind(draft.decided_by.trim())
         .bind(blank(&draft.proposal_id))
-        .bind(i64::from(draft.confidential))
+        .bind(i64::from(confidential))
         .bind(&person)
         .bind(crate::now_utc())
         .execute(tx.conn())

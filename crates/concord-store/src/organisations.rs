@@ -267,6 +267,9 @@ pub async fn update(
         let valid = draft.validate()?;
         let before = get(store, id).await?;
         let mut tx = store.begin_write().await?;
+        if exists(tx.conn(), id).await? != Some(valid.org_type) {
+            crate::grants::check_type_change(tx.conn(), actor).await?;
+        }
         check_references(tx.conn(), &valid, Some(id)).await?;
         let updated = sqlx::query(
             "UPDATE organisations SET name = $2, code = $3, org_type = $4, parent_id = $5, website = $6, description = $7, updated_at = $8

@@ -96,10 +96,10 @@ pub fn client_address(
     headers: &axum::http::HeaderMap,
     trusted_proxies: &[std::net::IpAddr],
 ) -> String {
-    let Some(peer) = peer else {
+    let Some(peer) = peer.map(|ip| ip.to_canonical()) else {
         return "local".into();
     };
-    if !trusted_proxies.contains(&peer) {
+    if !trusted_proxies.iter().any(|p| p.to_canonical() == peer) {
         return peer.to_string();
     }
     let parts: Vec<&str> = headers
@@ -111,10 +111,21 @@ pub fn client_address(
     parts
         .iter()
         .rev()
-        .map_while(|part| part.trim().parse::<std::net::IpAddr>().ok())
-        .find(|ip| !trusted_proxies.contains(ip))
+        .map_while(|part| forwarded_address(part.trim()))
+        .find(|ip| !trusted_proxies.iter().any(|p| p.to_canonical() == *ip))
         .unwrap_or(peer)
         .to_string()
+}
+
+/// One `X-Forwarded-For` entry as an address: `a.b.c.d`, `a.b.c.d:port`, `v6` or `[v6]:port`.
+fn forwarded_address(entry: &str) -> Option<std::net::IpAddr> {
+    if let Ok(ip) = entry.parse::<std::net::IpAddr>() {
+        return Some(ip.to_canonical());
+    }
+    entry
+        .parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|s| s.ip().to_canonical())
 }
 
 /// Middleware: settles the [`Visitor`] and puts it in the request's extensions.
@@ -221,6 +232,19 @@ mod tests {
         );
         headers.insert("x-forwarded-for", "not an address".parse().unwrap());
         assert_eq!(client_address(Some(proxy), &headers, &[proxy]), "10.0.0.1");
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.8:4711".parse().unwrap(),
+        );
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            "203.0.113.8"
+        );
+        let mapped = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(
+            client_address(Some(mapped), &headers, &[proxy]),
+            "203.0.113.8"
+        );
         headers.insert(
             "x-forwarded-for",
             "6.6.6.6, junk, 203.0.113.9".parse().unwrap(),

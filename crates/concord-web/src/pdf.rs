@@ -106,7 +106,12 @@ pub async fn print(html: String) -> Result<Vec<u8>, PdfError> {
     let _printer = take_printer().await?;
     let dir = std::env::temp_dir().join(format!("concord-pdf-{}", concord_store::new_id()));
     let io = |e: std::io::Error| PdfError::Print(e.to_string());
-    tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+    // Owner-only (a board pack may hold confidential items), and removed however the request ends.
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir).map_err(io)?;
+    let _cleanup = RemoveOnDrop(dir.clone());
     let result = async {
         let input = dir.join("document.html");
         let output = dir.join("document.pdf");
@@ -157,8 +162,16 @@ pub async fn print(html: String) -> Result<Vec<u8>, PdfError> {
         }
     }
     .await;
-    let _ = tokio::fs::remove_dir_all(&dir).await;
     result
+}
+
+/// Removes a print's private directory when the print ends, even if the request is dropped.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A PDF response named `filename`, or a problem page saying why there is none.

@@ -591,3 +591,39 @@ async fn the_last_administrator_who_can_sign_in_stays() {
             .await
     );
 }
+
+/// An organisation's type decides whether direct-care roles may be held there, so a partner lead
+/// may edit their organisation but not turn a council into a hospice (which gives care).
+#[tokio::test]
+async fn only_administrators_change_an_organisations_type() {
+    let f = Fixture::new().await;
+    let council = concord_store::organisations::get(&f.app.store, &f.council)
+        .await
+        .unwrap();
+    let body = |org_type: &str| {
+        json!({"name": council.name, "code": council.code, "org_type": org_type,
+               "parent_id": council.parent_id, "description": "Updated"})
+    };
+    let path = format!("/api/v1/organisations/{}", f.council);
+    let lead = f.app.token("otherlead").await;
+    let same = f
+        .app
+        .api(Method::PUT, &path, Some(&lead), Some(body("council")))
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+    let changed = f
+        .app
+        .api(Method::PUT, &path, Some(&lead), Some(body("hospice")))
+        .await;
+    assert_eq!(changed.status, StatusCode::FORBIDDEN, "{}", changed.body);
+    let after = concord_store::organisations::get(&f.app.store, &f.council)
+        .await
+        .unwrap();
+    assert_eq!(after.org_type, concord_domain::OrgType::Council);
+    let admin = f.app.token("admin").await;
+    let by_admin = f
+        .app
+        .api(Method::PUT, &path, Some(&admin), Some(body("hospice")))
+        .await;
+    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.body);
+}

@@ -392,3 +392,60 @@ async fn the_api_contract_places_parameters_and_documents_problems() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A decision recorded on a confidential agenda item is confidential too, even when the form did
+/// not say so, and its title stays out of the lists and the audit log of those off the board.
+#[tokio::test]
+async fn decisions_on_confidential_items_inherit_the_confidentiality() {
+    use concord_domain::meeting::{AgendaItemDraft, DecisionDraft};
+    use concord_store::{boards, meetings};
+    let app = TestApp::new().await;
+    let board = boards::list(&app.store, None).await.unwrap()[0].id.clone();
+    let meeting = meetings::meetings_of(&app.store, &board).await.unwrap()[0]
+        .id
+        .clone();
+    let system = concord_store::Actor::system("test");
+    let item = meetings::add_agenda_item(
+        &app.store,
+        &system,
+        &meeting,
+        &AgendaItemDraft {
+            title: "Estates disposal".into(),
+            purpose: "decision".into(),
+            confidential: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let recorder = concord_store::Actor {
+        person_id: Some(app.login_for("lead").person_id.clone()),
+        ..system
+    };
+    let title = "Sell the Riverside Road clinic site";
+    meetings::record_decision(
+        &app.store,
+        &recorder,
+        &meeting,
+        &DecisionDraft {
+            agenda_item_id: item,
+            title: title.into(),
+            decision: "Agreed".into(),
+            options_considered: "Keep, sell".into(),
+            decided_by: "Consensus".into(),
+            confidential: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let outsider = Default::default();
+    let seen = meetings::decisions_of_meeting(&app.store, &outsider, &meeting)
+        .await
+        .unwrap();
+    assert!(seen.items.iter().all(|d| d.title != title));
+    assert!(seen.withheld >= 1);
+    let mut admin = app.browser("admin").await;
+    let csv = app.get("/audit/export.csv", &mut admin).await;
+    assert!(!csv.body.contains(title), "the decision's title leaked");
+}

@@ -259,19 +259,9 @@ enum AuditCommand {
     Export,
 }
 
-/// A brand-new database (nothing in its audit log, nobody in it) beside an anchor that holds
-/// checkpoints: the anchor belonged to a database that was deleted and made again (a demo reset,
-/// say). It is kept, renamed with the time, and a new anchor begins; a database with any history is
-/// never given a fresh anchor this way.
-async fn set_aside_anchor_of_a_former_database(
-    store: &Store,
-    anchor: &std::path::Path,
-) -> Result<()> {
-    let holds_checkpoints = std::fs::metadata(anchor).is_ok_and(|m| m.len() > 0);
-    if !holds_checkpoints
-        || audit::length(store).await? > 0
-        || concord_store::people::count(store).await? > 0
-    {
+/// Keeps an anchor of a demo database that was deleted, renamed with the time.
+fn set_aside_anchor_of_a_former_database(anchor: &std::path::Path) -> Result<()> {
+    if !std::fs::metadata(anchor).is_ok_and(|m| m.len() > 0) {
         return Ok(());
     }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
@@ -279,10 +269,18 @@ async fn set_aside_anchor_of_a_former_database(
     std::fs::rename(anchor, &kept)
         .with_context(|| format!("could not set aside {}", anchor.display()))?;
     eprintln!(
-        "The database is new, so the audit anchor of the database it replaces was kept as {} and a new one begun.",
+        "A new demo database: the audit anchor of the one it replaces was kept as {} and a new one begun.",
         kept.display()
     );
     Ok(())
+}
+
+/// The file of a SQLite URL, if it is one.
+fn sqlite_path(url: &str) -> Option<String> {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|path| path.split('?').next().unwrap_or_default().to_string())
+        .filter(|path| !path.is_empty() && !path.contains(":memory:"))
 }
 
 /// Where the operational database and its audit anchor are, as the command line gave them.
@@ -300,12 +298,8 @@ impl Database {
 
     /// The anchor and key files: as given, else beside a SQLite file, else in the working directory.
     fn anchor_files(&self, url: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-        let stem = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .map(|path| path.split('?').next().unwrap_or_default())
-            .filter(|path| !path.is_empty() && !path.contains(":memory:"))
-            .map(|path| path.strip_suffix(".db").unwrap_or(path).to_string())
+        let stem = sqlite_path(url)
+            .map(|path| path.strip_suffix(".db").map(str::to_string).unwrap_or(path))
             .unwrap_or_else(|| "concord".to_string());
         (
             self.anchor
@@ -325,9 +319,21 @@ impl Database {
             .await
             .with_context(|| format!("could not open the database at {url}"))?;
         let (anchor, key) = self.anchor_files(&url);
-        set_aside_anchor_of_a_former_database(&store, &anchor).await?;
         let anchor = concord_store::AuditAnchor::open(&anchor, &key)?;
         Ok(store.with_anchor(anchor))
+    }
+
+    /// Opens the demo's database; when this run is creating it (no database file yet), an anchor
+    /// left by a demo database that was deleted is set aside first, so the new demo starts a new
+    /// anchor. Only the demo does this: for every other command an anchor that does not match its
+    /// database is reported by `concord audit verify`, never set aside.
+    async fn open_demo(&self, fallback: &str) -> Result<Store> {
+        let url = self.url(fallback);
+        let creating = sqlite_path(&url).is_some_and(|path| !std::path::Path::new(&path).exists());
+        if creating {
+            set_aside_anchor_of_a_former_database(&self.anchor_files(&url).0)?;
+        }
+        self.open(fallback).await
     }
 }
 
@@ -396,7 +402,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             no_serve,
             people,
         } => {
-            let store = database.open("sqlite://concord-demo.db").await?;
+            let store = database.open_demo("sqlite://concord-demo.db").await?;
             let summary = concord_demo::seed(&store)
                 .await
                 .context("could not load the demo data")?;

@@ -126,9 +126,9 @@ fn a_new_system_is_bootstrapped_from_the_command_line() {
 }
 
 /// The audit chain is anchored outside the database: cutting the newest entries off and moving the
-/// tip back is reported, and a database made anew beside an old anchor starts a new one.
+/// tip back is reported, as are a database made anew beside its old anchor and a deleted anchor.
 #[test]
-fn the_audit_anchor_catches_a_truncated_log_and_follows_a_new_database() {
+fn the_audit_anchor_catches_a_truncated_log_a_replaced_database_and_a_deleted_anchor() {
     let db = temp_db("anchor");
     let path = std::path::PathBuf::from(db.trim_start_matches("sqlite://"));
     let anchor = path.with_file_name("concord-audit.anchor");
@@ -178,22 +178,23 @@ fn the_audit_anchor_catches_a_truncated_log_and_follows_a_new_database() {
         text(&verify)
     );
 
-    // The database is deleted and made again: its new chain gets a new anchor, the old one is kept.
+    // The database is deleted and made again: the anchor does not match it, and says so (only
+    // `concord demo`, making its own database afresh, starts a new anchor by itself).
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     add("DDD");
     let verify = concord(&db, &["audit", "verify"], None);
-    assert!(verify.status.success(), "{}", text(&verify));
-    let kept = std::fs::read_dir(path.parent().unwrap())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .any(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("concord-audit.anchor.before-")
-        });
-    assert!(kept, "the old anchor is kept");
+    assert_eq!(verify.status.code(), Some(1), "{}", text(&verify));
+    // Deleting the anchor file while its key is kept is reported too.
+    std::fs::remove_file(&anchor).unwrap();
+    let verify = concord(&db, &["audit", "verify"], None);
+    assert_eq!(verify.status.code(), Some(1), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("anchor file is missing"),
+        "{}",
+        text(&verify)
+    );
 }
 
 #[test]

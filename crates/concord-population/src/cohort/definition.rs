@@ -229,11 +229,29 @@ pub fn parse_window(text: &str) -> Option<Window> {
     }
 }
 
+/// The longest definition read: far beyond any real one, and small enough that reading, checking
+/// and ordering it stay quick.
+pub const MAX_DEFINITION_BYTES: usize = 256 * 1024;
+/// The most variables a definition may name (the bundled ones use fewer than twenty).
+pub const MAX_VARIABLES: usize = 200;
+/// The most breakdowns a definition may ask for.
+pub const MAX_BREAKDOWNS: usize = 20;
+
 /// Reads a definition. `codelist_file` loads a codelist named by `file = ...`, or says why not.
 pub fn parse(
     source: &str,
     codelist_file: &dyn Fn(&str) -> Result<HashSet<String>, String>,
 ) -> Result<Cohort, DefinitionError> {
+    if source.len() > MAX_DEFINITION_BYTES {
+        return Err(error_at(
+            source,
+            0,
+            format!(
+                "the definition is longer than {} KB: put long codelists in files (file = \"...\")",
+                MAX_DEFINITION_BYTES / 1024
+            ),
+        ));
+    }
     let raw: RawCohort = toml::from_str(source).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         error_at(source, offset, e.message().trim().to_string())
@@ -260,6 +278,25 @@ pub fn parse(
             }
         },
     };
+    if raw.variables.len() > MAX_VARIABLES {
+        let (_, last) = raw
+            .variables
+            .iter()
+            .nth(MAX_VARIABLES)
+            .expect("more than the limit");
+        return Err(error_at(
+            source,
+            last.span().start,
+            format!("a definition may name at most {MAX_VARIABLES} variables"),
+        ));
+    }
+    if raw.breakdowns.len() > MAX_BREAKDOWNS {
+        return Err(error_at(
+            source,
+            raw.breakdowns[MAX_BREAKDOWNS].span().start,
+            format!("a definition may ask for at most {MAX_BREAKDOWNS} breakdowns"),
+        ));
+    }
     let index_date = match &raw.index_date {
         None => None,
         Some(d) => Some(
@@ -499,6 +536,23 @@ mod tests {
 
     fn no_files(_: &str) -> Result<HashSet<String>, String> {
         Err("no files here".into())
+    }
+
+    #[test]
+    fn long_definitions_and_too_many_variables_are_refused() {
+        let chain: String = (0..5_000)
+            .map(|i| format!("v{i} = \"v{}\"\n", i + 1))
+            .collect();
+        let many =
+            format!("name = \"x\"\nwhere = \"v0\"\n[variables]\n{chain}v5000 = \"age >= 65\"\n");
+        let err = parse(&many, &no_files).unwrap_err();
+        assert!(err.message.contains("at most 200 variables"), "{err}");
+        let huge = format!(
+            "name = \"x\"\nwhere = \"a\"\n# {}\n",
+            "x".repeat(MAX_DEFINITION_BYTES)
+        );
+        let err = parse(&huge, &no_files).unwrap_err();
+        assert!(err.message.contains("longer than"), "{err}");
     }
 
     /// TOML nesting (arrays and inline tables thousands deep) is refused by the TOML reader's own

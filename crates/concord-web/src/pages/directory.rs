@@ -342,6 +342,12 @@ pub async fn update_organisation(
         Err(StoreError::Invalid(errors)) => {
             organisation_form(&state, &visitor, &permit, Some(&id), form, errors).await
         }
+        Err(StoreError::Forbidden(why)) => {
+            let errors = ValidationErrors::single("org_type", why);
+            let page =
+                organisation_form(&state, &visitor, &permit, Some(&id), form, errors).await?;
+            Ok((StatusCode::FORBIDDEN, page).into_response())
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -220,6 +220,14 @@ async fn throttling_blocks_a_pair_without_locking_out_the_victim_elsewhere() {
     let person = people::create_in_organisation(&store, &admin(), &ccg, &draft, "analyst")
         .await
         .unwrap();
+    // A username longer than 254 characters is refused, not cut short.
+    let long = "s".repeat(255);
+    let refused =
+        accounts::create_account(&store, &admin(), &person, &long, "a-long-enough-password").await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
     accounts::create_account(&store, &admin(), &person, "sam", "a-long-enough-password")
         .await
         .unwrap();

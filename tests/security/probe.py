@@ -330,10 +330,11 @@ def uploads(port, ids):
 
 
 def chromium_prints():
-    """Chromium browser processes printing a PDF now: the browser binary itself (not Debian's
-    launcher script or its subshells, which carry the same arguments, nor Chromium's helpers, which
-    carry --type=)."""
-    count = 0
+    """Chromium browsers printing a PDF now: the browser binary itself (not Debian's launcher script
+    or its subshells, which carry the same arguments, nor Chromium's helpers, which carry --type=),
+    counted once per browser: a browser's child caught between fork and exec still carries its
+    parent's arguments, so a printing process whose parent is also one is not a second browser."""
+    printing = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -341,11 +342,13 @@ def chromium_prints():
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read()
             exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
-        except OSError:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                parent = f.read().rsplit(b")", 1)[1].split()[1].decode()
+        except (OSError, IndexError):
             continue
         if b"--print-to-pdf" in cmd and b"--type=" not in cmd and exe.startswith("chrom"):
-            count += 1
-    return count
+            printing[pid] = parent
+    return sum(1 for parent in printing.values() if parent not in printing)
 
 
 @probe("12 parallel board-pack PDFs: at most 2 print at once, the rest queue or are turned away")
@@ -402,7 +405,10 @@ def schemathesis(port, ids):
                "--seed", "13", "--generation-database", "none", "--workers", "2", "--no-color",
                "--report", "ndjson", "--report-ndjson-path", report]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    tail = "\n".join(run.stdout.splitlines()[-25:])
+    # Everything from the first error or failure section, so a CI log says what went wrong.
+    lines = run.stdout.splitlines()
+    first = next((i for i, l in enumerate(lines) if "ERRORS" in l or "FAILURES" in l), max(0, len(lines) - 25))
+    tail = "\n".join(lines[first:])[-6000:]
     requests = 0
     if os.path.exists(report):
         with open(report) as f:

@@ -99,7 +99,7 @@ pub async fn seed_population(
     use concord_population::ingest::Ingest;
     use concord_population::pseudonym::PseudonymKey;
     use concord_population::pseudonymise::LsoaLookup;
-    use concord_population::store::PopulationStore;
+    use concord_population::store::{PopulationStore, StoreLayout};
     let population = PopulationStore::open(&setup.store).map_err(failed)?;
     let existing = population.manifests().map_err(failed)?;
     if !existing.is_empty() {
@@ -141,13 +141,9 @@ pub async fn seed_population(
                 .map_err(failed)?;
             manifests.extend(report.manifest);
         }
-        let reference = setup_owned.store.join("reference");
-        std::fs::create_dir_all(&reference).map_err(failed)?;
-        std::fs::copy(
-            synth.join("reference/lsoas.csv"),
-            reference.join("lsoas.csv"),
-        )
-        .map_err(failed)?;
+        let layout = StoreLayout::new(&setup_owned.store);
+        std::fs::create_dir_all(layout.reference()).map_err(failed)?;
+        std::fs::copy(synth.join("reference/lsoas.csv"), layout.lsoas()).map_err(failed)?;
         Ok::<_, crate::DemoError>((manifests, synth))
     })
     .await

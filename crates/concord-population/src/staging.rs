@@ -7,7 +7,7 @@ use crate::finish::BucketJob;
 use crate::ingest::{Ingest, PendingEvent, Progress, Rejection};
 use crate::store::{
     io_at, parquet_at, sync_dir, write_durably, Counts, FileRecord, Manifest, PopulationStore,
-    StoreError,
+    StoreError, MANIFEST_FILE, REJECTIONS_FILE,
 };
 use crate::table::{
     origin, parquet_writer, unpack_origin, EventRows, PatientRows, PATIENTS, STAGED_EVENTS,
@@ -73,7 +73,7 @@ impl<'s> Staging<'s> {
         );
         let dir = store.staging_dir().join(&batch);
         fs::create_dir_all(dir.join("stage")).map_err(io_at(&dir))?;
-        let rejections_path = dir.join("rejections.csv");
+        let rejections_path = dir.join(REJECTIONS_FILE);
         let file = File::create(&rejections_path).map_err(io_at(&rejections_path))?;
         let mut rejections = csv::Writer::from_writer(BufWriter::new(file));
         rejections
@@ -123,7 +123,7 @@ impl<'s> Staging<'s> {
                 [path.as_str(), &line.to_string(), field, reason]
                     .map(concord_domain::export::csv_cell),
             )
-            .map_err(|e| csv_error(&self.dir.join("rejections.csv"), e))?;
+            .map_err(|e| csv_error(&self.dir.join(REJECTIONS_FILE), e))?;
         self.files[file].rejected += 1;
         if self.first_rejections.len() < crate::ingest::FIRST_REJECTIONS {
             self.first_rejections.push(Rejection {
@@ -348,7 +348,7 @@ impl<'s> Staging<'s> {
             }
         }
         fs::remove_dir_all(self.dir.join("stage")).map_err(io_at(&self.dir))?;
-        let rejections_path = self.dir.join("rejections.csv");
+        let rejections_path = self.dir.join(REJECTIONS_FILE);
         let writer = self
             .rejections
             .into_inner()
@@ -368,7 +368,7 @@ impl<'s> Staging<'s> {
             written_by: format!("Concord {}", env!("CARGO_PKG_VERSION")),
         };
         let text = serde_json::to_vec_pretty(&manifest).expect("serialisable");
-        write_durably(&self.dir.join("manifest.json"), &text)?;
+        write_durably(&self.dir.join(MANIFEST_FILE), &text)?;
         for table in ["patients", "events"] {
             let dir = self.dir.join(table);
             if dir.exists() {

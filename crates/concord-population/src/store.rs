@@ -177,10 +177,85 @@ pub fn owner_only_dir(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Where each part of a store lives under its directory: the one place the layout drawn above is
+/// spelt out. Everything that finds a store's files (the engine, the SQL tables, the web service,
+/// the demo) asks this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreLayout {
+    root: PathBuf,
+}
+
+impl StoreLayout {
+    /// The layout of a store at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        StoreLayout { root: root.into() }
+    }
+
+    /// The store's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `store.json`: the layout version and bucket count. A directory without one holds no store.
+    pub fn description(&self) -> PathBuf {
+        self.root.join("store.json")
+    }
+
+    /// True when a store has been created here.
+    pub fn exists(&self) -> bool {
+        self.description().exists()
+    }
+
+    /// `batches/`: the committed batches.
+    pub fn batches(&self) -> PathBuf {
+        self.root.join("batches")
+    }
+
+    /// `batches/<batch>/`: one committed batch.
+    pub fn batch(&self, batch: &str) -> PathBuf {
+        self.batches().join(batch)
+    }
+
+    /// `batches/<batch>/manifest.json`.
+    pub fn manifest(&self, batch: &str) -> PathBuf {
+        self.batch(batch).join(MANIFEST_FILE)
+    }
+
+    /// `batches/<batch>/<table>/`: a committed batch's table, a bucket per subdirectory.
+    pub fn table_dir(&self, batch: &str, table: &str) -> PathBuf {
+        self.batch(batch).join(table)
+    }
+
+    /// `staging/`: batches being written.
+    pub fn staging(&self) -> PathBuf {
+        self.root.join("staging")
+    }
+
+    /// `ingest.lock`.
+    pub fn ingest_lock(&self) -> PathBuf {
+        self.root.join("ingest.lock")
+    }
+
+    /// `reference/`: the reference tables published with the data.
+    pub fn reference(&self) -> PathBuf {
+        self.root.join("reference")
+    }
+
+    /// `reference/lsoas.csv`: each LSOA's place and IMD decile.
+    pub fn lsoas(&self) -> PathBuf {
+        self.reference().join("lsoas.csv")
+    }
+}
+
+/// A batch's manifest, in its directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// A batch's refused lines, in its directory.
+pub const REJECTIONS_FILE: &str = "rejections.csv";
+
 /// An open analytical store.
 #[derive(Debug, Clone)]
 pub struct PopulationStore {
-    root: PathBuf,
+    layout: StoreLayout,
     buckets: u16,
 }
 
@@ -191,9 +266,10 @@ impl PopulationStore {
     /// is readable by other users whatever modes its files were written with.
     pub fn open(root: &Path) -> Result<PopulationStore, StoreError> {
         owner_only_dir(root).map_err(io_at(root))?;
-        let description_path = root.join("store.json");
+        let layout = StoreLayout::new(root);
+        let description_path = layout.description();
         if !description_path.exists() {
-            for dir in [root.join("batches"), root.join("staging")] {
+            for dir in [layout.batches(), layout.staging()] {
                 fs::create_dir_all(&dir).map_err(io_at(&dir))?;
             }
             let description = StoreDescription {
@@ -220,14 +296,19 @@ impl PopulationStore {
             });
         }
         Ok(PopulationStore {
-            root: root.to_path_buf(),
+            layout,
             buckets: description.buckets,
         })
     }
 
     /// The store's directory.
     pub fn root(&self) -> &Path {
-        &self.root
+        self.layout.root()
+    }
+
+    /// Where each of the store's parts lives.
+    pub fn layout(&self) -> &StoreLayout {
+        &self.layout
     }
 
     /// How many buckets people are partitioned into.
@@ -246,22 +327,24 @@ impl PopulationStore {
 
     /// The directory of committed batches.
     pub fn batches_dir(&self) -> PathBuf {
-        self.root.join("batches")
+        self.layout.batches()
     }
 
     /// The directory of batches being written.
     pub fn staging_dir(&self) -> PathBuf {
-        self.root.join("staging")
+        self.layout.staging()
     }
 
     /// Takes the ingest lock, then clears whatever a crashed ingest left in staging. The lock is
     /// released when the returned file is dropped (or the process dies).
     pub fn lock_for_ingest(&self) -> Result<File, StoreError> {
-        let path = self.root.join("ingest.lock");
+        let path = self.layout.ingest_lock();
         let file = File::create(&path).map_err(io_at(&path))?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(StoreError::Busy(self.root.clone())),
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Busy(self.root().to_path_buf()))
+            }
             Err(fs::TryLockError::Error(e)) => return Err(io_at(&path)(e)),
         }
         let staging = self.staging_dir();
@@ -287,7 +370,7 @@ impl PopulationStore {
         names
             .iter()
             .map(|name| {
-                let path = dir.join(name).join("manifest.json");
+                let path = self.layout.manifest(name);
                 let text = fs::read(&path).map_err(io_at(&path))?;
                 serde_json::from_slice(&text).map_err(|e| StoreError::Layout {
                     path,
@@ -300,9 +383,8 @@ impl PopulationStore {
     /// A table's file for one bucket of a committed batch (it may not exist: a bucket with no rows
     /// has no file).
     pub fn table_file(&self, batch: &str, table: &str, bucket: u16) -> PathBuf {
-        self.batches_dir()
-            .join(batch)
-            .join(table)
+        self.layout
+            .table_dir(batch, table)
             .join(format!("bucket={bucket:02}"))
             .join("part-0.parquet")
     }

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+use concord_population::store::StoreLayout;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
@@ -42,14 +43,16 @@ pub struct SqlSession {
 
 /// The committed batches of a store, oldest first (by directory name, which starts with the time).
 fn batches(root: &Path) -> Result<Vec<String>, SqlError> {
-    let dir = root.join("batches");
+    let layout = StoreLayout::new(root);
+    let dir = layout.batches();
     let mut names = Vec::new();
     let entries =
         std::fs::read_dir(&dir).map_err(|e| SqlError::Store(format!("{}: {e}", dir.display())))?;
     for entry in entries {
         let entry = entry.map_err(|e| SqlError::Store(e.to_string()))?;
-        if entry.path().join("manifest.json").exists() {
-            names.push(entry.file_name().to_string_lossy().into_owned());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if layout.manifest(&name).exists() {
+            names.push(name);
         }
     }
     names.sort();
@@ -68,10 +71,11 @@ impl SqlSession {
         let root = std::fs::canonicalize(root)
             .map_err(|e| SqlError::Store(format!("{}: {e}", root.display())))?;
         let names = batches(&root)?;
+        let layout = StoreLayout::new(&root);
         for table in ["patients", "events"] {
             let mut parts = Vec::new();
             for (i, batch) in names.iter().enumerate() {
-                let dir = root.join("batches").join(batch).join(table);
+                let dir = layout.table_dir(batch, table);
                 if !dir.exists() {
                     continue;
                 }

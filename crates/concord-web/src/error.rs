@@ -3,6 +3,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use concord_app::population::PopulationError;
 use concord_domain::{FieldError, ValidationErrors};
 use concord_store::StoreError;
 use serde::Serialize;
@@ -94,6 +95,32 @@ pub fn problem_for(err: &StoreError) -> Problem {
                 "The server could not complete the request; it has been logged",
             )
         }
+    }
+}
+
+/// The problem for population data that cannot be served: 503 when the analytical store, its
+/// reference or the key cannot be read; the store's own problem otherwise.
+pub fn problem_for_population(err: &PopulationError) -> Problem {
+    match err {
+        PopulationError::Unavailable(detail) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "population-unavailable",
+            "The population data cannot be read",
+            detail.clone(),
+        ),
+        PopulationError::Store(err) => problem_for(err),
+    }
+}
+
+impl From<PopulationError> for ApiError {
+    fn from(err: PopulationError) -> Self {
+        ApiError(problem_for_population(&err))
+    }
+}
+
+impl From<PopulationError> for PageError {
+    fn from(err: PopulationError) -> Self {
+        PageError(problem_for_population(&err))
     }
 }
 

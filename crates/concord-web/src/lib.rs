@@ -15,7 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod pages;
 pub mod pdf;
-pub mod population;
+pub use concord_app::population;
 pub mod routes;
 pub mod security;
 

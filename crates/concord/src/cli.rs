@@ -192,8 +192,8 @@ struct ServeArgs {
 
 impl ServeArgs {
     /// The population configuration, with these defaults for what was not given.
-    fn population(&self, store: &str, key: &str) -> concord_web::population::PopulationConfig {
-        concord_web::population::PopulationConfig {
+    fn population(&self, store: &str, key: &str) -> concord_app::population::PopulationConfig {
+        concord_app::population::PopulationConfig {
             store: self
                 .population_store
                 .clone()
@@ -599,7 +599,7 @@ fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs) {
 async fn serve_until_stopped(
     store: Store,
     args: &ServeArgs,
-    population: concord_web::population::PopulationConfig,
+    population: concord_app::population::PopulationConfig,
 ) -> Result<()> {
     let mut state =
         concord_web::AppState::with_population(store, args.system_name.clone(), population);

@@ -247,55 +247,32 @@ pub fn codelist_file(
 
 /// Runs `concord cohort run`.
 pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
-    use concord_population::cohort::{definition, eval::Evaluator, measures};
+    use concord_population::cohort::definition;
     let source = std::fs::read_to_string(&args.file)
         .with_context(|| format!("could not read {}", args.file.display()))?;
     let base = args.file.parent().unwrap_or(Path::new(".")).to_path_buf();
     let cohort = definition::parse(&source, &|name| codelist_file(&base, name))
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let store = PopulationStore::open(&args.store.store)?;
-    let picture = concord_population::picture::Picture::load_scoped(&store, &cohort.event_scope())?;
-    let mut reference = measures::Reference::default();
     let db = concord_store::Store::open(database)
         .await
         .with_context(|| format!("could not open the database at {database}"))?;
-    for p in concord_store::population::practice_networks(&db).await? {
-        reference.practices.insert(
-            p.code,
-            measures::PracticeInfo {
-                pcn: p.pcn,
-                place: p.place,
-            },
-        );
-    }
-    let lsoas = args
-        .lsoas
-        .clone()
-        .unwrap_or_else(|| args.store.store.join("reference/lsoas.csv"));
-    if lsoas.exists() {
-        let file = std::fs::File::open(&lsoas)?;
-        reference
-            .read_lsoas(file)
-            .with_context(|| format!("{} is not an LSOA reference", lsoas.display()))?;
-    }
-    let index = match cohort.index_date {
-        Some(d) => d,
-        None => picture
-            .as_of()
-            .and_then(|t| concord_population::table::epoch_days(&t[..10]))
-            .unwrap_or_else(|| {
-                concord_population::table::epoch_days(&chrono::Utc::now().date_naive().to_string())
-                    .expect("today is a date")
-            }),
+    let config = concord_app::population::PopulationConfig {
+        store: args.store.store.clone(),
+        lsoas: args.lsoas.clone(),
+        disclosure: concord_population::disclosure::DisclosureRule {
+            suppress_below: args.disclosure.suppress_below,
+            round_to: args.disclosure.round_to.max(1),
+        },
+        ..Default::default()
     };
-    let efi = concord_population::efi::EfiCodelist::built_in();
-    let measures = measures::Measures::compute(&picture, &efi, index);
-    let counts = Evaluator::new(&picture, &reference, &measures).run(&cohort);
-    let rule = concord_population::disclosure::DisclosureRule {
-        suppress_below: args.disclosure.suppress_below,
-        round_to: args.disclosure.round_to.max(1),
-    };
-    let report = counts.protect(&rule);
+    let report = concord_app::population::cohorts::count_once(config, &db, cohort)
+        .await?
+        .with_context(|| {
+            format!(
+                "no population data have been ingested into {}",
+                args.store.store.display()
+            )
+        })?;
     match args.format {
         CohortFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         CohortFormat::Csv => print!("{}", report.to_csv()),

@@ -8,14 +8,14 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::pages::finance::as_at_index;
 use crate::pages::measure::chart;
-use crate::pages::measure_edit::check_owner;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use concord_app::measure::check_metric_owner;
+use concord_app::ActFor;
 use concord_domain::finance::{FinancialYearDraft, PooledBudgetDraft};
 use concord_domain::metric::MetricDraft;
-use concord_domain::{decide, Action};
 use concord_measure::finance::{self as arithmetic, Position, RevenueMonth};
 use concord_measure::spc::{Assurance, VariationIcon, XmrChart};
 use concord_store::finance::{self, Overview, PooledBudget, Year};
@@ -42,7 +42,7 @@ pub async fn create_metric(
     Extension(permit): Extension<Permit>,
     ApiJson(draft): ApiJson<MetricDraft>,
 ) -> Done {
-    check_owner(&permit, &draft.owner_organisation_id)?;
+    check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id)?;
     let id = metrics::create(&state.store, &permit.actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -110,7 +110,7 @@ pub async fn update_metric(
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MetricDraft>,
 ) -> Result<StatusCode, ApiError> {
-    check_owner(&permit, &draft.owner_organisation_id)?;
+    check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id)?;
     let metric = metrics::get(&state.store, &id).await?;
     metrics::update(&state.store, &permit.actor, &metric.id, &draft).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -175,11 +175,7 @@ pub async fn load_values(
     }
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
-        decide(
-            principal.as_ref(),
-            Action::LoadMetricData { organisation_id },
-        )
-        .is_allowed()
+        concord_app::may_act_for(principal.as_ref(), ActFor::LoadMetricData, organisation_id)
     };
     let summary = metric_load::load(
         &state.store,
@@ -410,7 +406,7 @@ pub async fn load_return(
         .collect();
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
-        decide(principal.as_ref(), Action::LoadFinance { organisation_id }).is_allowed()
+        concord_app::may_act_for(principal.as_ref(), ActFor::LoadFinance, organisation_id)
     };
     let summary = finance_load::load(
         &state.store,

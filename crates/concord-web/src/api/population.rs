@@ -6,11 +6,11 @@ use super::Created;
 use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::pages::cohorts::results;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use concord_app::population::cohorts;
 use concord_domain::Role;
 use concord_population::cohort::eval::CohortReport;
 use concord_store::population::{self, SavedCohort};
@@ -60,20 +60,14 @@ fn no_data() -> ApiError {
 #[utoipa::path(get, path = "/api/v1/population", tag = "understand", responses((status = 200, body = PopulationOverview)))]
 pub async fn overview(State(state): State<AppState>) -> Result<Json<PopulationOverview>, ApiError> {
     let disclosure = state.population.rule().describe();
-    let Some(snapshot) = state.population.snapshot().await.map_err(ApiError)? else {
-        return Ok(Json(PopulationOverview {
-            disclosure,
-            registered: None,
-            older: None,
-        }));
-    };
-    let overview = crate::pages::population::overview(&state, snapshot)
-        .await
-        .map_err(|e| ApiError(e.0))?;
+    let (registered, older) = cohorts::overview(&state.population, &state.store)
+        .await?
+        .map(|o| (o.registered, o.older))
+        .unzip();
     Ok(Json(PopulationOverview {
         disclosure,
-        registered: Some(overview.registered),
-        older: Some(overview.older),
+        registered,
+        older,
     }))
 }
 
@@ -93,11 +87,8 @@ pub async fn get(
 ) -> Result<Json<CohortResults>, ApiError> {
     let cohort = population::cohort(&state.store, &id).await?;
     let checked = population::check_definition(&cohort.definition)?;
-    let results = results(&state, checked).await.map_err(ApiError)?;
-    Ok(Json(CohortResults {
-        cohort,
-        results: results.map(|r| r.report),
-    }))
+    let results = cohorts::count(&state.population, &state.store, checked).await?;
+    Ok(Json(CohortResults { cohort, results }))
 }
 
 /// Saves a cohort, owned by the organisation where the caller is an analyst (else partner lead).
@@ -151,6 +142,6 @@ pub async fn count(
     ApiJson(body): ApiJson<DefinitionBody>,
 ) -> Result<Json<CohortReport>, ApiError> {
     let checked = population::check_definition(&body.definition)?;
-    let results = results(&state, checked).await.map_err(ApiError)?;
-    results.map(|r| Json(r.report)).ok_or_else(no_data)
+    let report = cohorts::count(&state.population, &state.store, checked).await?;
+    report.map(Json).ok_or_else(no_data)
 }

@@ -2,7 +2,7 @@
 
 use super::{render, see_other, Choice, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use concord_domain::{decide, Action, BoardDraft, BoardKind, BoardRole, ValidationErrors};
+use concord_domain::{BoardDraft, BoardKind, BoardRole, ValidationErrors};
 use concord_store::boards::{self, Board, BoardMember, BoardMemberDraft};
 use concord_store::{organisations, people, places, StoreError};
 use serde::Deserialize;
@@ -65,41 +65,18 @@ async fn board_page(
     seat: String,
 ) -> Result<Response, PageError> {
     let board = boards::get(&state.store, id).await?;
-    let chairs = match permit.principal.as_ref() {
-        Some(p) => matches!(
-            concord_store::meetings::seat(&state.store, id, &p.person_id).await?,
-            Some(BoardRole::Chair | BoardRole::ViceChair)
-        ),
-        None => false,
-    };
     let page = BoardPage {
         meetings: concord_store::meetings::meetings_of(&state.store, id).await?,
         programmes: concord_store::programmes::governed_by(&state.store, id).await?,
-        can_schedule: decide(
-            permit.principal.as_ref(),
-            Action::ManageMeetings {
-                host_organisation_id: &board.organisation_id,
-                chairs_board: chairs,
-            },
-        )
-        .is_allowed(),
+        can_schedule: permit
+            .may(state, Rule::ScheduleMeeting, Target::id(id))
+            .await?,
         layout: Layout::new(state, visitor, permit, board.name.clone(), "boards"),
         members: boards::members(&state.store, id).await?,
-        can_manage: decide(
-            permit.principal.as_ref(),
-            Action::ManageBoard {
-                host_organisation_id: &board.organisation_id,
-            },
-        )
-        .is_allowed(),
-        can_seat: decide(
-            permit.principal.as_ref(),
-            Action::ManageBoardMembers {
-                host_organisation_id: &board.organisation_id,
-                chairs_board: chairs,
-            },
-        )
-        .is_allowed(),
+        can_manage: permit.may(state, Rule::ManageBoard, Target::id(id)).await?,
+        can_seat: permit
+            .may(state, Rule::ManageBoardMembers, Target::id(id))
+            .await?,
         seat_choices: BoardRole::ALL
             .iter()
             .map(|r| (r.as_str().to_string(), r.label().to_string()))

@@ -4,7 +4,7 @@
 use super::charts;
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::{PageError, Problem};
 use crate::AppState;
 use askama::Template;
@@ -12,12 +12,12 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use concord_domain::{decide, Action, Role};
+use concord_app::population::cohorts;
+use concord_domain::Role;
 use concord_population::cohort::definition::Cohort;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
 use concord_store::population::{self, SavedCohort};
 use concord_store::StoreError;
-use std::sync::Arc;
 
 /// A breakdown ready to show: its table and chart.
 pub struct ShownBreakdown {
@@ -37,17 +37,11 @@ pub struct Results {
     pub breakdowns: Vec<ShownBreakdown>,
 }
 
-/// Counts a checked cohort and publishes it, or says there are no data.
-pub async fn results(state: &AppState, cohort: Cohort) -> Result<Option<Results>, Problem> {
-    let population = &state.population;
-    let Some(snapshot) = population.snapshot().await? else {
+/// Counts a checked cohort and publishes it with a chart per breakdown, or says there are no data.
+pub async fn results(state: &AppState, cohort: Cohort) -> Result<Option<Results>, PageError> {
+    let Some(report) = cohorts::count(&state.population, &state.store, cohort).await? else {
         return Ok(None);
     };
-    let reference = Arc::new(population.reference(&state.store).await?);
-    let report = population
-        .count(snapshot, reference, cohort)
-        .await?
-        .protect(&population.rule());
     let breakdowns = report
         .breakdowns
         .iter()
@@ -86,13 +80,7 @@ pub async fn list(
     Extension(permit): Extension<Permit>,
 ) -> Result<Response, PageError> {
     let cohorts = population::cohorts(&state.store).await?;
-    let can_build = decide(
-        permit.principal.as_ref(),
-        Action::SaveCohort {
-            owner_organisation_id: None,
-        },
-    )
-    .is_allowed();
+    let can_build = permit.may(&state, Rule::SaveCohort, Target::NONE).await?;
     Ok(render(&ListPage {
         layout: Layout::new(&state, &visitor, &permit, "Cohorts", "population"),
         cohorts,
@@ -120,33 +108,13 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
     let cohort = population::check_definition(&saved.definition)?;
-    let results = results(&state, cohort).await.map_err(PageError)?;
-    let principal = permit.principal.as_ref();
-    let practices = crate::authz::gp_practices_of(&state, principal).await?;
-    let care_organisation_ids = crate::authz::care_organisations_of(&state, principal).await?;
+    let results = results(&state, cohort).await?;
+    let target = Target::id(&id);
     Ok(render(&CohortPage {
         layout: Layout::new(&state, &visitor, &permit, saved.name.clone(), "population"),
-        can_edit: decide(
-            principal,
-            Action::SaveCohort {
-                owner_organisation_id: Some(&saved.owner_organisation_id),
-            },
-        )
-        .is_allowed(),
-        can_see_worklist: decide(
-            principal,
-            Action::ViewWorklist {
-                practice_ids: &practices,
-            },
-        )
-        .is_allowed(),
-        can_break_glass: decide(
-            principal,
-            Action::BreakGlass {
-                care_organisation_ids: &care_organisation_ids,
-            },
-        )
-        .is_allowed(),
+        can_edit: permit.may(&state, Rule::EditCohort, target).await?,
+        can_see_worklist: permit.may(&state, Rule::ViewWorklist, target).await?,
+        can_break_glass: permit.may(&state, Rule::BreakGlass, target).await?,
         cohort: saved,
         results,
     }))
@@ -159,7 +127,7 @@ pub async fn csv(
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
     let cohort = population::check_definition(&saved.definition)?;
-    let Some(results) = results(&state, cohort).await.map_err(PageError)? else {
+    let Some(results) = results(&state, cohort).await? else {
         return Err(PageError(Problem::new(
             StatusCode::NOT_FOUND,
             "no-data",
@@ -432,7 +400,7 @@ async fn preview_page(
     let (error, results) = match population::check_definition(&definition) {
         Err(StoreError::Invalid(errors)) => (Some(errors.0[0].message.clone()), None),
         Err(other) => return Err(other.into()),
-        Ok(cohort) => (None, results(state, cohort).await.map_err(PageError)?),
+        Ok(cohort) => (None, results(state, cohort).await?),
     };
     Ok(render(&BuilderPage {
         layout: Layout::new(state, visitor, permit, "Build a cohort", "population"),

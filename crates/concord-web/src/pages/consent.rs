@@ -3,7 +3,7 @@
 
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -15,7 +15,7 @@ use axum::Extension;
 use concord_domain::consent::{
     ProposalDraft, ProposalStatus, ResponseDraft, ResponseKind, Standing,
 };
-use concord_domain::{decide, Action, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_store::consent::{self, Proposal, ProposalResponse};
 use concord_store::{strategy, StoreError};
 use serde::Deserialize;
@@ -188,22 +188,16 @@ async fn proposal_page(
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
     let proposal = consent::get(&state.store, id).await?;
-    let round = strategy::get(&state.store, &proposal.round_id).await?;
     let responses = consent::responses(&state.store, id).await?;
     let mut respond_for = Vec::new();
     if let Some(p) = &permit.principal {
-        let sits = consent::sits_on_deciding_board(&state.store, id, &p.person_id).await?;
         let mut seen = std::collections::HashSet::new();
         for g in &p.grants {
-            let allowed = decide(
-                Some(p),
-                Action::RespondToProposal {
-                    organisation_id: &g.organisation_id,
-                    sits_on_deciding_board: sits,
-                },
-            )
-            .is_allowed();
-            if allowed && seen.insert(g.organisation_id.clone()) {
+            if !seen.insert(g.organisation_id.clone()) {
+                continue;
+            }
+            let target = Target::id_for(id, &g.organisation_id);
+            if permit.may(state, Rule::RespondToProposal, target).await? {
                 let current = responses
                     .iter()
                     .find(|r| r.current && r.organisation_id == g.organisation_id)
@@ -225,13 +219,9 @@ async fn proposal_page(
     let page = ProposalPage {
         layout: Layout::new(state, visitor, permit, proposal.title.clone(), "rounds"),
         standing: describe(&consent::standing_of(&proposal, &responses)),
-        can_manage: decide(
-            permit.principal.as_ref(),
-            Action::ManageBoard {
-                host_organisation_id: &round.host_organisation_id,
-            },
-        )
-        .is_allowed(),
+        can_manage: permit
+            .may(state, Rule::ManageProposal, Target::id(id))
+            .await?,
         kinds: ResponseKind::ALL
             .iter()
             .map(|k| (k.as_str().to_string(), k.label().to_string()))

@@ -4,7 +4,7 @@ use super::{
     grantable_role_choices, org_type_choices, page_link, render, see_other, showing, Choice, Layout,
 };
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::Params;
@@ -14,9 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use concord_domain::{
-    decide, Action, MembershipDraft, OrganisationDraft, PersonDraft, ValidationErrors,
-};
+use concord_domain::{MembershipDraft, OrganisationDraft, PersonDraft, ValidationErrors};
 use concord_store::organisations::{self, Organisation, OrganisationSearch, PlaceRef};
 use concord_store::people::{self, Membership};
 use concord_store::{boards, places, Page, PageRequest, StoreError};
@@ -110,7 +108,9 @@ pub async fn directory(
         place_choices: place_choices(&state).await?,
         prev,
         next,
-        can_create: decide(permit.principal.as_ref(), Action::CreateOrganisation).is_allowed(),
+        can_create: permit
+            .may(&state, Rule::CreateOrganisation, Target::NONE)
+            .await?,
         query,
     };
     Ok(render(&page))
@@ -155,13 +155,9 @@ async fn organisation_page(
         places: organisations::places_served(&state.store, id).await?,
         members: people::memberships_of_organisation(&state.store, id).await?,
         boards: boards::list(&state.store, Some(id)).await?,
-        can_edit: decide(
-            permit.principal.as_ref(),
-            Action::EditOrganisation {
-                organisation_id: id,
-            },
-        )
-        .is_allowed(),
+        can_edit: permit
+            .may(state, Rule::EditOrganisation, Target::id(id))
+            .await?,
         role_choices: grantable_role_choices(permit, id, org.org_type),
         children,
         org,

@@ -5,7 +5,7 @@
 use super::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::AppState;
 use askama::Template;
@@ -14,11 +14,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
+use concord_app::ActFor;
 use concord_domain::finance::{
     parse_month, BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft,
     PooledBudgetKind,
 };
-use concord_domain::{decide, Action, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_measure::finance::{self as arithmetic, ForecastBasis, RevenueMonth};
 use concord_measure::spc::svg::{render as render_svg, ChartLabels};
 use concord_measure::spc::{self, ImprovementDirection, SpcOptions, XmrChart};
@@ -57,7 +58,9 @@ pub async fn latest(
         Some(year) => Ok(see_other(&format!("/finance/{}", year_slug(&year.label)))),
         None => Ok(render(&NoYearsPage {
             layout: layout(&state, &visitor, &permit, "System finance"),
-            can_set_up: decide(permit.principal.as_ref(), Action::ManageFinance).is_allowed(),
+            can_set_up: permit
+                .may(&state, Rule::ManageFinance, Target::NONE)
+                .await?,
         })),
     }
 }
@@ -173,7 +176,6 @@ pub async fn overview(
             )
         })
         .collect();
-    let principal = permit.principal.as_ref();
     Ok(render(&OverviewPage {
         layout: layout(
             &state,
@@ -184,8 +186,12 @@ pub async fn overview(
         slug: year_slug(&year.label),
         years: finance::years(store).await?,
         months,
-        can_load: decide(principal, Action::ContributeData).is_allowed(),
-        can_set_up: decide(principal, Action::ManageFinance).is_allowed(),
+        can_load: permit
+            .may(&state, Rule::ContributeData, Target::NONE)
+            .await?,
+        can_set_up: permit
+            .may(&state, Rule::ManageFinance, Target::NONE)
+            .await?,
         overview,
     }))
 }
@@ -505,7 +511,7 @@ pub async fn upload(
     };
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
-        decide(principal.as_ref(), Action::LoadFinance { organisation_id }).is_allowed()
+        concord_app::may_act_for(principal.as_ref(), ActFor::LoadFinance, organisation_id)
     };
     let result = match finance_load::parse_csv(bytes, dataset, "file") {
         Ok(rows) => {

@@ -7,7 +7,7 @@ use super::form::{
 use super::programmes::codes;
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{self, Permit, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -20,7 +20,7 @@ use concord_domain::improvement::{
 };
 use concord_domain::meeting::london_date;
 use concord_domain::programme::Direction;
-use concord_domain::{decide, Action, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_measure::run_chart::{analyse, Rule, RunChart, RunChartOptions, RULES_SOURCE};
 use concord_store::improvement::{
     self, ChangeIdea, Driver, ImprovementProject, MeasureReading, PdsaCycle,
@@ -205,20 +205,6 @@ impl ProjectPage {
     }
 }
 
-/// True when the permit's holder may work on `project`.
-fn may_edit(permit: &Permit, project: &ImprovementProject) -> bool {
-    permit.principal.as_ref().is_some_and(|p| {
-        decide(
-            Some(p),
-            Action::RunImprovement {
-                organisation_id: &project.organisation_id,
-                leads_project: project.lead_person_id == p.person_id,
-            },
-        )
-        .is_allowed()
-    })
-}
-
 /// `GET /improvement/{id}`.
 pub async fn show(
     State(state): State<AppState>,
@@ -232,7 +218,9 @@ pub async fn show(
     let readings = improvement::readings(store, &id).await?;
     Ok(render(&ProjectPage {
         layout: layout(&state, &visitor, &permit, project.title.clone()),
-        can_edit: may_edit(&permit, &project),
+        can_edit: permit
+            .may(&state, authz::Rule::RunImprovement, Target::id(&id))
+            .await?,
         cycles: improvement::cycles(store, &id, london_date(chrono::Utc::now())).await?,
         view: chart_view(&readings),
         readings,

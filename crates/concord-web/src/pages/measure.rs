@@ -4,7 +4,7 @@
 
 use super::{render, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::AppState;
 use askama::Template;
@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Extension;
 use concord_domain::metric::{ImprovementDirection, MetricCategory, ScopeKind};
-use concord_domain::{decide, Action};
 use concord_measure::spc::svg::{format_value, render as render_svg, ChartLabels};
 use concord_measure::spc::{self, Assurance, SpcOptions, VariationIcon, XmrChart};
 use concord_store::metrics::{self, Metric, Rebase, Series, SeriesValue};
@@ -198,7 +197,9 @@ pub async fn dashboard(
         categories,
         scopes,
         profile: spc::Profile::default().name(),
-        can_contribute: decide(permit.principal.as_ref(), Action::ContributeData).is_allowed(),
+        can_contribute: permit
+            .may(&state, Rule::ContributeData, Target::NONE)
+            .await?,
     }))
 }
 
@@ -227,13 +228,9 @@ pub async fn metric(
         let xmr = chart(&metric, &values, &rebases);
         series.push((s, xmr));
     }
-    let can_edit = decide(
-        permit.principal.as_ref(),
-        Action::ManageMetric {
-            owner_organisation_id: &metric.owner_organisation_id,
-        },
-    )
-    .is_allowed();
+    let can_edit = permit
+        .may(&state, Rule::EditMetric, Target::id(&id))
+        .await?;
     Ok(render(&MetricPage {
         layout: layout(&state, &visitor, &permit, metric.name.clone()),
         can_edit,
@@ -311,17 +308,9 @@ pub async fn series(
             },
         )
     });
-    let responsible = series
-        .organisation_id
-        .clone()
-        .unwrap_or_else(|| metric.owner_organisation_id.clone());
-    let can_rebase = decide(
-        permit.principal.as_ref(),
-        Action::LoadMetricData {
-            organisation_id: &responsible,
-        },
-    )
-    .is_allowed();
+    let can_rebase = permit
+        .may(&state, Rule::RebaseSeries, Target::id(&id))
+        .await?;
     Ok(render(&SeriesPage {
         layout: layout(&state, &visitor, &permit, title),
         can_rebase,

@@ -13,8 +13,10 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Form};
+use concord_app::measure::check_metric_owner;
+use concord_app::ActFor;
 use concord_domain::metric::{Frequency, ImprovementDirection, MetricCategory, MetricDraft};
-use concord_domain::{decide, Action, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_store::metric_load::{self, COLUMNS};
 use concord_store::{lookups, metrics, StoreError};
 use serde::Deserialize;
@@ -120,25 +122,6 @@ async fn metric_form(
     ))
 }
 
-/// Whether the signed-in person may own metrics for `organisation_id`; an error on the owner field if not.
-pub(crate) fn check_owner(permit: &Permit, organisation_id: &str) -> Result<(), StoreError> {
-    let allowed = decide(
-        permit.principal.as_ref(),
-        Action::ManageMetric {
-            owner_organisation_id: organisation_id,
-        },
-    )
-    .is_allowed();
-    if allowed || organisation_id.trim().is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(
-            "owner_organisation_id",
-            "You may add metrics only for an organisation where you are an analyst or the partner lead",
-        ))
-    }
-}
-
 /// `GET /metrics/new`.
 pub async fn new_metric(
     State(state): State<AppState>,
@@ -168,7 +151,7 @@ pub async fn create_metric(
     Form(posted): Form<Posted>,
 ) -> Result<Response, PageError> {
     let draft: MetricDraft = parse(&posted, &[])?;
-    let result = match check_owner(&permit, &draft.owner_organisation_id) {
+    let result = match check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id) {
         Ok(()) => metrics::create(&state.store, &permit.actor, &draft).await,
         Err(e) => Err(e),
     };
@@ -225,7 +208,7 @@ pub async fn update_metric(
 ) -> Result<Response, PageError> {
     let metric = metrics::get(&state.store, &id).await?;
     let draft: MetricDraft = parse(&posted, &[])?;
-    let result = match check_owner(&permit, &draft.owner_organisation_id) {
+    let result = match check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id) {
         Ok(()) => metrics::update(&state.store, &permit.actor, &metric.id, &draft).await,
         Err(e) => Err(e),
     };
@@ -289,11 +272,7 @@ pub async fn upload(
     };
     let principal = permit.principal.clone();
     let may_load = move |organisation_id: &str| {
-        decide(
-            principal.as_ref(),
-            Action::LoadMetricData { organisation_id },
-        )
-        .is_allowed()
+        concord_app::may_act_for(principal.as_ref(), ActFor::LoadMetricData, organisation_id)
     };
     let result = match metric_load::parse_csv(bytes, "file") {
         Ok(rows) => {

@@ -5,7 +5,7 @@ use super::form::{form_handlers, form_page, id_only, parse, Field, Fields, FormD
 use super::programmes::{codes, scope};
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Extension;
 use concord_domain::meeting::{AgendaPurpose, MeetingDraft, MinutesDraft};
-use concord_domain::{decide, Action, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_store::meetings::{self, ActionItem, AgendaItem, BoardDecision, Meeting};
 use concord_store::reports::{self, BoardPack};
 use concord_store::{boards, lookups, StoreError};
@@ -28,48 +28,6 @@ fn layout(
     title: impl Into<String>,
 ) -> Layout {
     Layout::new(state, visitor, permit, title, "boards")
-}
-
-/// What the viewer may do at a board's meetings.
-struct Powers {
-    manage: bool,
-    record: bool,
-}
-
-async fn powers(
-    state: &AppState,
-    permit: &Permit,
-    board_id: &str,
-    host: &str,
-) -> Result<Powers, PageError> {
-    let Some(p) = permit.principal.as_ref() else {
-        return Ok(Powers {
-            manage: false,
-            record: false,
-        });
-    };
-    let seat = meetings::seat(&state.store, board_id, &p.person_id).await?;
-    let chairs = matches!(
-        seat,
-        Some(concord_domain::BoardRole::Chair | concord_domain::BoardRole::ViceChair)
-    );
-    Ok(Powers {
-        manage: decide(
-            Some(p),
-            Action::ManageMeetings {
-                host_organisation_id: host,
-                chairs_board: chairs,
-            },
-        )
-        .is_allowed(),
-        record: decide(
-            Some(p),
-            Action::RecordDecision {
-                sits_on_board: meetings::is_voting(seat),
-            },
-        )
-        .is_allowed(),
-    })
 }
 
 async fn meeting_form(
@@ -166,21 +124,18 @@ pub async fn show(
     let viewer = scope(&state, &permit).await?;
     let agenda = meetings::agenda(&state.store, &viewer, &meeting).await?;
     let decisions = meetings::decisions_of_meeting(&state.store, &viewer, &id).await?;
-    let p = powers(
-        &state,
-        &permit,
-        &meeting.board_id,
-        &meeting.host_organisation_id,
-    )
-    .await?;
     Ok(render(&MeetingPage {
         layout: layout(&state, &visitor, &permit, meeting.title.clone()),
         withheld: agenda.withheld + decisions.withheld,
         agenda: agenda.items,
         decisions: decisions.items,
         actions: meetings::actions_of_meeting(&state.store, &id, chrono::Utc::now()).await?,
-        can_manage: p.manage,
-        can_record: p.record,
+        can_manage: permit
+            .may(&state, Rule::ManageMeeting, Target::id(&id))
+            .await?,
+        can_record: permit
+            .may(&state, Rule::RecordDecision, Target::id(&id))
+            .await?,
         person_id: permit
             .principal
             .as_ref()

@@ -2,7 +2,7 @@
 
 use super::{page_link, render, role_choices, see_other, showing, Choice, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::Params;
@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use concord_domain::{decide, Action, PersonDraft, ValidationErrors};
+use concord_domain::{PersonDraft, ValidationErrors};
 use concord_store::boards::{self, BoardMember};
 use concord_store::people::{self, Membership, Person, PersonSearch};
 use concord_store::{Page, PageRequest, StoreError};
@@ -124,22 +124,13 @@ async fn person_page(
     let id = id.to_string();
     let person = people::get(&state.store, &id).await?;
     let memberships = people::memberships_of_person(&state.store, &id).await?;
-    let orgs: Vec<String> = memberships
-        .iter()
-        .map(|m| m.organisation_id.clone())
-        .collect();
     let page = PersonPage {
         layout: Layout::new(state, visitor, permit, person.full_name(), "people"),
-        can_edit: decide(
-            permit.principal.as_ref(),
-            Action::EditPerson {
-                person_id: &id,
-                person_organisations: &orgs,
-            },
-        )
-        .is_allowed(),
+        can_edit: permit.may(state, Rule::EditPerson, Target::id(&id)).await?,
         seats: boards::seats_of_person(&state.store, &id).await?,
-        can_manage_accounts: decide(permit.principal.as_ref(), Action::ManageAccounts).is_allowed(),
+        can_manage_accounts: permit
+            .may(state, Rule::ManageAccounts, Target::NONE)
+            .await?,
         username: concord_store::accounts::username_of(&state.store, &id).await?,
         memberships,
         person,

@@ -2,7 +2,7 @@
 
 use super::{render, see_other, Choice, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use concord_domain::{decide, Action, PlaceDraft, PlaceKind, ValidationErrors};
+use concord_domain::{PlaceDraft, PlaceKind, ValidationErrors};
 use concord_store::boards::{self, Board};
 use concord_store::organisations::{self, Organisation, OrganisationSearch};
 use concord_store::places::{self, Place};
@@ -48,7 +48,7 @@ pub async fn places_list(
         ),
         places,
         total_population,
-        can_manage: decide(permit.principal.as_ref(), Action::ManagePlaces).is_allowed(),
+        can_manage: permit.may(&state, Rule::ManagePlaces, Target::NONE).await?,
     };
     Ok(render(&page))
 }
@@ -88,7 +88,7 @@ pub async fn place(
         serving_total: serving.total,
         serving: serving.items,
         boards: boards::list_for_place(&state.store, &id).await?,
-        can_manage: decide(permit.principal.as_ref(), Action::ManagePlaces).is_allowed(),
+        can_manage: permit.may(&state, Rule::ManagePlaces, Target::NONE).await?,
         place,
     };
     Ok(render(&page))

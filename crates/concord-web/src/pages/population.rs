@@ -7,25 +7,14 @@ use super::{render, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
-use crate::population::Snapshot;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Extension;
-use concord_population::cohort::definition::parse;
+use concord_app::population::cohorts;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
 use concord_population::disclosure::Shown;
-use std::sync::Arc;
-
-/// The overview's cohorts: everyone registered, and the over-65s (for frailty).
-const REGISTERED: &str = r#"name = "Registered population"
-breakdowns = [["age_band", "sex"], ["segment"], ["imd_decile"]]
-"#;
-const OLDER: &str = r#"name = "Registered population aged 65 and over"
-where = "age >= 65"
-breakdowns = [["place", "frailty"], ["pcn", "frailty"]]
-"#;
 
 /// A batch as listed on the page.
 pub struct BatchLine {
@@ -74,28 +63,9 @@ fn column(b: &PublishedBreakdown, name: &str) -> Vec<Shown> {
         .collect()
 }
 
-/// Counts the overview over a snapshot.
-pub async fn overview(state: &AppState, snapshot: Arc<Snapshot>) -> Result<Overview, PageError> {
-    let population = &state.population;
-    let reference = Arc::new(
-        population
-            .reference(&state.store)
-            .await
-            .map_err(PageError)?,
-    );
-    let rule = population.rule();
-    let mut reports = Vec::new();
-    for text in [REGISTERED, OLDER] {
-        let cohort =
-            parse(text, &|_| Err("none".into())).map_err(|e| PageError::internal(e.to_string()))?;
-        let counts = population
-            .count(snapshot.clone(), reference.clone(), cohort)
-            .await
-            .map_err(PageError)?;
-        reports.push(counts.protect(&rule));
-    }
-    let older = reports.pop().expect("two reports");
-    let registered = reports.pop().expect("two reports");
+/// The published overview with its charts.
+fn charted(overview: cohorts::Overview) -> Overview {
+    let cohorts::Overview { registered, older } = overview;
     let age_sex = &registered.breakdowns[0];
     let pyramid = charts::pyramid(
         "pyramid",
@@ -112,7 +82,7 @@ pub async fn overview(state: &AppState, snapshot: Arc<Snapshot>) -> Result<Overv
         breakdown: b.clone(),
         svg: charts::stacked(id, title, &b.rows, &b.columns, &b.table.cells),
     };
-    Ok(Overview {
+    Overview {
         pyramid,
         segments: bar(
             &registered.breakdowns[1],
@@ -136,7 +106,7 @@ pub async fn overview(state: &AppState, snapshot: Arc<Snapshot>) -> Result<Overv
         ),
         registered,
         older,
-    })
+    }
 }
 
 #[derive(Template)]
@@ -154,7 +124,7 @@ pub async fn page(
     Extension(visitor): Extension<Visitor>,
     Extension(permit): Extension<Permit>,
 ) -> Result<Response, PageError> {
-    let snapshot = state.population.snapshot().await.map_err(PageError)?;
+    let snapshot = state.population.snapshot().await?;
     let (overview, batches) = match snapshot {
         None => (None, Vec::new()),
         Some(snapshot) => {
@@ -170,7 +140,8 @@ pub async fn page(
                     rejected: m.rejected,
                 })
                 .collect();
-            (Some(overview(&state, snapshot).await?), batches)
+            let overview = cohorts::overview(&state.population, &state.store).await?;
+            (overview.map(charted), batches)
         }
     };
     Ok(render(&OverviewPage {

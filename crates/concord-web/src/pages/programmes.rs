@@ -5,7 +5,7 @@ use super::form::{form_page, parse, Fields, FormDef};
 use super::programme_items::StatusFields;
 use super::{render, see_other, Choice, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::Extension;
 use concord_domain::meeting::ConfidentialityScope;
 use concord_domain::programme::{ProgrammeDraft, Rag};
-use concord_domain::{decide, Action, Role, ValidationErrors};
+use concord_domain::{Role, ValidationErrors};
 use concord_store::delivery::{self, Benefit, Milestone};
 use concord_store::meetings::{self, ActionItem, BoardDecision};
 use concord_store::programmes::{self, HistoryEntry, Partner, Programme, Project, ServedObjective};
@@ -64,20 +64,6 @@ fn starting_organisation(permit: &Permit) -> Option<String> {
                 .find(|g| g.role == Role::SystemAdministrator)
         })
         .map(|g| g.organisation_id.clone())
-}
-
-/// True when the permit's holder may edit `programme`.
-pub fn may_edit(permit: &Permit, programme: &Programme) -> bool {
-    permit.principal.as_ref().is_some_and(|p| {
-        decide(
-            Some(p),
-            Action::EditProgramme {
-                lead_organisation_id: &programme.lead_organisation_id,
-                leads_programme: programme.is_led_by(&p.person_id),
-            },
-        )
-        .is_allowed()
-    })
 }
 
 #[derive(Template)]
@@ -150,7 +136,9 @@ pub async fn show(
     let decisions = meetings::decisions_of_programme(store, &viewer, &id).await?;
     let page = ProgrammePage {
         layout: layout(&state, &visitor, &permit, programme.name.clone()),
-        can_edit: may_edit(&permit, &programme),
+        can_edit: permit
+            .may(&state, Rule::EditProgramme, Target::id(&id))
+            .await?,
         objectives: programmes::objectives_of(store, &id).await?,
         partners: programmes::partners_of(store, &id).await?,
         history: programmes::history(store, &id)

@@ -3,7 +3,7 @@
 use super::{render, see_other, Choice, Layout};
 use crate::alignment::{self, RoundAlignment};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::AppState;
@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use concord_domain::strategy::{AreaDraft, AreaRank, PartnerViewDraft, RoundDraft, RoundStage};
-use concord_domain::{decide, Action, Role, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_store::strategy::{self, PartnerView, Round, ServiceArea};
 use concord_store::{boards, StoreError};
 
@@ -64,32 +64,25 @@ async fn round_page(
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, id).await?;
     let views = strategy::views(&state.store, id).await?;
-    let my_partners = permit
-        .principal
-        .as_ref()
-        .map(|p| {
-            p.grants
-                .iter()
-                .filter(|g| g.role == Role::PartnerLead)
-                .map(|g| {
-                    (
-                        g.organisation_id.clone(),
-                        g.organisation_name.clone(),
-                        views.iter().any(|v| v.organisation_id == g.organisation_id),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // The partners this person may record a view for: the organisations they belong to where the
+    // authoriser allows it.
+    let mut my_partners = Vec::new();
+    for g in permit.principal.iter().flat_map(|p| &p.grants) {
+        if my_partners.iter().any(|(o, _, _)| o == &g.organisation_id) {
+            continue;
+        }
+        let target = Target::id_for(id, &g.organisation_id);
+        if permit.may(state, Rule::EditPartnerView, target).await? {
+            my_partners.push((
+                g.organisation_id.clone(),
+                g.organisation_name.clone(),
+                views.iter().any(|v| v.organisation_id == g.organisation_id),
+            ));
+        }
+    }
     let page = RoundPage {
         layout: Layout::new(state, visitor, permit, round.title.clone(), "rounds"),
-        can_manage: decide(
-            permit.principal.as_ref(),
-            Action::ManageBoard {
-                host_organisation_id: &round.host_organisation_id,
-            },
-        )
-        .is_allowed(),
+        can_manage: permit.may(state, Rule::ManageRound, Target::id(id)).await?,
         areas: strategy::areas(&state.store, id).await?,
         views,
         my_partners,

@@ -3,7 +3,7 @@
 
 use super::{render, see_other, Layout};
 use crate::auth::Visitor;
-use crate::authz::Permit;
+use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::{PageForm, Params};
 use crate::AppState;
@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use concord_domain::{decide, Action, ValidationErrors};
+use concord_domain::ValidationErrors;
 use concord_store::strategy::{self, Round};
 use concord_store::vision::{self, VisionComment, VisionVersion};
 use concord_store::StoreError;
@@ -52,13 +52,7 @@ async fn vision_page(
             format!("Vision – {}", round.title),
             "rounds",
         ),
-        can_manage: decide(
-            permit.principal.as_ref(),
-            Action::ManageBoard {
-                host_organisation_id: &round.host_organisation_id,
-            },
-        )
-        .is_allowed(),
+        can_manage: permit.may(state, Rule::ManageRound, Target::id(id)).await?,
         versions: vision::versions(&state.store, id).await?,
         comments: vision::comments(&state.store, id).await?,
         round,

@@ -10,7 +10,6 @@ use super::{render, see_other, Choice, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::{PageError, Problem};
-use crate::population::Snapshot;
 use crate::AppState;
 use askama::Template;
 use axum::body::Body;
@@ -18,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Form};
+use concord_app::population::Snapshot;
 use concord_domain::{OrgType, Role};
 use concord_population::cohort::eval::Evaluator;
 use concord_population::efi::Frailty;
@@ -103,14 +103,8 @@ async fn lists(
     practices: &[(String, String)],
 ) -> Result<Vec<PracticeList>, PageError> {
     let cohort = population::check_definition(&saved.definition)?;
-    let key = state.population.key().map_err(PageError)?;
-    let reference = Arc::new(
-        state
-            .population
-            .reference(&state.store)
-            .await
-            .map_err(PageError)?,
-    );
+    let key = state.population.key()?;
+    let reference = Arc::new(state.population.reference(&state.store).await?);
     let mut out = Vec::new();
     for (practice_id, code) in practices {
         let organisation = organisations::get(&state.store, practice_id).await?;
@@ -183,7 +177,7 @@ async fn show(
     practices: Vec<(String, String)>,
     break_glass: Option<String>,
 ) -> Result<Response, PageError> {
-    let snapshot = state.population.snapshot().await.map_err(PageError)?;
+    let snapshot = state.population.snapshot().await?;
     let layout = Layout::new(
         state,
         visitor,

@@ -1,21 +1,34 @@
-//! The population picture as the web service holds it: read from the analytical store on first use
-//! and again whenever a new batch is committed, with everyone's measures on the data's as-of date.
-//! Cohorts are counted against it off the async runtime; everything it returns for a planning view
-//! has passed the system's disclosure rule.
+//! The population picture as Concord serves it: read from the analytical store on first use and
+//! again whenever a new batch is committed, with everyone's measures on the data's index date.
+//! Cohorts are counted against it off the async runtime ([`cohorts`]); everything it returns for a
+//! planning view has passed the system's disclosure rule.
 
-use crate::error::Problem;
-use axum::http::StatusCode;
-use concord_population::cohort::definition::Cohort;
-use concord_population::cohort::eval::{CohortCounts, Evaluator};
+pub mod cohorts;
+
 use concord_population::cohort::measures::{Measures, PracticeInfo, Reference};
 use concord_population::disclosure::DisclosureRule;
 use concord_population::efi::EfiCodelist;
 use concord_population::picture::Picture;
 use concord_population::pseudonym::PseudonymKey;
-use concord_population::store::PopulationStore;
-use concord_store::Store;
+use concord_population::store::{PopulationStore, StoreLayout};
+use concord_store::{Store, StoreError};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Why population data could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum PopulationError {
+    /// The analytical store, its reference data or the pseudonym key could not be read.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The operational store failed (practices' networks, saved cohorts).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn unavailable(detail: impl Into<String>) -> PopulationError {
+    PopulationError::Unavailable(detail.into())
+}
 
 /// Where the population data are and how counts are published.
 #[derive(Debug, Clone)]
@@ -46,7 +59,7 @@ impl Default for PopulationConfig {
 pub struct Snapshot {
     /// The linked population.
     pub picture: Picture,
-    /// Everyone's measures on the data's as-of date.
+    /// Everyone's measures on the data's index date ([`cohorts::default_index_date`]).
     pub measures: Measures,
     /// The batches it was read from.
     pub batches: Vec<String>,
@@ -55,6 +68,17 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot of `picture`, with everyone's measures on its default index date.
+    pub fn new(picture: Picture, efi: &EfiCodelist, batches: Vec<String>) -> Self {
+        let measures = Measures::compute(&picture, efi, cohorts::default_index_date(&picture));
+        Snapshot {
+            picture,
+            measures,
+            batches,
+            by_pseudonym: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The person with a pseudonym, if in the picture.
     pub fn person(&self, pseudonym: &str) -> Option<usize> {
         self.by_pseudonym
@@ -71,7 +95,7 @@ impl Snapshot {
     }
 }
 
-/// The population service.
+/// The population service: the configuration and the current snapshot.
 pub struct Population {
     config: PopulationConfig,
     cache: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
@@ -84,15 +108,6 @@ impl std::fmt::Debug for Population {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-fn unavailable(detail: impl Into<String>) -> Problem {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "population-unavailable",
-        "The population data cannot be read",
-        detail,
-    )
 }
 
 impl Population {
@@ -115,20 +130,25 @@ impl Population {
         &self.config
     }
 
+    /// The eFI codelist measures are computed with.
+    pub fn efi(&self) -> Arc<EfiCodelist> {
+        self.efi.clone()
+    }
+
     /// The pseudonym key, for re-identification on a worklist.
-    pub fn key(&self) -> Result<PseudonymKey, Problem> {
+    pub fn key(&self) -> Result<PseudonymKey, PopulationError> {
         PseudonymKey::load(&self.config.key_file)
             .map_err(|e| unavailable(format!("The pseudonym key cannot be read: {e}")))
     }
 
-    /// The current snapshot, or none if nothing has been ingested. Reads the store again if a
-    /// batch has been committed since the last read.
-    pub async fn snapshot(&self) -> Result<Option<Arc<Snapshot>>, Problem> {
-        if !self.config.store.join("store.json").exists() {
+    /// The analytical store and its committed batches, or none if nothing has been ingested.
+    pub(crate) fn open_store(
+        &self,
+    ) -> Result<Option<(PopulationStore, Vec<String>)>, PopulationError> {
+        if !StoreLayout::new(&self.config.store).exists() {
             return Ok(None);
         }
-        let root = self.config.store.clone();
-        let store = PopulationStore::open(&root)
+        let store = PopulationStore::open(&self.config.store)
             .map_err(|e| unavailable(format!("The analytical store cannot be opened: {e}")))?;
         let batches: Vec<String> = store
             .manifests()
@@ -136,9 +156,15 @@ impl Population {
             .into_iter()
             .map(|m| m.batch)
             .collect();
-        if batches.is_empty() {
+        Ok((!batches.is_empty()).then_some((store, batches)))
+    }
+
+    /// The current snapshot, or none if nothing has been ingested. Reads the store again if a
+    /// batch has been committed since the last read.
+    pub async fn snapshot(&self) -> Result<Option<Arc<Snapshot>>, PopulationError> {
+        let Some((store, batches)) = self.open_store()? else {
             return Ok(None);
-        }
+        };
         let mut cache = self.cache.lock().await;
         if let Some(current) = cache.as_ref() {
             if current.batches == batches {
@@ -148,14 +174,7 @@ impl Population {
         let efi = self.efi.clone();
         let snapshot = tokio::task::spawn_blocking(move || -> Result<Snapshot, String> {
             let picture = Picture::load(&store).map_err(|e| e.to_string())?;
-            let index = as_of_index(&picture);
-            let measures = Measures::compute(&picture, &efi, index);
-            Ok(Snapshot {
-                picture,
-                measures,
-                batches,
-                by_pseudonym: std::sync::OnceLock::new(),
-            })
+            Ok(Snapshot::new(picture, &efi, batches))
         })
         .await
         .map_err(|e| unavailable(e.to_string()))?
@@ -167,12 +186,9 @@ impl Population {
 
     /// The reference data: practices' networks and places from the directory, LSOAs from the
     /// reference file.
-    pub async fn reference(&self, store: &Store) -> Result<Reference, Problem> {
+    pub async fn reference(&self, store: &Store) -> Result<Reference, PopulationError> {
         let mut reference = Reference::default();
-        let networks = concord_store::population::practice_networks(store)
-            .await
-            .map_err(|e| crate::error::problem_for(&e))?;
-        for n in networks {
+        for n in concord_store::population::practice_networks(store).await? {
             reference.practices.insert(
                 n.code,
                 PracticeInfo {
@@ -185,7 +201,7 @@ impl Population {
             .config
             .lsoas
             .clone()
-            .unwrap_or_else(|| self.config.store.join("reference/lsoas.csv"));
+            .unwrap_or_else(|| StoreLayout::new(&self.config.store).lsoas());
         if path.exists() {
             let file = std::fs::File::open(&path).map_err(|e| unavailable(e.to_string()))?;
             reference
@@ -194,36 +210,4 @@ impl Population {
         }
         Ok(reference)
     }
-
-    /// Counts a cohort (off the async runtime), on its own index date if it names one.
-    pub async fn count(
-        &self,
-        snapshot: Arc<Snapshot>,
-        reference: Arc<Reference>,
-        cohort: Cohort,
-    ) -> Result<CohortCounts, Problem> {
-        let efi = self.efi.clone();
-        tokio::task::spawn_blocking(move || {
-            let own;
-            let measures = match cohort.index_date {
-                Some(index) if index != snapshot.measures.index => {
-                    own = Measures::compute(&snapshot.picture, &efi, index);
-                    &own
-                }
-                _ => &snapshot.measures,
-            };
-            Evaluator::new(&snapshot.picture, &reference, measures).run(&cohort)
-        })
-        .await
-        .map_err(|e| unavailable(e.to_string()))
-    }
-}
-
-/// The index date of a picture: the day its newest batch was committed.
-pub fn as_of_index(picture: &Picture) -> i32 {
-    picture
-        .as_of()
-        .and_then(|t| t.get(..10))
-        .and_then(concord_population::table::epoch_days)
-        .unwrap_or(0)
 }

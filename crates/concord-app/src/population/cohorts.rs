@@ -1,0 +1,150 @@
+//! The one cohort pipeline: a checked definition counted against the picture on its index date,
+//! then published through the system's disclosure rule. Pages, the API and `concord cohort run`
+//! all count here, so they give the same answer with the same defaults.
+//!
+//! The index date is the definition's own `index_date` if it names one, else the data's as-of
+//! date (the day the newest batch was committed), else today.
+
+use super::{unavailable, Population, PopulationConfig, PopulationError, Snapshot};
+use concord_population::cohort::definition::{parse, Cohort};
+use concord_population::cohort::eval::{CohortReport, Evaluator};
+use concord_population::cohort::measures::{Measures, Reference};
+use concord_population::efi::EfiCodelist;
+use concord_population::picture::Picture;
+use concord_store::Store;
+use std::sync::Arc;
+
+/// The index date a cohort is counted on when its definition names none: the data's as-of date,
+/// else today (days since 1970-01-01).
+pub fn default_index_date(picture: &Picture) -> i32 {
+    picture
+        .as_of()
+        .and_then(|t| t.get(..10))
+        .and_then(concord_population::table::epoch_days)
+        .unwrap_or_else(today)
+}
+
+fn today() -> i32 {
+    let today = chrono::Utc::now().date_naive().to_string();
+    concord_population::table::epoch_days(&today).expect("today is a date")
+}
+
+/// The date `cohort` is counted on in `picture`.
+pub fn index_date(picture: &Picture, cohort: &Cohort) -> i32 {
+    cohort
+        .index_date
+        .unwrap_or_else(|| default_index_date(picture))
+}
+
+/// Counts `cohort` in `snapshot` on its index date and publishes the counts through `population`'s
+/// disclosure rule. Runs on the calling thread (callers on the async runtime use [`count`]).
+fn publish(
+    snapshot: &Snapshot,
+    efi: &EfiCodelist,
+    reference: &Reference,
+    cohort: &Cohort,
+    rule: &concord_population::disclosure::DisclosureRule,
+) -> CohortReport {
+    let index = index_date(&snapshot.picture, cohort);
+    let own;
+    let measures = if index == snapshot.measures.index {
+        &snapshot.measures
+    } else {
+        own = Measures::compute(&snapshot.picture, efi, index);
+        &own
+    };
+    Evaluator::new(&snapshot.picture, reference, measures)
+        .run(cohort)
+        .protect(rule)
+}
+
+/// Counts a checked cohort over the current picture and publishes it; none before any data have
+/// been ingested.
+pub async fn count(
+    population: &Population,
+    store: &Store,
+    cohort: Cohort,
+) -> Result<Option<CohortReport>, PopulationError> {
+    let Some(snapshot) = population.snapshot().await? else {
+        return Ok(None);
+    };
+    let reference = Arc::new(population.reference(store).await?);
+    count_in(population, snapshot, reference, cohort)
+        .await
+        .map(Some)
+}
+
+/// Counts several cohorts over one snapshot and one reading of the reference data.
+async fn count_in(
+    population: &Population,
+    snapshot: Arc<Snapshot>,
+    reference: Arc<Reference>,
+    cohort: Cohort,
+) -> Result<CohortReport, PopulationError> {
+    let efi = population.efi();
+    let rule = population.rule();
+    tokio::task::spawn_blocking(move || publish(&snapshot, &efi, &reference, &cohort, &rule))
+        .await
+        .map_err(|e| unavailable(e.to_string()))
+}
+
+/// Counts one cohort for a one-off command: reads only the events the cohort needs (the same
+/// answer as [`count`], in less memory and time for a single question).
+pub async fn count_once(
+    config: PopulationConfig,
+    store: &Store,
+    cohort: Cohort,
+) -> Result<Option<CohortReport>, PopulationError> {
+    let population = Population::new(config);
+    let Some((analytical, batches)) = population.open_store()? else {
+        return Ok(None);
+    };
+    let reference = population.reference(store).await?;
+    let efi = population.efi();
+    let rule = population.rule();
+    tokio::task::spawn_blocking(move || {
+        let picture = Picture::load_scoped(&analytical, &cohort.event_scope())
+            .map_err(|e| unavailable(e.to_string()))?;
+        let snapshot = Snapshot::new(picture, &efi, batches);
+        Ok(Some(publish(&snapshot, &efi, &reference, &cohort, &rule)))
+    })
+    .await
+    .map_err(|e| unavailable(e.to_string()))?
+}
+
+/// The overview's cohorts: everyone registered, and the over-65s (for frailty).
+const REGISTERED: &str = r#"name = "Registered population"
+breakdowns = [["age_band", "sex"], ["segment"], ["imd_decile"]]
+"#;
+const OLDER: &str = r#"name = "Registered population aged 65 and over"
+where = "age >= 65"
+breakdowns = [["place", "frailty"], ["pcn", "frailty"]]
+"#;
+
+/// Who the system serves, published.
+pub struct Overview {
+    /// Everyone registered, by age band and sex, segment and IMD decile.
+    pub registered: CohortReport,
+    /// The over-65s by frailty, by place and by PCN.
+    pub older: CohortReport,
+}
+
+/// The population overview; none before any data have been ingested.
+pub async fn overview(
+    population: &Population,
+    store: &Store,
+) -> Result<Option<Overview>, PopulationError> {
+    let Some(snapshot) = population.snapshot().await? else {
+        return Ok(None);
+    };
+    let reference = Arc::new(population.reference(store).await?);
+    let mut reports = Vec::new();
+    for text in [REGISTERED, OLDER] {
+        let cohort = parse(text, &|_| Err("no codelists".into()))
+            .map_err(|e| unavailable(format!("the overview's definition: {e}")))?;
+        reports.push(count_in(population, snapshot.clone(), reference.clone(), cohort).await?);
+    }
+    let older = reports.pop().expect("two reports");
+    let registered = reports.pop().expect("two reports");
+    Ok(Some(Overview { registered, older }))
+}

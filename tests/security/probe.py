@@ -403,6 +403,9 @@ def schemathesis(port, ids):
                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
                "--phases", "examples,coverage,fuzzing", "--max-examples", "8", "--max-time", "100",
                "--seed", "13", "--generation-database", "none", "--workers", "2", "--no-color",
+               # A busy two-core runner can drop a connection; retry network-level failures (a
+               # server that died is caught after every probe, and a 5xx is never retried away).
+               "--request-timeout", "30", "--request-retries", "2",
                "--report", "ndjson", "--report-ndjson-path", report]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600)
     # Everything from the first error or failure section, so a CI log says what went wrong.

@@ -8,7 +8,10 @@
 //! capabilities (simulation, referrals, listening) plug in here once and are served by every
 //! front end.
 
+pub mod alignment;
 pub mod authz;
+pub mod deliver;
+pub mod finance;
 pub mod measure;
 pub mod population;
 

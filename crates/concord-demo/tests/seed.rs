@@ -184,7 +184,7 @@ async fn seeds_a_realistic_system_once() {
     let years = concord_store::finance::years(&store).await.unwrap();
     assert_eq!(years.len(), 2);
     let last = &years[1];
-    let o = concord_store::finance::overview(&store, last, None)
+    let o = concord_app::finance::overview(&store, last, None)
         .await
         .unwrap();
     assert_eq!(o.bodies.len(), 5, "the ICB and four trusts");

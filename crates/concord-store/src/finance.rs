@@ -1,6 +1,6 @@
 //! System finance in the store: financial years and their rule sets, pooled budgets, and the
-//! figures loaded for them (see [`crate::finance_load`]), read back as the positions computed by
-//! [`concord_measure::finance`].
+//! figures loaded for them (see [`crate::finance_load`]), read back as the engine's inputs
+//! ([`concord_measure::finance`]); the application layer computes the positions from them.
 
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
@@ -8,14 +8,10 @@ use crate::error::StoreError;
 use crate::rows::{require_exists, RowExt, Table};
 use chrono::NaiveDate;
 use concord_domain::finance::{
-    has_breakeven_duty, BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft,
-    PooledBudgetKind,
+    BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft, PooledBudgetKind,
 };
 use concord_domain::OrgType;
-use concord_measure::finance::{
-    self as arithmetic, Actual, Body, EfficiencyLine, EfficiencyPosition, PoolLine, PoolPosition,
-    Position, RevenueMonth, SystemPosition, Verdict,
-};
+use concord_measure::finance::{Actual, EfficiencyLine, PoolLine, RevenueMonth};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, HashMap};
@@ -340,7 +336,8 @@ async fn revenue_of(
     Ok(out)
 }
 
-async fn pool_lines(
+/// A pooled budget's monthly lines (each partner's contribution and spend) for a year.
+pub async fn pool_lines(
     store: &Store,
     year: FinancialYear,
     budget_id: &str,
@@ -363,7 +360,8 @@ async fn pool_lines(
         .collect()
 }
 
-async fn efficiency_lines(
+/// Every body's efficiency-plan lines for a year.
+pub async fn efficiency_lines(
     store: &Store,
     year: FinancialYear,
 ) -> Result<Vec<EfficiencyLine>, StoreError> {
@@ -386,57 +384,8 @@ async fn efficiency_lines(
         .collect()
 }
 
-/// One body's line in the system's finance overview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct BodyPosition {
-    /// The body.
-    pub organisation: Party,
-    /// Whether it carries a breakeven duty (the ICB and trusts).
-    pub has_duty: bool,
-    /// Its position.
-    #[schema(value_type = Object)]
-    pub position: Position,
-    /// How it stands against the year's rule.
-    #[schema(value_type = String)]
-    pub verdict: Verdict,
-}
-
-/// A pooled budget's position, partners named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct PoolOverview {
-    /// The budget.
-    pub budget: PooledBudget,
-    /// Its figures.
-    #[schema(value_type = Object)]
-    pub position: PoolPosition,
-    /// The partners' names, by organisation id.
-    pub partner_names: BTreeMap<String, String>,
-}
-
-/// The system's finances for a year as at a month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Overview {
-    /// The year and its rule set.
-    pub year: Year,
-    /// The month positions are taken at (0 = April), if anything is reported.
-    pub as_at_month: Option<u8>,
-    /// Its first day, `2026-09-01`.
-    pub as_at: Option<String>,
-    /// Each body, the ICB first, then by name.
-    pub bodies: Vec<BodyPosition>,
-    /// The system's position.
-    #[schema(value_type = Object)]
-    pub system: SystemPosition,
-    /// The pooled budgets.
-    pub pools: Vec<PoolOverview>,
-    /// Each body's efficiency plan.
-    #[schema(value_type = Vec<Object>)]
-    pub efficiency: Vec<EfficiencyPosition>,
-    /// Names of the organisations the efficiency plans belong to, by id.
-    pub efficiency_names: BTreeMap<String, String>,
-}
-
-async fn parties(store: &Store) -> Result<HashMap<String, (Party, OrgType)>, StoreError> {
+/// Every organisation as the finance pages name it, with its type, by id.
+pub async fn parties(store: &Store) -> Result<HashMap<String, (Party, OrgType)>, StoreError> {
     let rows = sqlx::query("SELECT id, code, name, org_type FROM organisations")
         .fetch_all(store.pool())
         .await?;
@@ -450,91 +399,6 @@ async fn parties(store: &Store) -> Result<HashMap<String, (Party, OrgType)>, Sto
             Ok((party.id.clone(), (party, r.code("org_type")?)))
         })
         .collect()
-}
-
-/// The system's finances for `year`, as at month `as_at` (0 = April) or, by default, the latest
-/// month anyone reported.
-pub async fn overview(
-    store: &Store,
-    year: &Year,
-    as_at: Option<u8>,
-) -> Result<Overview, StoreError> {
-    let fy = year.year();
-    let revenue = revenue(store, fy).await?;
-    let parties = parties(store).await?;
-    let as_at_month = as_at.or_else(|| {
-        arithmetic::latest_reported_month(revenue.values().flatten().map(|m| &m.figures))
-    });
-    let at = as_at_month.unwrap_or(0);
-    let mut positions: Vec<(Party, bool, Position, OrgType)> = revenue
-        .iter()
-        .filter_map(|(id, months)| {
-            let (party, kind) = parties.get(id)?.clone();
-            let figures: Vec<RevenueMonth> = months.iter().map(|m| m.figures.clone()).collect();
-            Some((
-                party,
-                has_breakeven_duty(kind),
-                arithmetic::position(&figures, at),
-                kind,
-            ))
-        })
-        .collect();
-    positions
-        .sort_by(|a, b| (a.3 != OrgType::Icb, &a.0.name).cmp(&(b.3 != OrgType::Icb, &b.0.name)));
-    let bodies: Vec<Body<'_>> = positions
-        .iter()
-        .map(|(party, duty, position, _)| Body {
-            organisation_id: &party.id,
-            has_duty: *duty,
-            position,
-        })
-        .collect();
-    let system = arithmetic::system_position(&bodies, year.breakeven_rule);
-    let name_of = |id: &str| {
-        parties
-            .get(id)
-            .map(|(p, _)| p.name.clone())
-            .unwrap_or_default()
-    };
-    let mut pools = Vec::new();
-    for budget in budgets(store, &year.label).await? {
-        let lines = pool_lines(store, fy, &budget.id).await?;
-        let position = arithmetic::pool_position(&lines, at);
-        let partner_names = position
-            .partners
-            .iter()
-            .map(|p| (p.organisation_id.clone(), name_of(&p.organisation_id)))
-            .collect();
-        pools.push(PoolOverview {
-            budget,
-            position,
-            partner_names,
-        });
-    }
-    let efficiency = arithmetic::efficiency_positions(&efficiency_lines(store, fy).await?, at);
-    let efficiency_names = efficiency
-        .iter()
-        .map(|e| (e.organisation_id.clone(), name_of(&e.organisation_id)))
-        .collect();
-    let bodies = positions
-        .into_iter()
-        .map(|(organisation, has_duty, position, _)| BodyPosition {
-            verdict: system.verdicts[&organisation.id],
-            organisation,
-            has_duty,
-            position,
-        })
-        .collect();
-    Ok(Overview {
-        year: year.clone(),
-        as_at_month,
-        as_at: as_at_month.map(|m| fy.month(m).to_string()),
-        bodies,
-        system,
-        pools,
-        efficiency,
-        efficiency_names,
-    })
 }
 
 /// One body's months for a year, for its finance page and chart.

@@ -6,7 +6,6 @@
 //! domain's authorisation policy and records refusals in the audit log. Handlers run only after all
 //! of that, and receive the [`authz::Permit`] that names the actor for the audit log.
 
-pub mod alignment;
 pub mod api;
 pub mod assets;
 pub mod auth;

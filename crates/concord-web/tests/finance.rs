@@ -69,7 +69,9 @@ async fn everyone_sees_the_systems_position_judged_by_the_years_rule() {
         page.body.contains("counted once as the ICB"),
         "explains why gross income is not summed"
     );
-    let overview = finance::overview(&app.store, &year, None).await.unwrap();
+    let overview = concord_app::finance::overview(&app.store, &year, None)
+        .await
+        .unwrap();
     for body in &overview.bodies {
         assert!(page.body.contains(&body.organisation.name));
         // Askama escapes nothing in these: digits, commas, the pound sign and the minus sign.
@@ -172,7 +174,9 @@ async fn a_return_is_uploaded_for_ones_own_organisation_or_not_at_all() {
         loaded.body
     );
 
-    let before = finance::overview(&app.store, &year, None).await.unwrap();
+    let before = concord_app::finance::overview(&app.store, &year, None)
+        .await
+        .unwrap();
     let bad = format!(
         "budget,organisation,month,contribution,spend\nRiverside Better Care Fund,E06000901,{month},100.00,\nRiverside Better Care Fund,QRV,{month},100.00,\nRiverside Better Care Fund,E06000901,{month},1.005,\n"
     );
@@ -189,7 +193,9 @@ async fn a_return_is_uploaded_for_ones_own_organisation_or_not_at_all() {
     assert!(refused.body.contains("line 3, field &#39;organisation&#39;: you may not load figures for NHS Riverside and Vale Integrated Care Board")
         || refused.body.contains("line 3, field &#x27;organisation&#x27;: you may not load figures for NHS Riverside and Vale Integrated Care Board"), "{}", refused.body);
     assert!(refused.body.contains("line 4"));
-    let after = finance::overview(&app.store, &year, None).await.unwrap();
+    let after = concord_app::finance::overview(&app.store, &year, None)
+        .await
+        .unwrap();
     assert_eq!(before, after, "nothing from the refused file was loaded");
 
     let forged = upload(

@@ -6,11 +6,11 @@ use super::Created;
 use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::pages::programmes::scope;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use concord_app::deliver::confidentiality_scope;
 use concord_domain::improvement::{
     ChangeIdeaDraft, DriverDraft, ImprovementMeasurementDraft, ImprovementProjectDraft, PdsaDraft,
 };
@@ -100,7 +100,7 @@ pub async fn get_programme(
     Path(id): Path<String>,
 ) -> Result<Json<ProgrammeDetail>, ApiError> {
     let store = &state.store;
-    let viewer = scope(&state, &permit).await.map_err(|e| ApiError(e.0))?;
+    let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
     let programme = programmes::get(store, &id).await?;
     let decisions = meetings::decisions_of_programme(store, &viewer, &id).await?;
     Ok(Json(ProgrammeDetail {
@@ -246,7 +246,7 @@ pub async fn review_risk(
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<RiskReviewDraft>,
 ) -> Result<StatusCode, ApiError> {
-    let viewer = scope(&state, &permit).await.map_err(|e| ApiError(e.0))?;
+    let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
     raid::review_risk(&state.store, &permit.actor, &viewer, &id, &item, &draft).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -320,7 +320,7 @@ pub async fn highlight(
     Extension(permit): Extension<Permit>,
     Path(id): Path<String>,
 ) -> Result<Json<HighlightReport>, ApiError> {
-    let viewer = scope(&state, &permit).await.map_err(|e| ApiError(e.0))?;
+    let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
     let programme = programmes::get(&state.store, &id).await?;
     Ok(Json(
         reports::highlight(&state.store, &viewer, programme, &[], chrono::Utc::now()).await?,
@@ -373,7 +373,7 @@ pub async fn get_meeting(
     Extension(permit): Extension<Permit>,
     Path(id): Path<String>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
-    let viewer = scope(&state, &permit).await.map_err(|e| ApiError(e.0))?;
+    let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
     let meeting = meetings::get(&state.store, &id).await?;
     let agenda = meetings::agenda(&state.store, &viewer, &meeting).await?;
     let decisions = meetings::decisions_of_meeting(&state.store, &viewer, &id).await?;
@@ -394,7 +394,7 @@ pub async fn board_pack(
     Extension(permit): Extension<Permit>,
     Path(id): Path<String>,
 ) -> Result<Json<BoardPack>, ApiError> {
-    let viewer = scope(&state, &permit).await.map_err(|e| ApiError(e.0))?;
+    let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
     Ok(Json(
         reports::board_pack(&state.store, &viewer, &id, chrono::Utc::now()).await?,
     ))

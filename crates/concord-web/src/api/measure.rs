@@ -6,19 +6,20 @@ use super::Created;
 use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::pages::finance::as_at_index;
-use crate::pages::measure::chart;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use concord_app::finance::as_at_index;
+use concord_app::finance::Overview;
 use concord_app::measure::check_metric_owner;
+use concord_app::measure::series_chart as chart;
 use concord_app::ActFor;
 use concord_domain::finance::{FinancialYearDraft, PooledBudgetDraft};
 use concord_domain::metric::MetricDraft;
 use concord_measure::finance::{self as arithmetic, Position, RevenueMonth};
 use concord_measure::spc::{Assurance, VariationIcon, XmrChart};
-use concord_store::finance::{self, Overview, PooledBudget, Year};
+use concord_store::finance::{self, PooledBudget, Year};
 use concord_store::finance_load::{self, Dataset, FinanceLoadSummary, FinanceRow};
 use concord_store::metric_load::{self, LoadSummary, ValueRow};
 use concord_store::metrics::{self, Metric, Rebase, Series, SeriesValue};
@@ -272,7 +273,9 @@ pub async fn year_overview(
 ) -> Result<Json<Overview>, ApiError> {
     let year = finance::year(&state.store, &id).await?;
     let as_at = as_at_index(&year, query.as_at.as_deref().unwrap_or_default())?;
-    Ok(Json(finance::overview(&state.store, &year, as_at).await?))
+    Ok(Json(
+        concord_app::finance::overview(&state.store, &year, as_at).await?,
+    ))
 }
 
 /// One month of a body's figures.

@@ -26,7 +26,9 @@ pub async fn alignment(
     Path(id): Path<String>,
 ) -> Result<Json<concord_align::AlignmentReport>, ApiError> {
     Ok(Json(
-        crate::alignment::for_round(&state.store, &id).await?.report,
+        concord_app::alignment::for_round(&state.store, &id)
+            .await?
+            .report,
     ))
 }
 

@@ -14,16 +14,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
+use concord_app::finance::Overview;
 use concord_app::ActFor;
 use concord_domain::finance::{
-    parse_month, BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft,
-    PooledBudgetKind,
+    BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft, PooledBudgetKind,
 };
 use concord_domain::ValidationErrors;
 use concord_measure::finance::{self as arithmetic, ForecastBasis, RevenueMonth};
 use concord_measure::spc::svg::{render as render_svg, ChartLabels};
 use concord_measure::spc::{self, ImprovementDirection, SpcOptions, XmrChart};
-use concord_store::finance::{self, Overview, StoredMonth, Year};
+use concord_store::finance::{self, StoredMonth, Year};
 use concord_store::finance_load::{self, Dataset};
 use concord_store::{lookups, organisations, StoreError};
 use serde::Deserialize;
@@ -80,26 +80,7 @@ pub struct AsAt {
     pub as_at: String,
 }
 
-/// Resolves an `as_at` month within a year, or `None` for the latest reported.
-pub fn as_at_index(year: &Year, text: &str) -> Result<Option<u8>, StoreError> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    let fy = year.year();
-    parse_month(text)
-        .and_then(|m| fy.month_index(m))
-        .map(Some)
-        .ok_or_else(|| {
-            StoreError::invalid(
-                "as_at",
-                format!(
-                    "'{}' is not a month of {}: use YYYY-MM",
-                    text.trim(),
-                    year.label
-                ),
-            )
-        })
-}
+pub use concord_app::finance::as_at_index;
 
 #[derive(Template)]
 #[template(path = "finance_overview.html")]
@@ -165,7 +146,7 @@ pub async fn overview(
     let store = &state.store;
     let year = finance::year(store, &id).await?;
     let as_at = as_at_index(&year, &query.as_at)?;
-    let overview = finance::overview(store, &year, as_at).await?;
+    let overview = concord_app::finance::overview(store, &year, as_at).await?;
     let fy = year.year();
     let months = (0..12)
         .map(|m| {

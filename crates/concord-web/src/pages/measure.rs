@@ -11,9 +11,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Extension;
-use concord_domain::metric::{ImprovementDirection, MetricCategory, ScopeKind};
+use concord_domain::metric::{MetricCategory, ScopeKind};
 use concord_measure::spc::svg::{format_value, render as render_svg, ChartLabels};
-use concord_measure::spc::{self, Assurance, SpcOptions, VariationIcon, XmrChart};
+use concord_measure::spc::{self, Assurance, VariationIcon, XmrChart};
 use concord_store::metrics::{self, Metric, Rebase, Series, SeriesValue};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -27,34 +27,7 @@ fn layout(
     Layout::new(state, visitor, permit, title, "measure")
 }
 
-/// The engine's direction for a catalogue metric.
-pub fn direction(metric: &Metric) -> spc::ImprovementDirection {
-    match metric.improvement_direction {
-        ImprovementDirection::Increase => spc::ImprovementDirection::Increase,
-        ImprovementDirection::Decrease => spc::ImprovementDirection::Decrease,
-        ImprovementDirection::Neutral => spc::ImprovementDirection::Neutral,
-    }
-}
-
-/// Charts a series under the default profile, or `None` if it has too few values.
-pub fn chart(metric: &Metric, values: &[SeriesValue], rebases: &[Rebase]) -> Option<XmrChart> {
-    let numbers: Vec<f64> = values.iter().map(|v| v.value).collect();
-    let rebase_at = rebases
-        .iter()
-        .filter_map(|r| values.iter().position(|v| v.period == r.starts_on))
-        .filter(|at| *at > 0)
-        .collect();
-    spc::xmr(
-        &numbers,
-        &SpcOptions {
-            improvement: direction(metric),
-            target: metric.target,
-            rebase_at,
-            ..SpcOptions::default()
-        },
-    )
-    .ok()
-}
+pub use concord_app::measure::series_chart as chart;
 
 /// One cell of the dashboard.
 pub struct Cell {

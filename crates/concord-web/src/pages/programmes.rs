@@ -37,10 +37,10 @@ pub fn codes<T: Copy>(
 
 /// The viewer's confidentiality scope (nobody's, for the public).
 pub async fn scope(state: &AppState, permit: &Permit) -> Result<ConfidentialityScope, PageError> {
-    Ok(match &permit.principal {
-        Some(p) => meetings::scope_of(&state.store, &p.person_id).await?,
-        None => ConfidentialityScope::default(),
-    })
+    Ok(
+        concord_app::deliver::confidentiality_scope(&state.store, permit.principal.as_ref())
+            .await?,
+    )
 }
 
 pub(super) fn layout(

@@ -1,7 +1,6 @@
 //! Agree: strategy rounds, their service areas, each partner's view, and the alignment view.
 
 use super::{render, see_other, Choice, Layout};
-use crate::alignment::{self, RoundAlignment};
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
@@ -12,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use concord_app::alignment::{self, RoundAlignment};
 use concord_domain::strategy::{AreaDraft, AreaRank, PartnerViewDraft, RoundDraft, RoundStage};
 use concord_domain::ValidationErrors;
 use concord_store::strategy::{self, PartnerView, Round, ServiceArea};

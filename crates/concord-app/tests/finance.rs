@@ -1,11 +1,12 @@
-//! System finance against a real database: the hand-made fixture in `tests/fixtures/finance/`
+//! System finance against a real database (the store's loaders, the application layer's overview): the hand-made fixture in `tests/fixtures/finance/`
 //! loaded from CSV and read back exact to the penny; all-or-nothing batches that name the bad line
 //! and field; idempotent re-loads; per-organisation permission; rule sets per year.
 
+use concord_app::finance::Overview;
 use concord_domain::finance::{FinancialYearDraft, Money, PooledBudgetDraft};
 use concord_domain::OrganisationDraft;
 use concord_measure::finance::{ForecastBasis, Verdict};
-use concord_store::finance::{self, Overview};
+use concord_store::finance;
 use concord_store::finance_load::{self, Dataset, FinanceLoadSummary};
 use concord_store::testing::fresh_store;
 use concord_store::{organisations, Actor, Store, StoreError};
@@ -17,7 +18,10 @@ struct Fixture {
     ids: HashMap<&'static str, String>,
 }
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/finance");
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../concord-store/tests/fixtures/finance"
+);
 
 async fn fixture(rule: &str) -> Fixture {
     let store = fresh_store().await.unwrap();
@@ -84,7 +88,9 @@ async fn load_fixture(f: &Fixture, dataset: Dataset) -> FinanceLoadSummary {
 
 async fn overview(f: &Fixture) -> Overview {
     let year = finance::year(&f.store, "2026-27").await.unwrap();
-    finance::overview(&f.store, &year, None).await.unwrap()
+    concord_app::finance::overview(&f.store, &year, None)
+        .await
+        .unwrap()
 }
 
 fn m(text: &str) -> Money {

@@ -1,4 +1,5 @@
-//! Builds a round's alignment report from the partners' stored views (shared by the page and the API).
+//! Agree's use case: a round's alignment report, computed by the `concord-align` engine from the
+//! partners' stored views (shared by the round's page and the API).
 
 use concord_align::{alignment_report, AlignmentReport, Profile};
 use concord_domain::organisation::Sector;

@@ -153,7 +153,7 @@ pub async fn guard(
             if api {
                 problem.into_response()
             } else {
-                crate::pages::error_page(&problem)
+                crate::ui::error_page(&problem)
             }
         }
         Err(Refusal::Lookup(err)) => {
@@ -161,7 +161,7 @@ pub async fn guard(
             if api {
                 problem.into_response()
             } else {
-                crate::pages::error_page(&problem)
+                crate::ui::error_page(&problem)
             }
         }
     }

@@ -181,6 +181,6 @@ impl PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        crate::pages::error_page(&self.0)
+        crate::ui::error_page(&self.0)
     }
 }

@@ -141,7 +141,7 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
                             errors.to_string(),
                         )
                     };
-                    Err(crate::pages::error_page(&problem))
+                    Err(crate::ui::error_page(&problem))
                 }
             }
         }

@@ -6,17 +6,22 @@
 //! domain's authorisation policy and records refusals in the audit log. Handlers run only after all
 //! of that, and receive the [`authz::Permit`] that names the actor for the audit log.
 
+pub mod agree;
 pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod authz;
+pub mod deliver;
 pub mod error;
 pub mod extract;
-pub mod pages;
+pub mod foundation;
+pub mod measure;
 pub mod pdf;
+pub mod ui;
 pub use concord_app::population;
 pub mod routes;
 pub mod security;
+pub mod understand;
 
 use concord_store::Store;
 

@@ -191,7 +191,7 @@ pub fn respond(result: Result<Vec<u8>, PdfError>, filename: &str) -> Response {
         }
         Err(err) => {
             tracing::warn!(error = %err, "PDF export failed");
-            let mut response = crate::pages::error_page(&Problem::new(
+            let mut response = crate::ui::error_page(&Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "pdf-unavailable",
                 "The PDF could not be made",

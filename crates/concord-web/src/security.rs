@@ -99,7 +99,7 @@ fn refused(detail: &str) -> Response {
         "This form could not be accepted",
         detail,
     );
-    crate::pages::error_page(&problem)
+    crate::ui::error_page(&problem)
 }
 
 /// Middleware: a page request that could change state (anything but GET and HEAD) must carry the CSRF

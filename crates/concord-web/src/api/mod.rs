@@ -5,15 +5,12 @@
 //! token (`Authorization: Bearer concord_...`) made on their account page; errors are RFC 9457
 //! problem+json naming the field that failed; lists are paginated with `page` and `per_page`.
 
-pub mod agree_writes;
-pub mod delivery;
-pub mod directory;
-pub mod governance;
-pub mod measure;
-pub mod population;
-pub mod strategy;
-
+use crate::agree::api::{strategy, writes as agree_writes};
+use crate::deliver::api as delivery;
 use crate::error::Problem;
+use crate::foundation::api::{directory, governance};
+use crate::measure::api as measure;
+use crate::understand::api as population;
 use axum::Json;
 use concord_domain::{
     BoardDraft, FieldError, Grant, MembershipDraft, OrganisationDraft, PersonDraft, PlaceDraft,

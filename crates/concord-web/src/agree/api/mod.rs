@@ -1,0 +1,4 @@
+//! The capability's JSON API handlers.
+
+pub mod strategy;
+pub mod writes;

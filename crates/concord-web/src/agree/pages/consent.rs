@@ -1,0 +1,310 @@
+//! Agree: consent decisions. Proposals put to a round's board, responses from each partner
+//! organisation, amendments that reopen responses, and the recorded outcome.
+
+use crate::auth::Visitor;
+use crate::authz::{Permit, Rule, Target};
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::ui::{render, see_other, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use concord_domain::consent::{
+    ProposalDraft, ProposalStatus, ResponseDraft, ResponseKind, Standing,
+};
+use concord_domain::ValidationErrors;
+use concord_store::consent::{self, Proposal, ProposalResponse};
+use concord_store::{strategy, StoreError};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "agree/proposal_form.html")]
+struct ProposalForm {
+    layout: Layout,
+    heading: String,
+    action: String,
+    form: ProposalDraft,
+    errors: ValidationErrors,
+}
+
+fn proposal_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    heading: String,
+    action: String,
+    form: ProposalDraft,
+    errors: ValidationErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ProposalForm {
+        layout: Layout::new(state, visitor, permit, heading.clone(), "rounds"),
+        heading,
+        action,
+        form,
+        errors,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /rounds/{id}/proposals/new`.
+pub async fn new_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let round = strategy::get(&state.store, &id).await?;
+    let form = ProposalDraft {
+        closes_on: round.closes_on.clone(),
+        quorum: "1".into(),
+        ..Default::default()
+    };
+    Ok(proposal_form(
+        &state,
+        &visitor,
+        &permit,
+        format!("Put a proposal to {}", round.board_name),
+        format!("/rounds/{id}/proposals"),
+        form,
+        ValidationErrors::default(),
+    ))
+}
+
+/// `POST /rounds/{id}/proposals`.
+pub async fn create_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ProposalDraft>,
+) -> Result<Response, PageError> {
+    match consent::create(&state.store, &permit.actor, &id, &form).await {
+        Ok(proposal) => Ok(see_other(&format!("/proposals/{proposal}"))),
+        Err(StoreError::Invalid(errors)) => Ok(proposal_form(
+            &state,
+            &visitor,
+            &permit,
+            "Put a proposal".into(),
+            format!("/rounds/{id}/proposals"),
+            form,
+            errors,
+        )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `GET /proposals/{id}/amend`.
+pub async fn amend_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let p = consent::get(&state.store, &id).await?;
+    let form = ProposalDraft {
+        title: p.title.clone(),
+        text: p.text,
+        closes_on: p.closes_on,
+        quorum: p.quorum.to_string(),
+    };
+    Ok(proposal_form(
+        &state,
+        &visitor,
+        &permit,
+        format!("Amend: {}", p.title),
+        format!("/proposals/{id}/amend"),
+        form,
+        ValidationErrors::default(),
+    ))
+}
+
+/// `POST /proposals/{id}/amend`: a new version; every response reopens.
+pub async fn amend(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ProposalDraft>,
+) -> Result<Response, PageError> {
+    match consent::amend(&state.store, &permit.actor, &id, &form).await {
+        Ok(()) => Ok(see_other(&format!("/proposals/{id}"))),
+        Err(StoreError::Invalid(errors)) => Ok(proposal_form(
+            &state,
+            &visitor,
+            &permit,
+            "Amend the proposal".into(),
+            format!("/proposals/{id}/amend"),
+            form,
+            errors,
+        )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agree/proposal.html")]
+struct ProposalPage {
+    layout: Layout,
+    proposal: Proposal,
+    standing: String,
+    responses: Vec<ProposalResponse>,
+    can_manage: bool,
+    /// Organisations the signed-in person may respond for: (id, name, current response).
+    respond_for: Vec<(String, String, String)>,
+    kinds: Vec<(String, String)>,
+    errors: ValidationErrors,
+}
+
+impl ProposalPage {
+    fn is_open(&self) -> bool {
+        self.proposal.status == ProposalStatus::Open
+    }
+}
+
+/// The standing in plain words.
+fn describe(standing: &Standing) -> String {
+    match standing {
+        Standing::Blocked { objectors } => format!("Blocked: {} object. It cannot be adopted until the objection is withdrawn or the proposal is amended.", objectors.join(", ")),
+        Standing::AwaitingQuorum { responded, quorum } => format!("Waiting for responses: {responded} of the {quorum} partner organisations needed have responded."),
+        Standing::CanBeAdopted { consents, concerns, abstentions } => {
+            format!("Can be adopted: {consents} consent ({concerns} with a concern), {abstentions} abstain, and no one objects.")
+        }
+    }
+}
+
+async fn proposal_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let proposal = consent::get(&state.store, id).await?;
+    let responses = consent::responses(&state.store, id).await?;
+    let mut respond_for = Vec::new();
+    if let Some(p) = &permit.principal {
+        let mut seen = std::collections::HashSet::new();
+        for g in &p.grants {
+            if !seen.insert(g.organisation_id.clone()) {
+                continue;
+            }
+            let target = Target::id_for(id, &g.organisation_id);
+            if permit.may(state, Rule::RespondToProposal, target).await? {
+                let current = responses
+                    .iter()
+                    .find(|r| r.current && r.organisation_id == g.organisation_id)
+                    .map(|r| r.kind.label().to_string())
+                    .unwrap_or_default();
+                respond_for.push((
+                    g.organisation_id.clone(),
+                    g.organisation_name.clone(),
+                    current,
+                ));
+            }
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ProposalPage {
+        layout: Layout::new(state, visitor, permit, proposal.title.clone(), "rounds"),
+        standing: describe(&consent::standing_of(&proposal, &responses)),
+        can_manage: permit
+            .may(state, Rule::ManageProposal, Target::id(id))
+            .await?,
+        kinds: ResponseKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label().to_string()))
+            .collect(),
+        proposal,
+        responses,
+        respond_for,
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /proposals/{id}`.
+pub async fn proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    proposal_page(&state, &visitor, &permit, &id, ValidationErrors::default()).await
+}
+
+/// `POST /proposals/{id}/responses/{organisation_id}`.
+pub async fn respond(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path((id, organisation_id)): Path<(String, String)>,
+    PageForm(form): PageForm<ResponseDraft>,
+) -> Result<Response, PageError> {
+    match consent::respond(
+        &state.store,
+        &permit.actor,
+        &id,
+        &organisation_id,
+        &permit.person().person_id,
+        &form,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/proposals/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            proposal_page(&state, &visitor, &permit, &id, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The decision form's fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    decision: String,
+    outcome: String,
+}
+
+/// `POST /proposals/{id}/decision`: adopt (only with quorum and no objection) or record it as not adopted.
+pub async fn decide_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Result<Response, PageError> {
+    let adopt = match form.decision.as_str() {
+        "adopt" => true,
+        "not_adopted" => false,
+        _ => {
+            return proposal_page(
+                &state,
+                &visitor,
+                &permit,
+                &id,
+                ValidationErrors::single("decision", "Choose whether the proposal is adopted"),
+            )
+            .await
+        }
+    };
+    match consent::decide(&state.store, &permit.actor, &id, adopt, &form.outcome).await {
+        Ok(()) => Ok(see_other(&format!("/proposals/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            proposal_page(&state, &visitor, &permit, &id, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,291 @@
+//! Agree: the shared vision. Drafts saved as versions, a word-by-word comparison of any two, and
+//! partners' comments on each version.
+
+use crate::auth::Visitor;
+use crate::authz::{Permit, Rule, Target};
+use crate::error::PageError;
+use crate::extract::{PageForm, Params};
+use crate::ui::{render, see_other, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use concord_domain::ValidationErrors;
+use concord_store::strategy::{self, Round};
+use concord_store::vision::{self, VisionComment, VisionVersion};
+use concord_store::StoreError;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "agree/vision.html")]
+struct VisionPage {
+    layout: Layout,
+    round: Round,
+    versions: Vec<VisionVersion>,
+    comments: Vec<VisionComment>,
+    can_manage: bool,
+    errors: ValidationErrors,
+    comment_text: String,
+}
+
+async fn vision_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    errors: ValidationErrors,
+    comment_text: String,
+) -> Result<Response, PageError> {
+    let round = strategy::get(&state.store, id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = VisionPage {
+        layout: Layout::new(
+            state,
+            visitor,
+            permit,
+            format!("Vision – {}", round.title),
+            "rounds",
+        ),
+        can_manage: permit.may(state, Rule::ManageRound, Target::id(id)).await?,
+        versions: vision::versions(&state.store, id).await?,
+        comments: vision::comments(&state.store, id).await?,
+        round,
+        errors,
+        comment_text,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /rounds/{id}/vision`.
+pub async fn vision(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    vision_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        ValidationErrors::default(),
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "agree/vision_form.html")]
+struct VisionForm {
+    layout: Layout,
+    round: Round,
+    text: String,
+    errors: ValidationErrors,
+}
+
+/// The vision form's field.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VisionFields {
+    text: String,
+}
+
+/// `GET /rounds/{id}/vision/edit`: a new draft starts from the latest version.
+pub async fn edit_vision(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let round = strategy::get(&state.store, &id).await?;
+    let text = vision::versions(&state.store, &id)
+        .await?
+        .into_iter()
+        .next()
+        .map(|v| v.text)
+        .unwrap_or_default();
+    let page = VisionForm {
+        layout: Layout::new(&state, &visitor, &permit, "Draft the vision", "rounds"),
+        round,
+        text,
+        errors: ValidationErrors::default(),
+    };
+    Ok(render(&page))
+}
+
+/// `POST /rounds/{id}/vision`: saves a new version.
+pub async fn save_vision(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<VisionFields>,
+) -> Result<Response, PageError> {
+    match vision::save(&state.store, &permit.actor, &id, &form.text).await {
+        Ok(_) => Ok(see_other(&format!("/rounds/{id}/vision"))),
+        Err(StoreError::Invalid(errors)) => {
+            let round = strategy::get(&state.store, &id).await?;
+            let page = VisionForm {
+                layout: Layout::new(&state, &visitor, &permit, "Draft the vision", "rounds"),
+                round,
+                text: form.text,
+                errors,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The comment form's fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CommentFields {
+    version: String,
+    text: String,
+}
+
+/// `POST /rounds/{id}/vision/comments`.
+pub async fn comment(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CommentFields>,
+) -> Result<Response, PageError> {
+    let version = form.version.trim().parse::<i64>().unwrap_or(0);
+    match vision::comment(&state.store, &permit.actor, &id, version, &form.text).await {
+        Ok(()) => Ok(see_other(&format!("/rounds/{id}/vision#comments"))),
+        Err(StoreError::Invalid(errors)) => {
+            vision_page(&state, &visitor, &permit, &id, errors, form.text).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The comparison's query string.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DiffQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// A run of words in a comparison: "same", "removed" or "added".
+pub type DiffRun = (&'static str, String);
+
+/// Compares two texts word by word.
+pub fn word_diff(old: &str, new: &str) -> Vec<DiffRun> {
+    let diff = similar::TextDiff::from_words(old, new);
+    let mut runs: Vec<DiffRun> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let kind = match change.tag() {
+            similar::ChangeTag::Equal => "same",
+            similar::ChangeTag::Delete => "removed",
+            similar::ChangeTag::Insert => "added",
+        };
+        match runs.last_mut() {
+            Some((last, text)) if *last == kind => text.push_str(change.value()),
+            _ => runs.push((kind, change.value().to_string())),
+        }
+    }
+    runs
+}
+
+#[derive(Template)]
+#[template(path = "agree/vision_diff.html")]
+struct DiffPage {
+    layout: Layout,
+    round: Round,
+    from: i64,
+    to: i64,
+    runs: Vec<DiffRun>,
+    added: usize,
+    removed: usize,
+}
+
+/// `GET /rounds/{id}/vision/diff?from=N&to=M`: what changed between two versions.
+pub async fn diff(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    Params(q): Params<DiffQuery>,
+) -> Result<Response, PageError> {
+    let round = strategy::get(&state.store, &id).await?;
+    let versions = vision::versions(&state.store, &id).await?;
+    let latest = versions.first().map(|v| v.version).unwrap_or(0);
+    let to = q.to.unwrap_or(latest);
+    let from = q.from.unwrap_or(to - 1);
+    let text = |n: i64| {
+        versions
+            .iter()
+            .find(|v| v.version == n)
+            .map(|v| v.text.clone())
+    };
+    let (Some(old), Some(new)) = (text(from), text(to)) else {
+        return Err(PageError::not_found());
+    };
+    let runs = word_diff(&old, &new);
+    let count = |kind: &str| {
+        runs.iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, t)| t.split_whitespace().count())
+            .sum()
+    };
+    let page = DiffPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            format!("Vision: version {from} to {to}"),
+            "rounds",
+        ),
+        added: count("added"),
+        removed: count("removed"),
+        round,
+        from,
+        to,
+        runs,
+    };
+    Ok(render(&page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_diff;
+
+    #[test]
+    fn word_diff_marks_removed_and_added_words() {
+        let runs = word_diff(
+            "Care closer to home for all",
+            "Care closer to home for everyone",
+        );
+        assert_eq!(
+            runs.iter()
+                .filter(|(k, _)| *k == "removed")
+                .map(|(_, t)| t.as_str())
+                .collect::<String>(),
+            "all"
+        );
+        assert_eq!(
+            runs.iter()
+                .filter(|(k, _)| *k == "added")
+                .map(|(_, t)| t.as_str())
+                .collect::<String>(),
+            "everyone"
+        );
+        let joined_new: String = runs
+            .iter()
+            .filter(|(k, _)| *k != "removed")
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(joined_new, "Care closer to home for everyone");
+    }
+}

@@ -1,0 +1,461 @@
+//! Board meetings: scheduling, the meeting page (agenda, decisions, actions, minutes), the forms
+//! that fill it, and the board pack generated from live data as a page and as PDF.
+
+use super::programmes::{codes, scope};
+use crate::auth::Visitor;
+use crate::authz::{Permit, Rule, Target};
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::ui::form::{
+    form_handlers, form_page, id_only, parse, Field, Fields, FormDef, FormFamily,
+};
+use crate::ui::{render, see_other, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Extension;
+use concord_domain::meeting::{AgendaPurpose, MeetingDraft, MinutesDraft};
+use concord_domain::ValidationErrors;
+use concord_store::meetings::{self, ActionItem, AgendaItem, BoardDecision, Meeting};
+use concord_store::reports::{self, BoardPack};
+use concord_store::{boards, lookups, StoreError};
+
+type Form = Vec<(String, String)>;
+
+fn layout(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    title: impl Into<String>,
+) -> Layout {
+    Layout::new(state, visitor, permit, title, "boards")
+}
+
+async fn meeting_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    board_id: &str,
+    draft: &MeetingDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let board = boards::get(&state.store, board_id).await?;
+    let def = FormDef {
+        heading: "Schedule a meeting".into(),
+        caption: board.name.clone(),
+        back: (format!("/boards/{board_id}"), board.name),
+        action: format!("/boards/{board_id}/meetings"),
+        submit: "Schedule meeting".into(),
+        fields: Fields::new(draft)
+            .text("title", "Title", "For example, Place board – December")
+            .date("held_on", "Date", "")
+            .time("starts_at", "Start time", "London time, HH:MM")
+            .text("location", "Where, or how to join", "")
+            .build(),
+    };
+    Ok(form_page(
+        layout(state, visitor, permit, "Schedule a meeting"),
+        def,
+        errors,
+    ))
+}
+
+/// `GET /boards/{id}/meetings/new`.
+pub async fn new_meeting(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let draft = MeetingDraft {
+        starts_at: "10:00".into(),
+        ..Default::default()
+    };
+    meeting_form(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        &draft,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /boards/{id}/meetings`.
+pub async fn schedule(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<Form>,
+) -> Result<Response, PageError> {
+    let draft: MeetingDraft = parse(&form, &[])?;
+    match meetings::schedule(&state.store, &permit.actor, &id, &draft).await {
+        Ok(meeting) => Ok(see_other(&format!("/meetings/{meeting}"))),
+        Err(StoreError::Invalid(errors)) => {
+            meeting_form(&state, &visitor, &permit, &id, &draft, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "deliver/meeting.html")]
+struct MeetingPage {
+    layout: Layout,
+    meeting: Meeting,
+    agenda: Vec<AgendaItem>,
+    decisions: Vec<BoardDecision>,
+    withheld: usize,
+    actions: Vec<ActionItem>,
+    can_manage: bool,
+    can_record: bool,
+    person_id: String,
+}
+
+/// `GET /meetings/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let meeting = meetings::get(&state.store, &id).await?;
+    let viewer = scope(&state, &permit).await?;
+    let agenda = meetings::agenda(&state.store, &viewer, &meeting).await?;
+    let decisions = meetings::decisions_of_meeting(&state.store, &viewer, &id).await?;
+    Ok(render(&MeetingPage {
+        layout: layout(&state, &visitor, &permit, meeting.title.clone()),
+        withheld: agenda.withheld + decisions.withheld,
+        agenda: agenda.items,
+        decisions: decisions.items,
+        actions: meetings::actions_of_meeting(&state.store, &id, chrono::Utc::now()).await?,
+        can_manage: permit
+            .may(&state, Rule::ManageMeeting, Target::id(&id))
+            .await?,
+        can_record: permit
+            .may(&state, Rule::RecordDecision, Target::id(&id))
+            .await?,
+        person_id: permit
+            .principal
+            .as_ref()
+            .map(|p| p.person_id.clone())
+            .unwrap_or_default(),
+        meeting,
+    }))
+}
+
+/// Which form of a meeting is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MeetingForm {
+    Agenda,
+    Decision,
+    Action,
+    Minutes,
+}
+
+impl MeetingForm {
+    fn heading(self) -> &'static str {
+        match self {
+            MeetingForm::Agenda => "Add an agenda item",
+            MeetingForm::Decision => "Record a decision",
+            MeetingForm::Action => "Set an action",
+            MeetingForm::Minutes => "Write the minutes",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            MeetingForm::Agenda => "agenda",
+            MeetingForm::Decision => "decisions",
+            MeetingForm::Action => "actions",
+            MeetingForm::Minutes => "minutes",
+        }
+    }
+
+    async fn fields(
+        self,
+        state: &AppState,
+        meeting: &Meeting,
+        form: &Form,
+    ) -> Result<Vec<Field>, PageError> {
+        let store = &state.store;
+        Ok(match self {
+            MeetingForm::Agenda => Fields::new(&parse::<concord_domain::meeting::AgendaItemDraft>(
+                form,
+                &[],
+            )?)
+            .text("title", "Title", "")
+            .select(
+                "purpose",
+                "Purpose",
+                codes(
+                    AgendaPurpose::ALL,
+                    AgendaPurpose::as_str,
+                    AgendaPurpose::label,
+                ),
+                "Select",
+            )
+            .select(
+                "programme_id",
+                "Programme",
+                lookups::programmes(store).await?,
+                "None",
+            )
+            .select(
+                "presenter_person_id",
+                "Presenter",
+                lookups::people(store).await?,
+                "None",
+            )
+            .textarea(
+                "paper",
+                "The paper",
+                "Background, and what the board is asked to do",
+            )
+            .checkbox(
+                "confidential",
+                "Confidential",
+                "Only the board's members will see it",
+            )
+            .build(),
+            MeetingForm::Decision => {
+                let viewer = concord_domain::meeting::ConfidentialityScope {
+                    board_ids: vec![meeting.board_id.clone()],
+                    programme_ids: vec![],
+                };
+                let items = meetings::agenda(store, &viewer, meeting)
+                    .await?
+                    .items
+                    .into_iter()
+                    .map(|i| (i.id, format!("{}. {}", i.position, i.title)))
+                    .collect();
+                Fields::new(&parse::<concord_domain::meeting::DecisionDraft>(form, &[])?)
+                    .select("agenda_item_id", "Agenda item", items, "None")
+                    .select(
+                        "programme_id",
+                        "Programme",
+                        lookups::programmes(store).await?,
+                        "From the agenda item, or none",
+                    )
+                    .text("title", "The decision in one line", "")
+                    .textarea("decision", "What was decided", "")
+                    .textarea(
+                        "options_considered",
+                        "Options considered",
+                        "And why the board chose as it did",
+                    )
+                    .text(
+                        "decided_by",
+                        "Who decided",
+                        "For example, The board, unanimously",
+                    )
+                    .select(
+                        "proposal_id",
+                        "Consent record",
+                        lookups::proposals(store).await?,
+                        "None",
+                    )
+                    .checkbox(
+                        "confidential",
+                        "Confidential",
+                        "Only the board's members will see it",
+                    )
+                    .build()
+            }
+            MeetingForm::Action => {
+                Fields::new(&parse::<concord_domain::meeting::ActionDraft>(form, &[])?)
+                    .text("title", "What is to be done", "")
+                    .select(
+                        "owner_person_id",
+                        "Owner",
+                        lookups::people(store).await?,
+                        "Select",
+                    )
+                    .date("due_on", "Due", "")
+                    .select(
+                        "programme_id",
+                        "Programme",
+                        lookups::programmes(store).await?,
+                        "None",
+                    )
+                    .build()
+            }
+            MeetingForm::Minutes => {
+                let mut draft: MinutesDraft = parse(form, &[])?;
+                if form.is_empty() {
+                    draft.minutes = meeting.minutes.clone();
+                }
+                Fields::new(&draft)
+                    .textarea("minutes", "Minutes", "")
+                    .build()
+            }
+        })
+    }
+
+    /// Saves the posted form through the store.
+    async fn persist(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        id: &str,
+        form: &Form,
+    ) -> Result<Result<(), StoreError>, PageError> {
+        let (store, actor) = (&state.store, &permit.actor);
+        Ok(match self {
+            MeetingForm::Agenda => meetings::add_agenda_item(store, actor, id, &parse(form, &[])?)
+                .await
+                .map(drop),
+            MeetingForm::Decision => {
+                meetings::record_decision(store, actor, id, &parse(form, &[])?)
+                    .await
+                    .map(drop)
+            }
+            MeetingForm::Action => meetings::set_action(store, actor, Some(id), &parse(form, &[])?)
+                .await
+                .map(drop),
+            MeetingForm::Minutes => {
+                meetings::write_minutes(store, actor, id, &parse(form, &[])?).await
+            }
+        })
+    }
+}
+
+async fn meeting_item_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    which: MeetingForm,
+    form: &Form,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let meeting = meetings::get(&state.store, id).await?;
+    let def = FormDef {
+        heading: which.heading().into(),
+        caption: meeting.title.clone(),
+        back: (format!("/meetings/{id}"), meeting.title.clone()),
+        action: format!("/meetings/{id}/{}", which.path()),
+        submit: "Save".into(),
+        fields: which.fields(state, &meeting, form).await?,
+    };
+    Ok(form_page(
+        layout(state, visitor, permit, which.heading()),
+        def,
+        errors,
+    ))
+}
+
+impl FormFamily for MeetingForm {
+    async fn show(
+        self,
+        state: &AppState,
+        visitor: &Visitor,
+        permit: &Permit,
+        (id, _): (&str, &str),
+        posted: &Form,
+        errors: ValidationErrors,
+    ) -> Result<Response, PageError> {
+        meeting_item_form(state, visitor, permit, id, self, posted, errors).await
+    }
+
+    async fn save(
+        self,
+        state: &AppState,
+        permit: &Permit,
+        (id, _): (&str, &str),
+        posted: &Form,
+    ) -> Result<Result<(), StoreError>, PageError> {
+        self.persist(state, permit, id, posted).await
+    }
+
+    fn done(self, (id, _): (&str, &str)) -> String {
+        format!("/meetings/{id}#{}", self.path())
+    }
+}
+
+form_handlers! {
+    new_agenda_item, add_agenda_item => MeetingForm::Agenda, String, id_only;
+    new_decision, record_decision => MeetingForm::Decision, String, id_only;
+    new_action, set_action => MeetingForm::Action, String, id_only;
+    minutes_form, write_minutes => MeetingForm::Minutes, String, id_only;
+}
+
+/// `POST /actions/{id}/complete`: back to where the form was.
+pub async fn complete_action(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<Form>,
+) -> Result<Response, PageError> {
+    meetings::complete_action(&state.store, &permit.actor, &id).await?;
+    let back = form
+        .iter()
+        .find(|(k, _)| k == "back")
+        .map(|(_, v)| v.as_str())
+        .filter(|v| v.starts_with('/') && !v.starts_with("//"))
+        .unwrap_or("/my-work");
+    Ok(see_other(back))
+}
+
+#[derive(Template)]
+#[template(path = "deliver/pack.html")]
+struct PackPage {
+    layout: Layout,
+    pack: BoardPack,
+}
+
+#[derive(Template)]
+#[template(path = "deliver/pack_print.html")]
+struct PackPrint {
+    system_name: String,
+    pack: BoardPack,
+}
+
+async fn pack_for(state: &AppState, permit: &Permit, id: &str) -> Result<BoardPack, PageError> {
+    let viewer = scope(state, permit).await?;
+    Ok(reports::board_pack(&state.store, &viewer, id, chrono::Utc::now()).await?)
+}
+
+/// `GET /meetings/{id}/pack`: the board pack, generated from live data, printable.
+pub async fn pack(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let pack = pack_for(&state, &permit, &id).await?;
+    Ok(render(&PackPage {
+        layout: layout(
+            &state,
+            &visitor,
+            &permit,
+            format!("Board pack – {}", pack.meeting.title),
+        ),
+        pack,
+    }))
+}
+
+/// The board pack as a standalone HTML document for printing.
+pub fn pack_document(system_name: &str, pack: BoardPack) -> Result<String, askama::Error> {
+    PackPrint {
+        system_name: system_name.into(),
+        pack,
+    }
+    .render()
+}
+
+/// `GET /meetings/{id}/pack.pdf`.
+pub async fn pack_pdf(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let pack = pack_for(&state, &permit, &id).await?;
+    let name = crate::pdf::filename(&format!("{} {}", pack.board.name, pack.meeting.held_on));
+    let html =
+        pack_document(&state.system_name, pack).map_err(|e| PageError::internal(e.to_string()))?;
+    Ok(crate::pdf::respond(crate::pdf::print(html).await, &name))
+}

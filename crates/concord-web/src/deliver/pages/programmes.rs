@@ -1,0 +1,372 @@
+//! Programmes: the list, a programme's page (status, RAG trend, projects, milestones, RAID,
+//! benefits, decisions, actions), its highlight report, and the forms that keep it up to date.
+
+use super::programme_items::StatusFields;
+use crate::auth::Visitor;
+use crate::authz::{Permit, Rule, Target};
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::ui::form::{form_page, parse, Fields, FormDef};
+use crate::ui::{render, see_other, Choice, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Extension;
+use concord_domain::meeting::ConfidentialityScope;
+use concord_domain::programme::{ProgrammeDraft, Rag};
+use concord_domain::{Role, ValidationErrors};
+use concord_store::delivery::{self, Benefit, Milestone};
+use concord_store::meetings::{self, ActionItem, BoardDecision};
+use concord_store::programmes::{self, HistoryEntry, Partner, Programme, Project, ServedObjective};
+use concord_store::raid::{self, Dependency, RaidItem, Risk};
+use concord_store::{improvement, lookups, StoreError};
+
+type Form = Vec<(String, String)>;
+
+/// Choices for a vocabulary.
+pub fn codes<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+/// The viewer's confidentiality scope (nobody's, for the public).
+pub async fn scope(state: &AppState, permit: &Permit) -> Result<ConfidentialityScope, PageError> {
+    Ok(
+        concord_app::deliver::confidentiality_scope(&state.store, permit.principal.as_ref())
+            .await?,
+    )
+}
+
+pub(super) fn layout(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    title: impl Into<String>,
+) -> Layout {
+    Layout::new(state, visitor, permit, title, "programmes")
+}
+
+/// The organisation a person may start programmes for, if any.
+fn starting_organisation(permit: &Permit) -> Option<String> {
+    let p = permit.principal.as_ref()?;
+    p.grants
+        .iter()
+        .find(|g| matches!(g.role, Role::PartnerLead | Role::ProgrammeManager))
+        .or_else(|| {
+            p.grants
+                .iter()
+                .find(|g| g.role == Role::SystemAdministrator)
+        })
+        .map(|g| g.organisation_id.clone())
+}
+
+#[derive(Template)]
+#[template(path = "deliver/programmes.html")]
+struct ProgrammesPage {
+    layout: Layout,
+    programmes: Vec<Programme>,
+    start_for: Option<String>,
+}
+
+/// `GET /programmes`: every programme, open to everyone in the system.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    Ok(render(&ProgrammesPage {
+        layout: layout(&state, &visitor, &permit, "Programmes"),
+        programmes: programmes::list(&state.store).await?,
+        start_for: starting_organisation(&permit),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "deliver/programme.html")]
+struct ProgrammePage {
+    layout: Layout,
+    programme: Programme,
+    can_edit: bool,
+    objectives: Vec<ServedObjective>,
+    partners: Vec<Partner>,
+    history: Vec<HistoryEntry>,
+    projects: Vec<Project>,
+    milestones: Vec<Milestone>,
+    risks: Vec<Risk>,
+    items: Vec<RaidItem>,
+    dependencies: Vec<Dependency>,
+    benefits: Vec<Benefit>,
+    decisions: Vec<BoardDecision>,
+    withheld: usize,
+    actions: Vec<ActionItem>,
+    improvement: Vec<improvement::ImprovementProject>,
+}
+
+impl ProgrammePage {
+    fn rag_class(&self, rag: &Rag) -> &'static str {
+        rag_class(rag)
+    }
+}
+
+/// The NHS.UK tag colour for a RAG rating.
+pub fn rag_class(rag: &Rag) -> &'static str {
+    match rag {
+        Rag::Red => "nhsuk-tag--red",
+        Rag::Amber => "nhsuk-tag--orange",
+        Rag::Green => "nhsuk-tag--green",
+    }
+}
+
+/// `GET /programmes/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let store = &state.store;
+    let programme = programmes::get(store, &id).await?;
+    let viewer = scope(&state, &permit).await?;
+    let decisions = meetings::decisions_of_programme(store, &viewer, &id).await?;
+    let page = ProgrammePage {
+        layout: layout(&state, &visitor, &permit, programme.name.clone()),
+        can_edit: permit
+            .may(&state, Rule::EditProgramme, Target::id(&id))
+            .await?,
+        objectives: programmes::objectives_of(store, &id).await?,
+        partners: programmes::partners_of(store, &id).await?,
+        history: programmes::history(store, &id)
+            .await?
+            .into_iter()
+            .rev()
+            .collect(),
+        projects: programmes::projects(store, &id).await?,
+        milestones: delivery::milestones_of(store, &id).await?,
+        risks: raid::risks_of(store, &viewer, &id).await?,
+        items: raid::items_of(store, &id).await?,
+        dependencies: raid::dependencies(store, Some(&id)).await?,
+        benefits: delivery::benefits_of(store, &id).await?,
+        decisions: decisions.items,
+        withheld: decisions.withheld,
+        actions: meetings::actions_of_programme(store, &id, chrono::Utc::now()).await?,
+        improvement: improvement::list(store, Some(&id)).await?,
+        programme,
+    };
+    Ok(render(&page))
+}
+
+async fn programme_fields(
+    state: &AppState,
+    draft: &ProgrammeDraft,
+) -> Result<Vec<crate::ui::form::Field>, PageError> {
+    let store = &state.store;
+    let people = lookups::people(store).await?;
+    Ok(Fields::new(draft)
+        .text(
+            "name",
+            "Name",
+            "For example, MSK first-contact physiotherapy",
+        )
+        .textarea("summary", "What it changes for patients and residents", "")
+        .select(
+            "lead_organisation_id",
+            "Lead organisation",
+            lookups::partner_organisations(store).await?,
+            "Select",
+        )
+        .select(
+            "sro_person_id",
+            "Senior responsible owner",
+            people.clone(),
+            "Select",
+        )
+        .select("manager_person_id", "Programme manager", people, "Select")
+        .select(
+            "board_id",
+            "Governing board",
+            lookups::boards(store).await?,
+            "None yet",
+        )
+        .select(
+            "place_id",
+            "Scope",
+            lookups::places(store).await?,
+            "The whole system",
+        )
+        .status_and_rag()
+        .date("starts_on", "Start date", "")
+        .date("ends_on", "Planned end date", "Leave blank if open-ended")
+        .checkboxes(
+            "objective_ids",
+            "Adopted objectives it serves",
+            "A programme must serve at least one",
+            lookups::adopted_objectives(store).await?,
+        )
+        .checkboxes(
+            "partner_ids",
+            "Partners taking part",
+            "Besides the lead organisation",
+            lookups::partner_organisations(store).await?,
+        )
+        .build())
+}
+
+async fn programme_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    action: String,
+    heading: &str,
+    draft: &ProgrammeDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let def = FormDef {
+        heading: heading.into(),
+        caption: "Programmes".into(),
+        back: ("/programmes".into(), "Programmes".into()),
+        action,
+        submit: "Save programme".into(),
+        fields: programme_fields(state, draft).await?,
+    };
+    Ok(form_page(
+        layout(state, visitor, permit, heading.to_string()),
+        def,
+        errors,
+    ))
+}
+
+const PROGRAMME_LISTS: &[&str] = &["objective_ids", "partner_ids"];
+
+/// `GET /organisations/{id}/programmes/new`.
+pub async fn new_programme(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(org): Path<String>,
+) -> Result<Response, PageError> {
+    let draft = ProgrammeDraft {
+        lead_organisation_id: org.clone(),
+        status: "active".into(),
+        manager_person_id: permit
+            .principal
+            .as_ref()
+            .map(|p| p.person_id.clone())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    programme_form(
+        &state,
+        &visitor,
+        &permit,
+        format!("/organisations/{org}/programmes"),
+        "Start a programme",
+        &draft,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /organisations/{id}/programmes`: the lead organisation is the one in the path.
+pub async fn create_programme(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(org): Path<String>,
+    PageForm(form): PageForm<Form>,
+) -> Result<Response, PageError> {
+    let mut draft: ProgrammeDraft = parse(&form, PROGRAMME_LISTS)?;
+    draft.lead_organisation_id = org.clone();
+    match programmes::create(&state.store, &permit.actor, &draft).await {
+        Ok(id) => Ok(see_other(&format!("/programmes/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            programme_form(
+                &state,
+                &visitor,
+                &permit,
+                format!("/organisations/{org}/programmes"),
+                "Start a programme",
+                &draft,
+                errors,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn draft_of(p: &Programme, objectives: &[ServedObjective], partners: &[Partner]) -> ProgrammeDraft {
+    ProgrammeDraft {
+        name: p.name.clone(),
+        summary: p.summary.clone(),
+        lead_organisation_id: p.lead_organisation_id.clone(),
+        sro_person_id: p.sro_person_id.clone(),
+        manager_person_id: p.manager_person_id.clone(),
+        board_id: p.board_id.clone().unwrap_or_default(),
+        place_id: p.place_id.clone().unwrap_or_default(),
+        status: p.status.as_str().into(),
+        rag: p.rag.as_str().into(),
+        rag_reason: p.rag_reason.clone(),
+        starts_on: p.starts_on.clone(),
+        ends_on: p.ends_on.clone().unwrap_or_default(),
+        objective_ids: objectives.iter().map(|o| o.id.clone()).collect(),
+        partner_ids: partners.iter().map(|o| o.id.clone()).collect(),
+    }
+}
+
+/// `GET /programmes/{id}/edit`.
+pub async fn edit_programme(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let p = programmes::get(&state.store, &id).await?;
+    let draft = draft_of(
+        &p,
+        &programmes::objectives_of(&state.store, &id).await?,
+        &programmes::partners_of(&state.store, &id).await?,
+    );
+    programme_form(
+        &state,
+        &visitor,
+        &permit,
+        format!("/programmes/{id}/edit"),
+        &format!("Edit {}", p.name),
+        &draft,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /programmes/{id}/edit`.
+pub async fn update_programme(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<Form>,
+) -> Result<Response, PageError> {
+    let draft: ProgrammeDraft = parse(&form, PROGRAMME_LISTS)?;
+    match programmes::update(&state.store, &permit.actor, &id, &draft).await {
+        Ok(()) => Ok(see_other(&format!("/programmes/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            programme_form(
+                &state,
+                &visitor,
+                &permit,
+                format!("/programmes/{id}/edit"),
+                "Edit programme",
+                &draft,
+                errors,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

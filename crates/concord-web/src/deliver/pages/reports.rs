@@ -1,0 +1,95 @@
+//! Reports on programmes for people: the printable highlight report (page and PDF) and "my work".
+
+use super::programmes::scope;
+use crate::auth::Visitor;
+use crate::authz::Permit;
+use crate::error::PageError;
+use crate::ui::{render, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Extension;
+use concord_store::programmes;
+use concord_store::reports::{self, HighlightReport};
+
+#[derive(Template)]
+#[template(path = "deliver/highlight.html")]
+struct HighlightPage {
+    layout: Layout,
+    report: HighlightReport,
+}
+
+/// `GET /programmes/{id}/highlight`: the printable highlight report.
+pub async fn highlight(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let programme = programmes::get(&state.store, &id).await?;
+    let viewer = scope(&state, &permit).await?;
+    let report =
+        reports::highlight(&state.store, &viewer, programme, &[], chrono::Utc::now()).await?;
+    Ok(render(&HighlightPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            format!("Highlight report – {}", report.programme.name),
+            "programmes",
+        ),
+        report,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "deliver/highlight_print.html")]
+struct HighlightPrint {
+    system_name: String,
+    generated_at: String,
+    report: HighlightReport,
+}
+
+/// `GET /programmes/{id}/highlight.pdf`.
+pub async fn highlight_pdf(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let programme = programmes::get(&state.store, &id).await?;
+    let viewer = scope(&state, &permit).await?;
+    let now = chrono::Utc::now();
+    let report = reports::highlight(&state.store, &viewer, programme, &[], now).await?;
+    let name = crate::pdf::filename(&format!("{} highlight report", report.programme.name));
+    let html = HighlightPrint {
+        system_name: state.system_name.clone(),
+        generated_at: concord_store::format_timestamp(now),
+        report,
+    }
+    .render()
+    .map_err(|e| PageError::internal(e.to_string()))?;
+    Ok(crate::pdf::respond(crate::pdf::print(html).await, &name))
+}
+
+#[derive(Template)]
+#[template(path = "deliver/my_work.html")]
+struct MyWorkPage {
+    layout: Layout,
+    work: reports::MyWork,
+}
+
+/// `GET /my-work`: the signed-in person's actions, risks, milestones and PDSA cycles, across
+/// every organisation they work in.
+pub async fn my_work(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    let work =
+        reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?;
+    Ok(render(&MyWorkPage {
+        layout: Layout::new(&state, &visitor, &permit, "My work", "my-work"),
+        work,
+    }))
+}

@@ -1,0 +1,9 @@
+//! The capability's pages: one module per page family.
+
+pub mod account;
+pub mod audit;
+pub mod boards;
+pub mod directory;
+pub mod home;
+pub mod people;
+pub mod places;

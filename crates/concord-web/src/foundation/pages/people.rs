@@ -1,0 +1,262 @@
+//! People: searching, a person's page, and editing their details.
+
+use crate::auth::Visitor;
+use crate::authz::{Permit, Rule, Target};
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::extract::Params;
+use crate::ui::{page_link, render, role_choices, see_other, showing, Choice, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use concord_domain::{PersonDraft, ValidationErrors};
+use concord_store::boards::{self, BoardMember};
+use concord_store::people::{self, Membership, Person, PersonSearch};
+use concord_store::{Page, PageRequest, StoreError};
+use serde::Deserialize;
+
+/// The people search's query string.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct PeopleQuery {
+    q: String,
+    role: String,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "foundation/people.html")]
+struct PeoplePage {
+    layout: Layout,
+    query: PeopleQuery,
+    results: Page<Person>,
+    showing: String,
+    role_choices: Vec<Choice>,
+    prev: String,
+    next: String,
+}
+
+/// `GET /people`.
+pub async fn people_list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Params(query): Params<PeopleQuery>,
+) -> Result<Response, PageError> {
+    let search = PersonSearch {
+        q: Some(query.q.clone()),
+        role: Some(query.role.clone()),
+        organisation_id: None,
+    };
+    let results = people::list(
+        &state.store,
+        &search,
+        PageRequest::new(query.page, Some(50)),
+    )
+    .await?;
+    let params = [("q", query.q.as_str()), ("role", query.role.as_str())];
+    let prev = if results.page > 1 {
+        page_link(&params, results.page - 1)
+    } else {
+        String::new()
+    };
+    let next = if results.has_next() {
+        page_link(&params, results.page + 1)
+    } else {
+        String::new()
+    };
+    let page = PeoplePage {
+        layout: Layout::new(&state, &visitor, &permit, "People", "people"),
+        showing: showing(&results),
+        results,
+        role_choices: role_choices(),
+        prev,
+        next,
+        query,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "foundation/person.html")]
+struct PersonPage {
+    layout: Layout,
+    person: Person,
+    memberships: Vec<Membership>,
+    seats: Vec<BoardMember>,
+    can_edit: bool,
+    /// For administrators: whether the person can sign in, and the account form's state.
+    can_manage_accounts: bool,
+    username: Option<String>,
+    account_errors: ValidationErrors,
+    account_username: String,
+}
+
+/// `GET /people/{id}`.
+pub async fn person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    person_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        ValidationErrors::default(),
+        String::new(),
+    )
+    .await
+}
+
+async fn person_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    account_errors: ValidationErrors,
+    account_username: String,
+) -> Result<Response, PageError> {
+    let id = id.to_string();
+    let person = people::get(&state.store, &id).await?;
+    let memberships = people::memberships_of_person(&state.store, &id).await?;
+    let page = PersonPage {
+        layout: Layout::new(state, visitor, permit, person.full_name(), "people"),
+        can_edit: permit.may(state, Rule::EditPerson, Target::id(&id)).await?,
+        seats: boards::seats_of_person(&state.store, &id).await?,
+        can_manage_accounts: permit
+            .may(state, Rule::ManageAccounts, Target::NONE)
+            .await?,
+        username: concord_store::accounts::username_of(&state.store, &id).await?,
+        memberships,
+        person,
+        account_errors,
+        account_username,
+    };
+    let status = if page.account_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// The new-account form's fields.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AccountFields {
+    username: String,
+    password: String,
+}
+
+/// `POST /people/{id}/account`: an administrator gives a person a sign-in (with a first password to
+/// pass on securely).
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AccountFields>,
+) -> Result<Response, PageError> {
+    match concord_store::accounts::create_account(
+        &state.store,
+        &permit.actor,
+        &id,
+        &form.username,
+        &form.password,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/people/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            person_page(&state, &visitor, &permit, &id, errors, form.username).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "foundation/person_form.html")]
+struct EditPersonForm {
+    layout: Layout,
+    action: String,
+    heading: String,
+    form: PersonDraft,
+    role: String,
+    role_choices: Vec<Choice>,
+    errors: ValidationErrors,
+    creating: bool,
+}
+
+fn edit_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    id: &str,
+    form: PersonDraft,
+    errors: ValidationErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let heading = format!("Edit {} {}", form.given_name, form.family_name);
+    let page = EditPersonForm {
+        layout: Layout::new(state, visitor, permit, heading.clone(), "people"),
+        action: format!("/people/{id}/edit"),
+        heading,
+        form,
+        role: String::new(),
+        role_choices: Vec::new(),
+        errors,
+        creating: false,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /people/{id}/edit`.
+pub async fn edit_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let p = people::get(&state.store, &id).await?;
+    let form = PersonDraft {
+        given_name: p.given_name,
+        family_name: p.family_name,
+        email: p.email,
+        job_title: Some(p.job_title),
+        phone: p.phone,
+    };
+    Ok(edit_form(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        form,
+        ValidationErrors::default(),
+    ))
+}
+
+/// `POST /people/{id}/edit`.
+pub async fn update_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<PersonDraft>,
+) -> Result<Response, PageError> {
+    match people::update(&state.store, &permit.actor, &id, &form).await {
+        Ok(()) => Ok(see_other(&format!("/people/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            Ok(edit_form(&state, &visitor, &permit, &id, form, errors))
+        }
+        Err(err) => Err(err.into()),
+    }
+}

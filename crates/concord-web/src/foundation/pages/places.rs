@@ -1,0 +1,224 @@
+//! Places and neighbourhoods: the list, a place's page (who serves it, its boards), and editing.
+
+use crate::auth::Visitor;
+use crate::authz::{Permit, Rule, Target};
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::ui::{render, see_other, Choice, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use concord_domain::{PlaceDraft, PlaceKind, ValidationErrors};
+use concord_store::boards::{self, Board};
+use concord_store::organisations::{self, Organisation, OrganisationSearch};
+use concord_store::places::{self, Place};
+use concord_store::{PageRequest, StoreError};
+
+#[derive(Template)]
+#[template(path = "foundation/places.html")]
+struct PlacesPage {
+    layout: Layout,
+    places: Vec<Place>,
+    total_population: i64,
+    can_manage: bool,
+}
+
+/// `GET /places`.
+pub async fn places_list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    let places = places::list(&state.store).await?;
+    let total_population = places
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Place)
+        .filter_map(|p| p.population)
+        .sum();
+    let page = PlacesPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            "Places and neighbourhoods",
+            "places",
+        ),
+        places,
+        total_population,
+        can_manage: permit.may(&state, Rule::ManagePlaces, Target::NONE).await?,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "foundation/place.html")]
+struct PlacePage {
+    layout: Layout,
+    place: Place,
+    neighbourhoods: Vec<Place>,
+    serving: Vec<Organisation>,
+    serving_total: i64,
+    boards: Vec<Board>,
+    can_manage: bool,
+}
+
+/// `GET /places/{id}`.
+pub async fn place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let place = places::get(&state.store, &id).await?;
+    let serving = organisations::list(
+        &state.store,
+        &OrganisationSearch {
+            place_id: Some(id.clone()),
+            ..Default::default()
+        },
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
+    let page = PlacePage {
+        layout: Layout::new(&state, &visitor, &permit, place.name.clone(), "places"),
+        neighbourhoods: places::neighbourhoods(&state.store, &id).await?,
+        serving_total: serving.total,
+        serving: serving.items,
+        boards: boards::list_for_place(&state.store, &id).await?,
+        can_manage: permit.may(&state, Rule::ManagePlaces, Target::NONE).await?,
+        place,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "foundation/place_form.html")]
+struct PlaceForm {
+    layout: Layout,
+    action: String,
+    heading: String,
+    form: PlaceDraft,
+    errors: ValidationErrors,
+    kind_choices: Vec<Choice>,
+    parent_choices: Vec<Choice>,
+}
+
+async fn place_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    editing: Option<&str>,
+    form: PlaceDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let parents = places::list(&state.store)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == PlaceKind::Place && Some(p.id.as_str()) != editing)
+        .map(|p| (p.id, p.name))
+        .collect();
+    let (heading, action) = match editing {
+        Some(id) => (format!("Edit {}", form.name), format!("/places/{id}/edit")),
+        None => (
+            "Add a place or neighbourhood".to_string(),
+            "/places".to_string(),
+        ),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = PlaceForm {
+        layout: Layout::new(state, visitor, permit, heading.clone(), "places"),
+        action,
+        heading,
+        form,
+        errors,
+        kind_choices: PlaceKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label().to_string()))
+            .collect(),
+        parent_choices: parents,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /places/new`.
+pub async fn new_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    place_form(
+        &state,
+        &visitor,
+        &permit,
+        None,
+        PlaceDraft::default(),
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /places`.
+pub async fn create_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    PageForm(form): PageForm<PlaceDraft>,
+) -> Result<Response, PageError> {
+    match places::create(&state.store, &permit.actor, &form).await {
+        Ok(id) => Ok(see_other(&format!("/places/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            place_form(&state, &visitor, &permit, None, form, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `GET /places/{id}/edit`.
+pub async fn edit_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let p = places::get(&state.store, &id).await?;
+    let form = PlaceDraft {
+        name: p.name,
+        kind: p.kind.as_str().into(),
+        parent_id: p.parent_id,
+        population: p.population.map(|n| n.to_string()),
+        description: Some(p.description),
+    };
+    place_form(
+        &state,
+        &visitor,
+        &permit,
+        Some(&id),
+        form,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /places/{id}/edit`.
+pub async fn update_place(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<PlaceDraft>,
+) -> Result<Response, PageError> {
+    match places::update(&state.store, &permit.actor, &id, &form).await {
+        Ok(()) => Ok(see_other(&format!("/places/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            place_form(&state, &visitor, &permit, Some(&id), form, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

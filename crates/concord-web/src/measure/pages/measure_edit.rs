@@ -1,0 +1,354 @@
+//! Changing what Measure holds: adding and editing catalogue metrics, loading values from CSV, and
+//! rebasing a series where its process changed.
+
+use crate::auth::Visitor;
+use crate::authz::Permit;
+use crate::error::PageError;
+use crate::ui::form::{form_page, parse, Fields, FormDef, Posted};
+use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
+use crate::ui::{see_other, Choice, Layout};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::{Extension, Form};
+use concord_app::measure::check_metric_owner;
+use concord_app::ActFor;
+use concord_domain::metric::{Frequency, ImprovementDirection, MetricCategory, MetricDraft};
+use concord_domain::ValidationErrors;
+use concord_store::metric_load::{self, COLUMNS};
+use concord_store::{lookups, metrics, StoreError};
+use serde::Deserialize;
+
+fn layout(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    title: impl Into<String>,
+) -> Layout {
+    Layout::new(state, visitor, permit, title, "measure")
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| (code(*v).into(), label(*v).into()))
+        .collect()
+}
+
+async fn metric_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    existing: Option<&str>,
+    draft: &MetricDraft,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let fields = Fields::new(draft)
+        .text(
+            "code",
+            "Code",
+            "Used in data files: lower-case letters, digits and underscores, for example ae_4hr",
+        )
+        .text("name", "Name", "")
+        .textarea(
+            "definition",
+            "Definition",
+            "Numerator, denominator and exclusions",
+        )
+        .text("unit", "Unit", "For example %, days or people")
+        .select(
+            "improvement_direction",
+            "Which way is better",
+            choices(
+                ImprovementDirection::ALL,
+                ImprovementDirection::as_str,
+                ImprovementDirection::label,
+            ),
+            "Choose a direction",
+        )
+        .number("target", "Target", "Leave blank for none")
+        .select(
+            "owner_organisation_id",
+            "Owning organisation",
+            lookups::partner_organisations(&state.store).await?,
+            "Choose the owner",
+        )
+        .text("source", "Data source", "Where the data come from")
+        .select(
+            "frequency",
+            "How often it is reported",
+            choices(Frequency::ALL, Frequency::as_str, Frequency::label),
+            "Choose how often",
+        )
+        .select(
+            "category",
+            "Area of work",
+            choices(
+                MetricCategory::ALL,
+                MetricCategory::as_str,
+                MetricCategory::label,
+            ),
+            "Choose an area",
+        )
+        .build();
+    let (heading, action, back) = match existing {
+        Some(id) => (
+            format!("Edit {}", draft.name),
+            format!("/metrics/{id}/edit"),
+            (format!("/metrics/{id}"), "Back to the metric".to_string()),
+        ),
+        None => (
+            "Add a metric".to_string(),
+            "/metrics/new".to_string(),
+            ("/measure".to_string(), "System performance".to_string()),
+        ),
+    };
+    Ok(form_page(
+        layout(state, visitor, permit, heading.clone()),
+        FormDef {
+            heading,
+            caption: "Metric catalogue".into(),
+            back,
+            action,
+            submit: "Save the metric".into(),
+            fields,
+        },
+        errors,
+    ))
+}
+
+/// `GET /metrics/new`.
+pub async fn new_metric(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Result<Response, PageError> {
+    let draft = MetricDraft {
+        frequency: "monthly".into(),
+        ..MetricDraft::default()
+    };
+    metric_form(
+        &state,
+        &visitor,
+        &permit,
+        None,
+        &draft,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /metrics/new`.
+pub async fn create_metric(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Form(posted): Form<Posted>,
+) -> Result<Response, PageError> {
+    let draft: MetricDraft = parse(&posted, &[])?;
+    let result = match check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id) {
+        Ok(()) => metrics::create(&state.store, &permit.actor, &draft).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Ok(see_other(&format!("/metrics/{id}"))),
+        Err(StoreError::Invalid(errors)) => {
+            metric_form(&state, &visitor, &permit, None, &draft, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn draft_of(metric: &metrics::Metric) -> MetricDraft {
+    MetricDraft {
+        code: metric.code.clone(),
+        name: metric.name.clone(),
+        definition: metric.definition.clone(),
+        unit: metric.unit.clone(),
+        improvement_direction: metric.improvement_direction.as_str().into(),
+        target: metric.target.map(|t| t.to_string()).unwrap_or_default(),
+        owner_organisation_id: metric.owner_organisation_id.clone(),
+        source: metric.source.clone(),
+        frequency: metric.frequency.as_str().into(),
+        category: metric.category.as_str().into(),
+    }
+}
+
+/// `GET /metrics/{id}/edit`.
+pub async fn edit_metric(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let metric = metrics::get(&state.store, &id).await?;
+    metric_form(
+        &state,
+        &visitor,
+        &permit,
+        Some(&metric.id),
+        &draft_of(&metric),
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /metrics/{id}/edit`.
+pub async fn update_metric(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    Form(posted): Form<Posted>,
+) -> Result<Response, PageError> {
+    let metric = metrics::get(&state.store, &id).await?;
+    let draft: MetricDraft = parse(&posted, &[])?;
+    let result = match check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id) {
+        Ok(()) => metrics::update(&state.store, &permit.actor, &metric.id, &draft).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/metrics/{}", metric.id))),
+        Err(StoreError::Invalid(errors)) => {
+            metric_form(&state, &visitor, &permit, Some(&metric.id), &draft, errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn values_upload_def() -> UploadDef {
+    UploadDef {
+        choice_label: "What the file holds".into(),
+        heading: "Load metric values".into(),
+        action: "/measure/upload".into(),
+        help: vec![
+            format!("Columns: {}. Give the metric's code; for an organisation's series its ODS code, for a place's series the place's name, and neither for the whole system.", COLUMNS.join(", ")),
+            "Periods are the first day of the period reported (YYYY-MM-DD, YYYY-MM or DD/MM/YYYY). You may load values only for organisations where you are an analyst or the partner lead (for place and system series, the metric's owner).".into(),
+            "Loading the same file again changes nothing; a value for a period already held replaces it.".into(),
+        ],
+        datasets: Vec::new(),
+        chosen: String::new(),
+        back: ("/measure".into(), "System performance".into()),
+    }
+}
+
+/// `GET /measure/upload`.
+pub async fn upload_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+) -> Response {
+    upload_page(
+        layout(&state, &visitor, &permit, "Load metric values"),
+        values_upload_def(),
+        Outcome::Blank,
+    )
+}
+
+/// `POST /measure/upload`: loads a values file (all or nothing).
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(permit): Extension<Permit>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, PageError> {
+    let form = read_upload(&headers, body).await?;
+    let page = |outcome| {
+        upload_page(
+            layout(&state, &visitor, &permit, "Load metric values"),
+            values_upload_def(),
+            outcome,
+        )
+    };
+    let (file_name, bytes) = match form.chosen_file() {
+        Ok(file) => file,
+        Err(outcome) => return Ok(page(outcome)),
+    };
+    let principal = permit.principal.clone();
+    let may_load = move |organisation_id: &str| {
+        concord_app::may_act_for(principal.as_ref(), ActFor::LoadMetricData, organisation_id)
+    };
+    let result = match metric_load::parse_csv(bytes, "file") {
+        Ok(rows) => {
+            metric_load::load(
+                &state.store,
+                &permit.actor,
+                &rows,
+                file_name,
+                "file",
+                &may_load,
+            )
+            .await
+        }
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(s) => Ok(page(Outcome::Loaded(format!(
+            "Loaded {file_name}: {} values, {} new, {} changed, {} already held, {} new series.",
+            s.rows, s.added, s.changed, s.unchanged, s.series_created
+        )))),
+        Err(StoreError::Invalid(errors)) => {
+            Ok(page(file_problems(errors.0.into_iter().map(|e| e.message))))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// A rebase as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RebaseForm {
+    /// The first period of the new process.
+    pub starts_on: String,
+    /// What changed.
+    pub reason: String,
+}
+
+/// `POST /series/{id}/rebases`: starts a new group of limits at a period.
+pub async fn add_rebase(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    Form(form): Form<RebaseForm>,
+) -> Result<Response, PageError> {
+    match metrics::add_rebase(
+        &state.store,
+        &permit.actor,
+        &id,
+        &form.starts_on,
+        &form.reason,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/series/{id}"))),
+        Err(StoreError::Invalid(errors)) => Err(PageError(crate::error::Problem::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "The rebase could not be recorded",
+            errors
+                .0
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ))),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST /series/{id}/rebases/remove`: removes a rebase.
+pub async fn remove_rebase(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Permit>,
+    Path(id): Path<String>,
+    Form(form): Form<RebaseForm>,
+) -> Result<Response, PageError> {
+    metrics::remove_rebase(&state.store, &permit.actor, &id, &form.starts_on).await?;
+    Ok(see_other(&format!("/series/{id}")))
+}

@@ -1,0 +1,5 @@
+//! The capability's pages: one module per page family.
+
+pub mod cohorts;
+pub mod population;
+pub mod worklists;

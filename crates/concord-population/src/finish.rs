@@ -6,8 +6,8 @@
 //! (a [`BucketOutcome`]) and the staging batch applies the outcomes in bucket order, so a batch's
 //! counts and `rejections.csv` never depend on which thread finished first.
 
-use crate::ingest::Progress;
-use crate::staging::{arrow_error, concat, read_columns, sort_rows, strings, write_final};
+use crate::parquet_files::{arrow_error, concat, read_columns, sort_rows, strings, write_final};
+use crate::report::Progress;
 use crate::store::{io_at, Counts, PopulationStore, StoreError};
 use crate::table::{unpack_origin, EVENTS, PATIENTS, STAGED_EVENTS};
 use arrow_array::{Array, BooleanArray, RecordBatch, UInt64Array};

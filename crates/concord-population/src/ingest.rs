@@ -15,57 +15,18 @@
 //! so ingesting the same file twice changes nothing.
 
 use crate::csv_extract::{CsvExtract, CsvKind};
-use crate::fhir::{parse_resource, Event, EventKind, Resource, ResourceError, Subject};
+use crate::fhir::{parse_resource, Resource, ResourceError};
 use crate::ndjson::{Line, Lines};
 use crate::pseudonym::PseudonymKey;
-use crate::pseudonymise::{pseudonymise, LsoaLookup};
+use crate::pseudonymise::LsoaLookup;
+pub use crate::report::{Progress, Rejection};
 use crate::staging::Staging;
 use crate::store::{io_at, FileRecord, Manifest, PopulationStore, StoreError};
-use crate::table::origin;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-
-/// How far an ingest has got, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    /// Hashing the input files: bytes done of the total.
-    Hashing {
-        /// Bytes hashed.
-        done: u64,
-        /// Bytes to hash.
-        total: u64,
-    },
-    /// Reading the files to ingest: bytes done of the total.
-    Reading {
-        /// Bytes read.
-        done: u64,
-        /// Bytes to read.
-        total: u64,
-    },
-    /// Sorting and writing the buckets.
-    Writing {
-        /// Buckets written.
-        done: u64,
-        /// Buckets in all.
-        total: u64,
-    },
-}
-
-/// A line that was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    /// The file, as given.
-    pub file: String,
-    /// The line (from 1).
-    pub line: u64,
-    /// The field at fault, or `line` for the whole line.
-    pub field: String,
-    /// Why.
-    pub reason: String,
-}
 
 /// What an ingest did.
 #[derive(Debug, Clone)]
@@ -96,9 +57,6 @@ pub enum IngestError {
         message: String,
     },
 }
-
-/// How many refused lines a report carries (the rest are in `rejections.csv`).
-pub(crate) const FIRST_REJECTIONS: usize = 20;
 
 /// An ingest into a store, for one source organisation.
 pub struct Ingest<'a> {
@@ -213,6 +171,8 @@ impl<'a> Ingest<'a> {
         };
         let mut staging = Staging::begin(
             self.store,
+            self.key,
+            self.lookup,
             &self.source,
             &batch_hash,
             records,
@@ -229,7 +189,7 @@ impl<'a> Ingest<'a> {
             })?;
             done += input.bytes;
         }
-        let (manifest, first_rejections) = staging.commit(self, progress)?;
+        let (manifest, first_rejections) = staging.commit(progress)?;
         Ok(IngestReport {
             manifest: Some(manifest),
             already_ingested,
@@ -361,7 +321,7 @@ impl<'a> Ingest<'a> {
                         read,
                     } => {
                         for (line, row) in rows {
-                            staging.take(self, index, line, row)?;
+                            staging.take(index, line, row)?;
                         }
                         last = upto;
                         if read > 0 {
@@ -387,19 +347,6 @@ impl<'a> Ingest<'a> {
     /// The source organisation.
     pub fn source(&self) -> &str {
         &self.source
-    }
-
-    /// The pseudonym of an event's patient, if known by now.
-    pub(crate) fn key(&self) -> &PseudonymKey {
-        self.key
-    }
-
-    /// The patient's pseudonymised form.
-    pub(crate) fn pseudonymise(
-        &self,
-        patient: &crate::fhir::Patient,
-    ) -> crate::pseudonymise::PseudonymisedPatient {
-        pseudonymise(patient, self.key, self.lookup)
     }
 }
 
@@ -542,62 +489,5 @@ impl<R: Read> Read for CountingReader<R> {
         let n = self.inner.read(buf)?;
         self.count += n as u64;
         Ok(n)
-    }
-}
-
-/// An event held back until its patient has been read (written to staging as one JSON line).
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct PendingEvent {
-    pub origin: u64,
-    pub kind: u8,
-    pub id: String,
-    pub patient: String,
-    pub codes: Vec<(String, String)>,
-    pub date: Option<String>,
-    pub value: Option<f64>,
-    pub unit: Option<String>,
-    pub class: Option<String>,
-}
-
-const KINDS: [EventKind; 5] = [
-    EventKind::Encounter,
-    EventKind::Condition,
-    EventKind::Observation,
-    EventKind::Procedure,
-    EventKind::Medication,
-];
-
-impl PendingEvent {
-    /// Holds back an event whose patient is named by reference.
-    pub fn hold(event: Event, patient: String, file: usize, line: u64) -> PendingEvent {
-        PendingEvent {
-            origin: origin(file, line),
-            kind: KINDS.iter().position(|k| *k == event.kind).unwrap_or(0) as u8,
-            id: event.id,
-            patient,
-            codes: event.codes,
-            date: event.date,
-            value: event.value,
-            unit: event.unit,
-            class: event.class,
-        }
-    }
-
-    /// The event again.
-    pub fn release(self) -> (u64, Event) {
-        let patient = self.patient.clone();
-        (
-            self.origin,
-            Event {
-                kind: KINDS[usize::from(self.kind).min(4)],
-                id: self.id,
-                subject: Subject::Reference(patient),
-                codes: self.codes,
-                date: self.date,
-                value: self.value,
-                unit: self.unit,
-                class: self.class,
-            },
-        )
     }
 }

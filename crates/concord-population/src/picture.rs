@@ -7,7 +7,7 @@
 //! Buckets are read in parallel; every bucket's rows are already sorted by pseudonym, so a person's
 //! events are found without a join.
 
-use crate::staging::{read_columns, read_columns_where, strings};
+use crate::parquet_files::{read_columns, read_columns_where, strings};
 use crate::store::{Manifest, PopulationStore, StoreError};
 use arrow_array::{Array, Date32Array, Float64Array, RecordBatch};
 use std::collections::{HashMap, HashSet};

@@ -2,9 +2,12 @@
 //! at commit, each bucket sorted by pseudonym, checked for duplicates and for events already held,
 //! and written as the batch's Parquet files before the one rename that commits it.
 
-use crate::fhir::{Event, Resource, ResourceError, Subject};
+use crate::fhir::{Event, EventKind, Resource, ResourceError, Subject};
 use crate::finish::BucketJob;
-use crate::ingest::{Ingest, PendingEvent, Progress, Rejection};
+use crate::parquet_files::{read_columns, strings};
+use crate::pseudonym::PseudonymKey;
+use crate::pseudonymise::{pseudonymise, LsoaLookup};
+use crate::report::{Progress, Rejection, FIRST_REJECTIONS};
 use crate::store::{
     io_at, parquet_at, sync_dir, write_durably, Counts, FileRecord, Manifest, PopulationStore,
     StoreError, MANIFEST_FILE, REJECTIONS_FILE,
@@ -12,11 +15,8 @@ use crate::store::{
 use crate::table::{
     origin, parquet_writer, unpack_origin, EventRows, PatientRows, PATIENTS, STAGED_EVENTS,
 };
-use arrow_array::{BooleanArray, RecordBatch};
-use arrow_schema::SchemaRef;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::{ArrowWriter, ProjectionMask};
-use std::collections::{HashMap, HashSet};
+use parquet::arrow::ArrowWriter;
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -36,6 +36,8 @@ struct BucketStage {
 /// A batch in staging.
 pub(crate) struct Staging<'s> {
     store: &'s PopulationStore,
+    key: &'s PseudonymKey,
+    lookup: &'s LsoaLookup,
     source: String,
     batch: String,
     dir: PathBuf,
@@ -61,6 +63,8 @@ impl<'s> Staging<'s> {
     /// Starts a batch for `source` in the store's staging directory.
     pub fn begin(
         store: &'s PopulationStore,
+        key: &'s PseudonymKey,
+        lookup: &'s LsoaLookup,
         source: &str,
         batch_hash: &str,
         files: Vec<FileRecord>,
@@ -89,6 +93,8 @@ impl<'s> Staging<'s> {
             .collect();
         Ok(Staging {
             store,
+            key,
+            lookup,
             source: source.to_string(),
             batch,
             dir,
@@ -125,7 +131,7 @@ impl<'s> Staging<'s> {
             )
             .map_err(|e| csv_error(&self.dir.join(REJECTIONS_FILE), e))?;
         self.files[file].rejected += 1;
-        if self.first_rejections.len() < crate::ingest::FIRST_REJECTIONS {
+        if self.first_rejections.len() < FIRST_REJECTIONS {
             self.first_rejections.push(Rejection {
                 file: path,
                 line,
@@ -139,7 +145,6 @@ impl<'s> Staging<'s> {
     /// Takes one line's resource (or why it was refused).
     pub fn take(
         &mut self,
-        ingest: &Ingest<'_>,
         file: usize,
         line: u64,
         row: Result<Resource, ResourceError>,
@@ -155,8 +160,8 @@ impl<'s> Staging<'s> {
                     );
                     return self.reject(file, line, "id", &reason);
                 }
-                let kept = ingest.pseudonymise(&patient);
-                let record_key = ingest.key().record_key(&self.source, &patient.id);
+                let kept = pseudonymise(&patient, self.key, self.lookup);
+                let record_key = self.key.record_key(&self.source, &patient.id);
                 let bucket = usize::from(self.store.bucket_of(&kept.pseudonym));
                 self.buckets[bucket]
                     .patients
@@ -174,7 +179,7 @@ impl<'s> Staging<'s> {
                 let at = origin(file, line);
                 match &event.subject {
                     Subject::NhsNumber(number) => {
-                        let pseudonym = ingest.key().pseudonym(number);
+                        let pseudonym = self.key.pseudonym(number);
                         self.push_event(&event, &pseudonym, at)
                     }
                     Subject::Reference(id) => {
@@ -194,7 +199,7 @@ impl<'s> Staging<'s> {
                             }
                             return Ok(());
                         }
-                        if let Some(pseudonym) = self.earlier_pseudonym(ingest, id)? {
+                        if let Some(pseudonym) = self.earlier_pseudonym(id)? {
                             return self.push_event(&event, &pseudonym, at);
                         }
                         let id = id.clone();
@@ -229,11 +234,7 @@ impl<'s> Staging<'s> {
     }
 
     /// The pseudonym of a patient sent in an earlier batch from this source, by their id there.
-    fn earlier_pseudonym(
-        &mut self,
-        ingest: &Ingest<'_>,
-        id: &str,
-    ) -> Result<Option<String>, StoreError> {
+    fn earlier_pseudonym(&mut self, id: &str) -> Result<Option<String>, StoreError> {
         if self.earlier_batches.is_empty() {
             return Ok(None);
         }
@@ -259,7 +260,7 @@ impl<'s> Staging<'s> {
             }
             self.earlier_keys = Some(keys);
         }
-        let key = ingest.key().record_key(&self.source, id);
+        let key = self.key.record_key(&self.source, id);
         Ok(self
             .earlier_keys
             .as_ref()
@@ -309,10 +310,9 @@ impl<'s> Staging<'s> {
     /// commits the batch with one rename.
     pub fn commit(
         mut self,
-        ingest: &Ingest<'_>,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(Manifest, Vec<Rejection>), StoreError> {
-        self.release_pending(ingest)?;
+        self.release_pending()?;
         let buckets = self.buckets.len();
         for bucket in 0..buckets {
             self.flush_patients(bucket)?;
@@ -382,7 +382,7 @@ impl<'s> Staging<'s> {
         Ok((manifest, self.first_rejections))
     }
 
-    fn release_pending(&mut self, ingest: &Ingest<'_>) -> Result<(), StoreError> {
+    fn release_pending(&mut self) -> Result<(), StoreError> {
         let Some(writer) = self.pending.take() else {
             return Ok(());
         };
@@ -401,7 +401,7 @@ impl<'s> Staging<'s> {
             };
             let known = match self.ids.get(id) {
                 Some(&(index, _)) => Some(self.pseudonyms[index as usize].clone()),
-                None => self.earlier_pseudonym(ingest, id)?,
+                None => self.earlier_pseudonym(id)?,
             };
             match known {
                 Some(pseudonym) => self.push_event(&event, &pseudonym, at)?,
@@ -423,125 +423,59 @@ fn csv_error(path: &Path, error: csv::Error) -> StoreError {
     io_at(path)(std::io::Error::other(error.to_string()))
 }
 
-pub(crate) fn arrow_error(path: &Path, error: arrow_schema::ArrowError) -> StoreError {
-    parquet_at(path)(parquet::errors::ParquetError::ArrowError(error.to_string()))
+/// An event held back until its patient has been read (written to staging as one JSON line).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct PendingEvent {
+    pub origin: u64,
+    pub kind: u8,
+    pub id: String,
+    pub patient: String,
+    pub codes: Vec<(String, String)>,
+    pub date: Option<String>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub class: Option<String>,
 }
 
-/// A text column of a record batch, plain or dictionary-encoded.
-pub(crate) fn strings(rows: &RecordBatch, column: usize) -> crate::table::Text<'_> {
-    crate::table::Text::of(rows.column(column))
-}
+const KINDS: [EventKind; 5] = [
+    EventKind::Encounter,
+    EventKind::Condition,
+    EventKind::Observation,
+    EventKind::Procedure,
+    EventKind::Medication,
+];
 
-/// Reads a Parquet file's record batches, with only the given leaf columns (all if empty).
-pub(crate) fn read_columns(path: &Path, columns: &[usize]) -> Result<Vec<RecordBatch>, StoreError> {
-    let file = File::open(path).map_err(io_at(path))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_at(path))?;
-    let builder = if columns.is_empty() {
-        builder
-    } else {
-        let mask = ProjectionMask::leaves(builder.parquet_schema(), columns.iter().copied());
-        builder.with_projection(mask)
-    };
-    all_batches(builder, path)
-}
-
-/// Every record batch a configured reader gives.
-fn all_batches(
-    builder: ParquetRecordBatchReaderBuilder<File>,
-    path: &Path,
-) -> Result<Vec<RecordBatch>, StoreError> {
-    builder
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(parquet_at(path))?
-        .map(|r| r.map_err(|e| arrow_error(path, e)))
-        .collect()
-}
-
-/// Reads a Parquet file's record batches with only the given leaf columns, keeping only the rows
-/// whose text column `filter` (a leaf index) holds one of `values`. The filter column is decoded
-/// first; the other columns only for the rows kept.
-pub(crate) fn read_columns_where(
-    path: &Path,
-    columns: &[usize],
-    filter: usize,
-    values: &std::sync::Arc<HashSet<String>>,
-) -> Result<Vec<RecordBatch>, StoreError> {
-    use parquet::arrow::arrow_reader::{ArrowPredicateFn, RowFilter};
-    let values = values.clone();
-    let file = File::open(path).map_err(io_at(path))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_at(path))?;
-    let schema = builder.parquet_schema();
-    let projection = ProjectionMask::leaves(schema, columns.iter().copied());
-    let on = ProjectionMask::leaves(schema, [filter]);
-    let keep = ArrowPredicateFn::new(on, move |rows: RecordBatch| {
-        let text = crate::table::Text::of(rows.column(0));
-        let kept: BooleanArray = match text.dictionary() {
-            Some(dictionary) => {
-                let wanted: Vec<bool> = dictionary
-                    .iter()
-                    .map(|v| v.is_some_and(|v| values.contains(v)))
-                    .collect();
-                (0..rows.num_rows())
-                    .map(|i| Some(text.key(i).is_some_and(|k| wanted[k])))
-                    .collect()
-            }
-            None => (0..rows.num_rows())
-                .map(|i| Some(text.is_valid(i) && values.contains(text.value(i))))
-                .collect(),
-        };
-        Ok(kept)
-    });
-    all_batches(
-        builder
-            .with_projection(projection)
-            .with_row_filter(RowFilter::new(vec![Box::new(keep)])),
-        path,
-    )
-}
-
-pub(crate) fn concat(
-    schema: &SchemaRef,
-    batches: Vec<RecordBatch>,
-    path: &Path,
-) -> Result<RecordBatch, StoreError> {
-    arrow_select::concat::concat_batches(schema, &batches).map_err(|e| arrow_error(path, e))
-}
-
-/// The rows sorted by the given columns, ascending: the columns are turned into arrow's
-/// byte-comparable row format once, so each comparison is one `memcmp`.
-pub(crate) fn sort_rows(
-    rows: &RecordBatch,
-    by: &[usize],
-    path: &Path,
-) -> Result<RecordBatch, StoreError> {
-    use arrow_row::{RowConverter, SortField};
-    let fields = by
-        .iter()
-        .map(|&c| SortField::new(rows.schema().field(c).data_type().clone()))
-        .collect();
-    let converter = RowConverter::new(fields).map_err(|e| arrow_error(path, e))?;
-    let columns: Vec<_> = by.iter().map(|&c| rows.column(c).clone()).collect();
-    let keys = converter
-        .convert_columns(&columns)
-        .map_err(|e| arrow_error(path, e))?;
-    let mut order: Vec<u32> = (0..rows.num_rows() as u32).collect();
-    order.sort_by(|&a, &b| keys.row(a as usize).cmp(&keys.row(b as usize)));
-    let indices = arrow_array::UInt32Array::from(order);
-    arrow_select::take::take_record_batch(rows, &indices).map_err(|e| arrow_error(path, e))
-}
-
-pub(crate) fn write_final(
-    path: &Path,
-    schema: SchemaRef,
-    rows: &RecordBatch,
-) -> Result<(), StoreError> {
-    let mut writer = parquet_writer(path, schema, false).map_err(parquet_at(path))?;
-    writer.write(rows).map_err(parquet_at(path))?;
-    let file = writer.into_inner().map_err(parquet_at(path))?;
-    file.sync_all().map_err(io_at(path))?;
-    if let Some(dir) = path.parent() {
-        sync_dir(dir)?;
+impl PendingEvent {
+    /// Holds back an event whose patient is named by reference.
+    pub fn hold(event: Event, patient: String, file: usize, line: u64) -> PendingEvent {
+        PendingEvent {
+            origin: origin(file, line),
+            kind: KINDS.iter().position(|k| *k == event.kind).unwrap_or(0) as u8,
+            id: event.id,
+            patient,
+            codes: event.codes,
+            date: event.date,
+            value: event.value,
+            unit: event.unit,
+            class: event.class,
+        }
     }
-    Ok(())
+
+    /// The event again.
+    pub fn release(self) -> (u64, Event) {
+        let patient = self.patient.clone();
+        (
+            self.origin,
+            Event {
+                kind: KINDS[usize::from(self.kind).min(4)],
+                id: self.id,
+                subject: Subject::Reference(patient),
+                codes: self.codes,
+                date: self.date,
+                value: self.value,
+                unit: self.unit,
+                class: self.class,
+            },
+        )
+    }
 }

@@ -8,11 +8,11 @@
 use crate::db::{Backend, Store, WriteTx};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest};
+use crate::rows::RowExt;
 use concord_domain::meeting::ConfidentialityScope;
 use concord_domain::{Grant, Principal};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// Who acted: a person with the role and organisation under which they acted, or Concord itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -261,24 +261,24 @@ impl ChainReport {
 const RECORD_COLUMNS: &str = "seq, at, actor_person_id, actor_name, actor_role, actor_organisation_id, actor_organisation_name,
     action, object_type, object_id, outcome, detail, prev_hash, hash";
 
-fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord, sqlx::Error> {
+fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     Ok(AuditRecord {
-        seq: row.try_get("seq")?,
-        at: row.try_get("at")?,
+        seq: row.int("seq")?,
+        at: row.text("at")?,
         actor: Actor {
-            person_id: row.try_get("actor_person_id")?,
-            name: row.try_get("actor_name")?,
-            role: row.try_get("actor_role")?,
-            organisation_id: row.try_get("actor_organisation_id")?,
-            organisation_name: row.try_get("actor_organisation_name")?,
+            person_id: row.opt_text("actor_person_id")?,
+            name: row.text("actor_name")?,
+            role: row.opt_text("actor_role")?,
+            organisation_id: row.opt_text("actor_organisation_id")?,
+            organisation_name: row.opt_text("actor_organisation_name")?,
         },
-        action: row.try_get("action")?,
-        object_type: row.try_get("object_type")?,
-        object_id: row.try_get("object_id")?,
-        outcome: row.try_get("outcome")?,
-        detail: row.try_get("detail")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
+        action: row.text("action")?,
+        object_type: row.text("object_type")?,
+        object_id: row.opt_text("object_id")?,
+        outcome: row.text("outcome")?,
+        detail: row.text("detail")?,
+        prev_hash: row.text("prev_hash")?,
+        hash: row.text("hash")?,
     })
 }
 

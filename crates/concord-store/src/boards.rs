@@ -4,11 +4,12 @@ use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::organisations;
+use crate::rows::{one_by_id, RowExt};
 use concord_domain::board::ValidBoard;
 use concord_domain::{BoardDraft, BoardKind, BoardRole};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// A board as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -69,20 +70,20 @@ const SELECT: &str = "SELECT b.id, b.name, b.kind, b.organisation_id, o.name AS 
     FROM boards b JOIN organisations o ON o.id = b.organisation_id LEFT JOIN places pl ON pl.id = b.place_id";
 
 fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
-    let kind: String = row.try_get("kind")?;
+    let kind: String = row.text("kind")?;
     Ok(Board {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
+        id: row.text("id")?,
+        name: row.text("name")?,
         kind: kind
             .parse()
             .map_err(|_| sqlx::Error::Decode(format!("unknown board kind '{kind}'").into()))?,
-        organisation_id: row.try_get("organisation_id")?,
-        organisation_name: row.try_get("organisation_name")?,
-        place_id: row.try_get("place_id")?,
-        place_name: row.try_get("place_name")?,
-        description: row.try_get("description")?,
-        terms_of_reference: row.try_get("terms_of_reference")?,
-        member_count: row.try_get("member_count")?,
+        organisation_id: row.text("organisation_id")?,
+        organisation_name: row.text("organisation_name")?,
+        place_id: row.opt_text("place_id")?,
+        place_name: row.opt_text("place_name")?,
+        description: row.text("description")?,
+        terms_of_reference: row.text("terms_of_reference")?,
+        member_count: row.int("member_count")?,
     })
 }
 
@@ -109,29 +110,22 @@ pub async fn list_for_place(store: &Store, place_id: &str) -> Result<Vec<Board>,
 /// The board with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Board, StoreError> {
     let sql = format!("{SELECT} WHERE b.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("board", id))
+    one_by_id(store, &sql, "board", id, from_row).await
 }
 
 const MEMBER_SELECT: &str = "SELECT bm.board_id, b.name AS board_name, bm.person_id, p.given_name, p.family_name, p.job_title, bm.board_role
     FROM board_members bm JOIN boards b ON b.id = bm.board_id JOIN people p ON p.id = bm.person_id";
 
 fn member_from_row(row: &AnyRow) -> Result<BoardMember, StoreError> {
-    let role: String = row.try_get("board_role")?;
-    let given: String = row.try_get("given_name")?;
-    let family: String = row.try_get("family_name")?;
+    let role: String = row.text("board_role")?;
+    let given: String = row.text("given_name")?;
+    let family: String = row.text("family_name")?;
     Ok(BoardMember {
-        board_id: row.try_get("board_id")?,
-        board_name: row.try_get("board_name")?,
-        person_id: row.try_get("person_id")?,
+        board_id: row.text("board_id")?,
+        board_name: row.text("board_name")?,
+        person_id: row.text("person_id")?,
         person_name: format!("{given} {family}"),
-        job_title: row.try_get("job_title")?,
+        job_title: row.text("job_title")?,
         board_role: role
             .parse()
             .map_err(|_| sqlx::Error::Decode(format!("unknown board role '{role}'").into()))?,

@@ -3,13 +3,13 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::rows::{one_by_id, RowExt};
 use crate::strategy;
 use concord_domain::consent::{
     standing, ProposalDraft, ProposalStatus, ResponseDraft, ResponseKind, Standing,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// A proposal as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -47,37 +47,30 @@ const SELECT: &str = "SELECT p.id, p.round_id, r.title AS round_title, r.board_i
     FROM proposals p JOIN strategy_rounds r ON r.id = p.round_id JOIN boards b ON b.id = r.board_id";
 
 fn from_row(row: &AnyRow) -> Result<Proposal, StoreError> {
-    let status: String = row.try_get("status")?;
+    let status: String = row.text("status")?;
     Ok(Proposal {
-        id: row.try_get("id")?,
-        round_id: row.try_get("round_id")?,
-        round_title: row.try_get("round_title")?,
-        board_id: row.try_get("board_id")?,
-        board_name: row.try_get("board_name")?,
-        title: row.try_get("title")?,
-        text: row.try_get("body")?,
-        closes_on: row.try_get("closes_on")?,
-        quorum: row.try_get("quorum")?,
-        version: row.try_get("version")?,
+        id: row.text("id")?,
+        round_id: row.text("round_id")?,
+        round_title: row.text("round_title")?,
+        board_id: row.text("board_id")?,
+        board_name: row.text("board_name")?,
+        title: row.text("title")?,
+        text: row.text("body")?,
+        closes_on: row.text("closes_on")?,
+        quorum: row.int("quorum")?,
+        version: row.int("version")?,
         status: status
             .parse()
             .map_err(|_| sqlx::Error::Decode(format!("unknown status '{status}'").into()))?,
-        outcome: row.try_get("outcome")?,
-        decided_at: row.try_get("decided_at")?,
+        outcome: row.text("outcome")?,
+        decided_at: row.opt_text("decided_at")?,
     })
 }
 
 /// The proposal with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Proposal, StoreError> {
     let sql = format!("{SELECT} WHERE p.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("proposal", id))
+    one_by_id(store, &sql, "proposal", id, from_row).await
 }
 
 /// A round's proposals, newest first.

@@ -5,7 +5,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{require_exists, RowExt, Table};
+use crate::rows::{require_exists, row_by_id, RowExt, Table};
 use chrono::NaiveDate;
 use concord_domain::finance::{
     BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft, PooledBudgetKind,
@@ -60,13 +60,13 @@ pub async fn year(store: &Store, label: &str) -> Result<Year, StoreError> {
     let label = FinancialYear::parse(label)
         .map(FinancialYear::label)
         .unwrap_or_else(|| label.to_string());
-    let row = sqlx::query(
+    let row = row_by_id(
+        store,
         "SELECT label, starts_on, breakeven_rule, notes FROM financial_years WHERE label = $1",
+        "financial year",
+        &label,
     )
-    .bind(&label)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or_else(|| StoreError::not_found("financial year", &label))?;
+    .await?;
     year_from_row(&row)
 }
 
@@ -264,7 +264,7 @@ fn money(row: &AnyRow, column: &str) -> Result<Money, StoreError> {
 }
 
 fn opt_money(row: &AnyRow, column: &str) -> Result<Option<Money>, StoreError> {
-    let pence: Option<i64> = sqlx::Row::try_get(row, column)?;
+    let pence = row.opt_int(column)?;
     Ok(pence.map(Money::from_pence))
 }
 

@@ -528,7 +528,7 @@ async fn apply(
             Some(h) => {
                 let mut same = true;
                 for (i, column) in values.iter().enumerate() {
-                    let stored: Option<i64> = sqlx::Row::try_get(h, *column)?;
+                    let stored = h.opt_int(column)?;
                     if !row.present[i] {
                         row.values[i] = stored;
                     }

@@ -4,7 +4,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{blank, require_exists, RowExt, Table};
+use crate::rows::{blank, require_exists, row_by_id, RowExt, Table};
 use chrono::NaiveDate;
 use concord_domain::improvement::{
     pdsa_stage, ChangeIdeaDraft, DriverDraft, DriverKind, ImprovementMeasurementDraft,
@@ -86,11 +86,7 @@ pub async fn list(
 /// One improvement project.
 pub async fn get(store: &Store, id: &str) -> Result<ImprovementProject, StoreError> {
     let sql = format!("{PROJECT_SELECT} WHERE ip.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("improvement project", id))?;
+    let row = row_by_id(store, &sql, "improvement project", id).await?;
     project_from_row(&row)
 }
 

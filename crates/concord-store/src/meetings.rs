@@ -7,7 +7,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{blank, require_exists, RowExt, Table};
+use crate::rows::{blank, require_exists, row_by_id, RowExt, Table};
 use chrono::{DateTime, NaiveDate, Utc};
 use concord_domain::meeting::{
     days_until, is_overdue, ActionDraft, ActionStatus, AgendaItemDraft, AgendaPurpose,
@@ -128,11 +128,7 @@ pub async fn meetings_of(store: &Store, board_id: &str) -> Result<Vec<Meeting>, 
 /// One meeting.
 pub async fn get(store: &Store, id: &str) -> Result<Meeting, StoreError> {
     let sql = format!("{MEETING_SELECT} WHERE m.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("meeting", id))?;
+    let row = row_by_id(store, &sql, "meeting", id).await?;
     meeting_from_row(&row)
 }
 
@@ -630,11 +626,7 @@ pub async fn open_actions_of_board(
 /// One action, with the board (if any) whose meeting set it.
 pub async fn action(store: &Store, id: &str) -> Result<(ActionItem, Option<String>), StoreError> {
     let sql = format!("{ACTION_SELECT} WHERE a.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("action", id))?;
+    let row = row_by_id(store, &sql, "action", id).await?;
     let board: Option<String> = sqlx::query_scalar(
         "SELECT m.board_id FROM actions a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = $1",
     )

@@ -5,7 +5,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{optional_decimal, require_exists, RowExt, Table};
+use crate::rows::{optional_decimal, require_exists, row_by_id, RowExt, Table};
 use concord_domain::metric::{
     Frequency, ImprovementDirection, MetricCategory, MetricDraft, ScopeKind,
 };
@@ -55,7 +55,7 @@ fn metric_from_row(row: &AnyRow) -> Result<Metric, StoreError> {
         definition: row.text("definition")?,
         unit: row.text("unit")?,
         improvement_direction: row.code("improvement_direction")?,
-        target: sqlx::Row::try_get(row, "target")?,
+        target: row.opt_num("target")?,
         owner_organisation_id: row.text("owner_organisation_id")?,
         owner_organisation_name: row.text("owner_organisation_name")?,
         source: row.text("source")?,
@@ -74,11 +74,7 @@ pub async fn list(store: &Store) -> Result<Vec<Metric>, StoreError> {
 /// One metric, by id or code.
 pub async fn get(store: &Store, id_or_code: &str) -> Result<Metric, StoreError> {
     let sql = format!("{METRIC_SELECT} WHERE m.id = $1 OR m.code = $1");
-    let row = sqlx::query(&sql)
-        .bind(id_or_code)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("metric", id_or_code))?;
+    let row = row_by_id(store, &sql, "metric", id_or_code).await?;
     metric_from_row(&row)
 }
 
@@ -255,11 +251,7 @@ pub async fn series(store: &Store, metric_id: Option<&str>) -> Result<Vec<Series
 /// One series.
 pub async fn get_series(store: &Store, id: &str) -> Result<Series, StoreError> {
     let sql = format!("{SERIES_SELECT} WHERE s.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("series", id))?;
+    let row = row_by_id(store, &sql, "series", id).await?;
     series_from_row(&row)
 }
 

@@ -4,11 +4,12 @@ use crate::audit::{like_pattern, Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest};
+use crate::rows::{one_by_id, page_total, RowExt};
 use concord_domain::organisation::ValidOrganisation;
 use concord_domain::{OrgType, OrganisationDraft};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// An organisation as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -39,20 +40,20 @@ const COLUMNS: &str = "o.id, o.name, o.code, o.org_type, o.parent_id, p.name AS 
 const FROM: &str = "FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
 fn from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
-    let org_type: String = row.try_get("org_type")?;
+    let org_type: String = row.text("org_type")?;
     Ok(Organisation {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        code: row.try_get("code")?,
+        id: row.text("id")?,
+        name: row.text("name")?,
+        code: row.text("code")?,
         org_type: org_type.parse().map_err(|_| {
             sqlx::Error::Decode(format!("unknown organisation type '{org_type}'").into())
         })?,
-        parent_id: row.try_get("parent_id")?,
-        parent_name: row.try_get("parent_name")?,
-        website: row.try_get("website")?,
-        description: row.try_get("description")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
+        parent_id: row.opt_text("parent_id")?,
+        parent_name: row.opt_text("parent_name")?,
+        website: row.opt_text("website")?,
+        description: row.text("description")?,
+        created_at: row.text("created_at")?,
+        updated_at: row.text("updated_at")?,
     })
 }
 
@@ -98,21 +99,19 @@ pub async fn list(
         .bind(page.offset())
         .fetch_all(store.pool())
         .await?;
-    let total = match rows.first() {
-        Some(row) => row.try_get("total_count")?,
-        None if page.page == 1 => 0,
-        None => {
-            let count_sql = format!("SELECT COUNT(*) {FROM} {filter}");
-            sqlx::query_scalar(&count_sql)
-                .bind(q)
-                .bind(like_pattern(q))
-                .bind(org_type)
-                .bind(place)
-                .bind(parent)
-                .fetch_one(store.pool())
-                .await?
-        }
-    };
+    let total = page_total(&rows, page, async {
+        let count_sql = format!("SELECT COUNT(*) {FROM} {filter}");
+        sqlx::query_scalar(&count_sql)
+            .bind(q)
+            .bind(like_pattern(q))
+            .bind(org_type)
+            .bind(place)
+            .bind(parent)
+            .fetch_one(store.pool())
+            .await
+            .map_err(StoreError::from)
+    })
+    .await?;
     let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Page {
         items,
@@ -139,14 +138,7 @@ pub async fn count_by_type(store: &Store) -> Result<Vec<(OrgType, i64)>, StoreEr
 /// The organisation with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Organisation, StoreError> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE o.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("organisation", id))
+    one_by_id(store, &sql, "organisation", id, from_row).await
 }
 
 /// The type of the organisation with `id`, or None if there is none (for checking references inside a write).

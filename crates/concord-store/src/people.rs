@@ -6,11 +6,12 @@ use crate::error::StoreError;
 use crate::grants::{self, RoleChangeKind};
 use crate::organisations;
 use crate::page::{Page, PageRequest};
+use crate::rows::{one_by_id, page_total, RowExt};
 use concord_domain::person::ValidPerson;
 use concord_domain::{Grant, MembershipDraft, OrgType, PersonDraft, Principal, Role};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -61,12 +62,12 @@ const PERSON_COLUMNS: &str = "id, given_name, family_name, email, job_title, pho
 
 fn person_from_row(row: &AnyRow) -> Result<Person, StoreError> {
     Ok(Person {
-        id: row.try_get("id")?,
-        given_name: row.try_get("given_name")?,
-        family_name: row.try_get("family_name")?,
-        email: row.try_get("email")?,
-        job_title: row.try_get("job_title")?,
-        phone: row.try_get("phone")?,
+        id: row.text("id")?,
+        given_name: row.text("given_name")?,
+        family_name: row.text("family_name")?,
+        email: row.text("email")?,
+        job_title: row.text("job_title")?,
+        phone: row.opt_text("phone")?,
     })
 }
 
@@ -76,17 +77,17 @@ const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.person_id, p.given_name, p.famil
 
 fn membership_from_row(row: &AnyRow) -> Result<Membership, StoreError> {
     let decode = |what: &str, v: &str| sqlx::Error::Decode(format!("unknown {what} '{v}'").into());
-    let org_type: String = row.try_get("org_type")?;
-    let role: String = row.try_get("role")?;
-    let given: String = row.try_get("given_name")?;
-    let family: String = row.try_get("family_name")?;
+    let org_type: String = row.text("org_type")?;
+    let role: String = row.text("role")?;
+    let given: String = row.text("given_name")?;
+    let family: String = row.text("family_name")?;
     Ok(Membership {
-        id: row.try_get("id")?,
-        person_id: row.try_get("person_id")?,
+        id: row.text("id")?,
+        person_id: row.text("person_id")?,
         person_name: format!("{given} {family}"),
-        job_title: row.try_get("job_title")?,
-        organisation_id: row.try_get("organisation_id")?,
-        organisation_name: row.try_get("organisation_name")?,
+        job_title: row.text("job_title")?,
+        organisation_id: row.text("organisation_id")?,
+        organisation_name: row.text("organisation_name")?,
         org_type: org_type
             .parse()
             .map_err(|_| decode("organisation type", &org_type))?,
@@ -132,20 +133,18 @@ pub async fn list(
         .bind(page.offset())
         .fetch_all(store.pool())
         .await?;
-    let total = match rows.first() {
-        Some(row) => row.try_get("total_count")?,
-        None if page.page == 1 => 0,
-        None => {
-            let count_sql = format!("SELECT COUNT(*) FROM people {filter}");
-            sqlx::query_scalar(&count_sql)
-                .bind(q)
-                .bind(like_pattern(q))
-                .bind(role)
-                .bind(org)
-                .fetch_one(store.pool())
-                .await?
-        }
-    };
+    let total = page_total(&rows, page, async {
+        let count_sql = format!("SELECT COUNT(*) FROM people {filter}");
+        sqlx::query_scalar(&count_sql)
+            .bind(q)
+            .bind(like_pattern(q))
+            .bind(role)
+            .bind(org)
+            .fetch_one(store.pool())
+            .await
+            .map_err(StoreError::from)
+    })
+    .await?;
     let items = rows.iter().map(person_from_row).collect::<Result<_, _>>()?;
     Ok(Page {
         items,
@@ -158,14 +157,7 @@ pub async fn list(
 /// The person with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Person, StoreError> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(person_from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("person", id))
+    one_by_id(store, &sql, "person", id, person_from_row).await
 }
 
 /// Every membership a person holds.
@@ -197,14 +189,7 @@ pub async fn memberships_of_organisation(
 /// The membership with `id`.
 pub async fn membership(store: &Store, id: &str) -> Result<Membership, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(membership_from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("membership", id))
+    one_by_id(store, &sql, "membership", id, membership_from_row).await
 }
 
 /// The ids of the organisations a person belongs to (for scoping permissions).

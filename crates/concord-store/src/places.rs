@@ -3,11 +3,12 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::rows::{one_by_id, RowExt};
 use concord_domain::place::ValidPlace;
 use concord_domain::{PlaceDraft, PlaceKind};
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// A place or neighbourhood as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -32,17 +33,17 @@ const SELECT: &str = "SELECT pl.id, pl.name, pl.kind, pl.parent_id, pp.name AS p
     FROM places pl LEFT JOIN places pp ON pp.id = pl.parent_id";
 
 fn from_row(row: &AnyRow) -> Result<Place, StoreError> {
-    let kind: String = row.try_get("kind")?;
+    let kind: String = row.text("kind")?;
     Ok(Place {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
+        id: row.text("id")?,
+        name: row.text("name")?,
         kind: kind
             .parse()
             .map_err(|_| sqlx::Error::Decode(format!("unknown place kind '{kind}'").into()))?,
-        parent_id: row.try_get("parent_id")?,
-        parent_name: row.try_get("parent_name")?,
-        population: row.try_get("population")?,
-        description: row.try_get("description")?,
+        parent_id: row.opt_text("parent_id")?,
+        parent_name: row.opt_text("parent_name")?,
+        population: row.opt_int("population")?,
+        description: row.text("description")?,
     })
 }
 
@@ -57,14 +58,7 @@ pub async fn list(store: &Store) -> Result<Vec<Place>, StoreError> {
 /// The place with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Place, StoreError> {
     let sql = format!("{SELECT} WHERE pl.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("place", id))
+    one_by_id(store, &sql, "place", id, from_row).await
 }
 
 /// The neighbourhoods within a place.

@@ -3,7 +3,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{blank, require_exists, RowExt, Table};
+use crate::rows::{blank, require_exists, row_by_id, RowExt, Table};
 use concord_domain::programme::{
     DeliveryStatus, ProgrammeDraft, ProjectDraft, Rag, StatusUpdateDraft,
 };
@@ -123,11 +123,7 @@ pub async fn governed_by(store: &Store, board_id: &str) -> Result<Vec<Programme>
 /// One programme.
 pub async fn get(store: &Store, id: &str) -> Result<Programme, StoreError> {
     let sql = format!("{PROGRAMME_SELECT} WHERE pr.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("programme", id))?;
+    let row = row_by_id(store, &sql, "programme", id).await?;
     programme_from_row(&row)
 }
 

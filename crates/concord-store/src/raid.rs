@@ -84,7 +84,7 @@ fn risk_from_row(row: &AnyRow) -> Result<Risk, StoreError> {
     let current = RiskScore::new(likelihood, impact).ok_or_else(|| {
         StoreError::Database(sqlx::Error::Decode("risk score off the 5 x 5 grid".into()))
     })?;
-    let previous: Option<i64> = sqlx::Row::try_get(row, "previous_score")?;
+    let previous = row.opt_int("previous_score")?;
     let previous = previous.and_then(|p| u8::try_from(p).ok());
     Ok(Risk {
         id: row.text("id")?,

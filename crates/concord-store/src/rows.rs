@@ -1,5 +1,8 @@
-//! Small helpers for reading rows and checking references, shared by the delivery modules.
+//! The one row reader: typed reads that name the column ([`RowExt`]), "the row with this id, or
+//! not found" ([`row_by_id`], [`one_by_id`]), a page's total ([`page_total`]), and checks of
+//! references, shared by every store module.
 
+use crate::db::Store;
 use crate::error::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -13,8 +16,12 @@ pub(crate) trait RowExt {
     fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     /// A whole-number column.
     fn int(&self, column: &str) -> Result<i64, StoreError>;
+    /// A nullable whole-number column.
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError>;
     /// A decimal column.
     fn num(&self, column: &str) -> Result<f64, StoreError>;
+    /// A nullable decimal column.
+    fn opt_num(&self, column: &str) -> Result<Option<f64>, StoreError>;
     /// A 0/1 flag column.
     fn flag(&self, column: &str) -> Result<bool, StoreError> {
         Ok(self.int(column)? != 0)
@@ -52,8 +59,54 @@ impl RowExt for AnyRow {
     fn int(&self, column: &str) -> Result<i64, StoreError> {
         Ok(self.try_get(column)?)
     }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
     fn num(&self, column: &str) -> Result<f64, StoreError> {
         Ok(self.try_get(column)?)
+    }
+    fn opt_num(&self, column: &str) -> Result<Option<f64>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// The row `sql` finds with `$1` bound to `id`, or [`StoreError::NotFound`] naming `kind`.
+pub(crate) async fn row_by_id(
+    store: &Store,
+    sql: &str,
+    kind: &'static str,
+    id: &str,
+) -> Result<AnyRow, StoreError> {
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::not_found(kind, id))
+}
+
+/// The record `sql` finds with `$1` bound to `id`, read by `read`, or [`StoreError::NotFound`]
+/// naming `kind`.
+pub(crate) async fn one_by_id<T>(
+    store: &Store,
+    sql: &str,
+    kind: &'static str,
+    id: &str,
+    read: impl FnOnce(&AnyRow) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    read(&row_by_id(store, sql, kind, id).await?)
+}
+
+/// The total behind a page of rows that carry `COUNT(*) OVER () AS total_count`: from the first row,
+/// 0 for an empty first page, or (a page past the end) what `count` finds.
+pub(crate) async fn page_total(
+    rows: &[AnyRow],
+    page: crate::PageRequest,
+    count: impl std::future::Future<Output = Result<i64, StoreError>>,
+) -> Result<i64, StoreError> {
+    match rows.first() {
+        Some(row) => row.int("total_count"),
+        None if page.page == 1 => Ok(0),
+        None => count.await,
     }
 }
 

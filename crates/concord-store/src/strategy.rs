@@ -3,11 +3,11 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::rows::{one_by_id, RowExt};
 use concord_domain::strategy::{AreaDraft, PartnerViewDraft, RoundDraft, RoundStage};
 use concord_domain::OrgType;
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// A strategy round as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -37,19 +37,19 @@ const ROUND_SELECT: &str = "SELECT r.id, r.title, r.stage, r.board_id, b.name AS
     FROM strategy_rounds r JOIN boards b ON b.id = r.board_id";
 
 fn round_from_row(row: &AnyRow) -> Result<Round, StoreError> {
-    let stage: String = row.try_get("stage")?;
+    let stage: String = row.text("stage")?;
     Ok(Round {
-        id: row.try_get("id")?,
-        title: row.try_get("title")?,
+        id: row.text("id")?,
+        title: row.text("title")?,
         stage: stage
             .parse()
             .map_err(|_| sqlx::Error::Decode(format!("unknown stage '{stage}'").into()))?,
-        board_id: row.try_get("board_id")?,
-        board_name: row.try_get("board_name")?,
-        host_organisation_id: row.try_get("host_organisation_id")?,
-        opens_on: row.try_get("opens_on")?,
-        closes_on: row.try_get("closes_on")?,
-        summary: row.try_get("summary")?,
+        board_id: row.text("board_id")?,
+        board_name: row.text("board_name")?,
+        host_organisation_id: row.text("host_organisation_id")?,
+        opens_on: row.text("opens_on")?,
+        closes_on: row.text("closes_on")?,
+        summary: row.text("summary")?,
     })
 }
 
@@ -63,14 +63,7 @@ pub async fn list(store: &Store) -> Result<Vec<Round>, StoreError> {
 /// The round with `id`.
 pub async fn get(store: &Store, id: &str) -> Result<Round, StoreError> {
     let sql = format!("{ROUND_SELECT} WHERE r.id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref()
-        .map(round_from_row)
-        .transpose()?
-        .ok_or_else(|| StoreError::not_found("strategy round", id))
+    one_by_id(store, &sql, "strategy round", id, round_from_row).await
 }
 
 /// Opens a round owned by `board_id`; returns its id.

@@ -363,6 +363,24 @@ pub async fn show_form<F: FormFamily>(
         .await
 }
 
+/// The one way a posted form ends: saved, go on to the page `next` names; refused for its input,
+/// show the form again with what was wrong (`again`, whose page answers 422); any other failure is
+/// an error page. Every page that saves a form ends through here.
+pub async fn settle<T, Again>(
+    saved: Result<T, StoreError>,
+    next: impl FnOnce(T) -> String,
+    again: impl FnOnce(ValidationErrors) -> Again,
+) -> Result<Response, PageError>
+where
+    Again: Future<Output = Result<Response, PageError>>,
+{
+    match saved {
+        Ok(value) => Ok(see_other(&next(value))),
+        Err(StoreError::Invalid(errors)) => again(errors).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// POST: save, then go on; or show the form again with what was wrong.
 pub async fn post_form<F: FormFamily>(
     state: &AppState,
@@ -372,15 +390,13 @@ pub async fn post_form<F: FormFamily>(
     which: F,
     posted: &Posted,
 ) -> Result<Response, PageError> {
-    match which.save(state, permit, ids, posted).await? {
-        Ok(()) => Ok(see_other(&which.done(ids))),
-        Err(StoreError::Invalid(errors)) => {
-            which
-                .show(state, visitor, permit, ids, posted, errors)
-                .await
-        }
-        Err(err) => Err(err.into()),
-    }
+    let saved = which.save(state, permit, ids, posted).await?;
+    settle(
+        saved,
+        |()| which.done(ids),
+        |errors| which.show(state, visitor, permit, ids, posted, errors),
+    )
+    .await
 }
 
 /// Declares the GET and POST handlers of members of a [`FormFamily`]: for each, the two handler

@@ -4,7 +4,8 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::{render, see_other, Choice, Layout};
+use crate::ui::form::settle;
+use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -97,11 +98,11 @@ pub async fn set_priority(
     Path((id, area_id)): Path<(String, String)>,
     PageForm(form): PageForm<PriorityDraft>,
 ) -> Result<Response, PageError> {
-    match objectives::set_priority(&state.store, &permit.actor, &id, &area_id, &form).await {
-        Ok(()) => Ok(see_other(&format!(
-            "/rounds/{id}/priorities#area-{area_id}"
-        ))),
-        Err(StoreError::Invalid(errors)) => {
+    let done = format!("/rounds/{id}/priorities#area-{area_id}");
+    settle(
+        objectives::set_priority(&state.store, &permit.actor, &id, &area_id, &form).await,
+        |()| done,
+        |errors| {
             priorities_page(
                 &state,
                 &visitor,
@@ -109,10 +110,9 @@ pub async fn set_priority(
                 &id,
                 Some((area_id, errors, form)),
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -219,13 +219,12 @@ pub async fn create_objective(
             .map(|(_, v)| v.clone())
             .collect(),
     };
-    match objectives::add_objective(&state.store, &permit.actor, &id, &draft).await {
-        Ok(_) => Ok(see_other(&format!("/rounds/{id}#objectives"))),
-        Err(StoreError::Invalid(errors)) => {
-            objective_form(&state, &visitor, &permit, &id, draft, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        objectives::add_objective(&state.store, &permit.actor, &id, &draft).await,
+        |_| format!("/rounds/{id}#objectives"),
+        |errors| objective_form(&state, &visitor, &permit, &id, draft, errors),
+    )
+    .await
 }
 
 /// A round's priorities grouped for display: prioritised, maintained, de-prioritised, undecided.

@@ -5,7 +5,8 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::{render, see_other, Layout};
+use crate::ui::form::settle;
+use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -17,7 +18,7 @@ use concord_domain::consent::{
 };
 use concord_domain::ValidationErrors;
 use concord_store::consent::{self, Proposal, ProposalResponse};
-use concord_store::{strategy, StoreError};
+use concord_store::strategy;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -86,19 +87,22 @@ pub async fn create_proposal(
     Path(id): Path<String>,
     PageForm(form): PageForm<ProposalDraft>,
 ) -> Result<Response, PageError> {
-    match consent::create(&state.store, &permit.actor, &id, &form).await {
-        Ok(proposal) => Ok(see_other(&format!("/proposals/{proposal}"))),
-        Err(StoreError::Invalid(errors)) => Ok(proposal_form(
-            &state,
-            &visitor,
-            &permit,
-            "Put a proposal".into(),
-            format!("/rounds/{id}/proposals"),
-            form,
-            errors,
-        )),
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        consent::create(&state.store, &permit.actor, &id, &form).await,
+        |proposal| format!("/proposals/{proposal}"),
+        |errors| {
+            std::future::ready(Ok(proposal_form(
+                &state,
+                &visitor,
+                &permit,
+                "Put a proposal".into(),
+                format!("/rounds/{id}/proposals"),
+                form,
+                errors,
+            )))
+        },
+    )
+    .await
 }
 
 /// `GET /proposals/{id}/amend`.
@@ -134,19 +138,22 @@ pub async fn amend(
     Path(id): Path<String>,
     PageForm(form): PageForm<ProposalDraft>,
 ) -> Result<Response, PageError> {
-    match consent::amend(&state.store, &permit.actor, &id, &form).await {
-        Ok(()) => Ok(see_other(&format!("/proposals/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(proposal_form(
-            &state,
-            &visitor,
-            &permit,
-            "Amend the proposal".into(),
-            format!("/proposals/{id}/amend"),
-            form,
-            errors,
-        )),
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        consent::amend(&state.store, &permit.actor, &id, &form).await,
+        |()| format!("/proposals/{id}"),
+        |errors| {
+            std::future::ready(Ok(proposal_form(
+                &state,
+                &visitor,
+                &permit,
+                "Amend the proposal".into(),
+                format!("/proposals/{id}/amend"),
+                form,
+                errors,
+            )))
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -252,22 +259,20 @@ pub async fn respond(
     Path((id, organisation_id)): Path<(String, String)>,
     PageForm(form): PageForm<ResponseDraft>,
 ) -> Result<Response, PageError> {
-    match consent::respond(
-        &state.store,
-        &permit.actor,
-        &id,
-        &organisation_id,
-        &permit.person().person_id,
-        &form,
+    settle(
+        consent::respond(
+            &state.store,
+            &permit.actor,
+            &id,
+            &organisation_id,
+            &permit.person().person_id,
+            &form,
+        )
+        .await,
+        |()| format!("/proposals/{id}"),
+        |errors| proposal_page(&state, &visitor, &permit, &id, errors),
     )
     .await
-    {
-        Ok(()) => Ok(see_other(&format!("/proposals/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            proposal_page(&state, &visitor, &permit, &id, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
 }
 
 /// The decision form's fields.
@@ -300,11 +305,10 @@ pub async fn decide_proposal(
             .await
         }
     };
-    match consent::decide(&state.store, &permit.actor, &id, adopt, &form.outcome).await {
-        Ok(()) => Ok(see_other(&format!("/proposals/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            proposal_page(&state, &visitor, &permit, &id, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        consent::decide(&state.store, &permit.actor, &id, adopt, &form.outcome).await,
+        |()| format!("/proposals/{id}"),
+        |errors| proposal_page(&state, &visitor, &permit, &id, errors),
+    )
+    .await
 }

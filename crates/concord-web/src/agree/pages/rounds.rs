@@ -4,7 +4,8 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::{render, see_other, Choice, Layout};
+use crate::ui::form::settle;
+use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -14,8 +15,8 @@ use axum::Extension;
 use concord_app::alignment::{self, RoundAlignment};
 use concord_domain::strategy::{AreaDraft, AreaRank, PartnerViewDraft, RoundDraft, RoundStage};
 use concord_domain::ValidationErrors;
+use concord_store::boards;
 use concord_store::strategy::{self, PartnerView, Round, ServiceArea};
-use concord_store::{boards, StoreError};
 
 #[derive(Template)]
 #[template(path = "agree/rounds.html")]
@@ -124,14 +125,17 @@ pub async fn add_area(
     Path(id): Path<String>,
     PageForm(form): PageForm<AreaDraft>,
 ) -> Result<Response, PageError> {
-    match strategy::add_area(&state.store, &permit.actor, &id, &form).await {
-        Ok(_) => Ok(see_other(&format!("/rounds/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            let response = round_page(&state, &visitor, &permit, &id, errors, form.name).await?;
+    let saved = strategy::add_area(&state.store, &permit.actor, &id, &form).await;
+    let (state, visitor, permit, id) = (&state, &visitor, &permit, &id);
+    settle(
+        saved,
+        |_| format!("/rounds/{id}"),
+        |errors| async move {
+            let response = round_page(state, visitor, permit, id, errors, form.name).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -204,19 +208,22 @@ pub async fn create_round(
     Path(id): Path<String>,
     PageForm(form): PageForm<RoundDraft>,
 ) -> Result<Response, PageError> {
-    match strategy::create(&state.store, &permit.actor, &id, &form).await {
-        Ok(round_id) => Ok(see_other(&format!("/rounds/{round_id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(round_form(
-            &state,
-            &visitor,
-            &permit,
-            format!("/boards/{id}/rounds"),
-            "Open a strategy round".into(),
-            form,
-            errors,
-        )),
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        strategy::create(&state.store, &permit.actor, &id, &form).await,
+        |round_id| format!("/rounds/{round_id}"),
+        |errors| {
+            std::future::ready(Ok(round_form(
+                &state,
+                &visitor,
+                &permit,
+                format!("/boards/{id}/rounds"),
+                "Open a strategy round".into(),
+                form,
+                errors,
+            )))
+        },
+    )
+    .await
 }
 
 /// `GET /rounds/{id}/edit`.
@@ -253,19 +260,22 @@ pub async fn update_round(
     Path(id): Path<String>,
     PageForm(form): PageForm<RoundDraft>,
 ) -> Result<Response, PageError> {
-    match strategy::update(&state.store, &permit.actor, &id, &form).await {
-        Ok(()) => Ok(see_other(&format!("/rounds/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(round_form(
-            &state,
-            &visitor,
-            &permit,
-            format!("/rounds/{id}/edit"),
-            "Edit strategy round".into(),
-            form,
-            errors,
-        )),
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        strategy::update(&state.store, &permit.actor, &id, &form).await,
+        |()| format!("/rounds/{id}"),
+        |errors| {
+            std::future::ready(Ok(round_form(
+                &state,
+                &visitor,
+                &permit,
+                format!("/rounds/{id}/edit"),
+                "Edit strategy round".into(),
+                form,
+                errors,
+            )))
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -418,9 +428,10 @@ pub async fn save_view(
         ranks: ranks.clone(),
         aims: aims.clone(),
     };
-    match strategy::set_view(&state.store, &permit.actor, &id, &organisation_id, &draft).await {
-        Ok(()) => Ok(see_other(&format!("/rounds/{id}/alignment"))),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        strategy::set_view(&state.store, &permit.actor, &id, &organisation_id, &draft).await,
+        |()| format!("/rounds/{id}/alignment"),
+        |errors| {
             view_form(
                 &state,
                 &visitor,
@@ -430,10 +441,9 @@ pub async fn save_view(
                 Some((ranks, aims)),
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

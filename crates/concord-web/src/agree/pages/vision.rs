@@ -5,7 +5,8 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::{PageForm, Params};
-use crate::ui::{render, see_other, Layout};
+use crate::ui::form::settle;
+use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -15,7 +16,6 @@ use axum::Extension;
 use concord_domain::ValidationErrors;
 use concord_store::strategy::{self, Round};
 use concord_store::vision::{self, VisionComment, VisionVersion};
-use concord_store::StoreError;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -127,20 +127,23 @@ pub async fn save_vision(
     Path(id): Path<String>,
     PageForm(form): PageForm<VisionFields>,
 ) -> Result<Response, PageError> {
-    match vision::save(&state.store, &permit.actor, &id, &form.text).await {
-        Ok(_) => Ok(see_other(&format!("/rounds/{id}/vision"))),
-        Err(StoreError::Invalid(errors)) => {
-            let round = strategy::get(&state.store, &id).await?;
+    let saved = vision::save(&state.store, &permit.actor, &id, &form.text).await;
+    let (state, visitor, permit, id) = (&state, &visitor, &permit, &id);
+    settle(
+        saved,
+        |_| format!("/rounds/{id}/vision"),
+        |errors| async move {
+            let round = strategy::get(&state.store, id).await?;
             let page = VisionForm {
-                layout: Layout::new(&state, &visitor, &permit, "Draft the vision", "rounds"),
+                layout: Layout::new(state, visitor, permit, "Draft the vision", "rounds"),
                 round,
                 text: form.text,
                 errors,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// The comment form's fields.
@@ -160,13 +163,12 @@ pub async fn comment(
     PageForm(form): PageForm<CommentFields>,
 ) -> Result<Response, PageError> {
     let version = form.version.trim().parse::<i64>().unwrap_or(0);
-    match vision::comment(&state.store, &permit.actor, &id, version, &form.text).await {
-        Ok(()) => Ok(see_other(&format!("/rounds/{id}/vision#comments"))),
-        Err(StoreError::Invalid(errors)) => {
-            vision_page(&state, &visitor, &permit, &id, errors, form.text).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        vision::comment(&state.store, &permit.actor, &id, version, &form.text).await,
+        |()| format!("/rounds/{id}/vision#comments"),
+        |errors| vision_page(&state, &visitor, &permit, &id, errors, form.text),
+    )
+    .await
 }
 
 /// The comparison's query string.

@@ -7,9 +7,10 @@ use crate::authz::{self, Permit, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::ui::form::{
-    form_handlers, form_page, id_and_item, id_only, parse, Field, Fields, FormDef, FormFamily,
+    form_handlers, form_page, id_and_item, id_only, parse, settle, Field, Fields, FormDef,
+    FormFamily,
 };
-use crate::ui::{render, see_other, Layout};
+use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -560,11 +561,10 @@ pub async fn create_project(
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
     let draft: ImprovementProjectDraft = parse(&form, &[])?;
-    match improvement::create(&state.store, &permit.actor, &org, &draft).await {
-        Ok(id) => Ok(see_other(&format!("/improvement/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            project_form(&state, &visitor, &permit, &org, &draft, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        improvement::create(&state.store, &permit.actor, &org, &draft).await,
+        |id| format!("/improvement/{id}"),
+        |errors| project_form(&state, &visitor, &permit, &org, &draft, errors),
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::ui::form::{
-    form_handlers, form_page, id_only, parse, Field, Fields, FormDef, FormFamily,
+    form_handlers, form_page, id_only, parse, settle, Field, Fields, FormDef, FormFamily,
 };
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
@@ -92,13 +92,12 @@ pub async fn schedule(
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
     let draft: MeetingDraft = parse(&form, &[])?;
-    match meetings::schedule(&state.store, &permit.actor, &id, &draft).await {
-        Ok(meeting) => Ok(see_other(&format!("/meetings/{meeting}"))),
-        Err(StoreError::Invalid(errors)) => {
-            meeting_form(&state, &visitor, &permit, &id, &draft, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        meetings::schedule(&state.store, &permit.actor, &id, &draft).await,
+        |meeting| format!("/meetings/{meeting}"),
+        |errors| meeting_form(&state, &visitor, &permit, &id, &draft, errors),
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -5,8 +5,9 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::form::{form_handlers, form_page, id_only, parse, Fields, FormDef, FormFamily};
-use crate::ui::see_other;
+use crate::ui::form::{
+    form_handlers, form_page, id_only, parse, settle, Fields, FormDef, FormFamily,
+};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -307,29 +308,33 @@ pub async fn record_reading(
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
     let draft: MeasurementDraft = parse(&form, &[])?;
-    match delivery::record_reading(&state.store, &permit.actor, &id, &benefit_id, &draft).await {
-        Ok(()) => Ok(see_other(&format!("/programmes/{id}#benefits"))),
-        Err(StoreError::Invalid(errors)) => {
-            let programme = programmes::get(&state.store, &id).await?;
+    let saved =
+        delivery::record_reading(&state.store, &permit.actor, &id, &benefit_id, &draft).await;
+    let (state, visitor, permit, id, draft) = (&state, &visitor, &permit, &id, &draft);
+    settle(
+        saved,
+        |()| format!("/programmes/{id}#benefits"),
+        |errors| async move {
+            let programme = programmes::get(&state.store, id).await?;
             let def = FormDef {
                 heading: "Record a reading".into(),
                 caption: programme.name.clone(),
                 back: (format!("/programmes/{id}#benefits"), programme.name.clone()),
                 action: format!("/programmes/{id}/benefits/{benefit_id}/readings"),
                 submit: "Save reading".into(),
-                fields: Fields::new(&draft)
+                fields: Fields::new(draft)
                     .date("measured_on", "Date", "")
                     .number("value", "Value", "")
                     .build(),
             };
             Ok(form_page(
-                layout(&state, &visitor, &permit, "Record a reading"),
+                layout(state, visitor, permit, "Record a reading"),
                 def,
                 errors,
             ))
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 form_handlers! {
@@ -446,11 +451,10 @@ pub async fn update_milestone(
     let (programme, m) = find_milestone(&state, &id, &item).await?;
     let mut draft: MilestoneDraft = parse(&form, &[])?;
     draft.baseline_on = m.baseline_on.clone();
-    match delivery::save_milestone(&state.store, &permit.actor, &id, Some(&item), &draft).await {
-        Ok(_) => Ok(see_other(&format!("/programmes/{id}#milestones"))),
-        Err(StoreError::Invalid(errors)) => {
-            milestone_form(&state, &visitor, &permit, &programme, &m, &draft, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        delivery::save_milestone(&state.store, &permit.actor, &id, Some(&item), &draft).await,
+        |_| format!("/programmes/{id}#milestones"),
+        |errors| milestone_form(&state, &visitor, &permit, &programme, &m, &draft, errors),
+    )
+    .await
 }

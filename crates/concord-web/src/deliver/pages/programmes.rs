@@ -6,8 +6,8 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::form::{form_page, parse, Fields, FormDef};
-use crate::ui::{render, see_other, Choice, Layout};
+use crate::ui::form::{form_page, parse, settle, Fields, FormDef};
+use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -20,7 +20,7 @@ use concord_store::delivery::{self, Benefit, Milestone};
 use concord_store::meetings::{self, ActionItem, BoardDecision};
 use concord_store::programmes::{self, HistoryEntry, Partner, Programme, Project, ServedObjective};
 use concord_store::raid::{self, Dependency, RaidItem, Risk};
-use concord_store::{improvement, lookups, StoreError};
+use concord_store::{improvement, lookups};
 
 type Form = Vec<(String, String)>;
 
@@ -282,9 +282,10 @@ pub async fn create_programme(
 ) -> Result<Response, PageError> {
     let mut draft: ProgrammeDraft = parse(&form, PROGRAMME_LISTS)?;
     draft.lead_organisation_id = org.clone();
-    match programmes::create(&state.store, &permit.actor, &draft).await {
-        Ok(id) => Ok(see_other(&format!("/programmes/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        programmes::create(&state.store, &permit.actor, &draft).await,
+        |id| format!("/programmes/{id}"),
+        |errors| {
             programme_form(
                 &state,
                 &visitor,
@@ -294,10 +295,9 @@ pub async fn create_programme(
                 &draft,
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 fn draft_of(p: &Programme, objectives: &[ServedObjective], partners: &[Partner]) -> ProgrammeDraft {
@@ -353,9 +353,10 @@ pub async fn update_programme(
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
     let draft: ProgrammeDraft = parse(&form, PROGRAMME_LISTS)?;
-    match programmes::update(&state.store, &permit.actor, &id, &draft).await {
-        Ok(()) => Ok(see_other(&format!("/programmes/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        programmes::update(&state.store, &permit.actor, &id, &draft).await,
+        |()| format!("/programmes/{id}"),
+        |errors| {
             programme_form(
                 &state,
                 &visitor,
@@ -365,8 +366,7 @@ pub async fn update_programme(
                 &draft,
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }

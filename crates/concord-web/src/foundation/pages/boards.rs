@@ -4,6 +4,7 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::ui::form::settle;
 use crate::ui::{render, see_other, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -187,9 +188,10 @@ pub async fn create_board(
     PageForm(mut form): PageForm<BoardDraft>,
 ) -> Result<Response, PageError> {
     form.organisation_id = id.clone();
-    match boards::create(&state.store, &permit.actor, &form).await {
-        Ok(board_id) => Ok(see_other(&format!("/boards/{board_id}"))),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        boards::create(&state.store, &permit.actor, &form).await,
+        |board_id| format!("/boards/{board_id}"),
+        |errors| {
             board_form(
                 &state,
                 &visitor,
@@ -199,10 +201,9 @@ pub async fn create_board(
                 form,
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `GET /boards/{id}/edit`.
@@ -242,9 +243,10 @@ pub async fn update_board(
     PageForm(mut form): PageForm<BoardDraft>,
 ) -> Result<Response, PageError> {
     form.organisation_id = boards::get(&state.store, &id).await?.organisation_id;
-    match boards::update(&state.store, &permit.actor, &id, &form).await {
-        Ok(()) => Ok(see_other(&format!("/boards/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        boards::update(&state.store, &permit.actor, &id, &form).await,
+        |()| format!("/boards/{id}"),
+        |errors| {
             board_form(
                 &state,
                 &visitor,
@@ -254,10 +256,9 @@ pub async fn update_board(
                 form,
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// The seat-someone form's fields.

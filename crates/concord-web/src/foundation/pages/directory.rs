@@ -5,6 +5,7 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::Params;
+use crate::ui::form::settle;
 use crate::ui::{
     grantable_role_choices, org_type_choices, page_link, render, see_other, showing, Choice, Layout,
 };
@@ -289,13 +290,12 @@ pub async fn create_organisation(
     Extension(permit): Extension<Permit>,
     PageForm(form): PageForm<OrganisationDraft>,
 ) -> Result<Response, PageError> {
-    match organisations::create(&state.store, &permit.actor, &form).await {
-        Ok(id) => Ok(see_other(&format!("/organisations/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            organisation_form(&state, &visitor, &permit, None, form, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        organisations::create(&state.store, &permit.actor, &form).await,
+        |id| format!("/organisations/{id}"),
+        |errors| organisation_form(&state, &visitor, &permit, None, form, errors),
+    )
+    .await
 }
 
 /// `GET /organisations/{id}/edit`.

@@ -5,7 +5,8 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::Params;
-use crate::ui::{page_link, render, role_choices, see_other, showing, Choice, Layout};
+use crate::ui::form::settle;
+use crate::ui::{page_link, render, role_choices, showing, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -15,7 +16,7 @@ use axum::Extension;
 use concord_domain::{PersonDraft, ValidationErrors};
 use concord_store::boards::{self, BoardMember};
 use concord_store::people::{self, Membership, Person, PersonSearch};
-use concord_store::{Page, PageRequest, StoreError};
+use concord_store::{Page, PageRequest};
 use serde::Deserialize;
 
 /// The people search's query string.
@@ -162,21 +163,19 @@ pub async fn create_account(
     Path(id): Path<String>,
     PageForm(form): PageForm<AccountFields>,
 ) -> Result<Response, PageError> {
-    match concord_store::accounts::create_account(
-        &state.store,
-        &permit.actor,
-        &id,
-        &form.username,
-        &form.password,
+    settle(
+        concord_store::accounts::create_account(
+            &state.store,
+            &permit.actor,
+            &id,
+            &form.username,
+            &form.password,
+        )
+        .await,
+        |()| format!("/people/{id}"),
+        |errors| person_page(&state, &visitor, &permit, &id, errors, form.username),
     )
     .await
-    {
-        Ok(()) => Ok(see_other(&format!("/people/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            person_page(&state, &visitor, &permit, &id, errors, form.username).await
-        }
-        Err(err) => Err(err.into()),
-    }
 }
 
 #[derive(Template)]
@@ -252,11 +251,10 @@ pub async fn update_person(
     Path(id): Path<String>,
     PageForm(form): PageForm<PersonDraft>,
 ) -> Result<Response, PageError> {
-    match people::update(&state.store, &permit.actor, &id, &form).await {
-        Ok(()) => Ok(see_other(&format!("/people/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            Ok(edit_form(&state, &visitor, &permit, &id, form, errors))
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        people::update(&state.store, &permit.actor, &id, &form).await,
+        |()| format!("/people/{id}"),
+        |errors| std::future::ready(Ok(edit_form(&state, &visitor, &permit, &id, form, errors))),
+    )
+    .await
 }

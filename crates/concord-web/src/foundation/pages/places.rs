@@ -4,7 +4,8 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::{render, see_other, Choice, Layout};
+use crate::ui::form::settle;
+use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -15,7 +16,7 @@ use concord_domain::{PlaceDraft, PlaceKind, ValidationErrors};
 use concord_store::boards::{self, Board};
 use concord_store::organisations::{self, Organisation, OrganisationSearch};
 use concord_store::places::{self, Place};
-use concord_store::{PageRequest, StoreError};
+use concord_store::PageRequest;
 
 #[derive(Template)]
 #[template(path = "foundation/places.html")]
@@ -171,13 +172,12 @@ pub async fn create_place(
     Extension(permit): Extension<Permit>,
     PageForm(form): PageForm<PlaceDraft>,
 ) -> Result<Response, PageError> {
-    match places::create(&state.store, &permit.actor, &form).await {
-        Ok(id) => Ok(see_other(&format!("/places/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            place_form(&state, &visitor, &permit, None, form, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        places::create(&state.store, &permit.actor, &form).await,
+        |id| format!("/places/{id}"),
+        |errors| place_form(&state, &visitor, &permit, None, form, errors),
+    )
+    .await
 }
 
 /// `GET /places/{id}/edit`.
@@ -214,11 +214,10 @@ pub async fn update_place(
     Path(id): Path<String>,
     PageForm(form): PageForm<PlaceDraft>,
 ) -> Result<Response, PageError> {
-    match places::update(&state.store, &permit.actor, &id, &form).await {
-        Ok(()) => Ok(see_other(&format!("/places/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            place_form(&state, &visitor, &permit, Some(&id), form, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        places::update(&state.store, &permit.actor, &id, &form).await,
+        |()| format!("/places/{id}"),
+        |errors| place_form(&state, &visitor, &permit, Some(&id), form, errors),
+    )
+    .await
 }

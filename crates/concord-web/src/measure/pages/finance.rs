@@ -5,6 +5,7 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::ui::form::settle;
 use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
@@ -388,9 +389,10 @@ pub async fn save_year(
     Extension(permit): Extension<Permit>,
     Form(draft): Form<FinancialYearDraft>,
 ) -> Result<Response, PageError> {
-    match finance::save_year(&state.store, &permit.actor, &draft).await {
-        Ok(label) => Ok(see_other(&format!("/finance/{}", year_slug(&label)))),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        finance::save_year(&state.store, &permit.actor, &draft).await,
+        |label| format!("/finance/{}", year_slug(&label)),
+        |errors| {
             setup_page(
                 &state,
                 &visitor,
@@ -399,10 +401,9 @@ pub async fn save_year(
                 PooledBudgetDraft::default(),
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /finance/pools`: sets up a pooled budget.
@@ -412,9 +413,10 @@ pub async fn create_pool(
     Extension(permit): Extension<Permit>,
     Form(draft): Form<PooledBudgetDraft>,
 ) -> Result<Response, PageError> {
-    match finance::create_budget(&state.store, &permit.actor, &draft).await {
-        Ok(_) => Ok(see_other("/finance/setup")),
-        Err(StoreError::Invalid(errors)) => {
+    settle(
+        finance::create_budget(&state.store, &permit.actor, &draft).await,
+        |_| "/finance/setup".to_string(),
+        |errors| {
             setup_page(
                 &state,
                 &visitor,
@@ -423,10 +425,9 @@ pub async fn create_pool(
                 draft,
                 errors,
             )
-            .await
-        }
-        Err(err) => Err(err.into()),
-    }
+        },
+    )
+    .await
 }
 
 fn upload_def(chosen: &str) -> UploadDef {

@@ -4,7 +4,7 @@
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
-use crate::ui::form::{form_page, parse, Fields, FormDef, Posted};
+use crate::ui::form::{form_page, parse, settle, Fields, FormDef, Posted};
 use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{see_other, Choice, Layout};
 use crate::AppState;
@@ -155,13 +155,12 @@ pub async fn create_metric(
         Ok(()) => metrics::create(&state.store, &permit.actor, &draft).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(id) => Ok(see_other(&format!("/metrics/{id}"))),
-        Err(StoreError::Invalid(errors)) => {
-            metric_form(&state, &visitor, &permit, None, &draft, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        result,
+        |id| format!("/metrics/{id}"),
+        |errors| metric_form(&state, &visitor, &permit, None, &draft, errors),
+    )
+    .await
 }
 
 fn draft_of(metric: &metrics::Metric) -> MetricDraft {
@@ -212,13 +211,12 @@ pub async fn update_metric(
         Ok(()) => metrics::update(&state.store, &permit.actor, &metric.id, &draft).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/metrics/{}", metric.id))),
-        Err(StoreError::Invalid(errors)) => {
-            metric_form(&state, &visitor, &permit, Some(&metric.id), &draft, errors).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    settle(
+        result,
+        |()| format!("/metrics/{}", metric.id),
+        |errors| metric_form(&state, &visitor, &permit, Some(&metric.id), &draft, errors),
+    )
+    .await
 }
 
 fn values_upload_def() -> UploadDef {

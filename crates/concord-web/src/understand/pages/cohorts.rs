@@ -5,7 +5,8 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::{PageError, Problem};
 use crate::ui::charts;
-use crate::ui::{render, see_other, Layout};
+use crate::ui::form::settle;
+use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -451,20 +452,26 @@ pub async fn create(
     let definition =
         posted_definition(&pairs).unwrap_or_else(|| Builder::from_pairs(&pairs).definition());
     let owner = owner_of(&permit).ok_or_else(PageError::not_found)?;
-    match population::save_cohort(&state.store, &permit.actor, None, &owner, &definition).await {
-        Ok(id) => Ok(see_other(&format!("/population/cohorts/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(&EditPage {
-                layout: Layout::new(&state, &visitor, &permit, "Save a cohort", "population"),
-                action: "/population/cohorts".into(),
-                definition,
-                error: Some(errors.0[0].message.clone()),
-            }),
-        )
-            .into_response()),
-        Err(other) => Err(other.into()),
-    }
+    let saved =
+        population::save_cohort(&state.store, &permit.actor, None, &owner, &definition).await;
+    let (state, visitor, permit) = (&state, &visitor, &permit);
+    settle(
+        saved,
+        |id| format!("/population/cohorts/{id}"),
+        |errors| async move {
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&EditPage {
+                    layout: Layout::new(state, visitor, permit, "Save a cohort", "population"),
+                    action: "/population/cohorts".into(),
+                    definition,
+                    error: Some(errors.0[0].message.clone()),
+                }),
+            )
+                .into_response())
+        },
+    )
+    .await
 }
 
 /// `GET /population/cohorts/{id}/edit`: the definition as text.
@@ -522,26 +529,30 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let definition = posted_definition(&pairs).unwrap_or_default();
     let saved = population::cohort(&state.store, &id).await?;
-    match population::save_cohort(
+    let result = population::save_cohort(
         &state.store,
         &permit.actor,
         Some(&id),
         &saved.owner_organisation_id,
         &definition,
     )
+    .await;
+    let (state, visitor, permit, saved) = (&state, &visitor, &permit, &saved);
+    settle(
+        result,
+        |_| format!("/population/cohorts/{id}"),
+        |errors| async move {
+            Ok(change_page(
+                state,
+                visitor,
+                permit,
+                saved,
+                definition,
+                Some(errors.0[0].message.clone()),
+            ))
+        },
+    )
     .await
-    {
-        Ok(_) => Ok(see_other(&format!("/population/cohorts/{id}"))),
-        Err(StoreError::Invalid(errors)) => Ok(change_page(
-            &state,
-            &visitor,
-            &permit,
-            &saved,
-            definition,
-            Some(errors.0[0].message.clone()),
-        )),
-        Err(other) => Err(other.into()),
-    }
 }
 
 #[cfg(test)]

@@ -109,6 +109,15 @@ pub fn problem_for_population(err: &PopulationError) -> Problem {
             detail.clone(),
         ),
         PopulationError::Store(err) => problem_for(err),
+        PopulationError::NotRecorded(err) => {
+            tracing::error!(error = %err, "a view of identifiable data could not be audited; nothing was shown");
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit-unavailable",
+                "The worklist cannot be shown",
+                "Every view of patients' names is recorded before it is shown, and this view could not be recorded. Nothing has been shown. Try again later.",
+            )
+        }
     }
 }
 

@@ -18,6 +18,18 @@ const ALONE_80: &str = "name = \"Aged 65 and over, living alone\"\nwhere = \"age
 /// The same question asked of the synthetic FHIR files directly: NHS numbers of living people
 /// registered at `practice`, 65 or over on `index` (by month of birth), with a lives-alone code.
 fn expected_from_files(dir: &std::path::Path, practice: &str, index: &str) -> BTreeSet<String> {
+    registered_from_files(dir, practice, index, 65, true)
+}
+
+/// NHS numbers of living people registered at `practice`, `min_age` or over on `index` (by month
+/// of birth), with a lives-alone code if `alone`.
+fn registered_from_files(
+    dir: &std::path::Path,
+    practice: &str,
+    index: &str,
+    min_age: i32,
+    alone_only: bool,
+) -> BTreeSet<String> {
     let options = concord_synth::SynthOptions {
         people: PEOPLE,
         seed: 2026,
@@ -54,7 +66,7 @@ fn expected_from_files(dir: &std::path::Path, practice: &str, index: &str) -> BT
         let born = p["birthDate"].as_str().unwrap();
         let (by, bm): (i32, u32) = (born[..4].parse().unwrap(), born[5..7].parse().unwrap());
         let age = year - by - i32::from(month < bm);
-        if registered && alive && age >= 65 && alone.contains(id) {
+        if registered && alive && age >= min_age && (!alone_only || alone.contains(id)) {
             out.insert(p["identifier"][0]["value"].as_str().unwrap().to_string());
         }
     }
@@ -345,4 +357,54 @@ async fn breaking_glass_needs_a_reason_and_is_raised_for_review() {
     assert!(population::break_glass_views(&app.store).await.unwrap()[0]
         .reviewed_by
         .is_some());
+}
+
+/// A worklist counts people on the cohort's own index date, as its published counts do: a
+/// definition that names a date five years back lists those 65 and over on that date (before the
+/// application layer shared the pipeline, worklists used the data's as-of date whatever the
+/// definition said).
+#[tokio::test]
+async fn a_worklist_uses_the_cohorts_own_index_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), PEOPLE).await;
+    let admin = app.login_for("admin").clone();
+    let clinician = app.login_for("clinician").clone();
+    let practice = concord_store::organisations::get(&app.store, &clinician.organisation_id)
+        .await
+        .unwrap();
+    let index = "2021-10-31";
+    let definition =
+        format!("index_date = \"{index}\"\nname = \"Aged 70 and over\"\nwhere = \"age >= 70\"\n");
+    let cohort = population::save_cohort(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        None,
+        &admin.organisation_id,
+        &definition,
+    )
+    .await
+    .unwrap();
+    let mut browser = app.browser("clinician").await;
+    let page = app
+        .get(
+            &format!("/population/cohorts/{cohort}/worklist"),
+            &mut browser,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let today = chrono::Utc::now().date_naive().to_string();
+    // A worklist lists the practice's registered list of today, so only people still living.
+    let living = registered_from_files(dir.path(), &practice.code, &today, 0, false);
+    let expected: BTreeSet<String> =
+        registered_from_files(dir.path(), &practice.code, index, 70, false)
+            .intersection(&living)
+            .cloned()
+            .collect();
+    let on_the_data_date = registered_from_files(dir.path(), &practice.code, &today, 70, false);
+    assert!(!expected.is_empty(), "the fixture has someone to find");
+    assert_ne!(
+        expected, on_the_data_date,
+        "the two dates must give different lists for this test to tell them apart"
+    );
+    assert_eq!(nhs_numbers_on(&page.body), expected);
 }

@@ -6,6 +6,7 @@
 //! date (the day the newest batch was committed), else today.
 
 use super::{unavailable, Population, PopulationConfig, PopulationError, Snapshot};
+use concord_domain::{Principal, Role};
 use concord_population::cohort::definition::{parse, Cohort};
 use concord_population::cohort::eval::{CohortReport, Evaluator};
 use concord_population::cohort::measures::{Measures, Reference};
@@ -45,17 +46,27 @@ fn publish(
     cohort: &Cohort,
     rule: &concord_population::disclosure::DisclosureRule,
 ) -> CohortReport {
+    with_measures(snapshot, efi, cohort, |measures| {
+        Evaluator::new(&snapshot.picture, reference, measures)
+            .run(cohort)
+            .protect(rule)
+    })
+}
+
+/// Runs `f` with everyone's measures on `cohort`'s index date: the snapshot's own if that is the
+/// date they were computed for, else computed for it. Counts and worklists both go through here.
+pub(crate) fn with_measures<R>(
+    snapshot: &Snapshot,
+    efi: &EfiCodelist,
+    cohort: &Cohort,
+    f: impl FnOnce(&Measures) -> R,
+) -> R {
     let index = index_date(&snapshot.picture, cohort);
-    let own;
-    let measures = if index == snapshot.measures.index {
-        &snapshot.measures
+    if index == snapshot.measures.index {
+        f(&snapshot.measures)
     } else {
-        own = Measures::compute(&snapshot.picture, efi, index);
-        &own
-    };
-    Evaluator::new(&snapshot.picture, reference, measures)
-        .run(cohort)
-        .protect(rule)
+        f(&Measures::compute(&snapshot.picture, efi, index))
+    }
 }
 
 /// Counts a checked cohort over the current picture and publishes it; none before any data have
@@ -110,6 +121,16 @@ pub async fn count_once(
     })
     .await
     .map_err(|e| unavailable(e.to_string()))?
+}
+
+/// The organisation a person saves cohorts for: where they are an analyst, else a partner lead,
+/// else (an administrator) their first organisation. The store checks again that they may.
+pub fn owner_for(principal: &Principal) -> Option<String> {
+    principal
+        .grant_with(Role::Analyst)
+        .or_else(|| principal.grant_with(Role::PartnerLead))
+        .or_else(|| principal.primary_grant())
+        .map(|g| g.organisation_id.clone())
 }
 
 /// The overview's cohorts: everyone registered, and the over-65s (for frailty).

@@ -4,6 +4,7 @@
 //! planning view has passed the system's disclosure rule.
 
 pub mod cohorts;
+pub mod worklists;
 
 use concord_population::cohort::measures::{Measures, PracticeInfo, Reference};
 use concord_population::disclosure::DisclosureRule;
@@ -24,6 +25,9 @@ pub enum PopulationError {
     /// The operational store failed (practices' networks, saved cohorts).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A view of identifiable data could not be written to the audit log, so nothing was shown.
+    #[error("the view could not be recorded: {0}")]
+    NotRecorded(StoreError),
 }
 
 fn unavailable(detail: impl Into<String>) -> PopulationError {

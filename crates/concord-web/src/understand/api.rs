@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use concord_app::population::cohorts;
-use concord_domain::Role;
 use concord_population::cohort::eval::CohortReport;
 use concord_store::population::{self, SavedCohort};
 use serde::{Deserialize, Serialize};
@@ -100,13 +99,7 @@ pub async fn create(
     Extension(permit): Extension<Permit>,
     ApiJson(body): ApiJson<DefinitionBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let p = permit.person();
-    let owner = p
-        .grant_with(Role::Analyst)
-        .or_else(|| p.grant_with(Role::PartnerLead))
-        .or_else(|| p.primary_grant())
-        .map(|g| g.organisation_id.clone())
-        .unwrap_or_default();
+    let owner = cohorts::owner_for(permit.person()).unwrap_or_default();
     let id = population::save_cohort(&state.store, &permit.actor, None, &owner, &body.definition)
         .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))

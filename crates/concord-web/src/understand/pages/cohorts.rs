@@ -14,7 +14,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use concord_app::population::cohorts;
-use concord_domain::Role;
 use concord_population::cohort::definition::Cohort;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
 use concord_store::population::{self, SavedCohort};
@@ -423,16 +422,6 @@ pub async fn preview(
     preview_page(&state, &visitor, &permit, Builder::from_pairs(&pairs)).await
 }
 
-/// The organisation a person saves cohorts for: where they are an analyst, else a partner lead,
-/// else (an administrator) their first organisation.
-fn owner_of(permit: &Permit) -> Option<String> {
-    let p = permit.principal.as_ref()?;
-    p.grant_with(Role::Analyst)
-        .or_else(|| p.grant_with(Role::PartnerLead))
-        .or_else(|| p.primary_grant())
-        .map(|g| g.organisation_id.clone())
-}
-
 #[derive(Template)]
 #[template(path = "understand/cohort_edit.html")]
 struct EditPage {
@@ -451,7 +440,11 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let definition =
         posted_definition(&pairs).unwrap_or_else(|| Builder::from_pairs(&pairs).definition());
-    let owner = owner_of(&permit).ok_or_else(PageError::not_found)?;
+    let owner = permit
+        .principal
+        .as_ref()
+        .and_then(cohorts::owner_for)
+        .ok_or_else(PageError::not_found)?;
     let saved =
         population::save_cohort(&state.store, &permit.actor, None, &owner, &definition).await;
     let (state, visitor, permit) = (&state, &visitor, &permit);

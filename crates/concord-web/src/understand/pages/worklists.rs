@@ -7,52 +7,23 @@
 
 use crate::auth::Visitor;
 use crate::authz::Permit;
-use crate::error::{PageError, Problem};
+use crate::error::PageError;
 use crate::ui::upload::{read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{render, see_other, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Form};
-use concord_app::population::Snapshot;
+use concord_app::population::worklists::{self, PracticeList, Worklist};
+use concord_app::population::PopulationError;
 use concord_domain::{OrgType, Role};
-use concord_population::cohort::eval::Evaluator;
-use concord_population::efi::Frailty;
-use concord_population::nhs_number::NhsNumber;
-use concord_store::population::{self, BreakGlass, RegisteredPatient, SavedCohort};
-use concord_store::{organisations, AuditEntry, StoreError};
+use concord_store::population::{self, BreakGlass, SavedCohort};
+use concord_store::{organisations, StoreError};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
-
-/// One person on a worklist.
-pub struct WorklistRow {
-    /// Their registered details.
-    pub patient: RegisteredPatient,
-    /// NHS number, spaced 3 3 4.
-    pub nhs_number: String,
-    /// Age on the index date.
-    pub age: String,
-    /// eFI category and score.
-    pub frailty: String,
-    /// Segment.
-    pub segment: String,
-    /// The cohort's own variables.
-    pub variables: Vec<(String, String)>,
-}
-
-/// One practice's part of a worklist.
-pub struct PracticeList {
-    /// The practice's name.
-    pub name: String,
-    /// When its registered list was loaded, if it has been.
-    pub list_loaded: Option<String>,
-    /// Its people in the cohort.
-    pub rows: Vec<WorklistRow>,
-}
 
 #[derive(Template)]
 #[template(path = "understand/worklist.html")]
@@ -65,119 +36,15 @@ struct WorklistPage {
     no_data: bool,
 }
 
-fn not_recorded(error: &StoreError) -> PageError {
-    tracing::error!(error = %error, "a worklist view could not be audited; nothing was shown");
-    PageError(Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "audit-unavailable",
-        "The worklist cannot be shown",
-        "Every view of patients' names is recorded before it is shown, and this view could not be recorded. Nothing has been shown. Try again later.",
-    ))
-}
-
-/// The practices whose worklist this person may see: GP practices where they are a direct-care
-/// clinician.
-async fn own_practices(
-    state: &AppState,
-    permit: &Permit,
-) -> Result<Vec<(String, String)>, StoreError> {
-    let mut out = Vec::new();
-    for grant in &permit.person().grants {
-        if grant.role != Role::DirectCareClinician {
-            continue;
-        }
-        let organisation = organisations::get(&state.store, &grant.organisation_id).await?;
-        if organisation.org_type == OrgType::GpPractice {
-            out.push((organisation.id, organisation.code));
-        }
-    }
-    Ok(out)
-}
-
-/// Builds each practice's list: its registered patients who are in the picture, registered there,
-/// and in the cohort.
-async fn lists(
-    state: &AppState,
-    snapshot: Arc<Snapshot>,
-    saved: &SavedCohort,
-    practices: &[(String, String)],
-) -> Result<Vec<PracticeList>, PageError> {
-    let cohort = population::check_definition(&saved.definition)?;
-    let key = state.population.key()?;
-    let reference = Arc::new(state.population.reference(&state.store).await?);
-    let mut out = Vec::new();
-    for (practice_id, code) in practices {
-        let organisation = organisations::get(&state.store, practice_id).await?;
-        let status = population::registered_list_status(&state.store, practice_id).await?;
-        let registered = population::registered_list(&state.store, practice_id).await?;
-        let snapshot = snapshot.clone();
-        let reference = reference.clone();
-        let cohort = cohort.clone();
-        let key = key.clone();
-        let code = code.clone();
-        let rows = tokio::task::spawn_blocking(move || {
-            let picture = &snapshot.picture;
-            let mut people = Vec::new();
-            let mut patients = Vec::new();
-            for patient in registered {
-                let Ok(number) = NhsNumber::parse(&patient.nhs_number) else {
-                    continue;
-                };
-                let Some(person) = snapshot.person(&key.pseudonym(&number)) else {
-                    continue;
-                };
-                let at_practice = picture.practice[person] != concord_population::picture::NONE
-                    && picture.practices.value(picture.practice[person]) == code;
-                if at_practice {
-                    people.push(person);
-                    patients.push((person, patient, number));
-                }
-            }
-            let members =
-                Evaluator::new(picture, &reference, &snapshot.measures).members(&cohort, &people);
-            let mut rows = Vec::new();
-            for (person, variables) in members {
-                let (_, patient, number) = patients
-                    .iter()
-                    .find(|(p, _, _)| *p == person)
-                    .expect("a member was one of the people");
-                let deficits = usize::from(snapshot.measures.deficits[person]);
-                rows.push(WorklistRow {
-                    nhs_number: number.to_string(),
-                    patient: patient.clone(),
-                    age: snapshot.measures.age[person]
-                        .map_or("not known".into(), |a| a.to_string()),
-                    frailty: format!(
-                        "{} ({:.2})",
-                        Frailty::of_count(deficits).name(),
-                        concord_population::efi::score(deficits)
-                    ),
-                    segment: snapshot.measures.segment[person].name().to_string(),
-                    variables,
-                });
-            }
-            rows
-        })
-        .await
-        .map_err(|e| PageError::internal(e.to_string()))?;
-        out.push(PracticeList {
-            name: organisation.name,
-            list_loaded: status.map(|(n, at)| format!("{n} patients, loaded {at}")),
-            rows,
-        });
-    }
-    Ok(out)
-}
-
-async fn show(
+/// The worklist page for `worklist`.
+fn show(
     state: &AppState,
     visitor: &Visitor,
     permit: &Permit,
     saved: SavedCohort,
-    practices: Vec<(String, String)>,
+    worklist: Worklist,
     break_glass: Option<String>,
-) -> Result<Response, PageError> {
-    let snapshot = state.population.snapshot().await?;
+) -> Response {
     let layout = Layout::new(
         state,
         visitor,
@@ -185,26 +52,14 @@ async fn show(
         format!("Worklist: {}", saved.name),
         "population",
     );
-    let Some(snapshot) = snapshot else {
-        return Ok(render(&WorklistPage {
-            layout,
-            cohort: saved,
-            data_as_of: String::new(),
-            practices: Vec::new(),
-            break_glass,
-            no_data: true,
-        }));
-    };
-    let data_as_of = snapshot.picture.as_of().unwrap_or_default().to_string();
-    let practices = lists(state, snapshot, &saved, &practices).await?;
-    Ok(render(&WorklistPage {
+    render(&WorklistPage {
         layout,
         cohort: saved,
-        data_as_of,
-        practices,
+        no_data: worklist.data_as_of.is_none(),
+        data_as_of: worklist.data_as_of.unwrap_or_default(),
+        practices: worklist.practices,
         break_glass,
-        no_data: false,
-    }))
+    })
 }
 
 /// `GET /population/cohorts/{id}/worklist`: the cohort's people registered at the clinician's own
@@ -216,21 +71,15 @@ pub async fn worklist(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
-    let practices = own_practices(&state, &permit).await?;
-    let codes: Vec<&str> = practices.iter().map(|(_, c)| c.as_str()).collect();
-    let entry = AuditEntry::success(
+    let worklist = worklists::own_practices_list(
+        &state.population,
+        &state.store,
         &permit.actor,
-        "worklist.view",
-        "cohort",
-        Some(&id),
-        format!("identifiable worklist for practice {}", codes.join(", ")),
-    );
-    state
-        .store
-        .audit_only(entry)
-        .await
-        .map_err(|e| not_recorded(&e))?;
-    show(&state, &visitor, &permit, saved, practices, None).await
+        permit.person(),
+        &saved,
+    )
+    .await?;
+    Ok(show(&state, &visitor, &permit, saved, worklist, None))
 }
 
 #[derive(Template)]
@@ -329,21 +178,22 @@ pub async fn break_glass(
         &form.reason,
     )
     .await
-    .map_err(|e| not_recorded(&e))?;
+    .map_err(PopulationError::NotRecorded)?;
     let warning = format!(
         "You broke glass to see {}'s patients. Your reason has been recorded and will be reviewed: \"{}\"",
         practice.name,
         form.reason.trim()
     );
-    show(
+    let practices = [(practice.id, practice.code)];
+    let worklist = worklists::list(&state.population, &state.store, &cohort, &practices).await?;
+    Ok(show(
         &state,
         &visitor,
         &permit,
         cohort,
-        vec![(practice.id, practice.code)],
+        worklist,
         Some(warning),
-    )
-    .await
+    ))
 }
 
 #[derive(Template)]

@@ -1,0 +1,198 @@
+//! Identifiable worklists, for direct care only: the people in a cohort registered at a GP
+//! practice, re-identified through the registered list the practice supplied. Every view is
+//! written to the audit log **before** anything is read for it ([`own_practices_list`]); a
+//! break-glass view is recorded, with its reason, by the caller before it asks for the list.
+//!
+//! Membership uses the same measures as the cohort's published counts: on the definition's own
+//! index date, else the data's as-of date ([`super::cohorts::index_date`]).
+
+use super::cohorts::with_measures;
+use super::{unavailable, Population, PopulationError, Snapshot};
+use concord_domain::{OrgType, Principal, Role};
+use concord_population::cohort::eval::Evaluator;
+use concord_population::efi::Frailty;
+use concord_population::nhs_number::NhsNumber;
+use concord_store::population::{self, RegisteredPatient, SavedCohort};
+use concord_store::{organisations, Actor, AuditEntry, Store};
+use std::sync::Arc;
+
+/// One person on a worklist.
+pub struct WorklistRow {
+    /// Their registered details.
+    pub patient: RegisteredPatient,
+    /// NHS number, spaced 3 3 4.
+    pub nhs_number: String,
+    /// Age on the index date.
+    pub age: String,
+    /// eFI category and score.
+    pub frailty: String,
+    /// Segment.
+    pub segment: String,
+    /// The cohort's own variables.
+    pub variables: Vec<(String, String)>,
+}
+
+/// One practice's part of a worklist.
+pub struct PracticeList {
+    /// The practice's name.
+    pub name: String,
+    /// When its registered list was loaded, if it has been.
+    pub list_loaded: Option<String>,
+    /// Its people in the cohort.
+    pub rows: Vec<WorklistRow>,
+}
+
+/// A worklist: each practice's people in the cohort, and when the data were last committed.
+pub struct Worklist {
+    /// The data's as-of time; none before any data have been ingested (and then no lists).
+    pub data_as_of: Option<String>,
+    /// Each practice's list.
+    pub practices: Vec<PracticeList>,
+}
+
+/// A GP practice as a worklist names it: its organisation id and its ODS code.
+pub type Practice = (String, String);
+
+/// The practices whose worklist this person may see: GP practices where they are a direct-care
+/// clinician.
+pub async fn own_practices(
+    store: &Store,
+    principal: &Principal,
+) -> Result<Vec<Practice>, PopulationError> {
+    let mut out = Vec::new();
+    for grant in &principal.grants {
+        if grant.role != Role::DirectCareClinician {
+            continue;
+        }
+        let organisation = organisations::get(store, &grant.organisation_id).await?;
+        if organisation.org_type == OrgType::GpPractice {
+            out.push((organisation.id, organisation.code));
+        }
+    }
+    Ok(out)
+}
+
+/// The worklist of the person's own practices: the view is audited first, and if that write fails
+/// nothing is read ([`PopulationError::NotRecorded`]).
+pub async fn own_practices_list(
+    population: &Population,
+    store: &Store,
+    actor: &Actor,
+    principal: &Principal,
+    cohort: &SavedCohort,
+) -> Result<Worklist, PopulationError> {
+    let practices = own_practices(store, principal).await?;
+    let codes: Vec<&str> = practices.iter().map(|(_, c)| c.as_str()).collect();
+    let entry = AuditEntry::success(
+        actor,
+        "worklist.view",
+        "cohort",
+        Some(&cohort.id),
+        format!("identifiable worklist for practice {}", codes.join(", ")),
+    );
+    store
+        .audit_only(entry)
+        .await
+        .map_err(PopulationError::NotRecorded)?;
+    list(population, store, cohort, &practices).await
+}
+
+/// The worklist of `practices` (whose view the caller has already recorded).
+pub async fn list(
+    population: &Population,
+    store: &Store,
+    cohort: &SavedCohort,
+    practices: &[Practice],
+) -> Result<Worklist, PopulationError> {
+    let Some(snapshot) = population.snapshot().await? else {
+        return Ok(Worklist {
+            data_as_of: None,
+            practices: Vec::new(),
+        });
+    };
+    let data_as_of = Some(snapshot.picture.as_of().unwrap_or_default().to_string());
+    let practices = lists(population, store, snapshot, cohort, practices).await?;
+    Ok(Worklist {
+        data_as_of,
+        practices,
+    })
+}
+
+/// Builds each practice's list: its registered patients who are in the picture, registered there,
+/// and in the cohort.
+async fn lists(
+    population: &Population,
+    store: &Store,
+    snapshot: Arc<Snapshot>,
+    saved: &SavedCohort,
+    practices: &[Practice],
+) -> Result<Vec<PracticeList>, PopulationError> {
+    let cohort = population::check_definition(&saved.definition)?;
+    let key = population.key()?;
+    let reference = Arc::new(population.reference(store).await?);
+    let efi = population.efi();
+    let mut out = Vec::new();
+    for (practice_id, code) in practices {
+        let organisation = organisations::get(store, practice_id).await?;
+        let status = population::registered_list_status(store, practice_id).await?;
+        let registered = population::registered_list(store, practice_id).await?;
+        let snapshot = snapshot.clone();
+        let reference = reference.clone();
+        let cohort = cohort.clone();
+        let key = key.clone();
+        let code = code.clone();
+        let efi = efi.clone();
+        let rows = tokio::task::spawn_blocking(move || {
+            let picture = &snapshot.picture;
+            let mut people = Vec::new();
+            let mut patients = Vec::new();
+            for patient in registered {
+                let Ok(number) = NhsNumber::parse(&patient.nhs_number) else {
+                    continue;
+                };
+                let Some(person) = snapshot.person(&key.pseudonym(&number)) else {
+                    continue;
+                };
+                let at_practice = picture.practice[person] != concord_population::picture::NONE
+                    && picture.practices.value(picture.practice[person]) == code;
+                if at_practice {
+                    people.push(person);
+                    patients.push((person, patient, number));
+                }
+            }
+            with_measures(&snapshot, &efi, &cohort, |measures| {
+                let members =
+                    Evaluator::new(picture, &reference, measures).members(&cohort, &people);
+                let mut rows = Vec::new();
+                for (person, variables) in members {
+                    let (_, patient, number) = patients
+                        .iter()
+                        .find(|(p, _, _)| *p == person)
+                        .expect("a member was one of the people");
+                    let deficits = usize::from(measures.deficits[person]);
+                    rows.push(WorklistRow {
+                        nhs_number: number.to_string(),
+                        patient: patient.clone(),
+                        age: measures.age[person].map_or("not known".into(), |a| a.to_string()),
+                        frailty: format!(
+                            "{} ({:.2})",
+                            Frailty::of_count(deficits).name(),
+                            concord_population::efi::score(deficits)
+                        ),
+                        segment: measures.segment[person].name().to_string(),
+                        variables,
+                    });
+                }
+                rows
+            })
+        })
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+        out.push(PracticeList {
+            name: organisation.name,
+            list_loaded: status.map(|(n, at)| format!("{n} patients, loaded {at}")),
+            rows,
+        });
+    }
+    Ok(out)
+}

@@ -28,6 +28,12 @@ pub enum FieldKind {
     Text,
     /// A number.
     Number,
+    /// An e-mail address (a keyboard with @ on phones).
+    Email,
+    /// A telephone number (a number pad on phones).
+    Telephone,
+    /// A web address.
+    Url,
     /// Several lines.
     Textarea,
     /// A date (YYYY-MM-DD).
@@ -68,6 +74,9 @@ impl Field {
         match self.kind {
             FieldKind::Date => "date",
             FieldKind::Time => "time",
+            FieldKind::Email => "email",
+            FieldKind::Telephone => "tel",
+            FieldKind::Url => "url",
             FieldKind::Number => "text",
             _ => "text",
         }
@@ -77,7 +86,13 @@ impl Field {
     pub fn is_input(&self) -> bool {
         matches!(
             self.kind,
-            FieldKind::Text | FieldKind::Number | FieldKind::Date | FieldKind::Time
+            FieldKind::Text
+                | FieldKind::Number
+                | FieldKind::Date
+                | FieldKind::Time
+                | FieldKind::Email
+                | FieldKind::Telephone
+                | FieldKind::Url
         )
     }
 
@@ -141,6 +156,21 @@ impl Fields {
     /// A one-line text field.
     pub fn text(self, name: &str, label: &str, hint: &str) -> Fields {
         self.push(name, label, hint, FieldKind::Text)
+    }
+
+    /// An e-mail address field.
+    pub fn email(self, name: &str, label: &str, hint: &str) -> Fields {
+        self.push(name, label, hint, FieldKind::Email)
+    }
+
+    /// A telephone number field.
+    pub fn telephone(self, name: &str, label: &str, hint: &str) -> Fields {
+        self.push(name, label, hint, FieldKind::Telephone)
+    }
+
+    /// A web address field.
+    pub fn url(self, name: &str, label: &str, hint: &str) -> Fields {
+        self.push(name, label, hint, FieldKind::Url)
     }
 
     /// A number field.

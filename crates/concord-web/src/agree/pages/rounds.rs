@@ -4,7 +4,7 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -138,17 +138,6 @@ pub async fn add_area(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "agree/round_form.html")]
-struct RoundForm {
-    layout: Layout,
-    action: String,
-    heading: String,
-    form: RoundDraft,
-    errors: ValidationErrors,
-    stage_choices: Vec<Choice>,
-}
-
 fn round_form(
     state: &AppState,
     visitor: &Visitor,
@@ -158,23 +147,39 @@ fn round_form(
     form: RoundDraft,
     errors: ValidationErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = RoundForm {
-        layout: Layout::new(state, visitor, permit, heading.clone(), "rounds"),
+    let stages: Vec<Choice> = RoundStage::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), s.label().to_string()))
+        .collect();
+    // Back to where the form was opened from: the board (a new round) or the round.
+    let back = action
+        .strip_suffix("/rounds")
+        .or_else(|| action.strip_suffix("/edit"))
+        .unwrap_or("/rounds")
+        .to_string();
+    let def = FormDef {
+        caption: "Strategy rounds".into(),
+        back: (back, "Back".into()),
         action,
-        heading,
-        form,
-        errors,
-        stage_choices: RoundStage::ALL
-            .iter()
-            .map(|s| (s.as_str().to_string(), s.label().to_string()))
-            .collect(),
+        submit: "Save".into(),
+        fields: Fields::new(&form)
+            .text(
+                "title",
+                "Title",
+                "For example: Joint Forward Plan 2027 to 2032",
+            )
+            .select("stage", "Stage", stages, "")
+            .text("opens_on", "Opens on", "YYYY-MM-DD")
+            .text("closes_on", "Closes on", "YYYY-MM-DD")
+            .textarea("summary", "What the round is for", "")
+            .build(),
+        heading: heading.clone(),
     };
-    (status, render(&page)).into_response()
+    form_page(
+        Layout::new(state, visitor, permit, heading, "rounds"),
+        def,
+        errors,
+    )
 }
 
 /// `GET /boards/{id}/rounds/new`.

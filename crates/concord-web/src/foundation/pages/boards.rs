@@ -4,7 +4,7 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, see_other, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -109,18 +109,6 @@ pub async fn board(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "foundation/board_form.html")]
-struct BoardForm {
-    layout: Layout,
-    action: String,
-    heading: String,
-    form: BoardDraft,
-    errors: ValidationErrors,
-    kind_choices: Vec<Choice>,
-    place_choices: Vec<Choice>,
-}
-
 async fn board_form(
     state: &AppState,
     visitor: &Visitor,
@@ -130,29 +118,40 @@ async fn board_form(
     form: BoardDraft,
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
-    let place_choices = places::list(&state.store)
+    let places: Vec<Choice> = places::list(&state.store)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = BoardForm {
-        layout: Layout::new(state, visitor, permit, heading.clone(), "boards"),
+    let kinds: Vec<Choice> = BoardKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label().to_string()))
+        .collect();
+    // Back to where the form was opened from: the organisation (a new board) or the board.
+    let back = action
+        .strip_suffix("/boards")
+        .or_else(|| action.strip_suffix("/edit"))
+        .unwrap_or("/boards")
+        .to_string();
+    let def = FormDef {
+        caption: "Boards".into(),
+        back: (back, "Back".into()),
         action,
-        heading,
-        form,
-        errors,
-        kind_choices: BoardKind::ALL
-            .iter()
-            .map(|k| (k.as_str().to_string(), k.label().to_string()))
-            .collect(),
-        place_choices,
+        submit: "Save".into(),
+        fields: Fields::new(&form)
+            .text("name", "Name", "")
+            .select("kind", "Kind of board", kinds, "Select a kind")
+            .select("place_id", "Place it serves", places, "The whole system")
+            .textarea("description", "Purpose, in brief", "")
+            .textarea("terms_of_reference", "Terms of reference", "")
+            .build(),
+        heading: heading.clone(),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(form_page(
+        Layout::new(state, visitor, permit, heading, "boards"),
+        def,
+        errors,
+    ))
 }
 
 /// `GET /organisations/{id}/boards/new`.

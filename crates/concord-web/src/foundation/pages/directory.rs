@@ -1,11 +1,12 @@
 //! The partnership directory: searching organisations, an organisation's page, and editing it.
 
+use super::people::person_fields;
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::Params;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{
     grantable_role_choices, org_type_choices, page_link, render, see_other, showing, Choice, Layout,
 };
@@ -19,7 +20,7 @@ use concord_domain::{MembershipDraft, OrganisationDraft, PersonDraft, Validation
 use concord_store::organisations::{self, Organisation, OrganisationSearch, PlaceRef};
 use concord_store::people::{self, Membership};
 use concord_store::{boards, places, Page, PageRequest, StoreError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The directory's query string.
 #[derive(Debug, Deserialize, Default)]
@@ -429,21 +430,8 @@ pub async fn remove_member(
     )))
 }
 
-#[derive(Template)]
-#[template(path = "foundation/person_form.html")]
-struct NewPersonForm {
-    layout: Layout,
-    action: String,
-    heading: String,
-    form: PersonDraft,
-    role: String,
-    role_choices: Vec<Choice>,
-    errors: ValidationErrors,
-    creating: bool,
-}
-
 /// The new-person form's fields: the person and their role here.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct NewPersonFields {
     #[serde(flatten)]
@@ -460,28 +448,27 @@ async fn new_person_page(
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = NewPersonForm {
-        layout: Layout::new(
-            state,
-            visitor,
-            permit,
-            format!("Add a person to {}", org.name),
-            "directory",
-        ),
+    let heading = format!("Add a person to {}", org.name);
+    let def = FormDef {
+        caption: org.name.clone(),
+        back: (format!("/organisations/{id}"), org.name.clone()),
         action: format!("/organisations/{id}/people"),
-        heading: format!("Add a person to {}", org.name),
-        form: fields.person,
-        role: fields.role,
-        role_choices: grantable_role_choices(permit, id, org.org_type),
-        errors,
-        creating: true,
+        submit: "Save".into(),
+        fields: person_fields(Fields::new(&fields))
+            .select(
+                "role",
+                "Role in Concord",
+                grantable_role_choices(permit, id, org.org_type),
+                "Select a role",
+            )
+            .build(),
+        heading: heading.clone(),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(form_page(
+        Layout::new(state, visitor, permit, heading, "directory"),
+        def,
+        errors,
+    ))
 }
 
 /// `GET /organisations/{id}/people/new`.

@@ -5,7 +5,7 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::Params;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{page_link, render, role_choices, showing, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -178,17 +178,14 @@ pub async fn create_account(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "foundation/person_form.html")]
-struct EditPersonForm {
-    layout: Layout,
-    action: String,
-    heading: String,
-    form: PersonDraft,
-    role: String,
-    role_choices: Vec<Choice>,
-    errors: ValidationErrors,
-    creating: bool,
+/// A person's fields, the same on every form that asks for them.
+pub(crate) fn person_fields(fields: Fields) -> Fields {
+    fields
+        .text("given_name", "Given name", "")
+        .text("family_name", "Family name", "")
+        .email("email", "Work email address", "")
+        .text("job_title", "Job title", "")
+        .telephone("phone", "Work telephone (optional)", "")
 }
 
 fn edit_form(
@@ -199,23 +196,20 @@ fn edit_form(
     form: PersonDraft,
     errors: ValidationErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let heading = format!("Edit {} {}", form.given_name, form.family_name);
-    let page = EditPersonForm {
-        layout: Layout::new(state, visitor, permit, heading.clone(), "people"),
+    let def = FormDef {
+        caption: "People".into(),
+        back: (format!("/people/{id}"), "Back".into()),
         action: format!("/people/{id}/edit"),
-        heading,
-        form,
-        role: String::new(),
-        role_choices: Vec::new(),
-        errors,
-        creating: false,
+        submit: "Save".into(),
+        fields: person_fields(Fields::new(&form)).build(),
+        heading: heading.clone(),
     };
-    (status, render(&page)).into_response()
+    form_page(
+        Layout::new(state, visitor, permit, heading, "people"),
+        def,
+        errors,
+    )
 }
 
 /// `GET /people/{id}/edit`.

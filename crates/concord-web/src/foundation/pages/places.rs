@@ -4,13 +4,12 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use concord_domain::{PlaceDraft, PlaceKind, ValidationErrors};
 use concord_store::boards::{self, Board};
@@ -95,18 +94,6 @@ pub async fn place(
     Ok(render(&page))
 }
 
-#[derive(Template)]
-#[template(path = "foundation/place_form.html")]
-struct PlaceForm {
-    layout: Layout,
-    action: String,
-    heading: String,
-    form: PlaceDraft,
-    errors: ValidationErrors,
-    kind_choices: Vec<Choice>,
-    parent_choices: Vec<Choice>,
-}
-
 async fn place_form(
     state: &AppState,
     visitor: &Visitor,
@@ -115,37 +102,52 @@ async fn place_form(
     form: PlaceDraft,
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
-    let parents = places::list(&state.store)
+    let parents: Vec<Choice> = places::list(&state.store)
         .await?
         .into_iter()
         .filter(|p| p.kind == PlaceKind::Place && Some(p.id.as_str()) != editing)
         .map(|p| (p.id, p.name))
         .collect();
-    let (heading, action) = match editing {
-        Some(id) => (format!("Edit {}", form.name), format!("/places/{id}/edit")),
+    let kinds: Vec<Choice> = PlaceKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label().to_string()))
+        .collect();
+    let (heading, action, back) = match editing {
+        Some(id) => (
+            format!("Edit {}", form.name),
+            format!("/places/{id}/edit"),
+            (format!("/places/{id}"), form.name.clone()),
+        ),
         None => (
             "Add a place or neighbourhood".to_string(),
             "/places".to_string(),
+            ("/places".to_string(), "Places".to_string()),
         ),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = PlaceForm {
-        layout: Layout::new(state, visitor, permit, heading.clone(), "places"),
+    let def = FormDef {
+        caption: "Places and neighbourhoods".into(),
+        back,
         action,
-        heading,
-        form,
-        errors,
-        kind_choices: PlaceKind::ALL
-            .iter()
-            .map(|k| (k.as_str().to_string(), k.label().to_string()))
-            .collect(),
-        parent_choices: parents,
+        submit: "Save".into(),
+        fields: Fields::new(&form)
+            .text("name", "Name", "")
+            .select("kind", "Kind", kinds, "Select place or neighbourhood")
+            .select(
+                "parent_id",
+                "Within (for a neighbourhood)",
+                parents,
+                "Not within another place",
+            )
+            .number("population", "Population", "Residents, as a whole number")
+            .textarea("description", "About the area", "")
+            .build(),
+        heading: heading.clone(),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(form_page(
+        Layout::new(state, visitor, permit, heading, "places"),
+        def,
+        errors,
+    ))
 }
 
 /// `GET /places/new`.

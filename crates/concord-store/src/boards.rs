@@ -4,7 +4,7 @@ use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::organisations;
-use crate::rows::{one_by_id, RowExt};
+use crate::rows::{all_by, one_by_id, RowExt};
 use concord_domain::board::ValidBoard;
 use concord_domain::{BoardDraft, BoardKind, BoardRole};
 use serde::{Deserialize, Serialize};
@@ -90,21 +90,13 @@ fn from_row(row: &AnyRow) -> Result<Board, StoreError> {
 /// Every board, or those hosted by `organisation_id`, by name.
 pub async fn list(store: &Store, organisation_id: Option<&str>) -> Result<Vec<Board>, StoreError> {
     let sql = format!("{SELECT} WHERE ($1 = '' OR b.organisation_id = $1) ORDER BY b.name");
-    let rows = sqlx::query(&sql)
-        .bind(organisation_id.unwrap_or(""))
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(from_row).collect()
+    all_by(store, &sql, organisation_id.unwrap_or(""), from_row).await
 }
 
 /// The boards that serve a place.
 pub async fn list_for_place(store: &Store, place_id: &str) -> Result<Vec<Board>, StoreError> {
     let sql = format!("{SELECT} WHERE b.place_id = $1 ORDER BY b.name");
-    let rows = sqlx::query(&sql)
-        .bind(place_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(from_row).collect()
+    all_by(store, &sql, place_id, from_row).await
 }
 
 /// The board with `id`.
@@ -138,11 +130,7 @@ pub async fn members(store: &Store, board_id: &str) -> Result<Vec<BoardMember>, 
         "{MEMBER_SELECT} WHERE bm.board_id = $1
          ORDER BY CASE bm.board_role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, p.family_name, p.given_name"
     );
-    let rows = sqlx::query(&sql)
-        .bind(board_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(member_from_row).collect()
+    all_by(store, &sql, board_id, member_from_row).await
 }
 
 /// The boards a person sits on.
@@ -151,11 +139,7 @@ pub async fn seats_of_person(
     person_id: &str,
 ) -> Result<Vec<BoardMember>, StoreError> {
     let sql = format!("{MEMBER_SELECT} WHERE bm.person_id = $1 ORDER BY b.name");
-    let rows = sqlx::query(&sql)
-        .bind(person_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(member_from_row).collect()
+    all_by(store, &sql, person_id, member_from_row).await
 }
 
 async fn check_references(conn: &mut AnyConnection, valid: &ValidBoard) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{one_by_id, RowExt};
+use crate::rows::{all_by, one_by_id, RowExt};
 use crate::strategy;
 use concord_domain::consent::{
     standing, ProposalDraft, ProposalStatus, ResponseDraft, ResponseKind, Standing,
@@ -76,11 +76,7 @@ pub async fn get(store: &Store, id: &str) -> Result<Proposal, StoreError> {
 /// A round's proposals, newest first.
 pub async fn for_round(store: &Store, round_id: &str) -> Result<Vec<Proposal>, StoreError> {
     let sql = format!("{SELECT} WHERE p.round_id = $1 ORDER BY p.created_at DESC");
-    let rows = sqlx::query(&sql)
-        .bind(round_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(from_row).collect()
+    all_by(store, &sql, round_id, from_row).await
 }
 
 /// Puts a proposal to the round's board; returns its id.

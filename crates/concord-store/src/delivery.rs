@@ -5,7 +5,7 @@ use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::programmes::{self, check_project};
-use crate::rows::{blank, require_exists, RowExt, Table};
+use crate::rows::{all_by, blank, require_exists, RowExt, Table};
 use chrono::NaiveDate;
 use concord_domain::programme::{
     progress_towards, slippage_days, BenefitDraft, BenefitEffect, Direction, MeasurementDraft,
@@ -88,11 +88,7 @@ pub async fn milestones_of(
 ) -> Result<Vec<Milestone>, StoreError> {
     let sql =
         format!("{MILESTONE_SELECT} WHERE m.programme_id = $1 ORDER BY m.forecast_on, m.title");
-    let rows = sqlx::query(&sql)
-        .bind(programme_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(milestone_from_row).collect()
+    all_by(store, &sql, programme_id, milestone_from_row).await
 }
 
 /// The open milestones a person owns, by forecast date.
@@ -101,11 +97,7 @@ pub async fn milestones_owned_by(
     person_id: &str,
 ) -> Result<Vec<Milestone>, StoreError> {
     let sql = format!("{MILESTONE_SELECT} WHERE m.owner_person_id = $1 AND m.completed_on IS NULL ORDER BY m.forecast_on");
-    let rows = sqlx::query(&sql)
-        .bind(person_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(milestone_from_row).collect()
+    all_by(store, &sql, person_id, milestone_from_row).await
 }
 
 /// Adds a milestone (or, given `milestone_id`, changes one); returns its id.

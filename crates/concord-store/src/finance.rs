@@ -5,7 +5,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{require_exists, row_by_id, RowExt, Table};
+use crate::rows::{all, require_exists, row_by_id, RowExt, Table};
 use chrono::NaiveDate;
 use concord_domain::finance::{
     BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft, PooledBudgetKind,
@@ -47,12 +47,7 @@ fn year_from_row(row: &AnyRow) -> Result<Year, StoreError> {
 
 /// Every financial year, newest first.
 pub async fn years(store: &Store) -> Result<Vec<Year>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT label, starts_on, breakeven_rule, notes FROM financial_years ORDER BY starts_on DESC",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(year_from_row).collect()
+    all(store, "SELECT label, starts_on, breakeven_rule, notes FROM financial_years ORDER BY starts_on DESC", year_from_row).await
 }
 
 /// One financial year, by label (`2026/27`, or `2026-27` as in a URL).

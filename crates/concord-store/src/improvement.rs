@@ -4,7 +4,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{blank, require_exists, row_by_id, RowExt, Table};
+use crate::rows::{all_by, blank, require_exists, row_by_id, RowExt, Table};
 use chrono::NaiveDate;
 use concord_domain::improvement::{
     pdsa_stage, ChangeIdeaDraft, DriverDraft, DriverKind, ImprovementMeasurementDraft,
@@ -76,11 +76,7 @@ pub async fn list(
     programme_id: Option<&str>,
 ) -> Result<Vec<ImprovementProject>, StoreError> {
     let sql = format!("{PROJECT_SELECT} WHERE ($1 = '' OR ip.programme_id = $1) ORDER BY ip.title");
-    let rows = sqlx::query(&sql)
-        .bind(programme_id.unwrap_or(""))
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(project_from_row).collect()
+    all_by(store, &sql, programme_id.unwrap_or(""), project_from_row).await
 }
 
 /// One improvement project.
@@ -371,11 +367,7 @@ pub async fn cycles(
     today: NaiveDate,
 ) -> Result<Vec<PdsaCycle>, StoreError> {
     let sql = format!("{CYCLE_SELECT} WHERE c.project_id = $1 ORDER BY c.starts_on, c.created_at");
-    let rows = sqlx::query(&sql)
-        .bind(project_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(|r| cycle_from_row(r, today)).collect()
+    all_by(store, &sql, project_id, |r| cycle_from_row(r, today)).await
 }
 
 /// The undecided cycles a person runs, soonest study date first.
@@ -387,11 +379,7 @@ pub async fn cycles_owned_by(
     let sql = format!(
         "{CYCLE_SELECT} WHERE c.owner_person_id = $1 AND c.act IS NULL ORDER BY c.study_on"
     );
-    let rows = sqlx::query(&sql)
-        .bind(person_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(|r| cycle_from_row(r, today)).collect()
+    all_by(store, &sql, person_id, |r| cycle_from_row(r, today)).await
 }
 
 /// Starts a PDSA cycle (or, given `cycle_id`, records its progress); returns its id. The person

@@ -7,7 +7,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{blank, require_exists, row_by_id, RowExt, Table};
+use crate::rows::{all_by, blank, require_exists, row_by_id, RowExt, Table};
 use chrono::{DateTime, NaiveDate, Utc};
 use concord_domain::meeting::{
     days_until, is_overdue, ActionDraft, ActionStatus, AgendaItemDraft, AgendaPurpose,
@@ -118,11 +118,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
 pub async fn meetings_of(store: &Store, board_id: &str) -> Result<Vec<Meeting>, StoreError> {
     let sql =
         format!("{MEETING_SELECT} WHERE m.board_id = $1 ORDER BY m.held_on DESC, m.starts_at DESC");
-    let rows = sqlx::query(&sql)
-        .bind(board_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(meeting_from_row).collect()
+    all_by(store, &sql, board_id, meeting_from_row).await
 }
 
 /// One meeting.
@@ -571,8 +567,7 @@ async fn actions_where(
 ) -> Result<Vec<ActionItem>, StoreError> {
     let sql =
         format!("{ACTION_SELECT} WHERE {condition} ORDER BY a.status DESC, a.due_on, a.title");
-    let rows = sqlx::query(&sql).bind(bind).fetch_all(store.pool()).await?;
-    rows.iter().map(|r| action_from_row(r, now)).collect()
+    all_by(store, &sql, bind, |r| action_from_row(r, now)).await
 }
 
 /// The actions set at a meeting.

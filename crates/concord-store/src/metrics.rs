@@ -5,7 +5,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{optional_decimal, require_exists, row_by_id, RowExt, Table};
+use crate::rows::{all, all_by, optional_decimal, require_exists, row_by_id, RowExt, Table};
 use concord_domain::metric::{
     Frequency, ImprovementDirection, MetricCategory, MetricDraft, ScopeKind,
 };
@@ -67,8 +67,7 @@ fn metric_from_row(row: &AnyRow) -> Result<Metric, StoreError> {
 /// Every metric, by category then name.
 pub async fn list(store: &Store) -> Result<Vec<Metric>, StoreError> {
     let sql = format!("{METRIC_SELECT} ORDER BY m.category, m.name");
-    let rows = sqlx::query(&sql).fetch_all(store.pool()).await?;
-    rows.iter().map(metric_from_row).collect()
+    all(store, &sql, metric_from_row).await
 }
 
 /// One metric, by id or code.
@@ -241,11 +240,7 @@ pub async fn series(store: &Store, metric_id: Option<&str>) -> Result<Vec<Series
         "{SERIES_SELECT} WHERE ($1 = '' OR s.metric_id = $1)
          ORDER BY CASE s.scope_kind WHEN 'system' THEN 0 WHEN 'place' THEN 1 ELSE 2 END, scope_name"
     );
-    let rows = sqlx::query(&sql)
-        .bind(metric_id.unwrap_or(""))
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(series_from_row).collect()
+    all_by(store, &sql, metric_id.unwrap_or(""), series_from_row).await
 }
 
 /// One series.

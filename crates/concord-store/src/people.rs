@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::grants::{self, RoleChangeKind};
 use crate::organisations;
 use crate::page::{Page, PageRequest};
-use crate::rows::{one_by_id, page_total, RowExt};
+use crate::rows::{all_by, one_by_id, page_total, RowExt};
 use concord_domain::person::ValidPerson;
 use concord_domain::{Grant, MembershipDraft, OrgType, PersonDraft, Principal, Role};
 use serde::{Deserialize, Serialize};
@@ -166,11 +166,7 @@ pub async fn memberships_of_person(
     person_id: &str,
 ) -> Result<Vec<Membership>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY o.name, m.role");
-    let rows = sqlx::query(&sql)
-        .bind(person_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(membership_from_row).collect()
+    all_by(store, &sql, person_id, membership_from_row).await
 }
 
 /// Every membership in an organisation.
@@ -179,11 +175,7 @@ pub async fn memberships_of_organisation(
     organisation_id: &str,
 ) -> Result<Vec<Membership>, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.organisation_id = $1 ORDER BY p.family_name, p.given_name, m.role");
-    let rows = sqlx::query(&sql)
-        .bind(organisation_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(membership_from_row).collect()
+    all_by(store, &sql, organisation_id, membership_from_row).await
 }
 
 /// The membership with `id`.

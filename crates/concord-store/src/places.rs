@@ -3,7 +3,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{one_by_id, RowExt};
+use crate::rows::{all, all_by, one_by_id, RowExt};
 use concord_domain::place::ValidPlace;
 use concord_domain::{PlaceDraft, PlaceKind};
 use serde::Serialize;
@@ -51,8 +51,7 @@ fn from_row(row: &AnyRow) -> Result<Place, StoreError> {
 pub async fn list(store: &Store) -> Result<Vec<Place>, StoreError> {
     let sql =
         format!("{SELECT} ORDER BY COALESCE(pp.name, pl.name), pl.parent_id IS NOT NULL, pl.name");
-    let rows = sqlx::query(&sql).fetch_all(store.pool()).await?;
-    rows.iter().map(from_row).collect()
+    all(store, &sql, from_row).await
 }
 
 /// The place with `id`.
@@ -64,11 +63,7 @@ pub async fn get(store: &Store, id: &str) -> Result<Place, StoreError> {
 /// The neighbourhoods within a place.
 pub async fn neighbourhoods(store: &Store, place_id: &str) -> Result<Vec<Place>, StoreError> {
     let sql = format!("{SELECT} WHERE pl.parent_id = $1 ORDER BY pl.name");
-    let rows = sqlx::query(&sql)
-        .bind(place_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(from_row).collect()
+    all_by(store, &sql, place_id, from_row).await
 }
 
 async fn check_parent(

@@ -3,7 +3,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{blank, require_exists, row_by_id, RowExt, Table};
+use crate::rows::{all, all_by, blank, require_exists, row_by_id, RowExt, Table};
 use concord_domain::programme::{
     DeliveryStatus, ProgrammeDraft, ProjectDraft, Rag, StatusUpdateDraft,
 };
@@ -106,18 +106,13 @@ fn programme_from_row(row: &AnyRow) -> Result<Programme, StoreError> {
 /// Every programme, by name.
 pub async fn list(store: &Store) -> Result<Vec<Programme>, StoreError> {
     let sql = format!("{PROGRAMME_SELECT} ORDER BY pr.name");
-    let rows = sqlx::query(&sql).fetch_all(store.pool()).await?;
-    rows.iter().map(programme_from_row).collect()
+    all(store, &sql, programme_from_row).await
 }
 
 /// The programmes a board governs, by name.
 pub async fn governed_by(store: &Store, board_id: &str) -> Result<Vec<Programme>, StoreError> {
     let sql = format!("{PROGRAMME_SELECT} WHERE pr.board_id = $1 ORDER BY pr.name");
-    let rows = sqlx::query(&sql)
-        .bind(board_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(programme_from_row).collect()
+    all_by(store, &sql, board_id, programme_from_row).await
 }
 
 /// One programme.

@@ -1,6 +1,6 @@
 //! The one row reader: typed reads that name the column ([`RowExt`]), "the row with this id, or
-//! not found" ([`row_by_id`], [`one_by_id`]), a page's total ([`page_total`]), and checks of
-//! references, shared by every store module.
+//! not found" ([`row_by_id`], [`one_by_id`]), every row for a key ([`all_by`], [`all`]), a page's
+//! total ([`page_total`]), and checks of references, shared by every store module.
 
 use crate::db::Store;
 use crate::error::StoreError;
@@ -94,6 +94,27 @@ pub(crate) async fn one_by_id<T>(
     read: impl FnOnce(&AnyRow) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     read(&row_by_id(store, sql, kind, id).await?)
+}
+
+/// Every record `sql` finds with `$1` bound to `key`, each read by `read`.
+pub(crate) async fn all_by<T>(
+    store: &Store,
+    sql: &str,
+    key: &str,
+    read: impl Fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = sqlx::query(sql).bind(key).fetch_all(store.pool()).await?;
+    rows.iter().map(read).collect()
+}
+
+/// Every record `sql` finds, each read by `read`.
+pub(crate) async fn all<T>(
+    store: &Store,
+    sql: &str,
+    read: impl Fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = sqlx::query(sql).fetch_all(store.pool()).await?;
+    rows.iter().map(read).collect()
 }
 
 /// The total behind a page of rows that carry `COUNT(*) OVER () AS total_count`: from the first row,

@@ -3,7 +3,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::rows::{one_by_id, RowExt};
+use crate::rows::{all, one_by_id, RowExt};
 use concord_domain::strategy::{AreaDraft, PartnerViewDraft, RoundDraft, RoundStage};
 use concord_domain::OrgType;
 use serde::Serialize;
@@ -56,8 +56,7 @@ fn round_from_row(row: &AnyRow) -> Result<Round, StoreError> {
 /// Every round, newest opening first.
 pub async fn list(store: &Store) -> Result<Vec<Round>, StoreError> {
     let sql = format!("{ROUND_SELECT} ORDER BY r.opens_on DESC, r.title");
-    let rows = sqlx::query(&sql).fetch_all(store.pool()).await?;
-    rows.iter().map(round_from_row).collect()
+    all(store, &sql, round_from_row).await
 }
 
 /// The round with `id`.

@@ -1,16 +1,59 @@
-//! Request-body extractors whose failures say what was wrong and where: JSON errors name the field
-//! (`organisations[0].code`) as problem+json; malformed forms get an error page, never a bare 4xx.
+//! Extractors. [`Context`] is what every handler starts from: the service, who is visiting and what
+//! the guard allowed. Request bodies are read by extractors whose failures say what was wrong and
+//! where: JSON errors name the field (`organisations[0].code`) as problem+json; malformed forms get
+//! an error page, never a bare 4xx.
 
+use crate::auth::Visitor;
+use crate::authz::Permit;
 use crate::error::{ApiError, PageError, Problem};
+use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use concord_domain::ValidationErrors;
 use serde::de::DeserializeOwned;
 
-/// The largest JSON body accepted.
 /// The largest JSON body the API accepts.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// What every handler starts from: the service's state, who is visiting (set by the sign-in layer)
+/// and the [`Permit`] the route's guard gave. Handlers take it as a pattern,
+/// `Context { state, visitor, permit }: Context`.
+#[derive(Clone)]
+pub struct Context {
+    /// The service.
+    pub state: AppState,
+    /// Who is visiting.
+    pub visitor: Visitor,
+    /// What the guard allowed, and who to record in the audit log.
+    pub permit: Permit,
+}
+
+impl FromRequestParts<AppState> for Context {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let visitor = parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .unwrap_or_default();
+        // Every route is registered with its guard, which always leaves a permit; a handler
+        // reached without one is a wiring mistake, refused rather than served.
+        let permit = parts.extensions.get::<Permit>().cloned().ok_or_else(|| {
+            PageError::internal("a handler was reached without passing its guard")
+        })?;
+        Ok(Context {
+            state: state.clone(),
+            visitor,
+            permit,
+        })
+    }
+}
 
 /// A JSON request body; a body that is not JSON, or has a wrong type, is refused naming the field.
 pub struct ApiJson<T>(pub T);

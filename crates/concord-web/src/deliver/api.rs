@@ -3,13 +3,13 @@
 //! the caller, exactly as on the pages.
 
 use crate::api::Created;
-use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Context;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use concord_app::deliver::confidentiality_scope;
 use concord_domain::improvement::{
     ChangeIdeaDraft, DriverDraft, ImprovementMeasurementDraft, ImprovementProjectDraft, PdsaDraft,
@@ -51,8 +51,7 @@ pub async fn list_programmes(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/programmes", tag = "deliver", params(("id" = String, Path, description = "Lead organisation id")),
     request_body = ProgrammeDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_programme(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(org): Path<String>,
     ApiJson(mut draft): ApiJson<ProgrammeDraft>,
 ) -> Done {
@@ -95,8 +94,7 @@ pub struct ProgrammeDetail {
 #[utoipa::path(get, path = "/api/v1/programmes/{id}", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     responses((status = 200, body = ProgrammeDetail), (status = 404, body = Problem)))]
 pub async fn get_programme(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Json<ProgrammeDetail>, ApiError> {
     let store = &state.store;
@@ -124,8 +122,7 @@ pub async fn get_programme(
 #[utoipa::path(put, path = "/api/v1/programmes/{id}", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = ProgrammeDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update_programme(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProgrammeDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -137,8 +134,7 @@ pub async fn update_programme(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/reports", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = StatusUpdateDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn report_status(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<StatusUpdateDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -150,8 +146,7 @@ pub async fn report_status(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/projects", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = ProjectDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_project(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProjectDraft>,
 ) -> Done {
@@ -163,8 +158,7 @@ pub async fn add_project(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Project id")),
     request_body = ProjectDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_project(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<ProjectDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -176,8 +170,7 @@ pub async fn update_project(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/milestones", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = MilestoneDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_milestone(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MilestoneDraft>,
 ) -> Done {
@@ -189,8 +182,7 @@ pub async fn add_milestone(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Milestone id")),
     request_body = MilestoneDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_milestone(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<MilestoneDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -202,8 +194,7 @@ pub async fn update_milestone(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = BenefitDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_benefit(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<BenefitDraft>,
 ) -> Done {
@@ -215,8 +206,7 @@ pub async fn add_benefit(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Benefit id")),
     request_body = MeasurementDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_reading(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<MeasurementDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -228,8 +218,7 @@ pub async fn record_reading(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/risks", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = RiskDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn raise_risk(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RiskDraft>,
 ) -> Done {
@@ -241,8 +230,7 @@ pub async fn raise_risk(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Risk id")),
     request_body = RiskReviewDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn review_risk(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<RiskReviewDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -263,8 +251,7 @@ pub struct Escalated {
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Risk id")),
     request_body = EscalationDraft, responses((status = 200, body = Escalated), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn escalate_risk(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<EscalationDraft>,
 ) -> Result<Json<Escalated>, ApiError> {
@@ -284,8 +271,7 @@ pub async fn escalate_risk(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/raid", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = RaidItemDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_raid_item(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RaidItemDraft>,
 ) -> Done {
@@ -296,8 +282,7 @@ pub async fn add_raid_item(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/dependencies", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = DependencyDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_dependency(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<DependencyDraft>,
 ) -> Done {
@@ -316,8 +301,7 @@ pub async fn list_dependencies(
 #[utoipa::path(get, path = "/api/v1/programmes/{id}/highlight", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     responses((status = 200, body = HighlightReport), (status = 404, body = Problem)))]
 pub async fn highlight(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Json<HighlightReport>, ApiError> {
     let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
@@ -342,8 +326,7 @@ pub async fn list_meetings(
 #[utoipa::path(post, path = "/api/v1/boards/{id}/meetings", tag = "deliver", params(("id" = String, Path, description = "Board id")),
     request_body = MeetingDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn schedule_meeting(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MeetingDraft>,
 ) -> Done {
@@ -369,8 +352,7 @@ pub struct MeetingDetail {
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     responses((status = 200, body = MeetingDetail), (status = 404, body = Problem)))]
 pub async fn get_meeting(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
     let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
@@ -390,8 +372,7 @@ pub async fn get_meeting(
 #[utoipa::path(get, path = "/api/v1/meetings/{id}/pack", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     responses((status = 200, body = BoardPack), (status = 404, body = Problem)))]
 pub async fn board_pack(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Json<BoardPack>, ApiError> {
     let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
@@ -404,8 +385,7 @@ pub async fn board_pack(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = AgendaItemDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_agenda_item(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<AgendaItemDraft>,
 ) -> Done {
@@ -416,8 +396,7 @@ pub async fn add_agenda_item(
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/minutes", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = MinutesDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn write_minutes(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MinutesDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -429,8 +408,7 @@ pub async fn write_minutes(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/decisions", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = DecisionDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn record_decision(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<DecisionDraft>,
 ) -> Done {
@@ -441,8 +419,7 @@ pub async fn record_decision(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = ActionDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn set_action(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ActionDraft>,
 ) -> Done {
@@ -453,8 +430,7 @@ pub async fn set_action(
 #[utoipa::path(post, path = "/api/v1/actions/{id}/complete", tag = "deliver", params(("id" = String, Path, description = "Action id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn complete_action(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     meetings::complete_action(&state.store, &permit.actor, &id).await?;
@@ -463,10 +439,7 @@ pub async fn complete_action(
 
 /// The caller's actions, risks, milestones and PDSA cycles, across organisations.
 #[utoipa::path(get, path = "/api/v1/me/work", tag = "deliver", responses((status = 200, body = MyWork)))]
-pub async fn my_work(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
-) -> Result<Json<MyWork>, ApiError> {
+pub async fn my_work(Context { state, permit, .. }: Context) -> Result<Json<MyWork>, ApiError> {
     Ok(Json(
         reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?,
     ))
@@ -484,8 +457,7 @@ pub async fn list_improvement(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/improvement", tag = "deliver", params(("id" = String, Path, description = "Organisation id")),
     request_body = ImprovementProjectDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_improvement(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(org): Path<String>,
     ApiJson(draft): ApiJson<ImprovementProjectDraft>,
 ) -> Done {
@@ -543,8 +515,7 @@ pub async fn get_improvement(
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/drivers", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = DriverDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_driver(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<DriverDraft>,
 ) -> Done {
@@ -555,8 +526,7 @@ pub async fn add_driver(
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/ideas", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = ChangeIdeaDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_idea(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ChangeIdeaDraft>,
 ) -> Done {
@@ -567,8 +537,7 @@ pub async fn add_idea(
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/cycles", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = PdsaDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn start_cycle(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<PdsaDraft>,
 ) -> Done {
@@ -580,8 +549,7 @@ pub async fn start_cycle(
     params(("id" = String, Path, description = "Project id"), ("item_id" = String, Path, description = "Cycle id")),
     request_body = PdsaDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_cycle(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<PdsaDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -602,8 +570,7 @@ pub struct Readings {
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/readings", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = Readings, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_readings(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Readings>,
 ) -> Result<StatusCode, ApiError> {

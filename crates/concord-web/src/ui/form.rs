@@ -435,9 +435,7 @@ macro_rules! form_handlers {
     ($($new:ident, $post:ident => $which:expr, $path:ty, $ids:expr;)+) => {$(
         /// Shows this form.
         pub async fn $new(
-            axum::extract::State(state): axum::extract::State<$crate::AppState>,
-            axum::Extension(visitor): axum::Extension<$crate::auth::Visitor>,
-            axum::Extension(permit): axum::Extension<$crate::authz::Permit>,
+            $crate::extract::Context { state, visitor, permit }: $crate::extract::Context,
             axum::extract::Path(path): axum::extract::Path<$path>,
         ) -> Result<axum::response::Response, $crate::error::PageError> {
             let ids: (String, String) = $ids(path);
@@ -446,9 +444,7 @@ macro_rules! form_handlers {
 
         /// Saves this form.
         pub async fn $post(
-            axum::extract::State(state): axum::extract::State<$crate::AppState>,
-            axum::Extension(visitor): axum::Extension<$crate::auth::Visitor>,
-            axum::Extension(permit): axum::Extension<$crate::authz::Permit>,
+            $crate::extract::Context { state, visitor, permit }: $crate::extract::Context,
             axum::extract::Path(path): axum::extract::Path<$path>,
             $crate::extract::PageForm(form): $crate::extract::PageForm<$crate::ui::form::Posted>,
         ) -> Result<axum::response::Response, $crate::error::PageError> {

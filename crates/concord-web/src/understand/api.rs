@@ -3,13 +3,13 @@
 //! the API never returns anyone's identity (worklists are pages for direct care only).
 
 use crate::api::Created;
-use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Context;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use concord_app::population::cohorts;
 use concord_population::cohort::eval::CohortReport;
 use concord_store::population::{self, SavedCohort};
@@ -95,8 +95,7 @@ pub async fn get(
 #[utoipa::path(post, path = "/api/v1/population/cohorts", tag = "understand", request_body = DefinitionBody,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     ApiJson(body): ApiJson<DefinitionBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let owner = cohorts::owner_for(permit.person()).unwrap_or_default();
@@ -110,8 +109,7 @@ pub async fn create(
     params(("id" = String, Path, description = "The cohort's id")),
     responses((status = 200, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DefinitionBody>,
 ) -> Result<Json<Created>, ApiError> {

@@ -1,12 +1,12 @@
 //! API for strategy rounds: the rounds, partners' views, and the alignment report.
 
-use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Context;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use concord_domain::strategy::PartnerViewDraft;
 use concord_store::strategy::{self, Round};
 
@@ -38,8 +38,7 @@ pub async fn alignment(
     request_body = PartnerViewDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_view(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, organisation_id)): Path<(String, String)>,
     ApiJson(draft): ApiJson<PartnerViewDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -78,8 +77,7 @@ pub async fn get_round(
     request_body = concord_domain::strategy::PriorityDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_priority(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, area_id)): Path<(String, String)>,
     ApiJson(draft): ApiJson<concord_domain::strategy::PriorityDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -93,8 +91,7 @@ pub async fn set_priority(
     request_body = concord_domain::strategy::ObjectiveDraft,
     responses((status = 201, body = crate::api::Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_objective(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<concord_domain::strategy::ObjectiveDraft>,
 ) -> Result<(StatusCode, Json<crate::api::Created>), ApiError> {
@@ -138,8 +135,7 @@ pub async fn get_proposal(
     request_body = concord_domain::consent::ResponseDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn respond(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, organisation_id)): Path<(String, String)>,
     ApiJson(draft): ApiJson<concord_domain::consent::ResponseDraft>,
 ) -> Result<StatusCode, ApiError> {

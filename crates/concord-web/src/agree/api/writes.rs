@@ -2,13 +2,13 @@
 //! vision, and putting, amending and deciding consent proposals.
 
 use crate::api::Created;
-use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Context;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use concord_domain::consent::ProposalDraft;
 use concord_domain::strategy::{AreaDraft, RoundDraft};
 use concord_store::vision::{self, VisionComment, VisionVersion};
@@ -19,8 +19,7 @@ use serde::{Deserialize, Serialize};
 #[utoipa::path(post, path = "/api/v1/boards/{id}/rounds", tag = "agree", params(("id" = String, Path, description = "Owner board id")), request_body = RoundDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_round(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RoundDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -32,8 +31,7 @@ pub async fn create_round(
 #[utoipa::path(put, path = "/api/v1/rounds/{id}", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = RoundDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_round(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RoundDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -45,8 +43,7 @@ pub async fn update_round(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/areas", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = AreaDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_area(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<AreaDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -92,8 +89,7 @@ pub struct TextBody {
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/vision", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = TextBody,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn save_vision(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TextBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -110,8 +106,7 @@ pub async fn save_vision(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/vision/comments", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = TextBody,
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn comment(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TextBody>,
 ) -> Result<StatusCode, ApiError> {
@@ -131,8 +126,7 @@ pub async fn comment(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/proposals", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = ProposalDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_proposal(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -144,8 +138,7 @@ pub async fn create_proposal(
 #[utoipa::path(put, path = "/api/v1/proposals/{id}", tag = "agree", params(("id" = String, Path, description = "Proposal id")), request_body = ProposalDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn amend_proposal(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -168,8 +161,7 @@ pub struct DecisionBody {
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/decision", tag = "agree", params(("id" = String, Path, description = "Proposal id")), request_body = DecisionBody,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn decide_proposal(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<StatusCode, ApiError> {

@@ -3,15 +3,15 @@
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::settle;
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::strategy::{ObjectiveDraft, PriorityDraft, PriorityStance, RoundStage};
 use concord_domain::ValidationErrors;
 use concord_store::objectives::{self, AreaPriority, Objective};
@@ -82,9 +82,11 @@ async fn priorities_page(
 
 /// `GET /rounds/{id}/priorities`: decide each area's priority.
 pub async fn priorities(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     priorities_page(&state, &visitor, &permit, &id, None).await
@@ -92,9 +94,11 @@ pub async fn priorities(
 
 /// `POST /rounds/{id}/areas/{area_id}/priority`.
 pub async fn set_priority(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, area_id)): Path<(String, String)>,
     PageForm(form): PageForm<PriorityDraft>,
 ) -> Result<Response, PageError> {
@@ -174,9 +178,11 @@ async fn objective_form(
 
 /// `GET /rounds/{id}/objectives/new`.
 pub async fn new_objective(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     objective_form(
@@ -192,9 +198,11 @@ pub async fn new_objective(
 
 /// `POST /rounds/{id}/objectives`: the form's fields, with one `area_ids` per ticked area.
 pub async fn create_objective(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -274,9 +282,11 @@ struct PublicRoundPage {
 
 /// `GET /public/rounds/{id}`: what residents may read, without signing in.
 pub async fn public_round(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, &id).await?;
@@ -334,9 +344,11 @@ struct PublicIndex {
 
 /// `GET /public`: the published strategy rounds.
 pub async fn public_index(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let rounds = strategy::list(&state.store)
         .await?

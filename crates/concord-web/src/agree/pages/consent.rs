@@ -4,15 +4,15 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::settle;
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::consent::{
     ProposalDraft, ProposalStatus, ResponseDraft, ResponseKind, Standing,
 };
@@ -57,9 +57,11 @@ fn proposal_form(
 
 /// `GET /rounds/{id}/proposals/new`.
 pub async fn new_proposal(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, &id).await?;
@@ -81,9 +83,11 @@ pub async fn new_proposal(
 
 /// `POST /rounds/{id}/proposals`.
 pub async fn create_proposal(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<ProposalDraft>,
 ) -> Result<Response, PageError> {
@@ -107,9 +111,11 @@ pub async fn create_proposal(
 
 /// `GET /proposals/{id}/amend`.
 pub async fn amend_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = consent::get(&state.store, &id).await?;
@@ -132,9 +138,11 @@ pub async fn amend_form(
 
 /// `POST /proposals/{id}/amend`: a new version; every response reopens.
 pub async fn amend(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<ProposalDraft>,
 ) -> Result<Response, PageError> {
@@ -243,9 +251,11 @@ async fn proposal_page(
 
 /// `GET /proposals/{id}`.
 pub async fn proposal(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     proposal_page(&state, &visitor, &permit, &id, ValidationErrors::default()).await
@@ -253,9 +263,11 @@ pub async fn proposal(
 
 /// `POST /proposals/{id}/responses/{organisation_id}`.
 pub async fn respond(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, organisation_id)): Path<(String, String)>,
     PageForm(form): PageForm<ResponseDraft>,
 ) -> Result<Response, PageError> {
@@ -285,9 +297,11 @@ pub struct DecisionForm {
 
 /// `POST /proposals/{id}/decision`: adopt (only with quorum and no objection) or record it as not adopted.
 pub async fn decide_proposal(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<DecisionForm>,
 ) -> Result<Response, PageError> {

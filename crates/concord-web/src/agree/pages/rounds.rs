@@ -3,15 +3,15 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_app::alignment::{self, RoundAlignment};
 use concord_domain::strategy::{AreaDraft, AreaRank, PartnerViewDraft, RoundDraft, RoundStage};
 use concord_domain::ValidationErrors;
@@ -27,9 +27,11 @@ struct RoundsPage {
 
 /// `GET /rounds`.
 pub async fn rounds_list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let page = RoundsPage {
         layout: Layout::new(&state, &visitor, &permit, "Strategy rounds", "rounds"),
@@ -101,9 +103,11 @@ async fn round_page(
 
 /// `GET /rounds/{id}`.
 pub async fn round(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     round_page(
@@ -119,9 +123,11 @@ pub async fn round(
 
 /// `POST /rounds/{id}/areas`.
 pub async fn add_area(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<AreaDraft>,
 ) -> Result<Response, PageError> {
@@ -184,9 +190,11 @@ fn round_form(
 
 /// `GET /boards/{id}/rounds/new`.
 pub async fn new_round(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let board = boards::get(&state.store, &id).await?;
@@ -207,9 +215,11 @@ pub async fn new_round(
 
 /// `POST /boards/{id}/rounds`.
 pub async fn create_round(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<RoundDraft>,
 ) -> Result<Response, PageError> {
@@ -233,9 +243,11 @@ pub async fn create_round(
 
 /// `GET /rounds/{id}/edit`.
 pub async fn edit_round(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let r = strategy::get(&state.store, &id).await?;
@@ -259,9 +271,11 @@ pub async fn edit_round(
 
 /// `POST /rounds/{id}/edit`.
 pub async fn update_round(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<RoundDraft>,
 ) -> Result<Response, PageError> {
@@ -370,9 +384,11 @@ async fn view_form(
 
 /// `GET /rounds/{id}/views/{organisation_id}`.
 pub async fn edit_view(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, organisation_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     view_form(
@@ -389,9 +405,11 @@ pub async fn edit_view(
 
 /// `POST /rounds/{id}/views/{organisation_id}`: fields `rank_<area id>` (blank = not ranked) and `aims`.
 pub async fn save_view(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, organisation_id)): Path<(String, String)>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -481,9 +499,11 @@ impl AlignmentPage {
 
 /// `GET /rounds/{id}/alignment`.
 pub async fn alignment(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let data = alignment::for_round(&state.store, &id).await?;

@@ -4,15 +4,15 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::{PageForm, Params};
 use crate::ui::form::settle;
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::ValidationErrors;
 use concord_store::strategy::{self, Round};
 use concord_store::vision::{self, VisionComment, VisionVersion};
@@ -64,9 +64,11 @@ async fn vision_page(
 
 /// `GET /rounds/{id}/vision`.
 pub async fn vision(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     vision_page(
@@ -98,9 +100,11 @@ pub struct VisionFields {
 
 /// `GET /rounds/{id}/vision/edit`: a new draft starts from the latest version.
 pub async fn edit_vision(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, &id).await?;
@@ -121,9 +125,11 @@ pub async fn edit_vision(
 
 /// `POST /rounds/{id}/vision`: saves a new version.
 pub async fn save_vision(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<VisionFields>,
 ) -> Result<Response, PageError> {
@@ -156,9 +162,11 @@ pub struct CommentFields {
 
 /// `POST /rounds/{id}/vision/comments`.
 pub async fn comment(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<CommentFields>,
 ) -> Result<Response, PageError> {
@@ -214,9 +222,11 @@ struct DiffPage {
 
 /// `GET /rounds/{id}/vision/diff?from=N&to=M`: what changed between two versions.
 pub async fn diff(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     Params(q): Params<DiffQuery>,
 ) -> Result<Response, PageError> {

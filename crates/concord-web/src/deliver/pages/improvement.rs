@@ -5,6 +5,7 @@ use super::programmes::codes;
 use crate::auth::Visitor;
 use crate::authz::{self, Permit, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{
     form_handlers, form_page, id_and_item, id_only, parse, settle, Field, Fields, FormDef,
@@ -13,9 +14,8 @@ use crate::ui::form::{
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::improvement::{
     DriverKind, ImprovementMeasurementDraft, ImprovementProjectDraft, PdsaAct, PdsaDraft,
 };
@@ -49,9 +49,11 @@ struct ListPage {
 
 /// `GET /improvement`.
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     Ok(render(&ListPage {
         layout: layout(&state, &visitor, &permit, "Frontline improvement"),
@@ -208,9 +210,11 @@ impl ProjectPage {
 
 /// `GET /improvement/{id}`.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -528,9 +532,11 @@ async fn project_form(
 
 /// `GET /organisations/{id}/improvement/new`.
 pub async fn new_project(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(org): Path<String>,
 ) -> Result<Response, PageError> {
     let draft = ImprovementProjectDraft {
@@ -554,9 +560,11 @@ pub async fn new_project(
 
 /// `POST /organisations/{id}/improvement`.
 pub async fn create_project(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(org): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {

@@ -5,6 +5,7 @@ use super::programmes::{codes, scope};
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{
     form_handlers, form_page, id_only, parse, settle, Field, Fields, FormDef, FormFamily,
@@ -12,9 +13,8 @@ use crate::ui::form::{
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::meeting::{AgendaPurpose, MeetingDraft, MinutesDraft};
 use concord_domain::ValidationErrors;
 use concord_store::meetings::{self, ActionItem, AgendaItem, BoardDecision, Meeting};
@@ -63,9 +63,11 @@ async fn meeting_form(
 
 /// `GET /boards/{id}/meetings/new`.
 pub async fn new_meeting(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let draft = MeetingDraft {
@@ -85,9 +87,11 @@ pub async fn new_meeting(
 
 /// `POST /boards/{id}/meetings`.
 pub async fn schedule(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -116,9 +120,11 @@ struct MeetingPage {
 
 /// `GET /meetings/{id}`.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let meeting = meetings::get(&state.store, &id).await?;
@@ -384,8 +390,7 @@ form_handlers! {
 
 /// `POST /actions/{id}/complete`: back to where the form was.
 pub async fn complete_action(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -420,9 +425,11 @@ async fn pack_for(state: &AppState, permit: &Permit, id: &str) -> Result<BoardPa
 
 /// `GET /meetings/{id}/pack`: the board pack, generated from live data, printable.
 pub async fn pack(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let pack = pack_for(&state, &permit, &id).await?;
@@ -448,8 +455,7 @@ pub fn pack_document(system_name: &str, pack: BoardPack) -> Result<String, askam
 
 /// `GET /meetings/{id}/pack.pdf`.
 pub async fn pack_pdf(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let pack = pack_for(&state, &permit, &id).await?;

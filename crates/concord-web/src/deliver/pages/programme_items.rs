@@ -4,14 +4,14 @@
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{
     form_handlers, form_page, id_only, parse, settle, Fields, FormDef, FormFamily,
 };
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::programme::{
     BenefitDraft, BenefitEffect, DeliveryStatus, Direction, MeasurementDraft, MilestoneDraft,
     ProjectDraft, Rag, StatusUpdateDraft,
@@ -301,9 +301,11 @@ impl FormFamily for ItemForm {
 
 /// `POST /programmes/{id}/benefits/{item_id}/readings`: a reading from the form on the programme page.
 pub async fn record_reading(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, benefit_id)): Path<(String, String)>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -414,9 +416,11 @@ async fn find_milestone(
 
 /// `GET /programmes/{id}/milestones/{item_id}/edit`: move the forecast or record it done.
 pub async fn edit_milestone(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (programme, m) = find_milestone(&state, &id, &item).await?;
@@ -442,9 +446,11 @@ pub async fn edit_milestone(
 
 /// `POST /programmes/{id}/milestones/{item_id}/edit`.
 pub async fn update_milestone(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, item)): Path<(String, String)>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {

@@ -5,14 +5,14 @@ use super::programme_items::StatusFields;
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::meeting::ConfidentialityScope;
 use concord_domain::programme::{ProgrammeDraft, Rag};
 use concord_domain::{Role, ValidationErrors};
@@ -76,9 +76,11 @@ struct ProgrammesPage {
 
 /// `GET /programmes`: every programme, open to everyone in the system.
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     Ok(render(&ProgrammesPage {
         layout: layout(&state, &visitor, &permit, "Programmes"),
@@ -125,9 +127,11 @@ pub fn rag_class(rag: &Rag) -> &'static str {
 
 /// `GET /programmes/{id}`.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -245,9 +249,11 @@ const PROGRAMME_LISTS: &[&str] = &["objective_ids", "partner_ids"];
 
 /// `GET /organisations/{id}/programmes/new`.
 pub async fn new_programme(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(org): Path<String>,
 ) -> Result<Response, PageError> {
     let draft = ProgrammeDraft {
@@ -274,9 +280,11 @@ pub async fn new_programme(
 
 /// `POST /organisations/{id}/programmes`: the lead organisation is the one in the path.
 pub async fn create_programme(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(org): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -321,9 +329,11 @@ fn draft_of(p: &Programme, objectives: &[ServedObjective], partners: &[Partner])
 
 /// `GET /programmes/{id}/edit`.
 pub async fn edit_programme(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = programmes::get(&state.store, &id).await?;
@@ -346,9 +356,11 @@ pub async fn edit_programme(
 
 /// `POST /programmes/{id}/edit`.
 pub async fn update_programme(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {

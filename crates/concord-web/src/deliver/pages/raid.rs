@@ -5,15 +5,15 @@ use super::programmes::{codes, scope};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::form::{
     form_handlers, form_page, id_and_item, id_only, parse, Field, Fields, FormDef, FormFamily,
 };
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::raid::{
     DependencyDraft, EscalationDraft, RaidItemDraft, RaidKind, RiskDraft, RiskReviewDraft,
     IMPACT_LABELS, LIKELIHOOD_LABELS,
@@ -302,8 +302,7 @@ form_handlers! {
 
 /// `POST /programmes/{id}/risks/{item_id}/close`.
 pub async fn close_risk(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     raid::close(&state.store, &permit.actor, RaidTable::Risk, &id, &item).await?;
@@ -312,8 +311,7 @@ pub async fn close_risk(
 
 /// `POST /programmes/{id}/raid/{item_id}/close`.
 pub async fn close_item(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     raid::close(&state.store, &permit.actor, RaidTable::Item, &id, &item).await?;
@@ -383,9 +381,11 @@ fn layout_graph(programmes: &[Programme], dependencies: &[Dependency]) -> (Vec<N
 
 /// `GET /dependencies`: how programmes depend on each other, as a graph and a table.
 pub async fn dependencies(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let all = programmes::list(&state.store).await?;
     let dependencies = raid::dependencies(&state.store, None).await?;

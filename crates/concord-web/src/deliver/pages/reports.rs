@@ -1,15 +1,12 @@
 //! Reports on programmes for people: the printable highlight report (page and PDF) and "my work".
 
 use super::programmes::scope;
-use crate::auth::Visitor;
-use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::{render, Layout};
-use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_store::programmes;
 use concord_store::reports::{self, HighlightReport};
 
@@ -22,9 +19,11 @@ struct HighlightPage {
 
 /// `GET /programmes/{id}/highlight`: the printable highlight report.
 pub async fn highlight(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let programme = programmes::get(&state.store, &id).await?;
@@ -53,8 +52,7 @@ struct HighlightPrint {
 
 /// `GET /programmes/{id}/highlight.pdf`.
 pub async fn highlight_pdf(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let programme = programmes::get(&state.store, &id).await?;
@@ -82,9 +80,11 @@ struct MyWorkPage {
 /// `GET /my-work`: the signed-in person's actions, risks, milestones and PDSA cycles, across
 /// every organisation they work in.
 pub async fn my_work(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let work =
         reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?;

@@ -1,14 +1,14 @@
 //! API for organisations, their memberships and places served, and places.
 
 use crate::api::{Created, NewPerson, OrganisationPage, Paging, PlaceIds};
-use crate::authz::Permit;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::extract::Context;
 use crate::extract::Params;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use concord_domain::{MembershipDraft, OrganisationDraft, PlaceDraft};
 use concord_store::organisations::{self, Organisation, OrganisationSearch};
 use concord_store::people::{self, Membership};
@@ -64,8 +64,7 @@ pub async fn list_organisations(
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = OrganisationDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_organisation(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     ApiJson(draft): ApiJson<OrganisationDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = organisations::create(&state.store, &permit.actor, &draft).await?;
@@ -86,8 +85,7 @@ pub async fn get_organisation(
 #[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = OrganisationDraft,
     responses((status = 200, body = Organisation), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_organisation(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<OrganisationDraft>,
 ) -> Result<Json<Organisation>, ApiError> {
@@ -99,8 +97,7 @@ pub async fn update_organisation(
 #[utoipa::path(put, path = "/api/v1/organisations/{id}/places", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = PlaceIds,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn set_places(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PlaceIds>,
 ) -> Result<StatusCode, ApiError> {
@@ -125,8 +122,7 @@ pub async fn list_memberships(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/memberships", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = MembershipDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_membership(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MembershipDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -138,8 +134,7 @@ pub async fn add_membership(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/people", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = NewPerson,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_person(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewPerson>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -153,8 +148,7 @@ pub async fn create_person(
 #[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "directory", params(("id" = String, Path, description = "Membership id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn remove_membership(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     people::remove_membership(&state.store, &permit.actor, &id).await?;
@@ -181,8 +175,7 @@ pub async fn list_places(
 #[utoipa::path(post, path = "/api/v1/places", tag = "directory", request_body = PlaceDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_place(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     ApiJson(draft): ApiJson<PlaceDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = places::create(&state.store, &permit.actor, &draft).await?;
@@ -203,8 +196,7 @@ pub async fn get_place(
 #[utoipa::path(put, path = "/api/v1/places/{id}", tag = "directory", params(("id" = String, Path, description = "Place id")), request_body = PlaceDraft,
     responses((status = 200, body = Place), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_place(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<PlaceDraft>,
 ) -> Result<Json<Place>, ApiError> {

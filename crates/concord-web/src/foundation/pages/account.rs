@@ -3,6 +3,7 @@
 use crate::auth::{host_cookie, start_session, Visitor, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE};
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
 use crate::ui::{render, see_other, Layout};
@@ -96,9 +97,11 @@ pub struct LoginForm {
 
 /// `POST /login`.
 pub async fn login(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     PageForm(form): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let mut errors = ValidationErrors::default();
@@ -150,9 +153,11 @@ pub async fn login(
 
 /// `POST /logout`: ends the session and clears the cookie.
 pub async fn logout(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     if let Some(session) = &visitor.session {
         sessions::end(&state.store, &session.token).await?;
@@ -204,9 +209,11 @@ async fn account_page(
 
 /// `GET /account`.
 pub async fn account(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     account_page(&state, &visitor, &permit, None, ValidationErrors::default()).await
 }
@@ -221,9 +228,11 @@ pub struct TokenForm {
 
 /// `POST /account/tokens`: issues a token and shows it once.
 pub async fn create_token(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     PageForm(form): PageForm<TokenForm>,
 ) -> Result<Response, PageError> {
     let days = form.days.trim().parse::<i64>().unwrap_or(0);
@@ -256,8 +265,7 @@ pub async fn create_token(
 
 /// `POST /account/tokens/{id}/revoke`.
 pub async fn revoke_token(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     sessions::revoke_api_token(&state.store, &permit.actor, &permit.person().person_id, &id)

@@ -1,16 +1,12 @@
 //! The audit log for administrators: browse, filter, export as CSV.
 
-use crate::auth::Visitor;
-use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::Params;
 use crate::ui::{page_link, render, Layout};
-use crate::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::ValidationErrors;
 use concord_store::audit::{self, AuditRecord};
 use concord_store::meetings;
@@ -53,9 +49,11 @@ fn filter_params(f: &AuditFilter) -> Vec<(&'static str, &str)> {
 
 /// `GET /audit`.
 pub async fn audit_log(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Params(query): Params<AuditQuery>,
 ) -> Result<Response, PageError> {
     let page_number = query.page.as_deref().and_then(|p| p.parse().ok());
@@ -116,8 +114,7 @@ pub async fn audit_log(
 
 /// `GET /audit/export.csv`: every matching entry, oldest first. The export itself is audited.
 pub async fn export(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Params(filter): Params<AuditFilter>,
 ) -> Result<Response, PageError> {
     let viewer = meetings::scope_of(&state.store, &permit.person().person_id).await?;

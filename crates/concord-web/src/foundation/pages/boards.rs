@@ -3,15 +3,15 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, see_other, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::{BoardDraft, BoardKind, BoardRole, ValidationErrors};
 use concord_store::boards::{self, Board, BoardMember, BoardMemberDraft};
 use concord_store::{organisations, people, places, StoreError};
@@ -26,9 +26,11 @@ struct BoardsPage {
 
 /// `GET /boards`.
 pub async fn boards_list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let page = BoardsPage {
         layout: Layout::new(&state, &visitor, &permit, "Boards", "boards"),
@@ -92,9 +94,11 @@ async fn board_page(
 
 /// `GET /boards/{id}`.
 pub async fn board(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     board_page(
@@ -156,9 +160,11 @@ async fn board_form(
 
 /// `GET /organisations/{id}/boards/new`.
 pub async fn new_board(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, &id).await?;
@@ -180,9 +186,11 @@ pub async fn new_board(
 
 /// `POST /organisations/{id}/boards`: the host is the organisation in the path, whatever the form says.
 pub async fn create_board(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(mut form): PageForm<BoardDraft>,
 ) -> Result<Response, PageError> {
@@ -207,9 +215,11 @@ pub async fn create_board(
 
 /// `GET /boards/{id}/edit`.
 pub async fn edit_board(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let b = boards::get(&state.store, &id).await?;
@@ -235,9 +245,11 @@ pub async fn edit_board(
 
 /// `POST /boards/{id}/edit`: the host organisation cannot be changed here.
 pub async fn update_board(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(mut form): PageForm<BoardDraft>,
 ) -> Result<Response, PageError> {
@@ -270,9 +282,11 @@ pub struct SeatForm {
 
 /// `POST /boards/{id}/members`: seats someone (found by e-mail) on the board.
 pub async fn add_board_member(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<SeatForm>,
 ) -> Result<Response, PageError> {
@@ -323,8 +337,7 @@ pub async fn add_board_member(
 
 /// `POST /boards/{id}/members/{person_id}/delete`.
 pub async fn remove_board_member(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     boards::remove_member(&state.store, &permit.actor, &id, &person_id).await?;

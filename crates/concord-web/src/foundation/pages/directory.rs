@@ -4,6 +4,7 @@ use super::people::person_fields;
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
@@ -12,10 +13,9 @@ use crate::ui::{
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::{MembershipDraft, OrganisationDraft, PersonDraft, ValidationErrors};
 use concord_store::organisations::{self, Organisation, OrganisationSearch, PlaceRef};
 use concord_store::people::{self, Membership};
@@ -65,9 +65,11 @@ async fn place_choices(state: &AppState) -> Result<Vec<Choice>, StoreError> {
 
 /// `GET /directory`: search and filter organisations.
 pub async fn directory(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Params(query): Params<DirectoryQuery>,
 ) -> Result<Response, PageError> {
     let search = OrganisationSearch {
@@ -172,9 +174,11 @@ async fn organisation_page(
 
 /// `GET /organisations/{id}`.
 pub async fn organisation(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     organisation_page(
@@ -269,9 +273,11 @@ async fn organisation_form(
 
 /// `GET /organisations/new`.
 pub async fn new_organisation(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     organisation_form(
         &state,
@@ -286,9 +292,11 @@ pub async fn new_organisation(
 
 /// `POST /organisations`.
 pub async fn create_organisation(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     PageForm(form): PageForm<OrganisationDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -301,9 +309,11 @@ pub async fn create_organisation(
 
 /// `GET /organisations/{id}/edit`.
 pub async fn edit_organisation(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, &id).await?;
@@ -328,9 +338,11 @@ pub async fn edit_organisation(
 
 /// `POST /organisations/{id}/edit`.
 pub async fn update_organisation(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<OrganisationDraft>,
 ) -> Result<Response, PageError> {
@@ -351,8 +363,7 @@ pub async fn update_organisation(
 
 /// `POST /organisations/{id}/places`: the places this organisation serves (checkboxes).
 pub async fn set_places(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -375,9 +386,11 @@ pub struct MemberForm {
 
 /// `POST /organisations/{id}/memberships`: gives an existing person (found by e-mail) a role here.
 pub async fn add_member(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<MemberForm>,
 ) -> Result<Response, PageError> {
@@ -418,8 +431,7 @@ pub async fn add_member(
 
 /// `POST /memberships/{id}/delete`.
 pub async fn remove_member(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let membership = people::membership(&state.store, &id).await?;
@@ -473,9 +485,11 @@ async fn new_person_page(
 
 /// `GET /organisations/{id}/people/new`.
 pub async fn new_person(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     new_person_page(
@@ -491,9 +505,11 @@ pub async fn new_person(
 
 /// `POST /organisations/{id}/people`.
 pub async fn create_person(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<NewPersonFields>,
 ) -> Result<Response, PageError> {

@@ -1,14 +1,10 @@
 //! The home page: what Concord is for visitors, a summary of the partnership for signed-in people.
 
-use crate::auth::Visitor;
-use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::{render, Layout};
-use crate::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
-use axum::Extension;
 use concord_store::{boards, organisations, people, places};
 
 #[derive(Template)]
@@ -20,9 +16,11 @@ struct HomePage {
 
 /// `GET /`.
 pub async fn home(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let counts = match &permit.principal {
         None => None,

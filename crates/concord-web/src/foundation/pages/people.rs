@@ -3,16 +3,16 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{page_link, render, role_choices, showing, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use concord_domain::{PersonDraft, ValidationErrors};
 use concord_store::boards::{self, BoardMember};
 use concord_store::people::{self, Membership, Person, PersonSearch};
@@ -42,9 +42,11 @@ struct PeoplePage {
 
 /// `GET /people`.
 pub async fn people_list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Params(query): Params<PeopleQuery>,
 ) -> Result<Response, PageError> {
     let search = PersonSearch {
@@ -98,9 +100,11 @@ struct PersonPage {
 
 /// `GET /people/{id}`.
 pub async fn person(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     person_page(
@@ -157,9 +161,11 @@ pub struct AccountFields {
 /// `POST /people/{id}/account`: an administrator gives a person a sign-in (with a first password to
 /// pass on securely).
 pub async fn create_account(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<AccountFields>,
 ) -> Result<Response, PageError> {
@@ -214,9 +220,11 @@ fn edit_form(
 
 /// `GET /people/{id}/edit`.
 pub async fn edit_person(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = people::get(&state.store, &id).await?;
@@ -239,9 +247,11 @@ pub async fn edit_person(
 
 /// `POST /people/{id}/edit`.
 pub async fn update_person(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<PersonDraft>,
 ) -> Result<Response, PageError> {

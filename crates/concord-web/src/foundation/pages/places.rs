@@ -3,14 +3,14 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::{PlaceDraft, PlaceKind, ValidationErrors};
 use concord_store::boards::{self, Board};
 use concord_store::organisations::{self, Organisation, OrganisationSearch};
@@ -28,9 +28,11 @@ struct PlacesPage {
 
 /// `GET /places`.
 pub async fn places_list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let places = places::list(&state.store).await?;
     let total_population = places
@@ -67,9 +69,11 @@ struct PlacePage {
 
 /// `GET /places/{id}`.
 pub async fn place(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let place = places::get(&state.store, &id).await?;
@@ -152,9 +156,11 @@ async fn place_form(
 
 /// `GET /places/new`.
 pub async fn new_place(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     place_form(
         &state,
@@ -169,9 +175,11 @@ pub async fn new_place(
 
 /// `POST /places`.
 pub async fn create_place(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     PageForm(form): PageForm<PlaceDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -184,9 +192,11 @@ pub async fn create_place(
 
 /// `GET /places/{id}/edit`.
 pub async fn edit_place(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = places::get(&state.store, &id).await?;
@@ -210,9 +220,11 @@ pub async fn edit_place(
 
 /// `POST /places/{id}/edit`.
 pub async fn update_place(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<PlaceDraft>,
 ) -> Result<Response, PageError> {

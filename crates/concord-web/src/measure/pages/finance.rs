@@ -5,16 +5,17 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::form::settle;
 use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use concord_app::finance::Overview;
 use concord_app::ActFor;
 use concord_domain::finance::{
@@ -50,9 +51,11 @@ fn month_name(year: FinancialYear, index: u8) -> String {
 
 /// `GET /finance`: the latest year's position (or an invitation to set one up).
 pub async fn latest(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let years = finance::years(&state.store).await?;
     match years.first() {
@@ -138,9 +141,11 @@ impl OverviewPage {
 
 /// `GET /finance/{id}`: the system's position for year `{id}` (`2026-27`).
 pub async fn overview(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     Query(query): Query<AsAt>,
 ) -> Result<Response, PageError> {
@@ -219,9 +224,11 @@ impl BodyPage {
 /// `GET /finance/{id}/organisations/{organisation_id}`: one body's months in year `{id}`, with an
 /// SPC chart of its monthly net position over every month held.
 pub async fn body(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path((id, organisation_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -358,9 +365,11 @@ async fn setup_page(
 
 /// `GET /finance/setup`: financial years, their rule sets, and pooled budgets.
 pub async fn setup(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let today = concord_domain::meeting::london_date(chrono::Utc::now());
     let year_draft = FinancialYearDraft {
@@ -384,9 +393,11 @@ pub async fn setup(
 
 /// `POST /finance/years`: sets up a year or changes its rule set.
 pub async fn save_year(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Form(draft): Form<FinancialYearDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -408,9 +419,11 @@ pub async fn save_year(
 
 /// `POST /finance/pools`: sets up a pooled budget.
 pub async fn create_pool(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Form(draft): Form<PooledBudgetDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -453,9 +466,11 @@ fn upload_def(chosen: &str) -> UploadDef {
 
 /// `GET /finance/upload`: the form for loading a return.
 pub async fn upload_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Response {
     upload_page(
         layout(&state, &visitor, &permit, "Load finance returns"),
@@ -466,9 +481,11 @@ pub async fn upload_form(
 
 /// `POST /finance/upload`: loads a return (all or nothing).
 pub async fn upload(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageError> {

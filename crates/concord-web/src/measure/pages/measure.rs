@@ -5,12 +5,12 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
-use axum::Extension;
 use concord_domain::metric::{MetricCategory, ScopeKind};
 use concord_measure::spc::svg::{format_value, render as render_svg, ChartLabels};
 use concord_measure::spc::{self, Assurance, VariationIcon, XmrChart};
@@ -98,9 +98,11 @@ fn column_key(series: &Series) -> String {
 
 /// `GET /measure`: the system dashboard.
 pub async fn dashboard(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -187,9 +189,11 @@ struct MetricPage {
 
 /// `GET /metrics/{id}`: a metric's definition and every series' icons.
 pub async fn metric(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -258,9 +262,11 @@ impl SeriesPage {
 
 /// `GET /series/{id}`: one series' SPC chart and data.
 pub async fn series(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;

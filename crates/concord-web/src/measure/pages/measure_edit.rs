@@ -4,15 +4,16 @@
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef, Posted};
 use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{see_other, Choice, Layout};
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Form;
 use concord_app::measure::check_metric_owner;
 use concord_app::ActFor;
 use concord_domain::metric::{Frequency, ImprovementDirection, MetricCategory, MetricDraft};
@@ -124,9 +125,11 @@ async fn metric_form(
 
 /// `GET /metrics/new`.
 pub async fn new_metric(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let draft = MetricDraft {
         frequency: "monthly".into(),
@@ -145,9 +148,11 @@ pub async fn new_metric(
 
 /// `POST /metrics/new`.
 pub async fn create_metric(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Form(posted): Form<Posted>,
 ) -> Result<Response, PageError> {
     let draft: MetricDraft = parse(&posted, &[])?;
@@ -180,9 +185,11 @@ fn draft_of(metric: &metrics::Metric) -> MetricDraft {
 
 /// `GET /metrics/{id}/edit`.
 pub async fn edit_metric(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let metric = metrics::get(&state.store, &id).await?;
@@ -199,9 +206,11 @@ pub async fn edit_metric(
 
 /// `POST /metrics/{id}/edit`.
 pub async fn update_metric(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     Form(posted): Form<Posted>,
 ) -> Result<Response, PageError> {
@@ -237,9 +246,11 @@ fn values_upload_def() -> UploadDef {
 
 /// `GET /measure/upload`.
 pub async fn upload_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Response {
     upload_page(
         layout(&state, &visitor, &permit, "Load metric values"),
@@ -250,9 +261,11 @@ pub async fn upload_form(
 
 /// `POST /measure/upload`: loads a values file (all or nothing).
 pub async fn upload(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageError> {
@@ -310,8 +323,7 @@ pub struct RebaseForm {
 
 /// `POST /series/{id}/rebases`: starts a new group of limits at a period.
 pub async fn add_rebase(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     Form(form): Form<RebaseForm>,
 ) -> Result<Response, PageError> {
@@ -342,8 +354,7 @@ pub async fn add_rebase(
 
 /// `POST /series/{id}/rebases/remove`: removes a rebase.
 pub async fn remove_rebase(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     Form(form): Form<RebaseForm>,
 ) -> Result<Response, PageError> {

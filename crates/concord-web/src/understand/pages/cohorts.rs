@@ -4,6 +4,7 @@
 use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::{PageError, Problem};
+use crate::extract::Context;
 use crate::ui::charts;
 use crate::ui::form::settle;
 use crate::ui::{render, Layout};
@@ -12,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use concord_app::population::cohorts;
 use concord_population::cohort::definition::Cohort;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
@@ -75,9 +76,11 @@ struct ListPage {
 
 /// `GET /population/cohorts`.
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let cohorts = population::cohorts(&state.store).await?;
     let can_build = permit.may(&state, Rule::SaveCohort, Target::NONE).await?;
@@ -101,9 +104,11 @@ struct CohortPage {
 
 /// `GET /population/cohorts/{id}`: the results.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
@@ -370,9 +375,11 @@ impl BuilderPage {
 
 /// `GET /population/cohorts/new`: the builder.
 pub async fn new(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let builder = Builder {
         name: "Older people at risk of social isolation".into(),
@@ -414,9 +421,11 @@ async fn preview_page(
 /// `POST /population/cohorts/preview`: the builder again with the counts its fields give (the
 /// page's script swaps in the results as the fields change).
 pub async fn preview(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     preview_page(&state, &visitor, &permit, Builder::from_pairs(&pairs)).await
@@ -433,9 +442,11 @@ struct EditPage {
 
 /// `POST /population/cohorts`: saves a new cohort (from the builder's definition or the editor).
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let definition =
@@ -469,9 +480,11 @@ pub async fn create(
 
 /// `GET /population/cohorts/{id}/edit`: the definition as text.
 pub async fn edit(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
@@ -514,9 +527,11 @@ fn change_page(
 
 /// `POST /population/cohorts/{id}/edit`.
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {

@@ -2,16 +2,12 @@
 //! sex, Bridges to Health segments, frailty by place and PCN, and deprivation; every count through
 //! the system's disclosure rule, printed on the page.
 
-use crate::auth::Visitor;
-use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::charts;
 use crate::ui::{render, Layout};
-use crate::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
-use axum::Extension;
 use concord_app::population::cohorts;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
 use concord_population::disclosure::Shown;
@@ -120,9 +116,11 @@ struct OverviewPage {
 
 /// `GET /population`: the overview.
 pub async fn page(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let snapshot = state.population.snapshot().await?;
     let (overview, batches) = match snapshot {

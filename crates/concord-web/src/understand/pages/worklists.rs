@@ -8,15 +8,16 @@
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
+use crate::extract::Context;
 use crate::ui::upload::{read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{render, see_other, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Form;
 use concord_app::population::worklists::{self, PracticeList, Worklist};
 use concord_app::population::PopulationError;
 use concord_domain::{OrgType, Role};
@@ -65,9 +66,11 @@ fn show(
 /// `GET /population/cohorts/{id}/worklist`: the cohort's people registered at the clinician's own
 /// practice, by name. The view is audited first; if that fails, nothing is shown.
 pub async fn worklist(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
@@ -116,9 +119,11 @@ async fn all_practices(state: &AppState) -> Result<Vec<Choice>, StoreError> {
 
 /// `GET /population/cohorts/{id}/break-glass`: the form.
 pub async fn break_glass_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let cohort = population::cohort(&state.store, &id).await?;
@@ -135,9 +140,11 @@ pub async fn break_glass_form(
 /// `POST /population/cohorts/{id}/break-glass`: records the reason (and raises it for review),
 /// then shows that practice's worklist.
 pub async fn break_glass(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     Path(id): Path<String>,
     Form(form): Form<BreakGlassForm>,
 ) -> Result<Response, PageError> {
@@ -205,9 +212,11 @@ struct ReviewsPage {
 
 /// `GET /population/break-glass`: break-glass views, those awaiting review first.
 pub async fn reviews(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     Ok(render(&ReviewsPage {
         layout: Layout::new(&state, &visitor, &permit, "Break-glass views", "population"),
@@ -225,8 +234,7 @@ pub struct ReviewForm {
 
 /// `POST /population/break-glass/{id}/review`.
 pub async fn review(
-    State(state): State<AppState>,
-    Extension(permit): Extension<Permit>,
+    Context { state, permit, .. }: Context,
     Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
@@ -270,9 +278,11 @@ async fn practice_choices(state: &AppState, permit: &Permit) -> Result<Vec<Choic
 
 /// `GET /population/registered-list`.
 pub async fn registered_list_form(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
 ) -> Result<Response, PageError> {
     let practices = practice_choices(&state, &permit).await?;
     Ok(upload_page(
@@ -284,9 +294,11 @@ pub async fn registered_list_form(
 
 /// `POST /population/registered-list`: replaces a practice's list (all or nothing).
 pub async fn registered_list(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(permit): Extension<Permit>,
+    Context {
+        state,
+        visitor,
+        permit,
+    }: Context,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageError> {

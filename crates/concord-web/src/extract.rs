@@ -18,17 +18,10 @@ use serde::de::DeserializeOwned;
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 
 /// What every handler starts from: the service's state, who is visiting (set by the sign-in layer)
-/// and the [`Permit`] the route's guard gave. Handlers take it as a pattern,
-/// `Context { state, visitor, permit }: Context`.
+/// and the [`Permit`] the route's guard gave, in that order. Handlers take it as a pattern,
+/// `Context(state, visitor, permit): Context`.
 #[derive(Clone)]
-pub struct Context {
-    /// The service.
-    pub state: AppState,
-    /// Who is visiting.
-    pub visitor: Visitor,
-    /// What the guard allowed, and who to record in the audit log.
-    pub permit: Permit,
-}
+pub struct Context(pub AppState, pub Visitor, pub Permit);
 
 impl FromRequestParts<AppState> for Context {
     type Rejection = PageError;
@@ -47,11 +40,7 @@ impl FromRequestParts<AppState> for Context {
         let permit = parts.extensions.get::<Permit>().cloned().ok_or_else(|| {
             PageError::internal("a handler was reached without passing its guard")
         })?;
-        Ok(Context {
-            state: state.clone(),
-            visitor,
-            permit,
-        })
+        Ok(Context(state.clone(), visitor, permit))
     }
 }
 

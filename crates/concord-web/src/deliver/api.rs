@@ -51,7 +51,7 @@ pub async fn list_programmes(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/programmes", tag = "deliver", params(("id" = String, Path, description = "Lead organisation id")),
     request_body = ProgrammeDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_programme(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(org): Path<String>,
     ApiJson(mut draft): ApiJson<ProgrammeDraft>,
 ) -> Done {
@@ -94,7 +94,7 @@ pub struct ProgrammeDetail {
 #[utoipa::path(get, path = "/api/v1/programmes/{id}", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     responses((status = 200, body = ProgrammeDetail), (status = 404, body = Problem)))]
 pub async fn get_programme(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Json<ProgrammeDetail>, ApiError> {
     let store = &state.store;
@@ -122,7 +122,7 @@ pub async fn get_programme(
 #[utoipa::path(put, path = "/api/v1/programmes/{id}", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = ProgrammeDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update_programme(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProgrammeDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -134,7 +134,7 @@ pub async fn update_programme(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/reports", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = StatusUpdateDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn report_status(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<StatusUpdateDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -146,7 +146,7 @@ pub async fn report_status(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/projects", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = ProjectDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_project(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProjectDraft>,
 ) -> Done {
@@ -158,7 +158,7 @@ pub async fn add_project(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Project id")),
     request_body = ProjectDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_project(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<ProjectDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -170,7 +170,7 @@ pub async fn update_project(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/milestones", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = MilestoneDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_milestone(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MilestoneDraft>,
 ) -> Done {
@@ -182,7 +182,7 @@ pub async fn add_milestone(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Milestone id")),
     request_body = MilestoneDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_milestone(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<MilestoneDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -194,7 +194,7 @@ pub async fn update_milestone(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = BenefitDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_benefit(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<BenefitDraft>,
 ) -> Done {
@@ -206,7 +206,7 @@ pub async fn add_benefit(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Benefit id")),
     request_body = MeasurementDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_reading(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<MeasurementDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -218,7 +218,7 @@ pub async fn record_reading(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/risks", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = RiskDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn raise_risk(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RiskDraft>,
 ) -> Done {
@@ -230,7 +230,7 @@ pub async fn raise_risk(
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Risk id")),
     request_body = RiskReviewDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn review_risk(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<RiskReviewDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -251,7 +251,7 @@ pub struct Escalated {
     params(("id" = String, Path, description = "Programme id"), ("item_id" = String, Path, description = "Risk id")),
     request_body = EscalationDraft, responses((status = 200, body = Escalated), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn escalate_risk(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<EscalationDraft>,
 ) -> Result<Json<Escalated>, ApiError> {
@@ -271,7 +271,7 @@ pub async fn escalate_risk(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/raid", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = RaidItemDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_raid_item(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RaidItemDraft>,
 ) -> Done {
@@ -282,7 +282,7 @@ pub async fn add_raid_item(
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/dependencies", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     request_body = DependencyDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_dependency(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<DependencyDraft>,
 ) -> Done {
@@ -301,7 +301,7 @@ pub async fn list_dependencies(
 #[utoipa::path(get, path = "/api/v1/programmes/{id}/highlight", tag = "deliver", params(("id" = String, Path, description = "Programme id")),
     responses((status = 200, body = HighlightReport), (status = 404, body = Problem)))]
 pub async fn highlight(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Json<HighlightReport>, ApiError> {
     let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
@@ -326,7 +326,7 @@ pub async fn list_meetings(
 #[utoipa::path(post, path = "/api/v1/boards/{id}/meetings", tag = "deliver", params(("id" = String, Path, description = "Board id")),
     request_body = MeetingDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn schedule_meeting(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MeetingDraft>,
 ) -> Done {
@@ -352,7 +352,7 @@ pub struct MeetingDetail {
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     responses((status = 200, body = MeetingDetail), (status = 404, body = Problem)))]
 pub async fn get_meeting(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
     let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
@@ -372,7 +372,7 @@ pub async fn get_meeting(
 #[utoipa::path(get, path = "/api/v1/meetings/{id}/pack", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     responses((status = 200, body = BoardPack), (status = 404, body = Problem)))]
 pub async fn board_pack(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Json<BoardPack>, ApiError> {
     let viewer = confidentiality_scope(&state.store, permit.principal.as_ref()).await?;
@@ -385,7 +385,7 @@ pub async fn board_pack(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = AgendaItemDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_agenda_item(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<AgendaItemDraft>,
 ) -> Done {
@@ -396,7 +396,7 @@ pub async fn add_agenda_item(
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/minutes", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = MinutesDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn write_minutes(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MinutesDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -408,7 +408,7 @@ pub async fn write_minutes(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/decisions", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = DecisionDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn record_decision(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<DecisionDraft>,
 ) -> Done {
@@ -419,7 +419,7 @@ pub async fn record_decision(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "deliver", params(("id" = String, Path, description = "Meeting id")),
     request_body = ActionDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn set_action(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ActionDraft>,
 ) -> Done {
@@ -430,7 +430,7 @@ pub async fn set_action(
 #[utoipa::path(post, path = "/api/v1/actions/{id}/complete", tag = "deliver", params(("id" = String, Path, description = "Action id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn complete_action(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     meetings::complete_action(&state.store, &permit.actor, &id).await?;
@@ -439,7 +439,7 @@ pub async fn complete_action(
 
 /// The caller's actions, risks, milestones and PDSA cycles, across organisations.
 #[utoipa::path(get, path = "/api/v1/me/work", tag = "deliver", responses((status = 200, body = MyWork)))]
-pub async fn my_work(Context { state, permit, .. }: Context) -> Result<Json<MyWork>, ApiError> {
+pub async fn my_work(Context(state, _, permit): Context) -> Result<Json<MyWork>, ApiError> {
     Ok(Json(
         reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?,
     ))
@@ -457,7 +457,7 @@ pub async fn list_improvement(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/improvement", tag = "deliver", params(("id" = String, Path, description = "Organisation id")),
     request_body = ImprovementProjectDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_improvement(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(org): Path<String>,
     ApiJson(draft): ApiJson<ImprovementProjectDraft>,
 ) -> Done {
@@ -515,7 +515,7 @@ pub async fn get_improvement(
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/drivers", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = DriverDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_driver(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<DriverDraft>,
 ) -> Done {
@@ -526,7 +526,7 @@ pub async fn add_driver(
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/ideas", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = ChangeIdeaDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_idea(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ChangeIdeaDraft>,
 ) -> Done {
@@ -537,7 +537,7 @@ pub async fn add_idea(
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/cycles", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = PdsaDraft, responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn start_cycle(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<PdsaDraft>,
 ) -> Done {
@@ -549,7 +549,7 @@ pub async fn start_cycle(
     params(("id" = String, Path, description = "Project id"), ("item_id" = String, Path, description = "Cycle id")),
     request_body = PdsaDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_cycle(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
     ApiJson(draft): ApiJson<PdsaDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -570,7 +570,7 @@ pub struct Readings {
 #[utoipa::path(post, path = "/api/v1/improvement/{id}/readings", tag = "deliver", params(("id" = String, Path, description = "Project id")),
     request_body = Readings, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_readings(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Readings>,
 ) -> Result<StatusCode, ApiError> {

@@ -39,7 +39,7 @@ pub async fn list_metrics(State(state): State<AppState>) -> Result<Json<Vec<Metr
 #[utoipa::path(post, path = "/api/v1/metrics", tag = "measure", request_body = MetricDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_metric(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(draft): ApiJson<MetricDraft>,
 ) -> Done {
     check_metric_owner(permit.principal.as_ref(), &draft.owner_organisation_id)?;
@@ -105,7 +105,7 @@ pub async fn get_metric(
 #[utoipa::path(put, path = "/api/v1/metrics/{id}", tag = "measure", params(("id" = String, Path, description = "Metric id")),
     request_body = MetricDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update_metric(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MetricDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -165,7 +165,7 @@ pub struct ValueBatch {
 #[utoipa::path(post, path = "/api/v1/metric-values", tag = "measure", request_body = ValueBatch,
     responses((status = 200, body = LoadSummary), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn load_values(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(mut batch): ApiJson<ValueBatch>,
 ) -> Result<Json<LoadSummary>, ApiError> {
     for (i, row) in batch.values.iter_mut().enumerate() {
@@ -203,7 +203,7 @@ pub struct RebaseDraft {
 #[utoipa::path(post, path = "/api/v1/series/{id}/rebases", tag = "measure", params(("id" = String, Path, description = "Series id")),
     request_body = RebaseDraft, responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_rebase(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RebaseDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -223,7 +223,7 @@ pub async fn add_rebase(
     params(("id" = String, Path, description = "Series id"), ("starts_on" = String, Path, description = "The rebase's first period")),
     responses((status = 204), (status = 404, body = Problem), (status = 403, body = Problem)))]
 pub async fn remove_rebase(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, starts_on)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     metrics::remove_rebase(&state.store, &permit.actor, &id, &starts_on).await?;
@@ -240,7 +240,7 @@ pub async fn list_years(State(state): State<AppState>) -> Result<Json<Vec<Year>>
 #[utoipa::path(put, path = "/api/v1/finance/years", tag = "measure", request_body = FinancialYearDraft,
     responses((status = 200, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn save_year(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(draft): ApiJson<FinancialYearDraft>,
 ) -> Result<Json<Created>, ApiError> {
     let id = finance::save_year(&state.store, &permit.actor, &draft).await?;
@@ -350,7 +350,7 @@ pub async fn list_pools(
 #[utoipa::path(post, path = "/api/v1/finance/pooled-budgets", tag = "measure", request_body = PooledBudgetDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_pool(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(draft): ApiJson<PooledBudgetDraft>,
 ) -> Done {
     let id = finance::create_budget(&state.store, &permit.actor, &draft).await?;
@@ -373,7 +373,7 @@ pub struct FinanceBatch {
     params(("id" = String, Path, description = "revenue, pooled or efficiency")), request_body = FinanceBatch,
     responses((status = 200, body = FinanceLoadSummary), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn load_return(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(batch): ApiJson<FinanceBatch>,
 ) -> Result<Json<FinanceLoadSummary>, ApiError> {

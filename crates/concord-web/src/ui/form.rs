@@ -435,7 +435,7 @@ macro_rules! form_handlers {
     ($($new:ident, $post:ident => $which:expr, $path:ty, $ids:expr;)+) => {$(
         /// Shows this form.
         pub async fn $new(
-            $crate::extract::Context { state, visitor, permit }: $crate::extract::Context,
+            $crate::extract::Context(state, visitor, permit): $crate::extract::Context,
             axum::extract::Path(path): axum::extract::Path<$path>,
         ) -> Result<axum::response::Response, $crate::error::PageError> {
             let ids: (String, String) = $ids(path);
@@ -444,7 +444,7 @@ macro_rules! form_handlers {
 
         /// Saves this form.
         pub async fn $post(
-            $crate::extract::Context { state, visitor, permit }: $crate::extract::Context,
+            $crate::extract::Context(state, visitor, permit): $crate::extract::Context,
             axum::extract::Path(path): axum::extract::Path<$path>,
             $crate::extract::PageForm(form): $crate::extract::PageForm<$crate::ui::form::Posted>,
         ) -> Result<axum::response::Response, $crate::error::PageError> {

@@ -95,7 +95,7 @@ pub async fn get(
 #[utoipa::path(post, path = "/api/v1/population/cohorts", tag = "understand", request_body = DefinitionBody,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(body): ApiJson<DefinitionBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let owner = cohorts::owner_for(permit.person()).unwrap_or_default();
@@ -109,7 +109,7 @@ pub async fn create(
     params(("id" = String, Path, description = "The cohort's id")),
     responses((status = 200, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DefinitionBody>,
 ) -> Result<Json<Created>, ApiError> {

@@ -38,7 +38,7 @@ pub async fn alignment(
     request_body = PartnerViewDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_view(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, organisation_id)): Path<(String, String)>,
     ApiJson(draft): ApiJson<PartnerViewDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -77,7 +77,7 @@ pub async fn get_round(
     request_body = concord_domain::strategy::PriorityDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_priority(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, area_id)): Path<(String, String)>,
     ApiJson(draft): ApiJson<concord_domain::strategy::PriorityDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -91,7 +91,7 @@ pub async fn set_priority(
     request_body = concord_domain::strategy::ObjectiveDraft,
     responses((status = 201, body = crate::api::Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_objective(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<concord_domain::strategy::ObjectiveDraft>,
 ) -> Result<(StatusCode, Json<crate::api::Created>), ApiError> {
@@ -135,7 +135,7 @@ pub async fn get_proposal(
     request_body = concord_domain::consent::ResponseDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn respond(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, organisation_id)): Path<(String, String)>,
     ApiJson(draft): ApiJson<concord_domain::consent::ResponseDraft>,
 ) -> Result<StatusCode, ApiError> {

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 #[utoipa::path(post, path = "/api/v1/boards/{id}/rounds", tag = "agree", params(("id" = String, Path, description = "Owner board id")), request_body = RoundDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_round(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RoundDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -31,7 +31,7 @@ pub async fn create_round(
 #[utoipa::path(put, path = "/api/v1/rounds/{id}", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = RoundDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_round(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<RoundDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -43,7 +43,7 @@ pub async fn update_round(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/areas", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = AreaDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_area(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<AreaDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -89,7 +89,7 @@ pub struct TextBody {
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/vision", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = TextBody,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn save_vision(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TextBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -106,7 +106,7 @@ pub async fn save_vision(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/vision/comments", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = TextBody,
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn comment(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TextBody>,
 ) -> Result<StatusCode, ApiError> {
@@ -126,7 +126,7 @@ pub async fn comment(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/proposals", tag = "agree", params(("id" = String, Path, description = "Round id")), request_body = ProposalDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_proposal(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -138,7 +138,7 @@ pub async fn create_proposal(
 #[utoipa::path(put, path = "/api/v1/proposals/{id}", tag = "agree", params(("id" = String, Path, description = "Proposal id")), request_body = ProposalDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn amend_proposal(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -161,7 +161,7 @@ pub struct DecisionBody {
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/decision", tag = "agree", params(("id" = String, Path, description = "Proposal id")), request_body = DecisionBody,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn decide_proposal(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<StatusCode, ApiError> {

@@ -82,11 +82,7 @@ async fn priorities_page(
 
 /// `GET /rounds/{id}/priorities`: decide each area's priority.
 pub async fn priorities(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     priorities_page(&state, &visitor, &permit, &id, None).await
@@ -94,11 +90,7 @@ pub async fn priorities(
 
 /// `POST /rounds/{id}/areas/{area_id}/priority`.
 pub async fn set_priority(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, area_id)): Path<(String, String)>,
     PageForm(form): PageForm<PriorityDraft>,
 ) -> Result<Response, PageError> {
@@ -178,11 +170,7 @@ async fn objective_form(
 
 /// `GET /rounds/{id}/objectives/new`.
 pub async fn new_objective(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     objective_form(
@@ -198,11 +186,7 @@ pub async fn new_objective(
 
 /// `POST /rounds/{id}/objectives`: the form's fields, with one `area_ids` per ticked area.
 pub async fn create_objective(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -282,11 +266,7 @@ struct PublicRoundPage {
 
 /// `GET /public/rounds/{id}`: what residents may read, without signing in.
 pub async fn public_round(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, &id).await?;
@@ -343,13 +323,7 @@ struct PublicIndex {
 }
 
 /// `GET /public`: the published strategy rounds.
-pub async fn public_index(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn public_index(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let rounds = strategy::list(&state.store)
         .await?
         .into_iter()

@@ -57,11 +57,7 @@ fn proposal_form(
 
 /// `GET /rounds/{id}/proposals/new`.
 pub async fn new_proposal(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, &id).await?;
@@ -83,11 +79,7 @@ pub async fn new_proposal(
 
 /// `POST /rounds/{id}/proposals`.
 pub async fn create_proposal(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<ProposalDraft>,
 ) -> Result<Response, PageError> {
@@ -111,11 +103,7 @@ pub async fn create_proposal(
 
 /// `GET /proposals/{id}/amend`.
 pub async fn amend_form(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = consent::get(&state.store, &id).await?;
@@ -138,11 +126,7 @@ pub async fn amend_form(
 
 /// `POST /proposals/{id}/amend`: a new version; every response reopens.
 pub async fn amend(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<ProposalDraft>,
 ) -> Result<Response, PageError> {
@@ -251,11 +235,7 @@ async fn proposal_page(
 
 /// `GET /proposals/{id}`.
 pub async fn proposal(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     proposal_page(&state, &visitor, &permit, &id, ValidationErrors::default()).await
@@ -263,11 +243,7 @@ pub async fn proposal(
 
 /// `POST /proposals/{id}/responses/{organisation_id}`.
 pub async fn respond(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, organisation_id)): Path<(String, String)>,
     PageForm(form): PageForm<ResponseDraft>,
 ) -> Result<Response, PageError> {
@@ -297,11 +273,7 @@ pub struct DecisionForm {
 
 /// `POST /proposals/{id}/decision`: adopt (only with quorum and no objection) or record it as not adopted.
 pub async fn decide_proposal(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<DecisionForm>,
 ) -> Result<Response, PageError> {

@@ -26,13 +26,7 @@ struct RoundsPage {
 }
 
 /// `GET /rounds`.
-pub async fn rounds_list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn rounds_list(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let page = RoundsPage {
         layout: Layout::new(&state, &visitor, &permit, "Strategy rounds", "rounds"),
         rounds: strategy::list(&state.store).await?,
@@ -103,11 +97,7 @@ async fn round_page(
 
 /// `GET /rounds/{id}`.
 pub async fn round(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     round_page(
@@ -123,11 +113,7 @@ pub async fn round(
 
 /// `POST /rounds/{id}/areas`.
 pub async fn add_area(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<AreaDraft>,
 ) -> Result<Response, PageError> {
@@ -190,11 +176,7 @@ fn round_form(
 
 /// `GET /boards/{id}/rounds/new`.
 pub async fn new_round(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let board = boards::get(&state.store, &id).await?;
@@ -215,11 +197,7 @@ pub async fn new_round(
 
 /// `POST /boards/{id}/rounds`.
 pub async fn create_round(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<RoundDraft>,
 ) -> Result<Response, PageError> {
@@ -243,11 +221,7 @@ pub async fn create_round(
 
 /// `GET /rounds/{id}/edit`.
 pub async fn edit_round(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let r = strategy::get(&state.store, &id).await?;
@@ -271,11 +245,7 @@ pub async fn edit_round(
 
 /// `POST /rounds/{id}/edit`.
 pub async fn update_round(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<RoundDraft>,
 ) -> Result<Response, PageError> {
@@ -384,11 +354,7 @@ async fn view_form(
 
 /// `GET /rounds/{id}/views/{organisation_id}`.
 pub async fn edit_view(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, organisation_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     view_form(
@@ -405,11 +371,7 @@ pub async fn edit_view(
 
 /// `POST /rounds/{id}/views/{organisation_id}`: fields `rank_<area id>` (blank = not ranked) and `aims`.
 pub async fn save_view(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, organisation_id)): Path<(String, String)>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -499,11 +461,7 @@ impl AlignmentPage {
 
 /// `GET /rounds/{id}/alignment`.
 pub async fn alignment(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let data = alignment::for_round(&state.store, &id).await?;

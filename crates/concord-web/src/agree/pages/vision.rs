@@ -64,11 +64,7 @@ async fn vision_page(
 
 /// `GET /rounds/{id}/vision`.
 pub async fn vision(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     vision_page(
@@ -100,11 +96,7 @@ pub struct VisionFields {
 
 /// `GET /rounds/{id}/vision/edit`: a new draft starts from the latest version.
 pub async fn edit_vision(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let round = strategy::get(&state.store, &id).await?;
@@ -125,11 +117,7 @@ pub async fn edit_vision(
 
 /// `POST /rounds/{id}/vision`: saves a new version.
 pub async fn save_vision(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<VisionFields>,
 ) -> Result<Response, PageError> {
@@ -162,11 +150,7 @@ pub struct CommentFields {
 
 /// `POST /rounds/{id}/vision/comments`.
 pub async fn comment(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<CommentFields>,
 ) -> Result<Response, PageError> {
@@ -222,11 +206,7 @@ struct DiffPage {
 
 /// `GET /rounds/{id}/vision/diff?from=N&to=M`: what changed between two versions.
 pub async fn diff(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     Params(q): Params<DiffQuery>,
 ) -> Result<Response, PageError> {

@@ -48,13 +48,7 @@ struct ListPage {
 }
 
 /// `GET /improvement`.
-pub async fn list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn list(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     Ok(render(&ListPage {
         layout: layout(&state, &visitor, &permit, "Frontline improvement"),
         projects: improvement::list(&state.store, None).await?,
@@ -210,11 +204,7 @@ impl ProjectPage {
 
 /// `GET /improvement/{id}`.
 pub async fn show(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -532,11 +522,7 @@ async fn project_form(
 
 /// `GET /organisations/{id}/improvement/new`.
 pub async fn new_project(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(org): Path<String>,
 ) -> Result<Response, PageError> {
     let draft = ImprovementProjectDraft {
@@ -560,11 +546,7 @@ pub async fn new_project(
 
 /// `POST /organisations/{id}/improvement`.
 pub async fn create_project(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(org): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {

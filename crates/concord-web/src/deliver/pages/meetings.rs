@@ -63,11 +63,7 @@ async fn meeting_form(
 
 /// `GET /boards/{id}/meetings/new`.
 pub async fn new_meeting(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let draft = MeetingDraft {
@@ -87,11 +83,7 @@ pub async fn new_meeting(
 
 /// `POST /boards/{id}/meetings`.
 pub async fn schedule(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -120,11 +112,7 @@ struct MeetingPage {
 
 /// `GET /meetings/{id}`.
 pub async fn show(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let meeting = meetings::get(&state.store, &id).await?;
@@ -390,7 +378,7 @@ form_handlers! {
 
 /// `POST /actions/{id}/complete`: back to where the form was.
 pub async fn complete_action(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -425,11 +413,7 @@ async fn pack_for(state: &AppState, permit: &Permit, id: &str) -> Result<BoardPa
 
 /// `GET /meetings/{id}/pack`: the board pack, generated from live data, printable.
 pub async fn pack(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let pack = pack_for(&state, &permit, &id).await?;
@@ -455,7 +439,7 @@ pub fn pack_document(system_name: &str, pack: BoardPack) -> Result<String, askam
 
 /// `GET /meetings/{id}/pack.pdf`.
 pub async fn pack_pdf(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let pack = pack_for(&state, &permit, &id).await?;

@@ -301,11 +301,7 @@ impl FormFamily for ItemForm {
 
 /// `POST /programmes/{id}/benefits/{item_id}/readings`: a reading from the form on the programme page.
 pub async fn record_reading(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, benefit_id)): Path<(String, String)>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -416,11 +412,7 @@ async fn find_milestone(
 
 /// `GET /programmes/{id}/milestones/{item_id}/edit`: move the forecast or record it done.
 pub async fn edit_milestone(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (programme, m) = find_milestone(&state, &id, &item).await?;
@@ -446,11 +438,7 @@ pub async fn edit_milestone(
 
 /// `POST /programmes/{id}/milestones/{item_id}/edit`.
 pub async fn update_milestone(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, item)): Path<(String, String)>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {

@@ -52,18 +52,24 @@ pub(super) fn layout(
     Layout::new(state, visitor, permit, title, "programmes")
 }
 
-/// The organisation a person may start programmes for, if any.
-fn starting_organisation(permit: &Permit) -> Option<String> {
-    let p = permit.principal.as_ref()?;
-    p.grants
-        .iter()
-        .find(|g| matches!(g.role, Role::PartnerLead | Role::ProgrammeManager))
-        .or_else(|| {
-            p.grants
-                .iter()
-                .find(|g| g.role == Role::SystemAdministrator)
-        })
-        .map(|g| g.organisation_id.clone())
+/// The organisation a person may start programmes for, if any: the first of their organisations
+/// where the authoriser allows it, an administrator's own grants considered last.
+async fn starting_organisation(
+    state: &AppState,
+    permit: &Permit,
+) -> Result<Option<String>, PageError> {
+    let Some(p) = permit.principal.as_ref() else {
+        return Ok(None);
+    };
+    let mut grants: Vec<_> = p.grants.iter().collect();
+    grants.sort_by_key(|g| g.role == Role::SystemAdministrator);
+    for g in grants {
+        let target = Target::id(&g.organisation_id);
+        if permit.may(state, Rule::CreateProgramme, target).await? {
+            return Ok(Some(g.organisation_id.clone()));
+        }
+    }
+    Ok(None)
 }
 
 #[derive(Template)]
@@ -75,17 +81,11 @@ struct ProgrammesPage {
 }
 
 /// `GET /programmes`: every programme, open to everyone in the system.
-pub async fn list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn list(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     Ok(render(&ProgrammesPage {
         layout: layout(&state, &visitor, &permit, "Programmes"),
         programmes: programmes::list(&state.store).await?,
-        start_for: starting_organisation(&permit),
+        start_for: starting_organisation(&state, &permit).await?,
     }))
 }
 
@@ -127,11 +127,7 @@ pub fn rag_class(rag: &Rag) -> &'static str {
 
 /// `GET /programmes/{id}`.
 pub async fn show(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -249,11 +245,7 @@ const PROGRAMME_LISTS: &[&str] = &["objective_ids", "partner_ids"];
 
 /// `GET /organisations/{id}/programmes/new`.
 pub async fn new_programme(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(org): Path<String>,
 ) -> Result<Response, PageError> {
     let draft = ProgrammeDraft {
@@ -280,11 +272,7 @@ pub async fn new_programme(
 
 /// `POST /organisations/{id}/programmes`: the lead organisation is the one in the path.
 pub async fn create_programme(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(org): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
@@ -329,11 +317,7 @@ fn draft_of(p: &Programme, objectives: &[ServedObjective], partners: &[Partner])
 
 /// `GET /programmes/{id}/edit`.
 pub async fn edit_programme(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = programmes::get(&state.store, &id).await?;
@@ -356,11 +340,7 @@ pub async fn edit_programme(
 
 /// `POST /programmes/{id}/edit`.
 pub async fn update_programme(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {

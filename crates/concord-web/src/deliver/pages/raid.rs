@@ -302,7 +302,7 @@ form_handlers! {
 
 /// `POST /programmes/{id}/risks/{item_id}/close`.
 pub async fn close_risk(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     raid::close(&state.store, &permit.actor, RaidTable::Risk, &id, &item).await?;
@@ -311,7 +311,7 @@ pub async fn close_risk(
 
 /// `POST /programmes/{id}/raid/{item_id}/close`.
 pub async fn close_item(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     raid::close(&state.store, &permit.actor, RaidTable::Item, &id, &item).await?;
@@ -380,13 +380,7 @@ fn layout_graph(programmes: &[Programme], dependencies: &[Dependency]) -> (Vec<N
 }
 
 /// `GET /dependencies`: how programmes depend on each other, as a graph and a table.
-pub async fn dependencies(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn dependencies(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let all = programmes::list(&state.store).await?;
     let dependencies = raid::dependencies(&state.store, None).await?;
     let (nodes, edges) = layout_graph(&all, &dependencies);

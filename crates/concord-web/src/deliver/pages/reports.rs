@@ -19,11 +19,7 @@ struct HighlightPage {
 
 /// `GET /programmes/{id}/highlight`: the printable highlight report.
 pub async fn highlight(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let programme = programmes::get(&state.store, &id).await?;
@@ -52,7 +48,7 @@ struct HighlightPrint {
 
 /// `GET /programmes/{id}/highlight.pdf`.
 pub async fn highlight_pdf(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let programme = programmes::get(&state.store, &id).await?;
@@ -79,13 +75,7 @@ struct MyWorkPage {
 
 /// `GET /my-work`: the signed-in person's actions, risks, milestones and PDSA cycles, across
 /// every organisation they work in.
-pub async fn my_work(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn my_work(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let work =
         reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?;
     Ok(render(&MyWorkPage {

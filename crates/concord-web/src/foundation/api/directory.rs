@@ -64,7 +64,7 @@ pub async fn list_organisations(
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = OrganisationDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_organisation(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(draft): ApiJson<OrganisationDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = organisations::create(&state.store, &permit.actor, &draft).await?;
@@ -85,7 +85,7 @@ pub async fn get_organisation(
 #[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = OrganisationDraft,
     responses((status = 200, body = Organisation), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_organisation(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<OrganisationDraft>,
 ) -> Result<Json<Organisation>, ApiError> {
@@ -97,7 +97,7 @@ pub async fn update_organisation(
 #[utoipa::path(put, path = "/api/v1/organisations/{id}/places", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = PlaceIds,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn set_places(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PlaceIds>,
 ) -> Result<StatusCode, ApiError> {
@@ -122,7 +122,7 @@ pub async fn list_memberships(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/memberships", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = MembershipDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn add_membership(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<MembershipDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -134,7 +134,7 @@ pub async fn add_membership(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/people", tag = "directory", params(("id" = String, Path, description = "Organisation id")), request_body = NewPerson,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_person(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewPerson>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -148,7 +148,7 @@ pub async fn create_person(
 #[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "directory", params(("id" = String, Path, description = "Membership id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn remove_membership(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     people::remove_membership(&state.store, &permit.actor, &id).await?;
@@ -175,7 +175,7 @@ pub async fn list_places(
 #[utoipa::path(post, path = "/api/v1/places", tag = "directory", request_body = PlaceDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_place(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     ApiJson(draft): ApiJson<PlaceDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = places::create(&state.store, &permit.actor, &draft).await?;
@@ -196,7 +196,7 @@ pub async fn get_place(
 #[utoipa::path(put, path = "/api/v1/places/{id}", tag = "directory", params(("id" = String, Path, description = "Place id")), request_body = PlaceDraft,
     responses((status = 200, body = Place), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_place(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<PlaceDraft>,
 ) -> Result<Json<Place>, ApiError> {

@@ -78,7 +78,7 @@ pub async fn get_person(
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "governance", params(("id" = String, Path, description = "Person id")), request_body = PersonDraft,
     responses((status = 200, body = Person), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_person(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<PersonDraft>,
 ) -> Result<Json<Person>, ApiError> {
@@ -106,7 +106,7 @@ pub async fn list_boards(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/boards", tag = "governance", params(("id" = String, Path, description = "Host organisation id")), request_body = BoardDraft,
     responses((status = 201, body = crate::api::Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_board(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(mut draft): ApiJson<BoardDraft>,
 ) -> Result<(StatusCode, Json<crate::api::Created>), ApiError> {
@@ -129,7 +129,7 @@ pub async fn get_board(
 #[utoipa::path(put, path = "/api/v1/boards/{id}", tag = "governance", params(("id" = String, Path, description = "Board id")), request_body = BoardDraft,
     responses((status = 200, body = Board), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_board(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(mut draft): ApiJson<BoardDraft>,
 ) -> Result<Json<Board>, ApiError> {
@@ -153,7 +153,7 @@ pub async fn list_board_members(
 #[utoipa::path(post, path = "/api/v1/boards/{id}/members", tag = "governance", params(("id" = String, Path, description = "Board id")), request_body = BoardMemberDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn set_board_member(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<BoardMemberDraft>,
 ) -> Result<StatusCode, ApiError> {
@@ -166,7 +166,7 @@ pub async fn set_board_member(
     params(("id" = String, Path, description = "Board id"), ("person_id" = String, Path, description = "Person id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn remove_board_member(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     boards::remove_member(&state.store, &permit.actor, &id, &person_id).await?;
@@ -199,7 +199,7 @@ pub struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "governance", params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_audit(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Params(q): Params<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let filter = AuditFilter {

@@ -97,11 +97,7 @@ pub struct LoginForm {
 
 /// `POST /login`.
 pub async fn login(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     PageForm(form): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let mut errors = ValidationErrors::default();
@@ -152,13 +148,7 @@ pub async fn login(
 }
 
 /// `POST /logout`: ends the session and clears the cookie.
-pub async fn logout(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn logout(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     if let Some(session) = &visitor.session {
         sessions::end(&state.store, &session.token).await?;
         let entry = concord_store::AuditEntry::success(
@@ -208,13 +198,7 @@ async fn account_page(
 }
 
 /// `GET /account`.
-pub async fn account(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn account(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     account_page(&state, &visitor, &permit, None, ValidationErrors::default()).await
 }
 
@@ -228,11 +212,7 @@ pub struct TokenForm {
 
 /// `POST /account/tokens`: issues a token and shows it once.
 pub async fn create_token(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     PageForm(form): PageForm<TokenForm>,
 ) -> Result<Response, PageError> {
     let days = form.days.trim().parse::<i64>().unwrap_or(0);
@@ -265,7 +245,7 @@ pub async fn create_token(
 
 /// `POST /account/tokens/{id}/revoke`.
 pub async fn revoke_token(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     sessions::revoke_api_token(&state.store, &permit.actor, &permit.person().person_id, &id)

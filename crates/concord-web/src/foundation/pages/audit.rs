@@ -49,11 +49,7 @@ fn filter_params(f: &AuditFilter) -> Vec<(&'static str, &str)> {
 
 /// `GET /audit`.
 pub async fn audit_log(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Params(query): Params<AuditQuery>,
 ) -> Result<Response, PageError> {
     let page_number = query.page.as_deref().and_then(|p| p.parse().ok());
@@ -114,7 +110,7 @@ pub async fn audit_log(
 
 /// `GET /audit/export.csv`: every matching entry, oldest first. The export itself is audited.
 pub async fn export(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Params(filter): Params<AuditFilter>,
 ) -> Result<Response, PageError> {
     let viewer = meetings::scope_of(&state.store, &permit.person().person_id).await?;

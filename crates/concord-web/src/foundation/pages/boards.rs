@@ -25,13 +25,7 @@ struct BoardsPage {
 }
 
 /// `GET /boards`.
-pub async fn boards_list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn boards_list(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let page = BoardsPage {
         layout: Layout::new(&state, &visitor, &permit, "Boards", "boards"),
         boards: boards::list(&state.store, None).await?,
@@ -94,11 +88,7 @@ async fn board_page(
 
 /// `GET /boards/{id}`.
 pub async fn board(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     board_page(
@@ -160,11 +150,7 @@ async fn board_form(
 
 /// `GET /organisations/{id}/boards/new`.
 pub async fn new_board(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, &id).await?;
@@ -186,11 +172,7 @@ pub async fn new_board(
 
 /// `POST /organisations/{id}/boards`: the host is the organisation in the path, whatever the form says.
 pub async fn create_board(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(mut form): PageForm<BoardDraft>,
 ) -> Result<Response, PageError> {
@@ -215,11 +197,7 @@ pub async fn create_board(
 
 /// `GET /boards/{id}/edit`.
 pub async fn edit_board(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let b = boards::get(&state.store, &id).await?;
@@ -245,11 +223,7 @@ pub async fn edit_board(
 
 /// `POST /boards/{id}/edit`: the host organisation cannot be changed here.
 pub async fn update_board(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(mut form): PageForm<BoardDraft>,
 ) -> Result<Response, PageError> {
@@ -282,11 +256,7 @@ pub struct SeatForm {
 
 /// `POST /boards/{id}/members`: seats someone (found by e-mail) on the board.
 pub async fn add_board_member(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<SeatForm>,
 ) -> Result<Response, PageError> {
@@ -337,7 +307,7 @@ pub async fn add_board_member(
 
 /// `POST /boards/{id}/members/{person_id}/delete`.
 pub async fn remove_board_member(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     boards::remove_member(&state.store, &permit.actor, &id, &person_id).await?;

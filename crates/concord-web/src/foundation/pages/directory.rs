@@ -65,11 +65,7 @@ async fn place_choices(state: &AppState) -> Result<Vec<Choice>, StoreError> {
 
 /// `GET /directory`: search and filter organisations.
 pub async fn directory(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Params(query): Params<DirectoryQuery>,
 ) -> Result<Response, PageError> {
     let search = OrganisationSearch {
@@ -174,11 +170,7 @@ async fn organisation_page(
 
 /// `GET /organisations/{id}`.
 pub async fn organisation(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     organisation_page(
@@ -273,11 +265,7 @@ async fn organisation_form(
 
 /// `GET /organisations/new`.
 pub async fn new_organisation(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
 ) -> Result<Response, PageError> {
     organisation_form(
         &state,
@@ -292,11 +280,7 @@ pub async fn new_organisation(
 
 /// `POST /organisations`.
 pub async fn create_organisation(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     PageForm(form): PageForm<OrganisationDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -309,11 +293,7 @@ pub async fn create_organisation(
 
 /// `GET /organisations/{id}/edit`.
 pub async fn edit_organisation(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let org = organisations::get(&state.store, &id).await?;
@@ -338,11 +318,7 @@ pub async fn edit_organisation(
 
 /// `POST /organisations/{id}/edit`.
 pub async fn update_organisation(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<OrganisationDraft>,
 ) -> Result<Response, PageError> {
@@ -363,7 +339,7 @@ pub async fn update_organisation(
 
 /// `POST /organisations/{id}/places`: the places this organisation serves (checkboxes).
 pub async fn set_places(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -386,11 +362,7 @@ pub struct MemberForm {
 
 /// `POST /organisations/{id}/memberships`: gives an existing person (found by e-mail) a role here.
 pub async fn add_member(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<MemberForm>,
 ) -> Result<Response, PageError> {
@@ -431,7 +403,7 @@ pub async fn add_member(
 
 /// `POST /memberships/{id}/delete`.
 pub async fn remove_member(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let membership = people::membership(&state.store, &id).await?;
@@ -485,11 +457,7 @@ async fn new_person_page(
 
 /// `GET /organisations/{id}/people/new`.
 pub async fn new_person(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     new_person_page(
@@ -505,11 +473,7 @@ pub async fn new_person(
 
 /// `POST /organisations/{id}/people`.
 pub async fn create_person(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<NewPersonFields>,
 ) -> Result<Response, PageError> {

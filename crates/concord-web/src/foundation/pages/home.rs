@@ -15,13 +15,7 @@ struct HomePage {
 }
 
 /// `GET /`.
-pub async fn home(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn home(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let counts = match &permit.principal {
         None => None,
         Some(_) => Some([

@@ -42,11 +42,7 @@ struct PeoplePage {
 
 /// `GET /people`.
 pub async fn people_list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Params(query): Params<PeopleQuery>,
 ) -> Result<Response, PageError> {
     let search = PersonSearch {
@@ -100,11 +96,7 @@ struct PersonPage {
 
 /// `GET /people/{id}`.
 pub async fn person(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     person_page(
@@ -161,11 +153,7 @@ pub struct AccountFields {
 /// `POST /people/{id}/account`: an administrator gives a person a sign-in (with a first password to
 /// pass on securely).
 pub async fn create_account(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<AccountFields>,
 ) -> Result<Response, PageError> {
@@ -220,11 +208,7 @@ fn edit_form(
 
 /// `GET /people/{id}/edit`.
 pub async fn edit_person(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = people::get(&state.store, &id).await?;
@@ -247,11 +231,7 @@ pub async fn edit_person(
 
 /// `POST /people/{id}/edit`.
 pub async fn update_person(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<PersonDraft>,
 ) -> Result<Response, PageError> {

@@ -27,13 +27,7 @@ struct PlacesPage {
 }
 
 /// `GET /places`.
-pub async fn places_list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn places_list(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let places = places::list(&state.store).await?;
     let total_population = places
         .iter()
@@ -69,11 +63,7 @@ struct PlacePage {
 
 /// `GET /places/{id}`.
 pub async fn place(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let place = places::get(&state.store, &id).await?;
@@ -155,13 +145,7 @@ async fn place_form(
 }
 
 /// `GET /places/new`.
-pub async fn new_place(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn new_place(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     place_form(
         &state,
         &visitor,
@@ -175,11 +159,7 @@ pub async fn new_place(
 
 /// `POST /places`.
 pub async fn create_place(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     PageForm(form): PageForm<PlaceDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -192,11 +172,7 @@ pub async fn create_place(
 
 /// `GET /places/{id}/edit`.
 pub async fn edit_place(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let p = places::get(&state.store, &id).await?;
@@ -220,11 +196,7 @@ pub async fn edit_place(
 
 /// `POST /places/{id}/edit`.
 pub async fn update_place(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     PageForm(form): PageForm<PlaceDraft>,
 ) -> Result<Response, PageError> {

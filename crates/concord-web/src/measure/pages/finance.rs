@@ -50,13 +50,7 @@ fn month_name(year: FinancialYear, index: u8) -> String {
 }
 
 /// `GET /finance`: the latest year's position (or an invitation to set one up).
-pub async fn latest(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn latest(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let years = finance::years(&state.store).await?;
     match years.first() {
         Some(year) => Ok(see_other(&format!("/finance/{}", year_slug(&year.label)))),
@@ -141,11 +135,7 @@ impl OverviewPage {
 
 /// `GET /finance/{id}`: the system's position for year `{id}` (`2026-27`).
 pub async fn overview(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     Query(query): Query<AsAt>,
 ) -> Result<Response, PageError> {
@@ -224,11 +214,7 @@ impl BodyPage {
 /// `GET /finance/{id}/organisations/{organisation_id}`: one body's months in year `{id}`, with an
 /// SPC chart of its monthly net position over every month held.
 pub async fn body(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path((id, organisation_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -364,13 +350,7 @@ async fn setup_page(
 }
 
 /// `GET /finance/setup`: financial years, their rule sets, and pooled budgets.
-pub async fn setup(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn setup(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let today = concord_domain::meeting::london_date(chrono::Utc::now());
     let year_draft = FinancialYearDraft {
         label: FinancialYear::containing(today).label(),
@@ -393,11 +373,7 @@ pub async fn setup(
 
 /// `POST /finance/years`: sets up a year or changes its rule set.
 pub async fn save_year(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Form(draft): Form<FinancialYearDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -419,11 +395,7 @@ pub async fn save_year(
 
 /// `POST /finance/pools`: sets up a pooled budget.
 pub async fn create_pool(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Form(draft): Form<PooledBudgetDraft>,
 ) -> Result<Response, PageError> {
     settle(
@@ -465,13 +437,7 @@ fn upload_def(chosen: &str) -> UploadDef {
 }
 
 /// `GET /finance/upload`: the form for loading a return.
-pub async fn upload_form(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Response {
+pub async fn upload_form(Context(state, visitor, permit): Context) -> Response {
     upload_page(
         layout(&state, &visitor, &permit, "Load finance returns"),
         upload_def("revenue"),
@@ -481,11 +447,7 @@ pub async fn upload_form(
 
 /// `POST /finance/upload`: loads a return (all or nothing).
 pub async fn upload(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageError> {

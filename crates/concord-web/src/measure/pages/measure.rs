@@ -98,11 +98,7 @@ fn column_key(series: &Series) -> String {
 
 /// `GET /measure`: the system dashboard.
 pub async fn dashboard(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -189,11 +185,7 @@ struct MetricPage {
 
 /// `GET /metrics/{id}`: a metric's definition and every series' icons.
 pub async fn metric(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
@@ -262,11 +254,7 @@ impl SeriesPage {
 
 /// `GET /series/{id}`: one series' SPC chart and data.
 pub async fn series(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let store = &state.store;

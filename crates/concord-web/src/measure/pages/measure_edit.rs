@@ -124,13 +124,7 @@ async fn metric_form(
 }
 
 /// `GET /metrics/new`.
-pub async fn new_metric(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn new_metric(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let draft = MetricDraft {
         frequency: "monthly".into(),
         ..MetricDraft::default()
@@ -148,11 +142,7 @@ pub async fn new_metric(
 
 /// `POST /metrics/new`.
 pub async fn create_metric(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Form(posted): Form<Posted>,
 ) -> Result<Response, PageError> {
     let draft: MetricDraft = parse(&posted, &[])?;
@@ -185,11 +175,7 @@ fn draft_of(metric: &metrics::Metric) -> MetricDraft {
 
 /// `GET /metrics/{id}/edit`.
 pub async fn edit_metric(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let metric = metrics::get(&state.store, &id).await?;
@@ -206,11 +192,7 @@ pub async fn edit_metric(
 
 /// `POST /metrics/{id}/edit`.
 pub async fn update_metric(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     Form(posted): Form<Posted>,
 ) -> Result<Response, PageError> {
@@ -245,13 +227,7 @@ fn values_upload_def() -> UploadDef {
 }
 
 /// `GET /measure/upload`.
-pub async fn upload_form(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Response {
+pub async fn upload_form(Context(state, visitor, permit): Context) -> Response {
     upload_page(
         layout(&state, &visitor, &permit, "Load metric values"),
         values_upload_def(),
@@ -261,11 +237,7 @@ pub async fn upload_form(
 
 /// `POST /measure/upload`: loads a values file (all or nothing).
 pub async fn upload(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageError> {
@@ -323,7 +295,7 @@ pub struct RebaseForm {
 
 /// `POST /series/{id}/rebases`: starts a new group of limits at a period.
 pub async fn add_rebase(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     Form(form): Form<RebaseForm>,
 ) -> Result<Response, PageError> {
@@ -354,7 +326,7 @@ pub async fn add_rebase(
 
 /// `POST /series/{id}/rebases/remove`: removes a rebase.
 pub async fn remove_rebase(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     Form(form): Form<RebaseForm>,
 ) -> Result<Response, PageError> {

@@ -75,13 +75,7 @@ struct ListPage {
 }
 
 /// `GET /population/cohorts`.
-pub async fn list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn list(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let cohorts = population::cohorts(&state.store).await?;
     let can_build = permit.may(&state, Rule::SaveCohort, Target::NONE).await?;
     Ok(render(&ListPage {
@@ -104,11 +98,7 @@ struct CohortPage {
 
 /// `GET /population/cohorts/{id}`: the results.
 pub async fn show(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
@@ -374,13 +364,7 @@ impl BuilderPage {
 }
 
 /// `GET /population/cohorts/new`: the builder.
-pub async fn new(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn new(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let builder = Builder {
         name: "Older people at risk of social isolation".into(),
         age_min: "65".into(),
@@ -421,11 +405,7 @@ async fn preview_page(
 /// `POST /population/cohorts/preview`: the builder again with the counts its fields give (the
 /// page's script swaps in the results as the fields change).
 pub async fn preview(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     preview_page(&state, &visitor, &permit, Builder::from_pairs(&pairs)).await
@@ -442,11 +422,7 @@ struct EditPage {
 
 /// `POST /population/cohorts`: saves a new cohort (from the builder's definition or the editor).
 pub async fn create(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let definition =
@@ -480,11 +456,7 @@ pub async fn create(
 
 /// `GET /population/cohorts/{id}/edit`: the definition as text.
 pub async fn edit(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
@@ -527,11 +499,7 @@ fn change_page(
 
 /// `POST /population/cohorts/{id}/edit`.
 pub async fn update(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {

@@ -115,13 +115,7 @@ struct OverviewPage {
 }
 
 /// `GET /population`: the overview.
-pub async fn page(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn page(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let snapshot = state.population.snapshot().await?;
     let (overview, batches) = match snapshot {
         None => (None, Vec::new()),

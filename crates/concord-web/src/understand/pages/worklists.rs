@@ -66,11 +66,7 @@ fn show(
 /// `GET /population/cohorts/{id}/worklist`: the cohort's people registered at the clinician's own
 /// practice, by name. The view is audited first; if that fails, nothing is shown.
 pub async fn worklist(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
@@ -119,11 +115,7 @@ async fn all_practices(state: &AppState) -> Result<Vec<Choice>, StoreError> {
 
 /// `GET /population/cohorts/{id}/break-glass`: the form.
 pub async fn break_glass_form(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let cohort = population::cohort(&state.store, &id).await?;
@@ -140,11 +132,7 @@ pub async fn break_glass_form(
 /// `POST /population/cohorts/{id}/break-glass`: records the reason (and raises it for review),
 /// then shows that practice's worklist.
 pub async fn break_glass(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     Path(id): Path<String>,
     Form(form): Form<BreakGlassForm>,
 ) -> Result<Response, PageError> {
@@ -211,13 +199,7 @@ struct ReviewsPage {
 }
 
 /// `GET /population/break-glass`: break-glass views, those awaiting review first.
-pub async fn reviews(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
-) -> Result<Response, PageError> {
+pub async fn reviews(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     Ok(render(&ReviewsPage {
         layout: Layout::new(&state, &visitor, &permit, "Break-glass views", "population"),
         views: population::break_glass_views(&state.store).await?,
@@ -234,7 +216,7 @@ pub struct ReviewForm {
 
 /// `POST /population/break-glass/{id}/review`.
 pub async fn review(
-    Context { state, permit, .. }: Context,
+    Context(state, _, permit): Context,
     Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
@@ -278,11 +260,7 @@ async fn practice_choices(state: &AppState, permit: &Permit) -> Result<Vec<Choic
 
 /// `GET /population/registered-list`.
 pub async fn registered_list_form(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
 ) -> Result<Response, PageError> {
     let practices = practice_choices(&state, &permit).await?;
     Ok(upload_page(
@@ -294,11 +272,7 @@ pub async fn registered_list_form(
 
 /// `POST /population/registered-list`: replaces a practice's list (all or nothing).
 pub async fn registered_list(
-    Context {
-        state,
-        visitor,
-        permit,
-    }: Context,
+    Context(state, visitor, permit): Context,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, PageError> {

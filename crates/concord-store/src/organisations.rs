@@ -4,7 +4,7 @@ use crate::audit::{like_pattern, Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest};
-use crate::rows::{one_by_id, page_total, RowExt};
+use crate::rows::{one_by_id, page_of, RowExt};
 use concord_domain::organisation::ValidOrganisation;
 use concord_domain::{OrgType, OrganisationDraft};
 use serde::{Deserialize, Serialize};
@@ -85,40 +85,17 @@ pub async fn list(
           AND ($3 = '' OR o.org_type = $3)
           AND ($4 = '' OR o.id IN (SELECT organisation_id FROM organisation_places WHERE place_id = $4))
           AND ($5 = '' OR o.parent_id = $5)";
-    // One query: the window count gives the total alongside the page's rows.
-    let sql = format!(
-        "SELECT {COLUMNS}, COUNT(*) OVER () AS total_count {FROM} {filter} ORDER BY o.name, o.code LIMIT $6 OFFSET $7"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(q)
-        .bind(like_pattern(q))
-        .bind(org_type)
-        .bind(place)
-        .bind(parent)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(store.pool())
-        .await?;
-    let total = page_total(&rows, page, async {
-        let count_sql = format!("SELECT COUNT(*) {FROM} {filter}");
-        sqlx::query_scalar(&count_sql)
-            .bind(q)
-            .bind(like_pattern(q))
-            .bind(org_type)
-            .bind(place)
-            .bind(parent)
-            .fetch_one(store.pool())
-            .await
-            .map_err(StoreError::from)
-    })
-    .await?;
-    let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    let like = like_pattern(q);
+    page_of(
+        store,
+        COLUMNS,
+        &format!("{FROM} {filter}"),
+        "o.name, o.code",
+        &[q, &like, org_type, place, parent],
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// How many organisations there are of each type, for the directory's filter.

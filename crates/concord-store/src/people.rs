@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::grants::{self, RoleChangeKind};
 use crate::organisations;
 use crate::page::{Page, PageRequest};
-use crate::rows::{all_by, one_by_id, page_total, RowExt};
+use crate::rows::{all_by, one_by_id, page_of, RowExt};
 use concord_domain::person::ValidPerson;
 use concord_domain::{Grant, MembershipDraft, OrgType, PersonDraft, Principal, Role};
 use serde::{Deserialize, Serialize};
@@ -120,38 +120,17 @@ pub async fn list(
               OR LOWER(job_title) LIKE $2 ESCAPE '\\')
           AND ($3 = '' OR id IN (SELECT person_id FROM memberships WHERE role = $3))
           AND ($4 = '' OR id IN (SELECT person_id FROM memberships WHERE organisation_id = $4))";
-    let sql = format!(
-        "SELECT {PERSON_COLUMNS}, COUNT(*) OVER () AS total_count FROM people {filter}
-         ORDER BY family_name, given_name, id LIMIT $5 OFFSET $6"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(q)
-        .bind(like_pattern(q))
-        .bind(role)
-        .bind(org)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(store.pool())
-        .await?;
-    let total = page_total(&rows, page, async {
-        let count_sql = format!("SELECT COUNT(*) FROM people {filter}");
-        sqlx::query_scalar(&count_sql)
-            .bind(q)
-            .bind(like_pattern(q))
-            .bind(role)
-            .bind(org)
-            .fetch_one(store.pool())
-            .await
-            .map_err(StoreError::from)
-    })
-    .await?;
-    let items = rows.iter().map(person_from_row).collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    })
+    let like = like_pattern(q);
+    page_of(
+        store,
+        PERSON_COLUMNS,
+        &format!("FROM people {filter}"),
+        "family_name, given_name, id",
+        &[q, &like, role, org],
+        page,
+        person_from_row,
+    )
+    .await
 }
 
 /// The person with `id`.

@@ -1,6 +1,6 @@
 //! The one row reader: typed reads that name the column ([`RowExt`]), "the row with this id, or
-//! not found" ([`row_by_id`], [`one_by_id`]), every row for a key ([`all_by`], [`all`]), a page's
-//! total ([`page_total`]), and checks of references, shared by every store module.
+//! not found" ([`row_by_id`], [`one_by_id`]), every row for a key ([`all_by`], [`all`]), a page with
+//! its total ([`page_of`]), and checks of references, shared by every store module.
 
 use crate::db::Store;
 use crate::error::StoreError;
@@ -117,18 +117,52 @@ pub(crate) async fn all<T>(
     rows.iter().map(read).collect()
 }
 
-/// The total behind a page of rows that carry `COUNT(*) OVER () AS total_count`: from the first row,
-/// 0 for an empty first page, or (a page past the end) what `count` finds.
-pub(crate) async fn page_total(
-    rows: &[AnyRow],
+/// One page of the records `SELECT {columns} {from_where} ORDER BY {order}` finds, with the
+/// total across all pages: `params` bind `$1..$n` in `from_where`, and the page's limit and offset
+/// follow them. One query gives the rows and, through a window count, the total; a page past the
+/// end counts separately.
+pub(crate) async fn page_of<T>(
+    store: &Store,
+    columns: &str,
+    from_where: &str,
+    order: &str,
+    params: &[&str],
     page: crate::PageRequest,
-    count: impl std::future::Future<Output = Result<i64, StoreError>>,
-) -> Result<i64, StoreError> {
-    match rows.first() {
-        Some(row) => row.int("total_count"),
-        None if page.page == 1 => Ok(0),
-        None => count.await,
+    read: impl Fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<crate::Page<T>, StoreError> {
+    let n = params.len();
+    let sql = format!(
+        "SELECT {columns}, COUNT(*) OVER () AS total_count {from_where} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut query = sqlx::query(&sql);
+    for param in params {
+        query = query.bind(*param);
     }
+    let rows = query
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(store.pool())
+        .await?;
+    let total = match rows.first() {
+        Some(row) => row.int("total_count")?,
+        None if page.page == 1 => 0,
+        None => {
+            let count_sql = format!("SELECT COUNT(*) {from_where}");
+            let mut count = sqlx::query_scalar(&count_sql);
+            for param in params {
+                count = count.bind(*param);
+            }
+            count.fetch_one(store.pool()).await?
+        }
+    };
+    Ok(crate::Page {
+        items: rows.iter().map(read).collect::<Result<_, _>>()?,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    })
 }
 
 /// An optional decimal as parameter text, for SQL that reads it as `CAST($n AS DOUBLE PRECISION)`.

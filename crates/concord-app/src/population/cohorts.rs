@@ -169,3 +169,20 @@ pub async fn overview(
     let registered = reports.pop().expect("two reports");
     Ok(Some(Overview { registered, older }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_as_of_time_the_index_date_is_today_not_1970() {
+        let picture = Picture::default();
+        assert_eq!(picture.as_of(), None);
+        let today =
+            concord_population::table::epoch_days(&chrono::Utc::now().date_naive().to_string())
+                .unwrap();
+        // The web once fell back to day 0 (1 January 1970), ageing everyone by decades.
+        assert_eq!(default_index_date(&picture), today);
+        assert!(default_index_date(&picture) > 20_000);
+    }
+}

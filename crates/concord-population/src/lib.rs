@@ -32,7 +32,7 @@ mod parquet_files;
 pub mod picture;
 pub mod pseudonym;
 pub mod pseudonymise;
-pub mod report;
+mod report;
 mod staging;
 pub mod store;
 pub mod table;

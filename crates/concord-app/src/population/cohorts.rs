@@ -85,7 +85,8 @@ pub async fn count(
         .map(Some)
 }
 
-/// Counts several cohorts over one snapshot and one reading of the reference data.
+/// Counts one cohort over a snapshot and reference data already read (the overview counts two
+/// over one reading), off the async runtime.
 async fn count_in(
     population: &Population,
     snapshot: Arc<Snapshot>,
@@ -116,7 +117,9 @@ pub async fn count_once(
     tokio::task::spawn_blocking(move || {
         let picture = Picture::load_scoped(&analytical, &cohort.event_scope())
             .map_err(|e| unavailable(e.to_string()))?;
-        let snapshot = Snapshot::new(picture, &efi, batches);
+        // Measures once, on the cohort's own index date.
+        let index = index_date(&picture, &cohort);
+        let snapshot = Snapshot::on(picture, &efi, batches, index);
         Ok(Some(publish(&snapshot, &efi, &reference, &cohort, &rule)))
     })
     .await

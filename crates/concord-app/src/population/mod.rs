@@ -74,7 +74,13 @@ pub struct Snapshot {
 impl Snapshot {
     /// A snapshot of `picture`, with everyone's measures on its default index date.
     pub fn new(picture: Picture, efi: &EfiCodelist, batches: Vec<String>) -> Self {
-        let measures = Measures::compute(&picture, efi, cohorts::default_index_date(&picture));
+        let index = cohorts::default_index_date(&picture);
+        Snapshot::on(picture, efi, batches, index)
+    }
+
+    /// A snapshot of `picture`, with everyone's measures on `index` (days since 1970-01-01).
+    pub fn on(picture: Picture, efi: &EfiCodelist, batches: Vec<String>, index: i32) -> Self {
+        let measures = Measures::compute(&picture, efi, index);
         Snapshot {
             picture,
             measures,

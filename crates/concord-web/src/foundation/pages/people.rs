@@ -193,7 +193,10 @@ fn edit_form(
     let heading = format!("Edit {} {}", form.given_name, form.family_name);
     let def = FormDef {
         caption: "People".into(),
-        back: (format!("/people/{id}"), "Back".into()),
+        back: (
+            format!("/people/{id}"),
+            format!("{} {}", form.given_name, form.family_name),
+        ),
         action: format!("/people/{id}/edit"),
         submit: "Save".into(),
         fields: person_fields(Fields::new(&form)).build(),

@@ -407,7 +407,8 @@ def schemathesis(port, ids):
                # server that died is caught after every probe, and a 5xx is never retried away).
                "--request-timeout", "30", "--request-retries", "2",
                "--report", "ndjson", "--report-ndjson-path", report]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    # Run in the suite's temporary directory, so schemathesis's cache never lands in the checkout.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ids["dir"])
     # Everything from the first error or failure section, so a CI log says what went wrong.
     lines = run.stdout.splitlines()
     first = next((i for i, l in enumerate(lines) if "ERRORS" in l or "FAILURES" in l), max(0, len(lines) - 25))

@@ -396,6 +396,7 @@ def schemathesis(port, ids):
     st = ids.get("schemathesis")
     if not st:
         return "skipped: no schemathesis given"
+    st = os.path.abspath(st)
     token = token_for(port, "admin")
     report = os.path.join(ids["dir"], "schemathesis.json")
     command = [st, "run", f"http://127.0.0.1:{port}/api/openapi.json",

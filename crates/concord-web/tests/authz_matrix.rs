@@ -44,6 +44,7 @@ POST /organisations                           S A D D D D D D
 GET /organisations/{id}                       S A A A A A A A
 GET /organisations/{id}/edit                  S A A D D D D D
 POST /organisations/{id}/edit                 S A A D D D D D
+GET /organisations/{id}/places                S A A D D D D D
 POST /organisations/{id}/places               S A A D D D D D
 POST /organisations/{id}/memberships          S A A D D D D D
 GET /organisations/{id}/people/new            S A A D D D D D

@@ -626,4 +626,17 @@ async fn only_administrators_change_an_organisations_type() {
         .api(Method::PUT, &path, Some(&admin), Some(body("hospice")))
         .await;
     assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.body);
+
+    // The edit form offers the same: a lead sees only the current type, an administrator all.
+    let edit = format!("/organisations/{}/edit", f.council);
+    let mut lead = f.app.browser("otherlead").await;
+    let page = f.app.get(&edit, &mut lead).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("value=\"hospice\""), "{}", page.body);
+    assert!(!page.body.contains("value=\"council\""), "{}", page.body);
+    assert!(page.body.contains("Only a system administrator can change"));
+    let mut admin = f.app.browser("admin").await;
+    let page = f.app.get(&edit, &mut admin).await;
+    assert!(page.body.contains("value=\"council\""), "{}", page.body);
+    assert!(!page.body.contains("Only a system administrator can change"));
 }

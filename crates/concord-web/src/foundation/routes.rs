@@ -74,6 +74,12 @@ pub fn routes() -> Vec<RouteDef> {
             directory::update_organisation,
         ),
         def(
+            M::GET,
+            "/organisations/{id}/places",
+            R::EditOrganisation,
+            directory::places_form,
+        ),
+        def(
             M::POST,
             "/organisations/{id}/places",
             R::EditOrganisation,

@@ -36,6 +36,8 @@ pub enum FieldKind {
     Url,
     /// Several lines.
     Textarea,
+    /// Text in a language of its own (a cohort definition): monospaced, many lines, no spell-check.
+    Code,
     /// A date (YYYY-MM-DD).
     Date,
     /// A time (HH:MM).
@@ -183,6 +185,11 @@ impl Fields {
         self.push(name, label, hint, FieldKind::Textarea)
     }
 
+    /// Text in a language of its own, such as a cohort definition.
+    pub fn code(self, name: &str, label: &str, hint: &str) -> Fields {
+        self.push(name, label, hint, FieldKind::Code)
+    }
+
     /// A date field.
     pub fn date(self, name: &str, label: &str, hint: &str) -> Fields {
         self.push(name, label, hint, FieldKind::Date)
@@ -202,6 +209,18 @@ impl Fields {
         blank: &'static str,
     ) -> Fields {
         self.push(name, label, "", FieldKind::Select(choices, blank))
+    }
+
+    /// A choice from a list, with help text.
+    pub fn select_with_hint(
+        self,
+        name: &str,
+        label: &str,
+        hint: &str,
+        choices: Vec<Choice>,
+        blank: &'static str,
+    ) -> Fields {
+        self.push(name, label, hint, FieldKind::Select(choices, blank))
     }
 
     /// A yes/no box.
@@ -237,6 +256,8 @@ pub struct FormDef {
     pub heading: String,
     /// The caption above it (what the form belongs to).
     pub caption: String,
+    /// A paragraph under the heading saying what the form does (empty: none).
+    pub intro: String,
     /// Where "Back" goes, and its text.
     pub back: (String, String),
     /// Where the form posts.

@@ -5,7 +5,7 @@ use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
-use crate::ui::form::settle;
+use crate::ui::form::{self, form_page, settle, Fields, FormDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -111,18 +111,6 @@ pub async fn set_priority(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "agree/objective_form.html")]
-struct ObjectiveForm {
-    layout: Layout,
-    round: Round,
-    form: ObjectiveDraft,
-    errors: ValidationErrors,
-    owner_choices: Vec<Choice>,
-    /// (area id, name, checked).
-    area_choices: Vec<(String, String, bool)>,
-}
-
 async fn objective_form(
     state: &AppState,
     visitor: &Visitor,
@@ -138,34 +126,62 @@ async fn objective_form(
         PageRequest::new(Some(1), Some(200)),
     )
     .await?;
-    let owner_choices = orgs
+    let owners: Vec<Choice> = orgs
         .items
         .into_iter()
         .filter(|o| o.org_type != concord_domain::OrgType::GpPractice)
         .map(|o| (o.id, o.name))
         .collect();
-    let area_choices = strategy::areas(&state.store, id)
+    let areas: Vec<Choice> = strategy::areas(&state.store, id)
         .await?
         .into_iter()
-        .map(|a| {
-            let checked = form.area_ids.contains(&a.id);
-            (a.id, a.name, checked)
-        })
+        .map(|a| (a.id, a.name))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let def = FormDef {
+        heading: "Add an objective".into(),
+        caption: round.title,
+        intro: "An objective must be specific: the outcome, how it is measured, where it is now, \
+                the number to reach and by when, and who owns it."
+            .into(),
+        back: (
+            format!("/rounds/{id}#objectives"),
+            "Back to the round".into(),
+        ),
+        action: format!("/rounds/{id}/objectives"),
+        submit: "Add objective".into(),
+        fields: Fields::new(&form)
+            .text(
+                "outcome",
+                "Outcome sought",
+                "For example: fewer older people admitted to hospital after a fall",
+            )
+            .text(
+                "metric",
+                "How it is measured",
+                "For example: emergency admissions for falls, people aged 65 and over",
+            )
+            .text(
+                "unit",
+                "Unit (optional)",
+                "For example: per 100,000 people, or %",
+            )
+            .number("baseline", "Baseline (now)", "A number")
+            .number("target", "Target", "The number to reach")
+            .date("target_date", "Target date", "")
+            .select(
+                "owner_organisation_id",
+                "Owner",
+                owners,
+                "Select an organisation",
+            )
+            .checkboxes("area_ids", "Service areas it touches", "", areas)
+            .build(),
     };
-    let page = ObjectiveForm {
-        layout: Layout::new(state, visitor, permit, "Add an objective", "rounds"),
-        round,
-        form,
+    Ok(form_page(
+        Layout::new(state, visitor, permit, "Add an objective", "rounds"),
+        def,
         errors,
-        owner_choices,
-        area_choices,
-    };
-    Ok((status, render(&page)).into_response())
+    ))
 }
 
 /// `GET /rounds/{id}/objectives/new`.
@@ -190,27 +206,7 @@ pub async fn create_objective(
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let draft = ObjectiveDraft {
-        outcome: value("outcome"),
-        metric: value("metric"),
-        unit: value("unit"),
-        baseline: value("baseline"),
-        target: value("target"),
-        target_date: value("target_date"),
-        owner_organisation_id: value("owner_organisation_id"),
-        area_ids: fields
-            .iter()
-            .filter(|(k, _)| k == "area_ids")
-            .map(|(_, v)| v.clone())
-            .collect(),
-    };
+    let draft: ObjectiveDraft = form::parse(&fields, &["area_ids"])?;
     settle(
         objectives::add_objective(&state.store, &permit.actor, &id, &draft).await,
         |_| format!("/rounds/{id}#objectives"),

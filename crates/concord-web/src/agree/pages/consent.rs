@@ -6,7 +6,7 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -21,16 +21,6 @@ use concord_store::consent::{self, Proposal, ProposalResponse};
 use concord_store::strategy;
 use serde::Deserialize;
 
-#[derive(Template)]
-#[template(path = "agree/proposal_form.html")]
-struct ProposalForm {
-    layout: Layout,
-    heading: String,
-    action: String,
-    form: ProposalDraft,
-    errors: ValidationErrors,
-}
-
 fn proposal_form(
     state: &AppState,
     visitor: &Visitor,
@@ -40,19 +30,34 @@ fn proposal_form(
     form: ProposalDraft,
     errors: ValidationErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = ProposalForm {
-        layout: Layout::new(state, visitor, permit, heading.clone(), "rounds"),
-        heading,
+    // Back to where the form was opened from: the round (a new proposal) or the proposal.
+    let back = action
+        .strip_suffix("/proposals")
+        .or_else(|| action.strip_suffix("/amend"))
+        .unwrap_or("/rounds")
+        .to_string();
+    let def = FormDef {
+        heading: heading.clone(),
+        caption: String::new(),
+        intro: "Each partner organisation on the board responds: consent, consent with a concern, \
+                object (with a reason) or abstain. An objection blocks adoption until it is withdrawn \
+                or the proposal is amended; amending reopens every response."
+            .into(),
+        back: (back, "Back".into()),
         action,
-        form,
-        errors,
+        submit: "Save".into(),
+        fields: Fields::new(&form)
+            .text("title", "What is proposed", "For example: adopt the Joint Forward Plan priorities")
+            .textarea("text", "The proposal in full", "")
+            .date("closes_on", "Responses close on", "")
+            .number("quorum", "Partner organisations that must respond", "A whole number")
+            .build(),
     };
-    (status, render(&page)).into_response()
+    form_page(
+        Layout::new(state, visitor, permit, heading, "rounds"),
+        def,
+        errors,
+    )
 }
 
 /// `GET /rounds/{id}/proposals/new`.

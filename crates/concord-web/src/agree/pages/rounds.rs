@@ -150,6 +150,7 @@ fn round_form(
         .unwrap_or("/rounds")
         .to_string();
     let def = FormDef {
+        intro: String::new(),
         caption: "Strategy rounds".into(),
         back: (back, "Back".into()),
         action,
@@ -267,20 +268,6 @@ pub async fn update_round(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "agree/view_form.html")]
-struct ViewForm {
-    layout: Layout,
-    round: Round,
-    organisation_name: String,
-    action: String,
-    /// (field name `rank_<area id>`, area name, chosen rank or "").
-    rows: Vec<(String, String, String)>,
-    rank_choices: Vec<Choice>,
-    aims: String,
-    errors: ValidationErrors,
-}
-
 async fn view_form(
     state: &AppState,
     visitor: &Visitor,
@@ -312,44 +299,53 @@ async fn view_form(
             }
         }
     };
-    let rows = areas
-        .iter()
-        .map(|a| {
-            (
-                format!("rank_{}", a.id),
-                a.name.clone(),
-                ranks
-                    .iter()
-                    .find(|r| r.area_id == a.id)
-                    .map(|r| r.rank.to_string())
-                    .unwrap_or_default(),
-            )
-        })
+    // One select per area, named `rank_<area id>`, holding the chosen rank or nothing.
+    let mut values = serde_json::Map::new();
+    for a in &areas {
+        let rank = ranks
+            .iter()
+            .find(|r| r.area_id == a.id)
+            .map(|r| r.rank.to_string())
+            .unwrap_or_default();
+        values.insert(format!("rank_{}", a.id), rank.into());
+    }
+    values.insert("aims".into(), aims.into());
+    let rank_choices: Vec<Choice> = (1..=areas.len())
+        .map(|n| (n.to_string(), n.to_string()))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = ViewForm {
-        layout: Layout::new(
-            state,
-            visitor,
-            permit,
-            format!("{}'s view", organisation.name),
-            "rounds",
-        ),
+    let mut fields = Fields::new(&values);
+    for a in &areas {
+        fields = fields.select(
+            &format!("rank_{}", a.id),
+            &a.name,
+            rank_choices.clone(),
+            "Not ranked",
+        );
+    }
+    let heading = format!("{}'s view", organisation.name);
+    let def = FormDef {
+        heading: heading.clone(),
+        caption: round.title,
+        intro: "Rank the service areas by how much they matter to your organisation: 1 is most \
+                important. You may give two areas the same rank, and leave areas you have no view \
+                on unranked."
+            .into(),
+        back: (format!("/rounds/{id}"), "Back to the round".into()),
         action: format!("/rounds/{id}/views/{organisation_id}"),
-        organisation_name: organisation.name,
-        rank_choices: (1..=areas.len())
-            .map(|n| (n.to_string(), n.to_string()))
-            .collect(),
-        round,
-        rows,
-        aims,
-        errors,
+        submit: "Save our view".into(),
+        fields: fields
+            .textarea(
+                "aims",
+                "Your organisation's aims for the system, in a sentence or two",
+                "",
+            )
+            .build(),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(form_page(
+        Layout::new(state, visitor, permit, heading, "rounds"),
+        def,
+        errors,
+    ))
 }
 
 /// `GET /rounds/{id}/views/{organisation_id}`.

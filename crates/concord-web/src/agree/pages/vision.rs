@@ -6,7 +6,7 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::{PageForm, Params};
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use concord_domain::ValidationErrors;
 use concord_store::strategy::{self, Round};
 use concord_store::vision::{self, VisionComment, VisionVersion};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Template)]
 #[template(path = "agree/vision.html")]
@@ -78,17 +78,37 @@ pub async fn vision(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "agree/vision_form.html")]
-struct VisionForm {
-    layout: Layout,
+fn vision_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
     round: Round,
-    text: String,
+    form: VisionFields,
     errors: ValidationErrors,
+) -> Response {
+    let def = FormDef {
+        heading: "Draft the vision".into(),
+        caption: round.title,
+        intro: "Saving creates a new version; earlier versions and their comments are kept.".into(),
+        back: (
+            format!("/rounds/{}/vision", round.id),
+            "Back to the vision".into(),
+        ),
+        action: format!("/rounds/{}/vision", round.id),
+        submit: "Save as a new version".into(),
+        fields: Fields::new(&form)
+            .textarea("text", "The shared vision", "")
+            .build(),
+    };
+    form_page(
+        Layout::new(state, visitor, permit, "Draft the vision", "rounds"),
+        def,
+        errors,
+    )
 }
 
 /// The vision form's field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct VisionFields {
     text: String,
@@ -106,13 +126,14 @@ pub async fn edit_vision(
         .next()
         .map(|v| v.text)
         .unwrap_or_default();
-    let page = VisionForm {
-        layout: Layout::new(&state, &visitor, &permit, "Draft the vision", "rounds"),
+    Ok(vision_form(
+        &state,
+        &visitor,
+        &permit,
         round,
-        text,
-        errors: ValidationErrors::default(),
-    };
-    Ok(render(&page))
+        VisionFields { text },
+        ValidationErrors::default(),
+    ))
 }
 
 /// `POST /rounds/{id}/vision`: saves a new version.
@@ -128,13 +149,7 @@ pub async fn save_vision(
         |_| format!("/rounds/{id}/vision"),
         |errors| async move {
             let round = strategy::get(&state.store, id).await?;
-            let page = VisionForm {
-                layout: Layout::new(state, visitor, permit, "Draft the vision", "rounds"),
-                round,
-                text: form.text,
-                errors,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(vision_form(state, visitor, permit, round, form, errors))
         },
     )
     .await

@@ -42,6 +42,7 @@ async fn meeting_form(
 ) -> Result<Response, PageError> {
     let board = boards::get(&state.store, board_id).await?;
     let def = FormDef {
+        intro: String::new(),
         heading: "Schedule a meeting".into(),
         caption: board.name.clone(),
         back: (format!("/boards/{board_id}"), board.name),
@@ -327,6 +328,7 @@ async fn meeting_item_form(
 ) -> Result<Response, PageError> {
     let meeting = meetings::get(&state.store, id).await?;
     let def = FormDef {
+        intro: String::new(),
         heading: which.heading().into(),
         caption: meeting.title.clone(),
         back: (format!("/meetings/{id}"), meeting.title.clone()),

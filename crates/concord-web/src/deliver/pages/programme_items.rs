@@ -178,6 +178,7 @@ async fn item_form(
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
     let def = FormDef {
+        intro: String::new(),
         heading: which.heading().into(),
         caption: programme.name.clone(),
         back: (
@@ -315,6 +316,7 @@ pub async fn record_reading(
         |errors| async move {
             let programme = programmes::get(&state.store, id).await?;
             let def = FormDef {
+                intro: String::new(),
                 heading: "Record a reading".into(),
                 caption: programme.name.clone(),
                 back: (format!("/programmes/{id}#benefits"), programme.name.clone()),
@@ -353,6 +355,7 @@ async fn milestone_form(
 ) -> Result<Response, PageError> {
     let store = &state.store;
     let def = FormDef {
+        intro: String::new(),
         heading: format!("Update milestone: {}", milestone.title),
         caption: programme.name.clone(),
         back: (

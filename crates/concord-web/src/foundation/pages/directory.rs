@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
-use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::form::{self, form_page, settle, Fields, FormDef};
 use crate::ui::{
     grantable_role_choices, org_type_choices, page_link, render, see_other, showing, Choice, Layout,
 };
@@ -16,6 +16,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use concord_domain::grants;
 use concord_domain::{MembershipDraft, OrganisationDraft, PersonDraft, ValidationErrors};
 use concord_store::organisations::{self, Organisation, OrganisationSearch, PlaceRef};
 use concord_store::people::{self, Membership};
@@ -184,20 +185,6 @@ pub async fn organisation(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "foundation/organisation_form.html")]
-struct OrganisationForm {
-    layout: Layout,
-    action: String,
-    heading: String,
-    form: OrganisationDraft,
-    errors: ValidationErrors,
-    type_choices: Vec<Choice>,
-    parent_choices: Vec<Choice>,
-    place_choices: Vec<(String, String, bool)>,
-    editing_id: Option<String>,
-}
-
 async fn organisation_form(
     state: &AppState,
     visitor: &Visitor,
@@ -221,46 +208,63 @@ async fn organisation_form(
         .map(|o| (o.id, format!("{} ({})", o.name, o.org_type.label())))
         .collect();
     parents.sort_by(|a, b| a.1.cmp(&b.1));
-    let served: Vec<String> = match editing {
-        Some(id) => organisations::places_served(&state.store, id)
-            .await?
+    // Changing a type is a grant (a direct-care type opens direct-care roles), so only an
+    // administrator is offered other types once an organisation exists; the store asks the same rule.
+    let may_change_type = editing.is_none()
+        || permit
+            .principal
+            .as_ref()
+            .is_some_and(|p| grants::may_change_organisation_type(p).is_ok());
+    let (types, type_hint) = if may_change_type {
+        (org_type_choices(), "")
+    } else {
+        let current = org_type_choices()
             .into_iter()
-            .map(|p| p.id)
-            .collect(),
-        None => Vec::new(),
+            .filter(|(code, _)| *code == form.org_type)
+            .collect();
+        (
+            current,
+            "Only a system administrator can change an organisation's type.",
+        )
     };
-    let place_choices = places::list(&state.store)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.clone(), p.name, served.contains(&p.id)))
-        .collect();
-    let (title, action) = match editing {
+    let (heading, action, back) = match editing {
         Some(id) => (
             format!("Edit {}", form.name),
             format!("/organisations/{id}/edit"),
+            format!("/organisations/{id}"),
         ),
         None => (
             "Add an organisation".to_string(),
             "/organisations".to_string(),
+            "/directory".to_string(),
         ),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = OrganisationForm {
-        layout: Layout::new(state, visitor, permit, title.clone(), "directory"),
+    let def = FormDef {
+        heading: heading.clone(),
+        caption: "Directory".into(),
+        intro: String::new(),
+        back: (back, "Back".into()),
         action,
-        heading: title,
-        form,
-        errors,
-        type_choices: org_type_choices(),
-        parent_choices: parents,
-        place_choices,
-        editing_id: editing.map(str::to_string),
+        submit: "Save".into(),
+        fields: Fields::new(&form)
+            .text("name", "Name", "")
+            .select_with_hint("org_type", "Type", type_hint, types, "Select a type")
+            .text(
+                "code",
+                "Code",
+                "ODS code for NHS bodies (a GP practice is a letter and five digits, a PCN is U and \
+                 five digits); council code or charity number otherwise",
+            )
+            .select("parent_id", "Part of", parents, "Not part of another organisation")
+            .url("website", "Website", "")
+            .textarea("description", "About the organisation", "")
+            .build(),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(form_page(
+        Layout::new(state, visitor, permit, heading, "directory"),
+        def,
+        errors,
+    ))
 }
 
 /// `GET /organisations/new`.
@@ -337,18 +341,66 @@ pub async fn update_organisation(
     }
 }
 
+/// The places-served form: one `place_id` per ticked place.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PlacesServed {
+    place_id: Vec<String>,
+}
+
+/// `GET /organisations/{id}/places`: which places and neighbourhoods it serves.
+pub async fn places_form(
+    Context(state, visitor, permit): Context,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let org = organisations::get(&state.store, &id).await?;
+    let served = PlacesServed {
+        place_id: organisations::places_served(&state.store, &id)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect(),
+    };
+    let choices: Vec<Choice> = places::list(&state.store)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let heading = format!("Places {} serves", org.name);
+    let def = FormDef {
+        heading: heading.clone(),
+        caption: org.name,
+        intro: String::new(),
+        back: (
+            format!("/organisations/{id}"),
+            "Back to the organisation".into(),
+        ),
+        action: format!("/organisations/{id}/places"),
+        submit: "Save places".into(),
+        fields: Fields::new(&served)
+            .checkboxes(
+                "place_id",
+                "Which places and neighbourhoods does it serve?",
+                "",
+                choices,
+            )
+            .build(),
+    };
+    Ok(form_page(
+        Layout::new(&state, &visitor, &permit, heading, "directory"),
+        def,
+        ValidationErrors::default(),
+    ))
+}
+
 /// `POST /organisations/{id}/places`: the places this organisation serves (checkboxes).
 pub async fn set_places(
     Context(state, _, permit): Context,
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let place_ids: Vec<String> = fields
-        .into_iter()
-        .filter(|(k, _)| k == "place_id")
-        .map(|(_, v)| v)
-        .collect();
-    organisations::set_places_served(&state.store, &permit.actor, &id, &place_ids).await?;
+    let served: PlacesServed = form::parse(&fields, &["place_id"])?;
+    organisations::set_places_served(&state.store, &permit.actor, &id, &served.place_id).await?;
     Ok(see_other(&format!("/organisations/{id}")))
 }
 
@@ -434,6 +486,7 @@ async fn new_person_page(
     let org = organisations::get(&state.store, id).await?;
     let heading = format!("Add a person to {}", org.name);
     let def = FormDef {
+        intro: String::new(),
         caption: org.name.clone(),
         back: (format!("/organisations/{id}"), org.name.clone()),
         action: format!("/organisations/{id}/people"),

@@ -6,7 +6,7 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::{PageError, Problem};
 use crate::extract::Context;
 use crate::ui::charts;
-use crate::ui::form::settle;
+use crate::ui::form::{form_page, settle, Fields, FormDef};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -15,10 +15,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use concord_app::population::cohorts;
+use concord_domain::ValidationErrors;
 use concord_population::cohort::definition::Cohort;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
 use concord_store::population::{self, SavedCohort};
 use concord_store::StoreError;
+use serde::Serialize;
 
 /// A breakdown ready to show: its table and chart.
 pub struct ShownBreakdown {
@@ -411,13 +413,64 @@ pub async fn preview(
     preview_page(&state, &visitor, &permit, Builder::from_pairs(&pairs)).await
 }
 
-#[derive(Template)]
-#[template(path = "understand/cohort_edit.html")]
-struct EditPage {
-    layout: Layout,
-    action: String,
-    definition: String,
-    error: Option<String>,
+/// The cohort-language form's one field.
+#[derive(Serialize)]
+struct DefinitionField<'d> {
+    definition: &'d str,
+}
+
+/// The form for a cohort's definition as text: a new cohort (`saved` is `None`) or a saved one.
+/// Whatever the definition's checker found wrong is shown against the one field.
+fn definition_form(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    saved: Option<&SavedCohort>,
+    definition: &str,
+    found: ValidationErrors,
+) -> Response {
+    let mut errors = ValidationErrors::default();
+    for problem in found.0 {
+        errors.add("definition", problem.message);
+    }
+    let (heading, action, back) = match saved {
+        Some(c) => (
+            format!("Change {}", c.name),
+            format!("/population/cohorts/{}/edit", c.id),
+            (
+                format!("/population/cohorts/{}", c.id),
+                "Back to the cohort".to_string(),
+            ),
+        ),
+        None => (
+            "Save a cohort".to_string(),
+            "/population/cohorts".to_string(),
+            (
+                "/population/cohorts/new".to_string(),
+                "Back to the builder".to_string(),
+            ),
+        ),
+    };
+    let def = FormDef {
+        heading: heading.clone(),
+        caption: "Cohorts".into(),
+        intro: String::new(),
+        back,
+        action,
+        submit: "Save the cohort".into(),
+        fields: Fields::new(&DefinitionField { definition })
+            .code(
+                "definition",
+                "Definition, in the cohort language",
+                "TOML: a name, then `where` and `breakdowns`, then [codelists] (codes inline) and [variables].",
+            )
+            .build(),
+    };
+    form_page(
+        Layout::new(state, visitor, permit, heading, "population"),
+        def,
+        errors,
+    )
 }
 
 /// `POST /population/cohorts`: saves a new cohort (from the builder's definition or the editor).
@@ -439,16 +492,14 @@ pub async fn create(
         saved,
         |id| format!("/population/cohorts/{id}"),
         |errors| async move {
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&EditPage {
-                    layout: Layout::new(state, visitor, permit, "Save a cohort", "population"),
-                    action: "/population/cohorts".into(),
-                    definition,
-                    error: Some(errors.0[0].message.clone()),
-                }),
-            )
-                .into_response())
+            Ok(definition_form(
+                state,
+                visitor,
+                permit,
+                None,
+                &definition,
+                errors,
+            ))
         },
     )
     .await
@@ -460,9 +511,13 @@ pub async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
-    let definition = saved.definition.clone();
-    Ok(change_page(
-        &state, &visitor, &permit, &saved, definition, None,
+    Ok(definition_form(
+        &state,
+        &visitor,
+        &permit,
+        Some(&saved),
+        &saved.definition,
+        ValidationErrors::default(),
     ))
 }
 
@@ -472,29 +527,6 @@ fn posted_definition(pairs: &[(String, String)]) -> Option<String> {
         .iter()
         .find(|(k, _)| k == "definition")
         .map(|(_, v)| v.replace("\r\n", "\n"))
-}
-
-/// The page for changing a saved cohort's definition as text.
-fn change_page(
-    state: &AppState,
-    visitor: &Visitor,
-    permit: &Permit,
-    saved: &SavedCohort,
-    definition: String,
-    error: Option<String>,
-) -> Response {
-    render(&EditPage {
-        layout: Layout::new(
-            state,
-            visitor,
-            permit,
-            format!("Change {}", saved.name),
-            "population",
-        ),
-        action: format!("/population/cohorts/{}/edit", saved.id),
-        definition,
-        error,
-    })
 }
 
 /// `POST /population/cohorts/{id}/edit`.
@@ -518,13 +550,13 @@ pub async fn update(
         result,
         |_| format!("/population/cohorts/{id}"),
         |errors| async move {
-            Ok(change_page(
+            Ok(definition_form(
                 state,
                 visitor,
                 permit,
-                saved,
-                definition,
-                Some(errors.0[0].message.clone()),
+                Some(saved),
+                &definition,
+                errors,
             ))
         },
     )

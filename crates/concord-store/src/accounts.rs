@@ -87,7 +87,8 @@ pub async fn create_account(
         Some(person_id),
         format!("username {username}"),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let mut errors = ValidationErrors::default();
         if username.is_empty() || username.len() > 254 || username.contains(char::is_whitespace) {
             errors.add("username", "Enter a username of up to 254 characters without spaces");
@@ -118,9 +119,8 @@ pub async fn create_account(
             .execute(tx.conn())
             .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// The username of a person's account, if they have one.

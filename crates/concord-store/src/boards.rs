@@ -174,7 +174,8 @@ pub async fn create(
     draft: &BoardDraft,
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "board.create", "board", None, "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
         check_references(tx.conn(), &valid).await?;
@@ -198,9 +199,8 @@ pub async fn create(
         entry.detail = format!("created {} ({})", valid.name, valid.kind.label());
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Changes a board's details. Its host organisation may change only to one the caller has checked.
@@ -211,7 +211,8 @@ pub async fn update(
     draft: &BoardDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "board.update", "board", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         get(store, id).await?;
         let mut tx = store.begin_write().await?;
@@ -230,9 +231,8 @@ pub async fn update(
         let mut entry = entry.clone();
         entry.detail = format!("updated {}", valid.name);
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Seats a person on a board, or changes their seat if they already sit on it.
@@ -243,47 +243,48 @@ pub async fn set_member(
     draft: &BoardMemberDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "board.member.set", "board", Some(board_id), "");
-    let result = async {
-        let mut errors = concord_domain::ValidationErrors::default();
-        if draft.person_id.trim().is_empty() {
-            errors.add("person_id", "Select a person");
-        }
-        let role = errors.require_code::<BoardRole>("board_role", "a seat", &draft.board_role);
-        errors.into_result()?;
-        let role = role.expect("validated");
-        let person_id = draft.person_id.trim();
-        get(store, board_id).await?;
-        let mut tx = store.begin_write().await?;
-        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
-            .bind(person_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        if person.is_none() {
-            return Err(StoreError::invalid(
-                "person_id",
-                format!("There is no person with id '{person_id}'"),
-            ));
-        }
-        crate::grants::check_seat_change(tx.conn(), actor, board_id, person_id, Some(role)).await?;
-        sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
+    store
+        .audited(entry, async |entry| {
+            let mut errors = concord_domain::ValidationErrors::default();
+            if draft.person_id.trim().is_empty() {
+                errors.add("person_id", "Select a person");
+            }
+            let role = errors.require_code::<BoardRole>("board_role", "a seat", &draft.board_role);
+            errors.into_result()?;
+            let role = role.expect("validated");
+            let person_id = draft.person_id.trim();
+            get(store, board_id).await?;
+            let mut tx = store.begin_write().await?;
+            let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+                .bind(person_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if person.is_none() {
+                return Err(StoreError::invalid(
+                    "person_id",
+                    format!("There is no person with id '{person_id}'"),
+                ));
+            }
+            crate::grants::check_seat_change(tx.conn(), actor, board_id, person_id, Some(role))
+                .await?;
+            sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
+                .bind(board_id)
+                .bind(person_id)
+                .execute(tx.conn())
+                .await?;
+            sqlx::query(
+                "INSERT INTO board_members (board_id, person_id, board_role) VALUES ($1, $2, $3)",
+            )
             .bind(board_id)
             .bind(person_id)
+            .bind(role.as_str())
             .execute(tx.conn())
             .await?;
-        sqlx::query(
-            "INSERT INTO board_members (board_id, person_id, board_role) VALUES ($1, $2, $3)",
-        )
-        .bind(board_id)
-        .bind(person_id)
-        .bind(role.as_str())
-        .execute(tx.conn())
-        .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("person {person_id} seated as {}", role.label());
-        tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+            let mut entry = entry.clone();
+            entry.detail = format!("person {person_id} seated as {}", role.label());
+            tx.commit(entry).await
+        })
+        .await
 }
 
 /// Removes a person from a board.
@@ -300,20 +301,20 @@ pub async fn remove_member(
         Some(board_id),
         format!("person {person_id} left the board"),
     );
-    let result = async {
-        let mut tx = store.begin_write().await?;
-        crate::grants::check_seat_change(tx.conn(), actor, board_id, person_id, None).await?;
-        let removed =
-            sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
-                .bind(board_id)
-                .bind(person_id)
-                .execute(tx.conn())
-                .await?;
-        if removed.rows_affected() == 0 {
-            return Err(StoreError::not_found("board member", person_id));
-        }
-        tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            crate::grants::check_seat_change(tx.conn(), actor, board_id, person_id, None).await?;
+            let removed =
+                sqlx::query("DELETE FROM board_members WHERE board_id = $1 AND person_id = $2")
+                    .bind(board_id)
+                    .bind(person_id)
+                    .execute(tx.conn())
+                    .await?;
+            if removed.rows_affected() == 0 {
+                return Err(StoreError::not_found("board member", person_id));
+            }
+            tx.commit(entry.clone()).await
+        })
+        .await
 }

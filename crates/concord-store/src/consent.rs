@@ -87,7 +87,8 @@ pub async fn create(
     draft: &ProposalDraft,
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "proposal.create", "proposal", None, "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         strategy::get(store, round_id).await?;
         let mut tx = store.begin_write().await?;
@@ -118,9 +119,8 @@ pub async fn create(
         entry.detail = format!("proposed '{}', closing {}, quorum {}", valid.title, valid.closes_on, valid.quorum);
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Amends an open proposal: a new version, and every response reopens.
@@ -131,7 +131,8 @@ pub async fn amend(
     draft: &ProposalDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "proposal.amend", "proposal", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let proposal = get(store, id).await?;
         if proposal.status != ProposalStatus::Open {
@@ -162,9 +163,8 @@ pub async fn amend(
         let mut entry = entry.clone();
         entry.detail = format!("amended to version {version}; {} responses reopened", reopened.rows_affected());
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A response, current or past.
@@ -288,7 +288,8 @@ pub async fn respond(
     draft: &ResponseDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "proposal.respond", "proposal", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let kind = draft.validate()?;
         let proposal = get(store, id).await?;
         if proposal.status != ProposalStatus::Open {
@@ -332,9 +333,8 @@ pub async fn respond(
         let mut entry = entry.clone();
         entry.detail = format!("organisation {organisation_id}: {} to version {}", kind.label(), proposal.version);
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Records the decision: adopted (only with a quorum and no objection) or not adopted, with a statement.
@@ -346,7 +346,8 @@ pub async fn decide(
     statement: &str,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "proposal.decide", "proposal", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let mut errors = concord_domain::ValidationErrors::default();
         errors.require_text("outcome", "the outcome statement", statement, 4000);
         errors.into_result()?;
@@ -377,7 +378,6 @@ pub async fn decide(
         let mut entry = entry.clone();
         entry.detail = format!("{}: {}", status.label(), statement.trim());
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

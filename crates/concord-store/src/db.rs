@@ -133,7 +133,7 @@ impl Store {
 
     /// Starts a write: a transaction holding the audit chain's tip, so writers are serialised and the
     /// audit entry appended at [`WriteTx::commit`] commits with the write or not at all.
-    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Touching the head row first takes the write lock on both engines before anything is read.
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
@@ -235,6 +235,19 @@ impl WriteTx {
 }
 
 impl Store {
+    /// Runs one audited write. `write` is handed the entry to commit with its transaction; if it
+    /// fails because of the caller's input, the attempt is recorded as refused under that entry.
+    /// Every write in the store goes through here, so a refused write is audited as surely as a
+    /// successful one.
+    pub async fn audited<T>(
+        &self,
+        entry: AuditEntry,
+        write: impl AsyncFnOnce(AuditEntry) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let result = write(entry.clone()).await;
+        self.audit_rejection(result, entry).await
+    }
+
     /// Passes `result` through; if it failed because of the caller's input (invalid or unknown id),
     /// first records the attempt in the audit log as rejected, so that failed writes are audited too.
     pub async fn audit_rejection<T>(

@@ -117,7 +117,8 @@ pub async fn save_milestone(
         "milestone.create"
     };
     let entry = AuditEntry::success(actor, action, "milestone", Some(&id), draft.title.trim());
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         programmes::get(store, programme_id).await?;
         draft.validate()?;
         let project = blank(&draft.project_id);
@@ -164,9 +165,8 @@ pub async fn save_milestone(
             return Err(StoreError::not_found("milestone", &id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -312,7 +312,8 @@ pub async fn add_benefit(
         Some(&id),
         draft.title.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         programmes::get(store, programme_id).await?;
         draft.validate()?;
         let number = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or_default();
@@ -350,9 +351,8 @@ pub async fn add_benefit(
                 .await?;
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -365,7 +365,8 @@ pub async fn record_reading(
     draft: &MeasurementDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "benefit.reading", "benefit", Some(benefit_id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let found: Option<String> = sqlx::query_scalar("SELECT id FROM benefits WHERE id = $1 AND programme_id = $2")
             .bind(benefit_id)
             .bind(programme_id)
@@ -389,7 +390,6 @@ pub async fn record_reading(
         let mut entry = entry.clone();
         entry.detail = format!("{}: {value}", draft.measured_on.trim());
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

@@ -78,7 +78,8 @@ pub async fn save_year(
         Some(draft.label.trim()),
         format!("{} {}", draft.label.trim(), draft.breakeven_rule.trim()),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let (year, rule) = draft.validate()?;
         let label = year.label();
         let mut tx = store.begin_write().await?;
@@ -113,9 +114,8 @@ pub async fn save_year(
         }
         tx.commit(entry.clone()).await?;
         Ok(label)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A pooled budget.
@@ -176,7 +176,8 @@ pub async fn create_budget(
         Some(&id),
         draft.name.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let (year, kind) = draft.validate()?;
         let label = year.label();
         let mut tx = store.begin_write().await?;
@@ -228,9 +229,8 @@ pub async fn create_budget(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 

@@ -169,12 +169,12 @@ pub async fn load(
         None,
         format!("{} from {source}", dataset.as_str()),
     );
-    let result = async {
-        let checked = check(store, dataset, rows, field, may_load).await?;
-        apply(store, dataset, &checked, entry.clone(), rows.len()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    store
+        .audited(entry, async |entry| {
+            let checked = check(store, dataset, rows, field, may_load).await?;
+            apply(store, dataset, &checked, entry.clone(), rows.len()).await
+        })
+        .await
 }
 
 struct Context {

@@ -101,7 +101,8 @@ pub async fn create(
         Some(&id),
         draft.title.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let direction = draft.validate()?;
         let mut tx = store.begin_write().await?;
         require_exists(tx.conn(), Table::Organisations, organisation_id, "organisation_id", "Select an organisation that exists").await?;
@@ -129,9 +130,8 @@ pub async fn create(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -211,7 +211,8 @@ pub async fn add_driver(
         Some(project_id),
         draft.text.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, project_id).await?;
         let kind = draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -244,9 +245,8 @@ pub async fn add_driver(
             .execute(tx.conn())
             .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -265,7 +265,8 @@ pub async fn add_change_idea(
         Some(project_id),
         draft.text.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, project_id).await?;
         draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -288,9 +289,8 @@ pub async fn add_change_idea(
             .execute(tx.conn())
             .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -398,7 +398,8 @@ pub async fn save_cycle(
         "pdsa.start"
     };
     let entry = AuditEntry::success(actor, action, "pdsa cycle", Some(&id), draft.title.trim());
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, project_id).await?;
         draft.validate()?;
         let owner = actor.person_id.clone().ok_or_else(|| StoreError::Invalid(ValidationErrors::single("title", "Only a person may run a cycle")))?;
@@ -444,9 +445,8 @@ pub async fn save_cycle(
             return Err(StoreError::not_found("PDSA cycle", &id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -492,7 +492,8 @@ pub async fn record_readings(
         Some(project_id),
         format!("{} readings", drafts.len()),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, project_id).await?;
         let mut errors = ValidationErrors::default();
         let mut values = Vec::with_capacity(drafts.len());
@@ -526,9 +527,8 @@ pub async fn record_readings(
                 .await?;
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Who may work on a project: its organisation, and whether `person_id` leads it.

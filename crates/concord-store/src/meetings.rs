@@ -157,7 +157,8 @@ pub async fn schedule(
         Some(&id),
         draft.title.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         crate::boards::get(store, board_id).await?;
         draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -176,9 +177,8 @@ pub async fn schedule(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -190,20 +190,20 @@ pub async fn write_minutes(
     draft: &MinutesDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "meeting.minutes", "meeting", Some(meeting_id), "");
-    let result = async {
-        get(store, meeting_id).await?;
-        draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        sqlx::query("UPDATE meetings SET minutes = $2, updated_at = $3 WHERE id = $1")
-            .bind(meeting_id)
-            .bind(draft.minutes.trim())
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    store
+        .audited(entry, async |entry| {
+            get(store, meeting_id).await?;
+            draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            sqlx::query("UPDATE meetings SET minutes = $2, updated_at = $3 WHERE id = $1")
+                .bind(meeting_id)
+                .bind(draft.minutes.trim())
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.clone()).await
+        })
+        .await
 }
 
 /// An item on an agenda.
@@ -302,7 +302,8 @@ pub async fn add_agenda_item(
         Some(&id),
         draft.title.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, meeting_id).await?;
         let purpose = draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -333,9 +334,8 @@ pub async fn add_agenda_item(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -450,7 +450,8 @@ pub async fn record_decision(
         Some(&id),
         draft.title.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, meeting_id).await?;
         draft.validate()?;
         let person = actor.person_id.clone().ok_or_else(|| StoreError::invalid("title", "Only a person may record a decision"))?;
@@ -495,9 +496,8 @@ pub async fn record_decision(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -640,7 +640,8 @@ pub async fn set_action(
 ) -> Result<String, StoreError> {
     let id = crate::new_id();
     let entry = AuditEntry::success(actor, "action.set", "action", Some(&id), draft.title.trim());
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         if let Some(m) = meeting_id {
             get(store, m).await?;
         }
@@ -664,16 +665,16 @@ pub async fn set_action(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
 /// Marks an action done.
 pub async fn complete_action(store: &Store, actor: &Actor, id: &str) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "action.complete", "action", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let mut tx = store.begin_write().await?;
         let n = sqlx::query("UPDATE actions SET status = 'done', completed_at = $2 WHERE id = $1 AND status = 'open'")
             .bind(id)
@@ -685,7 +686,6 @@ pub async fn complete_action(store: &Store, actor: &Actor, id: &str) -> Result<(
             return Err(StoreError::not_found("open action", id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

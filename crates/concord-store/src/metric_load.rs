@@ -133,12 +133,12 @@ pub async fn load(
     may_load: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<LoadSummary, StoreError> {
     let entry = AuditEntry::success(actor, "metrics.load", "metric values", None, source);
-    let result = async {
-        let checked = check(store, rows, field, may_load).await?;
-        apply(store, &checked, entry.clone(), rows.len()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    store
+        .audited(entry, async |entry| {
+            let checked = check(store, rows, field, may_load).await?;
+            apply(store, &checked, entry.clone(), rows.len()).await
+        })
+        .await
 }
 
 async fn check(

@@ -91,7 +91,8 @@ pub async fn create(
         Some(&id),
         draft.code.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
         check_references(&mut tx, draft, None).await?;
@@ -116,9 +117,8 @@ pub async fn create(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -136,7 +136,8 @@ pub async fn update(
         Some(id),
         draft.code.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
         check_references(&mut tx, draft, Some(id)).await?;
@@ -163,9 +164,8 @@ pub async fn update(
             return Err(StoreError::not_found("metric", id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 async fn check_references(
@@ -359,7 +359,8 @@ pub async fn add_rebase(
         Some(series_id),
         starts_on.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let date = parse_date(starts_on)
             .ok_or_else(|| StoreError::invalid("starts_on", "Enter the date the process changed, for example 2024-04-01"))?
             .to_string();
@@ -386,9 +387,8 @@ pub async fn add_rebase(
             .execute(tx.conn())
             .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Removes a rebase.
@@ -405,20 +405,20 @@ pub async fn remove_rebase(
         Some(series_id),
         starts_on,
     );
-    let result = async {
-        let mut tx = store.begin_write().await?;
-        let removed =
-            sqlx::query("DELETE FROM metric_rebases WHERE series_id = $1 AND starts_on = $2")
-                .bind(series_id)
-                .bind(starts_on)
-                .execute(tx.conn())
-                .await?
-                .rows_affected();
-        if removed == 0 {
-            return Err(StoreError::not_found("rebase", starts_on));
-        }
-        tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let removed =
+                sqlx::query("DELETE FROM metric_rebases WHERE series_id = $1 AND starts_on = $2")
+                    .bind(series_id)
+                    .bind(starts_on)
+                    .execute(tx.conn())
+                    .await?
+                    .rows_affected();
+            if removed == 0 {
+                return Err(StoreError::not_found("rebase", starts_on));
+            }
+            tx.commit(entry.clone()).await
+        })
+        .await
 }

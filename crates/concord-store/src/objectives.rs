@@ -67,7 +67,8 @@ pub async fn set_priority(
         Some(area_id),
         "",
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let stance = draft.validate()?;
         let areas = strategy::areas(store, round_id).await?;
         let Some(area) = areas.iter().find(|a| a.id == area_id) else {
@@ -86,9 +87,8 @@ pub async fn set_priority(
         let mut entry = entry.clone();
         entry.detail = format!("{}: {} ({})", area.name, stance.label(), draft.decision.trim());
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A specific objective.
@@ -189,7 +189,8 @@ pub async fn add_objective(
         Some(round_id),
         "",
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let areas = strategy::areas(store, round_id).await?;
         if let Some(unknown) = valid.area_ids.iter().find(|id| !areas.iter().any(|a| &a.id == *id)) {
@@ -224,7 +225,6 @@ pub async fn add_objective(
         entry.detail = format!("objective '{}': {} from {} to {} by {}", valid.outcome, valid.metric, valid.baseline, valid.target, valid.target_date);
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

@@ -194,7 +194,8 @@ pub async fn create(
         None,
         format!("code {}", draft.code.trim()),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
         check_references(tx.conn(), &valid, None).await?;
@@ -219,9 +220,8 @@ pub async fn create(
         entry.detail = format!("created {} {} ({})", valid.org_type.label(), valid.name, valid.code);
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Changes an organisation's details.
@@ -232,7 +232,8 @@ pub async fn update(
     draft: &OrganisationDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "organisation.update", "organisation", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let before = get(store, id).await?;
         let mut tx = store.begin_write().await?;
@@ -271,9 +272,8 @@ pub async fn update(
         let mut entry = entry.clone();
         entry.detail = if changed.is_empty() { "no changes".into() } else { format!("changed {}", changed.join(", ")) };
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A place an organisation serves.
@@ -316,51 +316,52 @@ pub async fn set_places_served(
         Some(organisation_id),
         "",
     );
-    let result = async {
-        get(store, organisation_id).await?;
-        let mut tx = store.begin_write().await?;
-        let mut names = Vec::new();
-        for place_id in place_ids {
-            let name: Option<String> = sqlx::query_scalar("SELECT name FROM places WHERE id = $1")
-                .bind(place_id)
-                .fetch_optional(tx.conn())
-                .await?;
-            match name {
-                Some(name) => names.push(name),
-                None => {
-                    return Err(StoreError::invalid(
-                        "place_ids",
-                        format!("There is no place with id '{place_id}'"),
-                    ))
+    store
+        .audited(entry, async |entry| {
+            get(store, organisation_id).await?;
+            let mut tx = store.begin_write().await?;
+            let mut names = Vec::new();
+            for place_id in place_ids {
+                let name: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM places WHERE id = $1")
+                        .bind(place_id)
+                        .fetch_optional(tx.conn())
+                        .await?;
+                match name {
+                    Some(name) => names.push(name),
+                    None => {
+                        return Err(StoreError::invalid(
+                            "place_ids",
+                            format!("There is no place with id '{place_id}'"),
+                        ))
+                    }
                 }
             }
-        }
-        sqlx::query("DELETE FROM organisation_places WHERE organisation_id = $1")
-            .bind(organisation_id)
-            .execute(tx.conn())
-            .await?;
-        let mut unique = place_ids.to_vec();
-        unique.sort();
-        unique.dedup();
-        for place_id in &unique {
-            sqlx::query(
-                "INSERT INTO organisation_places (organisation_id, place_id) VALUES ($1, $2)",
-            )
-            .bind(organisation_id)
-            .bind(place_id)
-            .execute(tx.conn())
-            .await?;
-        }
-        let mut entry = entry.clone();
-        entry.detail = if names.is_empty() {
-            "serves no places".into()
-        } else {
-            format!("serves {}", names.join(", "))
-        };
-        tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+            sqlx::query("DELETE FROM organisation_places WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .execute(tx.conn())
+                .await?;
+            let mut unique = place_ids.to_vec();
+            unique.sort();
+            unique.dedup();
+            for place_id in &unique {
+                sqlx::query(
+                    "INSERT INTO organisation_places (organisation_id, place_id) VALUES ($1, $2)",
+                )
+                .bind(organisation_id)
+                .bind(place_id)
+                .execute(tx.conn())
+                .await?;
+            }
+            let mut entry = entry.clone();
+            entry.detail = if names.is_empty() {
+                "serves no places".into()
+            } else {
+                format!("serves {}", names.join(", "))
+            };
+            tx.commit(entry).await
+        })
+        .await
 }
 
 /// The total number of organisations.

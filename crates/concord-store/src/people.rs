@@ -291,7 +291,8 @@ pub async fn create_in_organisation(
         None,
         format!("in organisation {organisation_id}"),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let checked = draft.validate();
         let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
         let role = errors.require_code::<Role>("role", "a role", role);
@@ -324,9 +325,8 @@ pub async fn create_in_organisation(
         entry.detail = format!("added {} {} as {} in organisation {organisation_id}", valid.given_name, valid.family_name, role.label());
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Changes a person's details.
@@ -337,7 +337,8 @@ pub async fn update(
     draft: &PersonDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "person.update", "person", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let before = get(store, id).await?;
         let mut tx = store.begin_write().await?;
@@ -365,9 +366,8 @@ pub async fn update(
         let mut entry = entry.clone();
         entry.detail = if changed.is_empty() { "no changes".into() } else { format!("changed {}", changed.join(", ")) };
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Gives an existing person a role in an organisation; returns the membership's id.
@@ -378,46 +378,46 @@ pub async fn add_membership(
     draft: &MembershipDraft,
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "membership.create", "membership", None, "");
-    let result = async {
-        let role = draft.validate()?;
-        let person_id = draft.person_id.trim();
-        let mut tx = store.begin_write().await?;
-        let Some(organisation_type) = organisations::exists(tx.conn(), organisation_id).await?
-        else {
-            return Err(StoreError::not_found("organisation", organisation_id));
-        };
-        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
-            .bind(person_id)
-            .fetch_optional(tx.conn())
+    store
+        .audited(entry, async |entry| {
+            let role = draft.validate()?;
+            let person_id = draft.person_id.trim();
+            let mut tx = store.begin_write().await?;
+            let Some(organisation_type) = organisations::exists(tx.conn(), organisation_id).await?
+            else {
+                return Err(StoreError::not_found("organisation", organisation_id));
+            };
+            let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+                .bind(person_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if person.is_none() {
+                return Err(StoreError::invalid(
+                    "person_id",
+                    format!("There is no person with id '{person_id}'"),
+                ));
+            }
+            grants::check_role_change(
+                tx.conn(),
+                actor,
+                RoleChangeKind::Grant,
+                organisation_id,
+                organisation_type,
+                role,
+                Some(person_id),
+            )
             .await?;
-        if person.is_none() {
-            return Err(StoreError::invalid(
-                "person_id",
-                format!("There is no person with id '{person_id}'"),
-            ));
-        }
-        grants::check_role_change(
-            tx.conn(),
-            actor,
-            RoleChangeKind::Grant,
-            organisation_id,
-            organisation_type,
-            role,
-            Some(person_id),
-        )
-        .await?;
-        let id = insert_membership(tx.conn(), person_id, organisation_id, role).await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!(
-            "person {person_id} given role {} in organisation {organisation_id}",
-            role.label()
-        );
-        tx.commit(entry).await?;
-        Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+            let id = insert_membership(tx.conn(), person_id, organisation_id, role).await?;
+            let mut entry = entry.clone();
+            entry.object_id = Some(id.clone());
+            entry.detail = format!(
+                "person {person_id} given role {} in organisation {organisation_id}",
+                role.label()
+            );
+            tx.commit(entry).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Removes a membership. The last system administrator cannot be removed.
@@ -433,7 +433,8 @@ pub async fn remove_membership(
         Some(membership_id),
         "",
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let m = membership(store, membership_id).await?;
         let mut tx = store.begin_write().await?;
         let organisation_type = organisations::exists(tx.conn(), &m.organisation_id)
@@ -471,9 +472,8 @@ pub async fn remove_membership(
             m.organisation_name
         );
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// How many people hold the system administrator role and can sign in (an enabled account or an

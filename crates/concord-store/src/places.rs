@@ -104,7 +104,8 @@ pub async fn create(
     draft: &PlaceDraft,
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "place.create", "place", None, "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
         check_parent(tx.conn(), &valid, None).await?;
@@ -128,9 +129,8 @@ pub async fn create(
         entry.detail = format!("created {} {}", valid.kind.label().to_lowercase(), valid.name);
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Changes a place's details.
@@ -141,7 +141,8 @@ pub async fn update(
     draft: &PlaceDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "place.update", "place", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let before = get(store, id).await?;
         if before.kind == PlaceKind::Place && valid.kind == PlaceKind::Neighbourhood && !neighbourhoods(store, id).await?.is_empty() {
@@ -162,7 +163,6 @@ pub async fn update(
         let mut entry = entry.clone();
         entry.detail = format!("updated {}", valid.name);
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

@@ -5,7 +5,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
-use concord_domain::ValidationErrors;
+use concord_domain::{OrgType, ValidationErrors};
 use concord_population::cohort::definition;
 use concord_population::nhs_number::NhsNumber;
 use std::collections::HashSet;
@@ -131,7 +131,8 @@ pub async fn save_cohort(
         "cohort.create"
     };
     let entry = AuditEntry::success(actor, action, "cohort", id, "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let checked = check_definition(text)?;
         let now = crate::now_utc();
         let mut tx = store.begin_write().await?;
@@ -173,9 +174,8 @@ pub async fn save_cohort(
         entry.detail = format!("saved cohort {}", checked.name);
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// One patient on a practice's registered list.
@@ -319,6 +319,8 @@ pub async fn replace_registered_list(
         Some(practice_id),
         format!("{} patients", patients.len()),
     );
+    store
+        .audited(entry, async |entry| {
     let mut tx = store.begin_write().await?;
     sqlx::query("DELETE FROM registered_patients WHERE practice_id = $1")
         .bind(practice_id)
@@ -371,6 +373,8 @@ pub async fn replace_registered_list(
     .execute(tx.conn())
     .await?;
     tx.commit(entry).await
+        })
+        .await
 }
 
 /// When a practice's registered list was loaded, and how many it holds.
@@ -449,12 +453,6 @@ pub async fn record_break_glass(
     reason: &str,
 ) -> Result<String, StoreError> {
     let reason = reason.trim();
-    if reason.chars().count() < 10 {
-        return Err(StoreError::invalid(
-            "reason",
-            "Say why you need to see these patients (at least 10 characters)",
-        ));
-    }
     let id = crate::new_id();
     let entry = AuditEntry::success(
         actor,
@@ -463,20 +461,40 @@ pub async fn record_break_glass(
         Some(cohort_id),
         format!("practice {practice_id}; reason: {reason}"),
     );
-    let mut tx = store.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO break_glass (id, person_id, cohort_id, practice_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(person_id)
-    .bind(cohort_id)
-    .bind(practice_id)
-    .bind(reason)
-    .bind(crate::now_utc())
-    .execute(tx.conn())
-    .await?;
-    tx.commit(entry).await?;
-    Ok(id)
+    // A refused attempt to break glass is itself worth knowing about: it is audited too.
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let mut errors = ValidationErrors::default();
+            let practice = crate::organisations::exists(tx.conn(), practice_id).await?;
+            if practice != Some(OrgType::GpPractice) {
+                errors.add(
+                    "practice",
+                    "Choose the practice whose patients you need to see",
+                );
+            }
+            if reason.chars().count() < 10 {
+                errors.add(
+                    "reason",
+                    "Say why you need to see these patients (at least 10 characters)",
+                );
+            }
+            errors.into_result()?;
+            sqlx::query(
+                "INSERT INTO break_glass (id, person_id, cohort_id, practice_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&id)
+            .bind(person_id)
+            .bind(cohort_id)
+            .bind(practice_id)
+            .bind(reason)
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Break-glass views, those awaiting review first, newest first.
@@ -531,7 +549,8 @@ pub async fn review_break_glass(
         Some(id),
         note.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         if note.trim().is_empty() {
             return Err(StoreError::invalid("note", "Say what the review found"));
         }
@@ -549,7 +568,6 @@ pub async fn review_break_glass(
             return Err(StoreError::not_found("break-glass view awaiting review", id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

@@ -391,7 +391,8 @@ pub async fn create(
         Some(&id),
         draft.name.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
         check_programme_references(tx.conn(), &valid).await?;
@@ -441,9 +442,8 @@ pub async fn create(
         )
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -505,7 +505,8 @@ pub async fn update(
     draft: &ProgrammeDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "programme.update", "programme", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let old = get(store, id).await?;
         let valid = draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -563,9 +564,8 @@ pub async fn update(
         let mut entry = entry.clone();
         entry.detail = format!("{}: {description}", valid.name);
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Records a status report; the programme takes its status and RAG rating unless a later report
@@ -577,7 +577,8 @@ pub async fn report_status(
     draft: &StatusUpdateDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "programme.report", "programme", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let programme = get(store, id).await?;
         draft.validate()?;
         let as_of = draft.as_of.trim();
@@ -615,9 +616,8 @@ pub async fn report_status(
         let mut entry = entry.clone();
         entry.detail = format!("{} as of {as_of}: {}", programme.name, draft.rag.trim());
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A project within a programme.
@@ -685,7 +685,8 @@ pub async fn save_project(
         "project.create"
     };
     let entry = AuditEntry::success(actor, action, "project", Some(&id), draft.name.trim());
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         get(store, programme_id).await?;
         draft.validate()?;
         let mut tx = store.begin_write().await?;
@@ -727,9 +728,8 @@ pub async fn save_project(
             return Err(StoreError::not_found("project", &id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 

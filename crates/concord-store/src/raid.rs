@@ -283,7 +283,8 @@ pub async fn raise_risk(
 ) -> Result<String, StoreError> {
     let id = crate::new_id();
     let entry = AuditEntry::success(actor, "risk.raise", "risk", Some(&id), draft.title.trim());
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         programmes::get(store, programme_id).await?;
         let scores = draft.validate()?;
         let project = blank(&draft.project_id);
@@ -316,9 +317,8 @@ pub async fn raise_risk(
         let on = raised_on.map(str::to_string).unwrap_or_else(today);
         add_review(tx.conn(), actor, &id, &on, scores.current, "Risk raised").await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -332,32 +332,34 @@ pub async fn review_risk(
     draft: &RiskReviewDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "risk.review", "risk", Some(risk_id), "");
-    let result = async {
-        let existing = risk(store, viewer, programme_id, risk_id).await?;
-        let score = draft.validate()?;
-        let on = blank(&draft.reviewed_on)
-            .map(str::to_string)
-            .unwrap_or_else(today);
-        let mut tx = store.begin_write().await?;
-        sqlx::query("UPDATE risks SET likelihood = $2, impact = $3, updated_at = $4 WHERE id = $1")
+    store
+        .audited(entry, async |entry| {
+            let existing = risk(store, viewer, programme_id, risk_id).await?;
+            let score = draft.validate()?;
+            let on = blank(&draft.reviewed_on)
+                .map(str::to_string)
+                .unwrap_or_else(today);
+            let mut tx = store.begin_write().await?;
+            sqlx::query(
+                "UPDATE risks SET likelihood = $2, impact = $3, updated_at = $4 WHERE id = $1",
+            )
             .bind(risk_id)
             .bind(i64::from(score.likelihood))
             .bind(i64::from(score.impact))
             .bind(crate::now_utc())
             .execute(tx.conn())
             .await?;
-        add_review(tx.conn(), actor, risk_id, &on, score, draft.note.trim()).await?;
-        let mut entry = entry.clone();
-        entry.detail = format!(
-            "{}: {} -> {}",
-            existing.title,
-            existing.score,
-            score.value()
-        );
-        tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+            add_review(tx.conn(), actor, risk_id, &on, score, draft.note.trim()).await?;
+            let mut entry = entry.clone();
+            entry.detail = format!(
+                "{}: {} -> {}",
+                existing.title,
+                existing.score,
+                score.value()
+            );
+            tx.commit(entry).await
+        })
+        .await
 }
 
 /// Which RAID table an escalation or closure touches.
@@ -394,51 +396,51 @@ pub async fn escalate(
     draft: &EscalationDraft,
 ) -> Result<EscalationLevel, StoreError> {
     let entry = AuditEntry::success(actor, "raid.escalate", table.kind(), Some(id), "");
-    let result = async {
-        let sql = format!(
-            "SELECT level FROM {} WHERE id = $1 AND programme_id = $2",
-            table.table()
-        );
-        let level: Option<String> = sqlx::query_scalar(&sql)
-            .bind(id)
-            .bind(programme_id)
-            .fetch_optional(store.pool())
-            .await?;
-        let level: EscalationLevel = level
-            .ok_or_else(|| StoreError::not_found(table.kind(), id))?
-            .parse()
-            .map_err(|_| StoreError::not_found(table.kind(), id))?;
-        draft.validate()?;
-        let Some(next) = level.next() else {
-            return Err(StoreError::invalid(
-                "reason",
-                "This is already held by the system board",
-            ));
-        };
-        let mut tx = store.begin_write().await?;
-        let sql = format!(
-            "UPDATE {} SET level = $2, escalation_reason = $3, updated_at = $4 WHERE id = $1",
-            table.table()
-        );
-        sqlx::query(&sql)
-            .bind(id)
-            .bind(next.as_str())
-            .bind(draft.reason.trim())
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!(
-            "{} -> {}: {}",
-            level.label(),
-            next.label(),
-            draft.reason.trim()
-        );
-        tx.commit(entry).await?;
-        Ok(next)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    store
+        .audited(entry, async |entry| {
+            let sql = format!(
+                "SELECT level FROM {} WHERE id = $1 AND programme_id = $2",
+                table.table()
+            );
+            let level: Option<String> = sqlx::query_scalar(&sql)
+                .bind(id)
+                .bind(programme_id)
+                .fetch_optional(store.pool())
+                .await?;
+            let level: EscalationLevel = level
+                .ok_or_else(|| StoreError::not_found(table.kind(), id))?
+                .parse()
+                .map_err(|_| StoreError::not_found(table.kind(), id))?;
+            draft.validate()?;
+            let Some(next) = level.next() else {
+                return Err(StoreError::invalid(
+                    "reason",
+                    "This is already held by the system board",
+                ));
+            };
+            let mut tx = store.begin_write().await?;
+            let sql = format!(
+                "UPDATE {} SET level = $2, escalation_reason = $3, updated_at = $4 WHERE id = $1",
+                table.table()
+            );
+            sqlx::query(&sql)
+                .bind(id)
+                .bind(next.as_str())
+                .bind(draft.reason.trim())
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            let mut entry = entry.clone();
+            entry.detail = format!(
+                "{} -> {}: {}",
+                level.label(),
+                next.label(),
+                draft.reason.trim()
+            );
+            tx.commit(entry).await?;
+            Ok(next)
+        })
+        .await
 }
 
 /// Closes a risk or RAID item.
@@ -450,26 +452,26 @@ pub async fn close(
     id: &str,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "raid.close", table.kind(), Some(id), "");
-    let result = async {
-        let mut tx = store.begin_write().await?;
-        let sql = format!(
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let sql = format!(
             "UPDATE {} SET status = 'closed', updated_at = $3 WHERE id = $1 AND programme_id = $2",
             table.table()
         );
-        let n = sqlx::query(&sql)
-            .bind(id)
-            .bind(programme_id)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::not_found(table.kind(), id));
-        }
-        tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+            let n = sqlx::query(&sql)
+                .bind(id)
+                .bind(programme_id)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::not_found(table.kind(), id));
+            }
+            tx.commit(entry.clone()).await
+        })
+        .await
 }
 
 /// An assumption or issue.
@@ -544,7 +546,8 @@ pub async fn add_item(
         Some(&id),
         draft.title.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         programmes::get(store, programme_id).await?;
         let kind = draft.validate()?;
         let project = blank(&draft.project_id);
@@ -571,9 +574,8 @@ pub async fn add_item(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }
 
@@ -640,7 +642,8 @@ pub async fn add_dependency(
         Some(&id),
         draft.description.trim(),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         programmes::get(store, programme_id).await?;
         draft.validate(programme_id)?;
         let mut tx = store.begin_write().await?;
@@ -658,8 +661,7 @@ pub async fn add_dependency(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await?;
+    })
+    .await?;
     Ok(id)
 }

@@ -149,7 +149,8 @@ pub async fn create_api_token(
     days: i64,
 ) -> Result<(String, String), StoreError> {
     let entry = AuditEntry::success(actor, "api_token.create", "api_token", None, "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let mut errors = concord_domain::ValidationErrors::default();
         errors.require_text("name", "a name for the token", name, 100);
         if !(1..=365).contains(&days) {
@@ -174,9 +175,8 @@ pub async fn create_api_token(
         entry.detail = format!("token '{}' for {days} days", name.trim());
         tx.commit(entry).await?;
         Ok((id, secret))
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// The person an API token belongs to, if it is live.
@@ -226,7 +226,8 @@ pub async fn revoke_api_token(
     token_id: &str,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "api_token.revoke", "api_token", Some(token_id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let mut tx = store.begin_write().await?;
         let updated = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL")
             .bind(crate::now_utc())
@@ -238,7 +239,6 @@ pub async fn revoke_api_token(
             return Err(StoreError::not_found("API token", token_id));
         }
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

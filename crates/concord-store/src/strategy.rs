@@ -73,7 +73,8 @@ pub async fn create(
     draft: &RoundDraft,
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "round.create", "strategy_round", None, "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         crate::boards::get(store, board_id).await?;
         let mut tx = store.begin_write().await?;
@@ -98,9 +99,8 @@ pub async fn create(
         entry.detail = format!("opened '{}' ({})", valid.title, valid.stage.label());
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// Changes a round's details or stage.
@@ -111,7 +111,8 @@ pub async fn update(
     draft: &RoundDraft,
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "round.update", "strategy_round", Some(id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let valid = draft.validate()?;
         let before = get(store, id).await?;
         let mut tx = store.begin_write().await?;
@@ -128,9 +129,8 @@ pub async fn update(
         let mut entry = entry.clone();
         entry.detail = if before.stage == valid.stage { format!("updated '{}'", valid.title) } else { format!("moved '{}' from {} to {}", valid.title, before.stage.label(), valid.stage.label()) };
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A service area weighed in a round.
@@ -176,7 +176,8 @@ pub async fn add_area(
         Some(round_id),
         "",
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let (name, description) = draft.validate()?;
         get(store, round_id).await?;
         let mut tx = store.begin_write().await?;
@@ -198,9 +199,8 @@ pub async fn add_area(
         entry.detail = format!("added area {name}");
         tx.commit(entry).await?;
         Ok(id)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// One partner organisation's view in a round.
@@ -272,7 +272,8 @@ pub async fn set_view(
         Some(round_id),
         "",
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         let round = get(store, round_id).await?;
         let org = crate::organisations::get(store, organisation_id).await?;
         if !round.stage.open_for_views() {
@@ -303,7 +304,6 @@ pub async fn set_view(
         let mut entry = entry.clone();
         entry.detail = format!("{} ranked {} of {} areas", org.name, draft.ranks.len(), area_ids.len());
         tx.commit(entry).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

@@ -46,7 +46,8 @@ pub async fn save(
     text: &str,
 ) -> Result<i64, StoreError> {
     let entry = AuditEntry::success(actor, "vision.save", "strategy_round", Some(round_id), "");
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         check_vision_text(text)?;
         crate::strategy::get(store, round_id).await?;
         let mut tx = store.begin_write().await?;
@@ -70,9 +71,8 @@ pub async fn save(
         entry.detail = format!("saved vision version {version}");
         tx.commit(entry).await?;
         Ok(version)
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }
 
 /// A comment on a version of the vision.
@@ -127,7 +127,8 @@ pub async fn comment(
         Some(round_id),
         format!("on version {version}"),
     );
-    let result = async {
+    store
+    .audited(entry, async |entry| {
         check_comment(text)?;
         if !versions(store, round_id).await?.iter().any(|v| v.version == version) {
             return Err(StoreError::invalid("version", format!("There is no version {version} of this vision")));
@@ -147,7 +148,6 @@ pub async fn comment(
         .execute(tx.conn())
         .await?;
         tx.commit(entry.clone()).await
-    }
-    .await;
-    store.audit_rejection(result, entry).await
+    })
+    .await
 }

@@ -328,6 +328,20 @@ async fn breaking_glass_needs_a_reason_and_is_raised_for_review() {
         .await
         .unwrap()
         .is_empty());
+    // The refused attempt is in the audit log all the same.
+    let attempts = concord_store::audit::list(
+        &app.store,
+        &Default::default(),
+        &concord_store::AuditFilter {
+            action: Some("worklist.break_glass".into()),
+            outcome: Some("rejected".into()),
+            ..Default::default()
+        },
+        concord_store::PageRequest::new(Some(1), Some(10)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(attempts.total, 1, "{:?}", attempts.items);
     let shown = app
         .post(
             &path,

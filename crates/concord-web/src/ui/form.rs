@@ -258,6 +258,9 @@ pub struct FormDef {
     pub caption: String,
     /// A paragraph under the heading saying what the form does (empty: none).
     pub intro: String,
+    /// For a consequential action: a warning callout (its label, its text) above the fields, and
+    /// a warning-coloured button.
+    pub warning: Option<(String, String)>,
     /// Where "Back" goes, and its text.
     pub back: (String, String),
     /// Where the form posts.

@@ -138,6 +138,7 @@ async fn objective_form(
         .map(|a| (a.id, a.name))
         .collect();
     let def = FormDef {
+        warning: None,
         heading: "Add an objective".into(),
         caption: round.title,
         intro: "An objective must be specific: the outcome, how it is measured, where it is now, \

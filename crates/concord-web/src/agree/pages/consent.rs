@@ -37,6 +37,7 @@ fn proposal_form(
         .unwrap_or("/rounds")
         .to_string();
     let def = FormDef {
+        warning: None,
         heading: heading.clone(),
         caption: String::new(),
         intro: "Each partner organisation on the board responds: consent, consent with a concern, \

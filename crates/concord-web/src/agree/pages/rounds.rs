@@ -150,6 +150,7 @@ fn round_form(
         .unwrap_or("/rounds")
         .to_string();
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         caption: "Strategy rounds".into(),
         back: (back, "Back".into()),
@@ -324,6 +325,7 @@ async fn view_form(
     }
     let heading = format!("{}'s view", organisation.name);
     let def = FormDef {
+        warning: None,
         heading: heading.clone(),
         caption: round.title,
         intro: "Rank the service areas by how much they matter to your organisation: 1 is most \

@@ -87,6 +87,7 @@ fn vision_form(
     errors: ValidationErrors,
 ) -> Response {
     let def = FormDef {
+        warning: None,
         heading: "Draft the vision".into(),
         caption: round.title,
         intro: "Saving creates a new version; earlier versions and their comments are kept.".into(),

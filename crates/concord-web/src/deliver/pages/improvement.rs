@@ -414,6 +414,7 @@ async fn improvement_form(
 ) -> Result<Response, PageError> {
     let project = improvement::get(&state.store, id).await?;
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: which.heading().into(),
         caption: project.title.clone(),
@@ -475,6 +476,7 @@ async fn project_form(
 ) -> Result<Response, PageError> {
     let store = &state.store;
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: "Start an improvement project".into(),
         caption: "Frontline improvement".into(),

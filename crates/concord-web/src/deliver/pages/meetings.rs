@@ -42,6 +42,7 @@ async fn meeting_form(
 ) -> Result<Response, PageError> {
     let board = boards::get(&state.store, board_id).await?;
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: "Schedule a meeting".into(),
         caption: board.name.clone(),
@@ -328,6 +329,7 @@ async fn meeting_item_form(
 ) -> Result<Response, PageError> {
     let meeting = meetings::get(&state.store, id).await?;
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: which.heading().into(),
         caption: meeting.title.clone(),

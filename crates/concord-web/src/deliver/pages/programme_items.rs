@@ -178,6 +178,7 @@ async fn item_form(
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: which.heading().into(),
         caption: programme.name.clone(),
@@ -316,6 +317,7 @@ pub async fn record_reading(
         |errors| async move {
             let programme = programmes::get(&state.store, id).await?;
             let def = FormDef {
+                warning: None,
                 intro: String::new(),
                 heading: "Record a reading".into(),
                 caption: programme.name.clone(),
@@ -355,6 +357,7 @@ async fn milestone_form(
 ) -> Result<Response, PageError> {
     let store = &state.store;
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: format!("Update milestone: {}", milestone.title),
         caption: programme.name.clone(),

@@ -227,6 +227,7 @@ async fn programme_form(
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: heading.into(),
         caption: "Programmes".into(),

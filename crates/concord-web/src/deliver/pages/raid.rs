@@ -192,6 +192,7 @@ async fn raid_form(
 ) -> Result<Response, PageError> {
     let programme = programmes::get(&state.store, id).await?;
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         heading: which.heading().into(),
         caption: programme.name.clone(),

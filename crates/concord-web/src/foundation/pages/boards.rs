@@ -128,6 +128,7 @@ async fn board_form(
         .unwrap_or("/boards")
         .to_string();
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         caption: "Boards".into(),
         back: (back, "Back".into()),

@@ -240,6 +240,7 @@ async fn organisation_form(
         ),
     };
     let def = FormDef {
+        warning: None,
         heading: heading.clone(),
         caption: "Directory".into(),
         intro: String::new(),
@@ -368,6 +369,7 @@ pub async fn places_form(
         .collect();
     let heading = format!("Places {} serves", org.name);
     let def = FormDef {
+        warning: None,
         heading: heading.clone(),
         caption: org.name,
         intro: String::new(),
@@ -486,6 +488,7 @@ async fn new_person_page(
     let org = organisations::get(&state.store, id).await?;
     let heading = format!("Add a person to {}", org.name);
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         caption: org.name.clone(),
         back: (format!("/organisations/{id}"), org.name.clone()),

@@ -192,6 +192,7 @@ fn edit_form(
 ) -> Response {
     let heading = format!("Edit {} {}", form.given_name, form.family_name);
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         caption: "People".into(),
         back: (

@@ -119,6 +119,7 @@ async fn place_form(
         ),
     };
     let def = FormDef {
+        warning: None,
         intro: String::new(),
         caption: "Places and neighbourhoods".into(),
         back,

@@ -112,6 +112,7 @@ async fn metric_form(
     Ok(form_page(
         layout(state, visitor, permit, heading.clone()),
         FormDef {
+            warning: None,
             intro: String::new(),
             heading,
             caption: "Metric catalogue".into(),

@@ -452,6 +452,7 @@ fn definition_form(
         ),
     };
     let def = FormDef {
+        warning: None,
         heading: heading.clone(),
         caption: "Cohorts".into(),
         intro: String::new(),

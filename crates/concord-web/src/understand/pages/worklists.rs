@@ -9,6 +9,7 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
+use crate::ui::form::{form_page, Fields, FormDef};
 use crate::ui::upload::{read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{render, see_other, Choice, Layout};
 use crate::AppState;
@@ -20,10 +21,10 @@ use axum::response::Response;
 use axum::Form;
 use concord_app::population::worklists::{self, PracticeList, Worklist};
 use concord_app::population::PopulationError;
-use concord_domain::{OrgType, Role};
+use concord_domain::{OrgType, Role, ValidationErrors};
 use concord_store::population::{self, BreakGlass, SavedCohort};
 use concord_store::{organisations, StoreError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 #[derive(Template)]
@@ -81,19 +82,51 @@ pub async fn worklist(
     Ok(show(&state, &visitor, &permit, saved, worklist, None))
 }
 
-#[derive(Template)]
-#[template(path = "understand/break_glass.html")]
-struct BreakGlassPage {
-    layout: Layout,
+/// The break-glass form, filled with `form` and showing `errors`.
+async fn break_glass_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
     cohort: SavedCohort,
-    practices: Vec<Choice>,
-    chosen: String,
-    reason: String,
-    errors: Vec<(String, String)>,
+    form: &BreakGlassForm,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let def = FormDef {
+        heading: "Break glass".into(),
+        caption: cohort.name,
+        intro: String::new(),
+        warning: Some((
+            "Only for a patient's direct care".into(),
+            "You are asking to see, by name, patients registered at another practice. Say why. \
+             Your reason and your view are recorded before anything is shown, and an \
+             administrator reviews every break-glass view."
+                .into(),
+        )),
+        back: (
+            format!("/population/cohorts/{}/worklist", cohort.id),
+            "Back to the worklist".into(),
+        ),
+        action: format!("/population/cohorts/{}/break-glass", cohort.id),
+        submit: "Break glass and show the worklist".into(),
+        fields: Fields::new(form)
+            .select(
+                "practice",
+                "Practice",
+                all_practices(state).await?,
+                "Choose a practice",
+            )
+            .textarea("reason", "Why you need to see them", "")
+            .build(),
+    };
+    Ok(form_page(
+        Layout::new(state, visitor, permit, "Break glass", "population"),
+        def,
+        errors,
+    ))
 }
 
 /// The break-glass form's fields.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct BreakGlassForm {
     /// The practice whose patients are needed.
@@ -119,14 +152,16 @@ pub async fn break_glass_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let cohort = population::cohort(&state.store, &id).await?;
-    Ok(render(&BreakGlassPage {
-        layout: Layout::new(&state, &visitor, &permit, "Break glass", "population"),
+    let form = BreakGlassForm::default();
+    break_glass_page(
+        &state,
+        &visitor,
+        &permit,
         cohort,
-        practices: all_practices(&state).await?,
-        chosen: String::new(),
-        reason: String::new(),
-        errors: Vec::new(),
-    }))
+        &form,
+        ValidationErrors::default(),
+    )
+    .await
 }
 
 /// `POST /population/cohorts/{id}/break-glass`: records the reason (and raises it for review),
@@ -137,43 +172,24 @@ pub async fn break_glass(
     Form(form): Form<BreakGlassForm>,
 ) -> Result<Response, PageError> {
     let cohort = population::cohort(&state.store, &id).await?;
-    let practice = match organisations::get(&state.store, &form.practice).await {
-        Ok(org) if org.org_type == OrgType::GpPractice => Some(org),
-        _ => None,
-    };
-    let mut errors = Vec::new();
-    if practice.is_none() {
-        errors.push((
-            "practice".to_string(),
-            "Choose the practice whose patients you need to see".to_string(),
-        ));
-    }
-    if form.reason.trim().chars().count() < 10 {
-        errors.push((
-            "reason".to_string(),
-            "Say why you need to see these patients (at least 10 characters)".to_string(),
-        ));
-    }
-    let (Some(practice), true) = (practice, errors.is_empty()) else {
-        return Ok(render(&BreakGlassPage {
-            layout: Layout::new(&state, &visitor, &permit, "Break glass", "population"),
-            cohort,
-            practices: all_practices(&state).await?,
-            chosen: form.practice,
-            reason: form.reason,
-            errors,
-        }));
-    };
-    population::record_break_glass(
+    // The store checks the practice and the reason, and audits a refused attempt too.
+    let recorded = population::record_break_glass(
         &state.store,
         &permit.actor,
         &permit.person().person_id,
         &id,
-        &practice.id,
+        &form.practice,
         &form.reason,
     )
-    .await
-    .map_err(PopulationError::NotRecorded)?;
+    .await;
+    match recorded {
+        Ok(_) => {}
+        Err(StoreError::Invalid(errors)) => {
+            return break_glass_page(&state, &visitor, &permit, cohort, &form, errors).await;
+        }
+        Err(err) => return Err(PopulationError::NotRecorded(err).into()),
+    }
+    let practice = organisations::get(&state.store, &form.practice).await?;
     let warning = format!(
         "You broke glass to see {}'s patients. Your reason has been recorded and will be reviewed: \"{}\"",
         practice.name,

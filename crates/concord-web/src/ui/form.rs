@@ -34,6 +34,10 @@ pub enum FieldKind {
     Telephone,
     /// A web address.
     Url,
+    /// A password (never shown).
+    Password,
+    /// A search box.
+    Search,
     /// Several lines.
     Textarea,
     /// Text in a language of its own (a cohort definition): monospaced, many lines, no spell-check.
@@ -43,7 +47,7 @@ pub enum FieldKind {
     /// A time (HH:MM).
     Time,
     /// One of a list; the string is the blank option's text (empty: no blank option).
-    Select(Vec<Choice>, &'static str),
+    Select(Vec<Choice>, String),
     /// A yes/no box.
     Checkbox,
     /// Any of a list: (value, label, ticked).
@@ -79,6 +83,8 @@ impl Field {
             FieldKind::Email => "email",
             FieldKind::Telephone => "tel",
             FieldKind::Url => "url",
+            FieldKind::Password => "password",
+            FieldKind::Search => "search",
             FieldKind::Number => "text",
             _ => "text",
         }
@@ -95,7 +101,51 @@ impl Field {
                 | FieldKind::Email
                 | FieldKind::Telephone
                 | FieldKind::Url
+                | FieldKind::Password
+                | FieldKind::Search
         )
+    }
+
+    /// A one-line field of an inline form on a content page; `input_type` is the HTML type
+    /// (`text`, `email`, `password`, `search`, `date`, `url`).
+    pub fn input(name: &str, label: &str, hint: &str, input_type: &str, value: &str) -> Field {
+        let kind = match input_type {
+            "email" => FieldKind::Email,
+            "password" => FieldKind::Password,
+            "search" => FieldKind::Search,
+            "date" => FieldKind::Date,
+            "url" => FieldKind::Url,
+            "tel" => FieldKind::Telephone,
+            _ => FieldKind::Text,
+        };
+        Field::of(name, label, hint, kind, value)
+    }
+
+    /// A several-line field of an inline form.
+    pub fn textarea(name: &str, label: &str, value: &str) -> Field {
+        Field::of(name, label, "", FieldKind::Textarea, value)
+    }
+
+    /// A choice from a list, in an inline form; `blank` is the empty option's text (empty: none).
+    pub fn select(
+        name: &str,
+        label: &str,
+        choices: impl AsRef<[Choice]>,
+        selected: &str,
+        blank: &str,
+    ) -> Field {
+        let kind = FieldKind::Select(choices.as_ref().to_vec(), blank.to_string());
+        Field::of(name, label, "", kind, selected)
+    }
+
+    fn of(name: &str, label: &str, hint: &str, kind: FieldKind, value: &str) -> Field {
+        Field {
+            name: name.to_string(),
+            label: label.to_string(),
+            hint: hint.to_string(),
+            kind,
+            value: value.to_string(),
+        }
     }
 
     /// True when a checkbox should be ticked.
@@ -208,7 +258,12 @@ impl Fields {
         choices: Vec<Choice>,
         blank: &'static str,
     ) -> Fields {
-        self.push(name, label, "", FieldKind::Select(choices, blank))
+        self.push(
+            name,
+            label,
+            "",
+            FieldKind::Select(choices, blank.to_string()),
+        )
     }
 
     /// A choice from a list, with help text.
@@ -220,7 +275,12 @@ impl Fields {
         choices: Vec<Choice>,
         blank: &'static str,
     ) -> Fields {
-        self.push(name, label, hint, FieldKind::Select(choices, blank))
+        self.push(
+            name,
+            label,
+            hint,
+            FieldKind::Select(choices, blank.to_string()),
+        )
     }
 
     /// A yes/no box.

@@ -88,39 +88,39 @@ pub async fn create_account(
         format!("username {username}"),
     );
     store
-    .audited(entry, async |entry| {
-        let mut errors = ValidationErrors::default();
-        if username.is_empty() || username.len() > 254 || username.contains(char::is_whitespace) {
-            errors.add("username", "Enter a username of up to 254 characters without spaces");
-        }
-        if let Err(e) = check_password("password", password) {
-            errors.0.extend(e.0);
-        }
-        errors.into_result()?;
-        let hash = hash_password(password)?;
-        let mut tx = store.begin_write().await?;
-        let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1").bind(person_id).fetch_optional(tx.conn()).await?;
-        if person.is_none() {
-            return Err(StoreError::not_found("person", person_id));
-        }
-        let taken: Option<String> = sqlx::query_scalar("SELECT person_id FROM accounts WHERE username = $1 OR person_id = $2")
-            .bind(&username)
-            .bind(person_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::invalid("username", "That person already has an account, or the username is taken"));
-        }
-        sqlx::query("INSERT INTO accounts (person_id, username, password_hash, disabled, created_at) VALUES ($1, $2, $3, 0, $4)")
-            .bind(person_id)
-            .bind(&username)
-            .bind(&hash)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let mut errors = ValidationErrors::default();
+            if username.is_empty() || username.len() > 254 || username.contains(char::is_whitespace) {
+                errors.add("username", "Enter a username of up to 254 characters without spaces");
+            }
+            if let Err(e) = check_password("password", password) {
+                errors.0.extend(e.0);
+            }
+            errors.into_result()?;
+            let hash = hash_password(password)?;
+            let mut tx = store.begin_write().await?;
+            let person: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1").bind(person_id).fetch_optional(tx.conn()).await?;
+            if person.is_none() {
+                return Err(StoreError::not_found("person", person_id));
+            }
+            let taken: Option<String> = sqlx::query_scalar("SELECT person_id FROM accounts WHERE username = $1 OR person_id = $2")
+                .bind(&username)
+                .bind(person_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::invalid("username", "That person already has an account, or the username is taken"));
+            }
+            sqlx::query("INSERT INTO accounts (person_id, username, password_hash, disabled, created_at) VALUES ($1, $2, $3, 0, $4)")
+                .bind(person_id)
+                .bind(&username)
+                .bind(&hash)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry).await
+        })
+        .await
 }
 
 /// The username of a person's account, if they have one.

@@ -100,6 +100,18 @@ impl AuditEntry {
         }
     }
 
+    /// The same entry about `object_id` (an object the write has just created).
+    pub fn about(mut self, object_id: &str) -> Self {
+        self.object_id = Some(object_id.into());
+        self
+    }
+
+    /// The same entry saying in full what was done.
+    pub fn detailed(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
     /// The same entry with another outcome.
     pub fn with_outcome(mut self, outcome: &str) -> Self {
         self.outcome = outcome.into();

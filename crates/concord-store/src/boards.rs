@@ -175,32 +175,30 @@ pub async fn create(
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "board.create", "board", None, "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_references(tx.conn(), &valid).await?;
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO boards (id, name, kind, organisation_id, place_id, description, created_at, updated_at, terms_of_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
-        )
-        .bind(&id)
-        .bind(&valid.name)
-        .bind(valid.kind.as_str())
-        .bind(&valid.organisation_id)
-        .bind(&valid.place_id)
-        .bind(&valid.description)
-        .bind(&now)
-        .bind(&valid.terms_of_reference)
-        .execute(tx.conn())
-        .await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("created {} ({})", valid.name, valid.kind.label());
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_references(tx.conn(), &valid).await?;
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO boards (id, name, kind, organisation_id, place_id, description, created_at, updated_at, terms_of_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+            )
+            .bind(&id)
+            .bind(&valid.name)
+            .bind(valid.kind.as_str())
+            .bind(&valid.organisation_id)
+            .bind(&valid.place_id)
+            .bind(&valid.description)
+            .bind(&now)
+            .bind(&valid.terms_of_reference)
+            .execute(tx.conn())
+            .await?;
+            let detail = format!("created {} ({})", valid.name, valid.kind.label());
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Changes a board's details. Its host organisation may change only to one the caller has checked.
@@ -212,27 +210,25 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "board.update", "board", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        get(store, id).await?;
-        let mut tx = store.begin_write().await?;
-        check_references(tx.conn(), &valid).await?;
-        sqlx::query("UPDATE boards SET name = $2, kind = $3, organisation_id = $4, place_id = $5, description = $6, updated_at = $7, terms_of_reference = $8 WHERE id = $1")
-            .bind(id)
-            .bind(&valid.name)
-            .bind(valid.kind.as_str())
-            .bind(&valid.organisation_id)
-            .bind(&valid.place_id)
-            .bind(&valid.description)
-            .bind(crate::now_utc())
-            .bind(&valid.terms_of_reference)
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("updated {}", valid.name);
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            get(store, id).await?;
+            let mut tx = store.begin_write().await?;
+            check_references(tx.conn(), &valid).await?;
+            sqlx::query("UPDATE boards SET name = $2, kind = $3, organisation_id = $4, place_id = $5, description = $6, updated_at = $7, terms_of_reference = $8 WHERE id = $1")
+                .bind(id)
+                .bind(&valid.name)
+                .bind(valid.kind.as_str())
+                .bind(&valid.organisation_id)
+                .bind(&valid.place_id)
+                .bind(&valid.description)
+                .bind(crate::now_utc())
+                .bind(&valid.terms_of_reference)
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!("updated {}", valid.name))).await
+        })
+        .await
 }
 
 /// Seats a person on a board, or changes their seat if they already sit on it.
@@ -280,9 +276,8 @@ pub async fn set_member(
             .bind(role.as_str())
             .execute(tx.conn())
             .await?;
-            let mut entry = entry.clone();
-            entry.detail = format!("person {person_id} seated as {}", role.label());
-            tx.commit(entry).await
+            tx.commit(entry.detailed(format!("person {person_id} seated as {}", role.label())))
+                .await
         })
         .await
 }
@@ -314,7 +309,7 @@ pub async fn remove_member(
             if removed.rows_affected() == 0 {
                 return Err(StoreError::not_found("board member", person_id));
             }
-            tx.commit(entry.clone()).await
+            tx.commit(entry).await
         })
         .await
 }

@@ -88,39 +88,37 @@ pub async fn create(
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "proposal.create", "proposal", None, "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        strategy::get(store, round_id).await?;
-        let mut tx = store.begin_write().await?;
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO proposals (id, round_id, title, body, closes_on, quorum, version, status, outcome, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 'open', '', $7)",
-        )
-        .bind(&id)
-        .bind(round_id)
-        .bind(&valid.title)
-        .bind(&valid.text)
-        .bind(&valid.closes_on)
-        .bind(valid.quorum)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        sqlx::query("INSERT INTO proposal_versions (proposal_id, version, title, body, closes_on, created_at) VALUES ($1, 1, $2, $3, $4, $5)")
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            strategy::get(store, round_id).await?;
+            let mut tx = store.begin_write().await?;
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO proposals (id, round_id, title, body, closes_on, quorum, version, status, outcome, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 'open', '', $7)",
+            )
             .bind(&id)
+            .bind(round_id)
             .bind(&valid.title)
             .bind(&valid.text)
             .bind(&valid.closes_on)
+            .bind(valid.quorum)
             .bind(&now)
             .execute(tx.conn())
             .await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("proposed '{}', closing {}, quorum {}", valid.title, valid.closes_on, valid.quorum);
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+            sqlx::query("INSERT INTO proposal_versions (proposal_id, version, title, body, closes_on, created_at) VALUES ($1, 1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(&valid.title)
+                .bind(&valid.text)
+                .bind(&valid.closes_on)
+                .bind(&now)
+                .execute(tx.conn())
+                .await?;
+            let detail = format!("proposed '{}', closing {}, quorum {}", valid.title, valid.closes_on, valid.quorum);
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Amends an open proposal: a new version, and every response reopens.
@@ -132,39 +130,38 @@ pub async fn amend(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "proposal.amend", "proposal", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let proposal = get(store, id).await?;
-        if proposal.status != ProposalStatus::Open {
-            return Err(StoreError::invalid("status", "This proposal has been decided and can no longer be amended"));
-        }
-        let version = proposal.version + 1;
-        let mut tx = store.begin_write().await?;
-        let now = crate::now_utc();
-        sqlx::query("UPDATE proposals SET title = $2, body = $3, closes_on = $4, quorum = $5, version = $6 WHERE id = $1")
-            .bind(id)
-            .bind(&valid.title)
-            .bind(&valid.text)
-            .bind(&valid.closes_on)
-            .bind(valid.quorum)
-            .bind(version)
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("INSERT INTO proposal_versions (proposal_id, version, title, body, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id)
-            .bind(version)
-            .bind(&valid.title)
-            .bind(&valid.text)
-            .bind(&valid.closes_on)
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
-        let reopened = sqlx::query("UPDATE proposal_responses SET superseded = 1 WHERE proposal_id = $1 AND superseded = 0").bind(id).execute(tx.conn()).await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("amended to version {version}; {} responses reopened", reopened.rows_affected());
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let proposal = get(store, id).await?;
+            if proposal.status != ProposalStatus::Open {
+                return Err(StoreError::invalid("status", "This proposal has been decided and can no longer be amended"));
+            }
+            let version = proposal.version + 1;
+            let mut tx = store.begin_write().await?;
+            let now = crate::now_utc();
+            sqlx::query("UPDATE proposals SET title = $2, body = $3, closes_on = $4, quorum = $5, version = $6 WHERE id = $1")
+                .bind(id)
+                .bind(&valid.title)
+                .bind(&valid.text)
+                .bind(&valid.closes_on)
+                .bind(valid.quorum)
+                .bind(version)
+                .execute(tx.conn())
+                .await?;
+            sqlx::query("INSERT INTO proposal_versions (proposal_id, version, title, body, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(version)
+                .bind(&valid.title)
+                .bind(&valid.text)
+                .bind(&valid.closes_on)
+                .bind(&now)
+                .execute(tx.conn())
+                .await?;
+            let reopened = sqlx::query("UPDATE proposal_responses SET superseded = 1 WHERE proposal_id = $1 AND superseded = 0").bind(id).execute(tx.conn()).await?;
+            let detail = format!("amended to version {version}; {} responses reopened", reopened.rows_affected());
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// A response, current or past.
@@ -289,52 +286,51 @@ pub async fn respond(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "proposal.respond", "proposal", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let kind = draft.validate()?;
-        let proposal = get(store, id).await?;
-        if proposal.status != ProposalStatus::Open {
-            return Err(StoreError::invalid("kind", "This proposal has been decided: responses are closed"));
-        }
-        let today = &crate::now_utc()[..10];
-        if today > proposal.closes_on.as_str() {
-            return Err(StoreError::invalid("kind", format!("Responses closed on {}", proposal.closes_on)));
-        }
-        if !sits_on_deciding_board(store, id, person_id).await? {
-            return Err(StoreError::invalid("organisation_id", format!("Only members of {} may respond", proposal.board_name)));
-        }
-        let member: Option<String> = sqlx::query_scalar("SELECT id FROM memberships WHERE person_id = $1 AND organisation_id = $2")
-            .bind(person_id)
-            .bind(organisation_id)
-            .fetch_optional(store.pool())
-            .await?;
-        if member.is_none() {
-            return Err(StoreError::invalid("organisation_id", "You can respond only for an organisation you belong to"));
-        }
-        let mut tx = store.begin_write().await?;
-        sqlx::query("UPDATE proposal_responses SET superseded = 1 WHERE proposal_id = $1 AND organisation_id = $2 AND superseded = 0")
+        .audited(entry, async |entry| {
+            let kind = draft.validate()?;
+            let proposal = get(store, id).await?;
+            if proposal.status != ProposalStatus::Open {
+                return Err(StoreError::invalid("kind", "This proposal has been decided: responses are closed"));
+            }
+            let today = &crate::now_utc()[..10];
+            if today > proposal.closes_on.as_str() {
+                return Err(StoreError::invalid("kind", format!("Responses closed on {}", proposal.closes_on)));
+            }
+            if !sits_on_deciding_board(store, id, person_id).await? {
+                return Err(StoreError::invalid("organisation_id", format!("Only members of {} may respond", proposal.board_name)));
+            }
+            let member: Option<String> = sqlx::query_scalar("SELECT id FROM memberships WHERE person_id = $1 AND organisation_id = $2")
+                .bind(person_id)
+                .bind(organisation_id)
+                .fetch_optional(store.pool())
+                .await?;
+            if member.is_none() {
+                return Err(StoreError::invalid("organisation_id", "You can respond only for an organisation you belong to"));
+            }
+            let mut tx = store.begin_write().await?;
+            sqlx::query("UPDATE proposal_responses SET superseded = 1 WHERE proposal_id = $1 AND organisation_id = $2 AND superseded = 0")
+                .bind(id)
+                .bind(organisation_id)
+                .execute(tx.conn())
+                .await?;
+            sqlx::query(
+                "INSERT INTO proposal_responses (id, proposal_id, version, organisation_id, person_id, kind, body, responded_at, superseded)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+            )
+            .bind(crate::new_id())
             .bind(id)
+            .bind(proposal.version)
             .bind(organisation_id)
+            .bind(person_id)
+            .bind(kind.as_str())
+            .bind(draft.text.trim())
+            .bind(crate::now_utc())
             .execute(tx.conn())
             .await?;
-        sqlx::query(
-            "INSERT INTO proposal_responses (id, proposal_id, version, organisation_id, person_id, kind, body, responded_at, superseded)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
-        )
-        .bind(crate::new_id())
-        .bind(id)
-        .bind(proposal.version)
-        .bind(organisation_id)
-        .bind(person_id)
-        .bind(kind.as_str())
-        .bind(draft.text.trim())
-        .bind(crate::now_utc())
-        .execute(tx.conn())
-        .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("organisation {organisation_id}: {} to version {}", kind.label(), proposal.version);
-        tx.commit(entry).await
-    })
-    .await
+            let detail = format!("organisation {organisation_id}: {} to version {}", kind.label(), proposal.version);
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// Records the decision: adopted (only with a quorum and no objection) or not adopted, with a statement.
@@ -347,37 +343,35 @@ pub async fn decide(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "proposal.decide", "proposal", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let mut errors = concord_domain::ValidationErrors::default();
-        errors.require_text("outcome", "the outcome statement", statement, 4000);
-        errors.into_result()?;
-        let proposal = get(store, id).await?;
-        if proposal.status != ProposalStatus::Open {
-            return Err(StoreError::invalid("outcome", "This proposal has already been decided"));
-        }
-        if adopt {
-            match current_standing(store, id).await? {
-                Standing::Blocked { objectors } => {
-                    return Err(StoreError::invalid("outcome", format!("Cannot adopt: {} object. The objection must be withdrawn or the proposal amended", objectors.join(", "))));
-                }
-                Standing::AwaitingQuorum { responded, quorum } => {
-                    return Err(StoreError::invalid("outcome", format!("Cannot adopt: {responded} of the {quorum} organisations needed have responded")));
-                }
-                Standing::CanBeAdopted { .. } => {}
+        .audited(entry, async |entry| {
+            let mut errors = concord_domain::ValidationErrors::default();
+            errors.require_text("outcome", "the outcome statement", statement, 4000);
+            errors.into_result()?;
+            let proposal = get(store, id).await?;
+            if proposal.status != ProposalStatus::Open {
+                return Err(StoreError::invalid("outcome", "This proposal has already been decided"));
             }
-        }
-        let status = if adopt { ProposalStatus::Adopted } else { ProposalStatus::NotAdopted };
-        let mut tx = store.begin_write().await?;
-        sqlx::query("UPDATE proposals SET status = $2, outcome = $3, decided_at = $4 WHERE id = $1")
-            .bind(id)
-            .bind(status.as_str())
-            .bind(statement.trim())
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("{}: {}", status.label(), statement.trim());
-        tx.commit(entry).await
-    })
-    .await
+            if adopt {
+                match current_standing(store, id).await? {
+                    Standing::Blocked { objectors } => {
+                        return Err(StoreError::invalid("outcome", format!("Cannot adopt: {} object. The objection must be withdrawn or the proposal amended", objectors.join(", "))));
+                    }
+                    Standing::AwaitingQuorum { responded, quorum } => {
+                        return Err(StoreError::invalid("outcome", format!("Cannot adopt: {responded} of the {quorum} organisations needed have responded")));
+                    }
+                    Standing::CanBeAdopted { .. } => {}
+                }
+            }
+            let status = if adopt { ProposalStatus::Adopted } else { ProposalStatus::NotAdopted };
+            let mut tx = store.begin_write().await?;
+            sqlx::query("UPDATE proposals SET status = $2, outcome = $3, decided_at = $4 WHERE id = $1")
+                .bind(id)
+                .bind(status.as_str())
+                .bind(statement.trim())
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!("{}: {}", status.label(), statement.trim()))).await
+        })
+        .await
 }

@@ -118,55 +118,55 @@ pub async fn save_milestone(
     };
     let entry = AuditEntry::success(actor, action, "milestone", Some(&id), draft.title.trim());
     store
-    .audited(entry, async |entry| {
-        programmes::get(store, programme_id).await?;
-        draft.validate()?;
-        let project = blank(&draft.project_id);
-        let mut tx = store.begin_write().await?;
-        check_project(tx.conn(), programme_id, project).await?;
-        require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select an owner who exists").await?;
-        let now = crate::now_utc();
-        let n = if milestone_id.is_some() {
-            // The baseline is fixed once set: only the forecast and completion move.
-            sqlx::query(
-                "UPDATE milestones SET project_id = $3, title = $4, owner_person_id = $5, forecast_on = $6, completed_on = $7, updated_at = $8
-                 WHERE id = $1 AND programme_id = $2",
-            )
-            .bind(&id)
-            .bind(programme_id)
-            .bind(project)
-            .bind(draft.title.trim())
-            .bind(draft.owner_person_id.trim())
-            .bind(draft.forecast_on.trim())
-            .bind(blank(&draft.completed_on))
-            .bind(&now)
-            .execute(tx.conn())
-            .await?
-            .rows_affected()
-        } else {
-            sqlx::query(
-                "INSERT INTO milestones (id, programme_id, project_id, title, owner_person_id, baseline_on, forecast_on, completed_on, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-            .bind(&id)
-            .bind(programme_id)
-            .bind(project)
-            .bind(draft.title.trim())
-            .bind(draft.owner_person_id.trim())
-            .bind(draft.baseline_on.trim())
-            .bind(draft.forecast_on.trim())
-            .bind(blank(&draft.completed_on))
-            .bind(&now)
-            .execute(tx.conn())
-            .await?
-            .rows_affected()
-        };
-        if n == 0 {
-            return Err(StoreError::not_found("milestone", &id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await?;
+        .audited(entry, async |entry| {
+            programmes::get(store, programme_id).await?;
+            draft.validate()?;
+            let project = blank(&draft.project_id);
+            let mut tx = store.begin_write().await?;
+            check_project(tx.conn(), programme_id, project).await?;
+            require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select an owner who exists").await?;
+            let now = crate::now_utc();
+            let n = if milestone_id.is_some() {
+                // The baseline is fixed once set: only the forecast and completion move.
+                sqlx::query(
+                    "UPDATE milestones SET project_id = $3, title = $4, owner_person_id = $5, forecast_on = $6, completed_on = $7, updated_at = $8
+                     WHERE id = $1 AND programme_id = $2",
+                )
+                .bind(&id)
+                .bind(programme_id)
+                .bind(project)
+                .bind(draft.title.trim())
+                .bind(draft.owner_person_id.trim())
+                .bind(draft.forecast_on.trim())
+                .bind(blank(&draft.completed_on))
+                .bind(&now)
+                .execute(tx.conn())
+                .await?
+                .rows_affected()
+            } else {
+                sqlx::query(
+                    "INSERT INTO milestones (id, programme_id, project_id, title, owner_person_id, baseline_on, forecast_on, completed_on, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                )
+                .bind(&id)
+                .bind(programme_id)
+                .bind(project)
+                .bind(draft.title.trim())
+                .bind(draft.owner_person_id.trim())
+                .bind(draft.baseline_on.trim())
+                .bind(draft.forecast_on.trim())
+                .bind(blank(&draft.completed_on))
+                .bind(&now)
+                .execute(tx.conn())
+                .await?
+                .rows_affected()
+            };
+            if n == 0 {
+                return Err(StoreError::not_found("milestone", &id));
+            }
+            tx.commit(entry).await
+        })
+        .await?;
     Ok(id)
 }
 
@@ -313,46 +313,46 @@ pub async fn add_benefit(
         draft.title.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        programmes::get(store, programme_id).await?;
-        draft.validate()?;
-        let number = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or_default();
-        let mut tx = store.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO benefits (id, programme_id, title, metric, unit, direction, baseline, target, target_on, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(programme_id)
-        .bind(draft.title.trim())
-        .bind(draft.metric.trim())
-        .bind(draft.unit.trim())
-        .bind(draft.direction.trim())
-        .bind(number(&draft.baseline))
-        .bind(number(&draft.target))
-        .bind(draft.target_on.trim())
-        .bind(crate::now_utc())
-        .execute(tx.conn())
-        .await?;
-        for (n, impact) in draft.impacts.iter().enumerate() {
-            let Some(org) = blank(&impact.organisation_id) else { continue };
-            require_exists(tx.conn(), Table::Organisations, org, &format!("impacts[{n}].organisation_id"), "Select an organisation that exists").await?;
-            let clash: Option<String> = sqlx::query_scalar("SELECT effect FROM benefit_impacts WHERE benefit_id = $1 AND organisation_id = $2 AND effect = $3")
-                .bind(&id).bind(org).bind(impact.effect.trim()).fetch_optional(tx.conn()).await?;
-            if clash.is_some() {
-                return Err(StoreError::invalid(&format!("impacts[{n}].effect"), "This partner already has this effect listed"));
+        .audited(entry, async |entry| {
+            programmes::get(store, programme_id).await?;
+            draft.validate()?;
+            let number = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or_default();
+            let mut tx = store.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO benefits (id, programme_id, title, metric, unit, direction, baseline, target, target_on, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&id)
+            .bind(programme_id)
+            .bind(draft.title.trim())
+            .bind(draft.metric.trim())
+            .bind(draft.unit.trim())
+            .bind(draft.direction.trim())
+            .bind(number(&draft.baseline))
+            .bind(number(&draft.target))
+            .bind(draft.target_on.trim())
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            for (n, impact) in draft.impacts.iter().enumerate() {
+                let Some(org) = blank(&impact.organisation_id) else { continue };
+                require_exists(tx.conn(), Table::Organisations, org, &format!("impacts[{n}].organisation_id"), "Select an organisation that exists").await?;
+                let clash: Option<String> = sqlx::query_scalar("SELECT effect FROM benefit_impacts WHERE benefit_id = $1 AND organisation_id = $2 AND effect = $3")
+                    .bind(&id).bind(org).bind(impact.effect.trim()).fetch_optional(tx.conn()).await?;
+                if clash.is_some() {
+                    return Err(StoreError::invalid(&format!("impacts[{n}].effect"), "This partner already has this effect listed"));
+                }
+                sqlx::query("INSERT INTO benefit_impacts (benefit_id, organisation_id, effect, note) VALUES ($1, $2, $3, $4)")
+                    .bind(&id)
+                    .bind(org)
+                    .bind(impact.effect.trim())
+                    .bind(impact.note.trim())
+                    .execute(tx.conn())
+                    .await?;
             }
-            sqlx::query("INSERT INTO benefit_impacts (benefit_id, organisation_id, effect, note) VALUES ($1, $2, $3, $4)")
-                .bind(&id)
-                .bind(org)
-                .bind(impact.effect.trim())
-                .bind(impact.note.trim())
-                .execute(tx.conn())
-                .await?;
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await?;
+            tx.commit(entry).await
+        })
+        .await?;
     Ok(id)
 }
 
@@ -366,30 +366,28 @@ pub async fn record_reading(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "benefit.reading", "benefit", Some(benefit_id), "");
     store
-    .audited(entry, async |entry| {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM benefits WHERE id = $1 AND programme_id = $2")
-            .bind(benefit_id)
-            .bind(programme_id)
-            .fetch_optional(store.pool())
-            .await?;
-        found.ok_or_else(|| StoreError::not_found("benefit", benefit_id))?;
-        let value = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        sqlx::query("DELETE FROM benefit_measurements WHERE benefit_id = $1 AND measured_on = $2")
-            .bind(benefit_id)
-            .bind(draft.measured_on.trim())
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("INSERT INTO benefit_measurements (benefit_id, measured_on, value, recorded_at) VALUES ($1, $2, $3, $4)")
-            .bind(benefit_id)
-            .bind(draft.measured_on.trim())
-            .bind(value)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("{}: {value}", draft.measured_on.trim());
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM benefits WHERE id = $1 AND programme_id = $2")
+                .bind(benefit_id)
+                .bind(programme_id)
+                .fetch_optional(store.pool())
+                .await?;
+            found.ok_or_else(|| StoreError::not_found("benefit", benefit_id))?;
+            let value = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            sqlx::query("DELETE FROM benefit_measurements WHERE benefit_id = $1 AND measured_on = $2")
+                .bind(benefit_id)
+                .bind(draft.measured_on.trim())
+                .execute(tx.conn())
+                .await?;
+            sqlx::query("INSERT INTO benefit_measurements (benefit_id, measured_on, value, recorded_at) VALUES ($1, $2, $3, $4)")
+                .bind(benefit_id)
+                .bind(draft.measured_on.trim())
+                .bind(value)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!("{}: {value}", draft.measured_on.trim()))).await
+        })
+        .await
 }

@@ -79,43 +79,43 @@ pub async fn save_year(
         format!("{} {}", draft.label.trim(), draft.breakeven_rule.trim()),
     );
     store
-    .audited(entry, async |entry| {
-        let (year, rule) = draft.validate()?;
-        let label = year.label();
-        let mut tx = store.begin_write().await?;
-        let now = crate::now_utc();
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT label FROM financial_years WHERE label = $1")
+        .audited(entry, async |entry| {
+            let (year, rule) = draft.validate()?;
+            let label = year.label();
+            let mut tx = store.begin_write().await?;
+            let now = crate::now_utc();
+            let exists: Option<String> =
+                sqlx::query_scalar("SELECT label FROM financial_years WHERE label = $1")
+                    .bind(&label)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if exists.is_some() {
+                sqlx::query(
+                    "UPDATE financial_years SET breakeven_rule = $2, notes = $3, updated_at = $4 WHERE label = $1",
+                )
                 .bind(&label)
-                .fetch_optional(tx.conn())
+                .bind(rule.as_str())
+                .bind(draft.notes.trim())
+                .bind(&now)
+                .execute(tx.conn())
                 .await?;
-        if exists.is_some() {
-            sqlx::query(
-                "UPDATE financial_years SET breakeven_rule = $2, notes = $3, updated_at = $4 WHERE label = $1",
-            )
-            .bind(&label)
-            .bind(rule.as_str())
-            .bind(draft.notes.trim())
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO financial_years (label, starts_on, breakeven_rule, notes, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $5)",
-            )
-            .bind(&label)
-            .bind(year.month(0).to_string())
-            .bind(rule.as_str())
-            .bind(draft.notes.trim())
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
-        }
-        tx.commit(entry.clone()).await?;
-        Ok(label)
-    })
-    .await
+            } else {
+                sqlx::query(
+                    "INSERT INTO financial_years (label, starts_on, breakeven_rule, notes, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(&label)
+                .bind(year.month(0).to_string())
+                .bind(rule.as_str())
+                .bind(draft.notes.trim())
+                .bind(&now)
+                .execute(tx.conn())
+                .await?;
+            }
+            tx.commit(entry).await?;
+            Ok(label)
+        })
+        .await
 }
 
 /// A pooled budget.
@@ -177,60 +177,60 @@ pub async fn create_budget(
         draft.name.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        let (year, kind) = draft.validate()?;
-        let label = year.label();
-        let mut tx = store.begin_write().await?;
-        let known: Option<String> =
-            sqlx::query_scalar("SELECT label FROM financial_years WHERE label = $1")
-                .bind(&label)
-                .fetch_optional(tx.conn())
-                .await?;
-        if known.is_none() {
-            return Err(StoreError::invalid(
-                "year",
-                format!("The financial year {label} is not set up yet"),
-            ));
-        }
-        require_exists(
-            tx.conn(),
-            Table::Organisations,
-            draft.host_organisation_id.trim(),
-            "host_organisation_id",
-            "Select an organisation that exists",
-        )
-        .await?;
-        let taken: Option<String> =
-            sqlx::query_scalar(
-                "SELECT id FROM pooled_budgets WHERE year = $1 AND LOWER(name) = LOWER($2)",
+        .audited(entry, async |entry| {
+            let (year, kind) = draft.validate()?;
+            let label = year.label();
+            let mut tx = store.begin_write().await?;
+            let known: Option<String> =
+                sqlx::query_scalar("SELECT label FROM financial_years WHERE label = $1")
+                    .bind(&label)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if known.is_none() {
+                return Err(StoreError::invalid(
+                    "year",
+                    format!("The financial year {label} is not set up yet"),
+                ));
+            }
+            require_exists(
+                tx.conn(),
+                Table::Organisations,
+                draft.host_organisation_id.trim(),
+                "host_organisation_id",
+                "Select an organisation that exists",
             )
-                .bind(&label)
-                .bind(draft.name.trim())
-                .fetch_optional(tx.conn())
-                .await?;
-        if taken.is_some() {
-            return Err(StoreError::invalid(
-                "name",
-                format!("{label} already has a pooled budget with this name"),
-            ));
-        }
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO pooled_budgets (id, year, name, kind, host_organisation_id, description, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(&id)
-        .bind(&label)
-        .bind(draft.name.trim())
-        .bind(kind.as_str())
-        .bind(draft.host_organisation_id.trim())
-        .bind(draft.description.trim())
-        .bind(&now)
-        .execute(tx.conn())
+            .await?;
+            let taken: Option<String> =
+                sqlx::query_scalar(
+                    "SELECT id FROM pooled_budgets WHERE year = $1 AND LOWER(name) = LOWER($2)",
+                )
+                    .bind(&label)
+                    .bind(draft.name.trim())
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if taken.is_some() {
+                return Err(StoreError::invalid(
+                    "name",
+                    format!("{label} already has a pooled budget with this name"),
+                ));
+            }
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO pooled_budgets (id, year, name, kind, host_organisation_id, description, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(&id)
+            .bind(&label)
+            .bind(draft.name.trim())
+            .bind(kind.as_str())
+            .bind(draft.host_organisation_id.trim())
+            .bind(draft.description.trim())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 

@@ -102,36 +102,36 @@ pub async fn create(
         draft.title.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        let direction = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        require_exists(tx.conn(), Table::Organisations, organisation_id, "organisation_id", "Select an organisation that exists").await?;
-        require_exists(tx.conn(), Table::People, draft.lead_person_id.trim(), "lead_person_id", "Select a lead who exists").await?;
-        if let Some(p) = blank(&draft.programme_id) {
-            require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
-        }
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO improvement_projects (id, organisation_id, programme_id, title, team, aim, lead_person_id, measure_name, measure_unit,
-                measure_direction, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-        )
-        .bind(&id)
-        .bind(organisation_id)
-        .bind(blank(&draft.programme_id))
-        .bind(draft.title.trim())
-        .bind(draft.team.trim())
-        .bind(draft.aim.trim())
-        .bind(draft.lead_person_id.trim())
-        .bind(draft.measure_name.trim())
-        .bind(draft.measure_unit.trim())
-        .bind(direction.as_str())
-        .bind(&now)
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            let direction = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            require_exists(tx.conn(), Table::Organisations, organisation_id, "organisation_id", "Select an organisation that exists").await?;
+            require_exists(tx.conn(), Table::People, draft.lead_person_id.trim(), "lead_person_id", "Select a lead who exists").await?;
+            if let Some(p) = blank(&draft.programme_id) {
+                require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
+            }
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO improvement_projects (id, organisation_id, programme_id, title, team, aim, lead_person_id, measure_name, measure_unit,
+                    measure_direction, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            )
+            .bind(&id)
+            .bind(organisation_id)
+            .bind(blank(&draft.programme_id))
+            .bind(draft.title.trim())
+            .bind(draft.team.trim())
+            .bind(draft.aim.trim())
+            .bind(draft.lead_person_id.trim())
+            .bind(draft.measure_name.trim())
+            .bind(draft.measure_unit.trim())
+            .bind(direction.as_str())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -212,41 +212,41 @@ pub async fn add_driver(
         draft.text.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        get(store, project_id).await?;
-        let kind = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        let parent = match kind {
-            DriverKind::Primary => None,
-            DriverKind::Secondary => {
-                let parent = draft.parent_id.trim();
-                let found: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM improvement_drivers WHERE id = $1 AND project_id = $2 AND kind = 'primary'",
-                )
-                .bind(parent)
+        .audited(entry, async |entry| {
+            get(store, project_id).await?;
+            let kind = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            let parent = match kind {
+                DriverKind::Primary => None,
+                DriverKind::Secondary => {
+                    let parent = draft.parent_id.trim();
+                    let found: Option<String> = sqlx::query_scalar(
+                        "SELECT id FROM improvement_drivers WHERE id = $1 AND project_id = $2 AND kind = 'primary'",
+                    )
+                    .bind(parent)
+                    .bind(project_id)
+                    .fetch_optional(tx.conn())
+                    .await?;
+                    found.ok_or_else(|| StoreError::invalid("parent_id", "Select a primary driver of this project"))?;
+                    Some(parent)
+                }
+            };
+            let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM improvement_drivers WHERE project_id = $1")
                 .bind(project_id)
-                .fetch_optional(tx.conn())
+                .fetch_one(tx.conn())
                 .await?;
-                found.ok_or_else(|| StoreError::invalid("parent_id", "Select a primary driver of this project"))?;
-                Some(parent)
-            }
-        };
-        let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM improvement_drivers WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_one(tx.conn())
-            .await?;
-        sqlx::query("INSERT INTO improvement_drivers (id, project_id, kind, parent_id, text, position) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&id)
-            .bind(project_id)
-            .bind(kind.as_str())
-            .bind(parent)
-            .bind(draft.text.trim())
-            .bind(position)
-            .execute(tx.conn())
-            .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
+            sqlx::query("INSERT INTO improvement_drivers (id, project_id, kind, parent_id, text, position) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&id)
+                .bind(project_id)
+                .bind(kind.as_str())
+                .bind(parent)
+                .bind(draft.text.trim())
+                .bind(position)
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry).await
+        })
+        .await?;
     Ok(id)
 }
 
@@ -266,31 +266,31 @@ pub async fn add_change_idea(
         draft.text.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        get(store, project_id).await?;
-        draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM improvement_drivers WHERE id = $1 AND project_id = $2")
-            .bind(draft.driver_id.trim())
-            .bind(project_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        found.ok_or_else(|| StoreError::invalid("driver_id", "Select a driver of this project"))?;
-        let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM change_ideas WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_one(tx.conn())
-            .await?;
-        sqlx::query("INSERT INTO change_ideas (id, project_id, driver_id, text, position) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(project_id)
-            .bind(draft.driver_id.trim())
-            .bind(draft.text.trim())
-            .bind(position)
-            .execute(tx.conn())
-            .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
+        .audited(entry, async |entry| {
+            get(store, project_id).await?;
+            draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM improvement_drivers WHERE id = $1 AND project_id = $2")
+                .bind(draft.driver_id.trim())
+                .bind(project_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            found.ok_or_else(|| StoreError::invalid("driver_id", "Select a driver of this project"))?;
+            let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM change_ideas WHERE project_id = $1")
+                .bind(project_id)
+                .fetch_one(tx.conn())
+                .await?;
+            sqlx::query("INSERT INTO change_ideas (id, project_id, driver_id, text, position) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(project_id)
+                .bind(draft.driver_id.trim())
+                .bind(draft.text.trim())
+                .bind(position)
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry).await
+        })
+        .await?;
     Ok(id)
 }
 
@@ -399,54 +399,54 @@ pub async fn save_cycle(
     };
     let entry = AuditEntry::success(actor, action, "pdsa cycle", Some(&id), draft.title.trim());
     store
-    .audited(entry, async |entry| {
-        get(store, project_id).await?;
-        draft.validate()?;
-        let owner = actor.person_id.clone().ok_or_else(|| StoreError::Invalid(ValidationErrors::single("title", "Only a person may run a cycle")))?;
-        let mut tx = store.begin_write().await?;
-        let idea: Option<String> = sqlx::query_scalar("SELECT id FROM change_ideas WHERE id = $1 AND project_id = $2")
-            .bind(draft.change_idea_id.trim())
+        .audited(entry, async |entry| {
+            get(store, project_id).await?;
+            draft.validate()?;
+            let owner = actor.person_id.clone().ok_or_else(|| StoreError::Invalid(ValidationErrors::single("title", "Only a person may run a cycle")))?;
+            let mut tx = store.begin_write().await?;
+            let idea: Option<String> = sqlx::query_scalar("SELECT id FROM change_ideas WHERE id = $1 AND project_id = $2")
+                .bind(draft.change_idea_id.trim())
+                .bind(project_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            idea.ok_or_else(|| StoreError::invalid("change_idea_id", "Select a change idea of this project"))?;
+            let now = crate::now_utc();
+            let act = blank(&draft.act);
+            let n = if cycle_id.is_some() {
+                sqlx::query(
+                    "UPDATE pdsa_cycles SET change_idea_id = $3, title = $4, plan = $5, prediction = $6, starts_on = $7, study_on = $8, do_notes = $9,
+                        study = $10, act = $11, act_notes = $12, updated_at = $13 WHERE id = $1 AND project_id = $2",
+                )
+            } else {
+                sqlx::query(
+                    "INSERT INTO pdsa_cycles (id, project_id, change_idea_id, title, plan, prediction, starts_on, study_on, do_notes, study, act,
+                        act_notes, updated_at, owner_person_id, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13)",
+                )
+            }
+            .bind(&id)
             .bind(project_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        idea.ok_or_else(|| StoreError::invalid("change_idea_id", "Select a change idea of this project"))?;
-        let now = crate::now_utc();
-        let act = blank(&draft.act);
-        let n = if cycle_id.is_some() {
-            sqlx::query(
-                "UPDATE pdsa_cycles SET change_idea_id = $3, title = $4, plan = $5, prediction = $6, starts_on = $7, study_on = $8, do_notes = $9,
-                    study = $10, act = $11, act_notes = $12, updated_at = $13 WHERE id = $1 AND project_id = $2",
-            )
-        } else {
-            sqlx::query(
-                "INSERT INTO pdsa_cycles (id, project_id, change_idea_id, title, plan, prediction, starts_on, study_on, do_notes, study, act,
-                    act_notes, updated_at, owner_person_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13)",
-            )
-        }
-        .bind(&id)
-        .bind(project_id)
-        .bind(draft.change_idea_id.trim())
-        .bind(draft.title.trim())
-        .bind(draft.plan.trim())
-        .bind(draft.prediction.trim())
-        .bind(draft.starts_on.trim())
-        .bind(draft.study_on.trim())
-        .bind(draft.do_notes.trim())
-        .bind(draft.study.trim())
-        .bind(act)
-        .bind(draft.act_notes.trim())
-        .bind(&now);
-        let n = if cycle_id.is_some() { n } else { n.bind(&owner) }
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::not_found("PDSA cycle", &id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await?;
+            .bind(draft.change_idea_id.trim())
+            .bind(draft.title.trim())
+            .bind(draft.plan.trim())
+            .bind(draft.prediction.trim())
+            .bind(draft.starts_on.trim())
+            .bind(draft.study_on.trim())
+            .bind(draft.do_notes.trim())
+            .bind(draft.study.trim())
+            .bind(act)
+            .bind(draft.act_notes.trim())
+            .bind(&now);
+            let n = if cycle_id.is_some() { n } else { n.bind(&owner) }
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::not_found("PDSA cycle", &id));
+            }
+            tx.commit(entry).await
+        })
+        .await?;
     Ok(id)
 }
 
@@ -493,42 +493,42 @@ pub async fn record_readings(
         format!("{} readings", drafts.len()),
     );
     store
-    .audited(entry, async |entry| {
-        get(store, project_id).await?;
-        let mut errors = ValidationErrors::default();
-        let mut values = Vec::with_capacity(drafts.len());
-        for (n, d) in drafts.iter().enumerate() {
-            let date = errors.require_date(&format!("readings[{n}].measured_on"), "the date", &d.measured_on);
-            let value = errors.require_number(&format!("readings[{n}].value"), "the value", &d.value);
-            errors.optional_text(&format!("readings[{n}].note"), "the note", &d.note, 300);
-            values.push((date, value));
-        }
-        if drafts.is_empty() {
-            errors.add("readings", "Enter at least one reading");
-        }
-        errors.into_result()?;
-        let mut tx = store.begin_write().await?;
-        let now = crate::now_utc();
-        for ((date, value), d) in values.iter().zip(drafts) {
-            let (Some(date), Some(value)) = (date, value) else { continue };
-            let date = date.format("%Y-%m-%d").to_string();
-            sqlx::query("DELETE FROM improvement_measurements WHERE project_id = $1 AND measured_on = $2")
-                .bind(project_id)
-                .bind(&date)
-                .execute(tx.conn())
-                .await?;
-            sqlx::query("INSERT INTO improvement_measurements (project_id, measured_on, value, note, recorded_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(project_id)
-                .bind(&date)
-                .bind(*value)
-                .bind(d.note.trim())
-                .bind(&now)
-                .execute(tx.conn())
-                .await?;
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            get(store, project_id).await?;
+            let mut errors = ValidationErrors::default();
+            let mut values = Vec::with_capacity(drafts.len());
+            for (n, d) in drafts.iter().enumerate() {
+                let date = errors.require_date(&format!("readings[{n}].measured_on"), "the date", &d.measured_on);
+                let value = errors.require_number(&format!("readings[{n}].value"), "the value", &d.value);
+                errors.optional_text(&format!("readings[{n}].note"), "the note", &d.note, 300);
+                values.push((date, value));
+            }
+            if drafts.is_empty() {
+                errors.add("readings", "Enter at least one reading");
+            }
+            errors.into_result()?;
+            let mut tx = store.begin_write().await?;
+            let now = crate::now_utc();
+            for ((date, value), d) in values.iter().zip(drafts) {
+                let (Some(date), Some(value)) = (date, value) else { continue };
+                let date = date.format("%Y-%m-%d").to_string();
+                sqlx::query("DELETE FROM improvement_measurements WHERE project_id = $1 AND measured_on = $2")
+                    .bind(project_id)
+                    .bind(&date)
+                    .execute(tx.conn())
+                    .await?;
+                sqlx::query("INSERT INTO improvement_measurements (project_id, measured_on, value, note, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(project_id)
+                    .bind(&date)
+                    .bind(*value)
+                    .bind(d.note.trim())
+                    .bind(&now)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            tx.commit(entry).await
+        })
+        .await
 }
 
 /// Who may work on a project: its organisation, and whether `person_id` leads it.

@@ -158,27 +158,27 @@ pub async fn schedule(
         draft.title.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        crate::boards::get(store, board_id).await?;
-        draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO meetings (id, board_id, title, held_on, starts_at, location, minutes, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, '', $7, $7)",
-        )
-        .bind(&id)
-        .bind(board_id)
-        .bind(draft.title.trim())
-        .bind(draft.held_on.trim())
-        .bind(draft.starts_at.trim())
-        .bind(draft.location.trim())
-        .bind(&now)
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            crate::boards::get(store, board_id).await?;
+            draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO meetings (id, board_id, title, held_on, starts_at, location, minutes, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, '', $7, $7)",
+            )
+            .bind(&id)
+            .bind(board_id)
+            .bind(draft.title.trim())
+            .bind(draft.held_on.trim())
+            .bind(draft.starts_at.trim())
+            .bind(draft.location.trim())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -201,7 +201,7 @@ pub async fn write_minutes(
                 .bind(crate::now_utc())
                 .execute(tx.conn())
                 .await?;
-            tx.commit(entry.clone()).await
+            tx.commit(entry).await
         })
         .await
 }
@@ -303,39 +303,39 @@ pub async fn add_agenda_item(
         draft.title.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        get(store, meeting_id).await?;
-        let purpose = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        if let Some(p) = blank(&draft.programme_id) {
-            require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
-        }
-        if let Some(p) = blank(&draft.presenter_person_id) {
-            require_exists(tx.conn(), Table::People, p, "presenter_person_id", "Select a presenter who exists").await?;
-        }
-        let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1")
+        .audited(entry, async |entry| {
+            get(store, meeting_id).await?;
+            let purpose = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            if let Some(p) = blank(&draft.programme_id) {
+                require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
+            }
+            if let Some(p) = blank(&draft.presenter_person_id) {
+                require_exists(tx.conn(), Table::People, p, "presenter_person_id", "Select a presenter who exists").await?;
+            }
+            let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1")
+                .bind(meeting_id)
+                .fetch_one(tx.conn())
+                .await?;
+            sqlx::query(
+                "INSERT INTO agenda_items (id, meeting_id, position, title, purpose, programme_id, presenter_person_id, paper, confidential, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&id)
             .bind(meeting_id)
-            .fetch_one(tx.conn())
+            .bind(position)
+            .bind(draft.title.trim())
+            .bind(purpose.as_str())
+            .bind(blank(&draft.programme_id))
+            .bind(blank(&draft.presenter_person_id))
+            .bind(draft.paper.trim())
+            .bind(i64::from(draft.confidential))
+            .bind(crate::now_utc())
+            .execute(tx.conn())
             .await?;
-        sqlx::query(
-            "INSERT INTO agenda_items (id, meeting_id, position, title, purpose, programme_id, presenter_person_id, paper, confidential, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(meeting_id)
-        .bind(position)
-        .bind(draft.title.trim())
-        .bind(purpose.as_str())
-        .bind(blank(&draft.programme_id))
-        .bind(blank(&draft.presenter_person_id))
-        .bind(draft.paper.trim())
-        .bind(i64::from(draft.confidential))
-        .bind(crate::now_utc())
-        .execute(tx.conn())
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -451,53 +451,53 @@ pub async fn record_decision(
         draft.title.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        get(store, meeting_id).await?;
-        draft.validate()?;
-        let person = actor.person_id.clone().ok_or_else(|| StoreError::invalid("title", "Only a person may record a decision"))?;
-        let mut tx = store.begin_write().await?;
-        let mut programme = blank(&draft.programme_id).map(str::to_string);
-        // A decision on a confidential agenda item is confidential too, whatever the form said.
-        let mut confidential = draft.confidential;
-        if let Some(item) = blank(&draft.agenda_item_id) {
-            let found: Option<(String, Option<String>, i64)> =
-                sqlx::query_as("SELECT id, programme_id, confidential FROM agenda_items WHERE id = $1 AND meeting_id = $2")
-                    .bind(item)
-                    .bind(meeting_id)
-                    .fetch_optional(tx.conn())
-                    .await?;
-            let (_, item_programme, item_confidential) = found.ok_or_else(|| StoreError::invalid("agenda_item_id", "Select an item on this meeting's agenda"))?;
-            programme = programme.or(item_programme);
-            confidential |= item_confidential != 0;
-        }
-        if let Some(p) = &programme {
-            require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
-        }
-        if let Some(p) = blank(&draft.proposal_id) {
-            require_exists(tx.conn(), Table::Proposals, p, "proposal_id", "Select a consent proposal that exists").await?;
-        }
-        sqlx::query(
-            "INSERT INTO decisions (id, meeting_id, agenda_item_id, programme_id, title, decision, options_considered, decided_by, proposal_id,
-                confidential, recorded_by_person_id, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&id)
-        .bind(meeting_id)
-        .bind(blank(&draft.agenda_item_id))
-        .bind(programme.as_deref())
-        .bind(draft.title.trim())
-        .bind(draft.decision.trim())
-        .bind(draft.options_considered.trim())
-        .bind(draft.decided_by.trim())
-        .bind(blank(&draft.proposal_id))
-        .bind(i64::from(confidential))
-        .bind(&person)
-        .bind(crate::now_utc())
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            get(store, meeting_id).await?;
+            draft.validate()?;
+            let person = actor.person_id.clone().ok_or_else(|| StoreError::invalid("title", "Only a person may record a decision"))?;
+            let mut tx = store.begin_write().await?;
+            let mut programme = blank(&draft.programme_id).map(str::to_string);
+            // A decision on a confidential agenda item is confidential too, whatever the form said.
+            let mut confidential = draft.confidential;
+            if let Some(item) = blank(&draft.agenda_item_id) {
+                let found: Option<(String, Option<String>, i64)> =
+                    sqlx::query_as("SELECT id, programme_id, confidential FROM agenda_items WHERE id = $1 AND meeting_id = $2")
+                        .bind(item)
+                        .bind(meeting_id)
+                        .fetch_optional(tx.conn())
+                        .await?;
+                let (_, item_programme, item_confidential) = found.ok_or_else(|| StoreError::invalid("agenda_item_id", "Select an item on this meeting's agenda"))?;
+                programme = programme.or(item_programme);
+                confidential |= item_confidential != 0;
+            }
+            if let Some(p) = &programme {
+                require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
+            }
+            if let Some(p) = blank(&draft.proposal_id) {
+                require_exists(tx.conn(), Table::Proposals, p, "proposal_id", "Select a consent proposal that exists").await?;
+            }
+            sqlx::query(
+                "INSERT INTO decisions (id, meeting_id, agenda_item_id, programme_id, title, decision, options_considered, decided_by, proposal_id,
+                    confidential, recorded_by_person_id, recorded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(&id)
+            .bind(meeting_id)
+            .bind(blank(&draft.agenda_item_id))
+            .bind(programme.as_deref())
+            .bind(draft.title.trim())
+            .bind(draft.decision.trim())
+            .bind(draft.options_considered.trim())
+            .bind(draft.decided_by.trim())
+            .bind(blank(&draft.proposal_id))
+            .bind(i64::from(confidential))
+            .bind(&person)
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -641,32 +641,32 @@ pub async fn set_action(
     let id = crate::new_id();
     let entry = AuditEntry::success(actor, "action.set", "action", Some(&id), draft.title.trim());
     store
-    .audited(entry, async |entry| {
-        if let Some(m) = meeting_id {
-            get(store, m).await?;
-        }
-        draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select an owner who exists").await?;
-        if let Some(p) = blank(&draft.programme_id) {
-            require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
-        }
-        sqlx::query(
-            "INSERT INTO actions (id, meeting_id, programme_id, title, owner_person_id, due_on, status, completed_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'open', NULL, $7)",
-        )
-        .bind(&id)
-        .bind(meeting_id)
-        .bind(blank(&draft.programme_id))
-        .bind(draft.title.trim())
-        .bind(draft.owner_person_id.trim())
-        .bind(draft.due_on.trim())
-        .bind(crate::now_utc())
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            if let Some(m) = meeting_id {
+                get(store, m).await?;
+            }
+            draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select an owner who exists").await?;
+            if let Some(p) = blank(&draft.programme_id) {
+                require_exists(tx.conn(), Table::Programmes, p, "programme_id", "Select a programme that exists").await?;
+            }
+            sqlx::query(
+                "INSERT INTO actions (id, meeting_id, programme_id, title, owner_person_id, due_on, status, completed_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'open', NULL, $7)",
+            )
+            .bind(&id)
+            .bind(meeting_id)
+            .bind(blank(&draft.programme_id))
+            .bind(draft.title.trim())
+            .bind(draft.owner_person_id.trim())
+            .bind(draft.due_on.trim())
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -674,18 +674,18 @@ pub async fn set_action(
 pub async fn complete_action(store: &Store, actor: &Actor, id: &str) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "action.complete", "action", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let mut tx = store.begin_write().await?;
-        let n = sqlx::query("UPDATE actions SET status = 'done', completed_at = $2 WHERE id = $1 AND status = 'open'")
-            .bind(id)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::not_found("open action", id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let n = sqlx::query("UPDATE actions SET status = 'done', completed_at = $2 WHERE id = $1 AND status = 'open'")
+                .bind(id)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::not_found("open action", id));
+            }
+            tx.commit(entry).await
+        })
+        .await
 }

@@ -92,33 +92,33 @@ pub async fn create(
         draft.code.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_references(&mut tx, draft, None).await?;
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO metrics (id, code, name, definition, unit, improvement_direction, target, owner_organisation_id,
-                source, frequency, category, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $12)",
-        )
-        .bind(&id)
-        .bind(draft.code.trim())
-        .bind(draft.name.trim())
-        .bind(draft.definition.trim())
-        .bind(draft.unit.trim())
-        .bind(valid.direction.as_str())
-        .bind(optional_decimal(valid.target))
-        .bind(draft.owner_organisation_id.trim())
-        .bind(draft.source.trim())
-        .bind(valid.frequency.as_str())
-        .bind(valid.category.as_str())
-        .bind(&now)
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_references(&mut tx, draft, None).await?;
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO metrics (id, code, name, definition, unit, improvement_direction, target, owner_organisation_id,
+                    source, frequency, category, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(&id)
+            .bind(draft.code.trim())
+            .bind(draft.name.trim())
+            .bind(draft.definition.trim())
+            .bind(draft.unit.trim())
+            .bind(valid.direction.as_str())
+            .bind(optional_decimal(valid.target))
+            .bind(draft.owner_organisation_id.trim())
+            .bind(draft.source.trim())
+            .bind(valid.frequency.as_str())
+            .bind(valid.category.as_str())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -137,35 +137,35 @@ pub async fn update(
         draft.code.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_references(&mut tx, draft, Some(id)).await?;
-        let changed = sqlx::query(
-            "UPDATE metrics SET code = $2, name = $3, definition = $4, unit = $5, improvement_direction = $6, target = CAST($7 AS DOUBLE PRECISION),
-                owner_organisation_id = $8, source = $9, frequency = $10, category = $11, updated_at = $12 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(draft.code.trim())
-        .bind(draft.name.trim())
-        .bind(draft.definition.trim())
-        .bind(draft.unit.trim())
-        .bind(valid.direction.as_str())
-        .bind(optional_decimal(valid.target))
-        .bind(draft.owner_organisation_id.trim())
-        .bind(draft.source.trim())
-        .bind(valid.frequency.as_str())
-        .bind(valid.category.as_str())
-        .bind(crate::now_utc())
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::not_found("metric", id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_references(&mut tx, draft, Some(id)).await?;
+            let changed = sqlx::query(
+                "UPDATE metrics SET code = $2, name = $3, definition = $4, unit = $5, improvement_direction = $6, target = CAST($7 AS DOUBLE PRECISION),
+                    owner_organisation_id = $8, source = $9, frequency = $10, category = $11, updated_at = $12 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(draft.code.trim())
+            .bind(draft.name.trim())
+            .bind(draft.definition.trim())
+            .bind(draft.unit.trim())
+            .bind(valid.direction.as_str())
+            .bind(optional_decimal(valid.target))
+            .bind(draft.owner_organisation_id.trim())
+            .bind(draft.source.trim())
+            .bind(valid.frequency.as_str())
+            .bind(valid.category.as_str())
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::not_found("metric", id));
+            }
+            tx.commit(entry).await
+        })
+        .await
 }
 
 async fn check_references(
@@ -259,29 +259,46 @@ pub struct SeriesValue {
     pub value: f64,
 }
 
+/// The rows `sql` selects for one series (`Some`) or for all (`None`, bound as ''), grouped by
+/// their `series_id` column in the order selected, each read by `read`.
+async fn grouped_by_series<T>(
+    store: &Store,
+    sql: &str,
+    series_id: Option<&str>,
+    read: impl Fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<HashMap<String, Vec<T>>, StoreError> {
+    let rows = sqlx::query(sql)
+        .bind(series_id.unwrap_or(""))
+        .fetch_all(store.pool())
+        .await?;
+    let mut by_series: HashMap<String, Vec<T>> = HashMap::new();
+    for r in &rows {
+        by_series
+            .entry(r.text("series_id")?)
+            .or_default()
+            .push(read(r)?);
+    }
+    Ok(by_series)
+}
+
 /// The values of one series (`Some`) or of all (`None`), by series id, in date order.
 async fn values_by_series(
     store: &Store,
     series_id: Option<&str>,
 ) -> Result<HashMap<String, Vec<SeriesValue>>, StoreError> {
-    let rows = sqlx::query(
+    grouped_by_series(
+        store,
         "SELECT series_id, period, value FROM metric_values
          WHERE ($1 = '' OR series_id = $1) ORDER BY series_id, period",
-    )
-    .bind(series_id.unwrap_or(""))
-    .fetch_all(store.pool())
-    .await?;
-    let mut by_series: HashMap<String, Vec<SeriesValue>> = HashMap::new();
-    for r in &rows {
-        by_series
-            .entry(r.text("series_id")?)
-            .or_default()
-            .push(SeriesValue {
+        series_id,
+        |r| {
+            Ok(SeriesValue {
                 period: r.text("period")?,
                 value: r.num("value")?,
-            });
-    }
-    Ok(by_series)
+            })
+        },
+    )
+    .await
 }
 
 /// A series' values in date order.
@@ -311,24 +328,19 @@ async fn rebases_by_series(
     store: &Store,
     series_id: Option<&str>,
 ) -> Result<HashMap<String, Vec<Rebase>>, StoreError> {
-    let rows = sqlx::query(
+    grouped_by_series(
+        store,
         "SELECT series_id, starts_on, reason FROM metric_rebases
          WHERE ($1 = '' OR series_id = $1) ORDER BY series_id, starts_on",
-    )
-    .bind(series_id.unwrap_or(""))
-    .fetch_all(store.pool())
-    .await?;
-    let mut by_series: HashMap<String, Vec<Rebase>> = HashMap::new();
-    for r in &rows {
-        by_series
-            .entry(r.text("series_id")?)
-            .or_default()
-            .push(Rebase {
+        series_id,
+        |r| {
+            Ok(Rebase {
                 starts_on: r.text("starts_on")?,
                 reason: r.text("reason")?,
-            });
-    }
-    Ok(by_series)
+            })
+        },
+    )
+    .await
 }
 
 /// Every rebase, by series id.
@@ -360,35 +372,35 @@ pub async fn add_rebase(
         starts_on.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        let date = parse_date(starts_on)
-            .ok_or_else(|| StoreError::invalid("starts_on", "Enter the date the process changed, for example 2024-04-01"))?
-            .to_string();
-        if reason.trim().is_empty() {
-            return Err(StoreError::invalid("reason", "Say what changed in the process"));
-        }
-        let periods: Vec<String> = values(store, series_id).await?.into_iter().map(|v| v.period).collect();
-        match periods.iter().position(|p| *p == date) {
-            None => return Err(StoreError::invalid("starts_on", format!("The series has no value for {date}: rebase at one of its periods"))),
-            Some(0) => return Err(StoreError::invalid("starts_on", "A rebase cannot be at the first period")),
-            Some(_) => {}
-        }
-        let mut tx = store.begin_write().await?;
-        sqlx::query("DELETE FROM metric_rebases WHERE series_id = $1 AND starts_on = $2")
-            .bind(series_id)
-            .bind(&date)
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("INSERT INTO metric_rebases (series_id, starts_on, reason, recorded_at) VALUES ($1, $2, $3, $4)")
-            .bind(series_id)
-            .bind(&date)
-            .bind(reason.trim())
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let date = parse_date(starts_on)
+                .ok_or_else(|| StoreError::invalid("starts_on", "Enter the date the process changed, for example 2024-04-01"))?
+                .to_string();
+            if reason.trim().is_empty() {
+                return Err(StoreError::invalid("reason", "Say what changed in the process"));
+            }
+            let periods: Vec<String> = values(store, series_id).await?.into_iter().map(|v| v.period).collect();
+            match periods.iter().position(|p| *p == date) {
+                None => return Err(StoreError::invalid("starts_on", format!("The series has no value for {date}: rebase at one of its periods"))),
+                Some(0) => return Err(StoreError::invalid("starts_on", "A rebase cannot be at the first period")),
+                Some(_) => {}
+            }
+            let mut tx = store.begin_write().await?;
+            sqlx::query("DELETE FROM metric_rebases WHERE series_id = $1 AND starts_on = $2")
+                .bind(series_id)
+                .bind(&date)
+                .execute(tx.conn())
+                .await?;
+            sqlx::query("INSERT INTO metric_rebases (series_id, starts_on, reason, recorded_at) VALUES ($1, $2, $3, $4)")
+                .bind(series_id)
+                .bind(&date)
+                .bind(reason.trim())
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry).await
+        })
+        .await
 }
 
 /// Removes a rebase.
@@ -418,7 +430,7 @@ pub async fn remove_rebase(
             if removed == 0 {
                 return Err(StoreError::not_found("rebase", starts_on));
             }
-            tx.commit(entry.clone()).await
+            tx.commit(entry).await
         })
         .await
 }

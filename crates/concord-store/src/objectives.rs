@@ -68,27 +68,26 @@ pub async fn set_priority(
         "",
     );
     store
-    .audited(entry, async |entry| {
-        let stance = draft.validate()?;
-        let areas = strategy::areas(store, round_id).await?;
-        let Some(area) = areas.iter().find(|a| a.id == area_id) else {
-            return Err(StoreError::not_found("service area", area_id));
-        };
-        let mut tx = store.begin_write().await?;
-        sqlx::query("DELETE FROM area_priorities WHERE area_id = $1").bind(area_id).execute(tx.conn()).await?;
-        sqlx::query("INSERT INTO area_priorities (area_id, stance, rationale, decision, decided_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(area_id)
-            .bind(stance.as_str())
-            .bind(draft.rationale.trim())
-            .bind(draft.decision.trim())
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("{}: {} ({})", area.name, stance.label(), draft.decision.trim());
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let stance = draft.validate()?;
+            let areas = strategy::areas(store, round_id).await?;
+            let Some(area) = areas.iter().find(|a| a.id == area_id) else {
+                return Err(StoreError::not_found("service area", area_id));
+            };
+            let mut tx = store.begin_write().await?;
+            sqlx::query("DELETE FROM area_priorities WHERE area_id = $1").bind(area_id).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO area_priorities (area_id, stance, rationale, decision, decided_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(area_id)
+                .bind(stance.as_str())
+                .bind(draft.rationale.trim())
+                .bind(draft.decision.trim())
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            let detail = format!("{}: {} ({})", area.name, stance.label(), draft.decision.trim());
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// A specific objective.
@@ -190,41 +189,40 @@ pub async fn add_objective(
         "",
     );
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let areas = strategy::areas(store, round_id).await?;
-        if let Some(unknown) = valid.area_ids.iter().find(|id| !areas.iter().any(|a| &a.id == *id)) {
-            return Err(StoreError::invalid("area_ids", format!("'{unknown}' is not a service area of this round")));
-        }
-        let mut tx = store.begin_write().await?;
-        if crate::organisations::exists(tx.conn(), &valid.owner_organisation_id).await?.is_none() {
-            return Err(StoreError::invalid("owner_organisation_id", "Select an owner organisation that exists"));
-        }
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO objectives (id, round_id, outcome, metric, unit, baseline, target, target_date, owner_organisation_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-        )
-        .bind(&id)
-        .bind(round_id)
-        .bind(&valid.outcome)
-        .bind(&valid.metric)
-        .bind(&valid.unit)
-        .bind(&valid.baseline)
-        .bind(&valid.target)
-        .bind(&valid.target_date)
-        .bind(&valid.owner_organisation_id)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        for area_id in &valid.area_ids {
-            sqlx::query("INSERT INTO objective_areas (objective_id, area_id) VALUES ($1, $2)").bind(&id).bind(area_id).execute(tx.conn()).await?;
-        }
-        let mut entry = entry.clone();
-        entry.detail = format!("objective '{}': {} from {} to {} by {}", valid.outcome, valid.metric, valid.baseline, valid.target, valid.target_date);
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let areas = strategy::areas(store, round_id).await?;
+            if let Some(unknown) = valid.area_ids.iter().find(|id| !areas.iter().any(|a| &a.id == *id)) {
+                return Err(StoreError::invalid("area_ids", format!("'{unknown}' is not a service area of this round")));
+            }
+            let mut tx = store.begin_write().await?;
+            if crate::organisations::exists(tx.conn(), &valid.owner_organisation_id).await?.is_none() {
+                return Err(StoreError::invalid("owner_organisation_id", "Select an owner organisation that exists"));
+            }
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO objectives (id, round_id, outcome, metric, unit, baseline, target, target_date, owner_organisation_id, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+            )
+            .bind(&id)
+            .bind(round_id)
+            .bind(&valid.outcome)
+            .bind(&valid.metric)
+            .bind(&valid.unit)
+            .bind(&valid.baseline)
+            .bind(&valid.target)
+            .bind(&valid.target_date)
+            .bind(&valid.owner_organisation_id)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            for area_id in &valid.area_ids {
+                sqlx::query("INSERT INTO objective_areas (objective_id, area_id) VALUES ($1, $2)").bind(&id).bind(area_id).execute(tx.conn()).await?;
+            }
+            let detail = format!("objective '{}': {} from {} to {} by {}", valid.outcome, valid.metric, valid.baseline, valid.target, valid.target_date);
+            tx.commit(entry.detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }

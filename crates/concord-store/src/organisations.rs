@@ -195,33 +195,31 @@ pub async fn create(
         format!("code {}", draft.code.trim()),
     );
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_references(tx.conn(), &valid, None).await?;
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO organisations (id, name, code, org_type, parent_id, website, description, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        )
-        .bind(&id)
-        .bind(&valid.name)
-        .bind(&valid.code)
-        .bind(valid.org_type.as_str())
-        .bind(&valid.parent_id)
-        .bind(&valid.website)
-        .bind(&valid.description)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("created {} {} ({})", valid.org_type.label(), valid.name, valid.code);
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_references(tx.conn(), &valid, None).await?;
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO organisations (id, name, code, org_type, parent_id, website, description, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(&id)
+            .bind(&valid.name)
+            .bind(&valid.code)
+            .bind(valid.org_type.as_str())
+            .bind(&valid.parent_id)
+            .bind(&valid.website)
+            .bind(&valid.description)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            let detail = format!("created {} {} ({})", valid.org_type.label(), valid.name, valid.code);
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Changes an organisation's details.
@@ -233,47 +231,46 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "organisation.update", "organisation", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let before = get(store, id).await?;
-        let mut tx = store.begin_write().await?;
-        if exists(tx.conn(), id).await? != Some(valid.org_type) {
-            crate::grants::check_type_change(tx.conn(), actor).await?;
-        }
-        check_references(tx.conn(), &valid, Some(id)).await?;
-        let updated = sqlx::query(
-            "UPDATE organisations SET name = $2, code = $3, org_type = $4, parent_id = $5, website = $6, description = $7, updated_at = $8
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&valid.name)
-        .bind(&valid.code)
-        .bind(valid.org_type.as_str())
-        .bind(&valid.parent_id)
-        .bind(&valid.website)
-        .bind(&valid.description)
-        .bind(crate::now_utc())
-        .execute(tx.conn())
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::not_found("organisation", id));
-        }
-        let changed: Vec<&str> = [
-            ("name", before.name != valid.name),
-            ("code", before.code != valid.code),
-            ("type", before.org_type != valid.org_type),
-            ("parent", before.parent_id != valid.parent_id),
-            ("website", before.website != valid.website),
-            ("description", before.description != valid.description),
-        ]
-        .into_iter()
-        .filter_map(|(field, differs)| differs.then_some(field))
-        .collect();
-        let mut entry = entry.clone();
-        entry.detail = if changed.is_empty() { "no changes".into() } else { format!("changed {}", changed.join(", ")) };
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let before = get(store, id).await?;
+            let mut tx = store.begin_write().await?;
+            if exists(tx.conn(), id).await? != Some(valid.org_type) {
+                crate::grants::check_type_change(tx.conn(), actor).await?;
+            }
+            check_references(tx.conn(), &valid, Some(id)).await?;
+            let updated = sqlx::query(
+                "UPDATE organisations SET name = $2, code = $3, org_type = $4, parent_id = $5, website = $6, description = $7, updated_at = $8
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&valid.name)
+            .bind(&valid.code)
+            .bind(valid.org_type.as_str())
+            .bind(&valid.parent_id)
+            .bind(&valid.website)
+            .bind(&valid.description)
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::not_found("organisation", id));
+            }
+            let changed: Vec<&str> = [
+                ("name", before.name != valid.name),
+                ("code", before.code != valid.code),
+                ("type", before.org_type != valid.org_type),
+                ("parent", before.parent_id != valid.parent_id),
+                ("website", before.website != valid.website),
+                ("description", before.description != valid.description),
+            ]
+            .into_iter()
+            .filter_map(|(field, differs)| differs.then_some(field))
+            .collect();
+            let detail = if changed.is_empty() { "no changes".into() } else { format!("changed {}", changed.join(", ")) };
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// A place an organisation serves.
@@ -353,13 +350,12 @@ pub async fn set_places_served(
                 .execute(tx.conn())
                 .await?;
             }
-            let mut entry = entry.clone();
-            entry.detail = if names.is_empty() {
+            tx.commit(entry.detailed(if names.is_empty() {
                 "serves no places".into()
             } else {
                 format!("serves {}", names.join(", "))
-            };
-            tx.commit(entry).await
+            }))
+            .await
         })
         .await
 }

@@ -292,41 +292,39 @@ pub async fn create_in_organisation(
         format!("in organisation {organisation_id}"),
     );
     store
-    .audited(entry, async |entry| {
-        let checked = draft.validate();
-        let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
-        let role = errors.require_code::<Role>("role", "a role", role);
-        errors.into_result()?;
-        let (valid, role): (ValidPerson, Role) = (checked?, role.expect("validated"));
-        let mut tx = store.begin_write().await?;
-        let Some(organisation_type) = organisations::exists(tx.conn(), organisation_id).await? else {
-            return Err(StoreError::not_found("organisation", organisation_id));
-        };
-        grants::check_role_change(tx.conn(), actor, RoleChangeKind::Grant, organisation_id, organisation_type, role, None).await?;
-        check_email_free(tx.conn(), &valid.email, None).await?;
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO people (id, given_name, family_name, email, job_title, phone, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(&id)
-        .bind(&valid.given_name)
-        .bind(&valid.family_name)
-        .bind(&valid.email)
-        .bind(&valid.job_title)
-        .bind(&valid.phone)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        insert_membership(tx.conn(), &id, organisation_id, role).await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("added {} {} as {} in organisation {organisation_id}", valid.given_name, valid.family_name, role.label());
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let checked = draft.validate();
+            let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+            let role = errors.require_code::<Role>("role", "a role", role);
+            errors.into_result()?;
+            let (valid, role): (ValidPerson, Role) = (checked?, role.expect("validated"));
+            let mut tx = store.begin_write().await?;
+            let Some(organisation_type) = organisations::exists(tx.conn(), organisation_id).await? else {
+                return Err(StoreError::not_found("organisation", organisation_id));
+            };
+            grants::check_role_change(tx.conn(), actor, RoleChangeKind::Grant, organisation_id, organisation_type, role, None).await?;
+            check_email_free(tx.conn(), &valid.email, None).await?;
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO people (id, given_name, family_name, email, job_title, phone, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(&id)
+            .bind(&valid.given_name)
+            .bind(&valid.family_name)
+            .bind(&valid.email)
+            .bind(&valid.job_title)
+            .bind(&valid.phone)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            insert_membership(tx.conn(), &id, organisation_id, role).await?;
+            let detail = format!("added {} {} as {} in organisation {organisation_id}", valid.given_name, valid.family_name, role.label());
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Changes a person's details.
@@ -338,36 +336,35 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "person.update", "person", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let before = get(store, id).await?;
-        let mut tx = store.begin_write().await?;
-        check_email_free(tx.conn(), &valid.email, Some(id)).await?;
-        sqlx::query("UPDATE people SET given_name = $2, family_name = $3, email = $4, job_title = $5, phone = $6, updated_at = $7 WHERE id = $1")
-            .bind(id)
-            .bind(&valid.given_name)
-            .bind(&valid.family_name)
-            .bind(&valid.email)
-            .bind(&valid.job_title)
-            .bind(&valid.phone)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let changed: Vec<&str> = [
-            ("given name", before.given_name != valid.given_name),
-            ("family name", before.family_name != valid.family_name),
-            ("email", before.email != valid.email),
-            ("job title", before.job_title != valid.job_title),
-            ("phone", before.phone != valid.phone),
-        ]
-        .into_iter()
-        .filter_map(|(f, differs)| differs.then_some(f))
-        .collect();
-        let mut entry = entry.clone();
-        entry.detail = if changed.is_empty() { "no changes".into() } else { format!("changed {}", changed.join(", ")) };
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let before = get(store, id).await?;
+            let mut tx = store.begin_write().await?;
+            check_email_free(tx.conn(), &valid.email, Some(id)).await?;
+            sqlx::query("UPDATE people SET given_name = $2, family_name = $3, email = $4, job_title = $5, phone = $6, updated_at = $7 WHERE id = $1")
+                .bind(id)
+                .bind(&valid.given_name)
+                .bind(&valid.family_name)
+                .bind(&valid.email)
+                .bind(&valid.job_title)
+                .bind(&valid.phone)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            let changed: Vec<&str> = [
+                ("given name", before.given_name != valid.given_name),
+                ("family name", before.family_name != valid.family_name),
+                ("email", before.email != valid.email),
+                ("job title", before.job_title != valid.job_title),
+                ("phone", before.phone != valid.phone),
+            ]
+            .into_iter()
+            .filter_map(|(f, differs)| differs.then_some(f))
+            .collect();
+            let detail = if changed.is_empty() { "no changes".into() } else { format!("changed {}", changed.join(", ")) };
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// Gives an existing person a role in an organisation; returns the membership's id.
@@ -408,13 +405,11 @@ pub async fn add_membership(
             )
             .await?;
             let id = insert_membership(tx.conn(), person_id, organisation_id, role).await?;
-            let mut entry = entry.clone();
-            entry.object_id = Some(id.clone());
-            entry.detail = format!(
+            tx.commit(entry.about(&id).detailed(format!(
                 "person {person_id} given role {} in organisation {organisation_id}",
                 role.label()
-            );
-            tx.commit(entry).await?;
+            )))
+            .await?;
             Ok(id)
         })
         .await
@@ -434,46 +429,44 @@ pub async fn remove_membership(
         "",
     );
     store
-    .audited(entry, async |entry| {
-        let m = membership(store, membership_id).await?;
-        let mut tx = store.begin_write().await?;
-        let organisation_type = organisations::exists(tx.conn(), &m.organisation_id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("organisation", &m.organisation_id))?;
-        grants::check_role_change(
-            tx.conn(),
-            actor,
-            RoleChangeKind::Revoke,
-            &m.organisation_id,
-            organisation_type,
-            m.role,
-            Some(&m.person_id),
-        )
-        .await?;
-        if m.role == Role::SystemAdministrator {
-            let before = administrators_who_can_sign_in(tx.conn(), None).await?;
-            let after = administrators_who_can_sign_in(tx.conn(), Some(membership_id)).await?;
-            if before > 0 && after == 0 {
-                return Err(StoreError::invalid(
-                    "role",
-                    "This is the last system administrator who can sign in: give another person with a sign-in account the role before removing this one",
-                ));
-            }
-        }
-        sqlx::query("DELETE FROM memberships WHERE id = $1")
-            .bind(membership_id)
-            .execute(tx.conn())
+        .audited(entry, async |entry| {
+            let m = membership(store, membership_id).await?;
+            let mut tx = store.begin_write().await?;
+            let organisation_type = organisations::exists(tx.conn(), &m.organisation_id)
+                .await?
+                .ok_or_else(|| StoreError::not_found("organisation", &m.organisation_id))?;
+            grants::check_role_change(
+                tx.conn(),
+                actor,
+                RoleChangeKind::Revoke,
+                &m.organisation_id,
+                organisation_type,
+                m.role,
+                Some(&m.person_id),
+            )
             .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!(
-            "{} no longer {} in {}",
-            m.person_name,
-            m.role.label(),
-            m.organisation_name
-        );
-        tx.commit(entry).await
-    })
-    .await
+            if m.role == Role::SystemAdministrator {
+                let before = administrators_who_can_sign_in(tx.conn(), None).await?;
+                let after = administrators_who_can_sign_in(tx.conn(), Some(membership_id)).await?;
+                if before > 0 && after == 0 {
+                    return Err(StoreError::invalid(
+                        "role",
+                        "This is the last system administrator who can sign in: give another person with a sign-in account the role before removing this one",
+                    ));
+                }
+            }
+            sqlx::query("DELETE FROM memberships WHERE id = $1")
+                .bind(membership_id)
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!(
+                "{} no longer {} in {}",
+                m.person_name,
+                m.role.label(),
+                m.organisation_name
+            ))).await
+        })
+        .await
 }
 
 /// How many people hold the system administrator role and can sign in (an enabled account or an

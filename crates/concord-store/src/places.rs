@@ -105,32 +105,30 @@ pub async fn create(
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "place.create", "place", None, "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_parent(tx.conn(), &valid, None).await?;
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO places (id, name, kind, parent_id, population, description, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(&id)
-        .bind(&valid.name)
-        .bind(valid.kind.as_str())
-        .bind(&valid.parent_id)
-        .bind(valid.population)
-        .bind(&valid.description)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("created {} {}", valid.kind.label().to_lowercase(), valid.name);
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_parent(tx.conn(), &valid, None).await?;
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO places (id, name, kind, parent_id, population, description, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(&id)
+            .bind(&valid.name)
+            .bind(valid.kind.as_str())
+            .bind(&valid.parent_id)
+            .bind(valid.population)
+            .bind(&valid.description)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            let detail = format!("created {} {}", valid.kind.label().to_lowercase(), valid.name);
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Changes a place's details.
@@ -142,27 +140,25 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "place.update", "place", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let before = get(store, id).await?;
-        if before.kind == PlaceKind::Place && valid.kind == PlaceKind::Neighbourhood && !neighbourhoods(store, id).await?.is_empty() {
-            return Err(StoreError::invalid("kind", "This place has neighbourhoods, so it cannot become a neighbourhood"));
-        }
-        let mut tx = store.begin_write().await?;
-        check_parent(tx.conn(), &valid, Some(id)).await?;
-        sqlx::query("UPDATE places SET name = $2, kind = $3, parent_id = $4, population = $5, description = $6, updated_at = $7 WHERE id = $1")
-            .bind(id)
-            .bind(&valid.name)
-            .bind(valid.kind.as_str())
-            .bind(&valid.parent_id)
-            .bind(valid.population)
-            .bind(&valid.description)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("updated {}", valid.name);
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let before = get(store, id).await?;
+            if before.kind == PlaceKind::Place && valid.kind == PlaceKind::Neighbourhood && !neighbourhoods(store, id).await?.is_empty() {
+                return Err(StoreError::invalid("kind", "This place has neighbourhoods, so it cannot become a neighbourhood"));
+            }
+            let mut tx = store.begin_write().await?;
+            check_parent(tx.conn(), &valid, Some(id)).await?;
+            sqlx::query("UPDATE places SET name = $2, kind = $3, parent_id = $4, population = $5, description = $6, updated_at = $7 WHERE id = $1")
+                .bind(id)
+                .bind(&valid.name)
+                .bind(valid.kind.as_str())
+                .bind(&valid.parent_id)
+                .bind(valid.population)
+                .bind(&valid.description)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!("updated {}", valid.name))).await
+        })
+        .await
 }

@@ -132,50 +132,47 @@ pub async fn save_cohort(
     };
     let entry = AuditEntry::success(actor, action, "cohort", id, "");
     store
-    .audited(entry, async |entry| {
-        let checked = check_definition(text)?;
-        let now = crate::now_utc();
-        let mut tx = store.begin_write().await?;
-        let id = match id {
-            Some(id) => {
-                let changed = sqlx::query(
-                    "UPDATE cohorts SET name = $2, definition = $3, updated_at = $4 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&checked.name)
-                .bind(text)
-                .bind(&now)
-                .execute(tx.conn())
-                .await?;
-                if changed.rows_affected() == 0 {
-                    return Err(StoreError::not_found("cohort", id));
+        .audited(entry, async |entry| {
+            let checked = check_definition(text)?;
+            let now = crate::now_utc();
+            let mut tx = store.begin_write().await?;
+            let id = match id {
+                Some(id) => {
+                    let changed = sqlx::query(
+                        "UPDATE cohorts SET name = $2, definition = $3, updated_at = $4 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(&checked.name)
+                    .bind(text)
+                    .bind(&now)
+                    .execute(tx.conn())
+                    .await?;
+                    if changed.rows_affected() == 0 {
+                        return Err(StoreError::not_found("cohort", id));
+                    }
+                    id.to_string()
                 }
-                id.to_string()
-            }
-            None => {
-                let id = crate::new_id();
-                sqlx::query(
-                    "INSERT INTO cohorts (id, name, definition, owner_organisation_id, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                )
-                .bind(&id)
-                .bind(&checked.name)
-                .bind(text)
-                .bind(owner_organisation_id)
-                .bind(&actor.name)
-                .bind(&now)
-                .execute(tx.conn())
-                .await?;
-                id
-            }
-        };
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("saved cohort {}", checked.name);
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+                None => {
+                    let id = crate::new_id();
+                    sqlx::query(
+                        "INSERT INTO cohorts (id, name, definition, owner_organisation_id, created_by, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                    )
+                    .bind(&id)
+                    .bind(&checked.name)
+                    .bind(text)
+                    .bind(owner_organisation_id)
+                    .bind(&actor.name)
+                    .bind(&now)
+                    .execute(tx.conn())
+                    .await?;
+                    id
+                }
+            };
+            tx.commit(entry.about(&id).detailed(format!("saved cohort {}", checked.name))).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// One patient on a practice's registered list.
@@ -550,24 +547,24 @@ pub async fn review_break_glass(
         note.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        if note.trim().is_empty() {
-            return Err(StoreError::invalid("note", "Say what the review found"));
-        }
-        let mut tx = store.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE break_glass SET reviewed_by = $2, reviewed_at = $3, review_note = $4 WHERE id = $1 AND reviewed_at IS NULL",
-        )
-        .bind(id)
-        .bind(&actor.name)
-        .bind(crate::now_utc())
-        .bind(note.trim())
-        .execute(tx.conn())
-        .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::not_found("break-glass view awaiting review", id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            if note.trim().is_empty() {
+                return Err(StoreError::invalid("note", "Say what the review found"));
+            }
+            let mut tx = store.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE break_glass SET reviewed_by = $2, reviewed_at = $3, review_note = $4 WHERE id = $1 AND reviewed_at IS NULL",
+            )
+            .bind(id)
+            .bind(&actor.name)
+            .bind(crate::now_utc())
+            .bind(note.trim())
+            .execute(tx.conn())
+            .await?;
+            if changed.rows_affected() == 0 {
+                return Err(StoreError::not_found("break-glass view awaiting review", id));
+            }
+            tx.commit(entry).await
+        })
+        .await
 }

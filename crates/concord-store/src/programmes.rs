@@ -392,58 +392,58 @@ pub async fn create(
         draft.name.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_programme_references(tx.conn(), &valid).await?;
-        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM programmes WHERE name = $1")
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_programme_references(tx.conn(), &valid).await?;
+            let taken: Option<String> = sqlx::query_scalar("SELECT id FROM programmes WHERE name = $1")
+                .bind(&valid.name)
+                .fetch_optional(tx.conn())
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::invalid("name", "A programme with this name already exists"));
+            }
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO programmes (id, name, summary, lead_organisation_id, sro_person_id, manager_person_id, board_id, place_id,
+                    status, rag, rag_reason, starts_on, ends_on, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+            )
+            .bind(&id)
             .bind(&valid.name)
-            .fetch_optional(tx.conn())
+            .bind(&valid.summary)
+            .bind(&valid.lead_organisation_id)
+            .bind(&valid.sro_person_id)
+            .bind(&valid.manager_person_id)
+            .bind(blank(&valid.board_id))
+            .bind(blank(&valid.place_id))
+            .bind(&valid.status)
+            .bind(&valid.rag)
+            .bind(&valid.rag_reason)
+            .bind(&valid.starts_on)
+            .bind(blank(&valid.ends_on))
+            .bind(&now)
+            .execute(tx.conn())
             .await?;
-        if taken.is_some() {
-            return Err(StoreError::invalid("name", "A programme with this name already exists"));
-        }
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO programmes (id, name, summary, lead_organisation_id, sro_person_id, manager_person_id, board_id, place_id,
-                status, rag, rag_reason, starts_on, ends_on, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-        )
-        .bind(&id)
-        .bind(&valid.name)
-        .bind(&valid.summary)
-        .bind(&valid.lead_organisation_id)
-        .bind(&valid.sro_person_id)
-        .bind(&valid.manager_person_id)
-        .bind(blank(&valid.board_id))
-        .bind(blank(&valid.place_id))
-        .bind(&valid.status)
-        .bind(&valid.rag)
-        .bind(&valid.rag_reason)
-        .bind(&valid.starts_on)
-        .bind(blank(&valid.ends_on))
-        .bind(&now)
-        .execute(tx.conn())
+            write_links(tx.conn(), &id, &valid).await?;
+            let as_of = valid.starts_on.clone().min(today());
+            add_history(
+                tx.conn(),
+                actor,
+                NewHistory {
+                    programme_id: &id,
+                    as_of: &as_of,
+                    kind: "created",
+                    status: &valid.status,
+                    rag: &valid.rag,
+                    rag_reason: &valid.rag_reason,
+                    progress: "Programme started in Concord",
+                },
+            )
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        write_links(tx.conn(), &id, &valid).await?;
-        let as_of = valid.starts_on.clone().min(today());
-        add_history(
-            tx.conn(),
-            actor,
-            NewHistory {
-                programme_id: &id,
-                as_of: &as_of,
-                kind: "created",
-                status: &valid.status,
-                rag: &valid.rag,
-                rag_reason: &valid.rag_reason,
-                progress: "Programme started in Concord",
-            },
-        )
-        .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -506,66 +506,64 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "programme.update", "programme", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let old = get(store, id).await?;
-        let valid = draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        check_programme_references(tx.conn(), &valid).await?;
-        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM programmes WHERE name = $1 AND id <> $2")
-            .bind(&valid.name)
+        .audited(entry, async |entry| {
+            let old = get(store, id).await?;
+            let valid = draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            check_programme_references(tx.conn(), &valid).await?;
+            let taken: Option<String> = sqlx::query_scalar("SELECT id FROM programmes WHERE name = $1 AND id <> $2")
+                .bind(&valid.name)
+                .bind(id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::invalid("name", "A programme with this name already exists"));
+            }
+            sqlx::query(
+                "UPDATE programmes SET name = $2, summary = $3, lead_organisation_id = $4, sro_person_id = $5, manager_person_id = $6,
+                    board_id = $7, place_id = $8, status = $9, rag = $10, rag_reason = $11, starts_on = $12, ends_on = $13, updated_at = $14
+                 WHERE id = $1",
+            )
             .bind(id)
-            .fetch_optional(tx.conn())
+            .bind(&valid.name)
+            .bind(&valid.summary)
+            .bind(&valid.lead_organisation_id)
+            .bind(&valid.sro_person_id)
+            .bind(&valid.manager_person_id)
+            .bind(blank(&valid.board_id))
+            .bind(blank(&valid.place_id))
+            .bind(&valid.status)
+            .bind(&valid.rag)
+            .bind(&valid.rag_reason)
+            .bind(&valid.starts_on)
+            .bind(blank(&valid.ends_on))
+            .bind(crate::now_utc())
+            .execute(tx.conn())
             .await?;
-        if taken.is_some() {
-            return Err(StoreError::invalid("name", "A programme with this name already exists"));
-        }
-        sqlx::query(
-            "UPDATE programmes SET name = $2, summary = $3, lead_organisation_id = $4, sro_person_id = $5, manager_person_id = $6,
-                board_id = $7, place_id = $8, status = $9, rag = $10, rag_reason = $11, starts_on = $12, ends_on = $13, updated_at = $14
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&valid.name)
-        .bind(&valid.summary)
-        .bind(&valid.lead_organisation_id)
-        .bind(&valid.sro_person_id)
-        .bind(&valid.manager_person_id)
-        .bind(blank(&valid.board_id))
-        .bind(blank(&valid.place_id))
-        .bind(&valid.status)
-        .bind(&valid.rag)
-        .bind(&valid.rag_reason)
-        .bind(&valid.starts_on)
-        .bind(blank(&valid.ends_on))
-        .bind(crate::now_utc())
-        .execute(tx.conn())
-        .await?;
-        write_links(tx.conn(), id, &valid).await?;
-        let changed = changed_fields(&old, &valid);
-        let description = if changed.is_empty() {
-            "Objectives or partners reviewed".to_string()
-        } else {
-            format!("Changed: {}", changed.join(", "))
-        };
-        add_history(
-            tx.conn(),
-            actor,
-            NewHistory {
-                programme_id: id,
-                as_of: &today(),
-                kind: "changed",
-                status: &valid.status,
-                rag: &valid.rag,
-                rag_reason: &valid.rag_reason,
-                progress: &description,
-            },
-        )
-        .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("{}: {description}", valid.name);
-        tx.commit(entry).await
-    })
-    .await
+            write_links(tx.conn(), id, &valid).await?;
+            let changed = changed_fields(&old, &valid);
+            let description = if changed.is_empty() {
+                "Objectives or partners reviewed".to_string()
+            } else {
+                format!("Changed: {}", changed.join(", "))
+            };
+            add_history(
+                tx.conn(),
+                actor,
+                NewHistory {
+                    programme_id: id,
+                    as_of: &today(),
+                    kind: "changed",
+                    status: &valid.status,
+                    rag: &valid.rag,
+                    rag_reason: &valid.rag_reason,
+                    progress: &description,
+                },
+            )
+            .await?;
+            tx.commit(entry.detailed(format!("{}: {description}", valid.name))).await
+        })
+        .await
 }
 
 /// Records a status report; the programme takes its status and RAG rating unless a later report
@@ -578,46 +576,45 @@ pub async fn report_status(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "programme.report", "programme", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let programme = get(store, id).await?;
-        draft.validate()?;
-        let as_of = draft.as_of.trim();
-        let mut tx = store.begin_write().await?;
-        let latest: Option<String> = sqlx::query_scalar(
-            "SELECT MAX(as_of) FROM programme_history WHERE programme_id = $1 AND kind = 'report'",
-        )
-        .bind(id)
-        .fetch_one(tx.conn())
-        .await?;
-        if latest.as_deref().is_none_or(|l| l <= as_of) {
-            sqlx::query("UPDATE programmes SET status = $2, rag = $3, rag_reason = $4, updated_at = $5 WHERE id = $1")
-                .bind(id)
-                .bind(draft.status.trim())
-                .bind(draft.rag.trim())
-                .bind(draft.rag_reason.trim())
-                .bind(crate::now_utc())
-                .execute(tx.conn())
-                .await?;
-        }
-        add_history(
-            tx.conn(),
-            actor,
-            NewHistory {
-                programme_id: id,
-                as_of,
-                kind: "report",
-                status: draft.status.trim(),
-                rag: draft.rag.trim(),
-                rag_reason: draft.rag_reason.trim(),
-                progress: draft.progress.trim(),
-            },
-        )
-        .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("{} as of {as_of}: {}", programme.name, draft.rag.trim());
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let programme = get(store, id).await?;
+            draft.validate()?;
+            let as_of = draft.as_of.trim();
+            let mut tx = store.begin_write().await?;
+            let latest: Option<String> = sqlx::query_scalar(
+                "SELECT MAX(as_of) FROM programme_history WHERE programme_id = $1 AND kind = 'report'",
+            )
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+            if latest.as_deref().is_none_or(|l| l <= as_of) {
+                sqlx::query("UPDATE programmes SET status = $2, rag = $3, rag_reason = $4, updated_at = $5 WHERE id = $1")
+                    .bind(id)
+                    .bind(draft.status.trim())
+                    .bind(draft.rag.trim())
+                    .bind(draft.rag_reason.trim())
+                    .bind(crate::now_utc())
+                    .execute(tx.conn())
+                    .await?;
+            }
+            add_history(
+                tx.conn(),
+                actor,
+                NewHistory {
+                    programme_id: id,
+                    as_of,
+                    kind: "report",
+                    status: draft.status.trim(),
+                    rag: draft.rag.trim(),
+                    rag_reason: draft.rag_reason.trim(),
+                    progress: draft.progress.trim(),
+                },
+            )
+            .await?;
+            let detail = format!("{} as of {as_of}: {}", programme.name, draft.rag.trim());
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// A project within a programme.
@@ -686,50 +683,50 @@ pub async fn save_project(
     };
     let entry = AuditEntry::success(actor, action, "project", Some(&id), draft.name.trim());
     store
-    .audited(entry, async |entry| {
-        get(store, programme_id).await?;
-        draft.validate()?;
-        let mut tx = store.begin_write().await?;
-        require_exists(tx.conn(), Table::People, draft.lead_person_id.trim(), "lead_person_id", "Select a project lead who exists").await?;
-        let clash: Option<String> = sqlx::query_scalar("SELECT id FROM projects WHERE programme_id = $1 AND name = $2 AND id <> $3")
+        .audited(entry, async |entry| {
+            get(store, programme_id).await?;
+            draft.validate()?;
+            let mut tx = store.begin_write().await?;
+            require_exists(tx.conn(), Table::People, draft.lead_person_id.trim(), "lead_person_id", "Select a project lead who exists").await?;
+            let clash: Option<String> = sqlx::query_scalar("SELECT id FROM projects WHERE programme_id = $1 AND name = $2 AND id <> $3")
+                .bind(programme_id)
+                .bind(draft.name.trim())
+                .bind(&id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if clash.is_some() {
+                return Err(StoreError::invalid("name", "This programme already has a project with this name"));
+            }
+            let now = crate::now_utc();
+            let changed = if project_id.is_some() {
+                sqlx::query(
+                    "UPDATE projects SET name = $3, summary = $4, lead_person_id = $5, status = $6, rag = $7, rag_reason = $8, updated_at = $9
+                     WHERE id = $1 AND programme_id = $2",
+                )
+            } else {
+                sqlx::query(
+                    "INSERT INTO projects (id, programme_id, name, summary, lead_person_id, status, rag, rag_reason, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                )
+            }
+            .bind(&id)
             .bind(programme_id)
             .bind(draft.name.trim())
-            .bind(&id)
-            .fetch_optional(tx.conn())
-            .await?;
-        if clash.is_some() {
-            return Err(StoreError::invalid("name", "This programme already has a project with this name"));
-        }
-        let now = crate::now_utc();
-        let changed = if project_id.is_some() {
-            sqlx::query(
-                "UPDATE projects SET name = $3, summary = $4, lead_person_id = $5, status = $6, rag = $7, rag_reason = $8, updated_at = $9
-                 WHERE id = $1 AND programme_id = $2",
-            )
-        } else {
-            sqlx::query(
-                "INSERT INTO projects (id, programme_id, name, summary, lead_person_id, status, rag, rag_reason, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-        }
-        .bind(&id)
-        .bind(programme_id)
-        .bind(draft.name.trim())
-        .bind(draft.summary.trim())
-        .bind(draft.lead_person_id.trim())
-        .bind(draft.status.trim())
-        .bind(draft.rag.trim())
-        .bind(draft.rag_reason.trim())
-        .bind(&now)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::not_found("project", &id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await?;
+            .bind(draft.summary.trim())
+            .bind(draft.lead_person_id.trim())
+            .bind(draft.status.trim())
+            .bind(draft.rag.trim())
+            .bind(draft.rag_reason.trim())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::not_found("project", &id));
+            }
+            tx.commit(entry).await
+        })
+        .await?;
     Ok(id)
 }
 

@@ -284,41 +284,41 @@ pub async fn raise_risk(
     let id = crate::new_id();
     let entry = AuditEntry::success(actor, "risk.raise", "risk", Some(&id), draft.title.trim());
     store
-    .audited(entry, async |entry| {
-        programmes::get(store, programme_id).await?;
-        let scores = draft.validate()?;
-        let project = blank(&draft.project_id);
-        let level = if project.is_some() { EscalationLevel::Project } else { EscalationLevel::Programme };
-        let mut tx = store.begin_write().await?;
-        check_project(tx.conn(), programme_id, project).await?;
-        require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select a risk owner who exists").await?;
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO risks (id, programme_id, project_id, title, description, owner_person_id, likelihood, impact, target_likelihood,
-                target_impact, mitigations, level, escalation_reason, status, confidential, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', 'open', $13, $14, $14)",
-        )
-        .bind(&id)
-        .bind(programme_id)
-        .bind(project)
-        .bind(draft.title.trim())
-        .bind(draft.description.trim())
-        .bind(draft.owner_person_id.trim())
-        .bind(i64::from(scores.current.likelihood))
-        .bind(i64::from(scores.current.impact))
-        .bind(i64::from(scores.target.likelihood))
-        .bind(i64::from(scores.target.impact))
-        .bind(draft.mitigations.trim())
-        .bind(level.as_str())
-        .bind(i64::from(draft.confidential))
-        .bind(&now)
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            programmes::get(store, programme_id).await?;
+            let scores = draft.validate()?;
+            let project = blank(&draft.project_id);
+            let level = if project.is_some() { EscalationLevel::Project } else { EscalationLevel::Programme };
+            let mut tx = store.begin_write().await?;
+            check_project(tx.conn(), programme_id, project).await?;
+            require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select a risk owner who exists").await?;
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO risks (id, programme_id, project_id, title, description, owner_person_id, likelihood, impact, target_likelihood,
+                    target_impact, mitigations, level, escalation_reason, status, confidential, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', 'open', $13, $14, $14)",
+            )
+            .bind(&id)
+            .bind(programme_id)
+            .bind(project)
+            .bind(draft.title.trim())
+            .bind(draft.description.trim())
+            .bind(draft.owner_person_id.trim())
+            .bind(i64::from(scores.current.likelihood))
+            .bind(i64::from(scores.current.impact))
+            .bind(i64::from(scores.target.likelihood))
+            .bind(i64::from(scores.target.impact))
+            .bind(draft.mitigations.trim())
+            .bind(level.as_str())
+            .bind(i64::from(draft.confidential))
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            let on = raised_on.map(str::to_string).unwrap_or_else(today);
+            add_review(tx.conn(), actor, &id, &on, scores.current, "Risk raised").await?;
+            tx.commit(entry).await
+        })
         .await?;
-        let on = raised_on.map(str::to_string).unwrap_or_else(today);
-        add_review(tx.conn(), actor, &id, &on, scores.current, "Risk raised").await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -350,14 +350,13 @@ pub async fn review_risk(
             .execute(tx.conn())
             .await?;
             add_review(tx.conn(), actor, risk_id, &on, score, draft.note.trim()).await?;
-            let mut entry = entry.clone();
-            entry.detail = format!(
+            tx.commit(entry.detailed(format!(
                 "{}: {} -> {}",
                 existing.title,
                 existing.score,
                 score.value()
-            );
-            tx.commit(entry).await
+            )))
+            .await
         })
         .await
 }
@@ -430,14 +429,13 @@ pub async fn escalate(
                 .bind(crate::now_utc())
                 .execute(tx.conn())
                 .await?;
-            let mut entry = entry.clone();
-            entry.detail = format!(
+            tx.commit(entry.detailed(format!(
                 "{} -> {}: {}",
                 level.label(),
                 next.label(),
                 draft.reason.trim()
-            );
-            tx.commit(entry).await?;
+            )))
+            .await?;
             Ok(next)
         })
         .await
@@ -469,7 +467,7 @@ pub async fn close(
             if n == 0 {
                 return Err(StoreError::not_found(table.kind(), id));
             }
-            tx.commit(entry.clone()).await
+            tx.commit(entry).await
         })
         .await
 }
@@ -547,35 +545,35 @@ pub async fn add_item(
         draft.title.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        programmes::get(store, programme_id).await?;
-        let kind = draft.validate()?;
-        let project = blank(&draft.project_id);
-        let level = if project.is_some() { EscalationLevel::Project } else { EscalationLevel::Programme };
-        let mut tx = store.begin_write().await?;
-        check_project(tx.conn(), programme_id, project).await?;
-        require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select an owner who exists").await?;
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO raid_items (id, programme_id, project_id, kind, title, description, owner_person_id, due_on, level,
-                escalation_reason, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'open', $10, $10)",
-        )
-        .bind(&id)
-        .bind(programme_id)
-        .bind(project)
-        .bind(kind.as_str())
-        .bind(draft.title.trim())
-        .bind(draft.description.trim())
-        .bind(draft.owner_person_id.trim())
-        .bind(blank(&draft.due_on))
-        .bind(level.as_str())
-        .bind(&now)
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            programmes::get(store, programme_id).await?;
+            let kind = draft.validate()?;
+            let project = blank(&draft.project_id);
+            let level = if project.is_some() { EscalationLevel::Project } else { EscalationLevel::Programme };
+            let mut tx = store.begin_write().await?;
+            check_project(tx.conn(), programme_id, project).await?;
+            require_exists(tx.conn(), Table::People, draft.owner_person_id.trim(), "owner_person_id", "Select an owner who exists").await?;
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO raid_items (id, programme_id, project_id, kind, title, description, owner_person_id, due_on, level,
+                    escalation_reason, status, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'open', $10, $10)",
+            )
+            .bind(&id)
+            .bind(programme_id)
+            .bind(project)
+            .bind(kind.as_str())
+            .bind(draft.title.trim())
+            .bind(draft.description.trim())
+            .bind(draft.owner_person_id.trim())
+            .bind(blank(&draft.due_on))
+            .bind(level.as_str())
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }
 
@@ -643,25 +641,25 @@ pub async fn add_dependency(
         draft.description.trim(),
     );
     store
-    .audited(entry, async |entry| {
-        programmes::get(store, programme_id).await?;
-        draft.validate(programme_id)?;
-        let mut tx = store.begin_write().await?;
-        require_exists(tx.conn(), Table::Programmes, draft.on_programme_id.trim(), "on_programme_id", "Select a programme that exists").await?;
-        sqlx::query(
-            "INSERT INTO programme_dependencies (id, from_programme_id, on_programme_id, description, needed_by, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'open', $6)",
-        )
-        .bind(&id)
-        .bind(programme_id)
-        .bind(draft.on_programme_id.trim())
-        .bind(draft.description.trim())
-        .bind(blank(&draft.needed_by))
-        .bind(crate::now_utc())
-        .execute(tx.conn())
+        .audited(entry, async |entry| {
+            programmes::get(store, programme_id).await?;
+            draft.validate(programme_id)?;
+            let mut tx = store.begin_write().await?;
+            require_exists(tx.conn(), Table::Programmes, draft.on_programme_id.trim(), "on_programme_id", "Select a programme that exists").await?;
+            sqlx::query(
+                "INSERT INTO programme_dependencies (id, from_programme_id, on_programme_id, description, needed_by, status, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+            )
+            .bind(&id)
+            .bind(programme_id)
+            .bind(draft.on_programme_id.trim())
+            .bind(draft.description.trim())
+            .bind(blank(&draft.needed_by))
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
         .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await?;
     Ok(id)
 }

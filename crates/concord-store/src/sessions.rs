@@ -150,33 +150,31 @@ pub async fn create_api_token(
 ) -> Result<(String, String), StoreError> {
     let entry = AuditEntry::success(actor, "api_token.create", "api_token", None, "");
     store
-    .audited(entry, async |entry| {
-        let mut errors = concord_domain::ValidationErrors::default();
-        errors.require_text("name", "a name for the token", name, 100);
-        if !(1..=365).contains(&days) {
-            errors.add("days", "A token must last between 1 and 365 days");
-        }
-        errors.into_result()?;
-        let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
-        let id = crate::new_id();
-        let now = Utc::now();
-        let mut tx = store.begin_write().await?;
-        sqlx::query("INSERT INTO api_tokens (id, person_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&id)
-            .bind(person_id)
-            .bind(name.trim())
-            .bind(digest(&secret))
-            .bind(crate::format_timestamp(now))
-            .bind(crate::format_timestamp(now + Duration::days(days)))
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("token '{}' for {days} days", name.trim());
-        tx.commit(entry).await?;
-        Ok((id, secret))
-    })
-    .await
+        .audited(entry, async |entry| {
+            let mut errors = concord_domain::ValidationErrors::default();
+            errors.require_text("name", "a name for the token", name, 100);
+            if !(1..=365).contains(&days) {
+                errors.add("days", "A token must last between 1 and 365 days");
+            }
+            errors.into_result()?;
+            let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
+            let id = crate::new_id();
+            let now = Utc::now();
+            let mut tx = store.begin_write().await?;
+            sqlx::query("INSERT INTO api_tokens (id, person_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&id)
+                .bind(person_id)
+                .bind(name.trim())
+                .bind(digest(&secret))
+                .bind(crate::format_timestamp(now))
+                .bind(crate::format_timestamp(now + Duration::days(days)))
+                .execute(tx.conn())
+                .await?;
+            let detail = format!("token '{}' for {days} days", name.trim());
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok((id, secret))
+        })
+        .await
 }
 
 /// The person an API token belongs to, if it is live.
@@ -227,18 +225,18 @@ pub async fn revoke_api_token(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "api_token.revoke", "api_token", Some(token_id), "");
     store
-    .audited(entry, async |entry| {
-        let mut tx = store.begin_write().await?;
-        let updated = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL")
-            .bind(crate::now_utc())
-            .bind(token_id)
-            .bind(person_id)
-            .execute(tx.conn())
-            .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::not_found("API token", token_id));
-        }
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let updated = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL")
+                .bind(crate::now_utc())
+                .bind(token_id)
+                .bind(person_id)
+                .execute(tx.conn())
+                .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::not_found("API token", token_id));
+            }
+            tx.commit(entry).await
+        })
+        .await
 }

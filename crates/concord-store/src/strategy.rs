@@ -74,33 +74,31 @@ pub async fn create(
 ) -> Result<String, StoreError> {
     let entry = AuditEntry::success(actor, "round.create", "strategy_round", None, "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        crate::boards::get(store, board_id).await?;
-        let mut tx = store.begin_write().await?;
-        let id = crate::new_id();
-        let now = crate::now_utc();
-        sqlx::query(
-            "INSERT INTO strategy_rounds (id, title, stage, board_id, opens_on, closes_on, summary, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        )
-        .bind(&id)
-        .bind(&valid.title)
-        .bind(valid.stage.as_str())
-        .bind(board_id)
-        .bind(&valid.opens_on)
-        .bind(&valid.closes_on)
-        .bind(&valid.summary)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        let mut entry = entry.clone();
-        entry.object_id = Some(id.clone());
-        entry.detail = format!("opened '{}' ({})", valid.title, valid.stage.label());
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            crate::boards::get(store, board_id).await?;
+            let mut tx = store.begin_write().await?;
+            let id = crate::new_id();
+            let now = crate::now_utc();
+            sqlx::query(
+                "INSERT INTO strategy_rounds (id, title, stage, board_id, opens_on, closes_on, summary, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(&id)
+            .bind(&valid.title)
+            .bind(valid.stage.as_str())
+            .bind(board_id)
+            .bind(&valid.opens_on)
+            .bind(&valid.closes_on)
+            .bind(&valid.summary)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            let detail = format!("opened '{}' ({})", valid.title, valid.stage.label());
+            tx.commit(entry.about(&id).detailed(detail)).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// Changes a round's details or stage.
@@ -112,25 +110,24 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let entry = AuditEntry::success(actor, "round.update", "strategy_round", Some(id), "");
     store
-    .audited(entry, async |entry| {
-        let valid = draft.validate()?;
-        let before = get(store, id).await?;
-        let mut tx = store.begin_write().await?;
-        sqlx::query("UPDATE strategy_rounds SET title = $2, stage = $3, opens_on = $4, closes_on = $5, summary = $6, updated_at = $7 WHERE id = $1")
-            .bind(id)
-            .bind(&valid.title)
-            .bind(valid.stage.as_str())
-            .bind(&valid.opens_on)
-            .bind(&valid.closes_on)
-            .bind(&valid.summary)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = if before.stage == valid.stage { format!("updated '{}'", valid.title) } else { format!("moved '{}' from {} to {}", valid.title, before.stage.label(), valid.stage.label()) };
-        tx.commit(entry).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            let valid = draft.validate()?;
+            let before = get(store, id).await?;
+            let mut tx = store.begin_write().await?;
+            sqlx::query("UPDATE strategy_rounds SET title = $2, stage = $3, opens_on = $4, closes_on = $5, summary = $6, updated_at = $7 WHERE id = $1")
+                .bind(id)
+                .bind(&valid.title)
+                .bind(valid.stage.as_str())
+                .bind(&valid.opens_on)
+                .bind(&valid.closes_on)
+                .bind(&valid.summary)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            let detail = if before.stage == valid.stage { format!("updated '{}'", valid.title) } else { format!("moved '{}' from {} to {}", valid.title, before.stage.label(), valid.stage.label()) };
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }
 
 /// A service area weighed in a round.
@@ -177,30 +174,28 @@ pub async fn add_area(
         "",
     );
     store
-    .audited(entry, async |entry| {
-        let (name, description) = draft.validate()?;
-        get(store, round_id).await?;
-        let mut tx = store.begin_write().await?;
-        let clash: Option<String> =
-            sqlx::query_scalar("SELECT id FROM service_areas WHERE round_id = $1 AND LOWER(name) = LOWER($2)").bind(round_id).bind(&name).fetch_optional(tx.conn()).await?;
-        if clash.is_some() {
-            return Err(StoreError::invalid("name", format!("This round already has an area called {name}")));
-        }
-        let id = crate::new_id();
-        sqlx::query("INSERT INTO service_areas (id, round_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(round_id)
-            .bind(&name)
-            .bind(&description)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("added area {name}");
-        tx.commit(entry).await?;
-        Ok(id)
-    })
-    .await
+        .audited(entry, async |entry| {
+            let (name, description) = draft.validate()?;
+            get(store, round_id).await?;
+            let mut tx = store.begin_write().await?;
+            let clash: Option<String> =
+                sqlx::query_scalar("SELECT id FROM service_areas WHERE round_id = $1 AND LOWER(name) = LOWER($2)").bind(round_id).bind(&name).fetch_optional(tx.conn()).await?;
+            if clash.is_some() {
+                return Err(StoreError::invalid("name", format!("This round already has an area called {name}")));
+            }
+            let id = crate::new_id();
+            sqlx::query("INSERT INTO service_areas (id, round_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(round_id)
+                .bind(&name)
+                .bind(&description)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!("added area {name}"))).await?;
+            Ok(id)
+        })
+        .await
 }
 
 /// One partner organisation's view in a round.
@@ -273,37 +268,36 @@ pub async fn set_view(
         "",
     );
     store
-    .audited(entry, async |entry| {
-        let round = get(store, round_id).await?;
-        let org = crate::organisations::get(store, organisation_id).await?;
-        if !round.stage.open_for_views() {
-            return Err(StoreError::invalid("stage", format!("This round is {}: partners' views can no longer change", round.stage.label().to_lowercase())));
-        }
-        let area_ids: Vec<String> = areas(store, round_id).await?.into_iter().map(|a| a.id).collect();
-        draft.validate(&area_ids)?;
-        let mut tx = store.begin_write().await?;
-        sqlx::query("DELETE FROM partner_ranks WHERE round_id = $1 AND organisation_id = $2").bind(round_id).bind(organisation_id).execute(tx.conn()).await?;
-        for r in &draft.ranks {
-            sqlx::query("INSERT INTO partner_ranks (round_id, organisation_id, area_id, rank_value) VALUES ($1, $2, $3, $4)")
+        .audited(entry, async |entry| {
+            let round = get(store, round_id).await?;
+            let org = crate::organisations::get(store, organisation_id).await?;
+            if !round.stage.open_for_views() {
+                return Err(StoreError::invalid("stage", format!("This round is {}: partners' views can no longer change", round.stage.label().to_lowercase())));
+            }
+            let area_ids: Vec<String> = areas(store, round_id).await?.into_iter().map(|a| a.id).collect();
+            draft.validate(&area_ids)?;
+            let mut tx = store.begin_write().await?;
+            sqlx::query("DELETE FROM partner_ranks WHERE round_id = $1 AND organisation_id = $2").bind(round_id).bind(organisation_id).execute(tx.conn()).await?;
+            for r in &draft.ranks {
+                sqlx::query("INSERT INTO partner_ranks (round_id, organisation_id, area_id, rank_value) VALUES ($1, $2, $3, $4)")
+                    .bind(round_id)
+                    .bind(organisation_id)
+                    .bind(&r.area_id)
+                    .bind(i64::from(r.rank))
+                    .execute(tx.conn())
+                    .await?;
+            }
+            let now = crate::now_utc();
+            sqlx::query("DELETE FROM partner_views WHERE round_id = $1 AND organisation_id = $2").bind(round_id).bind(organisation_id).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO partner_views (round_id, organisation_id, aims, updated_at) VALUES ($1, $2, $3, $4)")
                 .bind(round_id)
                 .bind(organisation_id)
-                .bind(&r.area_id)
-                .bind(i64::from(r.rank))
+                .bind(draft.aims.trim())
+                .bind(&now)
                 .execute(tx.conn())
                 .await?;
-        }
-        let now = crate::now_utc();
-        sqlx::query("DELETE FROM partner_views WHERE round_id = $1 AND organisation_id = $2").bind(round_id).bind(organisation_id).execute(tx.conn()).await?;
-        sqlx::query("INSERT INTO partner_views (round_id, organisation_id, aims, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(round_id)
-            .bind(organisation_id)
-            .bind(draft.aims.trim())
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("{} ranked {} of {} areas", org.name, draft.ranks.len(), area_ids.len());
-        tx.commit(entry).await
-    })
-    .await
+            let detail = format!("{} ranked {} of {} areas", org.name, draft.ranks.len(), area_ids.len());
+            tx.commit(entry.detailed(detail)).await
+        })
+        .await
 }

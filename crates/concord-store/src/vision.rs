@@ -47,32 +47,30 @@ pub async fn save(
 ) -> Result<i64, StoreError> {
     let entry = AuditEntry::success(actor, "vision.save", "strategy_round", Some(round_id), "");
     store
-    .audited(entry, async |entry| {
-        check_vision_text(text)?;
-        crate::strategy::get(store, round_id).await?;
-        let mut tx = store.begin_write().await?;
-        let latest: Option<(i64, String)> = sqlx::query_as("SELECT version, body FROM vision_versions WHERE round_id = $1 ORDER BY version DESC LIMIT 1")
-            .bind(round_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        if latest.as_ref().is_some_and(|(_, body)| body.trim() == text.trim()) {
-            return Err(StoreError::invalid("text", "This is the same as the latest version: change the text to save a new version"));
-        }
-        let version = latest.map(|(v, _)| v + 1).unwrap_or(1);
-        sqlx::query("INSERT INTO vision_versions (round_id, version, body, author_name, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(round_id)
-            .bind(version)
-            .bind(text.trim())
-            .bind(&actor.name)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-        let mut entry = entry.clone();
-        entry.detail = format!("saved vision version {version}");
-        tx.commit(entry).await?;
-        Ok(version)
-    })
-    .await
+        .audited(entry, async |entry| {
+            check_vision_text(text)?;
+            crate::strategy::get(store, round_id).await?;
+            let mut tx = store.begin_write().await?;
+            let latest: Option<(i64, String)> = sqlx::query_as("SELECT version, body FROM vision_versions WHERE round_id = $1 ORDER BY version DESC LIMIT 1")
+                .bind(round_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if latest.as_ref().is_some_and(|(_, body)| body.trim() == text.trim()) {
+                return Err(StoreError::invalid("text", "This is the same as the latest version: change the text to save a new version"));
+            }
+            let version = latest.map(|(v, _)| v + 1).unwrap_or(1);
+            sqlx::query("INSERT INTO vision_versions (round_id, version, body, author_name, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(round_id)
+                .bind(version)
+                .bind(text.trim())
+                .bind(&actor.name)
+                .bind(crate::now_utc())
+                .execute(tx.conn())
+                .await?;
+            tx.commit(entry.detailed(format!("saved vision version {version}"))).await?;
+            Ok(version)
+        })
+        .await
 }
 
 /// A comment on a version of the vision.
@@ -128,26 +126,26 @@ pub async fn comment(
         format!("on version {version}"),
     );
     store
-    .audited(entry, async |entry| {
-        check_comment(text)?;
-        if !versions(store, round_id).await?.iter().any(|v| v.version == version) {
-            return Err(StoreError::invalid("version", format!("There is no version {version} of this vision")));
-        }
-        let mut tx = store.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO vision_comments (id, round_id, version, person_id, author_name, organisation_name, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(crate::new_id())
-        .bind(round_id)
-        .bind(version)
-        .bind(&actor.person_id)
-        .bind(&actor.name)
-        .bind(actor.organisation_name.clone().unwrap_or_default())
-        .bind(text.trim())
-        .bind(crate::now_utc())
-        .execute(tx.conn())
-        .await?;
-        tx.commit(entry.clone()).await
-    })
-    .await
+        .audited(entry, async |entry| {
+            check_comment(text)?;
+            if !versions(store, round_id).await?.iter().any(|v| v.version == version) {
+                return Err(StoreError::invalid("version", format!("There is no version {version} of this vision")));
+            }
+            let mut tx = store.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO vision_comments (id, round_id, version, person_id, author_name, organisation_name, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(crate::new_id())
+            .bind(round_id)
+            .bind(version)
+            .bind(&actor.person_id)
+            .bind(&actor.name)
+            .bind(actor.organisation_name.clone().unwrap_or_default())
+            .bind(text.trim())
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
+        .await
 }

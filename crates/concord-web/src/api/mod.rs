@@ -177,6 +177,7 @@ impl Modify for ProblemResponses {
         concord_store::finance::Party, measure::BodyYear, measure::BodyMonth, concord_domain::finance::PooledBudgetDraft,
         measure::FinanceBatch, concord_store::finance_load::FinanceLoadSummary,
         concord_store::population::SavedCohort, population::DefinitionBody, population::CohortResults, population::PopulationOverview,
+        population::PublishedCounts, population::PublishedCount, population::PublishedTable, population::PublishedCells,
     )),
     tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"))
 )]

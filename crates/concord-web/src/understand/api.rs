@@ -11,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use concord_app::population::cohorts;
-use concord_population::cohort::eval::CohortReport;
+use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
+use concord_population::disclosure::{ProtectedTable, Shown};
 use concord_store::population::{self, SavedCohort};
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +30,7 @@ pub struct CohortResults {
     pub cohort: SavedCohort,
     /// Its counts (none before any data are ingested): population, cohort, breakdowns, the index
     /// date, the data's as-of time and the disclosure rule, every count shown or suppressed.
-    #[schema(value_type = Object)]
-    pub results: Option<CohortReport>,
+    pub results: Option<PublishedCounts>,
 }
 
 /// The population overview's counts.
@@ -39,11 +39,125 @@ pub struct PopulationOverview {
     /// The disclosure rule, in words.
     pub disclosure: String,
     /// The registered population by age band and sex, segment and IMD decile (none before data).
-    #[schema(value_type = Object)]
-    pub registered: Option<CohortReport>,
+    pub registered: Option<PublishedCounts>,
     /// The over-65s by eFI category, by place and by PCN.
-    #[schema(value_type = Object)]
-    pub older: Option<CohortReport>,
+    pub older: Option<PublishedCounts>,
+}
+
+/// A cohort's counts as the API publishes them: every count through the disclosure rule, with the
+/// rule, the index date and the data's as-of time. The API's own shape, converted from the
+/// engine's report, so a change in the engine is a compile error here, not a silent API change.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublishedCounts {
+    /// The cohort's name.
+    pub name: String,
+    /// Its description.
+    pub description: String,
+    /// The index date the counts are on (YYYY-MM-DD).
+    pub index_date: String,
+    /// When the newest batch of data read was committed.
+    pub data_as_of: Option<String>,
+    /// The disclosure rule, in words.
+    pub disclosure: String,
+    /// People in the population.
+    pub population: PublishedCount,
+    /// People in the cohort.
+    pub cohort: PublishedCount,
+    /// The cohort broken down.
+    pub breakdowns: Vec<PublishedTable>,
+}
+
+/// One count as published.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishedCount {
+    /// The count, rounded by the rule.
+    Count(u64),
+    /// Hidden: small itself, or hidden so that a total cannot reveal another (the two cannot be
+    /// told apart).
+    Suppressed {
+        /// The rule's threshold: the count is below it, or hidden to protect one that is.
+        below: u64,
+    },
+}
+
+/// A breakdown of a cohort, protected as a whole.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublishedTable {
+    /// The variables broken down by.
+    pub by: Vec<String>,
+    /// Row labels.
+    pub rows: Vec<String>,
+    /// Column labels.
+    pub columns: Vec<String>,
+    /// The counts with their margins.
+    pub table: PublishedCells,
+}
+
+/// A table's counts with its row, column and grand totals.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublishedCells {
+    /// The cells, row by row.
+    pub cells: Vec<Vec<PublishedCount>>,
+    /// Each row's total.
+    pub row_totals: Vec<PublishedCount>,
+    /// Each column's total.
+    pub column_totals: Vec<PublishedCount>,
+    /// The grand total.
+    pub total: PublishedCount,
+    /// The rule applied, in words.
+    pub rule: String,
+}
+
+impl From<Shown> for PublishedCount {
+    fn from(shown: Shown) -> Self {
+        match shown {
+            Shown::Count(n) => PublishedCount::Count(n),
+            Shown::Suppressed { below } => PublishedCount::Suppressed { below },
+        }
+    }
+}
+
+fn counts(row: Vec<Shown>) -> Vec<PublishedCount> {
+    row.into_iter().map(PublishedCount::from).collect()
+}
+
+impl From<ProtectedTable> for PublishedCells {
+    fn from(t: ProtectedTable) -> Self {
+        PublishedCells {
+            cells: t.cells.into_iter().map(counts).collect(),
+            row_totals: counts(t.row_totals),
+            column_totals: counts(t.column_totals),
+            total: t.total.into(),
+            rule: t.rule,
+        }
+    }
+}
+
+impl From<PublishedBreakdown> for PublishedTable {
+    fn from(b: PublishedBreakdown) -> Self {
+        PublishedTable {
+            by: b.by,
+            rows: b.rows,
+            columns: b.columns,
+            table: b.table.into(),
+        }
+    }
+}
+
+impl From<CohortReport> for PublishedCounts {
+    fn from(r: CohortReport) -> Self {
+        PublishedCounts {
+            name: r.name,
+            description: r.description,
+            index_date: r.index_date,
+            data_as_of: r.data_as_of,
+            disclosure: r.disclosure,
+            population: r.population.into(),
+            cohort: r.cohort.into(),
+            breakdowns: r.breakdowns.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 fn no_data() -> ApiError {
@@ -65,8 +179,8 @@ pub async fn overview(State(state): State<AppState>) -> Result<Json<PopulationOv
         .unzip();
     Ok(Json(PopulationOverview {
         disclosure,
-        registered,
-        older,
+        registered: registered.map(Into::into),
+        older: older.map(Into::into),
     }))
 }
 
@@ -87,7 +201,10 @@ pub async fn get(
     let cohort = population::cohort(&state.store, &id).await?;
     let checked = population::check_definition(&cohort.definition)?;
     let results = cohorts::count(&state.population, &state.store, checked).await?;
-    Ok(Json(CohortResults { cohort, results }))
+    Ok(Json(CohortResults {
+        cohort,
+        results: results.map(Into::into),
+    }))
 }
 
 /// Saves a cohort, owned by the organisation where the caller is an analyst (else partner lead).
@@ -127,12 +244,12 @@ pub async fn update(
 
 /// Counts a definition without saving it.
 #[utoipa::path(post, path = "/api/v1/population/counts", tag = "understand", request_body = DefinitionBody,
-    responses((status = 200, body = Object), (status = 422, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = PublishedCounts), (status = 422, body = Problem), (status = 404, body = Problem)))]
 pub async fn count(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<DefinitionBody>,
-) -> Result<Json<CohortReport>, ApiError> {
+) -> Result<Json<PublishedCounts>, ApiError> {
     let checked = population::check_definition(&body.definition)?;
     let report = cohorts::count(&state.population, &state.store, checked).await?;
-    report.map(Json).ok_or_else(no_data)
+    report.map(|r| Json(r.into())).ok_or_else(no_data)
 }

@@ -9,9 +9,14 @@
 //! 2. A link a→b has strength d[a][b] when d[a][b] > d[b][a] ("winning votes"), otherwise none.
 //!    p[a][b] is the strength of the strongest path from a to b, a path being as strong as its weakest
 //!    link (computed with a Floyd–Warshall variant).
-//! 3. a is ranked above b when p[a][b] > p[b][a]. This relation is transitive (Schulze §4.1), so
-//!    [`Consensus`] places each area at 1 + the number of areas ranked above it; areas that no area
-//!    separates share a place.
+//! 3. a is ranked above b when p[a][b] > p[b][a]. This relation is transitive (Schulze §4.1) but
+//!    not complete: with partial rankings and ties many pairs are left unordered. So the places
+//!    claim only what the method decides: the first tier is the areas no area beats, the next the
+//!    areas no remaining area beats, and so on; an area's place is 1 + the number of areas in the
+//!    tiers above (competition numbering). An area the method puts above another is always placed
+//!    above it; an unordered pair either shares a place or is listed in
+//!    [`Consensus::unresolved`], so no reader takes "second" and "third" for a preference the
+//!    partnership does not hold. (Schulze's own tie-breaking by a random ballot is not applied.)
 //!
 //! Why Schulze: it accepts partial rankings and ties, as partners' real submissions have; it always
 //! gives a result, even when preferences go round in a circle (a Condorcet cycle); it picks the area
@@ -30,8 +35,13 @@ pub struct Consensus {
     pub pairwise: Vec<Vec<u32>>,
     /// p[i][j]: strength of the strongest path from i to j.
     pub strongest_paths: Vec<Vec<u32>>,
-    /// The consensus ranking, best first.
+    /// The consensus ranking, best first, in tiers: areas the method does not separate share a
+    /// place.
     pub ranking: Vec<ConsensusPlace>,
+    /// The pairs of areas the method leaves unordered (neither's strongest path beats the
+    /// other's), higher-placed first: the partnership is split between them, whatever their
+    /// places. Pairs in the same place are listed too.
+    pub unresolved: Vec<[String; 2]>,
 }
 
 /// One area's place in the consensus.
@@ -39,10 +49,50 @@ pub struct Consensus {
 pub struct ConsensusPlace {
     /// The area.
     pub area: String,
-    /// Its place, from 1; tied areas share a place.
+    /// Its place, from 1: one more than the number of areas placed above it. Areas in the same
+    /// tier share a place.
     pub position: usize,
     /// How many areas it is ranked above.
     pub beats: usize,
+}
+
+impl Consensus {
+    /// An area's place.
+    pub fn place_of(&self, area: &str) -> Option<usize> {
+        self.ranking
+            .iter()
+            .find(|p| p.area == area)
+            .map(|p| p.position)
+    }
+
+    /// The unordered pairs whose places differ: the ones a reader must be told the method does not
+    /// order, since their places alone would suggest it does.
+    pub fn unordered_across_places(&self) -> Vec<&[String; 2]> {
+        self.unresolved
+            .iter()
+            .filter(|[a, b]| self.place_of(a) != self.place_of(b))
+            .collect()
+    }
+
+    /// Those pairs in words, or nothing when there are none: "The method does not order A and B,
+    /// or C and D: the partnership is split between them, whatever their places."
+    pub fn unordered_in_words(&self) -> Option<String> {
+        let pairs: Vec<String> = self
+            .unordered_across_places()
+            .into_iter()
+            .map(|[a, b]| format!("{a} and {b}"))
+            .collect();
+        match pairs.as_slice() {
+            [] => None,
+            [one] => Some(format!(
+                "The method does not order {one}: the partnership is split between them, whatever their places."
+            )),
+            [init @ .., last] => Some(format!(
+                "The method does not order {}, or {last}: the partnership is split between each pair, whatever their places.",
+                init.join(", ")
+            )),
+        }
+    }
 }
 
 /// The Schulze consensus of `profile`.
@@ -85,44 +135,66 @@ pub fn consensus(profile: &Profile) -> Consensus {
         }
     }
     let above = |i: usize, j: usize| p[i][j] > p[j][i];
-    let beaten_by: Vec<usize> = (0..n)
-        .map(|i| (0..n).filter(|&j| above(j, i)).count())
-        .collect();
     let beats: Vec<usize> = (0..n)
         .map(|i| (0..n).filter(|&j| above(i, j)).count())
         .collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        beaten_by[a]
-            .cmp(&beaten_by[b])
-            .then(beats[b].cmp(&beats[a]))
-            .then(areas[a].cmp(&areas[b]))
-    });
+    // Tiers: repeatedly take the areas that no remaining area beats. The relation is transitive and
+    // irreflexive (Schulze §4.1), so each round takes at least one area; an area is placed above
+    // another only when the method ranks it above something that is not above it.
+    let mut remaining: Vec<usize> = (0..n).collect();
     let mut ranking: Vec<ConsensusPlace> = Vec::with_capacity(n);
-    for (index, &i) in order.iter().enumerate() {
-        // Competition ranking: an area shares the place before it only when the two are
-        // indistinguishable (neither beats the other, and they beat and are beaten by as many).
-        let position = match index.checked_sub(1).map(|k| order[k]) {
-            Some(prev)
-                if !above(prev, i)
-                    && beaten_by[prev] == beaten_by[i]
-                    && beats[prev] == beats[i] =>
-            {
-                ranking[index - 1].position
-            }
-            _ => index + 1,
-        };
-        ranking.push(ConsensusPlace {
-            area: areas[i].clone(),
-            position,
-            beats: beats[i],
-        });
+    while !remaining.is_empty() {
+        let (mut tier, rest): (Vec<usize>, Vec<usize>) = remaining
+            .iter()
+            .partition(|&&i| !remaining.iter().any(|&j| above(j, i)));
+        if tier.is_empty() {
+            // Unreachable for a transitive relation; never loop for ever if it were not.
+            tier = rest.clone();
+        }
+        // Competition numbering: a tier's areas share the place after everyone above them, and
+        // within it they are listed by name, which says nothing about order.
+        let position = ranking.len() + 1;
+        tier.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
+        for &i in &tier {
+            ranking.push(ConsensusPlace {
+                area: areas[i].clone(),
+                position,
+                beats: beats[i],
+            });
+        }
+        remaining.retain(|i| !tier.contains(i));
     }
+    let place = |i: usize| {
+        ranking
+            .iter()
+            .find(|r| r.area == areas[i])
+            .map_or(0, |r| r.position)
+    };
+    let mut unresolved: Vec<(usize, usize, [String; 2])> = Vec::new();
+    for i in 0..n {
+        for j in (i + 1)..n {
+            if !above(i, j) && !above(j, i) {
+                let (first, second) = if (place(j), &areas[j]) < (place(i), &areas[i]) {
+                    (j, i)
+                } else {
+                    (i, j)
+                };
+                unresolved.push((
+                    place(first),
+                    place(second),
+                    [areas[first].clone(), areas[second].clone()],
+                ));
+            }
+        }
+    }
+    unresolved.sort();
+    let unresolved = unresolved.into_iter().map(|(_, _, pair)| pair).collect();
     Consensus {
         areas,
         pairwise: d,
         strongest_paths: p,
         ranking,
+        unresolved,
     }
 }
 
@@ -213,6 +285,27 @@ mod tests {
             .map(|p| (p.area.as_str(), p.position))
             .collect();
         assert_eq!(order, [("B", 1), ("C", 2), ("A", 3)]);
+    }
+
+    #[test]
+    fn areas_the_method_leaves_unordered_are_never_ranked_apart_silently() {
+        // Worked by hand from the definition. p1 ranks A > C > D (B unranked), p2 B > C (A and D
+        // unranked). d: A:B 1:1, A:C 1:1, B:C 1:1, B:D 1:1 (each partner ranks one of them above
+        // the other, unranked); A:D 1:0 and C:D 2:0. So A and C beat D and every other pair is
+        // unordered: A, B and C share first place, D is fourth, and B and D, placed apart, are
+        // unordered all the same.
+        let mut profile = Profile::new(["A", "B", "C", "D"]);
+        profile.rank("p1", [("A", 1), ("C", 2), ("D", 3)]);
+        profile.rank("p2", [("B", 1), ("C", 2)]);
+        let c = consensus(&profile);
+        let place = |a: &str| c.place_of(a).unwrap();
+        assert_eq!((place("A"), place("B"), place("C")), (1, 1, 1));
+        assert_eq!(place("D"), 4, "A and C beat D");
+        assert!(c.unresolved.contains(&["B".to_string(), "D".to_string()]));
+        assert_eq!(
+            c.unordered_in_words().as_deref(),
+            Some("The method does not order B and D: the partnership is split between them, whatever their places.")
+        );
     }
 
     #[test]

@@ -38,6 +38,10 @@ fn text(report: &AlignmentReport) -> String {
     for place in &report.consensus.ranking {
         let _ = writeln!(out, "  {:>3}. {}", place.position, place.area);
     }
+    let _ = writeln!(out, "  (Areas the method does not separate share a place.)");
+    if let Some(words) = report.consensus.unordered_in_words() {
+        let _ = writeln!(out, "  {words}");
+    }
     let _ = writeln!(
         out,
         "\nAgreement between partners (Kendall's tau-b on the areas both ranked; - = undefined):"

@@ -263,6 +263,44 @@ fn align_prints_the_consensus_and_names_bad_lines() {
         "two partners of three put MSK first"
     );
     assert_eq!(report["partners"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        report["consensus"]["unresolved"],
+        serde_json::json!([]),
+        "2 to 1 for MSK over Frailty: nothing left unordered"
+    );
+    // One partner each way: the method leaves the pair unordered, and the output says so.
+    let split = dir.join("split.csv");
+    std::fs::write(
+        &split,
+        "partner,area,rank
+ICB,MSK,1
+ICB,Frailty,2
+Council,Frailty,1
+Council,MSK,2
+",
+    )
+    .unwrap();
+    let out = concord(
+        "sqlite://unused.db",
+        &[
+            "align",
+            "--input",
+            split.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["consensus"]["unresolved"],
+        serde_json::json!([["Frailty", "MSK"]])
+    );
+    assert_eq!(report["consensus"]["ranking"][0]["position"], 1);
+    assert_eq!(
+        report["consensus"]["ranking"][1]["position"], 1,
+        "a split shares first place"
+    );
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "partner,area,rank\nICB,MSK,1\nICB,Frailty,two\n").unwrap();
     let out = concord(

@@ -11,6 +11,8 @@
 //! unordered; an area sits below the tier above it only because something in that tier beats it;
 //! and `unresolved` lists exactly the pairs the method leaves unordered.
 
+#![allow(clippy::needless_range_loop)] // matrix arithmetic reads best with indices
+
 use concord_align::{consensus, Profile};
 use proptest::prelude::*;
 use std::collections::BTreeSet;

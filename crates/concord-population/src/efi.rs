@@ -8,8 +8,10 @@
 //! months to the index date. Categories (from the paper's population quartiles, as the NHS eFI
 //! guidance states them): fit up to 0.12, mild over 0.12 to 0.24, moderate over 0.24 to 0.36, severe
 //! over 0.36. Concord categorises from the deficit count with exact arithmetic, so 13 deficits
-//! (0.361) is severe. The codelist is `data/codelists/efi.csv`; its sources and the one correction
-//! Concord made are in `data/codelists/SOURCE-efi.md`.
+//! (0.361) is severe. The codelist is `data/codelists/efi.csv`; its sources are in
+//! `data/codelists/SOURCE-efi.md`, and every correction Concord made to the source list (26 codes
+//! taken out of a deficit they do not mean, one moved to the one it does), with its reason, in
+//! `efi-review.csv`.
 
 use std::collections::HashMap;
 
@@ -254,8 +256,11 @@ mod tests {
         ]);
         assert_eq!(assess(six, 5), (6, Frailty::Mild));
         assert_eq!(assess(six, 4), (5, Frailty::Mild));
-        // Coronary arteriosclerosis counts towards two deficits in the source codelist.
-        assert_eq!(codes(&["53741008"]).count_ones(), 2);
+        // Coronary arteriosclerosis is ischaemic heart disease only (the source list also had it
+        // under heart failure: removed, see efi-review.csv); diabetic kidney disease, a
+        // combination concept, is both diabetes and chronic kidney disease.
+        assert_eq!(codes(&["53741008"]).count_ones(), 1);
+        assert_eq!(codes(&["127013003"]).count_ones(), 2);
     }
 
     #[test]

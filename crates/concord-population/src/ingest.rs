@@ -65,6 +65,7 @@ pub struct Ingest<'a> {
     lookup: &'a LsoaLookup,
     source: String,
     max_line_bytes: usize,
+    data_to: Option<String>,
 }
 
 /// An input file, once hashed.
@@ -95,12 +96,19 @@ impl<'a> Ingest<'a> {
             lookup,
             source,
             max_line_bytes: crate::ndjson::DEFAULT_MAX_LINE_BYTES,
+            data_to: None,
         })
     }
 
     /// Refuses lines longer than `bytes` (16 MiB by default).
     pub fn max_line_bytes(mut self, bytes: usize) -> Self {
         self.max_line_bytes = bytes;
+        self
+    }
+
+    /// States the date the data runs to (the extract's end), instead of the latest event date.
+    pub fn data_to(mut self, date: chrono::NaiveDate) -> Self {
+        self.data_to = Some(date.to_string());
         self
     }
 
@@ -178,6 +186,9 @@ impl<'a> Ingest<'a> {
             records,
             earlier_batches,
         )?;
+        if let Some(date) = &self.data_to {
+            staging.state_data_to(date);
+        }
         let total: u64 = inputs.iter().map(|i| i.bytes).sum();
         let mut done = 0;
         for (index, input) in inputs.iter().enumerate() {

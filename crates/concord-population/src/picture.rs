@@ -157,6 +157,31 @@ impl Picture {
         self.batches.iter().map(|b| b.committed_at.as_str()).max()
     }
 
+    /// The date the data runs to: the latest of the batches' recorded dates; for batches written
+    /// before those were recorded, the latest event date on or before the newest commit date.
+    pub fn data_to(&self) -> Option<i32> {
+        let recorded = self
+            .batches
+            .iter()
+            .filter_map(|b| b.data_to.as_deref())
+            .filter_map(crate::table::epoch_days)
+            .max();
+        if recorded.is_some() && self.batches.iter().all(|b| b.data_to.is_some()) {
+            return recorded;
+        }
+        let commit_day = self
+            .as_of()
+            .and_then(|t| t.get(..10))
+            .and_then(crate::table::epoch_days)
+            .unwrap_or(i32::MAX);
+        self.date
+            .iter()
+            .copied()
+            .filter(|&d| d != NO_DATE && d <= commit_day)
+            .max()
+            .max(recorded)
+    }
+
     /// Reads every committed batch of the store, every event included.
     pub fn load(store: &PopulationStore) -> Result<Picture, StoreError> {
         Picture::load_scoped(store, &EventScope::All)

@@ -51,6 +51,9 @@ pub(crate) struct Staging<'s> {
     /// Record key -> pseudonym, of patients in earlier batches from this source (read on first need).
     earlier_keys: Option<HashMap<String, String>>,
     pending: Option<BufWriter<File>>,
+    /// The latest event date taken (YYYY-MM-DD), and the date the loader says the data runs to.
+    latest_event: Option<String>,
+    stated_data_to: Option<String>,
     rejections: csv::Writer<BufWriter<File>>,
     first_rejections: Vec<Rejection>,
 }
@@ -106,9 +109,24 @@ impl<'s> Staging<'s> {
             earlier_batches,
             earlier_keys: None,
             pending: None,
+            latest_event: None,
+            stated_data_to: None,
             rejections,
             first_rejections: Vec::new(),
         })
+    }
+
+    /// The date the loader says the batch's data runs to (YYYY-MM-DD), instead of its latest event.
+    pub fn state_data_to(&mut self, date: &str) {
+        self.stated_data_to = Some(date.to_string());
+    }
+
+    fn note_event_date(&mut self, date: Option<&str>) {
+        if let Some(date) = date {
+            if self.latest_event.as_deref() < Some(date) {
+                self.latest_event = Some(date.to_string());
+            }
+        }
     }
 
     /// Records how many lines a file had.
@@ -186,6 +204,7 @@ impl<'s> Staging<'s> {
                         if let Some(&(index, _)) = self.ids.get(id) {
                             let bucket =
                                 usize::from(self.store.bucket_of(&self.pseudonyms[index as usize]));
+                            self.note_event_date(event.date.as_deref());
                             let stage = &mut self.buckets[bucket];
                             stage.events.push(
                                 &event,
@@ -211,6 +230,7 @@ impl<'s> Staging<'s> {
     }
 
     fn push_event(&mut self, event: &Event, pseudonym: &str, at: u64) -> Result<(), StoreError> {
+        self.note_event_date(event.date.as_deref());
         let bucket = usize::from(self.store.bucket_of(pseudonym));
         self.buckets[bucket]
             .events
@@ -357,6 +377,12 @@ impl<'s> Staging<'s> {
             .into_inner()
             .map_err(|e| io_at(&rejections_path)(e.into_error()))?;
         file.sync_all().map_err(io_at(&rejections_path))?;
+        let committed_at = now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let commit_day = committed_at[..10].to_string();
+        let data_to = self
+            .stated_data_to
+            .or(self.latest_event)
+            .map(|date| date.min(commit_day));
         let manifest = Manifest {
             batch: self.batch.clone(),
             source: self.source.clone(),
@@ -364,7 +390,8 @@ impl<'s> Staging<'s> {
             files: self.files,
             counts,
             started_at: self.started_at,
-            committed_at: now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            committed_at,
+            data_to,
             written_by: format!("Concord {}", env!("CARGO_PKG_VERSION")),
         };
         let text = serde_json::to_vec_pretty(&manifest).expect("serialisable");

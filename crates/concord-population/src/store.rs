@@ -161,6 +161,12 @@ pub struct Manifest {
     pub started_at: String,
     /// When the batch was committed (RFC 3339, UTC): the "data as of" time of what it holds.
     pub committed_at: String,
+    /// The date the batch's data runs to (YYYY-MM-DD): the date its loader stated, else its latest
+    /// event date, never after the commit date. Cohorts are counted on it by default, so a
+    /// 12-month window is 12 months of data, not the months up to the day it was loaded. (None in
+    /// batches written before this was recorded, or holding no dated event.)
+    #[serde(default)]
+    pub data_to: Option<String>,
     /// The Concord version that wrote it.
     pub written_by: String,
 }

@@ -425,3 +425,57 @@ fn refusals_never_echo_what_was_sent() {
         assert!(!rejections.contains(value), "{value} echoed: {rejections}");
     }
 }
+
+/// A batch records the date its data runs to: its latest event date, or the date its loader
+/// states; the picture's default index date follows from it, not from the day it was loaded.
+#[test]
+fn a_batch_records_the_date_its_data_runs_to() {
+    let dated = |id: &str, date: &str| condition(id, "p1", "49436004").replace("2024-05-01", date);
+    let dir = tempfile::tempdir().unwrap();
+    let patients = write(
+        dir.path(),
+        "Patient.ndjson",
+        format!("{}\n", patient("p1", VALID[0])).as_bytes(),
+    );
+    let conditions = write(
+        dir.path(),
+        "Condition.ndjson",
+        format!(
+            "{}\n{}\n{}\n",
+            dated("c1", "2024-05-01"),
+            dated("c2", "2025-10-31T09:30:00Z"),
+            dated("c3", "2025-02-03")
+        )
+        .as_bytes(),
+    );
+    let store = PopulationStore::open(&dir.path().join("latest")).unwrap();
+    let manifest = ingest(&store, "Y00001", &[patients.clone(), conditions.clone()])
+        .manifest
+        .unwrap();
+    assert_eq!(
+        manifest.data_to.as_deref(),
+        Some("2025-10-31"),
+        "the latest event date"
+    );
+    let picture = concord_population::picture::Picture::load(&store).unwrap();
+    assert_eq!(
+        picture.data_to(),
+        concord_population::table::epoch_days("2025-10-31")
+    );
+
+    let store = PopulationStore::open(&dir.path().join("stated")).unwrap();
+    let (key, lookup) = (key(), lookup());
+    let stated = chrono::NaiveDate::from_ymd_opt(2025, 11, 30).unwrap();
+    let manifest = Ingest::new(&store, &key, &lookup, "Y00001")
+        .unwrap()
+        .data_to(stated)
+        .run(&[patients, conditions], &mut |_| {})
+        .unwrap()
+        .manifest
+        .unwrap();
+    assert_eq!(
+        manifest.data_to.as_deref(),
+        Some("2025-11-30"),
+        "the date the loader stated"
+    );
+}

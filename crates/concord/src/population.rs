@@ -44,11 +44,27 @@ pub struct IngestArgs {
     /// Refuse lines longer than this many MiB.
     #[arg(long, default_value_t = 16)]
     pub max_line_mib: usize,
+    /// The date the extract runs to (YYYY-MM-DD), if not its latest event date: cohorts are
+    /// counted on it by default. It may not be later than today.
+    #[arg(long, value_parser = past_date)]
+    pub data_to: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// FHIR R4 NDJSON files (one resource per line) or CSV extracts (`.csv`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+/// A date on or before today, for `--data-to`.
+fn past_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date written YYYY-MM-DD"))?;
+    if date > chrono::Utc::now().date_naive() {
+        return Err(format!(
+            "{date} is in the future: data cannot run to a day not yet reached"
+        ));
+    }
+    Ok(date)
 }
 
 /// Loads the postcode lookup, or an empty one.
@@ -78,22 +94,25 @@ pub fn ingest(args: &IngestArgs) -> Result<()> {
         .progress_chars("=> "),
     );
     let mut stage = "";
-    let report = Ingest::new(&store, &key, &lookup, &args.source)?
-        .max_line_bytes(args.max_line_mib << 20)
-        .run(&args.files, &mut |progress| {
-            let (name, done, total) = match progress {
-                Progress::Hashing { done, total } => ("hashing", done, total),
-                Progress::Reading { done, total } => ("reading", done, total),
-                Progress::Writing { done, total } => ("writing", done, total),
-            };
-            if name != stage {
-                stage = name;
-                bar.set_message(name);
-                bar.set_length(total);
-                bar.reset_eta();
-            }
-            bar.set_position(done);
-        })?;
+    let mut ingest =
+        Ingest::new(&store, &key, &lookup, &args.source)?.max_line_bytes(args.max_line_mib << 20);
+    if let Some(date) = args.data_to {
+        ingest = ingest.data_to(date);
+    }
+    let report = ingest.run(&args.files, &mut |progress| {
+        let (name, done, total) = match progress {
+            Progress::Hashing { done, total } => ("hashing", done, total),
+            Progress::Reading { done, total } => ("reading", done, total),
+            Progress::Writing { done, total } => ("writing", done, total),
+        };
+        if name != stage {
+            stage = name;
+            bar.set_message(name);
+            bar.set_length(total);
+            bar.reset_eta();
+        }
+        bar.set_position(done);
+    })?;
     bar.finish_and_clear();
     print!("{}", summary(&report));
     Ok(())
@@ -115,6 +134,14 @@ pub fn summary(report: &IngestReport) -> String {
         "Committed batch {} from {} at {}.\n",
         manifest.batch, manifest.source, manifest.committed_at
     ));
+    match &manifest.data_to {
+        Some(date) => out.push_str(&format!(
+            "The data run to {date}: cohorts are counted on that date unless they name another.\n"
+        )),
+        None => out.push_str(
+            "No dated event: the batch's commit day stands in for the date the data run to.\n",
+        ),
+    }
     for file in &manifest.files {
         out.push_str(&format!(
             "  {}: {} lines, {} kept, {} refused, {} already held\n",

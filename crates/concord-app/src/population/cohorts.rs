@@ -2,8 +2,10 @@
 //! then published through the system's disclosure rule. Pages, the API and `concord cohort run`
 //! all count here, so they give the same answer with the same defaults.
 //!
-//! The index date is the definition's own `index_date` if it names one, else the data's as-of
-//! date (the day the newest batch was committed), else today.
+//! The index date is the definition's own `index_date` if it names one, else the date the data
+//! runs to (the latest date the batches record: the date their loader stated, else their latest
+//! event), else the day the newest batch was committed, else today. Counting on the day the data
+//! was loaded instead would put months without data into every 12-month window.
 
 use super::{unavailable, Population, PopulationConfig, PopulationError, Snapshot};
 use concord_domain::{Principal, Role};
@@ -15,13 +17,17 @@ use concord_population::picture::Picture;
 use concord_store::Store;
 use std::sync::Arc;
 
-/// The index date a cohort is counted on when its definition names none: the data's as-of date,
-/// else today (days since 1970-01-01).
+/// The index date a cohort is counted on when its definition names none: the date the data runs
+/// to, else the day the newest batch was committed, else today (days since 1970-01-01).
 pub fn default_index_date(picture: &Picture) -> i32 {
     picture
-        .as_of()
-        .and_then(|t| t.get(..10))
-        .and_then(concord_population::table::epoch_days)
+        .data_to()
+        .or_else(|| {
+            picture
+                .as_of()
+                .and_then(|t| t.get(..10))
+                .and_then(concord_population::table::epoch_days)
+        })
         .unwrap_or_else(today)
 }
 
@@ -187,5 +193,41 @@ mod tests {
         // The web once fell back to day 0 (1 January 1970), ageing everyone by decades.
         assert_eq!(default_index_date(&picture), today);
         assert!(default_index_date(&picture) > 20_000);
+    }
+
+    fn batch(committed_at: &str, data_to: Option<&str>) -> concord_population::store::Manifest {
+        concord_population::store::Manifest {
+            batch: "b".into(),
+            source: "Y00001".into(),
+            files: Vec::new(),
+            counts: Default::default(),
+            rejected: 0,
+            started_at: committed_at.into(),
+            committed_at: committed_at.into(),
+            data_to: data_to.map(str::to_string),
+            written_by: "test".into(),
+        }
+    }
+
+    #[test]
+    fn the_default_index_date_is_the_date_the_data_runs_to_not_the_day_it_was_loaded() {
+        let day = |d: &str| concord_population::table::epoch_days(d).unwrap();
+        let mut picture = Picture::default();
+        picture.batches = vec![
+            batch("2026-11-14T08:00:00Z", Some("2026-10-31")),
+            batch("2026-12-02T08:00:00Z", Some("2026-11-30")),
+        ];
+        assert_eq!(default_index_date(&picture), day("2026-11-30"));
+        // A batch written before the date was recorded: its latest event on or before the day it
+        // was committed stands in (an event dated later, such as a booking, does not).
+        picture.batches = vec![batch("2026-12-02T08:00:00Z", None)];
+        picture.date = vec![day("2026-10-31"), day("2026-09-01"), day("2027-01-15")];
+        assert_eq!(default_index_date(&picture), day("2026-10-31"));
+        picture.date.clear();
+        assert_eq!(
+            default_index_date(&picture),
+            day("2026-12-02"),
+            "no dated event: the commit day"
+        );
     }
 }

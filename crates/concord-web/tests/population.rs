@@ -165,6 +165,41 @@ async fn the_overview_and_cohorts_publish_only_protected_counts() {
         .await;
     assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
     let report = counted.json();
+    // With no index date, counts are on the date the data run to (the latest event date the batches
+    // record), not the day they were loaded: the same counts as naming that date.
+    let manifests =
+        concord_population::store::PopulationStore::open(&dir.path().join("population"))
+            .unwrap()
+            .manifests()
+            .unwrap();
+    let data_to = manifests
+        .iter()
+        .filter_map(|m| m.data_to.clone())
+        .max()
+        .expect("a recorded date");
+    assert!(manifests.iter().all(|m| m.committed_at[..10] >= *data_to));
+    assert_eq!(report["index_date"], data_to.as_str());
+    let named = app
+        .api(axum::http::Method::POST, "/api/v1/population/counts", Some(&token), Some(serde_json::json!({"definition": format!("index_date = \"{data_to}\"\nname = \"Older\"\nwhere = \"age >= 65\"\nbreakdowns = [[\"place\"]]\n")})))
+        .await
+        .json();
+    for field in ["population", "cohort", "breakdowns", "index_date", "rules"] {
+        assert_eq!(report[field], named[field], "{field}");
+    }
+    let rules = report["rules"].as_array().unwrap();
+    assert!(
+        rules[0]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Counted on {data_to}")),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("inclusive")),
+        "{rules:?}"
+    );
     assert!(report["disclosure"].as_str().unwrap().contains("<10"));
     assert!(report["cohort"]["count"].as_u64().unwrap() > 0);
     assert_eq!(report["breakdowns"][0]["by"][0], "place");

@@ -59,6 +59,8 @@ pub struct CohortCounts {
     pub index_date: String,
     /// When the newest batch read was committed.
     pub data_as_of: Option<String>,
+    /// The rules the counts follow, in words: index date, windows, age, deaths.
+    pub rules: Vec<String>,
     /// People in the population.
     pub population: u64,
     /// People in the cohort.
@@ -104,6 +106,8 @@ pub struct CohortReport {
     pub index_date: String,
     /// When the newest batch read was committed.
     pub data_as_of: Option<String>,
+    /// The rules the counts follow, in words: index date, windows, age, deaths.
+    pub rules: Vec<String>,
     /// The disclosure rule, in words.
     pub disclosure: String,
     /// People in the population.
@@ -148,6 +152,9 @@ impl CohortReport {
             "",
             self.data_as_of.as_deref().unwrap_or("no data"),
         ]);
+        for rule in &self.rules {
+            row(["rule", "", "", "", rule]);
+        }
         row(["disclosure", "", "", "", &self.disclosure]);
         String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8")
     }
@@ -162,6 +169,7 @@ impl CohortCounts {
             description: self.description.clone(),
             index_date: self.index_date.clone(),
             data_as_of: self.data_as_of.clone(),
+            rules: self.rules.clone(),
             disclosure: rule.describe(),
             population: headline.total,
             cohort: headline.cells[0][0],
@@ -286,6 +294,48 @@ fn window_start(window: Window, index: i32) -> i32 {
                 epoch_days(&d.to_string()).unwrap_or(i32::MIN + 1) + 1
             }),
     }
+}
+
+/// The rules counts of `cohort` on `index` follow, in words, stated with every output: what the
+/// index date and each window include, how age is counted and how deaths in the index month count.
+pub fn counting_rules(cohort: &Cohort, index: i32) -> Vec<String> {
+    let on = date_of(index);
+    let from = |window: Window| date_of(window_start(window, index));
+    let mut rules = vec![format!(
+        "Counted on {on}: only events dated on or before it count, and {}.",
+        match cohort.population {
+            Population::Registered =>
+                "the population is everyone alive and registered with a practice on that date",
+            Population::Everyone => "the population is everyone in the records, registered or not",
+        }
+    )];
+    let twelve = Window::Months(12);
+    rules.push(format!(
+        "\"In 12 months\" (emergency admissions, medicines, polypharmacy) means from {} to {on} inclusive.",
+        from(twelve)
+    ));
+    for (name, variable) in &cohort.variables {
+        if let Variable::Events(rule) = variable {
+            if rule.window != Window::Ever && rule.window != twelve {
+                rules.push(format!(
+                    "{name}: events from {} to {on} inclusive.",
+                    from(rule.window)
+                ));
+            }
+        }
+    }
+    rules.push(
+        "Age is in whole years on the index date, counted from the first day of the month of \
+         birth (dates of birth are held as month and year), so someone born later in the index \
+         month already counts a year older."
+            .to_string(),
+    );
+    rules.push(
+        "Deaths are held as month and year: anyone who died in the index month counts as dead \
+         on the index date."
+            .to_string(),
+    );
+    rules
 }
 
 /// Runs cohorts over a picture at an index date.
@@ -585,6 +635,7 @@ impl<'p> Evaluator<'p> {
             description: cohort.description.clone(),
             index_date: date_of(self.index).to_string(),
             data_as_of: p.as_of().map(str::to_string),
+            rules: counting_rules(cohort, self.index),
             population,
             cohort: in_cohort,
             breakdowns,
@@ -657,6 +708,36 @@ pub fn label_order(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_output_states_its_index_date_windows_age_and_death_rules() {
+        let cohort = crate::cohort::definition::parse(
+            "name = \"Recent falls\"\nwhere = \"fell\"\n[codelists]\nfalls = [\"1912002\"]\n[variables]\nfell = { has = \"falls\", within = \"90 days\" }\n",
+            &|_| Err("no files".into()),
+        )
+        .unwrap();
+        let rules = counting_rules(&cohort, epoch_days("2026-10-31").unwrap());
+        assert!(
+            rules[0].starts_with("Counted on 2026-10-31: only events dated on or before it count")
+        );
+        assert!(rules[0].contains("alive and registered"));
+        // 12 calendar months back is 31 October 2025; the window starts the day after.
+        assert!(
+            rules[1].contains("from 2025-11-01 to 2026-10-31 inclusive"),
+            "{rules:?}"
+        );
+        // 90 days including the index date: 3 August to 31 October.
+        assert!(
+            rules.contains(&"fell: events from 2026-08-03 to 2026-10-31 inclusive.".to_string()),
+            "{rules:?}"
+        );
+        assert!(rules
+            .iter()
+            .any(|r| r.contains("first day of the month of birth")));
+        assert!(rules
+            .iter()
+            .any(|r| r.contains("died in the index month counts as dead")));
+    }
+
     /// A place, practice or PCN renamed to a formula reaches the CSV as text, not a live formula.
     #[test]
     fn the_csv_neutralises_formulas_in_labels() {
@@ -666,6 +747,7 @@ mod tests {
             description: String::new(),
             index_date: "2026-10-31".into(),
             data_as_of: None,
+            rules: vec!["=1+1 is a rule".into()],
             disclosure: "counts below 10 suppressed".into(),
             population: Shown::Count(100),
             cohort: Shown::Count(20),

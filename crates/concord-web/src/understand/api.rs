@@ -57,6 +57,9 @@ pub struct PublishedCounts {
     pub index_date: String,
     /// When the newest batch of data read was committed.
     pub data_as_of: Option<String>,
+    /// The rules the counts follow, in words: what the index date and each window include, how
+    /// age is counted, how deaths in the index month count.
+    pub rules: Vec<String>,
     /// The disclosure rule, in words.
     pub disclosure: String,
     /// People in the population.
@@ -152,6 +155,7 @@ impl From<CohortReport> for PublishedCounts {
             description: r.description,
             index_date: r.index_date,
             data_as_of: r.data_as_of,
+            rules: r.rules,
             disclosure: r.disclosure,
             population: r.population.into(),
             cohort: r.cohort.into(),

@@ -212,11 +212,13 @@ mod tests {
     #[test]
     fn the_default_index_date_is_the_date_the_data_runs_to_not_the_day_it_was_loaded() {
         let day = |d: &str| concord_population::table::epoch_days(d).unwrap();
-        let mut picture = Picture::default();
-        picture.batches = vec![
-            batch("2026-11-14T08:00:00Z", Some("2026-10-31")),
-            batch("2026-12-02T08:00:00Z", Some("2026-11-30")),
-        ];
+        let mut picture = Picture {
+            batches: vec![
+                batch("2026-11-14T08:00:00Z", Some("2026-10-31")),
+                batch("2026-12-02T08:00:00Z", Some("2026-11-30")),
+            ],
+            ..Picture::default()
+        };
         assert_eq!(default_index_date(&picture), day("2026-11-30"));
         // A batch written before the date was recorded: its latest event on or before the day it
         // was committed stands in (an event dated later, such as a booking, does not).

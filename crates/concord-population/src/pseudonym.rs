@@ -109,6 +109,14 @@ impl PseudonymKey {
         let mac = self.mac(format!("record:{source}/{id}").as_bytes());
         hex::encode(&mac[..16])
     }
+
+    /// The keyed form of an event's id at `source` (a resource id, encounter or accession number
+    /// that can point back to a person, such as `rrv-0-e11`): the store keeps only this, so the
+    /// same event sent again is still recognised, but the id itself never passes the door.
+    pub fn event_key(&self, source: &str, kind: &str, id: &str) -> String {
+        let mac = self.mac(format!("event:{source}/{kind}/{id}").as_bytes());
+        hex::encode(&mac[..16])
+    }
 }
 
 #[cfg(test)]

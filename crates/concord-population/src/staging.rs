@@ -193,7 +193,13 @@ impl<'s> Staging<'s> {
                 self.files[file].accepted += 1;
                 Ok(())
             }
-            Ok(Resource::Event(event)) => {
+            Ok(Resource::Event(mut event)) => {
+                // Identity stops at the door for every column: the event's own id is keyed too.
+                event.id = self.key.event_key(
+                    &self.source,
+                    crate::table::kind_name(event.kind),
+                    &event.id,
+                );
                 let at = origin(file, line);
                 match &event.subject {
                     Subject::NhsNumber(number) => {

@@ -12,8 +12,9 @@
 //!   refused without a valid NHS number, every refusal naming its field;
 //! - [`pseudonymise`]: a patient as the analytical store keeps them (pseudonym, LSOA from the
 //!   postcode, months of birth and death; no direct identifiers);
-//! - [`disclosure`]: small-number suppression (with secondary suppression, so totals cannot reveal a
-//!   suppressed cell) and rounding for every aggregate that leaves for a planning view.
+//! - [`disclosure`]: small-number suppression (with secondary suppression checked as an attacker
+//!   would, so no combination of published counts and totals can narrow a suppressed count) and
+//!   rounding for every aggregate that leaves for a planning view.
 //!
 //! It does no HTTP and no database work: the ingest, store and pages build on it.
 

@@ -5,7 +5,7 @@
 //! file.
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, RecordBatch};
+use arrow_array::RecordBatch;
 use concord_population::ingest::Ingest;
 use concord_population::pseudonym::PseudonymKey;
 use concord_population::pseudonymise::LsoaLookup;

@@ -1,6 +1,7 @@
 //! Small SVG charts of published counts: horizontal bars, an age–sex pyramid and stacked bars.
 //! Each chart is an image with a title and description; the same counts are always in a table
-//! beside it. A suppressed count draws no bar and is labelled as published ("<10").
+//! beside it. A suppressed or withheld count draws no bar and is labelled as published ("<10",
+//! "x"); a stacked bar with a withheld count is not drawn, since its shares would mislead.
 
 use concord_population::disclosure::Shown;
 use std::fmt::Write;
@@ -27,10 +28,11 @@ fn shown(value: &Shown) -> String {
     escape(&value.to_string())
 }
 
+/// The length a published count is drawn at: none for a hidden one, whose label says why.
 fn count(shown: &Shown) -> u64 {
     match shown {
         Shown::Count(n) => *n,
-        Shown::Suppressed { .. } => 0,
+        Shown::Suppressed { .. } | Shown::Withheld => 0,
     }
 }
 
@@ -118,7 +120,7 @@ pub fn pyramid(
             y + 2.0,
             row - 3.0
         );
-        if matches!(m, Shown::Suppressed { .. }) {
+        if !matches!(m, Shown::Count(_)) {
             let _ = write!(
                 out,
                 r#"<text x="{}" y="{}" text-anchor="end" font-size="11" fill="{TEXT}">{}</text>"#,
@@ -127,7 +129,7 @@ pub fn pyramid(
                 shown(m)
             );
         }
-        if matches!(f, Shown::Suppressed { .. }) {
+        if !matches!(f, Shown::Count(_)) {
             let _ = write!(
                 out,
                 r#"<text x="{}" y="{}" font-size="11" fill="{TEXT}">{}</text>"#,
@@ -178,6 +180,15 @@ pub fn stacked(
             y + 15.0,
             escape(label)
         );
+        if cells[r].iter().any(|c| matches!(c, Shown::Withheld)) {
+            // A withheld count may be large: shares of the rest would mislead.
+            let _ = write!(
+                out,
+                r#"<text x="{label_width}" y="{}" fill="{TEXT}">not drawn: a count is withheld (x)</text>"#,
+                y + 15.0
+            );
+            continue;
+        }
         let mut x = label_width;
         for (c, cell) in cells[r].iter().enumerate() {
             let w = if total == 0 {

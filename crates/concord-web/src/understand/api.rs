@@ -76,12 +76,14 @@ pub struct PublishedCounts {
 pub enum PublishedCount {
     /// The count, rounded by the rule.
     Count(u64),
-    /// Hidden: small itself, or hidden so that a total cannot reveal another (the two cannot be
-    /// told apart).
+    /// Hidden because it is small: from 1 to the rule's threshold less one ("<10").
     Suppressed {
-        /// The rule's threshold: the count is below it, or hidden to protect one that is.
+        /// The rule's threshold: the count is below it.
         below: u64,
     },
+    /// Withheld so that the published counts and totals cannot narrow a small one ("x"); it is
+    /// not itself small.
+    Withheld,
 }
 
 /// A breakdown of a cohort, protected as a whole.
@@ -117,6 +119,7 @@ impl From<Shown> for PublishedCount {
         match shown {
             Shown::Count(n) => PublishedCount::Count(n),
             Shown::Suppressed { below } => PublishedCount::Suppressed { below },
+            Shown::Withheld => PublishedCount::Withheld,
         }
     }
 }

@@ -99,7 +99,7 @@ pub async fn seed_population(
     use concord_population::ingest::Ingest;
     use concord_population::pseudonym::PseudonymKey;
     use concord_population::pseudonymise::LsoaLookup;
-    use concord_population::store::{PopulationStore, StoreLayout};
+    use concord_population::store::PopulationStore;
     let population = PopulationStore::open(&setup.store).map_err(failed)?;
     let existing = population.manifests().map_err(failed)?;
     if !existing.is_empty() {
@@ -135,15 +135,15 @@ pub async fn seed_population(
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .collect();
             files.sort();
+            // Each batch keeps the LSOA reference it came with.
             let report = Ingest::new(&population, &key, &lookup, source)
+                .map_err(failed)?
+                .lsoa_reference(&synth.join("reference/lsoas.csv"))
                 .map_err(failed)?
                 .run(&files, &mut |_| {})
                 .map_err(failed)?;
             manifests.extend(report.manifest);
         }
-        let layout = StoreLayout::new(&setup_owned.store);
-        std::fs::create_dir_all(layout.reference()).map_err(failed)?;
-        std::fs::copy(synth.join("reference/lsoas.csv"), layout.lsoas()).map_err(failed)?;
         Ok::<_, crate::DemoError>((manifests, synth))
     })
     .await

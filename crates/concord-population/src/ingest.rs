@@ -66,6 +66,7 @@ pub struct Ingest<'a> {
     source: String,
     max_line_bytes: usize,
     data_to: Option<String>,
+    lsoa_reference: Option<Vec<u8>>,
 }
 
 /// An input file, once hashed.
@@ -97,6 +98,7 @@ impl<'a> Ingest<'a> {
             source,
             max_line_bytes: crate::ndjson::DEFAULT_MAX_LINE_BYTES,
             data_to: None,
+            lsoa_reference: None,
         })
     }
 
@@ -110,6 +112,32 @@ impl<'a> Ingest<'a> {
     pub fn data_to(mut self, date: chrono::NaiveDate) -> Self {
         self.data_to = Some(date.to_string());
         self
+    }
+
+    /// Keeps the LSOA reference at `path` (columns lsoa, place and imd_decile) with the batch, so
+    /// counts by place and deprivation use the reference the data came with. It is checked first:
+    /// a bad reference stops the ingest before anything is read.
+    pub fn lsoa_reference(mut self, path: &std::path::Path) -> Result<Self, IngestError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read(path).map_err(|e| IngestError::Input {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        let mut check = crate::cohort::measures::Reference::default();
+        check
+            .read_lsoas(text.as_slice())
+            .map_err(|e| IngestError::Input {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?;
+        if check.lsoas.is_empty() {
+            return Err(IngestError::Input {
+                path: shown,
+                message: "no LSOA in it".into(),
+            });
+        }
+        self.lsoa_reference = Some(text);
+        Ok(self)
     }
 
     /// Ingests `files` as one batch.
@@ -188,6 +216,9 @@ impl<'a> Ingest<'a> {
         )?;
         if let Some(date) = &self.data_to {
             staging.state_data_to(date);
+        }
+        if let Some(text) = &self.lsoa_reference {
+            staging.keep_lsoa_reference(text.clone());
         }
         let total: u64 = inputs.iter().map(|i| i.bytes).sum();
         let mut done = 0;

@@ -16,6 +16,7 @@ use crate::table::{
     origin, parquet_writer, unpack_origin, EventRows, PatientRows, PATIENTS, STAGED_EVENTS,
 };
 use parquet::arrow::ArrowWriter;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -54,6 +55,8 @@ pub(crate) struct Staging<'s> {
     /// The latest event date taken (YYYY-MM-DD), and the date the loader says the data runs to.
     latest_event: Option<String>,
     stated_data_to: Option<String>,
+    /// The LSOA reference to keep with the batch: its text, checked.
+    lsoa_reference: Option<Vec<u8>>,
     rejections: csv::Writer<BufWriter<File>>,
     first_rejections: Vec<Rejection>,
 }
@@ -111,6 +114,7 @@ impl<'s> Staging<'s> {
             pending: None,
             latest_event: None,
             stated_data_to: None,
+            lsoa_reference: None,
             rejections,
             first_rejections: Vec::new(),
         })
@@ -119,6 +123,11 @@ impl<'s> Staging<'s> {
     /// The date the loader says the batch's data runs to (YYYY-MM-DD), instead of its latest event.
     pub fn state_data_to(&mut self, date: &str) {
         self.stated_data_to = Some(date.to_string());
+    }
+
+    /// Keeps `reference` (an LSOA reference already checked) with the batch.
+    pub fn keep_lsoa_reference(&mut self, reference: Vec<u8>) {
+        self.lsoa_reference = Some(reference);
     }
 
     fn note_event_date(&mut self, date: Option<&str>) {
@@ -389,6 +398,15 @@ impl<'s> Staging<'s> {
             .stated_data_to
             .or(self.latest_event)
             .map(|date| date.min(commit_day));
+        let lsoa_reference = match &self.lsoa_reference {
+            Some(text) => {
+                let path = self.dir.join("reference").join("lsoas.csv");
+                fs::create_dir_all(self.dir.join("reference")).map_err(io_at(&path))?;
+                write_durably(&path, text)?;
+                Some(hex::encode(Sha256::digest(text)))
+            }
+            None => None,
+        };
         let manifest = Manifest {
             batch: self.batch.clone(),
             source: self.source.clone(),
@@ -398,6 +416,7 @@ impl<'s> Staging<'s> {
             started_at: self.started_at,
             committed_at,
             data_to,
+            lsoa_reference,
             written_by: format!("Concord {}", env!("CARGO_PKG_VERSION")),
         };
         let text = serde_json::to_vec_pretty(&manifest).expect("serialisable");

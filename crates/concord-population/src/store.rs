@@ -167,6 +167,10 @@ pub struct Manifest {
     /// batches written before this was recorded, or holding no dated event.)
     #[serde(default)]
     pub data_to: Option<String>,
+    /// The SHA-256 of the LSOA reference (each LSOA's place and IMD decile) kept with the batch,
+    /// if it was ingested with one: counts by place and deprivation use the newest batch's.
+    #[serde(default)]
+    pub lsoa_reference: Option<String>,
     /// The Concord version that wrote it.
     pub written_by: String,
 }
@@ -225,6 +229,11 @@ impl StoreLayout {
     /// `batches/<batch>/manifest.json`.
     pub fn manifest(&self, batch: &str) -> PathBuf {
         self.batch(batch).join(MANIFEST_FILE)
+    }
+
+    /// `batches/<batch>/reference/lsoas.csv`: the LSOA reference the batch was ingested with.
+    pub fn batch_lsoas(&self, batch: &str) -> PathBuf {
+        self.batch(batch).join("reference").join("lsoas.csv")
     }
 
     /// `batches/<batch>/<table>/`: a committed batch's table, a bucket per subdirectory.

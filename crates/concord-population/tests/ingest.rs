@@ -484,3 +484,46 @@ fn a_batch_records_the_date_its_data_runs_to() {
         "the date the loader stated"
     );
 }
+
+/// A batch keeps the LSOA reference it was ingested with; a bad one stops the ingest first.
+#[test]
+fn a_batch_keeps_the_lsoa_reference_it_came_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PopulationStore::open(&dir.path().join("store")).unwrap();
+    let patients = write(
+        dir.path(),
+        "Patient.ndjson",
+        format!("{}\n", patient("p1", VALID[0])).as_bytes(),
+    );
+    let reference = write(
+        dir.path(),
+        "lsoas.csv",
+        b"lsoa,place,imd_decile\nE01000001,Riverside,3\n",
+    );
+    let (key, lookup) = (key(), lookup());
+    let manifest = Ingest::new(&store, &key, &lookup, "Y00001")
+        .unwrap()
+        .lsoa_reference(&reference)
+        .unwrap()
+        .run(std::slice::from_ref(&patients), &mut |_| {})
+        .unwrap()
+        .manifest
+        .unwrap();
+    let kept = concord_population::store::StoreLayout::new(dir.path().join("store"))
+        .batch_lsoas(&manifest.batch);
+    assert_eq!(fs::read(&kept).unwrap(), fs::read(&reference).unwrap());
+    assert_eq!(
+        manifest.lsoa_reference.as_ref().map(String::len),
+        Some(64),
+        "its SHA-256"
+    );
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        b"lsoa,place,imd_decile\nE01000001,Riverside,eleven\n",
+    );
+    let refused = Ingest::new(&store, &key, &lookup, "Y00001")
+        .unwrap()
+        .lsoa_reference(&bad);
+    assert!(refused.is_err());
+}

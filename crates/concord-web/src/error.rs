@@ -109,6 +109,12 @@ pub fn problem_for_population(err: &PopulationError) -> Problem {
             detail.clone(),
         ),
         PopulationError::Store(err) => problem_for(err),
+        PopulationError::MissingReference(why) => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reference-missing",
+            "This cannot be counted without its reference data",
+            why.clone(),
+        ),
         PopulationError::NotRecorded(err) => {
             tracing::error!(error = %err, "a view of identifiable data could not be audited; nothing was shown");
             Problem::new(

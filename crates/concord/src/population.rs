@@ -44,6 +44,10 @@ pub struct IngestArgs {
     /// Refuse lines longer than this many MiB.
     #[arg(long, default_value_t = 16)]
     pub max_line_mib: usize,
+    /// The LSOA reference (CSV: lsoa, place, imd_decile) to keep with the batch: counts by place
+    /// and deprivation use the newest batch's. Without one, breakdowns by them fail and say why.
+    #[arg(long, env = "CONCORD_LSOA_REFERENCE")]
+    pub lsoas: Option<PathBuf>,
     /// The date the extract runs to (YYYY-MM-DD), if not its latest event date: cohorts are
     /// counted on it by default. It may not be later than today.
     #[arg(long, value_parser = past_date)]
@@ -99,6 +103,9 @@ pub fn ingest(args: &IngestArgs) -> Result<()> {
     if let Some(date) = args.data_to {
         ingest = ingest.data_to(date);
     }
+    if let Some(path) = &args.lsoas {
+        ingest = ingest.lsoa_reference(path)?;
+    }
     let report = ingest.run(&args.files, &mut |progress| {
         let (name, done, total) = match progress {
             Progress::Hashing { done, total } => ("hashing", done, total),
@@ -134,6 +141,10 @@ pub fn summary(report: &IngestReport) -> String {
         "Committed batch {} from {} at {}.\n",
         manifest.batch, manifest.source, manifest.committed_at
     ));
+    match &manifest.lsoa_reference {
+        Some(_) => out.push_str("Kept the LSOA reference with the batch: counts by place and deprivation use it.\n"),
+        None => out.push_str("No LSOA reference kept (--lsoas): counts by deprivation, and by place for people without a practice, need one.\n"),
+    }
     match &manifest.data_to {
         Some(date) => out.push_str(&format!(
             "The data run to {date}: cohorts are counted on that date unless they name another.\n"
@@ -272,6 +283,15 @@ pub fn codelist_file(
     Ok(codes)
 }
 
+/// The file of a `sqlite://` database URL (none for PostgreSQL or an in-memory database).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
+}
+
 /// Runs `concord cohort run`.
 pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
     use concord_population::cohort::definition;
@@ -280,6 +300,16 @@ pub async fn cohort_run(args: &CohortRunArgs, database: &str) -> Result<()> {
     let base = args.file.parent().unwrap_or(Path::new(".")).to_path_buf();
     let cohort = definition::parse(&source, &|name| codelist_file(&base, name))
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    // Practices' networks and places come from the operational database: never create an empty
+    // one by accident, which would print every network as "(not known)".
+    if let Some(path) = sqlite_file(database) {
+        if !path.exists() {
+            anyhow::bail!(
+                "there is no operational database at {}: cohorts take practices' networks and places from it. Give it with --database (or CONCORD_DATABASE).",
+                path.display()
+            );
+        }
+    }
     let db = concord_store::Store::open(database)
         .await
         .with_context(|| format!("could not open the database at {database}"))?;

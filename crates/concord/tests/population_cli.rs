@@ -140,6 +140,58 @@ fn cohort_run_counts_and_refuses_a_bad_definition_by_line() {
     )
     .unwrap();
     let database = format!("sqlite://{}", d.join("concord.db").display());
+    // No operational database yet: refused, and none is created by accident.
+    let out = concord()
+        .args([
+            "cohort",
+            "run",
+            "older.toml",
+            "--store",
+            "store",
+            "--database",
+            &database,
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("there is no operational database at"), "{err}");
+    assert!(
+        !d.join("concord.db").exists(),
+        "no empty database was created"
+    );
+    run(&["migrate", "--database", &database], d);
+    // A breakdown whose reference table is missing fails, rather than printing "(not known)".
+    for (by, needs) in [
+        ("pcn", "practices' networks"),
+        ("imd_decile", "LSOA reference"),
+    ] {
+        std::fs::write(
+            d.join("by.toml"),
+            format!("name = \"Older people\"\nwhere = \"age >= 65\"\nbreakdowns = [[\"{by}\"]]\n"),
+        )
+        .unwrap();
+        let out = concord()
+            .args([
+                "cohort",
+                "run",
+                "by.toml",
+                "--store",
+                "store",
+                "--database",
+                &database,
+            ])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{by}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("uses {by}, which needs")) && err.contains(needs),
+            "{err}"
+        );
+    }
     let json = run(
         &[
             "cohort",

@@ -99,6 +99,9 @@ async fn count_in(
     reference: Arc<Reference>,
     cohort: Cohort,
 ) -> Result<CohortReport, PopulationError> {
+    if let Some(why) = reference.missing_for(&cohort) {
+        return Err(PopulationError::MissingReference(why));
+    }
     let efi = population.efi();
     let rule = population.rule();
     tokio::task::spawn_blocking(move || publish(&snapshot, &efi, &reference, &cohort, &rule))
@@ -118,6 +121,9 @@ pub async fn count_once(
         return Ok(None);
     };
     let reference = population.reference(store).await?;
+    if let Some(why) = reference.missing_for(&cohort) {
+        return Err(PopulationError::MissingReference(why));
+    }
     let efi = population.efi();
     let rule = population.rule();
     tokio::task::spawn_blocking(move || {

@@ -28,6 +28,10 @@ pub enum PopulationError {
     /// A view of identifiable data could not be written to the audit log, so nothing was shown.
     #[error("the view could not be recorded: {0}")]
     NotRecorded(StoreError),
+    /// The cohort uses a variable whose reference table is missing: it fails rather than
+    /// printing every person as "(not known)".
+    #[error("{0}")]
+    MissingReference(String),
 }
 
 fn unavailable(detail: impl Into<String>) -> PopulationError {
@@ -194,8 +198,21 @@ impl Population {
         Ok(Some(snapshot))
     }
 
+    /// The LSOA reference the newest batch holding one was ingested with; else the store-wide
+    /// `reference/lsoas.csv` (stores written before batches kept their own).
+    fn kept_lsoa_reference(&self) -> Result<PathBuf, PopulationError> {
+        let layout = StoreLayout::new(&self.config.store);
+        if let Some((store, _)) = self.open_store()? {
+            let manifests = store.manifests().map_err(|e| unavailable(e.to_string()))?;
+            if let Some(newest) = manifests.iter().rev().find(|m| m.lsoa_reference.is_some()) {
+                return Ok(layout.batch_lsoas(&newest.batch));
+            }
+        }
+        Ok(layout.lsoas())
+    }
+
     /// The reference data: practices' networks and places from the directory, LSOAs from the
-    /// reference file.
+    /// given reference file, else the one kept with the newest batch.
     pub async fn reference(&self, store: &Store) -> Result<Reference, PopulationError> {
         let mut reference = Reference::default();
         for n in concord_store::population::practice_networks(store).await? {
@@ -207,11 +224,10 @@ impl Population {
                 },
             );
         }
-        let path = self
-            .config
-            .lsoas
-            .clone()
-            .unwrap_or_else(|| StoreLayout::new(&self.config.store).lsoas());
+        let path = match &self.config.lsoas {
+            Some(path) => path.clone(),
+            None => self.kept_lsoa_reference()?,
+        };
         if path.exists() {
             let file = std::fs::File::open(&path).map_err(|e| unavailable(e.to_string()))?;
             reference

@@ -45,6 +45,46 @@ pub struct Reference {
 }
 
 impl Reference {
+    /// Why `cohort` cannot be counted with this reference data, in words: a variable it uses (in
+    /// its criteria or a breakdown) needs a table this reference lacks altogether, so every person
+    /// would come out "(not known)". None if it can be counted.
+    pub fn missing_for(&self, cohort: &crate::cohort::definition::Cohort) -> Option<String> {
+        use crate::cohort::definition::Variable;
+        let mut names: Vec<&str> = cohort
+            .breakdowns
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if let Some(criteria) = &cohort.criteria {
+            names.extend(criteria.names().into_iter().map(|(n, _)| n));
+        }
+        for (_, variable) in &cohort.variables {
+            if let Variable::Expression(e) = variable {
+                names.extend(e.names().into_iter().map(|(n, _)| n));
+            }
+        }
+        let lsoas = "the LSOA reference (each LSOA's place and IMD decile), which this store does \
+                     not hold: give it to `concord ingest --lsoas`, or point to one with --lsoas";
+        let practices = "the practices' networks and places, which come from the directory: \
+                         none are recorded there (or no operational database was given)";
+        names.into_iter().find_map(|name| {
+            let needs = match name {
+                "imd_decile" if self.lsoas.is_empty() => lsoas,
+                "pcn" if self.practices.is_empty() => practices,
+                "place" if self.lsoas.is_empty() && self.practices.is_empty() => {
+                    "a place for each practice or LSOA, and neither the directory's practices nor \
+                     an LSOA reference is available"
+                }
+                _ => return None,
+            };
+            Some(format!(
+                "'{}' uses {name}, which needs {needs}.",
+                cohort.name
+            ))
+        })
+    }
+
     /// The place of a person: their practice's, else their LSOA's.
     pub fn place_of(&self, practice: Option<&str>, lsoa: Option<&str>) -> Option<&str> {
         practice

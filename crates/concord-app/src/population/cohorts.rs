@@ -211,6 +211,7 @@ mod tests {
             started_at: committed_at.into(),
             committed_at: committed_at.into(),
             data_to: data_to.map(str::to_string),
+            lsoa_reference: None,
             written_by: "test".into(),
         }
     }

@@ -109,6 +109,12 @@ pub fn problem_for_population(err: &PopulationError) -> Problem {
             detail.clone(),
         ),
         PopulationError::Store(err) => problem_for(err),
+        PopulationError::TooDetailed(why) => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too-detailed",
+            "This breakdown is too fine to publish",
+            why.clone(),
+        ),
         PopulationError::MissingReference(why) => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "reference-missing",

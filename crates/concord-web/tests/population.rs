@@ -186,6 +186,21 @@ async fn the_overview_and_cohorts_publish_only_protected_counts() {
     for field in ["population", "cohort", "breakdowns", "index_date", "rules"] {
         assert_eq!(report[field], named[field], "{field}");
     }
+    // A breakdown too fine to publish is refused with the reason, never a slow or a 500.
+    let fine = app
+        .api(axum::http::Method::POST, "/api/v1/population/counts", Some(&token), Some(serde_json::json!({"definition": "name = \"Everyone\"\nbreakdowns = [[\"age\", \"medicines\"]]\n"})))
+        .await;
+    assert_eq!(
+        fine.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        fine.body
+    );
+    assert!(
+        fine.body.contains("at most 2000 can be published"),
+        "{}",
+        fine.body
+    );
     let rules = report["rules"].as_array().unwrap();
     assert!(
         rules[0]

@@ -51,13 +51,28 @@ fn publish(
     reference: &Reference,
     cohort: &Cohort,
     rule: &concord_population::disclosure::DisclosureRule,
-) -> CohortReport {
+) -> Result<CohortReport, PopulationError> {
     with_measures(snapshot, efi, cohort, |measures| {
-        Evaluator::new(&snapshot.picture, reference, measures)
-            .run(cohort)
-            .protect(rule)
+        let counts = Evaluator::new(&snapshot.picture, reference, measures).run(cohort);
+        // A table too fine to publish is refused: most of its counts would be hidden anyway, and
+        // checking every hidden one against every combination of the rest costs too much.
+        for b in &counts.breakdowns {
+            let cells = b.rows.len() * b.columns.len();
+            if cells > MAX_PUBLISHED_CELLS {
+                return Err(PopulationError::TooDetailed(format!(
+                    "A breakdown by {} would have {cells} cells ({} by {}); at most {MAX_PUBLISHED_CELLS} can be published, since each further split makes more counts too small to show. Break down by fewer or coarser categories.",
+                    b.by.join(" and "),
+                    b.rows.len(),
+                    b.columns.len()
+                )));
+            }
+        }
+        Ok(counts.protect(rule))
     })
 }
+
+/// The most cells one published breakdown may have.
+pub const MAX_PUBLISHED_CELLS: usize = 2_000;
 
 /// Runs `f` with everyone's measures on `cohort`'s index date: the snapshot's own if that is the
 /// date they were computed for, else computed for it. Counts and worklists both go through here.
@@ -106,7 +121,7 @@ async fn count_in(
     let rule = population.rule();
     tokio::task::spawn_blocking(move || publish(&snapshot, &efi, &reference, &cohort, &rule))
         .await
-        .map_err(|e| unavailable(e.to_string()))
+        .map_err(|e| unavailable(e.to_string()))?
 }
 
 /// Counts one cohort for a one-off command: reads only the events the cohort needs (the same
@@ -132,7 +147,7 @@ pub async fn count_once(
         // Measures once, on the cohort's own index date.
         let index = index_date(&picture, &cohort);
         let snapshot = Snapshot::on(picture, &efi, batches, index);
-        Ok(Some(publish(&snapshot, &efi, &reference, &cohort, &rule)))
+        publish(&snapshot, &efi, &reference, &cohort, &rule).map(Some)
     })
     .await
     .map_err(|e| unavailable(e.to_string()))?

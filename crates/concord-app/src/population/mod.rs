@@ -32,6 +32,9 @@ pub enum PopulationError {
     /// printing every person as "(not known)".
     #[error("{0}")]
     MissingReference(String),
+    /// A breakdown has more cells than may be published.
+    #[error("{0}")]
+    TooDetailed(String),
 }
 
 fn unavailable(detail: impl Into<String>) -> PopulationError {

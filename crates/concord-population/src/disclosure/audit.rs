@@ -49,8 +49,8 @@ pub(crate) fn width(
         (true, false) => (col_node(j), row_node(rows)),
         (true, true) => (row_node(rows), col_node(cols)),
     };
-    // Residual capacities: raising an entry sends more along its edge, lowering it sends back.
-    let mut residual = vec![vec![0u64; node_count]; node_count];
+    // Residual arcs: raising an entry sends more along its edge, lowering it sends some back.
+    let mut network = Network::new(node_count);
     for (i, row) in value.iter().enumerate() {
         for (j, &v) in row.iter().enumerate() {
             if (i, j) == target {
@@ -61,60 +61,88 @@ pub(crate) fn width(
                 Known::Between(low, high) => (low, high),
             };
             let (from, to) = edge(i, j);
-            residual[from][to] = high.saturating_sub(v);
-            residual[to][from] = v.saturating_sub(low);
+            network.add(from, to, high.saturating_sub(v), v.saturating_sub(low));
         }
     }
     let (from, to) = edge(target.0, target.1);
     let own_value = value[target.0][target.1];
     // Raising the target: send flow back from its head to its tail round the rest of the network.
-    let up = max_flow(&residual, to, from, cap);
+    let up = network.clone().max_flow(to, from, cap);
     // Lowering it (to no less than 0): carry its flow from tail to head some other way.
-    let down = max_flow(&residual, from, to, cap.saturating_sub(up).min(own_value));
+    let down = network.max_flow(from, to, cap.saturating_sub(up).min(own_value));
     up + down
 }
 
-/// The most flow from `source` to `sink` through `residual`, stopping at `cap` (Edmonds-Karp:
-/// shortest augmenting paths; counts are whole, so at most `cap` augmentations).
-fn max_flow(residual: &[Vec<u64>], source: usize, sink: usize, cap: u64) -> u64 {
-    let mut residual = residual.to_vec();
-    let n = residual.len();
-    let mut flow = 0;
-    while flow < cap {
-        let mut came_from = vec![usize::MAX; n];
-        came_from[source] = source;
-        let mut queue = VecDeque::from([source]);
-        while let Some(u) = queue.pop_front() {
-            if u == sink {
-                break;
-            }
-            for v in 0..n {
-                if came_from[v] == usize::MAX && residual[u][v] > 0 {
-                    came_from[v] = u;
-                    queue.push_back(v);
+/// A residual network as arc lists: arc `a` and arc `a ^ 1` are each other's reverse.
+#[derive(Clone)]
+struct Network {
+    head: Vec<usize>,
+    capacity: Vec<u64>,
+    arcs_from: Vec<Vec<usize>>,
+}
+
+impl Network {
+    fn new(nodes: usize) -> Network {
+        Network {
+            head: Vec::new(),
+            capacity: Vec::new(),
+            arcs_from: vec![Vec::new(); nodes],
+        }
+    }
+
+    /// An edge `from -> to` that can carry `forward` more and `back` less.
+    fn add(&mut self, from: usize, to: usize, forward: u64, back: u64) {
+        for (tail, head, capacity) in [(from, to, forward), (to, from, back)] {
+            self.arcs_from[tail].push(self.head.len());
+            self.head.push(head);
+            self.capacity.push(capacity);
+        }
+    }
+
+    /// The most flow from `source` to `sink`, stopping at `cap` (Edmonds-Karp: shortest
+    /// augmenting paths; counts are whole, so at most `cap` augmentations).
+    fn max_flow(mut self, source: usize, sink: usize, cap: u64) -> u64 {
+        let nodes = self.arcs_from.len();
+        let mut flow = 0;
+        while flow < cap {
+            let mut via = vec![usize::MAX; nodes];
+            let mut seen = vec![false; nodes];
+            seen[source] = true;
+            let mut queue = VecDeque::from([source]);
+            'search: while let Some(u) = queue.pop_front() {
+                for &arc in &self.arcs_from[u] {
+                    let v = self.head[arc];
+                    if !seen[v] && self.capacity[arc] > 0 {
+                        seen[v] = true;
+                        via[v] = arc;
+                        if v == sink {
+                            break 'search;
+                        }
+                        queue.push_back(v);
+                    }
                 }
             }
+            if !seen[sink] {
+                break;
+            }
+            let mut push = cap - flow;
+            let mut v = sink;
+            while v != source {
+                let arc = via[v];
+                push = push.min(self.capacity[arc]);
+                v = self.head[arc ^ 1];
+            }
+            let mut v = sink;
+            while v != source {
+                let arc = via[v];
+                self.capacity[arc] -= push;
+                self.capacity[arc ^ 1] = self.capacity[arc ^ 1].saturating_add(push);
+                v = self.head[arc ^ 1];
+            }
+            flow += push;
         }
-        if came_from[sink] == usize::MAX {
-            break;
-        }
-        let mut push = cap - flow;
-        let mut v = sink;
-        while v != source {
-            let u = came_from[v];
-            push = push.min(residual[u][v]);
-            v = u;
-        }
-        let mut v = sink;
-        while v != source {
-            let u = came_from[v];
-            residual[u][v] -= push;
-            residual[v][u] = residual[v][u].saturating_add(push);
-            v = u;
-        }
-        flow += push;
+        flow
     }
-    flow
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use concord_app::population::cohorts;
+use concord_app::population::PopulationError;
 use concord_domain::ValidationErrors;
 use concord_population::cohort::definition::Cohort;
 use concord_population::cohort::eval::{CohortReport, PublishedBreakdown};
@@ -41,10 +42,13 @@ pub struct Results {
 }
 
 /// Counts a checked cohort and publishes it with a chart per breakdown, or says there are no data.
-pub async fn results(state: &AppState, cohort: Cohort) -> Result<Option<Results>, PageError> {
-    let Some(report) = cohorts::count(&state.population, &state.store, cohort).await? else {
-        return Ok(None);
-    };
+pub async fn results(state: &AppState, cohort: Cohort) -> Result<Option<Results>, PopulationError> {
+    let report = cohorts::count(&state.population, &state.store, cohort).await?;
+    Ok(report.map(drawn))
+}
+
+/// A published report with its charts.
+fn drawn(report: CohortReport) -> Results {
     let breakdowns = report
         .breakdowns
         .iter()
@@ -65,7 +69,7 @@ pub async fn results(state: &AppState, cohort: Cohort) -> Result<Option<Results>
             }
         })
         .collect();
-    Ok(Some(Results { report, breakdowns }))
+    Results { report, breakdowns }
 }
 
 #[derive(Template)]
@@ -393,7 +397,15 @@ async fn preview_page(
     let (error, results) = match population::check_definition(&definition) {
         Err(StoreError::Invalid(errors)) => (Some(errors.0[0].message.clone()), None),
         Err(other) => return Err(other.into()),
-        Ok(cohort) => (None, results(state, cohort).await?),
+        // A breakdown too fine to publish, or without its reference data, is said like a
+        // mistake in the definition: the builder stays usable.
+        Ok(cohort) => match results(state, cohort).await {
+            Ok(results) => (None, results),
+            Err(PopulationError::TooDetailed(why) | PopulationError::MissingReference(why)) => {
+                (Some(why), None)
+            }
+            Err(other) => return Err(other.into()),
+        },
     };
     Ok(render(&BuilderPage {
         layout: Layout::new(state, visitor, permit, "Build a cohort", "population"),

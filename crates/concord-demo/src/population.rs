@@ -117,6 +117,20 @@ pub async fn seed_population(
     extracts.push("-extracts");
     let synth = std::path::PathBuf::from(extracts);
     let setup_owned = setup.clone();
+    // Each batch keeps the directory's practices' networks and places as they are at ingest.
+    let mut practices = concord_population::cohort::measures::Reference::default();
+    for n in concord_store::population::practice_networks(store)
+        .await
+        .map_err(failed)?
+    {
+        practices.practices.insert(
+            n.code,
+            concord_population::cohort::measures::PracticeInfo {
+                pcn: n.pcn,
+                place: n.place,
+            },
+        );
+    }
     let (manifests, synth) = tokio::task::spawn_blocking(move || {
         let options = concord_synth::SynthOptions {
             people: setup_owned.people,
@@ -140,6 +154,7 @@ pub async fn seed_population(
                 .map_err(failed)?
                 .lsoa_reference(&synth.join("reference/lsoas.csv"))
                 .map_err(failed)?
+                .practice_reference(&practices)
                 .run(&files, &mut |_| {})
                 .map_err(failed)?;
             manifests.extend(report.manifest);

@@ -67,6 +67,7 @@ pub struct Ingest<'a> {
     max_line_bytes: usize,
     data_to: Option<String>,
     lsoa_reference: Option<Vec<u8>>,
+    practice_reference: Option<Vec<u8>>,
 }
 
 /// An input file, once hashed.
@@ -99,6 +100,7 @@ impl<'a> Ingest<'a> {
             max_line_bytes: crate::ndjson::DEFAULT_MAX_LINE_BYTES,
             data_to: None,
             lsoa_reference: None,
+            practice_reference: None,
         })
     }
 
@@ -138,6 +140,15 @@ impl<'a> Ingest<'a> {
         }
         self.lsoa_reference = Some(text);
         Ok(self)
+    }
+
+    /// Keeps the practices' networks and places (`reference.practices`, as the directory holds
+    /// them now) with the batch, so counts by network and place can be made from the store alone.
+    pub fn practice_reference(mut self, reference: &crate::cohort::measures::Reference) -> Self {
+        if !reference.practices.is_empty() {
+            self.practice_reference = Some(reference.practices_csv());
+        }
+        self
     }
 
     /// Ingests `files` as one batch.
@@ -219,6 +230,9 @@ impl<'a> Ingest<'a> {
         }
         if let Some(text) = &self.lsoa_reference {
             staging.keep_lsoa_reference(text.clone());
+        }
+        if let Some(text) = &self.practice_reference {
+            staging.keep_practice_reference(text.clone());
         }
         let total: u64 = inputs.iter().map(|i| i.bytes).sum();
         let mut done = 0;

@@ -57,6 +57,8 @@ pub(crate) struct Staging<'s> {
     stated_data_to: Option<String>,
     /// The LSOA reference to keep with the batch: its text, checked.
     lsoa_reference: Option<Vec<u8>>,
+    /// The practices' networks and places to keep with the batch, as CSV.
+    practice_reference: Option<Vec<u8>>,
     rejections: csv::Writer<BufWriter<File>>,
     first_rejections: Vec<Rejection>,
 }
@@ -115,6 +117,7 @@ impl<'s> Staging<'s> {
             latest_event: None,
             stated_data_to: None,
             lsoa_reference: None,
+            practice_reference: None,
             rejections,
             first_rejections: Vec::new(),
         })
@@ -123,6 +126,11 @@ impl<'s> Staging<'s> {
     /// The date the loader says the batch's data runs to (YYYY-MM-DD), instead of its latest event.
     pub fn state_data_to(&mut self, date: &str) {
         self.stated_data_to = Some(date.to_string());
+    }
+
+    /// Keeps the practices' networks and places (CSV) with the batch.
+    pub fn keep_practice_reference(&mut self, reference: Vec<u8>) {
+        self.practice_reference = Some(reference);
     }
 
     /// Keeps `reference` (an LSOA reference already checked) with the batch.
@@ -398,15 +406,17 @@ impl<'s> Staging<'s> {
             .stated_data_to
             .or(self.latest_event)
             .map(|date| date.min(commit_day));
-        let lsoa_reference = match &self.lsoa_reference {
-            Some(text) => {
-                let path = self.dir.join("reference").join("lsoas.csv");
-                fs::create_dir_all(self.dir.join("reference")).map_err(io_at(&path))?;
-                write_durably(&path, text)?;
-                Some(hex::encode(Sha256::digest(text)))
-            }
-            None => None,
+        let keep = |name: &str, text: &Option<Vec<u8>>| -> Result<Option<String>, StoreError> {
+            let Some(text) = text else {
+                return Ok(None);
+            };
+            let path = self.dir.join("reference").join(name);
+            fs::create_dir_all(self.dir.join("reference")).map_err(io_at(&path))?;
+            write_durably(&path, text)?;
+            Ok(Some(hex::encode(Sha256::digest(text))))
         };
+        let lsoa_reference = keep("lsoas.csv", &self.lsoa_reference)?;
+        let practice_reference = keep("practices.csv", &self.practice_reference)?;
         let manifest = Manifest {
             batch: self.batch.clone(),
             source: self.source.clone(),
@@ -417,6 +427,7 @@ impl<'s> Staging<'s> {
             committed_at,
             data_to,
             lsoa_reference,
+            practice_reference,
             written_by: format!("Concord {}", env!("CARGO_PKG_VERSION")),
         };
         let text = serde_json::to_vec_pretty(&manifest).expect("serialisable");

@@ -171,6 +171,10 @@ pub struct Manifest {
     /// if it was ingested with one: counts by place and deprivation use the newest batch's.
     #[serde(default)]
     pub lsoa_reference: Option<String>,
+    /// The SHA-256 of the practices' networks and places (practice, pcn, place) kept with the
+    /// batch, as the directory held them when it was ingested.
+    #[serde(default)]
+    pub practice_reference: Option<String>,
     /// The Concord version that wrote it.
     pub written_by: String,
 }
@@ -229,6 +233,12 @@ impl StoreLayout {
     /// `batches/<batch>/manifest.json`.
     pub fn manifest(&self, batch: &str) -> PathBuf {
         self.batch(batch).join(MANIFEST_FILE)
+    }
+
+    /// `batches/<batch>/reference/practices.csv`: practices' networks and places when the batch
+    /// was ingested.
+    pub fn batch_practices(&self, batch: &str) -> PathBuf {
+        self.batch(batch).join("reference").join("practices.csv")
     }
 
     /// `batches/<batch>/reference/lsoas.csv`: the LSOA reference the batch was ingested with.

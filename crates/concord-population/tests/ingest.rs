@@ -517,6 +517,33 @@ fn a_batch_keeps_the_lsoa_reference_it_came_with() {
         Some(64),
         "its SHA-256"
     );
+    // The practices' networks and places, as the directory held them, are kept the same way.
+    let mut practices = concord_population::cohort::measures::Reference::default();
+    practices.practices.insert(
+        "Y00001".into(),
+        concord_population::cohort::measures::PracticeInfo {
+            pcn: "Riverside North PCN".into(),
+            place: "Riverside".into(),
+        },
+    );
+    let later = write(
+        dir.path(),
+        "Later.ndjson",
+        format!("{}\n", patient("p2", VALID[1])).as_bytes(),
+    );
+    let manifest = Ingest::new(&store, &key, &lookup, "Y00001")
+        .unwrap()
+        .practice_reference(&practices)
+        .run(&[later], &mut |_| {})
+        .unwrap()
+        .manifest
+        .unwrap();
+    assert!(manifest.practice_reference.is_some() && manifest.lsoa_reference.is_none());
+    let kept = concord_population::store::StoreLayout::new(dir.path().join("store"))
+        .batch_practices(&manifest.batch);
+    let mut read = concord_population::cohort::measures::Reference::default();
+    read.read_practices(fs::File::open(kept).unwrap()).unwrap();
+    assert_eq!(read.practices, practices.practices);
     let bad = write(
         dir.path(),
         "bad.csv",

@@ -347,7 +347,11 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Spc(args) => crate::spc::run(&args)?,
-        Command::Ingest(args) => crate::population::ingest(&args)?,
+        Command::Ingest(args) => {
+            let url = database.url("sqlite://concord.db");
+            let practices = crate::population::directory_practices(&url).await?;
+            crate::population::ingest(&args, practices.as_ref())?
+        }
         Command::Synth(args) => crate::population::synth(&args)?,
         Command::Sql(args) => crate::population::sql(&args).await?,
         Command::Cohort(CohortCommand::Run(args)) => {

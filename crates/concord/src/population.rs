@@ -84,8 +84,26 @@ pub fn lookup(path: Option<&Path>) -> Result<LsoaLookup> {
     }
 }
 
+/// The directory's practices' networks and places, to keep with a batch: none when there is no
+/// operational database at `url` (an ingest never creates one) or it records no practices.
+pub async fn directory_practices(
+    url: &str,
+) -> Result<Option<concord_population::cohort::measures::Reference>> {
+    if sqlite_file(url).is_some_and(|path| !path.exists()) {
+        return Ok(None);
+    }
+    let store = concord_store::Store::open(url)
+        .await
+        .with_context(|| format!("could not open the database at {url}"))?;
+    let reference = concord_app::population::directory_practices(&store).await?;
+    Ok((!reference.practices.is_empty()).then_some(reference))
+}
+
 /// Runs `concord ingest`.
-pub fn ingest(args: &IngestArgs) -> Result<()> {
+pub fn ingest(
+    args: &IngestArgs,
+    practices: Option<&concord_population::cohort::measures::Reference>,
+) -> Result<()> {
     let store = PopulationStore::open(&args.store.store)?;
     let key = PseudonymKey::load_or_create(&args.store.key_file)?;
     let lookup = lookup(args.postcodes.as_deref())?;
@@ -105,6 +123,9 @@ pub fn ingest(args: &IngestArgs) -> Result<()> {
     }
     if let Some(path) = &args.lsoas {
         ingest = ingest.lsoa_reference(path)?;
+    }
+    if let Some(practices) = practices {
+        ingest = ingest.practice_reference(practices);
     }
     let report = ingest.run(&args.files, &mut |progress| {
         let (name, done, total) = match progress {
@@ -141,6 +162,10 @@ pub fn summary(report: &IngestReport) -> String {
         "Committed batch {} from {} at {}.\n",
         manifest.batch, manifest.source, manifest.committed_at
     ));
+    match &manifest.practice_reference {
+        Some(_) => out.push_str("Kept the directory's practices' networks and places with the batch.\n"),
+        None => out.push_str("No practices' networks kept (no operational database, or no practices in it): counts by network use the directory when they are made.\n"),
+    }
     match &manifest.lsoa_reference {
         Some(_) => out.push_str("Kept the LSOA reference with the batch: counts by place and deprivation use it.\n"),
         None => out.push_str("No LSOA reference kept (--lsoas): counts by deprivation, and by place for people without a practice, need one.\n"),

@@ -227,6 +227,7 @@ mod tests {
             committed_at: committed_at.into(),
             data_to: data_to.map(str::to_string),
             lsoa_reference: None,
+            practice_reference: None,
             written_by: "test".into(),
         }
     }

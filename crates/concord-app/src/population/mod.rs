@@ -16,6 +16,21 @@ use concord_store::{Store, StoreError};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// The directory's practices' networks and places now, as a batch keeps them at ingest.
+pub async fn directory_practices(store: &Store) -> Result<Reference, PopulationError> {
+    let mut reference = Reference::default();
+    for n in concord_store::population::practice_networks(store).await? {
+        reference.practices.insert(
+            n.code,
+            PracticeInfo {
+                pcn: n.pcn,
+                place: n.place,
+            },
+        );
+    }
+    Ok(reference)
+}
+
 /// Why population data could not be served.
 #[derive(Debug, thiserror::Error)]
 pub enum PopulationError {
@@ -214,18 +229,33 @@ impl Population {
         Ok(layout.lsoas())
     }
 
-    /// The reference data: practices' networks and places from the directory, LSOAs from the
+    /// The practices' networks and places the newest batch holding them was ingested with.
+    fn kept_practice_reference(&self) -> Result<Option<PathBuf>, PopulationError> {
+        let Some((store, _)) = self.open_store()? else {
+            return Ok(None);
+        };
+        let manifests = store.manifests().map_err(|e| unavailable(e.to_string()))?;
+        Ok(manifests
+            .iter()
+            .rev()
+            .find(|m| m.practice_reference.is_some())
+            .map(|m| StoreLayout::new(&self.config.store).batch_practices(&m.batch)))
+    }
+
+    /// The reference data: practices' networks and places from the directory (else those the
+    /// newest batch kept), LSOAs from the
     /// given reference file, else the one kept with the newest batch.
     pub async fn reference(&self, store: &Store) -> Result<Reference, PopulationError> {
-        let mut reference = Reference::default();
-        for n in concord_store::population::practice_networks(store).await? {
-            reference.practices.insert(
-                n.code,
-                PracticeInfo {
-                    pcn: n.pcn,
-                    place: n.place,
-                },
-            );
+        let mut reference = directory_practices(store).await?;
+        if reference.practices.is_empty() {
+            // No practices in the directory (a command run without the operational database):
+            // the networks and places the newest batch kept when it was ingested.
+            if let Some(path) = self.kept_practice_reference()? {
+                let file = std::fs::File::open(&path).map_err(|e| unavailable(e.to_string()))?;
+                reference
+                    .read_practices(file)
+                    .map_err(|e| unavailable(format!("{}: {e}", path.display())))?;
+            }
         }
         let path = match &self.config.lsoas {
             Some(path) => path.clone(),

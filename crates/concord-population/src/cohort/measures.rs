@@ -66,8 +66,9 @@ impl Reference {
         }
         let lsoas = "the LSOA reference (each LSOA's place and IMD decile), which this store does \
                      not hold: give it to `concord ingest --lsoas`, or point to one with --lsoas";
-        let practices = "the practices' networks and places, which come from the directory: \
-                         none are recorded there (or no operational database was given)";
+        let practices = "the practices' networks and places, which come from the directory or \
+                         the newest batch that kept them: there are none in either (ingest with the \
+                         operational database given, or give --database)";
         names.into_iter().find_map(|name| {
             let needs = match name {
                 "imd_decile" if self.lsoas.is_empty() => lsoas,
@@ -126,6 +127,54 @@ impl Reference {
                     return Err(crate::efi::CodelistError {
                         line,
                         message: "expected lsoa, place and an imd_decile from 1 to 10".into(),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The practices' networks and places as CSV (practice, pcn, place), as a batch keeps them.
+    pub fn practices_csv(&self) -> Vec<u8> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut codes: Vec<&String> = self.practices.keys().collect();
+        codes.sort();
+        out.write_record(["practice", "pcn", "place"])
+            .expect("writing to memory");
+        for code in codes {
+            let p = &self.practices[code];
+            out.write_record([code.as_str(), &p.pcn, &p.place])
+                .expect("writing to memory");
+        }
+        out.into_inner().expect("writing to memory")
+    }
+
+    /// Reads practices' networks and places from a CSV with columns practice, pcn and place.
+    pub fn read_practices(
+        &mut self,
+        input: impl std::io::Read,
+    ) -> Result<(), crate::efi::CodelistError> {
+        let mut reader = csv::Reader::from_reader(input);
+        for record in reader.records() {
+            let record = record.map_err(|e| crate::efi::CodelistError {
+                line: e.position().map_or(0, |p| p.line()),
+                message: e.to_string(),
+            })?;
+            let line = record.position().map_or(0, |p| p.line());
+            match (record.get(0), record.get(1), record.get(2)) {
+                (Some(code), Some(pcn), Some(place)) if !code.trim().is_empty() => {
+                    self.practices.insert(
+                        code.trim().to_string(),
+                        PracticeInfo {
+                            pcn: pcn.trim().to_string(),
+                            place: place.trim().to_string(),
+                        },
+                    );
+                }
+                _ => {
+                    return Err(crate::efi::CodelistError {
+                        line,
+                        message: "expected practice, pcn and place".into(),
                     })
                 }
             }

@@ -108,11 +108,16 @@ pub async fn seed_round(
         .into_iter()
         .find(|b| b.kind == BoardKind::IntegratedCarePartnership)
         .expect("the demo has an integrated care partnership");
+    // Dates are relative to today, so the round is always under way: opened three months ago,
+    // closing in two, with the partnership's proposal made a fortnight ago.
+    let today = concord_domain::meeting::london_date(chrono::Utc::now());
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let proposed_on = concord_domain::format::date(today - chrono::Duration::days(14));
     let draft = RoundDraft {
         title: "Joint Forward Plan 2027–2032".into(),
         stage: "consulting".into(),
-        opens_on: "2026-09-01".into(),
-        closes_on: "2027-01-31".into(),
+        opens_on: iso(today - chrono::Duration::days(92)),
+        closes_on: iso(today + chrono::Duration::days(60)),
         summary: Some(
             "Five years of shared priorities for Riverside, Vale and Northmoor: which service areas the partnership puts first, which it maintains, and which it will de-prioritise."
                 .into(),
@@ -171,7 +176,7 @@ pub async fn seed_round(
         let priority = PriorityDraft {
             stance: (*stance).into(),
             rationale: (*rationale).into(),
-            decision: "Proposed by the Integrated Care Partnership, 14 January 2027, item 5".into(),
+            decision: format!("Proposed by the Integrated Care Partnership, {proposed_on}, item 5"),
         };
         objectives::set_priority(store, actor, &round, &area_ids[index], &priority).await?;
     }

@@ -106,7 +106,11 @@ impl Money {
         let pence = self.pence();
         let sign = if pence < 0 { "\u{2212}" } else { "" };
         let abs = pence.unsigned_abs();
-        format!("{sign}£{}.{:02}", group_thousands(abs / 100), abs % 100)
+        format!(
+            "{sign}£{}.{:02}",
+            crate::format::group_thousands(abs / 100),
+            abs % 100
+        )
     }
 
     /// The amount in thousands of pounds to one decimal place, as NHS finance reports show it:
@@ -117,24 +121,12 @@ impl Money {
         let tenths = Money(tenths).pence() / 100;
         let sign = if tenths < 0 { "\u{2212}" } else { "" };
         let abs = tenths.unsigned_abs();
-        format!("{sign}£{}.{}k", group_thousands(abs / 10), abs % 10)
+        format!(
+            "{sign}£{}.{}k",
+            crate::format::group_thousands(abs / 10),
+            abs % 10
+        )
     }
-}
-
-fn group_thousands(mut n: u128) -> String {
-    let mut groups = Vec::new();
-    loop {
-        groups.push(n % 1000);
-        n /= 1000;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut out = groups.pop().map(|g| g.to_string()).unwrap_or_default();
-    while let Some(g) = groups.pop() {
-        out.push_str(&format!(",{g:03}"));
-    }
-    out
 }
 
 impl fmt::Display for Money {

@@ -9,6 +9,7 @@ pub mod board;
 pub mod consent;
 pub mod export;
 pub mod finance;
+pub mod format;
 pub mod grants;
 pub mod improvement;
 pub mod meeting;

@@ -151,11 +151,7 @@ impl ValidationErrors {
             _ => {
                 self.add(
                     field,
-                    format!(
-                        "Enter {what} as a whole number from {} to {}",
-                        range.start(),
-                        range.end()
-                    ),
+                    format!("Select {what}, from {} to {}", range.start(), range.end()),
                 );
                 None
             }

@@ -39,6 +39,8 @@ pub struct Visitor {
     pub client: String,
     /// The pre-sign-in CSRF cookie's value, if the browser sent one.
     pub pre_session_csrf: Option<String>,
+    /// What the action before this page did, to confirm it ([`crate::ui::notice`]).
+    pub notice: Option<crate::ui::notice::Notice>,
 }
 
 /// True for JSON API paths, which use bearer tokens and problem+json.
@@ -152,6 +154,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         .map(str::to_string);
     let session_cookie = cookie(req.headers(), SESSION_COOKIE);
     visitor.pre_session_csrf = cookie(req.headers(), PRE_SESSION_CSRF_COOKIE);
+    visitor.notice = crate::ui::notice::carried(req.headers());
     let found: Result<(), StoreError> = async {
         if api {
             if let Some(secret) = bearer {

@@ -74,11 +74,11 @@ impl IntoResponse for Problem {
 pub fn problem_for(err: &StoreError) -> Problem {
     match err {
         StoreError::Invalid(errors) => Problem::invalid(errors),
-        StoreError::NotFound { kind, id } => Problem::new(
+        StoreError::NotFound { kind, .. } => Problem::new(
             StatusCode::NOT_FOUND,
             "not-found",
             "Not found",
-            format!("There is no {kind} with id '{id}'"),
+            format!("There is no {kind} at this address"),
         ),
         StoreError::Forbidden(why) => Problem::new(
             StatusCode::FORBIDDEN,

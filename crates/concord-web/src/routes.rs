@@ -99,7 +99,12 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::ui::frame_error_page,
+        ))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(from_fn(crate::ui::notice::clear_shown_notice))
         .layer(from_fn(security::secure_headers))
         .with_state(state)
 }

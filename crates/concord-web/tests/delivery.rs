@@ -125,9 +125,7 @@ async fn a_bad_risk_is_refused_naming_the_field_and_nothing_is_kept() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply
-        .body
-        .contains("Enter the likelihood as a whole number from 1 to 5"));
+    assert!(reply.body.contains("Select the likelihood, from 1 to 5"));
     assert!(reply.body.contains("href=\"#likelihood\""));
     let viewer = meetings::scope_of(&app.store, &msk.manager_person_id)
         .await
@@ -258,7 +256,7 @@ async fn confidential_items_are_withheld_from_non_members_in_meeting_pages_and_p
             "outsider does not see it on {path}"
         );
         assert!(
-            outsider_view.body.contains("confidential item(s)"),
+            outsider_view.body.contains("confidential item"),
             "{path} says items were withheld"
         );
     }
@@ -306,6 +304,28 @@ async fn my_work_lists_a_persons_actions_across_boards_and_marks_one_done() {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
+    // The page it goes on to confirms it, once.
+    let confirmed = app.get(done.location(), &mut priya).await;
+    assert!(
+        confirmed.body.contains("data-testid=\"notice\"")
+            && confirmed
+                .body
+                .contains("The action has been marked as done."),
+        "a success banner after marking an action done"
+    );
+    let again = app.get("/my-work", &mut priya).await;
+    assert!(
+        !again.body.contains("data-testid=\"notice\""),
+        "the banner is shown only once"
+    );
+    // A notice cannot be made to say something of the sender's choosing.
+    priya.cookies.push((
+        "__Host-concord-notice".into(),
+        "Your%20account%20is%20locked".into(),
+    ));
+    let forged = app.get("/my-work", &mut priya).await;
+    assert!(!forged.body.contains("data-testid=\"notice\""));
+    assert!(!forged.body.contains("locked"));
     let after = meetings::actions_owned_by(&app.store, &login.person_id, now)
         .await
         .unwrap();

@@ -72,12 +72,28 @@ async fn everyone_sees_the_systems_position_judged_by_the_years_rule() {
     let overview = concord_app::finance::overview(&app.store, &year, None)
         .await
         .unwrap();
+    // Net positions of NHS bodies run to millions: the table states one unit, £000s, and each
+    // figure is rounded to the nearest £1,000 (half away from zero).
+    assert!(page.body.contains("revenue position in £000s"));
     for body in &overview.bodies {
         assert!(page.body.contains(&body.organisation.name));
-        // Askama escapes nothing in these: digits, commas, the pound sign and the minus sign.
-        assert!(page
-            .body
-            .contains(&body.position.forecast_outturn.display()));
+        let pence = body.position.forecast_outturn.pence();
+        let thousands = (pence.abs() + 50_000) / 100_000;
+        let digits = thousands.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let sign = if pence < 0 && thousands > 0 {
+            "\u{2212}"
+        } else {
+            ""
+        };
+        let cell = format!("concord-money\">{sign}{grouped}<br>");
+        assert!(page.body.contains(&cell), "{cell}");
     }
     let trust = &overview.bodies[1].organisation;
     let body_page = app

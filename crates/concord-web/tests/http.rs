@@ -279,7 +279,24 @@ async fn bad_organisation_input_gets_clear_messages_and_changes_nothing() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(reply.body.contains("There is no organisation with id"));
+    assert!(reply
+        .body
+        .contains("There is no organisation at this address"));
+    assert!(
+        !reply.body.contains("does-not-exist"),
+        "the address typed is not echoed"
+    );
+    // The error page keeps the signed-in person's frame: their name and menu, no "Sign in" link,
+    // and a way on.
+    assert!(reply.body.contains("Sign out"), "{}", reply.body);
+    assert!(!reply.body.contains(">Sign in<"));
+    assert!(reply.body.contains("href=\"/my-work\""));
+    // A form with errors says so in the page title.
+    let refused = app
+        .post("/organisations", &mut browser, &[("name", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("<title>Error: "), "{}", refused.body);
 }
 
 #[tokio::test]
@@ -348,7 +365,7 @@ async fn the_api_reports_problems_as_problem_json_naming_the_field() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(
         reply.json()["detail"],
-        "There is no organisation with id 'nope'"
+        "There is no organisation at this address"
     );
     assert_eq!(organisations::count(&app.store).await.unwrap(), before);
     // A good request works and is audited as the token's owner.

@@ -78,7 +78,7 @@ async fn a_series_page_draws_the_chart_and_lists_every_value() {
     for v in &values {
         assert!(page.body.contains(&format!(
             "<td class=\"nhsuk-table__cell\">{}</td>",
-            v.period
+            concord_domain::format::stored_day(&v.period)
         )));
     }
     let metric_page = app

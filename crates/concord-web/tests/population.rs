@@ -109,6 +109,14 @@ async fn the_overview_and_cohorts_publish_only_protected_counts() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("data-testid=\"cohort-count\""));
+    // The builder's preset has the saved cohort's name, so it must count the same people.
+    let preset = app.get("/population/cohorts/new", &mut analyst).await;
+    assert!(preset.body.contains(&social.name));
+    let counted = |body: &str| {
+        let at = body.find("data-testid=\"cohort-count\">").expect("a count") + 28;
+        body[at..body[at..].find('<').unwrap() + at].to_string()
+    };
+    assert_eq!(counted(&preset.body), counted(&page.body));
     let csv = app
         .get(
             &format!("/population/cohorts/{}/results.csv", social.id),

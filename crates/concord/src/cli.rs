@@ -406,6 +406,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             no_serve,
             people,
         } => {
+            // Take the port before loading anything, so a port already in use fails at once
+            // rather than after the load, and no sign-in link points at somebody else's server.
+            let listener = if no_serve {
+                None
+            } else {
+                Some(serve.listen().await?)
+            };
             let store = database.open_demo("sqlite://concord-demo.db").await?;
             let summary = concord_demo::seed(&store)
                 .await
@@ -433,14 +440,15 @@ pub async fn run(cli: Cli) -> Result<()> {
                 setup.store.display()
             );
             println!();
-            if !no_serve {
-                serve_until_stopped(store, &serve, population).await?;
+            if let Some(listener) = listener {
+                serve_until_stopped(store, &serve, population, listener).await?;
             }
         }
         Command::Serve { serve } => {
+            let listener = serve.listen().await?;
             let store = database.open("sqlite://concord.db").await?;
             let population = serve.population("population", "population.key");
-            serve_until_stopped(store, &serve, population).await?;
+            serve_until_stopped(store, &serve, population, listener).await?;
         }
         Command::Migrate => {
             database.open("sqlite://concord.db").await?;
@@ -600,19 +608,33 @@ fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs) {
     println!();
 }
 
+impl ServeArgs {
+    /// Takes the address and port to serve on; fails at once, naming them, if they are in use.
+    async fn listen(&self) -> Result<tokio::net::TcpListener> {
+        let address = format!("{}:{}", self.bind, self.port);
+        tokio::net::TcpListener::bind(&address)
+            .await
+            .with_context(|| {
+                format!(
+                    "could not listen on {address}: is another program (or another Concord) using \
+                 port {}? Choose another with --port",
+                    self.port
+                )
+            })
+    }
+}
+
 async fn serve_until_stopped(
     store: Store,
     args: &ServeArgs,
     population: concord_app::population::PopulationConfig,
+    listener: tokio::net::TcpListener,
 ) -> Result<()> {
     let mut state =
         concord_web::AppState::with_population(store, args.system_name.clone(), population);
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     let app = concord_web::router(state);
     let address = format!("{}:{}", args.bind, args.port);
-    let listener = tokio::net::TcpListener::bind(&address)
-        .await
-        .with_context(|| format!("could not listen on {address}"))?;
     tracing::info!("Concord is serving on http://{address}/");
     axum::serve(
         listener,

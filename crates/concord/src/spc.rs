@@ -48,8 +48,8 @@ pub struct SpcArgs {
     /// Which way is better.
     #[arg(long, value_enum, default_value = "increase")]
     improvement: Direction,
-    /// The target, for the assurance icon.
-    #[arg(long)]
+    /// The target, for the assurance icon (negative targets are written as they are: `--target -3`).
+    #[arg(long, allow_negative_numbers = true)]
     target: Option<f64>,
     /// Dates at which the process changed: each starts a new group with its own limits.
     #[arg(long, value_delimiter = ',')]

@@ -395,3 +395,45 @@ fn finance_returns_load_from_the_command_line_all_or_nothing() {
     );
     assert!(text(&wrong_kind).contains("--kind must be revenue, pooled or efficiency"));
 }
+
+#[test]
+fn the_demo_on_a_port_in_use_fails_before_loading_anything() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = held.local_addr().unwrap().port().to_string();
+    let db = temp_db("port-in-use");
+    let out = concord(
+        &db,
+        &[
+            "demo",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--people",
+            "1500",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(
+        said.contains(&format!("could not listen on 127.0.0.1:{port}")),
+        "{said}"
+    );
+    assert!(
+        !said.contains("Sign in at"),
+        "no sign-in link to a server that is not ours: {said}"
+    );
+    let file = db.trim_start_matches("sqlite://");
+    assert!(!std::path::Path::new(file).exists(), "nothing was loaded");
+}
+
+#[test]
+fn help_describes_every_kind_of_command() {
+    let out = concord("sqlite://unused.db", &["--help"], None);
+    let said = text(&out);
+    assert!(said.contains("integrated care system"), "{said}");
+    for command in ["demo", "serve", "spc", "finance", "ingest", "cohort", "sql"] {
+        assert!(said.contains(command), "{command} missing from: {said}");
+    }
+}

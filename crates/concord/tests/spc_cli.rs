@@ -169,3 +169,22 @@ fn bad_input_is_named_by_line_and_field() {
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn a_negative_target_is_written_as_people_write_it() {
+    let out = spc(&[
+        "--input",
+        SERIES,
+        "--date-column",
+        "x",
+        "--value-column",
+        "y",
+        "--target",
+        "-3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let chart: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(chart["target"], -3.0);
+    // Every value (about 0.9) is above a target of -3 on a measure where higher is better.
+    assert_eq!(chart["assurance"], "pass");
+}

@@ -56,24 +56,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A number for people: up to four significant decimals, no trailing zeros.
+/// A number for people, to the precision a chart supports ([`concord_domain::format::calculated`]).
 pub fn format_value(value: f64) -> String {
-    let magnitude = value.abs();
-    let decimals = if magnitude >= 1000.0 {
-        0
-    } else if magnitude >= 10.0 {
-        1
-    } else if magnitude >= 1.0 {
-        2
-    } else {
-        4
-    };
-    let text = format!("{value:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
+    concord_domain::format::calculated(value)
 }
 
 fn point_colour(point_type: PointType) -> &'static str {
@@ -436,9 +421,9 @@ mod tests {
 
     #[test]
     fn values_are_formatted_for_people() {
-        assert_eq!(format_value(2000538.944), "2000539");
+        assert_eq!(format_value(2000538.944), "2,000,539");
         assert_eq!(format_value(95.26), "95.3");
         assert_eq!(format_value(0.890891), "0.8909");
-        assert_eq!(format_value(-3.0), "-3");
+        assert_eq!(format_value(-3.0), "\u{2212}3");
     }
 }

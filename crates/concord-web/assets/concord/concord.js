@@ -33,3 +33,14 @@ if (builder) {
     timer = setTimeout(count, 400);
   });
 }
+
+// Wide tables scroll inside their own box. Where a table is wider than its box, say so above it
+// ("Scroll sideways to see all columns") so nobody misses the columns off screen.
+const markScrollable = () => {
+  for (const box of document.querySelectorAll('.concord-table-scroll')) {
+    const wide = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle('concord-table-scroll--wide', wide);
+  }
+};
+markScrollable();
+window.addEventListener('resize', markScrollable);

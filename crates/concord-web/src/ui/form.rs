@@ -5,7 +5,8 @@
 //! per-field messages. Posted fields are turned back into the draft with [`parse`], which knows
 //! repeated fields (`partner_ids`) and indexed ones (`impacts[0].effect`).
 
-use super::{render, see_other, Choice, Layout};
+use super::notice::{confirmed, Next};
+use super::{render, Choice, Layout};
 use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
@@ -346,7 +347,8 @@ impl FormPage {
 }
 
 /// Renders a form page; with errors, as 422 so tests and clients see the refusal.
-pub fn form_page(layout: Layout, def: FormDef, errors: ValidationErrors) -> Response {
+pub fn form_page(mut layout: Layout, def: FormDef, errors: ValidationErrors) -> Response {
+    layout.has_errors = !errors.is_empty();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -452,8 +454,8 @@ pub trait FormFamily: Copy + Send + Sync {
         posted: &Posted,
     ) -> impl Future<Output = Result<Result<(), StoreError>, PageError>> + Send;
 
-    /// Where to go once saved.
-    fn done(self, ids: (&str, &str)) -> String;
+    /// Where to go once saved, and what to say there.
+    fn done(self, ids: (&str, &str)) -> Next;
 }
 
 /// GET: the empty (or prefilled) form.
@@ -477,19 +479,21 @@ pub async fn show_form<F: FormFamily>(
         .await
 }
 
-/// The one way a posted form ends: saved, go on to the page `next` names; refused for its input,
+/// The one way a posted form ends: saved, go on to the page `next` names and confirm it there
+/// (a bare path confirms "Your changes have been saved"); refused for its input,
 /// show the form again with what was wrong (`again`, whose page answers 422); any other failure is
 /// an error page. Every page that saves a form ends through here.
-pub async fn settle<T, Again>(
+pub async fn settle<T, N, Again>(
     saved: Result<T, StoreError>,
-    next: impl FnOnce(T) -> String,
+    next: impl FnOnce(T) -> N,
     again: impl FnOnce(ValidationErrors) -> Again,
 ) -> Result<Response, PageError>
 where
+    N: Into<Next>,
     Again: Future<Output = Result<Response, PageError>>,
 {
     match saved {
-        Ok(value) => Ok(see_other(&next(value))),
+        Ok(value) => Ok(confirmed(next(value))),
         Err(StoreError::Invalid(errors)) => again(errors).await,
         Err(err) => Err(err.into()),
     }

@@ -4,7 +4,9 @@
 //! (post/redirect/get), and every form carries the session's CSRF token.
 
 pub mod charts;
+pub mod filters;
 pub mod form;
+pub mod notice;
 pub mod upload;
 
 use crate::auth::Visitor;
@@ -34,12 +36,22 @@ pub struct Layout {
     pub nav: &'static str,
     /// Whether to show administrator links.
     pub is_admin: bool,
+    /// Whether the page shows errors in what was submitted (its title then starts "Error: ").
+    pub has_errors: bool,
+    /// What the action that led here did, shown in a success banner.
+    pub notice: Option<&'static str>,
 }
 
 impl Layout {
     /// No error, for form fields that never have one (search boxes).
     pub fn no_error(&self) -> Option<&'static str> {
         None
+    }
+
+    /// The same frame for a page that shows `errors` in what was submitted.
+    pub fn with_errors(mut self, errors: &concord_domain::ValidationErrors) -> Self {
+        self.has_errors = !errors.is_empty();
+        self
     }
 
     /// The frame for a page seen by the permit's holder.
@@ -50,7 +62,17 @@ impl Layout {
         title: impl Into<String>,
         nav: &'static str,
     ) -> Self {
-        let principal = permit.principal.as_ref();
+        Layout::framed(state, visitor, permit.principal.as_ref(), title, nav)
+    }
+
+    /// The frame for a page seen by `principal` (or by nobody signed in).
+    fn framed(
+        state: &crate::AppState,
+        visitor: &Visitor,
+        principal: Option<&concord_domain::Principal>,
+        title: impl Into<String>,
+        nav: &'static str,
+    ) -> Self {
         let grant = principal.and_then(|p| p.primary_grant());
         Layout {
             title: title.into(),
@@ -66,6 +88,8 @@ impl Layout {
                 .unwrap_or_default(),
             nav,
             is_admin: principal.is_some_and(|p| p.is_administrator()),
+            has_errors: false,
+            notice: visitor.notice.map(notice::Notice::label),
         }
     }
 }
@@ -93,18 +117,64 @@ struct ErrorPage<'a> {
     problem: &'a Problem,
 }
 
-/// An error page for `problem`, with its status.
+impl ErrorPage<'_> {
+    fn signed_in(&self) -> bool {
+        self.layout.person_id.is_some()
+    }
+}
+
+/// The problem an error page shows, kept on its response so [`frame_error_page`] can draw it again
+/// inside the visitor's own frame (menu, name, sign out).
+#[derive(Debug, Clone)]
+struct ShownProblem(Problem);
+
+/// An error page for `problem`, with its status. Drawn first in a bare frame (the request's
+/// visitor is not known here); [`frame_error_page`] draws it again in the visitor's frame.
 pub fn error_page(problem: &Problem) -> Response {
-    let page = ErrorPage {
-        layout: Layout {
-            title: problem.title.clone(),
-            system_name: "Concord".into(),
-            ..Layout::default()
-        },
-        problem,
+    let layout = Layout {
+        title: problem.title.clone(),
+        system_name: "Concord".into(),
+        ..Layout::default()
     };
-    let html = page.render().unwrap_or_else(|_| problem.title.clone());
-    (problem.status_code(), Html(html)).into_response()
+    let mut response = (problem.status_code(), Html(error_html(layout, problem))).into_response();
+    response
+        .extensions_mut()
+        .insert(ShownProblem(problem.clone()));
+    response
+}
+
+fn error_html(layout: Layout, problem: &Problem) -> String {
+    ErrorPage { layout, problem }
+        .render()
+        .unwrap_or_else(|_| problem.title.clone())
+}
+
+/// Middleware: an error page for a person is shown inside their usual frame, with the menu and
+/// their name, so they have a way on. Its status and headers are kept.
+pub async fn frame_error_page(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let visitor = req.extensions().get::<Visitor>().cloned();
+    let api = crate::auth::is_api_path(req.uri().path());
+    let mut response = next.run(req).await;
+    let shown = response.extensions_mut().remove::<ShownProblem>();
+    let (Some(visitor), Some(ShownProblem(problem)), false) = (visitor, shown, api) else {
+        return response;
+    };
+    let layout = Layout::framed(
+        &state,
+        &visitor,
+        visitor.principal.as_ref(),
+        problem.title.clone(),
+        "",
+    );
+    response
+        .headers_mut()
+        .remove(axum::http::header::CONTENT_LENGTH);
+    *response.body_mut() = axum::body::Body::from(error_html(layout, &problem));
+    response
 }
 
 /// A choice in a select list: (value, label).

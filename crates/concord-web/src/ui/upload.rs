@@ -5,6 +5,7 @@
 use super::{render, Choice, Layout};
 use crate::error::{PageError, Problem};
 use crate::security::{multipart_boundary, read_multipart, MultipartForm, MAX_UPLOAD_BYTES};
+use crate::ui::filters;
 use askama::Template;
 use axum::body::{to_bytes, Body};
 use axum::http::{HeaderMap, StatusCode};
@@ -47,7 +48,8 @@ struct UploadPage {
 }
 
 /// Renders the upload page with an outcome.
-pub fn upload_page(layout: Layout, def: UploadDef, outcome: Outcome) -> Response {
+pub fn upload_page(mut layout: Layout, def: UploadDef, outcome: Outcome) -> Response {
+    layout.has_errors = matches!(outcome, Outcome::Refused(_));
     let status = match outcome {
         Outcome::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,

@@ -5,7 +5,9 @@ use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{self, form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -97,7 +99,7 @@ pub async fn set_priority(
     let done = format!("/rounds/{id}/priorities#area-{area_id}");
     settle(
         objectives::set_priority(&state.store, &permit.actor, &id, &area_id, &form).await,
-        |()| done,
+        |()| Next::to(done, Notice::PrioritySaved),
         |errors| {
             priorities_page(
                 &state,
@@ -210,7 +212,7 @@ pub async fn create_objective(
     let draft: ObjectiveDraft = form::parse(&fields, &["area_ids"])?;
     settle(
         objectives::add_objective(&state.store, &permit.actor, &id, &draft).await,
-        |_| format!("/rounds/{id}#objectives"),
+        |_| Next::to(format!("/rounds/{id}#objectives"), Notice::ObjectiveAdded),
         |errors| objective_form(&state, &visitor, &permit, &id, draft, errors),
     )
     .await

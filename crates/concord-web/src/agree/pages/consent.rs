@@ -6,7 +6,9 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -91,7 +93,7 @@ pub async fn create_proposal(
 ) -> Result<Response, PageError> {
     settle(
         consent::create(&state.store, &permit.actor, &id, &form).await,
-        |proposal| format!("/proposals/{proposal}"),
+        |proposal| Next::to(format!("/proposals/{proposal}"), Notice::ProposalCreated),
         |errors| {
             std::future::ready(Ok(proposal_form(
                 &state,
@@ -138,7 +140,7 @@ pub async fn amend(
 ) -> Result<Response, PageError> {
     settle(
         consent::amend(&state.store, &permit.actor, &id, &form).await,
-        |()| format!("/proposals/{id}"),
+        |()| Next::to(format!("/proposals/{id}"), Notice::ProposalAmended),
         |errors| {
             std::future::ready(Ok(proposal_form(
                 &state,
@@ -263,7 +265,7 @@ pub async fn respond(
             &form,
         )
         .await,
-        |()| format!("/proposals/{id}"),
+        |()| Next::to(format!("/proposals/{id}"), Notice::ResponseRecorded),
         |errors| proposal_page(&state, &visitor, &permit, &id, errors),
     )
     .await
@@ -299,7 +301,7 @@ pub async fn decide_proposal(
     };
     settle(
         consent::decide(&state.store, &permit.actor, &id, adopt, &form.outcome).await,
-        |()| format!("/proposals/{id}"),
+        |()| Next::to(format!("/proposals/{id}"), Notice::OutcomeRecorded),
         |errors| proposal_page(&state, &visitor, &permit, &id, errors),
     )
     .await

@@ -5,7 +5,9 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -121,7 +123,7 @@ pub async fn add_area(
     let (state, visitor, permit, id) = (&state, &visitor, &permit, &id);
     settle(
         saved,
-        |_| format!("/rounds/{id}"),
+        |_| Next::to(format!("/rounds/{id}"), Notice::AreaAdded),
         |errors| async move {
             let response = round_page(state, visitor, permit, id, errors, form.name).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
@@ -205,7 +207,7 @@ pub async fn create_round(
 ) -> Result<Response, PageError> {
     settle(
         strategy::create(&state.store, &permit.actor, &id, &form).await,
-        |round_id| format!("/rounds/{round_id}"),
+        |round_id| Next::to(format!("/rounds/{round_id}"), Notice::RoundCreated),
         |errors| {
             std::future::ready(Ok(round_form(
                 &state,
@@ -413,7 +415,7 @@ pub async fn save_view(
     };
     settle(
         strategy::set_view(&state.store, &permit.actor, &id, &organisation_id, &draft).await,
-        |()| format!("/rounds/{id}/alignment"),
+        |()| Next::to(format!("/rounds/{id}/alignment"), Notice::ViewSaved),
         |errors| {
             view_form(
                 &state,

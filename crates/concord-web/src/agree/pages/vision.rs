@@ -6,7 +6,9 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::{PageForm, Params};
+use crate::ui::filters;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -147,7 +149,7 @@ pub async fn save_vision(
     let (state, visitor, permit, id) = (&state, &visitor, &permit, &id);
     settle(
         saved,
-        |_| format!("/rounds/{id}/vision"),
+        |_| Next::to(format!("/rounds/{id}/vision"), Notice::VisionSaved),
         |errors| async move {
             let round = strategy::get(&state.store, id).await?;
             Ok(vision_form(state, visitor, permit, round, form, errors))
@@ -173,7 +175,12 @@ pub async fn comment(
     let version = form.version.trim().parse::<i64>().unwrap_or(0);
     settle(
         vision::comment(&state.store, &permit.actor, &id, version, &form.text).await,
-        |()| format!("/rounds/{id}/vision#comments"),
+        |()| {
+            Next::to(
+                format!("/rounds/{id}/vision#comments"),
+                Notice::CommentAdded,
+            )
+        },
         |errors| vision_page(&state, &visitor, &permit, &id, errors, form.text),
     )
     .await

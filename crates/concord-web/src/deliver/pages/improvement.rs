@@ -7,10 +7,12 @@ use crate::authz::{self, Permit, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{
     form_handlers, form_page, id_and_item, id_only, parse, settle, Field, Fields, FormDef,
     FormFamily,
 };
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -453,8 +455,12 @@ impl FormFamily for ImprovementForm {
         self.persist(state, permit, id, item, posted).await
     }
 
-    fn done(self, (id, _): (&str, &str)) -> String {
-        format!("/improvement/{id}")
+    fn done(self, (id, _): (&str, &str)) -> Next {
+        let notice = match self {
+            ImprovementForm::Reading => Notice::ReadingRecorded,
+            _ => Notice::ProjectSaved,
+        };
+        Next::to(format!("/improvement/{id}"), notice)
     }
 }
 
@@ -557,7 +563,7 @@ pub async fn create_project(
     let draft: ImprovementProjectDraft = parse(&form, &[])?;
     settle(
         improvement::create(&state.store, &permit.actor, &org, &draft).await,
-        |id| format!("/improvement/{id}"),
+        |id| Next::to(format!("/improvement/{id}"), Notice::ProjectSaved),
         |errors| project_form(&state, &visitor, &permit, &org, &draft, errors),
     )
     .await

@@ -7,10 +7,12 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{
     form_handlers, form_page, id_only, parse, settle, Field, Fields, FormDef, FormFamily,
 };
-use crate::ui::{render, see_other, Layout};
+use crate::ui::notice::{confirmed, Next, Notice};
+use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -92,7 +94,7 @@ pub async fn schedule(
     let draft: MeetingDraft = parse(&form, &[])?;
     settle(
         meetings::schedule(&state.store, &permit.actor, &id, &draft).await,
-        |meeting| format!("/meetings/{meeting}"),
+        |meeting| Next::to(format!("/meetings/{meeting}"), Notice::MeetingScheduled),
         |errors| meeting_form(&state, &visitor, &permit, &id, &draft, errors),
     )
     .await
@@ -368,8 +370,14 @@ impl FormFamily for MeetingForm {
         self.persist(state, permit, id, posted).await
     }
 
-    fn done(self, (id, _): (&str, &str)) -> String {
-        format!("/meetings/{id}#{}", self.path())
+    fn done(self, (id, _): (&str, &str)) -> Next {
+        let notice = match self {
+            MeetingForm::Agenda => Notice::AgendaItemAdded,
+            MeetingForm::Decision => Notice::DecisionRecorded,
+            MeetingForm::Action => Notice::ActionRecorded,
+            MeetingForm::Minutes => Notice::MinutesSaved,
+        };
+        Next::to(format!("/meetings/{id}#{}", self.path()), notice)
     }
 }
 
@@ -393,7 +401,7 @@ pub async fn complete_action(
         .map(|(_, v)| v.as_str())
         .filter(|v| v.starts_with('/') && !v.starts_with("//"))
         .unwrap_or("/my-work");
-    Ok(see_other(back))
+    Ok(confirmed(Next::to(back, Notice::ActionDone)))
 }
 
 #[derive(Template)]

@@ -9,6 +9,7 @@ use crate::extract::PageForm;
 use crate::ui::form::{
     form_handlers, form_page, id_only, parse, settle, Fields, FormDef, FormFamily,
 };
+use crate::ui::notice::{Next, Notice};
 use crate::AppState;
 use axum::extract::Path;
 use axum::response::Response;
@@ -296,8 +297,14 @@ impl FormFamily for ItemForm {
         })
     }
 
-    fn done(self, (id, _): (&str, &str)) -> String {
-        format!("/programmes/{id}#{}", self.path())
+    fn done(self, (id, _): (&str, &str)) -> Next {
+        let notice = match self {
+            ItemForm::Report => Notice::ReportSaved,
+            ItemForm::Project => Notice::ProjectSaved,
+            ItemForm::Milestone => Notice::MilestoneSaved,
+            ItemForm::Benefit => Notice::BenefitSaved,
+        };
+        Next::to(format!("/programmes/{id}#{}", self.path()), notice)
     }
 }
 
@@ -313,7 +320,12 @@ pub async fn record_reading(
     let (state, visitor, permit, id, draft) = (&state, &visitor, &permit, &id, &draft);
     settle(
         saved,
-        |()| format!("/programmes/{id}#benefits"),
+        |()| {
+            Next::to(
+                format!("/programmes/{id}#benefits"),
+                Notice::ReadingRecorded,
+            )
+        },
         |errors| async move {
             let programme = programmes::get(&state.store, id).await?;
             let def = FormDef {

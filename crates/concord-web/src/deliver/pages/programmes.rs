@@ -7,7 +7,9 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -282,7 +284,7 @@ pub async fn create_programme(
     draft.lead_organisation_id = org.clone();
     settle(
         programmes::create(&state.store, &permit.actor, &draft).await,
-        |id| format!("/programmes/{id}"),
+        |id| Next::to(format!("/programmes/{id}"), Notice::ProgrammeSaved),
         |errors| {
             programme_form(
                 &state,
@@ -349,7 +351,7 @@ pub async fn update_programme(
     let draft: ProgrammeDraft = parse(&form, PROGRAMME_LISTS)?;
     settle(
         programmes::update(&state.store, &permit.actor, &id, &draft).await,
-        |()| format!("/programmes/{id}"),
+        |()| Next::to(format!("/programmes/{id}"), Notice::ProgrammeSaved),
         |errors| {
             programme_form(
                 &state,

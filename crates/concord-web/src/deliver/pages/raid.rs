@@ -6,10 +6,12 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
+use crate::ui::filters;
 use crate::ui::form::{
     form_handlers, form_page, id_and_item, id_only, parse, Field, Fields, FormDef, FormFamily,
 };
-use crate::ui::{render, see_other, Layout};
+use crate::ui::notice::{confirmed, Next, Notice};
+use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -288,8 +290,15 @@ impl FormFamily for RaidForm {
         Ok(save(state, permit, ids, self, posted).await)
     }
 
-    fn done(self, (id, _): (&str, &str)) -> String {
-        format!("/programmes/{id}#raid")
+    fn done(self, (id, _): (&str, &str)) -> Next {
+        let notice = match self {
+            RaidForm::Risk => Notice::RiskRaised,
+            RaidForm::Review => Notice::RiskReviewed,
+            RaidForm::EscalateRisk | RaidForm::EscalateItem => Notice::Escalated,
+            RaidForm::Item => Notice::RaidItemAdded,
+            RaidForm::Dependency => Notice::DependencyAdded,
+        };
+        Next::to(format!("/programmes/{id}#raid"), notice)
     }
 }
 
@@ -308,7 +317,10 @@ pub async fn close_risk(
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     raid::close(&state.store, &permit.actor, RaidTable::Risk, &id, &item).await?;
-    Ok(see_other(&format!("/programmes/{id}#raid")))
+    Ok(confirmed(Next::to(
+        format!("/programmes/{id}#raid"),
+        Notice::RaidClosed,
+    )))
 }
 
 /// `POST /programmes/{id}/raid/{item_id}/close`.
@@ -317,7 +329,10 @@ pub async fn close_item(
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     raid::close(&state.store, &permit.actor, RaidTable::Item, &id, &item).await?;
-    Ok(see_other(&format!("/programmes/{id}#raid")))
+    Ok(confirmed(Next::to(
+        format!("/programmes/{id}#raid"),
+        Notice::RaidClosed,
+    )))
 }
 
 /// A node of the dependency graph, placed on a circle.

@@ -3,6 +3,7 @@
 use super::programmes::scope;
 use crate::error::PageError;
 use crate::extract::Context;
+use crate::ui::filters;
 use crate::ui::{render, Layout};
 use askama::Template;
 use axum::extract::Path;

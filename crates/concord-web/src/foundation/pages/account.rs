@@ -6,6 +6,8 @@ use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
+use crate::ui::filters;
+use crate::ui::notice::{confirmed, Next, Notice};
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
 use askama::Template;
@@ -138,7 +140,7 @@ pub async fn login(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = LoginPage {
-        layout: Layout::new(&state, &visitor, &permit, "Sign in", "login"),
+        layout: Layout::new(&state, &visitor, &permit, "Sign in", "login").with_errors(&errors),
         username: form.username.chars().take(254).collect(),
         next: safe_next(Some(&form.next)).to_string(),
         errors,
@@ -187,7 +189,7 @@ async fn account_page(
 ) -> Result<Response, PageError> {
     let person_id = &permit.person().person_id;
     let page = AccountPage {
-        layout: Layout::new(state, visitor, permit, "Your account", "account"),
+        layout: Layout::new(state, visitor, permit, "Your account", "account").with_errors(&errors),
         username: accounts::username_of(&state.store, person_id).await?,
         memberships: people::memberships_of_person(&state.store, person_id).await?,
         tokens: sessions::list_api_tokens(&state.store, person_id).await?,
@@ -250,7 +252,7 @@ pub async fn revoke_token(
 ) -> Result<Response, PageError> {
     sessions::revoke_api_token(&state.store, &permit.actor, &permit.person().person_id, &id)
         .await?;
-    Ok(see_other("/account"))
+    Ok(confirmed(Next::to("/account", Notice::TokenRevoked)))
 }
 
 #[cfg(test)]

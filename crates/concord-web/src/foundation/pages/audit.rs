@@ -3,6 +3,7 @@
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::Params;
+use crate::ui::filters;
 use crate::ui::{page_link, render, Layout};
 use askama::Template;
 use axum::http::{header, StatusCode};

@@ -5,8 +5,10 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
-use crate::ui::{render, see_other, Choice, Layout};
+use crate::ui::notice::{confirmed, Next, Notice};
+use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -181,7 +183,7 @@ pub async fn create_board(
     form.organisation_id = id.clone();
     settle(
         boards::create(&state.store, &permit.actor, &form).await,
-        |board_id| format!("/boards/{board_id}"),
+        |board_id| Next::to(format!("/boards/{board_id}"), Notice::BoardSaved),
         |errors| {
             board_form(
                 &state,
@@ -232,7 +234,7 @@ pub async fn update_board(
     form.organisation_id = boards::get(&state.store, &id).await?.organisation_id;
     settle(
         boards::update(&state.store, &permit.actor, &id, &form).await,
-        |()| format!("/boards/{id}"),
+        |()| Next::to(format!("/boards/{id}"), Notice::BoardSaved),
         |errors| {
             board_form(
                 &state,
@@ -281,7 +283,10 @@ pub async fn add_board_member(
         }
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/boards/{id}"))),
+        Ok(()) => Ok(confirmed(Next::to(
+            format!("/boards/{id}"),
+            Notice::MemberAdded,
+        ))),
         Err(err @ (StoreError::Invalid(_) | StoreError::Forbidden(_))) => {
             let (status, errors) = match err {
                 StoreError::Forbidden(why) => (
@@ -313,5 +318,8 @@ pub async fn remove_board_member(
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     boards::remove_member(&state.store, &permit.actor, &id, &person_id).await?;
-    Ok(see_other(&format!("/boards/{id}")))
+    Ok(confirmed(Next::to(
+        format!("/boards/{id}"),
+        Notice::MemberRemoved,
+    )))
 }

@@ -7,9 +7,11 @@ use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
+use crate::ui::filters;
 use crate::ui::form::{self, form_page, settle, Fields, FormDef};
+use crate::ui::notice::{confirmed, Next, Notice};
 use crate::ui::{
-    grantable_role_choices, org_type_choices, page_link, render, see_other, showing, Choice, Layout,
+    grantable_role_choices, org_type_choices, page_link, render, showing, Choice, Layout,
 };
 use crate::AppState;
 use askama::Template;
@@ -290,7 +292,7 @@ pub async fn create_organisation(
 ) -> Result<Response, PageError> {
     settle(
         organisations::create(&state.store, &permit.actor, &form).await,
-        |id| format!("/organisations/{id}"),
+        |id| Next::to(format!("/organisations/{id}"), Notice::OrganisationSaved),
         |errors| organisation_form(&state, &visitor, &permit, None, form, errors),
     )
     .await
@@ -328,7 +330,10 @@ pub async fn update_organisation(
     PageForm(form): PageForm<OrganisationDraft>,
 ) -> Result<Response, PageError> {
     match organisations::update(&state.store, &permit.actor, &id, &form).await {
-        Ok(()) => Ok(see_other(&format!("/organisations/{id}"))),
+        Ok(()) => Ok(confirmed(Next::to(
+            format!("/organisations/{id}"),
+            Notice::OrganisationSaved,
+        ))),
         Err(StoreError::Invalid(errors)) => {
             organisation_form(&state, &visitor, &permit, Some(&id), form, errors).await
         }
@@ -403,7 +408,10 @@ pub async fn set_places(
 ) -> Result<Response, PageError> {
     let served: PlacesServed = form::parse(&fields, &["place_id"])?;
     organisations::set_places_served(&state.store, &permit.actor, &id, &served.place_id).await?;
-    Ok(see_other(&format!("/organisations/{id}")))
+    Ok(confirmed(Next::to(
+        format!("/organisations/{id}"),
+        Notice::OrganisationSaved,
+    )))
 }
 
 /// The add-someone-existing form's fields.
@@ -433,7 +441,10 @@ pub async fn add_member(
         other => (StatusCode::UNPROCESSABLE_ENTITY, other),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/organisations/{id}"))),
+        Ok(()) => Ok(confirmed(Next::to(
+            format!("/organisations/{id}"),
+            Notice::MemberAdded,
+        ))),
         Err(StoreError::Invalid(mut errors)) => {
             for e in &mut errors.0 {
                 if e.field == "person_id" {
@@ -462,9 +473,9 @@ pub async fn remove_member(
 ) -> Result<Response, PageError> {
     let membership = people::membership(&state.store, &id).await?;
     people::remove_membership(&state.store, &permit.actor, &id).await?;
-    Ok(see_other(&format!(
-        "/organisations/{}",
-        membership.organisation_id
+    Ok(confirmed(Next::to(
+        format!("/organisations/{}", membership.organisation_id),
+        Notice::MemberRemoved,
     )))
 }
 
@@ -542,7 +553,10 @@ pub async fn create_person(
     )
     .await
     {
-        Ok(person_id) => Ok(see_other(&format!("/people/{person_id}"))),
+        Ok(person_id) => Ok(confirmed(Next::to(
+            format!("/people/{person_id}"),
+            Notice::PersonSaved,
+        ))),
         Err(StoreError::Invalid(errors)) => {
             new_person_page(&state, &visitor, &permit, &id, fields, errors).await
         }

@@ -7,6 +7,7 @@ use crate::extract::Context;
 use crate::extract::PageForm;
 use crate::extract::Params;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{page_link, render, role_choices, showing, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -166,7 +167,7 @@ pub async fn create_account(
             &form.password,
         )
         .await,
-        |()| format!("/people/{id}"),
+        |()| Next::to(format!("/people/{id}"), Notice::AccountCreated),
         |errors| person_page(&state, &visitor, &permit, &id, errors, form.username),
     )
     .await
@@ -242,7 +243,7 @@ pub async fn update_person(
 ) -> Result<Response, PageError> {
     settle(
         people::update(&state.store, &permit.actor, &id, &form).await,
-        |()| format!("/people/{id}"),
+        |()| Next::to(format!("/people/{id}"), Notice::PersonSaved),
         |errors| std::future::ready(Ok(edit_form(&state, &visitor, &permit, &id, form, errors))),
     )
     .await

@@ -5,7 +5,9 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::extract::PageForm;
+use crate::ui::filters;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -166,7 +168,7 @@ pub async fn create_place(
 ) -> Result<Response, PageError> {
     settle(
         places::create(&state.store, &permit.actor, &form).await,
-        |id| format!("/places/{id}"),
+        |id| Next::to(format!("/places/{id}"), Notice::PlaceSaved),
         |errors| place_form(&state, &visitor, &permit, None, form, errors),
     )
     .await
@@ -204,7 +206,7 @@ pub async fn update_place(
 ) -> Result<Response, PageError> {
     settle(
         places::update(&state.store, &permit.actor, &id, &form).await,
-        |()| format!("/places/{id}"),
+        |()| Next::to(format!("/places/{id}"), Notice::PlaceSaved),
         |errors| place_form(&state, &visitor, &permit, Some(&id), form, errors),
     )
     .await

@@ -6,7 +6,9 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
+use crate::ui::filters;
 use crate::ui::form::settle;
+use crate::ui::notice::{Next, Notice};
 use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
@@ -21,6 +23,7 @@ use concord_app::ActFor;
 use concord_domain::finance::{
     BreakevenRule, FinancialYear, FinancialYearDraft, Money, PooledBudgetDraft, PooledBudgetKind,
 };
+use concord_domain::format::MoneyUnit;
 use concord_domain::ValidationErrors;
 use concord_measure::finance::{self as arithmetic, ForecastBasis, RevenueMonth};
 use concord_measure::spc::svg::{render as render_svg, ChartLabels};
@@ -44,9 +47,9 @@ pub fn year_slug(label: &str) -> String {
     label.replace('/', "-")
 }
 
-/// A month index of a year as its name: `Sep 2026`.
+/// A month index of a year as its name: `September 2026`.
 fn month_name(year: FinancialYear, index: u8) -> String {
-    year.month(index).format("%b %Y").to_string()
+    concord_domain::format::month(year.month(index))
 }
 
 /// `GET /finance`: the latest year's position (or an invitation to set one up).
@@ -90,6 +93,8 @@ struct OverviewPage {
     months: Vec<(String, String, bool)>,
     can_load: bool,
     can_set_up: bool,
+    /// The unit every table of money on the page is shown in.
+    unit: MoneyUnit,
 }
 
 impl OverviewPage {
@@ -127,9 +132,7 @@ impl OverviewPage {
     }
 
     fn percent(&self, permille: &i64) -> String {
-        let sign = if *permille < 0 { "\u{2212}" } else { "" };
-        let abs = permille.unsigned_abs();
-        format!("{sign}{}.{}%", abs / 10, abs % 10)
+        concord_domain::format::percent(*permille as f64 / 10.0, 1)
     }
 }
 
@@ -153,7 +156,9 @@ pub async fn overview(
             )
         })
         .collect();
+    let unit = MoneyUnit::for_amounts(overview_amounts(&overview));
     Ok(render(&OverviewPage {
+        unit,
         layout: layout(
             &state,
             &visitor,
@@ -171,6 +176,39 @@ pub async fn overview(
             .await?,
         overview,
     }))
+}
+
+/// Every amount the overview's tables show, to choose one unit for them.
+fn overview_amounts(overview: &Overview) -> Vec<Money> {
+    let mut amounts = Vec::new();
+    for b in &overview.bodies {
+        let p = &b.position;
+        amounts.extend([
+            p.plan_net_year,
+            p.plan_net_ytd,
+            p.actual_net_ytd,
+            p.variance_ytd,
+            p.forecast_outturn,
+        ]);
+    }
+    for pool in &overview.pools {
+        let p = &pool.position;
+        amounts.extend([
+            p.contribution_year,
+            p.contribution_ytd,
+            p.spend_ytd,
+            p.variance_ytd,
+        ]);
+    }
+    for e in &overview.efficiency {
+        amounts.extend([
+            e.planned_year,
+            e.planned_ytd,
+            e.delivered_ytd,
+            e.shortfall_ytd,
+        ]);
+    }
+    amounts
 }
 
 /// One month of a body's page.
@@ -194,6 +232,8 @@ struct BodyPage {
     chart: Option<XmrChart>,
     chart_points: Vec<(String, Money)>,
     svg: String,
+    /// The unit the page's tables of money are shown in.
+    unit: MoneyUnit,
 }
 
 impl BodyPage {
@@ -235,13 +275,21 @@ pub async fn body(
     let figures: Vec<RevenueMonth> = months.iter().map(|m| m.figures.clone()).collect();
     let as_at = arithmetic::latest_reported_month(&figures).unwrap_or(0);
     let position = arithmetic::position(&figures, as_at);
-    let chart_points: Vec<(String, Money)> = history
+    let reported: Vec<&StoredMonth> = history
+        .iter()
+        .filter(|m| m.figures.actual_net().is_some())
+        .collect();
+    let chart_points: Vec<(String, Money)> = reported
         .iter()
         .filter_map(|m| {
             m.figures
                 .actual_net()
-                .map(|n| (m.month.format("%Y-%m").to_string(), n))
+                .map(|n| (concord_domain::format::month(m.month), n))
         })
+        .collect();
+    let axis_labels: Vec<String> = reported
+        .iter()
+        .map(|m| m.month.format("%b %Y").to_string())
         .collect();
     let numbers: Vec<f64> = chart_points
         .iter()
@@ -260,12 +308,29 @@ pub async fn body(
             &ChartLabels {
                 title: title.clone(),
                 unit: "£".into(),
-                x_labels: chart_points.iter().map(|(p, _)| p.clone()).collect(),
+                x_labels: axis_labels,
                 note: "Target line: break even (£0)".into(),
             },
         )
     });
+    let unit = MoneyUnit::for_amounts(
+        months
+            .iter()
+            .flat_map(|m| {
+                let f = &m.figures;
+                [
+                    Some(f.plan_income),
+                    Some(f.plan_expenditure),
+                    Some(f.plan_net()),
+                    f.actual_net(),
+                    f.forecast_outturn,
+                ]
+            })
+            .flatten()
+            .chain(chart_points.iter().map(|(_, n)| *n)),
+    );
     Ok(render(&BodyPage {
+        unit,
         layout: layout(
             &state,
             &visitor,
@@ -378,7 +443,7 @@ pub async fn save_year(
 ) -> Result<Response, PageError> {
     settle(
         finance::save_year(&state.store, &permit.actor, &draft).await,
-        |label| format!("/finance/{}", year_slug(&label)),
+        |label| Next::to(format!("/finance/{}", year_slug(&label)), Notice::YearSaved),
         |errors| {
             setup_page(
                 &state,
@@ -400,7 +465,7 @@ pub async fn create_pool(
 ) -> Result<Response, PageError> {
     settle(
         finance::create_budget(&state.store, &permit.actor, &draft).await,
-        |_| "/finance/setup".to_string(),
+        |_| Next::to("/finance/setup", Notice::PoolSaved),
         |errors| {
             setup_page(
                 &state,

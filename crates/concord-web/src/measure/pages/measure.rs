@@ -6,6 +6,7 @@ use crate::auth::Visitor;
 use crate::authz::{Permit, Rule, Target};
 use crate::error::PageError;
 use crate::extract::Context;
+use crate::ui::filters;
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;

@@ -6,8 +6,9 @@ use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef, Posted};
+use crate::ui::notice::{confirmed, Next, Notice};
 use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
-use crate::ui::{see_other, Choice, Layout};
+use crate::ui::{Choice, Layout};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::Path;
@@ -154,7 +155,7 @@ pub async fn create_metric(
     };
     settle(
         result,
-        |id| format!("/metrics/{id}"),
+        |id| Next::to(format!("/metrics/{id}"), Notice::MetricSaved),
         |errors| metric_form(&state, &visitor, &permit, None, &draft, errors),
     )
     .await
@@ -206,7 +207,7 @@ pub async fn update_metric(
     };
     settle(
         result,
-        |()| format!("/metrics/{}", metric.id),
+        |()| Next::to(format!("/metrics/{}", metric.id), Notice::MetricSaved),
         |errors| metric_form(&state, &visitor, &permit, Some(&metric.id), &draft, errors),
     )
     .await
@@ -310,7 +311,10 @@ pub async fn add_rebase(
     )
     .await
     {
-        Ok(()) => Ok(see_other(&format!("/series/{id}"))),
+        Ok(()) => Ok(confirmed(Next::to(
+            format!("/series/{id}"),
+            Notice::RebaseSaved,
+        ))),
         Err(StoreError::Invalid(errors)) => Err(PageError(crate::error::Problem::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -333,5 +337,8 @@ pub async fn remove_rebase(
     Form(form): Form<RebaseForm>,
 ) -> Result<Response, PageError> {
     metrics::remove_rebase(&state.store, &permit.actor, &id, &form.starts_on).await?;
-    Ok(see_other(&format!("/series/{id}")))
+    Ok(confirmed(Next::to(
+        format!("/series/{id}"),
+        Notice::RebaseRemoved,
+    )))
 }

@@ -6,7 +6,9 @@ use crate::authz::{Permit, Rule, Target};
 use crate::error::{PageError, Problem};
 use crate::extract::Context;
 use crate::ui::charts;
+use crate::ui::filters;
 use crate::ui::form::{form_page, settle, Fields, FormDef};
+use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Layout};
 use crate::AppState;
 use askama::Template;
@@ -198,16 +200,46 @@ pub const CONDITIONS: [(&str, &str); 12] = [
 ];
 
 /// Social circumstances offered by the builder: (key, label, codes).
-pub const SOCIAL: [(&str, &str, &str); 4] = [
-    ("alone", "Lives alone", "105529008"),
-    ("lonely", "Feeling lonely", "267076002"),
-    ("isolated", "Social isolation", "422650009"),
-    (
-        "ucla",
-        "UCLA-3 loneliness score of 6 or more in 2 years",
-        "106418-7",
-    ),
+pub const SOCIAL: [SocialFactor; 4] = [
+    SocialFactor {
+        key: "alone",
+        label: "Lives alone",
+        codes: &["105529008", "160726006"],
+        within: None,
+    },
+    SocialFactor {
+        key: "lonely",
+        label: "Felt lonely in the last 2 years",
+        codes: &["267076002"],
+        within: Some("2 years"),
+    },
+    SocialFactor {
+        key: "isolated",
+        label: "Socially isolated in the last 2 years",
+        codes: &["422650009"],
+        within: Some("2 years"),
+    },
+    SocialFactor {
+        key: "ucla",
+        label: "Loneliness score (UCLA 3-item) of 6 or more in the last 2 years",
+        codes: &["106418-7"],
+        within: Some("2 years"),
+    },
 ];
+
+/// A social risk factor the builder offers, with the codes and window it is recorded by: the
+/// same as the saved cohort "Older people at risk of social isolation"
+/// (`data/cohorts/social-isolation.toml`), so a preset and a saved cohort of one name count alike.
+pub struct SocialFactor {
+    /// The variable's name in the definition.
+    pub key: &'static str,
+    /// What the checkbox says.
+    pub label: &'static str,
+    /// SNOMED CT (or, for the UCLA score, LOINC) codes.
+    pub codes: &'static [&'static str],
+    /// How recent a record must be, if it must.
+    pub within: Option<&'static str>,
+}
 
 /// Breakdowns offered by the builder.
 pub const BREAKDOWNS: [(&str, &str); 10] = [
@@ -290,17 +322,22 @@ impl Builder {
             criteria.push("has_condition".into());
         }
         let mut social = Vec::new();
-        for (key, _, code) in SOCIAL {
+        for factor in &SOCIAL {
+            let key = factor.key;
             if !self.social.iter().any(|s| s == key) {
                 continue;
             }
-            codelists.push(format!("{key}_codes = [\"{code}\"]"));
+            let codes: Vec<String> = factor.codes.iter().map(|c| format!("\"{c}\"")).collect();
+            codelists.push(format!("{key}_codes = [{}]", codes.join(", ")));
+            let window = factor
+                .within
+                .map(|w| format!(", within = \"{w}\""))
+                .unwrap_or_default();
             if key == "ucla" {
-                variables
-                    .push("ucla = { last_value = \"ucla_codes\", within = \"2 years\" }".into());
+                variables.push(format!("ucla = {{ last_value = \"ucla_codes\"{window} }}"));
                 social.push("ucla >= 6".to_string());
             } else {
-                variables.push(format!("{key} = {{ has = \"{key}_codes\" }}"));
+                variables.push(format!("{key} = {{ has = \"{key}_codes\"{window} }}"));
                 social.push(key.to_string());
             }
         }
@@ -503,7 +540,7 @@ pub async fn create(
     let (state, visitor, permit) = (&state, &visitor, &permit);
     settle(
         saved,
-        |id| format!("/population/cohorts/{id}"),
+        |id| Next::to(format!("/population/cohorts/{id}"), Notice::CohortSaved),
         |errors| async move {
             Ok(definition_form(
                 state,
@@ -561,7 +598,7 @@ pub async fn update(
     let (state, visitor, permit, saved) = (&state, &visitor, &permit, &saved);
     settle(
         result,
-        |_| format!("/population/cohorts/{id}"),
+        |_| Next::to(format!("/population/cohorts/{id}"), Notice::CohortSaved),
         |errors| async move {
             Ok(definition_form(
                 state,

@@ -5,6 +5,7 @@
 use crate::error::PageError;
 use crate::extract::Context;
 use crate::ui::charts;
+use crate::ui::filters;
 use crate::ui::{render, Layout};
 use askama::Template;
 use axum::response::Response;

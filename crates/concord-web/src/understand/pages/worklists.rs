@@ -9,9 +9,11 @@ use crate::auth::Visitor;
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
+use crate::ui::filters;
 use crate::ui::form::{form_page, Fields, FormDef};
+use crate::ui::notice::{confirmed, Next, Notice};
 use crate::ui::upload::{read_upload, upload_page, Outcome, UploadDef};
-use crate::ui::{render, see_other, Choice, Layout};
+use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::body::Body;
@@ -237,7 +239,10 @@ pub async fn review(
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
     population::review_break_glass(&state.store, &permit.actor, &id, &form.note).await?;
-    Ok(see_other("/population/break-glass"))
+    Ok(confirmed(Next::to(
+        "/population/break-glass",
+        Notice::ReviewRecorded,
+    )))
 }
 
 fn registered_list_def(practices: Vec<Choice>) -> UploadDef {

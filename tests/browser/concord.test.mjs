@@ -221,3 +221,36 @@ test('a partner lead gives a colleague a role, is never offered administrator, a
     await page.context().close();
   }
 });
+
+// Every page fits the screen: at 320, 375, 768 and 1280 px the page itself never scrolls
+// sideways (a wide table scrolls inside its own labelled box instead).
+test('no page is wider than the screen at 320, 375, 768 and 1280 px', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin');
+  const paths = new Set(['/', '/public', '/my-work', '/account', '/audit']);
+  const menu = await page.$$eval('header a[href^="/"]', (links) => links.map((a) => a.getAttribute('href')));
+  for (const href of menu) if (!href.startsWith('/logout')) paths.add(href);
+  // One page of each list's first item, and the public plan.
+  for (const list of [...paths]) {
+    await page.goto(`${base}${list}`);
+    const first = await page.$$eval('main table a[href^="/"], main .nhsuk-card a[href^="/"]',
+      (links) => links.map((a) => a.getAttribute('href')).slice(0, 1));
+    for (const href of first) paths.add(href.split('#')[0]);
+  }
+  assert.ok(paths.size >= 20, `enough pages to check: ${[...paths].join(', ')}`);
+  const wide = [];
+  for (const width of [320, 375, 768, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const path of paths) {
+      const reply = await page.goto(`${base}${path}`);
+      if (reply.status() >= 400) continue;
+      const { scroll, inner } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+      }));
+      if (scroll > inner) wide.push(`${path} at ${width} px is ${scroll} px wide`);
+    }
+  }
+  assert.deepEqual(wide, [], `pages wider than the screen:\n${wide.join('\n')}`);
+  await page.context().close();
+});

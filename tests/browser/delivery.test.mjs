@@ -31,10 +31,12 @@ async function openGoverningBoard(page) {
 async function openLatestMeeting(page) {
   // The board lists its meetings latest first; the first is the upcoming one.
   const first = page.locator('#meetings + ul > li').first();
-  const date = (await first.textContent()).match(/\d{4}-\d{2}-\d{2}/)?.[0];
+  // Dates are written for people: "9 June 2026".
+  const date = (await first.textContent()).match(/\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/)?.[0];
   assert.ok(date, 'each meeting in the list shows its date');
+  const day = new Date(`${date} UTC`).toISOString().slice(0, 10);
   const today = new Date().toISOString().slice(0, 10);
-  assert.ok(date >= today, `the latest meeting (${date}) is still to come`);
+  assert.ok(day >= today, `the latest meeting (${date}) is still to come`);
   await first.locator('a').first().click();
   await page.waitForURL(/\/meetings\/[0-9a-f]+$/);
   assert.match(await page.textContent('.nhsuk-lede-text'), new RegExp(date));

@@ -16,7 +16,7 @@ test('an analyst reads the population and builds a cohort with live counts', asy
   await signIn(page, 'analyst');
   await page.goto(`${base}/population`);
   assert.match(await page.textContent('h1'), /Population/);
-  assert.match(await page.textContent('[data-testid=registered]'), /^\d+$/);
+  assert.match(await page.textContent('[data-testid=registered]'), /^\d{1,3}(,\d{3})*$/, 'counts have thousands separators');
   assert.ok((await page.locator('figure.concord-figure svg').count()) >= 5, 'pyramid, frailty by place and PCN, segments, deprivation');
   assert.match(await page.textContent('main'), /Counts from 1 to 9 are shown as <10/);
   await axe(page, 'the population overview');

@@ -78,7 +78,7 @@ pub fn problem_for(err: &StoreError) -> Problem {
             StatusCode::NOT_FOUND,
             "not-found",
             "Not found",
-            format!("There is no {kind} at this address"),
+            format!("There is no {kind} at this address."),
         ),
         StoreError::Forbidden(why) => Problem::new(
             StatusCode::FORBIDDEN,

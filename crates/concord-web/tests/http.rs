@@ -281,7 +281,7 @@ async fn bad_organisation_input_gets_clear_messages_and_changes_nothing() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(reply
         .body
-        .contains("There is no organisation at this address"));
+        .contains("There is no organisation at this address."));
     assert!(
         !reply.body.contains("does-not-exist"),
         "the address typed is not echoed"
@@ -365,7 +365,7 @@ async fn the_api_reports_problems_as_problem_json_naming_the_field() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(
         reply.json()["detail"],
-        "There is no organisation at this address"
+        "There is no organisation at this address."
     );
     assert_eq!(organisations::count(&app.store).await.unwrap(), before);
     // A good request works and is audited as the token's owner.

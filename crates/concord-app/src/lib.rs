@@ -14,5 +14,6 @@ pub mod deliver;
 pub mod finance;
 pub mod measure;
 pub mod population;
+pub mod work;
 
 pub use authz::{authorise, may, may_act_for, ActFor, Rule, Target};

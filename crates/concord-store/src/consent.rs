@@ -354,10 +354,10 @@ pub async fn decide(
             if adopt {
                 match current_standing(store, id).await? {
                     Standing::Blocked { objectors } => {
-                        return Err(StoreError::invalid("outcome", format!("Cannot adopt: {} object. The objection must be withdrawn or the proposal amended", objectors.join(", "))));
+                        return Err(StoreError::invalid("decision", format!("Cannot adopt: {} object. The objection must be withdrawn or the proposal amended", objectors.join(", "))));
                     }
                     Standing::AwaitingQuorum { responded, quorum } => {
-                        return Err(StoreError::invalid("outcome", format!("Cannot adopt: {responded} of the {quorum} organisations needed have responded")));
+                        return Err(StoreError::invalid("decision", format!("Cannot adopt: {responded} of the {quorum} organisations needed have responded")));
                     }
                     Standing::CanBeAdopted { .. } => {}
                 }

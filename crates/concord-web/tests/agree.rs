@@ -322,13 +322,32 @@ async fn a_board_member_responds_and_the_outcome_follows_the_rules() {
         .post(
             &format!("/proposals/{}/decision", proposal.id),
             &mut admin,
-            &[("decision", "adopt"), ("outcome", "Adopted")],
+            &[
+                ("decision", "adopt"),
+                ("outcome", "Adopted by the partnership on 2 December"),
+            ],
         )
         .await;
     assert_eq!(adopt.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(adopt
         .body
         .contains("The objection must be withdrawn or the proposal amended"));
+    // The error is on the decision, and what was typed is kept.
+    assert!(
+        adopt.body.contains("href=\"#decision\""),
+        "summary links to the decision"
+    );
+    assert!(adopt.body.contains("id=\"decision-error\""));
+    assert!(adopt
+        .body
+        .contains("Adopted by the partnership on 2 December"));
+    // And the page no longer offers "Adopted" while it cannot be adopted, saying why.
+    let offered = app
+        .get(&format!("/proposals/{}", proposal.id), &mut admin)
+        .await;
+    assert!(!offered.body.contains("id=\"decision-adopt\""));
+    assert!(offered.body.contains("It cannot be adopted yet. Blocked:"));
+    assert!(offered.body.contains("id=\"decision-not\""));
     // Someone who is not on the partnership cannot respond, even for their own organisation.
     let lead = app.login_for("lead").clone();
     let mut lead_browser = app.browser("lead").await;

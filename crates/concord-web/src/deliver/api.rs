@@ -30,7 +30,7 @@ use concord_store::improvement::{
 use concord_store::meetings::{self, ActionItem, AgendaItem, BoardDecision, Meeting};
 use concord_store::programmes::{self, HistoryEntry, Partner, Programme, Project, ServedObjective};
 use concord_store::raid::{self, Dependency, RaidItem, RaidTable, Risk};
-use concord_store::reports::{self, BoardPack, HighlightReport, MyWork};
+use concord_store::reports::{self, BoardPack, HighlightReport};
 use serde::{Deserialize, Serialize};
 
 type Done = Result<(StatusCode, Json<Created>), ApiError>;
@@ -437,11 +437,15 @@ pub async fn complete_action(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The caller's actions, risks, milestones and PDSA cycles, across organisations.
-#[utoipa::path(get, path = "/api/v1/me/work", tag = "deliver", responses((status = 200, body = MyWork)))]
-pub async fn my_work(Context(state, _, permit): Context) -> Result<Json<MyWork>, ApiError> {
+/// The caller's own work across organisations: responses their organisation owes, status
+/// reports due, late milestones, actions, risks, improvement cycles, worklists, the programmes
+/// they lead and their boards' coming meetings (the home page's content).
+#[utoipa::path(get, path = "/api/v1/me/work", tag = "deliver", responses((status = 200, body = concord_app::work::Work)))]
+pub async fn my_work(
+    Context(state, _, permit): Context,
+) -> Result<Json<concord_app::work::Work>, ApiError> {
     Ok(Json(
-        reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?,
+        concord_app::work::of(&state.store, permit.person(), chrono::Utc::now()).await?,
     ))
 }
 

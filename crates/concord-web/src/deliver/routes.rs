@@ -26,7 +26,12 @@ fn delivery_pages() -> Vec<RouteDef> {
             reports::highlight_pdf,
         ),
         def(M::GET, "/dependencies", R::SignedIn, raid::dependencies),
-        def(M::GET, "/my-work", R::OwnAccount, reports::my_work),
+        def(
+            M::GET,
+            "/my-work",
+            R::OwnAccount,
+            crate::foundation::pages::home::home,
+        ),
         def(
             M::GET,
             "/organisations/{id}/programmes/new",

@@ -40,6 +40,60 @@ pub struct Layout {
     pub has_errors: bool,
     /// What the action that led here did, shown in a success banner.
     pub notice: Option<&'static str>,
+    /// The menu, in the order the person's roles use it most: (key, path, text).
+    pub menu: Vec<MenuItem>,
+}
+
+/// A menu item: (key matched against [`Layout::nav`], path, text).
+pub type MenuItem = (&'static str, &'static str, &'static str);
+
+const HOME: MenuItem = ("home", "/", "Your work");
+const DIRECTORY: MenuItem = ("directory", "/directory", "Organisations");
+const PEOPLE: MenuItem = ("people", "/people", "People");
+const PLACES: MenuItem = ("places", "/places", "Places");
+const BOARDS: MenuItem = ("boards", "/boards", "Boards");
+const STRATEGY: MenuItem = ("rounds", "/rounds", "Strategy");
+const PROGRAMMES: MenuItem = ("programmes", "/programmes", "Programmes");
+const IMPROVEMENT: MenuItem = ("improvement", "/improvement", "Improvement");
+const PERFORMANCE: MenuItem = ("measure", "/measure", "Performance");
+const FINANCE: MenuItem = ("finance", "/finance", "Finance");
+const POPULATION: MenuItem = ("population", "/population", "Population");
+const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
+
+/// The menu for a person holding `roles`: their own work first, then what their first-listed
+/// role uses most, then everything else they can open. Administrators also get the audit log.
+pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
+    let leading: &[MenuItem] = match roles.first() {
+        Some(Role::DirectCareClinician) => &[POPULATION, PROGRAMMES, IMPROVEMENT, PERFORMANCE],
+        Some(Role::Analyst) => &[POPULATION, PERFORMANCE, FINANCE, PROGRAMMES],
+        Some(Role::ProgrammeManager) => &[PROGRAMMES, BOARDS, IMPROVEMENT, PERFORMANCE],
+        Some(Role::PartnerLead) => &[STRATEGY, BOARDS, PROGRAMMES, PERFORMANCE, FINANCE],
+        Some(Role::VcseWorker) => &[STRATEGY, PROGRAMMES, DIRECTORY, PLACES],
+        Some(Role::SystemAdministrator) => &[DIRECTORY, PEOPLE, PLACES, BOARDS],
+        None => &[],
+    };
+    let everything = [
+        DIRECTORY,
+        PEOPLE,
+        PLACES,
+        BOARDS,
+        STRATEGY,
+        PROGRAMMES,
+        IMPROVEMENT,
+        PERFORMANCE,
+        FINANCE,
+        POPULATION,
+    ];
+    let mut menu = vec![HOME];
+    for item in leading.iter().chain(everything.iter()) {
+        if !menu.iter().any(|m| m.0 == item.0) {
+            menu.push(*item);
+        }
+    }
+    if roles.contains(&Role::SystemAdministrator) {
+        menu.push(AUDIT);
+    }
+    menu
 }
 
 impl Layout {
@@ -90,6 +144,11 @@ impl Layout {
             is_admin: principal.is_some_and(|p| p.is_administrator()),
             has_errors: false,
             notice: visitor.notice.map(notice::Notice::label),
+            menu: principal.map_or_else(Vec::new, |p| {
+                let mut roles: Vec<Role> = p.primary_grant().map(|g| g.role).into_iter().collect();
+                roles.extend(p.grants.iter().map(|g| g.role));
+                menu_for(&roles)
+            }),
         }
     }
 }

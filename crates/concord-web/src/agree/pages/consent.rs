@@ -166,6 +166,11 @@ struct ProposalPage {
     can_manage: bool,
     /// Organisations the signed-in person may respond for: (id, name, current response).
     respond_for: Vec<(String, String, String)>,
+    /// The deciding board's members, who may respond (each for an organisation they work in).
+    responders: Vec<String>,
+    /// Why it cannot be adopted yet, if it cannot (then "Adopted" is not offered).
+    cannot_adopt: Option<String>,
+    typed: Typed,
     kinds: Vec<(String, String)>,
     errors: ValidationErrors,
 }
@@ -193,6 +198,7 @@ async fn proposal_page(
     permit: &Permit,
     id: &str,
     errors: ValidationErrors,
+    typed: Typed,
 ) -> Result<Response, PageError> {
     let proposal = consent::get(&state.store, id).await?;
     let responses = consent::responses(&state.store, id).await?;
@@ -223,9 +229,23 @@ async fn proposal_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let responders = concord_store::boards::members(&state.store, &proposal.board_id)
+        .await?
+        .into_iter()
+        .map(|m| m.person_name)
+        .collect();
+    let standing = consent::standing_of(&proposal, &responses);
+    let cannot_adopt = match &standing {
+        Standing::CanBeAdopted { .. } => None,
+        other => Some(describe(other)),
+    };
     let page = ProposalPage {
-        layout: Layout::new(state, visitor, permit, proposal.title.clone(), "rounds"),
-        standing: describe(&consent::standing_of(&proposal, &responses)),
+        responders,
+        cannot_adopt,
+        typed,
+        layout: Layout::new(state, visitor, permit, proposal.title.clone(), "rounds")
+            .with_errors(&errors),
+        standing: describe(&standing),
         can_manage: permit
             .may(state, Rule::ManageProposal, Target::id(id))
             .await?,
@@ -246,7 +266,15 @@ pub async fn proposal(
     Context(state, visitor, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    proposal_page(&state, &visitor, &permit, &id, ValidationErrors::default()).await
+    proposal_page(
+        &state,
+        &visitor,
+        &permit,
+        &id,
+        ValidationErrors::default(),
+        Typed::default(),
+    )
+    .await
 }
 
 /// `POST /proposals/{id}/responses/{organisation_id}`.
@@ -266,17 +294,33 @@ pub async fn respond(
         )
         .await,
         |()| Next::to(format!("/proposals/{id}"), Notice::ResponseRecorded),
-        |errors| proposal_page(&state, &visitor, &permit, &id, errors),
+        |errors| {
+            let typed = Typed {
+                organisation_id: organisation_id.clone(),
+                response: form.clone(),
+                ..Typed::default()
+            };
+            proposal_page(&state, &visitor, &permit, &id, errors, typed)
+        },
     )
     .await
 }
 
 /// The decision form's fields.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct DecisionForm {
     decision: String,
     outcome: String,
+}
+
+/// What was typed into the page's forms, shown again when one is refused: the response (and the
+/// organisation it was for) and the decision.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    organisation_id: String,
+    response: ResponseDraft,
+    decision: DecisionForm,
 }
 
 /// `POST /proposals/{id}/decision`: adopt (only with quorum and no objection) or record it as not adopted.
@@ -295,6 +339,10 @@ pub async fn decide_proposal(
                 &permit,
                 &id,
                 ValidationErrors::single("decision", "Choose whether the proposal is adopted"),
+                Typed {
+                    decision: form.clone(),
+                    ..Typed::default()
+                },
             )
             .await
         }
@@ -302,7 +350,13 @@ pub async fn decide_proposal(
     settle(
         consent::decide(&state.store, &permit.actor, &id, adopt, &form.outcome).await,
         |()| Next::to(format!("/proposals/{id}"), Notice::OutcomeRecorded),
-        |errors| proposal_page(&state, &visitor, &permit, &id, errors),
+        |errors| {
+            let typed = Typed {
+                decision: form.clone(),
+                ..Typed::default()
+            };
+            proposal_page(&state, &visitor, &permit, &id, errors, typed)
+        },
     )
     .await
 }

@@ -66,21 +66,3 @@ pub async fn highlight_pdf(
     .map_err(|e| PageError::internal(e.to_string()))?;
     Ok(crate::pdf::respond(crate::pdf::print(html).await, &name))
 }
-
-#[derive(Template)]
-#[template(path = "deliver/my_work.html")]
-struct MyWorkPage {
-    layout: Layout,
-    work: reports::MyWork,
-}
-
-/// `GET /my-work`: the signed-in person's actions, risks, milestones and PDSA cycles, across
-/// every organisation they work in.
-pub async fn my_work(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
-    let work =
-        reports::my_work(&state.store, &permit.person().person_id, chrono::Utc::now()).await?;
-    Ok(render(&MyWorkPage {
-        layout: Layout::new(&state, &visitor, &permit, "My work", "my-work"),
-        work,
-    }))
-}

@@ -21,6 +21,7 @@ pub mod programme;
 pub mod raid;
 pub mod strategy;
 pub mod validation;
+pub mod worklist;
 
 pub use authz::{decide, Action, Decision, Grant, Principal, Role};
 pub use board::{BoardDraft, BoardKind, BoardRole};

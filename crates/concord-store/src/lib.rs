@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod strategy;
 pub mod testing;
 pub mod vision;
+pub mod worklist_marks;
 
 pub use anchor::AuditAnchor;
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainReport};

@@ -206,6 +206,8 @@ GET /population/cohorts/{id}/results.csv      S A A A A A A A
 GET /population/cohorts/{id}/edit             S A A D D D D D
 POST /population/cohorts/{id}/edit            S A A D D D D D
 GET /population/cohorts/{id}/worklist         S D D D D D A D
+GET /population/cohorts/{id}/worklist.csv     S D D D D D A D
+POST /population/cohorts/{id}/worklist/marks/{organisation_id} S D D D D D D D
 GET /population/cohorts/{id}/break-glass      S D D D D D A D
 POST /population/cohorts/{id}/break-glass     S D D D D D A D
 GET /population/break-glass                   S A D D D D D D

@@ -480,3 +480,198 @@ async fn a_worklist_uses_the_cohorts_own_index_date() {
     );
     assert_eq!(nhs_numbers_on(&page.body), expected);
 }
+
+/// The rows of a worklist page in order: (NHS number digits, eFI deficits from the score, reasons
+/// count, age).
+fn worklist_rows(page: &str) -> Vec<(String, f64, usize, u32)> {
+    let row = regex::Regex::new(
+        r#"(?s)data-testid="worklist-row">.*?(\d{3}) (\d{3}) (\d{4}).*?\((\d+)\)</td><td class="nhsuk-table__cell" data-testid="frailty">[a-z]+ \(([0-9.]+)\)</td><td class="nhsuk-table__cell">(.*?)<br>"#,
+    )
+    .unwrap();
+    row.captures_iter(page)
+        .map(|c| {
+            let reasons = if &c[6] == "In the cohort's definition" {
+                0
+            } else {
+                c[6].split("; ").count()
+            };
+            (
+                format!("{}{}{}", &c[1], &c[2], &c[3]),
+                c[5].parse().unwrap(),
+                reasons,
+                c[4].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_practice_works_down_its_worklist_marks_people_and_exports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), PEOPLE).await;
+    let admin = app.login_for("admin").clone();
+    let clinician = app.login_for("clinician").clone();
+    let cohort = population::save_cohort(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        None,
+        &admin.organisation_id,
+        include_str!("../../../data/cohorts/social-isolation.toml"),
+    )
+    .await
+    .unwrap();
+    let path = format!("/population/cohorts/{cohort}/worklist");
+    let mut browser = app.browser("clinician").await;
+    let page = app.get(&path, &mut browser).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = worklist_rows(&page.body);
+    assert!(rows.len() >= 3, "enough people to order: {}", rows.len());
+    assert_eq!(
+        rows.len(),
+        nhs_numbers_on(&page.body).len(),
+        "every row parsed"
+    );
+    // Most in need first: frailty score, then reasons, then age, never increasing down the list.
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let key = |r: &(String, f64, usize, u32)| (r.1, r.2, r.3);
+        assert!(
+            key(a).partial_cmp(&key(b)) != Some(std::cmp::Ordering::Less),
+            "{a:?} before {b:?}"
+        );
+    }
+    // Column names and reasons in plain English.
+    assert!(page.body.contains("Why they are on the list"));
+    assert!(!page.body.contains(">ucla<") && !page.body.contains(">alone<"));
+    // A filter keeps only the asked-for frailty.
+    let severe = app
+        .get(&format!("{path}?frailty=severe"), &mut browser)
+        .await;
+    let moderate_or_less: Vec<_> = rows
+        .iter()
+        .filter(|r| r.1 <= 0.36)
+        .map(|r| r.0.clone())
+        .collect();
+    for number in &moderate_or_less {
+        assert!(
+            !nhs_numbers_on(&severe.body).contains(number),
+            "{number} is not severely frail"
+        );
+    }
+    // Mark the first person declined: kept with who and when, audited, and shown.
+    let first = rows[0].0.clone();
+    let marked = app
+        .post(
+            &format!("{path}/marks/{}", clinician.organisation_id),
+            &mut browser,
+            &[
+                ("nhs_number", &first),
+                ("outcome", "declined"),
+                ("note", "Prefers family support"),
+            ],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let after = app.get(&path, &mut browser).await;
+    assert!(after.body.contains("Declined social prescribing"));
+    assert!(after.body.contains("Prefers family support"));
+    let unmarked = app
+        .get(&format!("{path}?mark=unmarked"), &mut browser)
+        .await;
+    assert!(!nhs_numbers_on(&unmarked.body).contains(&first));
+    assert_eq!(nhs_numbers_on(&unmarked.body).len(), rows.len() - 1);
+    let declined = app
+        .get(&format!("{path}?mark=declined"), &mut browser)
+        .await;
+    assert_eq!(
+        nhs_numbers_on(&declined.body),
+        BTreeSet::from([first.clone()])
+    );
+    let audited = audit::list(
+        &app.store,
+        &Default::default(),
+        &AuditFilter {
+            action: Some("worklist.mark".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(audited.items.len(), 1);
+    assert!(
+        !audited.items[0].detail.contains(&first),
+        "the audit detail names no NHS number"
+    );
+    // Someone not on the practice's list cannot be marked, nor can another practice's list.
+    let stranger = app
+        .post(
+            &format!("{path}/marks/{}", clinician.organisation_id),
+            &mut browser,
+            &[("nhs_number", "9434765919"), ("outcome", "contacted")],
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let search = concord_store::organisations::OrganisationSearch {
+        org_type: Some("gp_practice".into()),
+        ..Default::default()
+    };
+    let other_practice =
+        concord_store::organisations::list(&app.store, &search, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|o| o.id != clinician.organisation_id)
+            .expect("another practice");
+    let refused = app
+        .post(
+            &format!("{path}/marks/{}", other_practice.id),
+            &mut browser,
+            &[("nhs_number", &first), ("outcome", "contacted")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The export: one row per person in the list's order, NHS number first, the decline's SNOMED
+    // code on the marked person, formula-safe; and it is audited.
+    let csv = app
+        .get(
+            &format!("/population/cohorts/{cohort}/worklist.csv"),
+            &mut browser,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.body.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "nhs_number");
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let order: Vec<String> = records.iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(order, rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
+    let code_at = header
+        .iter()
+        .position(|h| h == "outcome_snomed_code")
+        .unwrap();
+    assert_eq!(&records[0][code_at], "871711000000103");
+    assert!(records[1..].iter().all(|r| r[code_at].is_empty()));
+    let exported = audit::list(
+        &app.store,
+        &Default::default(),
+        &AuditFilter {
+            action: Some("worklist.export".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(exported.items.len(), 1);
+    // Nobody else may export it.
+    let mut analyst = app.browser("analyst").await;
+    let denied = app
+        .get(
+            &format!("/population/cohorts/{cohort}/worklist.csv"),
+            &mut analyst,
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+}

@@ -96,6 +96,9 @@ pub enum Rule {
     /// Cohort `{id}`'s identifiable worklist: a direct-care clinician of a GP practice, for that
     /// practice's own registered patients only.
     ViewWorklist,
+    /// Marking a person on cohort `{id}`'s worklist for practice `{organisation_id}`: a
+    /// direct-care clinician of that GP practice.
+    MarkWorklist,
     /// Breaking glass on cohort `{id}`'s worklist: a direct-care clinician, with a reason.
     BreakGlass,
     /// Loading a GP practice's registered list: the practice's clinicians and partner lead.

@@ -20,6 +20,18 @@ pub(super) async fn resolve(ask: &Ask<'_>, rule: Rule) -> Result<Option<Decision
                 practice_ids: &practice_ids,
             })
         }
+        Rule::MarkWorklist => {
+            population::cohort(ask.store, id).await?;
+            let practice_id = ask.target.organisation_or_empty();
+            let practice_ids: Vec<String> = gp_practices_of(ask.store, ask.principal)
+                .await?
+                .into_iter()
+                .filter(|p| p == practice_id)
+                .collect();
+            ask.decide(Action::ViewWorklist {
+                practice_ids: &practice_ids,
+            })
+        }
         Rule::BreakGlass => {
             population::cohort(ask.store, id).await?;
             let care_organisation_ids = care_organisations_of(ask.store, ask.principal).await?;

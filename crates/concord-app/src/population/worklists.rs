@@ -13,6 +13,7 @@ use concord_population::cohort::eval::Evaluator;
 use concord_population::efi::Frailty;
 use concord_population::nhs_number::NhsNumber;
 use concord_store::population::{self, RegisteredPatient, SavedCohort};
+use concord_store::worklist_marks::{self, Mark};
 use concord_store::{organisations, Actor, AuditEntry, Store};
 use std::sync::Arc;
 
@@ -30,10 +31,66 @@ pub struct WorklistRow {
     pub segment: String,
     /// The cohort's own variables.
     pub variables: Vec<(String, String)>,
+    /// eFI category (`fit`, `mild`, `moderate`, `severe`), for filtering.
+    pub frailty_category: &'static str,
+    /// eFI deficits counted, the first key of the list's order.
+    pub deficits: usize,
+    /// Why the person is on the list, in words: the cohort's variables that hold for them.
+    pub reasons: Vec<String>,
+    /// The practice's newest mark on them, if any.
+    pub mark: Option<Mark>,
+}
+
+impl WorklistRow {
+    /// The NHS number's ten digits, as marks and exports key it.
+    pub fn nhs_digits(&self) -> String {
+        self.nhs_number
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    }
+}
+
+/// The order a practice works down a list, most in need first: more eFI deficits (so severe frailty
+/// before moderate before mild before fit), then more reasons to be on the list, then older, then
+/// by name.
+pub const ORDER_RULE: &str = "Most in need first: by frailty (more eFI deficits first), then by \
+the number of reasons a person is on the list, then oldest first, then by name.";
+
+/// The reasons a person is on a list, in words, from the cohort's variables: a true condition
+/// (`yes`) by its name ("Lives alone"), a value with its name ("Loneliness score (UCLA 3-item): 7").
+pub fn reasons_from(variables: &[(String, String)]) -> Vec<String> {
+    variables
+        .iter()
+        .filter_map(|(name, value)| {
+            let value = value.trim();
+            match value {
+                "yes" => Some(concord_domain::format::heading(name)),
+                "" | "no" | "0" | "(not known)" => None,
+                other => Some(format!(
+                    "{}: {other}",
+                    concord_domain::format::heading(name)
+                )),
+            }
+        })
+        .collect()
+}
+
+fn by_need(a: &WorklistRow, b: &WorklistRow) -> std::cmp::Ordering {
+    let age = |r: &WorklistRow| r.age.parse::<u32>().unwrap_or(0);
+    b.deficits
+        .cmp(&a.deficits)
+        .then(b.reasons.len().cmp(&a.reasons.len()))
+        .then(age(b).cmp(&age(a)))
+        .then(a.patient.family_name.cmp(&b.patient.family_name))
+        .then(a.patient.given_name.cmp(&b.patient.given_name))
+        .then(a.nhs_number.cmp(&b.nhs_number))
 }
 
 /// One practice's part of a worklist.
 pub struct PracticeList {
+    /// The practice's organisation id.
+    pub practice_id: String,
     /// The practice's name.
     pub name: String,
     /// When its registered list was loaded, if it has been.
@@ -72,23 +129,37 @@ pub async fn own_practices(
     Ok(out)
 }
 
-/// The worklist of the person's own practices: the view is audited first, and if that write fails
-/// nothing is read ([`PopulationError::NotRecorded`]).
+/// Why an identifiable worklist is read, as the audit log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Shown on a page.
+    View,
+    /// Exported as a file for the practice's clinical system.
+    Export,
+}
+
+/// The worklist of the person's own practices: the view (or export) is audited first, and if that
+/// write fails nothing is read ([`PopulationError::NotRecorded`]).
 pub async fn own_practices_list(
     population: &Population,
     store: &Store,
     actor: &Actor,
     principal: &Principal,
     cohort: &SavedCohort,
+    purpose: Use,
 ) -> Result<Worklist, PopulationError> {
     let practices = own_practices(store, principal).await?;
     let codes: Vec<&str> = practices.iter().map(|(_, c)| c.as_str()).collect();
+    let (action, what) = match purpose {
+        Use::View => ("worklist.view", "identifiable worklist"),
+        Use::Export => ("worklist.export", "identifiable worklist exported"),
+    };
     let entry = AuditEntry::success(
         actor,
-        "worklist.view",
+        action,
         "cohort",
         Some(&cohort.id),
-        format!("identifiable worklist for practice {}", codes.join(", ")),
+        format!("{what} for practice {}", codes.join(", ")),
     );
     store
         .audit_only(entry)
@@ -170,7 +241,12 @@ async fn lists(
                         .find(|(p, _, _)| *p == person)
                         .expect("a member was one of the people");
                     let deficits = usize::from(measures.deficits[person]);
+                    let reasons = reasons_from(&variables);
                     rows.push(WorklistRow {
+                        frailty_category: Frailty::of_count(deficits).name(),
+                        deficits,
+                        reasons,
+                        mark: None,
                         nhs_number: number.to_string(),
                         patient: patient.clone(),
                         age: measures.age[person].map_or("not known".into(), |a| a.to_string()),
@@ -188,11 +264,40 @@ async fn lists(
         })
         .await
         .map_err(|e| unavailable(e.to_string()))?;
+        let mut rows = rows;
+        let marks = worklist_marks::latest(store, &saved.id, practice_id).await?;
+        for row in &mut rows {
+            row.mark = marks.get(&row.nhs_digits()).cloned();
+        }
+        rows.sort_by(by_need);
         out.push(PracticeList {
+            practice_id: practice_id.clone(),
             name: organisation.name,
             list_loaded: status.map(|(n, at)| format!("{n} patients, loaded {at}")),
             rows,
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_name_what_holds_and_skip_what_does_not() {
+        let variables = vec![
+            ("alone".to_string(), "yes".to_string()),
+            ("lonely".to_string(), "no".to_string()),
+            ("ucla".to_string(), "7".to_string()),
+            ("isolated".to_string(), "(not known)".to_string()),
+        ];
+        assert_eq!(
+            reasons_from(&variables),
+            vec![
+                "Lives alone".to_string(),
+                "Loneliness score (UCLA 3-item): 7".to_string()
+            ]
+        );
+    }
 }

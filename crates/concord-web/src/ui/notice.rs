@@ -53,6 +53,7 @@ concord_domain::vocabulary! {
         ProjectSaved => ("project-saved", "The project has been saved."),
         CohortSaved => ("cohort-saved", "The cohort has been saved."),
         ReviewRecorded => ("review-recorded", "Your review has been recorded."),
+        WorklistMarked => ("worklist-marked", "The mark has been saved against the person on your list."),
         PlaceSaved => ("place-saved", "The place has been saved."),
         TokenRevoked => ("token-revoked", "The API token has been revoked. It can no longer be used."),
         BoardSaved => ("board-saved", "The board has been saved."),

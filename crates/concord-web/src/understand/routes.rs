@@ -3,7 +3,7 @@
 //! for a GP practice's own clinicians; break glass with a reason; registered lists for practices.
 
 use super::api;
-use super::pages::{cohorts, population, worklists};
+use super::pages::{cohorts, population, worklist_actions, worklists};
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
 use axum::http::Method;
@@ -62,6 +62,18 @@ fn population_pages() -> Vec<RouteDef> {
             "/population/cohorts/{id}/worklist",
             R::ViewWorklist,
             worklists::worklist,
+        ),
+        def(
+            M::GET,
+            "/population/cohorts/{id}/worklist.csv",
+            R::ViewWorklist,
+            worklist_actions::export,
+        ),
+        def(
+            M::POST,
+            "/population/cohorts/{id}/worklist/marks/{organisation_id}",
+            R::MarkWorklist,
+            worklist_actions::mark,
         ),
         def(
             M::GET,

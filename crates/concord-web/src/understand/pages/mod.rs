@@ -2,4 +2,5 @@
 
 pub mod cohorts;
 pub mod population;
+pub mod worklist_actions;
 pub mod worklists;

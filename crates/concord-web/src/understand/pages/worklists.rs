@@ -17,12 +17,13 @@ use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::body::Body;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use concord_app::population::worklists::{self, PracticeList, Worklist};
 use concord_app::population::PopulationError;
+use concord_domain::worklist::WorklistOutcome;
 use concord_domain::{OrgType, Role, ValidationErrors};
 use concord_store::population::{self, BreakGlass, SavedCohort};
 use concord_store::{organisations, StoreError};
@@ -38,9 +39,41 @@ struct WorklistPage {
     practices: Vec<PracticeList>,
     break_glass: Option<String>,
     no_data: bool,
+    filter: WorklistFilter,
+    /// How many people each practice's list holds before filtering.
+    totals: Vec<usize>,
+    order_rule: &'static str,
+    outcomes: Vec<Choice>,
+    /// Whether the lists are the person's own practices' (so they may mark and export them).
+    own: bool,
 }
 
-/// The worklist page for `worklist`.
+/// The worklist's filters, from the query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct WorklistFilter {
+    /// eFI category: `severe`, `moderate`, `mild`, `fit`, or empty for all.
+    pub frailty: String,
+    /// The mark: `unmarked`, an outcome's code, or empty for all.
+    pub mark: String,
+}
+
+impl WorklistFilter {
+    fn keeps(&self, row: &worklists::WorklistRow) -> bool {
+        let frailty = self.frailty.is_empty() || row.frailty_category == self.frailty;
+        let mark = match self.mark.as_str() {
+            "" => true,
+            "unmarked" => row.mark.is_none(),
+            code => row
+                .mark
+                .as_ref()
+                .is_some_and(|m| m.outcome.as_str() == code),
+        };
+        frailty && mark
+    }
+}
+
+/// The worklist page for `worklist`, filtered.
 fn show(
     state: &AppState,
     visitor: &Visitor,
@@ -48,6 +81,7 @@ fn show(
     saved: SavedCohort,
     worklist: Worklist,
     break_glass: Option<String>,
+    filter: WorklistFilter,
 ) -> Response {
     let layout = Layout::new(
         state,
@@ -56,21 +90,41 @@ fn show(
         format!("Worklist: {}", saved.name),
         "population",
     );
+    let own = break_glass.is_none();
+    let totals = worklist.practices.iter().map(|p| p.rows.len()).collect();
+    let practices = worklist
+        .practices
+        .into_iter()
+        .map(|mut p| {
+            p.rows.retain(|r| filter.keeps(r));
+            p
+        })
+        .collect();
     render(&WorklistPage {
         layout,
         cohort: saved,
         no_data: worklist.data_as_of.is_none(),
         data_as_of: worklist.data_as_of.unwrap_or_default(),
-        practices: worklist.practices,
+        practices,
         break_glass,
+        filter,
+        totals,
+        order_rule: worklists::ORDER_RULE,
+        outcomes: WorklistOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str().to_string(), o.label().to_string()))
+            .collect(),
+        own,
     })
 }
 
 /// `GET /population/cohorts/{id}/worklist`: the cohort's people registered at the clinician's own
-/// practice, by name. The view is audited first; if that fails, nothing is shown.
+/// practice, by name, most in need first, filtered by frailty and by mark. The view is audited
+/// first; if that fails, nothing is shown.
 pub async fn worklist(
     Context(state, visitor, permit): Context,
     Path(id): Path<String>,
+    Query(filter): Query<WorklistFilter>,
 ) -> Result<Response, PageError> {
     let saved = population::cohort(&state.store, &id).await?;
     let worklist = worklists::own_practices_list(
@@ -79,9 +133,12 @@ pub async fn worklist(
         &permit.actor,
         permit.person(),
         &saved,
+        worklists::Use::View,
     )
     .await?;
-    Ok(show(&state, &visitor, &permit, saved, worklist, None))
+    Ok(show(
+        &state, &visitor, &permit, saved, worklist, None, filter,
+    ))
 }
 
 /// The break-glass form, filled with `form` and showing `errors`.
@@ -206,6 +263,7 @@ pub async fn break_glass(
         cohort,
         worklist,
         Some(warning),
+        WorklistFilter::default(),
     ))
 }
 

@@ -115,6 +115,10 @@ test('every page type passes axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'sign-in with errors');
   await page.goto(`${base}/no-such-page`);
   await axe(page, 'not found');
+  for (const path of ['/help', '/help/glossary', '/accessibility', '/privacy', '/contact']) {
+    await page.goto(`${base}${path}`);
+    await axe(page, path);
+  }
   await page.goto(`${base}/public`);
   await axe(page, 'public plans');
   await page.click('main a >> nth=0');
@@ -227,7 +231,7 @@ test('a partner lead gives a colleague a role, is never offered administrator, a
 test('no page is wider than the screen at 320, 375, 768 and 1280 px', async () => {
   const page = await newPage();
   await signIn(page, 'admin');
-  const paths = new Set(['/', '/public', '/my-work', '/account', '/audit']);
+  const paths = new Set(['/', '/public', '/my-work', '/account', '/audit', '/help', '/help/glossary', '/accessibility', '/privacy', '/contact']);
   const menu = await page.$$eval('header a[href^="/"]', (links) => links.map((a) => a.getAttribute('href')));
   for (const href of menu) if (!href.startsWith('/logout')) paths.add(href);
   // One page of each list's first item, and the public plan.

@@ -96,6 +96,22 @@ pub struct ValidMetric {
     pub category: MetricCategory,
 }
 
+/// A series is out of date when its latest value is for a period starting more than this many
+/// days (about six months) before today: a dashboard says so rather than set it beside this
+/// month's figures as if current.
+pub const STALE_AFTER_DAYS: i64 = 183;
+
+/// The rule [`is_stale`] applies, in words, for the pages that flag it.
+pub const STALE_RULE: &str =
+    "Out of date: the latest value is for a period more than six months ago.";
+
+/// True when a series whose latest period is `latest_period` (`YYYY-MM-DD`) is out of date on
+/// `today`. A period that cannot be read is not called stale.
+pub fn is_stale(latest_period: &str, today: chrono::NaiveDate) -> bool {
+    chrono::NaiveDate::parse_from_str(latest_period, "%Y-%m-%d")
+        .is_ok_and(|d| (today - d).num_days() > STALE_AFTER_DAYS)
+}
+
 /// True when `code` is a usable metric code: 2 to 40 lower-case letters, digits and underscores,
 /// starting with a letter.
 pub fn is_metric_code(code: &str) -> bool {
@@ -155,6 +171,21 @@ impl MetricDraft {
             frequency: frequency.expect("validated"),
             category: category.expect("validated"),
         })
+    }
+}
+
+#[cfg(test)]
+mod stale_tests {
+    use super::*;
+
+    #[test]
+    fn a_series_ending_years_ago_is_out_of_date_and_last_month_is_not() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert!(is_stale("2019-03-01", today));
+        assert!(!is_stale("2026-10-01", today));
+        assert!(!is_stale("2026-06-03", today));
+        assert!(is_stale("2026-05-31", today));
+        assert!(!is_stale("not a date", today));
     }
 }
 

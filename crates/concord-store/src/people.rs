@@ -157,6 +157,18 @@ pub async fn memberships_of_organisation(
     all_by(store, &sql, organisation_id, membership_from_row).await
 }
 
+/// Every membership holding `role`, by organisation then name (for example the system's
+/// administrators, whom the contact page names).
+pub async fn memberships_with_role(
+    store: &Store,
+    role: concord_domain::Role,
+) -> Result<Vec<Membership>, StoreError> {
+    let sql = format!(
+        "{MEMBERSHIP_SELECT} WHERE m.role = $1 ORDER BY o.name, p.family_name, p.given_name"
+    );
+    all_by(store, &sql, role.as_str(), membership_from_row).await
+}
+
 /// The membership with `id`.
 pub async fn membership(store: &Store, id: &str) -> Result<Membership, StoreError> {
     let sql = format!("{MEMBERSHIP_SELECT} WHERE m.id = $1");

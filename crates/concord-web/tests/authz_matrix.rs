@@ -30,6 +30,11 @@ const ACTORS: [&str; 8] = [
 const EXPECTED: &str = "
 GET /                                         A A A A A A A A
 GET /healthz                                  A A A A A A A A
+GET /help                                     A A A A A A A A
+GET /help/glossary                            A A A A A A A A
+GET /accessibility                            A A A A A A A A
+GET /privacy                                  A A A A A A A A
+GET /contact                                  A A A A A A A A
 GET /assets/{*path}                           A A A A A A A A
 GET /login                                    A A A A A A A A
 POST /login                                   A A A A A A A A

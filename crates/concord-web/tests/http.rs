@@ -671,3 +671,52 @@ async fn an_administrator_gives_a_person_a_sign_in() {
         .body
         .contains("Signs in as <strong>newuser</strong>"));
 }
+
+#[tokio::test]
+async fn help_glossary_and_the_statements_are_public_and_linked_from_every_page() {
+    let app = TestApp::new().await;
+    let mut public = common::Browser::default();
+    let home = app.get("/", &mut public).await;
+    for link in [
+        "/help",
+        "/help/glossary",
+        "/accessibility",
+        "/privacy",
+        "/contact",
+    ] {
+        assert!(
+            home.body.contains(&format!("href=\"{link}\"")),
+            "{link} in the footer"
+        );
+        let page = app.get(link, &mut public).await;
+        assert_eq!(page.status, StatusCode::OK, "{link}");
+    }
+    // Every term a page links to is in the glossary.
+    let glossary = app.get("/help/glossary", &mut public).await;
+    let mut browser = app.browser("lead").await;
+    let round = concord_store::strategy::list(&app.store).await.unwrap()[0]
+        .id
+        .clone();
+    let alignment = app
+        .get(&format!("/rounds/{round}/alignment"), &mut browser)
+        .await;
+    let anchors: Vec<&str> = alignment
+        .body
+        .split("href=\"/help/glossary#")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert!(anchors.contains(&"tau-b") && anchors.contains(&"schulze"));
+    for anchor in anchors {
+        assert!(
+            glossary.body.contains(&format!("id=\"{anchor}\"")),
+            "{anchor}"
+        );
+    }
+    // The contact page names the administrators.
+    let contact = app.get("/contact", &mut public).await;
+    let admin = app.login_for("admin");
+    assert!(contact
+        .body
+        .contains(&admin.person_name.replace('\'', "&#39;")));
+}

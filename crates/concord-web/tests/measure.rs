@@ -34,6 +34,20 @@ async fn the_dashboard_shows_every_metric_and_links_each_series() {
         );
     }
     assert!(page.body.contains("rules: NHSRplotthedots 0.2.2"));
+    // Series whose latest value is more than six months old are flagged, and only those.
+    let today = concord_domain::meeting::london_date(chrono::Utc::now());
+    let mut stale = 0;
+    for s in &series {
+        let values = metrics::values(&app.store, &s.id).await.unwrap();
+        let Some(last) = values.last() else { continue };
+        let old = (today - chrono::NaiveDate::parse_from_str(&last.period, "%Y-%m-%d").unwrap())
+            .num_days()
+            > 183;
+        stale += usize::from(old);
+    }
+    assert!(stale >= 1, "the demo holds a series that ended in 2019");
+    assert_eq!(page.body.matches("data-testid=\"stale\"").count(), stale);
+    assert!(page.body.contains("more than six months ago"));
 
     let filtered = app
         .get(

@@ -2,7 +2,7 @@
 //! boards, the audit log, and their JSON API.
 
 use super::api::{directory as api_dir, governance as api_gov};
-use super::pages::{account, audit, boards, directory, home, people, places};
+use super::pages::{account, audit, boards, directory, help, home, people, places};
 use crate::assets;
 use crate::authz::Rule;
 use crate::routes::healthz;
@@ -17,6 +17,11 @@ pub fn routes() -> Vec<RouteDef> {
         // Public.
         def(M::GET, "/", R::Public, home::home),
         def(M::GET, "/healthz", R::Public, healthz),
+        def(M::GET, "/help", R::Public, help::help),
+        def(M::GET, "/help/glossary", R::Public, help::glossary),
+        def(M::GET, "/accessibility", R::Public, help::accessibility),
+        def(M::GET, "/privacy", R::Public, help::privacy),
+        def(M::GET, "/contact", R::Public, help::contact),
         def(M::GET, "/assets/{*path}", R::Public, assets::serve),
         def(M::GET, "/login", R::Public, account::login_form),
         def(M::POST, "/login", R::Public, account::login),

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod boards;
 pub mod directory;
+pub mod help;
 pub mod home;
 pub mod people;
 pub mod places;

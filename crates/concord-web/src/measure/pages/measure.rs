@@ -42,6 +42,8 @@ pub struct Cell {
     pub variation: Option<VariationIcon>,
     /// Assurance icon.
     pub assurance: Option<Assurance>,
+    /// Whether its latest value is out of date ([`concord_domain::metric::is_stale`]).
+    pub stale: bool,
 }
 
 /// One row of the dashboard: a metric and its cells by column.
@@ -72,6 +74,7 @@ struct DashboardPage {
     scopes: Vec<(String, String, bool)>,
     profile: String,
     can_contribute: bool,
+    stale_rule: &'static str,
 }
 
 impl DashboardPage {
@@ -135,6 +138,12 @@ pub async fn dashboard(
                     period: last.map_or_else(String::new, |v| v.period.clone()),
                     variation: xmr.as_ref().map(|c| c.variation_icon),
                     assurance: xmr.as_ref().and_then(|c| c.assurance),
+                    stale: last.is_some_and(|v| {
+                        concord_domain::metric::is_stale(
+                            &v.period,
+                            concord_domain::meeting::london_date(chrono::Utc::now()),
+                        )
+                    }),
                 },
             );
         }
@@ -163,6 +172,7 @@ pub async fn dashboard(
         })
         .collect();
     Ok(render(&DashboardPage {
+        stale_rule: concord_domain::metric::STALE_RULE,
         layout: layout(&state, &visitor, &permit, "System performance"),
         columns: columns.into_iter().collect(),
         rows,

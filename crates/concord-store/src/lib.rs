@@ -31,6 +31,7 @@ pub mod programmes;
 pub mod raid;
 pub mod reports;
 mod rows;
+pub mod search;
 pub mod sessions;
 pub mod strategy;
 pub mod testing;

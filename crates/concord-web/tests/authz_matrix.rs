@@ -31,6 +31,7 @@ const EXPECTED: &str = "
 GET /                                         A A A A A A A A
 GET /healthz                                  A A A A A A A A
 GET /help                                     A A A A A A A A
+GET /search                                   S A A A A A A A
 GET /help/glossary                            A A A A A A A A
 GET /accessibility                            A A A A A A A A
 GET /privacy                                  A A A A A A A A

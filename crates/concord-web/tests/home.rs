@@ -46,8 +46,9 @@ async fn every_role_lands_on_its_own_work_with_its_menu_first() {
             Some("Your work"),
             "{username}: {items:?}"
         );
+        assert_eq!(items.get(1).map(String::as_str), Some("Search"));
         assert_eq!(
-            items.get(1).map(String::as_str),
+            items.get(2).map(String::as_str),
             Some(leading),
             "{username}: {items:?}"
         );

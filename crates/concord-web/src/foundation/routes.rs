@@ -2,7 +2,7 @@
 //! boards, the audit log, and their JSON API.
 
 use super::api::{directory as api_dir, governance as api_gov};
-use super::pages::{account, audit, boards, directory, help, home, people, places};
+use super::pages::{account, audit, boards, directory, help, home, people, places, search};
 use crate::assets;
 use crate::authz::Rule;
 use crate::routes::healthz;
@@ -48,6 +48,7 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         // Organisations.
         def(M::GET, "/directory", R::SignedIn, directory::directory),
+        def(M::GET, "/search", R::SignedIn, search::search),
         def(
             M::GET,
             "/organisations/new",

@@ -48,6 +48,7 @@ pub struct Layout {
 pub type MenuItem = (&'static str, &'static str, &'static str);
 
 const HOME: MenuItem = ("home", "/", "Your work");
+const SEARCH: MenuItem = ("search", "/search", "Search");
 const DIRECTORY: MenuItem = ("directory", "/directory", "Organisations");
 const PEOPLE: MenuItem = ("people", "/people", "People");
 const PLACES: MenuItem = ("places", "/places", "Places");
@@ -84,7 +85,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         FINANCE,
         POPULATION,
     ];
-    let mut menu = vec![HOME];
+    let mut menu = vec![HOME, SEARCH];
     for item in leading.iter().chain(everything.iter()) {
         if !menu.iter().any(|m| m.0 == item.0) {
             menu.push(*item);

@@ -8,3 +8,4 @@ pub mod help;
 pub mod home;
 pub mod people;
 pub mod places;
+pub mod search;

@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(not_found)
+        .layer(from_fn(crate::ui::table_export::export_tables))
         .layer(from_fn_with_state(
             state.clone(),
             crate::ui::frame_error_page,

@@ -293,3 +293,55 @@ async fn a_partner_lead_adds_a_metric_for_their_organisation_and_loads_its_value
     let series = metrics::series(&app.store, Some(&metric.id)).await.unwrap();
     assert_eq!(series[0].points, 6);
 }
+
+#[tokio::test]
+async fn every_table_downloads_as_csv_for_whoever_may_see_the_page() {
+    let app = TestApp::new().await;
+    let mut analyst = app.browser("analyst").await;
+    let year = concord_store::finance::years(&app.store).await.unwrap()[0]
+        .label
+        .replace('/', "-");
+    let path = format!("/finance/{year}");
+    let page = app.get(&path, &mut analyst).await;
+    let links = page.body.matches("Download this table (CSV)").count();
+    let tables = page.body.matches("class=\"concord-table-scroll\"").count();
+    assert!(tables >= 3);
+    assert_eq!(links, tables, "a link under every table");
+    let csv = app.get(&format!("{path}?csv=1"), &mut analyst).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers[axum::http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(&rows[0][0], "Body");
+    let overview = concord_app::finance::overview(
+        &app.store,
+        &concord_store::finance::years(&app.store).await.unwrap()[0],
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows.len(),
+        overview.bodies.len() + 1,
+        "a header and a row per body"
+    );
+    for body in &overview.bodies {
+        assert!(
+            rows.iter()
+                .any(|r| r[0].starts_with(&body.organisation.name)),
+            "{}",
+            body.organisation.name
+        );
+    }
+    // No table 99; and nobody signed out gets a table they could not see as a page.
+    let missing = app.get(&format!("{path}?csv=99"), &mut analyst).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let mut public = common::Browser::default();
+    let refused = app.get(&format!("{path}?csv=1"), &mut public).await;
+    assert_ne!(refused.status, StatusCode::OK);
+}

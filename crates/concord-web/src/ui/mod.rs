@@ -7,6 +7,7 @@ pub mod charts;
 pub mod filters;
 pub mod form;
 pub mod notice;
+pub mod table_export;
 pub mod upload;
 
 use crate::auth::Visitor;

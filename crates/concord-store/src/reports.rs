@@ -115,7 +115,7 @@ pub struct BoardPack {
     pub members: Vec<BoardMember>,
     /// The agenda, as the viewer may read it.
     pub agenda: Vec<AgendaItem>,
-    /// Items for decision not yet decided.
+    /// Agenda items for decision: what the meeting is asked to decide (marked if since decided).
     pub decisions_needed: Vec<AgendaItem>,
     /// Decisions recorded at this meeting.
     pub decisions: Vec<BoardDecision>,
@@ -149,9 +149,11 @@ pub async fn board_pack(
         items: agenda,
         withheld: agenda_withheld,
     } = meetings::agenda(store, viewer, &meeting).await?;
+    // Everything on the agenda for decision: what the meeting is asked to decide, whether or not
+    // it has been decided since (the pack marks those).
     let decisions_needed = agenda
         .iter()
-        .filter(|i| i.purpose == AgendaPurpose::Decision && !i.decided)
+        .filter(|i| i.purpose == AgendaPurpose::Decision)
         .cloned()
         .collect();
     let decisions = meetings::decisions_of_meeting(store, viewer, &meeting.id).await?;

@@ -188,6 +188,36 @@ async fn a_board_member_records_a_decision_and_it_appears_in_the_board_pack() {
     assert_eq!(pack.status, StatusCode::OK);
     assert!(pack.body.contains("Fund room hire in two PCNs"));
     assert!(pack.body.contains(&msk.name));
+    // Every agenda item for decision is listed under "Decisions needed", decided since or not.
+    let scope = meetings::operator_scope(&app.store).await.unwrap();
+    let agenda = meetings::agenda(&app.store, &scope, &meeting)
+        .await
+        .unwrap()
+        .items;
+    let for_decision: Vec<_> = agenda
+        .iter()
+        .filter(|i| {
+            i.purpose == concord_domain::meeting::AgendaPurpose::Decision && !i.confidential
+        })
+        .collect();
+    let needed = pack
+        .body
+        .split("<h3>Decisions needed</h3>")
+        .nth(1)
+        .expect("a decisions needed section")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    for item in &for_decision {
+        assert!(
+            needed.contains(&item.title.replace('\'', "&#39;")),
+            "{} listed",
+            item.title
+        );
+    }
+    if for_decision.is_empty() {
+        assert!(needed.contains("No item on the agenda is for decision"));
+    }
     // Someone who does not sit on the board cannot record one.
     let refused = app
         .post(

@@ -253,6 +253,12 @@ test('no page is wider than the screen at 320, 375, 768 and 1280 px', async () =
         inner: window.innerWidth,
       }));
       if (scroll > inner) wide.push(`${path} at ${width} px is ${scroll} px wide`);
+      // Page-weight budget: no page's HTML over 200 KB (the stylesheet and scripts, about 47 KB
+      // compressed, are shared and cached).
+      if (width === 1280) {
+        const html = (await reply.body()).length;
+        if (html > 200_000) wide.push(`${path} weighs ${html} bytes of HTML, over the 200 KB budget`);
+      }
     }
   }
   assert.deepEqual(wide, [], `pages wider than the screen:\n${wide.join('\n')}`);

@@ -107,5 +107,26 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn(crate::ui::notice::clear_shown_notice))
         .layer(from_fn(security::secure_headers))
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(static_assets_only))
         .with_state(state)
+}
+
+/// Compresses the design system's stylesheet and scripts (most of a page's weight), never pages:
+/// a page holds the session's CSRF token beside text a visitor typed (a search), and compressing
+/// the two together would open it to BREACH-style guessing.
+fn static_assets_only(
+    status: axum::http::StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    let kind = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    status.is_success()
+        && (kind.starts_with("text/css")
+            || kind.starts_with("text/javascript")
+            || kind.starts_with("application/javascript")
+            || kind.starts_with("image/svg"))
 }

@@ -449,3 +449,41 @@ async fn decisions_on_confidential_items_inherit_the_confidentiality() {
     let csv = app.get("/audit/export.csv", &mut admin).await;
     assert!(!csv.body.contains(title), "the decision's title leaked");
 }
+
+#[tokio::test]
+async fn stylesheets_and_scripts_are_compressed_and_pages_never_are() {
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let mut browser = app.browser("analyst").await;
+    let cookie = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fetch = |path: &'static str, cookie: String| {
+        let router = app.router.clone();
+        async move {
+            router
+                .oneshot(
+                    axum::http::Request::get(path)
+                        .header(axum::http::header::ACCEPT_ENCODING, "gzip")
+                        .header(axum::http::header::COOKIE, cookie)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let css = fetch("/assets/nhsuk-frontend.min.css", cookie.clone()).await;
+    assert_eq!(css.headers()[axum::http::header::CONTENT_ENCODING], "gzip");
+    // A page with the CSRF token beside text the visitor typed is never compressed (BREACH).
+    let page = fetch("/search?q=riverside", cookie).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page
+        .headers()
+        .get(axum::http::header::CONTENT_ENCODING)
+        .is_none());
+    let _ = app.get("/", &mut browser).await;
+}

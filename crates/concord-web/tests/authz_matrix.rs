@@ -228,6 +228,7 @@ PUT /api/v1/population/cohorts/{id}           S A A D D D D D
 POST /api/v1/population/counts                S A A A D A D D
 GET /api/v1/me                                S A A A A A A A
 GET /api/v1/organisations                     S A A A A A A A
+GET /api/v1/search                            S A A A A A A A
 POST /api/v1/organisations                    S A D D D D D D
 GET /api/v1/organisations/{id}                S A A A A A A A
 PUT /api/v1/organisations/{id}                S A A D D D D D

@@ -111,3 +111,35 @@ async fn search_answers_within_100_ms_at_the_95th_percentile() {
     );
     assert!(p95 < std::time::Duration::from_millis(100), "p95 {p95:?}");
 }
+
+#[tokio::test]
+async fn the_api_searches_the_same_way() {
+    let app = TestApp::new().await;
+    let token = app.token("analyst").await;
+    let reply = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/search?q=riverside",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let hits = reply.json();
+    let hits = hits.as_array().unwrap();
+    assert!(hits.iter().any(|h| h["kind"] == "Organisation"));
+    let mut browser = app.browser("analyst").await;
+    let page = app.get("/search?q=riverside", &mut browser).await;
+    for h in hits {
+        assert!(page.body.contains(h["href"].as_str().unwrap()), "{h}");
+    }
+    let anonymous = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/search?q=riverside",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}

@@ -134,6 +134,7 @@ impl Modify for ProblemResponses {
     security(("bearer" = [])),
     paths(
         governance::me,
+        directory::search,
         directory::list_organisations, directory::create_organisation, directory::get_organisation, directory::update_organisation,
         directory::list_memberships, directory::add_membership, directory::remove_membership, directory::create_person,
         directory::set_places,

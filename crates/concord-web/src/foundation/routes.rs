@@ -203,6 +203,7 @@ pub fn routes() -> Vec<RouteDef> {
             R::SignedIn,
             api_dir::list_organisations,
         ),
+        def(M::GET, "/api/v1/search", R::SignedIn, api_dir::search),
         def(
             M::POST,
             "/api/v1/organisations",

@@ -93,7 +93,13 @@ fn split_query(query: &str) -> (Option<usize>, Option<String>) {
 /// The page with a download link after each table box.
 fn with_links(html: &str, here: &str) -> String {
     let joiner = if here.contains('?') { "&amp;" } else { "?" };
-    let here = here.replace('&', "&amp;").replace('"', "&quot;");
+    // The address comes from the request: escaped for an attribute, whatever it holds.
+    let here = here
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let mut out = String::with_capacity(html.len() + 1024);
     let mut rest = html;
     let mut n = 0;
@@ -271,6 +277,13 @@ mod tests {
         assert!(linked.contains("href=\"/finance/2026-27?as_at=2026-09&amp;csv=1\""));
         assert!(linked.contains("href=\"/finance/2026-27?as_at=2026-09&amp;csv=2\""));
         assert!(linked.find("csv=1").unwrap() < linked.find("<p>after</p>").unwrap());
+    }
+
+    #[test]
+    fn an_address_cannot_break_out_of_the_link() {
+        let linked = with_links(PAGE, "/finance?x=\"><script>alert(1)</script>");
+        assert!(!linked.contains("<script>"));
+        assert!(linked.contains("&quot;&gt;&lt;script&gt;"));
     }
 
     #[test]

@@ -203,3 +203,26 @@ pub async fn update_place(
     places::update(&state.store, &permit.actor, &id, &draft).await?;
     Ok(Json(places::get(&state.store, &id).await?))
 }
+
+/// What to search for.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct SearchParams {
+    /// Text to look for (at least two characters; at most the first 100 are used).
+    pub q: String,
+}
+
+/// Searches what every signed-in person may read: organisations, people, places, boards,
+/// programmes, objectives, metrics and cohorts, up to 10 of each kind.
+#[utoipa::path(get, path = "/api/v1/search", tag = "directory", params(SearchParams),
+    responses((status = 200, body = [concord_store::search::Hit]), (status = 401, body = Problem)))]
+pub async fn search(
+    State(state): State<AppState>,
+    Params(query): Params<SearchParams>,
+) -> Result<Json<Vec<concord_store::search::Hit>>, ApiError> {
+    let q: String = query.q.chars().take(100).collect();
+    Ok(Json(
+        concord_store::search::everything(&state.store, &q).await?,
+    ))
+}

@@ -13,12 +13,13 @@ use concord_domain::consent::ProposalStatus;
 use concord_domain::meeting::london_date;
 use concord_domain::programme::DeliveryStatus;
 use concord_domain::Principal;
+use concord_store::boards::{self, BoardMember};
 use concord_store::consent::{self, Proposal};
 use concord_store::delivery::{self, Milestone};
 use concord_store::meetings::{self, Meeting};
 use concord_store::programmes::{self, Programme};
 use concord_store::reports::{self, MyWork};
-use concord_store::{boards, population, strategy, Store, StoreError};
+use concord_store::{population, strategy, Store, StoreError};
 
 /// How often a programme's status is reported: monthly, so due after this many days.
 pub const REPORT_EVERY_DAYS: i64 = 31;
@@ -139,13 +140,14 @@ pub async fn of(
     late_milestones.retain(|m| !m.is_done() && is_past(&m.forecast_on, today));
     late_milestones.sort_by(|a, b| a.forecast_on.cmp(&b.forecast_on).then(a.id.cmp(&b.id)));
     late_milestones.dedup_by(|a, b| a.id == b.id);
+    let seats = boards::seats_of_person(store, person_id).await?;
     Ok(Work {
         today,
-        responses_due: responses_due(store, principal, today).await?,
+        responses_due: responses_due(store, principal, &seats, today).await?,
         reports_due,
         late_milestones,
         worklists: worklists(store, principal).await?,
-        meetings: upcoming_meetings(store, person_id, today).await?,
+        meetings: upcoming_meetings(store, &seats, today).await?,
         programmes,
         mine,
     })
@@ -160,9 +162,9 @@ fn is_past(date: &str, today: NaiveDate) -> bool {
 async fn responses_due(
     store: &Store,
     principal: &Principal,
+    seats: &[BoardMember],
     today: NaiveDate,
 ) -> Result<Vec<ResponseDue>, StoreError> {
-    let seats = boards::seats_of_person(store, &principal.person_id).await?;
     let mut due = Vec::new();
     for round in strategy::list(store).await? {
         for proposal in consent::for_round(store, &round.id).await? {
@@ -217,11 +219,11 @@ async fn worklists(store: &Store, principal: &Principal) -> Result<Vec<WorklistL
 
 async fn upcoming_meetings(
     store: &Store,
-    person_id: &str,
+    seats: &[BoardMember],
     today: NaiveDate,
 ) -> Result<Vec<Meeting>, StoreError> {
     let mut meetings = Vec::new();
-    for seat in boards::seats_of_person(store, person_id).await? {
+    for seat in seats {
         for meeting in meetings::meetings_of(store, &seat.board_id).await? {
             let soon = NaiveDate::parse_from_str(&meeting.held_on, "%Y-%m-%d")
                 .is_ok_and(|d| d >= today && (d - today).num_days() <= MEETINGS_AHEAD_DAYS);

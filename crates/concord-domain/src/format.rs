@@ -169,16 +169,8 @@ pub fn figure(x: f64) -> String {
         .to_string()
         .split_once('.')
         .map_or(0, |(_, fraction)| fraction.len().min(6) as u32);
-    let shown = decimal(x, places);
     // Trailing zeros from the rounding to 6 places say nothing.
-    if shown.contains('.') {
-        shown
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    } else {
-        shown
-    }
+    without_trailing_zeros(decimal(x, places))
 }
 
 /// A calculated value (a mean, a control limit) to the precision it supports: no decimals from
@@ -194,7 +186,11 @@ pub fn calculated(x: f64) -> String {
     } else {
         4
     };
-    let shown = decimal(x, places);
+    without_trailing_zeros(decimal(x, places))
+}
+
+/// "12.50" -> "12.5", "3.0" -> "3", "1,200" unchanged.
+fn without_trailing_zeros(shown: String) -> String {
     if shown.contains('.') {
         shown
             .trim_end_matches('0')

@@ -207,22 +207,7 @@ pub fn respond(result: Result<Vec<u8>, PdfError>, filename: &str) -> Response {
     }
 }
 
-/// A file name made from a title: letters, digits and hyphens only.
+/// A PDF's file name made from a title ([`crate::ui::file_name`]).
 pub fn filename(title: &str) -> String {
-    let slug: String = title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let slug = slug
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    format!("{slug}.pdf")
+    crate::ui::file_name(title, "pdf")
 }

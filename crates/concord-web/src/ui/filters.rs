@@ -7,15 +7,12 @@
 //! |---|---|---|
 //! | `date` | a stored date or timestamp's day | 14 November 2026 |
 //! | `date_time` | a stored timestamp to the minute, UK time | 14 November 2026 at 2:30pm |
-//! | `month` | a stored date's month | November 2026 |
 //! | `count` | a whole number | 122,739 |
 //! | `number(places)` | a decimal number | 1,234.5 |
 //! | `figure` | a recorded value, its own decimals | 1,800 or 12.5 |
 //! | `plural(one, many)` | a count and its noun | 3 confidential items |
-//! | `money` | an exact sum | £1,234,567.89 |
 //! | `money_rounded` | a sum for a sentence | £1.2m |
 //! | `days` | a distance in days from today | in 3 days |
-//! | `heading` | a stored code as a heading | Deprivation decile (IMD, 1 = most deprived) |
 
 use askama::Values;
 use concord_domain::finance::Money;
@@ -81,20 +78,6 @@ pub fn date_time<T: DateLike>(value: T, _: &dyn Values) -> askama::Result<String
         .unwrap_or_else(|| format::NO_VALUE.to_string()))
 }
 
-/// A stored date's month: "November 2026".
-pub fn month<T: DateLike>(value: T, _: &dyn Values) -> askama::Result<String> {
-    let day = value
-        .stored_text()
-        .and_then(|t| format::parse_stored(&t))
-        .map(|stored| match stored {
-            format::Stored::Date(day) => day,
-            format::Stored::Instant(at) => format::uk_date(at),
-        });
-    Ok(day
-        .map(format::month)
-        .unwrap_or_else(|| format::NO_VALUE.to_string()))
-}
-
 /// A whole number with thousands separators: "122,739". A value that is not a whole number is
 /// shown as it is.
 pub fn count<T: Display>(value: T, _: &dyn Values) -> askama::Result<String> {
@@ -114,11 +97,6 @@ pub fn number<T: Display>(value: T, _: &dyn Values, places: u32) -> askama::Resu
     })
 }
 
-/// An exact sum of money: "£1,234,567.89".
-pub fn money<T: std::borrow::Borrow<Money>>(value: T, _: &dyn Values) -> askama::Result<String> {
-    Ok(format::money(*value.borrow()))
-}
-
 /// A sum of money rounded for a sentence: "£1.2m".
 pub fn money_rounded<T: std::borrow::Borrow<Money>>(
     value: T,
@@ -134,11 +112,6 @@ pub fn days<T: Display>(value: T, _: &dyn Values) -> askama::Result<String> {
         Ok(n) => format::days_from_today(n),
         Err(_) => text,
     })
-}
-
-/// A stored code as a heading for people.
-pub fn heading<T: Display>(value: T, _: &dyn Values) -> askama::Result<String> {
-    Ok(format::heading(&value.to_string()))
 }
 
 /// A stored time of day (`HH:MM`) for people: "2:30pm", "midday".

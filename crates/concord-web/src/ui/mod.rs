@@ -12,7 +12,7 @@ pub mod upload;
 
 use crate::auth::Visitor;
 use crate::authz::Permit;
-use crate::error::Problem;
+use crate::error::{PageError, Problem};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -236,6 +236,65 @@ pub async fn frame_error_page(
         .remove(axum::http::header::CONTENT_LENGTH);
     *response.body_mut() = axum::body::Body::from(error_html(layout, &problem));
     response
+}
+
+/// A download's file name made from a title: lower-case letters, digits and single hyphens, then
+/// `.{extension}`.
+pub fn file_name(title: &str, extension: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{slug}.{extension}")
+}
+
+/// A CSV download of `rows` (the first is the header), every cell made safe for spreadsheets
+/// ([`concord_domain::export::csv_cell`]), never cached.
+pub fn csv_download<R, C>(file_name: &str, rows: R) -> Response
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| concord_domain::export::csv_cell(&c))
+            .collect();
+        if writer.write_record(&cells).is_err() {
+            return PageError::internal("a CSV row could not be written").into_response();
+        }
+    }
+    let body = match writer.into_inner() {
+        Ok(bytes) => bytes,
+        Err(_) => return PageError::internal("the CSV could not be finished").into_response(),
+    };
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// A choice in a select list: (value, label).

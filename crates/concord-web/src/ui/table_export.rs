@@ -9,10 +9,9 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use concord_domain::export::csv_cell;
 
 /// The largest page this reads to add links or take a table from.
 const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -60,7 +59,7 @@ pub async fn export_tables(req: Request, next: Next) -> Response {
     let html = String::from_utf8_lossy(&bytes);
     match wanted {
         Some(n) => match nth_table(&html, n) {
-            Some(table) => csv_response(&html, n, &table),
+            Some(table) => csv_response(&html, n, table),
             None => (
                 StatusCode::NOT_FOUND,
                 format!("This page has no table {n} to download."),
@@ -217,52 +216,16 @@ fn drop_between(text: &str, open: &str, close: &str) -> String {
     out
 }
 
-fn csv_response(html: &str, n: usize, rows: &[Vec<String>]) -> Response {
-    let mut csv = String::new();
-    for row in rows {
-        let line: Vec<String> = row.iter().map(|c| quote(&csv_cell(c))).collect();
-        csv.push_str(&line.join(","));
-        csv.push_str("\r\n");
-    }
+fn csv_response(html: &str, n: usize, rows: Vec<Vec<String>>) -> Response {
     let title = html
         .split("<title>")
         .nth(1)
         .and_then(|t| t.split(['–', '<']).next())
         .unwrap_or("table");
-    let name: String = title
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{}-table-{n}.csv\"",
-        name.trim_matches('-')
-    );
-    let mut response = (StatusCode::OK, csv).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
+    crate::ui::csv_download(
+        &crate::ui::file_name(&format!("{title} table {n}"), "csv"),
+        rows,
+    )
 }
 
 #[cfg(test)]
@@ -286,21 +249,23 @@ mod tests {
         assert!(linked.contains("&quot;&gt;&lt;script&gt;"));
     }
 
+    fn body_of(response: Response) -> String {
+        let bytes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(to_bytes(response.into_body(), usize::MAX))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
     #[test]
     fn a_table_becomes_safe_csv_rows() {
         let rows = nth_table(PAGE, 1).unwrap();
         assert_eq!(rows[0], vec!["Body", "Plan"]);
         assert_eq!(rows[1], vec!["Riverside & Vale Not reported", "=1+2"]);
         assert_eq!(rows[2], vec!["A, B", "3"]);
-        let csv = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| quote(&csv_cell(c)))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect::<Vec<_>>();
+        let body = body_of(csv_response(PAGE, 1, rows));
+        let csv: Vec<&str> = body.lines().collect();
         assert_eq!(csv[1], "Riverside & Vale Not reported,'=1+2");
         assert_eq!(csv[2], "\"A, B\",3");
         assert_eq!(

@@ -2,16 +2,16 @@
 //! appropriate; kept with who and when, audited), and exports the list as CSV for its clinical
 //! system, with each person's NHS number and the SNOMED CT code for recording the outcome.
 
+use super::worklists::own_list;
 use crate::error::PageError;
 use crate::extract::{Context, PageForm};
 use crate::ui::notice::{confirmed, Next, Notice};
+use crate::ui::{csv_download, file_name};
 use axum::extract::Path;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use concord_app::population::worklists::{self, Worklist};
-use concord_domain::export::csv_cell;
 use concord_domain::worklist::MarkDraft;
-use concord_store::{population, worklist_marks};
+use concord_store::worklist_marks;
 
 /// `POST /population/cohorts/{id}/worklist/marks/{organisation_id}`: marks one person on the
 /// practice's list (the route rule has checked the person is a clinician of that practice; the
@@ -45,15 +45,15 @@ pub const EXPORT_COLUMNS: [&str; 13] = [
     "marked_at",
 ];
 
-/// The worklist as CSV: one row per person, in the list's order (`priority` 1 is most in need).
-pub fn to_csv(worklist: &Worklist) -> String {
-    let mut out = EXPORT_COLUMNS.join(",");
-    out.push_str("\r\n");
+/// The worklist's rows for CSV, the header first: one row per person, in the list's order
+/// (`priority` 1 is most in need).
+pub fn csv_rows(worklist: &Worklist) -> Vec<Vec<String>> {
+    let mut rows = vec![EXPORT_COLUMNS.iter().map(|c| c.to_string()).collect()];
     for practice in &worklist.practices {
         for (i, row) in practice.rows.iter().enumerate() {
             let mark = row.mark.as_ref();
             let snomed = mark.and_then(|m| m.outcome.snomed());
-            let cells = [
+            rows.push(vec![
                 row.nhs_digits(),
                 row.patient.family_name.clone(),
                 row.patient.given_name.clone(),
@@ -67,22 +67,10 @@ pub fn to_csv(worklist: &Worklist) -> String {
                 snomed.map_or(String::new(), |s| s.1.to_string()),
                 mark.map_or(String::new(), |m| m.marked_by.clone()),
                 mark.map_or(String::new(), |m| m.marked_at.clone()),
-            ];
-            let line: Vec<String> = cells.iter().map(|c| quote(&csv_cell(c))).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            ]);
         }
     }
-    out
-}
-
-/// A CSV field, quoted where it holds a comma, quote or line break.
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
+    rows
 }
 
 /// `GET /population/cohorts/{id}/worklist.csv`: the clinician's own practices' lists as CSV. The
@@ -91,37 +79,7 @@ pub async fn export(
     Context(state, _, permit): Context,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let saved = population::cohort(&state.store, &id).await?;
-    let worklist = worklists::own_practices_list(
-        &state.population,
-        &state.store,
-        &permit.actor,
-        permit.person(),
-        &saved,
-        worklists::Use::Export,
-    )
-    .await?;
-    let name: String = saved
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"worklist-{name}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        to_csv(&worklist),
-    )
-        .into_response())
+    let (saved, worklist) = own_list(&state, &permit, &id, worklists::Use::Export).await?;
+    let name = file_name(&format!("worklist {}", saved.name), "csv");
+    Ok(csv_download(&name, csv_rows(&worklist)))
 }

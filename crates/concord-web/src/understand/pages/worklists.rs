@@ -126,19 +126,30 @@ pub async fn worklist(
     Path(id): Path<String>,
     Query(filter): Query<WorklistFilter>,
 ) -> Result<Response, PageError> {
-    let saved = population::cohort(&state.store, &id).await?;
+    let (saved, worklist) = own_list(&state, &permit, &id, worklists::Use::View).await?;
+    Ok(show(
+        &state, &visitor, &permit, saved, worklist, None, filter,
+    ))
+}
+
+/// Cohort `id` and the worklist of the person's own practices, the view or export audited first.
+pub async fn own_list(
+    state: &AppState,
+    permit: &Permit,
+    id: &str,
+    purpose: worklists::Use,
+) -> Result<(SavedCohort, Worklist), PageError> {
+    let saved = population::cohort(&state.store, id).await?;
     let worklist = worklists::own_practices_list(
         &state.population,
         &state.store,
         &permit.actor,
         permit.person(),
         &saved,
-        worklists::Use::View,
+        purpose,
     )
     .await?;
-    Ok(show(
-        &state, &visitor, &permit, saved, worklist, None, filter,
-    ))
+    Ok((saved, worklist))
 }
 
 /// The break-glass form, filled with `form` and showing `errors`.

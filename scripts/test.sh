@@ -2,7 +2,7 @@
 # Runs every test: unit and HTTP-level tests on SQLite and on PostgreSQL, the browser tests in
 # headless Chromium, then the security regression suite against a running demo (with a short
 # schemathesis run). Installs what a fresh machine lacks (PostgreSQL, Chromium, npm packages,
-# schemathesis from PyPI in its own virtual environment) first.
+# schemathesis and aiosmtpd from PyPI in their own virtual environments) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,13 @@ if [ ! -x "$security_venv/bin/schemathesis" ]; then
   echo "== installing schemathesis (PyPI) for the security suite"
   python3 -m venv "$security_venv"
   "$security_venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
+fi
+
+smtp_venv=target/smtp-venv
+if ! "$smtp_venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+  echo "== installing aiosmtpd (PyPI), the SMTP server the notification tests send to"
+  python3 -m venv "$smtp_venv"
+  "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6
 fi
 
 echo "== building"

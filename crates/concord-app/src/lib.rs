@@ -13,6 +13,7 @@ pub mod authz;
 pub mod deliver;
 pub mod finance;
 pub mod measure;
+pub mod notify;
 pub mod population;
 pub mod work;
 

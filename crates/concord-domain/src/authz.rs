@@ -205,6 +205,8 @@ pub enum Action<'a> {
     },
     /// Review break-glass views.
     ReviewBreakGlass,
+    /// See the e-mail queue (notifications waiting or failing) and try again.
+    ManageMailQueue,
 }
 
 /// The outcome of asking.
@@ -251,7 +253,8 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         | Action::ViewAudit
         | Action::ManageAccounts
         | Action::ManageFinance
-        | Action::ReviewBreakGlass => admin_or(None),
+        | Action::ReviewBreakGlass
+        | Action::ManageMailQueue => admin_or(None),
         Action::SaveCohort {
             owner_organisation_id: None,
         } => admin_or(
@@ -520,6 +523,7 @@ pub(crate) mod tests {
             },
             Action::ManagePlaces,
             Action::ViewAudit,
+            Action::ManageMailQueue,
             Action::ManageAccounts,
             Action::ManageBoard {
                 host_organisation_id: "y",

@@ -14,6 +14,7 @@ pub mod grants;
 pub mod improvement;
 pub mod meeting;
 pub mod metric;
+pub mod notification;
 pub mod organisation;
 pub mod person;
 pub mod place;

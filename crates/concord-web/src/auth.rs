@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use concord_domain::Principal;
-use concord_store::{people, sessions, StoreError};
+use concord_store::{notifications, people, sessions, StoreError};
 use std::net::SocketAddr;
 
 /// The session cookie. `__Host-` binds it to this host, path `/`, and HTTPS (or localhost).
@@ -41,6 +41,30 @@ pub struct Visitor {
     pub pre_session_csrf: Option<String>,
     /// What the action before this page did, to confirm it ([`crate::ui::notice`]).
     pub notice: Option<crate::ui::notice::Notice>,
+    /// How many notifications the signed-in person has not read (pages only).
+    pub unread_notifications: i64,
+}
+
+/// For a page with a form shown before sign-in (the sign-in form, an unsubscribe link): gives
+/// the visitor a pre-session CSRF token if they have none, and returns it, for
+/// [`set_pre_session_cookie`] to send.
+pub fn pre_session_token(visitor: &mut Visitor) -> Option<String> {
+    let token = visitor
+        .pre_session_csrf
+        .is_none()
+        .then(sessions::random_token)?;
+    visitor.pre_session_csrf = Some(token.clone());
+    Some(token)
+}
+
+/// Sends the pre-session CSRF cookie [`pre_session_token`] made, if it made one.
+pub fn set_pre_session_cookie(response: &mut axum::response::Response, token: Option<String>) {
+    if let Some(token) = token {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            host_cookie(PRE_SESSION_CSRF_COOKIE, &token, Some(7200)),
+        );
+    }
 }
 
 /// True for JSON API paths, which use bearer tokens and problem+json.
@@ -175,6 +199,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             if let Some(token) = session_cookie {
                 if let Some(session) = sessions::load(&state.store, &token).await? {
                     visitor.principal = people::principal(&state.store, &session.person_id).await?;
+                    visitor.unread_notifications =
+                        notifications::unread_count(&state.store, &session.person_id).await?;
                     visitor.session = Some(SessionRef {
                         token,
                         csrf_token: session.csrf_token,

@@ -36,6 +36,8 @@ pub struct AppState {
     pub population: std::sync::Arc<population::Population>,
     /// Reverse proxies whose `X-Forwarded-For` names the real client (none by default).
     pub trusted_proxies: std::sync::Arc<Vec<std::net::IpAddr>>,
+    /// Whether a mail server is set up, so that notifications can also go by e-mail.
+    pub mail_configured: bool,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             system_name: system_name.into(),
             population: std::sync::Arc::new(population::Population::new(config)),
             trusted_proxies: Default::default(),
+            mail_configured: false,
         }
     }
 }

@@ -44,6 +44,15 @@ POST /logout                                  S A A A A A A A
 GET /account                                  S A A A A A A A
 POST /account/tokens                          S A A A A A A A
 POST /account/tokens/{id}/revoke              S A A A A A A A
+GET /notifications                            S A A A A A A A
+POST /notifications/read                      S A A A A A A A
+GET /notifications/settings                   S A A A A A A A
+POST /notifications/settings                  S A A A A A A A
+POST /notifications/{id}/open                 S A A A A A A A
+GET /notifications/unsubscribe/{token}        A A A A A A A A
+POST /notifications/unsubscribe/{token}       A A A A A A A A
+GET /admin/mail                               S A D D D D D D
+POST /admin/mail/retry                        S A D D D D D D
 GET /directory                                S A A A A A A A
 GET /organisations/new                        S A D D D D D D
 POST /organisations                           S A D D D D D D
@@ -229,6 +238,7 @@ POST /api/v1/population/counts                S A A A D A D D
 GET /api/v1/me                                S A A A A A A A
 GET /api/v1/organisations                     S A A A A A A A
 GET /api/v1/search                            S A A A A A A A
+GET /api/v1/me/notifications                  S A A A A A A A
 POST /api/v1/organisations                    S A D D D D D D
 GET /api/v1/organisations/{id}                S A A A A A A A
 PUT /api/v1/organisations/{id}                S A A D D D D D

@@ -188,6 +188,8 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    notify: crate::notify::NotifyArgs,
 }
 
 impl ServeArgs {
@@ -630,11 +632,18 @@ async fn serve_until_stopped(
     population: concord_app::population::PopulationConfig,
     listener: tokio::net::TcpListener,
 ) -> Result<()> {
-    let mut state =
-        concord_web::AppState::with_population(store, args.system_name.clone(), population);
-    state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
-    let app = concord_web::router(state);
     let address = format!("{}:{}", args.bind, args.port);
+    let mailer = args.notify.mailer(&address, &args.system_name)?;
+    let mut state =
+        concord_web::AppState::with_population(store.clone(), args.system_name.clone(), population);
+    state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
+    state.mail_configured = mailer.is_some();
+    let app = concord_web::router(state);
+    tokio::spawn(concord_app::notify::mail::run(
+        store,
+        mailer,
+        args.notify.cadence(),
+    ));
     tracing::info!("Concord is serving on http://{address}/");
     axum::serve(
         listener,

@@ -2,6 +2,7 @@
 
 mod align;
 mod cli;
+mod notify;
 mod population;
 mod spc;
 

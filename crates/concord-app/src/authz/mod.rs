@@ -105,6 +105,8 @@ pub enum Rule {
     LoadRegisteredList,
     /// Reviewing break-glass views: system administrators.
     ReviewBreakGlass,
+    /// The e-mail queue of notifications: system administrators.
+    ManageMailQueue,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -225,6 +227,7 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
             owner_organisation_id: None,
         },
         Rule::ReviewBreakGlass => Action::ReviewBreakGlass,
+        Rule::ManageMailQueue => Action::ManageMailQueue,
         _ => return None,
     })
 }

@@ -133,7 +133,7 @@ impl Modify for ProblemResponses {
     modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
     paths(
-        governance::me,
+        governance::me, governance::my_notifications,
         directory::search,
         directory::list_organisations, directory::create_organisation, directory::get_organisation, directory::update_organisation,
         directory::list_memberships, directory::add_membership, directory::remove_membership, directory::create_person,
@@ -159,6 +159,8 @@ impl Modify for ProblemResponses {
         population::overview, population::list, population::get, population::create, population::update, population::count,
     ),
     components(schemas(
+        governance::NotificationList, concord_store::notifications::Notification,
+        concord_domain::notification::NotificationKind,
         Problem, FieldError, Principal, Grant, Organisation, OrganisationDraft, PlaceRef, Membership, MembershipDraft, Person, PersonDraft,
         Place, PlaceDraft, Board, BoardDraft, BoardMember, BoardMemberDraft, AuditRecord, Created, PlaceIds, NewPerson,
         OrganisationPage, PersonPage, AuditPage, concord_store::strategy::Round, concord_domain::strategy::RoundStage,

@@ -2,7 +2,9 @@
 //! boards, the audit log, and their JSON API.
 
 use super::api::{directory as api_dir, governance as api_gov};
-use super::pages::{account, audit, boards, directory, help, home, people, places, search};
+use super::pages::{
+    account, audit, boards, directory, help, home, notifications, people, places, search,
+};
 use crate::assets;
 use crate::authz::Rule;
 use crate::routes::healthz;
@@ -45,6 +47,57 @@ pub fn routes() -> Vec<RouteDef> {
             "/account/tokens/{id}/revoke",
             R::OwnAccount,
             account::revoke_token,
+        ),
+        // Notifications: the person's own (every query keyed by the signed-in person), the
+        // unsubscribe link from an e-mail (its secret names one person and kind), and the queue.
+        def(M::GET, "/notifications", R::OwnAccount, notifications::list),
+        def(
+            M::POST,
+            "/notifications/read",
+            R::OwnAccount,
+            notifications::read_all,
+        ),
+        def(
+            M::GET,
+            "/notifications/settings",
+            R::OwnAccount,
+            notifications::settings,
+        ),
+        def(
+            M::POST,
+            "/notifications/settings",
+            R::OwnAccount,
+            notifications::save_settings,
+        ),
+        def(
+            M::POST,
+            "/notifications/{id}/open",
+            R::OwnAccount,
+            notifications::open,
+        ),
+        def(
+            M::GET,
+            "/notifications/unsubscribe/{token}",
+            R::Public,
+            notifications::unsubscribe_page,
+        ),
+        def(
+            M::POST,
+            "/notifications/unsubscribe/{token}",
+            R::Public,
+            notifications::unsubscribe,
+        ),
+        def(
+            M::GET,
+            "/admin/mail",
+            R::ManageMailQueue,
+            notifications::queue,
+        ),
+        def(
+            M::POST,
+            "/admin/mail/retry",
+            R::ManageMailQueue,
+            notifications::retry,
         ),
         // Organisations.
         def(M::GET, "/directory", R::SignedIn, directory::directory),
@@ -197,6 +250,12 @@ pub fn routes() -> Vec<RouteDef> {
         def(M::GET, "/audit/export.csv", R::ViewAudit, audit::export),
         // JSON API.
         def(M::GET, "/api/v1/me", R::OwnAccount, api_gov::me),
+        def(
+            M::GET,
+            "/api/v1/me/notifications",
+            R::OwnAccount,
+            api_gov::my_notifications,
+        ),
         def(
             M::GET,
             "/api/v1/organisations",

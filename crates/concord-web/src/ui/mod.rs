@@ -43,6 +43,8 @@ pub struct Layout {
     pub notice: Option<&'static str>,
     /// The menu, in the order the person's roles use it most: (key, path, text).
     pub menu: Vec<MenuItem>,
+    /// How many notifications the person has not read (shown beside "Notifications").
+    pub unread_notifications: i64,
 }
 
 /// A menu item: (key matched against [`Layout::nav`], path, text).
@@ -99,6 +101,11 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
 }
 
 impl Layout {
+    /// The unread notifications' count as shown in the header.
+    pub fn unread_count_text(&self) -> String {
+        concord_domain::format::count(self.unread_notifications)
+    }
+
     /// No error, for form fields that never have one (search boxes).
     pub fn no_error(&self) -> Option<&'static str> {
         None
@@ -146,6 +153,7 @@ impl Layout {
             is_admin: principal.is_some_and(|p| p.is_administrator()),
             has_errors: false,
             notice: visitor.notice.map(notice::Notice::label),
+            unread_notifications: visitor.unread_notifications,
             menu: principal.map_or_else(Vec::new, |p| {
                 let mut roles: Vec<Role> = p.primary_grant().map(|g| g.role).into_iter().collect();
                 roles.extend(p.grants.iter().map(|g| g.role));

@@ -67,6 +67,10 @@ concord_domain::vocabulary! {
         MetricSaved => ("metric-saved", "The metric has been saved."),
         RebaseSaved => ("rebase-saved", "The chart's rebase has been saved."),
         RebaseRemoved => ("rebase-removed", "The rebase has been removed."),
+        NotificationChoicesSaved => ("notification-choices-saved", "Your notification settings have been saved."),
+        NotificationsRead => ("notifications-read", "Your notifications have been marked as read."),
+        Unsubscribed => ("unsubscribed", "You will no longer get e-mails of this kind. You can change this in your notification settings."),
+        MailRetried => ("mail-retried", "Every waiting e-mail will be tried again within a minute."),
     }
 }
 

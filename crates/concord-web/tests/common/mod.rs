@@ -10,6 +10,8 @@ use concord_store::{testing::fresh_store, Actor, Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+pub mod smtp;
+
 /// The application under test.
 pub struct TestApp {
     pub router: Router,

@@ -22,6 +22,27 @@ pub async fn me(Extension(permit): Extension<Permit>) -> Json<Principal> {
     Json(permit.person().clone())
 }
 
+/// The caller's notifications shown in Concord, newest first, with how many are unread.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct NotificationList {
+    /// How many are unread.
+    pub unread: i64,
+    /// The newest (at most 200).
+    pub notifications: Vec<concord_store::notifications::Notification>,
+}
+
+/// The caller's own notifications (what the header's count and the notifications page show).
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "governance", responses((status = 200, body = NotificationList), (status = 401, body = Problem)))]
+pub async fn my_notifications(
+    Context(state, _, permit): Context,
+) -> Result<Json<NotificationList>, ApiError> {
+    let person_id = &permit.person().person_id;
+    Ok(Json(NotificationList {
+        unread: concord_store::notifications::unread_count(&state.store, person_id).await?,
+        notifications: concord_store::notifications::list(&state.store, person_id).await?,
+    }))
+}
+
 /// Query parameters for listing people.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(default)]

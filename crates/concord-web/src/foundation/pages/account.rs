@@ -1,6 +1,8 @@
 //! Signing in and out, and a person's own account: their roles and API tokens.
 
-use crate::auth::{host_cookie, start_session, Visitor, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE};
+use crate::auth::{
+    host_cookie, pre_session_token, set_pre_session_cookie, start_session, Visitor, SESSION_COOKIE,
+};
 use crate::authz::Permit;
 use crate::error::PageError;
 use crate::extract::Context;
@@ -45,13 +47,7 @@ pub async fn login_form(
     Extension(permit): Extension<Permit>,
     Params(query): Params<LoginQuery>,
 ) -> Response {
-    let new_cookie = visitor
-        .pre_session_csrf
-        .is_none()
-        .then(sessions::random_token);
-    if let Some(token) = &new_cookie {
-        visitor.pre_session_csrf = Some(token.clone());
-    }
+    let new_cookie = pre_session_token(&mut visitor);
     let page = LoginPage {
         layout: Layout::new(&state, &visitor, &permit, "Sign in", "login"),
         username: String::new(),
@@ -60,12 +56,7 @@ pub async fn login_form(
         notice: query.signed_out.is_some().then_some("You have signed out."),
     };
     let mut response = render(&page);
-    if let Some(token) = new_cookie {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            host_cookie(PRE_SESSION_CSRF_COOKIE, &token, Some(7200)),
-        );
-    }
+    set_pre_session_cookie(&mut response, new_cookie);
     response
 }
 

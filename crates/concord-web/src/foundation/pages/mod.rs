@@ -6,6 +6,7 @@ pub mod boards;
 pub mod directory;
 pub mod help;
 pub mod home;
+pub mod notifications;
 pub mod people;
 pub mod places;
 pub mod search;

@@ -208,6 +208,40 @@ impl MinutesDraft {
     }
 }
 
+/// An interest declared by a board member, for a whole meeting or one agenda item.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DeclarationDraft {
+    /// The member declaring it.
+    #[schema(required)]
+    pub person_id: String,
+    /// The agenda item it concerns (blank: the whole meeting).
+    pub agenda_item_id: String,
+    /// The interest, for example "Director of Riverside Physio Ltd, a bidder for this contract".
+    #[schema(required)]
+    pub interest: String,
+}
+
+impl DeclarationDraft {
+    /// The member, the agenda item (if any) and the interest, or what is wrong.
+    pub fn validate(&self) -> Result<(String, Option<String>, String), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if self.person_id.trim().is_empty() {
+            errors.add("person_id", "Select the member declaring the interest");
+        }
+        errors.require_text("interest", "the interest", &self.interest, 1_000);
+        errors.into_result()?;
+        let item = Some(self.agenda_item_id.trim())
+            .filter(|i| !i.is_empty())
+            .map(str::to_string);
+        Ok((
+            self.person_id.trim().to_string(),
+            item,
+            self.interest.trim().to_string(),
+        ))
+    }
+}
+
 /// Who may read an item marked confidential: the members of the board it is confidential for,
 /// and (for a programme's own items) its senior responsible owner and manager.
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod anchor;
 pub mod audit;
+pub mod board_packs;
 pub mod boards;
 pub mod consent;
 mod db;

@@ -94,10 +94,12 @@ pub struct Meeting {
     pub location: String,
     /// The minutes (empty until written).
     pub minutes: String,
+    /// The date of the later meeting that approved the minutes as a true record, once approved.
+    pub minutes_approved_on: Option<String>,
 }
 
 const MEETING_SELECT: &str = "SELECT m.id, m.board_id, b.name AS board_name, b.organisation_id AS host_organisation_id, m.title, m.held_on,
-        m.starts_at, m.location, m.minutes
+        m.starts_at, m.location, m.minutes, m.minutes_approved_on
     FROM meetings m JOIN boards b ON b.id = m.board_id";
 
 fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
@@ -111,6 +113,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
         starts_at: row.text("starts_at")?,
         location: row.text("location")?,
         minutes: row.text("minutes")?,
+        minutes_approved_on: row.opt_text("minutes_approved_on")?,
     })
 }
 
@@ -192,7 +195,16 @@ pub async fn write_minutes(
     let entry = AuditEntry::success(actor, "meeting.minutes", "meeting", Some(meeting_id), "");
     store
         .audited(entry, async |entry| {
-            get(store, meeting_id).await?;
+            let meeting = get(store, meeting_id).await?;
+            if let Some(on) = &meeting.minutes_approved_on {
+                return Err(StoreError::invalid(
+                    "minutes",
+                    format!(
+                        "These minutes were approved as a true record at the meeting on {}: they can no longer be changed",
+                        concord_domain::format::stored_day(on)
+                    ),
+                ));
+            }
             draft.validate()?;
             let mut tx = store.begin_write().await?;
             sqlx::query("UPDATE meetings SET minutes = $2, updated_at = $3 WHERE id = $1")

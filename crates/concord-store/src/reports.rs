@@ -113,6 +113,10 @@ pub struct BoardPack {
     pub board: Board,
     /// Its members.
     pub members: Vec<BoardMember>,
+    /// Apologies received from members.
+    pub apologies: Vec<crate::board_packs::Apology>,
+    /// Interests declared for the meeting or its items.
+    pub declarations: Vec<crate::board_packs::Declaration>,
     /// The agenda, as the viewer may read it.
     pub agenda: Vec<AgendaItem>,
     /// Agenda items for decision: what the meeting is asked to decide (marked if since decided).
@@ -197,6 +201,8 @@ pub async fn board_pack(
         decisions_needed,
         decisions: decisions.items,
         previous_decisions: previous.items,
+        apologies: crate::board_packs::apologies(store, meeting_id).await?,
+        declarations: crate::board_packs::declarations(store, meeting_id).await?,
         previous_meeting,
         open_actions,
         escalated_risks,

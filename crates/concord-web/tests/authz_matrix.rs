@@ -147,6 +147,15 @@ GET /boards/{id}/meetings/new                 S A A D D D D D
 POST /boards/{id}/meetings                    S A A D D D D D
 GET /meetings/{id}                            S A A A A A A A
 GET /meetings/{id}/pack                       S A A A A A A A
+GET /meetings/{id}/pack/draft                 S A A A A A A A
+GET /meetings/{id}/pack/versions/{version}    S A A A A A A A
+GET /meetings/{id}/pack/versions/{version}/pdf S A A A A A A A
+POST /meetings/{id}/pack/issue                S A A D D D D D
+GET /meetings/{id}/apologies/new              S A A D D D D D
+POST /meetings/{id}/apologies                 S A A D D D D D
+GET /meetings/{id}/declarations/new           S A A D D D D D
+POST /meetings/{id}/declarations              S A A D D D D D
+POST /meetings/{id}/minutes/approve-previous  S A A D D D D D
 GET /meetings/{id}/pack.pdf                   S A A A A A A A
 GET /meetings/{id}/agenda/new                 S A A D D D D D
 POST /meetings/{id}/agenda                    S A A D D D D D

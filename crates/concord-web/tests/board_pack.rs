@@ -361,8 +361,9 @@ async fn the_board_pack_for_a_known_meeting_renders_as_recorded() {
     let pack = reports::board_pack(&store, &outsider, &june, now)
         .await
         .unwrap();
-    let html = concord_web::deliver::pages::meetings::pack_document("Riverside and Vale ICS", pack)
-        .unwrap();
+    let html =
+        concord_web::deliver::pages::packs::pack_document("Riverside and Vale ICS", pack, None)
+            .unwrap();
     let ids = regex::Regex::new(r"\b[0-9a-f]{16}\b").unwrap();
     let html = ids.replace_all(&html, "[id]");
     assert!(

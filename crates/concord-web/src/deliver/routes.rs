@@ -1,7 +1,7 @@
 //! Routes of "Govern and deliver": programmes, RAID, meetings, board packs and my work.
 
 use super::api;
-use super::pages::{improvement, meetings, programme_items, programmes, raid, reports};
+use super::pages::{improvement, meetings, packs, programme_items, programmes, raid, reports};
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
 use axum::http::Method;
@@ -207,12 +207,66 @@ fn delivery_pages() -> Vec<RouteDef> {
             meetings::schedule,
         ),
         def(M::GET, "/meetings/{id}", R::SignedIn, meetings::show),
-        def(M::GET, "/meetings/{id}/pack", R::SignedIn, meetings::pack),
+        def(
+            M::GET,
+            "/meetings/{id}/apologies/new",
+            R::ManageMeeting,
+            meetings::apology_form,
+        ),
+        def(
+            M::POST,
+            "/meetings/{id}/apologies",
+            R::ManageMeeting,
+            meetings::record_apology,
+        ),
+        def(
+            M::GET,
+            "/meetings/{id}/declarations/new",
+            R::ManageMeeting,
+            meetings::declaration_form,
+        ),
+        def(
+            M::POST,
+            "/meetings/{id}/declarations",
+            R::ManageMeeting,
+            meetings::record_declaration,
+        ),
+        def(
+            M::POST,
+            "/meetings/{id}/minutes/approve-previous",
+            R::ManageMeeting,
+            meetings::approve_previous_minutes,
+        ),
+        def(M::GET, "/meetings/{id}/pack", R::SignedIn, packs::pack),
+        def(
+            M::GET,
+            "/meetings/{id}/pack/draft",
+            R::SignedIn,
+            packs::draft,
+        ),
+        def(
+            M::GET,
+            "/meetings/{id}/pack/versions/{version}",
+            R::SignedIn,
+            packs::version,
+        ),
+        def(
+            M::GET,
+            "/meetings/{id}/pack/versions/{version}/pdf",
+            R::SignedIn,
+            packs::version_pdf,
+        ),
+        def(
+            M::POST,
+            "/meetings/{id}/pack/issue",
+            R::ManageMeeting,
+            packs::issue,
+        ),
         def(
             M::GET,
             "/meetings/{id}/pack.pdf",
             R::SignedIn,
-            meetings::pack_pdf,
+            packs::pack_pdf,
         ),
         def(
             M::GET,

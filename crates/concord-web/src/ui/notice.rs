@@ -70,6 +70,10 @@ concord_domain::vocabulary! {
         NotificationChoicesSaved => ("notification-choices-saved", "Your notification settings have been saved."),
         NotificationsRead => ("notifications-read", "Your notifications have been marked as read."),
         Unsubscribed => ("unsubscribed", "You will no longer get e-mails of this kind. You can change this in your notification settings."),
+        PackIssued => ("pack-issued", "The board pack has been issued. This version is kept exactly as issued; later changes need a new version."),
+        ApologyRecorded => ("apology-recorded", "The apologies have been recorded."),
+        InterestDeclared => ("interest-declared", "The declaration of interest has been recorded."),
+        MinutesApproved => ("minutes-approved", "The previous meeting's minutes have been recorded as approved."),
         MailRetried => ("mail-retried", "Every waiting e-mail will be tried again within a minute."),
     }
 }

@@ -171,6 +171,28 @@ impl TestApp {
         }
     }
 
+    /// GETs a file (a PDF) and gives its bytes exactly; fails unless it answers 200.
+    pub async fn send_raw(&self, path: &str, browser: &mut Browser) -> Vec<u8> {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        if !browser.cookies.is_empty() {
+            request = request.header(header::COOKIE, browser.cookie_header());
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec()
+    }
+
     pub async fn get(&self, path: &str, browser: &mut Browser) -> Reply {
         let reply = self
             .send(Method::GET, path, Some(browser), None, Vec::new(), None)

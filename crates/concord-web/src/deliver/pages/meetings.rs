@@ -20,8 +20,7 @@ use axum::response::Response;
 use concord_domain::meeting::{AgendaPurpose, MeetingDraft, MinutesDraft};
 use concord_domain::ValidationErrors;
 use concord_store::meetings::{self, ActionItem, AgendaItem, BoardDecision, Meeting};
-use concord_store::reports::{self, BoardPack};
-use concord_store::{boards, lookups, StoreError};
+use concord_store::{board_packs, boards, lookups, StoreError};
 
 type Form = Vec<(String, String)>;
 
@@ -112,6 +111,9 @@ struct MeetingPage {
     can_manage: bool,
     can_record: bool,
     person_id: String,
+    apologies: Vec<board_packs::Apology>,
+    declarations: Vec<board_packs::Declaration>,
+    previous: Option<Meeting>,
 }
 
 /// `GET /meetings/{id}`.
@@ -140,6 +142,9 @@ pub async fn show(
             .as_ref()
             .map(|p| p.person_id.clone())
             .unwrap_or_default(),
+        apologies: board_packs::apologies(&state.store, &id).await?,
+        declarations: board_packs::declarations(&state.store, &id).await?,
+        previous: meetings::previous(&state.store, &meeting).await?,
         meeting,
     }))
 }
@@ -151,6 +156,32 @@ enum MeetingForm {
     Decision,
     Action,
     Minutes,
+    Apology,
+    Declaration,
+}
+
+/// The apologies form's field.
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+struct ApologyFields {
+    person_id: String,
+}
+
+/// The board's members as choices.
+async fn member_choices(
+    state: &AppState,
+    meeting: &Meeting,
+) -> Result<Vec<(String, String)>, PageError> {
+    Ok(boards::members(&state.store, &meeting.board_id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                m.person_id,
+                format!("{} ({})", m.person_name, m.board_role.label()),
+            )
+        })
+        .collect())
 }
 
 impl MeetingForm {
@@ -160,6 +191,8 @@ impl MeetingForm {
             MeetingForm::Decision => "Record a decision",
             MeetingForm::Action => "Set an action",
             MeetingForm::Minutes => "Write the minutes",
+            MeetingForm::Apology => "Record apologies",
+            MeetingForm::Declaration => "Record a declaration of interest",
         }
     }
 
@@ -169,6 +202,8 @@ impl MeetingForm {
             MeetingForm::Decision => "decisions",
             MeetingForm::Action => "actions",
             MeetingForm::Minutes => "minutes",
+            MeetingForm::Apology => "apologies",
+            MeetingForm::Declaration => "declarations",
         }
     }
 
@@ -289,6 +324,43 @@ impl MeetingForm {
                     .textarea("minutes", "Minutes", "")
                     .build()
             }
+            MeetingForm::Apology => Fields::new(&parse::<ApologyFields>(form, &[])?)
+                .select(
+                    "person_id",
+                    "Member sending apologies",
+                    member_choices(state, meeting).await?,
+                    "Select",
+                )
+                .build(),
+            MeetingForm::Declaration => {
+                let viewer = concord_domain::meeting::ConfidentialityScope {
+                    board_ids: vec![meeting.board_id.clone()],
+                    programme_ids: vec![],
+                };
+                let items = meetings::agenda(store, &viewer, meeting)
+                    .await?
+                    .items
+                    .into_iter()
+                    .map(|i| (i.id, format!("{}. {}", i.position, i.title)))
+                    .collect();
+                Fields::new(&parse::<concord_domain::meeting::DeclarationDraft>(
+                    form,
+                    &[],
+                )?)
+                .select(
+                    "person_id",
+                    "Member declaring",
+                    member_choices(state, meeting).await?,
+                    "Select",
+                )
+                .select("agenda_item_id", "Agenda item", items, "The whole meeting")
+                .textarea(
+                    "interest",
+                    "The interest",
+                    "For example, a director of a company bidding for the contract",
+                )
+                .build()
+            }
         })
     }
 
@@ -315,6 +387,13 @@ impl MeetingForm {
                 .map(drop),
             MeetingForm::Minutes => {
                 meetings::write_minutes(store, actor, id, &parse(form, &[])?).await
+            }
+            MeetingForm::Apology => {
+                let fields: ApologyFields = parse(form, &[])?;
+                board_packs::record_apology(store, actor, id, fields.person_id.trim()).await
+            }
+            MeetingForm::Declaration => {
+                board_packs::declare(store, actor, id, &parse(form, &[])?).await
             }
         })
     }
@@ -376,8 +455,14 @@ impl FormFamily for MeetingForm {
             MeetingForm::Decision => Notice::DecisionRecorded,
             MeetingForm::Action => Notice::ActionRecorded,
             MeetingForm::Minutes => Notice::MinutesSaved,
+            MeetingForm::Apology => Notice::ApologyRecorded,
+            MeetingForm::Declaration => Notice::InterestDeclared,
         };
-        Next::to(format!("/meetings/{id}#{}", self.path()), notice)
+        let anchor = match self {
+            MeetingForm::Apology | MeetingForm::Declaration => "opening",
+            other => other.path(),
+        };
+        Next::to(format!("/meetings/{id}#{anchor}"), notice)
     }
 }
 
@@ -386,6 +471,33 @@ form_handlers! {
     new_decision, record_decision => MeetingForm::Decision, String, id_only;
     new_action, set_action => MeetingForm::Action, String, id_only;
     minutes_form, write_minutes => MeetingForm::Minutes, String, id_only;
+    apology_form, record_apology => MeetingForm::Apology, String, id_only;
+    declaration_form, record_declaration => MeetingForm::Declaration, String, id_only;
+}
+
+/// `POST /meetings/{id}/minutes/approve-previous`: the meeting approved its board's previous
+/// minutes as a true record.
+pub async fn approve_previous_minutes(
+    Context(state, _visitor, permit): Context,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    match board_packs::approve_previous_minutes(&state.store, &permit.actor, &id).await {
+        Ok(()) => Ok(confirmed(Next::to(
+            format!("/meetings/{id}#opening"),
+            Notice::MinutesApproved,
+        ))),
+        Err(StoreError::Invalid(errors)) => Err(PageError(crate::error::Problem::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "The previous minutes could not be approved",
+            errors
+                .0
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default(),
+        ))),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// `POST /actions/{id}/complete`: back to where the form was.
@@ -402,61 +514,4 @@ pub async fn complete_action(
         .filter(|v| v.starts_with('/') && !v.starts_with("//"))
         .unwrap_or("/my-work");
     Ok(confirmed(Next::to(back, Notice::ActionDone)))
-}
-
-#[derive(Template)]
-#[template(path = "deliver/pack.html")]
-struct PackPage {
-    layout: Layout,
-    pack: BoardPack,
-}
-
-#[derive(Template)]
-#[template(path = "deliver/pack_print.html")]
-struct PackPrint {
-    system_name: String,
-    pack: BoardPack,
-}
-
-async fn pack_for(state: &AppState, permit: &Permit, id: &str) -> Result<BoardPack, PageError> {
-    let viewer = scope(state, permit).await?;
-    Ok(reports::board_pack(&state.store, &viewer, id, chrono::Utc::now()).await?)
-}
-
-/// `GET /meetings/{id}/pack`: the board pack, generated from live data, printable.
-pub async fn pack(
-    Context(state, visitor, permit): Context,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let pack = pack_for(&state, &permit, &id).await?;
-    Ok(render(&PackPage {
-        layout: layout(
-            &state,
-            &visitor,
-            &permit,
-            format!("Board pack – {}", pack.meeting.title),
-        ),
-        pack,
-    }))
-}
-
-/// The board pack as a standalone HTML document for printing.
-pub fn pack_document(system_name: &str, pack: BoardPack) -> Result<String, askama::Error> {
-    PackPrint {
-        system_name: system_name.into(),
-        pack,
-    }
-    .render()
-}
-
-/// `GET /meetings/{id}/pack.pdf`.
-pub async fn pack_pdf(
-    Context(state, _, permit): Context,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let pack = pack_for(&state, &permit, &id).await?;
-    let name = crate::pdf::filename(&format!("{} {}", pack.board.name, pack.meeting.held_on));
-    let html =
-        pack_document(&state.system_name, pack).map_err(|e| PageError::internal(e.to_string()))?;
-    Ok(crate::pdf::respond(crate::pdf::print(html).await, &name))
 }

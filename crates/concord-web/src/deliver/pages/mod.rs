@@ -2,6 +2,7 @@
 
 pub mod improvement;
 pub mod meetings;
+pub mod packs;
 pub mod programme_items;
 pub mod programmes;
 pub mod raid;

@@ -231,7 +231,7 @@ test('a partner lead gives a colleague a role, is never offered administrator, a
 test('no page is wider than the screen at 320, 375, 768 and 1280 px', async () => {
   const page = await newPage();
   await signIn(page, 'admin');
-  const paths = new Set(['/', '/public', '/my-work', '/account', '/audit', '/help', '/help/glossary', '/accessibility', '/privacy', '/contact']);
+  const paths = new Set(['/', '/public', '/my-work', '/account', '/audit', '/help', '/help/glossary', '/accessibility', '/privacy', '/contact', '/notifications', '/notifications/settings', '/admin/mail']);
   const menu = await page.$$eval('header a[href^="/"]', (links) => links.map((a) => a.getAttribute('href')));
   for (const href of menu) if (!href.startsWith('/logout')) paths.add(href);
   // One page of each list's first item, and the public plan.

@@ -146,3 +146,84 @@ test('governing pages pass axe-core WCAG 2.2 AA checks', async () => {
   await axe(page, 'risk form with errors');
   await page.context().close();
 });
+
+// The page never scrolls sideways at the current width.
+async function fitsTheScreen(page, what) {
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+  }));
+  assert.ok(scroll <= inner, `${what} is ${scroll} px wide on a ${inner} px screen`);
+}
+
+test('a programme manager is told of their work in Concord and chooses what they are e-mailed (375 px and desktop)', async () => {
+  for (const width of [375, 1280]) {
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, 'programme');
+    // The server works notifications out as it starts; wait for the header's count.
+    const count = page.locator('[data-testid="notifications-link"] .concord-count');
+    for (let tries = 0; tries < 40 && (await count.count()) === 0; tries++) {
+      await page.waitForTimeout(250);
+      await page.reload();
+    }
+    if (width === 375) assert.ok(await count.count() === 1, 'the header shows how many notifications are unread');
+    await page.click('[data-testid="notifications-link"]');
+    await page.waitForURL(`${base}/notifications`);
+    assert.match(await page.textContent('h1'), /Notifications/);
+    await axe(page, `notifications at ${width} px`);
+    await fitsTheScreen(page, `notifications at ${width} px`);
+    const items = page.locator('[data-testid="notifications"] > li');
+    assert.ok(await items.count() > 0, 'the programme manager has notifications');
+    if (width === 375) {
+      const unread = await page.locator('[data-testid="notifications"] .nhsuk-tag:text-is("Unread")').count();
+      await items.first().locator('button').click();
+      await page.waitForURL((url) => url.pathname !== '/notifications');
+      await page.goto(`${base}/notifications`);
+      assert.equal(await page.locator('[data-testid="notifications"] .nhsuk-tag:text-is("Unread")').count(), unread - 1,
+        'opening one marks it read');
+    }
+    await page.click('a:has-text("Choose what you are told about")');
+    await page.waitForURL(`${base}/notifications/settings`);
+    await axe(page, `notification settings at ${width} px`);
+    await fitsTheScreen(page, `notification settings at ${width} px`);
+    await page.uncheck('input[name="email"][value="action_overdue"]');
+    await page.click('button:has-text("Save settings")');
+    await page.waitForURL(`${base}/notifications`);
+    assert.match(await page.textContent('[data-testid="notice"]'), /notification settings have been saved/);
+    await page.goto(`${base}/notifications/settings`);
+    assert.equal(await page.isChecked('input[name="email"][value="action_overdue"]'), false, 'the choice is kept');
+    assert.equal(await page.isChecked('input[name="in_app"][value="action_overdue"]'), true);
+    await page.context().close();
+  }
+});
+
+test('an administrator issues the board pack; the issued version is kept as circulated (375 px and desktop)', async () => {
+  const page = await newPage();
+  await signIn(page, 'programme');
+  await openProgramme(page);
+  await openGoverningBoard(page);
+  const meetingUrl = await openLatestMeeting(page);
+  await page.context().close();
+
+  const admin = await newPage();
+  await admin.setViewportSize({ width: 375, height: 900 });
+  await signIn(admin, 'admin');
+  await admin.goto(`${meetingUrl}/pack`);
+  assert.match(await admin.textContent('[data-testid="pack-draft"]'), /not been issued/);
+  await admin.click('[data-testid="issue-pack"]');
+  await admin.waitForURL(`${meetingUrl}/pack`);
+  assert.match(await admin.textContent('[data-testid="notice"]'), /board pack has been issued/);
+  assert.match(await admin.textContent('[data-testid="pack-issued"]'), /exactly as circulated/);
+  assert.match(await admin.textContent('.nhsuk-caption-l'), /version 1/);
+  await axe(admin, 'issued board pack at 375 px');
+  await fitsTheScreen(admin, 'issued board pack at 375 px');
+  const pdf = await admin.request.get(`${meetingUrl}/pack/versions/1/pdf`);
+  assert.equal(pdf.status(), 200);
+  assert.ok((await pdf.body()).subarray(0, 4).toString() === '%PDF', 'the issued PDF');
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await admin.goto(`${meetingUrl}`);
+  await axe(admin, 'meeting with its opening business');
+  await admin.click('a:has-text("Record apologies")');
+  await axe(admin, 'apologies form');
+  await admin.context().close();
+});

@@ -1,6 +1,7 @@
 //! One search over what every signed-in person may read: organisations, people, places, boards,
-//! programmes, objectives, metrics and saved cohorts. Nothing confidential (meeting items, RAID
-//! entries held for a board) and nothing identifiable about patients is searched.
+//! programmes, objectives, metrics, saved cohorts, and the documents of board meetings (agenda
+//! papers and decisions). Nothing confidential (meeting items and decisions marked confidential,
+//! RAID entries held for a board) and nothing identifiable about patients is searched.
 
 use crate::audit::like_pattern;
 use crate::{Store, StoreError};
@@ -31,6 +32,8 @@ const KINDS: &[(&str, &str, &str)] = &[
     ("Objective", "/rounds/", "SELECT o.round_id, o.outcome, r.title FROM objectives o JOIN strategy_rounds r ON r.id = o.round_id WHERE LOWER(o.outcome) LIKE $1 ESCAPE '\\' ORDER BY o.outcome, o.id"),
     ("Metric", "/metrics/", "SELECT id, name, code FROM metrics WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(code) LIKE $1 ESCAPE '\\' ORDER BY name, id"),
     ("Cohort", "/population/cohorts/", "SELECT id, name, '' FROM cohorts WHERE LOWER(name) LIKE $1 ESCAPE '\\' ORDER BY name, id"),
+    ("Meeting paper", "/meetings/", "SELECT i.meeting_id, i.title, m.title || ' – ' || b.name FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id JOIN boards b ON b.id = m.board_id WHERE i.confidential = 0 AND (LOWER(i.title) LIKE $1 ESCAPE '\\' OR LOWER(i.paper) LIKE $1 ESCAPE '\\') ORDER BY m.held_on DESC, i.position, i.id"),
+    ("Decision", "/meetings/", "SELECT d.meeting_id, d.title, m.title || ' – ' || b.name FROM decisions d JOIN meetings m ON m.id = d.meeting_id JOIN boards b ON b.id = m.board_id WHERE d.confidential = 0 AND (LOWER(d.title) LIKE $1 ESCAPE '\\' OR LOWER(d.decision) LIKE $1 ESCAPE '\\') ORDER BY m.held_on DESC, d.id"),
 ];
 
 /// Everything whose name (or code, summary, job title) contains `query`, ignoring case: up to

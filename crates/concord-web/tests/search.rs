@@ -143,3 +143,48 @@ async fn the_api_searches_the_same_way() {
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn meeting_papers_are_found_but_never_confidential_ones() {
+    let app = TestApp::new().await;
+    let board = concord_store::boards::list(&app.store, None)
+        .await
+        .unwrap()
+        .remove(0);
+    let meeting = concord_store::meetings::meetings_of(&app.store, &board.id)
+        .await
+        .unwrap()
+        .remove(0);
+    for (title, confidential) in [
+        ("Zephyrine open paper on discharge", false),
+        ("Zephyrine closed paper on provider failure", true),
+    ] {
+        concord_store::meetings::add_agenda_item(
+            &app.store,
+            &concord_store::Actor::system("test"),
+            &meeting.id,
+            &concord_domain::meeting::AgendaItemDraft {
+                title: title.into(),
+                purpose: "discussion".into(),
+                confidential,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    for username in ["admin", "lead", "analyst", "clinician", "vcse", "programme"] {
+        let mut browser = app.browser(username).await;
+        let found = app.get("/search?q=zephyrine", &mut browser).await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(
+            found.body.contains("Zephyrine open paper on discharge"),
+            "{username}"
+        );
+        assert!(found.body.contains(&format!("/meetings/{}", meeting.id)));
+        assert!(
+            !found.body.contains("Zephyrine closed paper"),
+            "{username} must not find a confidential paper"
+        );
+    }
+}

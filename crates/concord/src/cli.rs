@@ -47,6 +47,19 @@ enum Command {
     },
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Work out notifications and send the e-mails due, once, and say what was done (a running
+    /// server does this itself every few minutes).
+    Notify {
+        #[command(flatten)]
+        notify: crate::notify::NotifyArgs,
+        /// The system's name, signed at the foot of each e-mail.
+        #[arg(
+            long,
+            default_value = "Riverside and Vale ICS",
+            env = "CONCORD_SYSTEM_NAME"
+        )]
+        system_name: String,
+    },
     /// Add an organisation (to bootstrap a new system).
     #[command(subcommand)]
     Org(OrgCommand),
@@ -451,6 +464,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             let store = database.open("sqlite://concord.db").await?;
             let population = serve.population("population", "population.key");
             serve_until_stopped(store, &serve, population, listener).await?;
+        }
+        Command::Notify {
+            notify,
+            system_name,
+        } => {
+            let store = database.open("sqlite://concord.db").await?;
+            crate::notify::once(&store, &notify, &system_name).await?;
         }
         Command::Migrate => {
             database.open("sqlite://concord.db").await?;

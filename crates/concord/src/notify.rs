@@ -61,3 +61,38 @@ impl NotifyArgs {
         }
     }
 }
+
+/// One sweep and one round of sending, reported on standard output with how long each took.
+pub async fn once(
+    store: &concord_store::Store,
+    args: &NotifyArgs,
+    system_name: &str,
+) -> Result<()> {
+    let mailer = args.mailer("127.0.0.1:8080", system_name)?;
+    let started = std::time::Instant::now();
+    let swept = concord_app::notify::sweep(store, chrono::Utc::now(), mailer.is_some())
+        .await
+        .context("could not work out the notifications")?;
+    println!(
+        "Worked out notifications for {} people in {} ms: {} new, {} e-mails queued.",
+        swept.people,
+        started.elapsed().as_millis(),
+        swept.notifications,
+        swept.emails
+    );
+    match &mailer {
+        Some(mailer) => {
+            let started = std::time::Instant::now();
+            let sent =
+                concord_app::notify::mail::deliver_due(store, mailer, chrono::Utc::now()).await?;
+            println!(
+                "Sent {} e-mails in {} ms; {} failed and will be tried again.",
+                sent.sent,
+                started.elapsed().as_millis(),
+                sent.failed
+            );
+        }
+        None => println!("No mail server is set (--smtp-url): people are told in Concord only."),
+    }
+    Ok(())
+}

@@ -139,9 +139,14 @@ pub struct Occasion {
 /// The longest title kept (longer ones are shortened with an ellipsis).
 pub const MAX_TITLE_CHARS: usize = 150;
 
-/// `text` cut to `max` characters, ending in an ellipsis when cut.
+/// `text` on one line (control characters such as line breaks become spaces, so a title can
+/// never break an e-mail's headers), cut to `max` characters, ending in an ellipsis when cut.
 pub fn shortened(text: &str, max: usize) -> String {
-    let text = text.trim();
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text = line.trim();
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -202,6 +207,7 @@ mod tests {
     #[test]
     fn long_titles_are_shortened_with_an_ellipsis() {
         assert_eq!(shortened("  short ", 10), "short");
+        assert_eq!(shortened("Bcc: x\r\nSubject: y", 40), "Bcc: x  Subject: y");
         let cut = shortened(&"x".repeat(200), MAX_TITLE_CHARS);
         assert_eq!(cut.chars().count(), MAX_TITLE_CHARS);
         assert!(cut.ends_with('\u{2026}'));

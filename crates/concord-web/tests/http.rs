@@ -713,10 +713,16 @@ async fn help_glossary_and_the_statements_are_public_and_linked_from_every_page(
             "{anchor}"
         );
     }
-    // The contact page names the administrators.
+    // The contact page names the administrators' organisation to the public, and the
+    // administrators themselves only to colleagues who are signed in.
     let contact = app.get("/contact", &mut public).await;
-    let admin = app.login_for("admin");
+    let admin = app.login_for("admin").clone();
+    let name = admin.person_name.replace('\'', "&#39;");
     assert!(contact
         .body
-        .contains(&admin.person_name.replace('\'', "&#39;")));
+        .contains("data-testid=\"administrator-organisations\""));
+    assert!(!contact.body.contains(&name));
+    let mut colleague = app.browser("vcse").await;
+    let contact = app.get("/contact", &mut colleague).await;
+    assert!(contact.body.contains(&name));
 }

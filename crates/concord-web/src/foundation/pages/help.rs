@@ -67,7 +67,10 @@ struct PrivacyPage {
 #[template(path = "foundation/help/contact.html")]
 struct ContactPage {
     layout: Layout,
+    /// The administrators, by name: shown only to people signed in.
     administrators: Vec<Membership>,
+    /// The organisations they work for, each once: what the public sees.
+    organisations: Vec<String>,
 }
 
 /// `GET /help`: how to do the main job of each capability.
@@ -103,10 +106,21 @@ pub async fn privacy(Context(state, visitor, permit): Context) -> Result<Respons
 /// are shown to everyone; nothing else about them.
 pub async fn contact(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &visitor, &permit, "Contact", "help");
-    let administrators =
+    let mut administrators =
         people::memberships_with_role(&state.store, Role::SystemAdministrator).await?;
+    let mut organisations: Vec<String> = administrators
+        .iter()
+        .map(|a| a.organisation_name.clone())
+        .collect();
+    organisations.sort();
+    organisations.dedup();
+    // Staff names are for colleagues: a member of the public is told the organisation only.
+    if permit.principal.is_none() {
+        administrators.clear();
+    }
     Ok(render(&ContactPage {
         layout,
         administrators,
+        organisations,
     }))
 }

@@ -88,6 +88,12 @@ enum Command {
     /// The default methodology profile reproduces the R package NHSRplotthedots 0.2.2; every
     /// output names the profile it was drawn under.
     Spc(crate::spc::SpcArgs),
+    /// Simulate care pathways and waiting lists (discrete-event, with confidence intervals).
+    #[command(subcommand)]
+    Sim(crate::sim::SimCommand),
+    /// Plan a waiting list: its load, target size and the capacity that reaches and keeps it.
+    #[command(subcommand)]
+    Waitlist(crate::waitlist::WaitlistCommand),
     /// The metric catalogue's data.
     #[command(subcommand)]
     Metrics(MetricsCommand),
@@ -362,6 +368,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Spc(args) => crate::spc::run(&args)?,
+        Command::Sim(command) => crate::sim::run_command(&command)?,
+        Command::Waitlist(command) => crate::waitlist::run_command(&command)?,
         Command::Ingest(args) => {
             let url = database.url("sqlite://concord.db");
             let practices = crate::population::directory_practices(&url).await?;

@@ -4,7 +4,9 @@ mod align;
 mod cli;
 mod notify;
 mod population;
+mod sim;
 mod spc;
+mod waitlist;
 
 use anyhow::Result;
 use clap::Parser;

@@ -1,0 +1,441 @@
+//! Models: a pathway as sources of arrivals and service nodes joined by routes, read from TOML.
+//!
+//! Every refusal names where it is: `line L, column C: what is wrong`, for a syntax error as for a
+//! route to a node that does not exist, probabilities over 1, a negative rate, zero servers or an
+//! unknown distribution. A model file is at most [`MAX_MODEL_BYTES`] long and names at most
+//! [`MAX_NODES`] nodes and [`MAX_SOURCES`] sources.
+
+use crate::dist::{Dist, DistSpec};
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// The longest model file read.
+pub const MAX_MODEL_BYTES: usize = 1024 * 1024;
+/// The most nodes in a model.
+pub const MAX_NODES: usize = 500;
+/// The most sources in a model.
+pub const MAX_SOURCES: usize = 500;
+/// The most replications one run may ask for.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+
+/// What is wrong with a model, and where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.located())]
+pub struct ModelError {
+    /// The line (from 1), if known.
+    pub line: Option<usize>,
+    /// The column (from 1), if known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ModelError {
+    fn located(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("line {l}, column {c}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+
+    fn at(text: &str, offset: usize, message: impl Into<String>) -> ModelError {
+        let before = &text[..offset.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map_or(1, |l| l.chars().count() + 1);
+        ModelError {
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+}
+
+/// The run settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRun {
+    #[serde(default = "default_time_unit")]
+    time_unit: String,
+    #[serde(default = "default_warm_up")]
+    warm_up: Spanned<f64>,
+    length: Spanned<f64>,
+    #[serde(default = "default_replications")]
+    replications: Spanned<i64>,
+    #[serde(default = "default_seed")]
+    seed: u64,
+}
+
+fn default_time_unit() -> String {
+    "hour".into()
+}
+fn default_warm_up() -> Spanned<f64> {
+    Spanned::new(0..0, 0.0)
+}
+fn default_replications() -> Spanned<i64> {
+    Spanned::new(0..0, 10)
+}
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: Spanned<String>,
+    to: Spanned<String>,
+    arrivals: Spanned<DistSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoute {
+    to: Spanned<String>,
+    p: Spanned<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    name: Spanned<String>,
+    servers: Spanned<i64>,
+    #[serde(default)]
+    capacity: Option<Spanned<i64>>,
+    service: Spanned<DistSpec>,
+    #[serde(default)]
+    routes: Vec<RawRoute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    run: RawRun,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    node: Vec<RawNode>,
+}
+
+/// How a run is set up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSettings {
+    /// The unit every time is in ("hour", "day" ...), for the reader.
+    pub time_unit: String,
+    /// Time simulated before statistics are collected.
+    pub warm_up: f64,
+    /// Time over which statistics are collected.
+    pub length: f64,
+    /// Independent replications.
+    pub replications: u32,
+    /// The seed every random stream is derived from.
+    pub seed: u64,
+}
+
+/// A source of arrivals into the pathway.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Its name.
+    pub name: String,
+    /// The node its arrivals go to.
+    pub to: usize,
+    /// Time between arrivals.
+    pub interarrival: Dist,
+}
+
+/// A route out of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The node.
+    pub to: usize,
+    /// The probability of taking it.
+    pub p: f64,
+}
+
+/// A service node: servers, an optional capacity, a service time and routes onward.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Its name.
+    pub name: String,
+    /// Servers working at once.
+    pub servers: u32,
+    /// The most people in the node, waiting or served (None: no limit); more are refused.
+    pub capacity: Option<u32>,
+    /// Time in service.
+    pub service: Dist,
+    /// Routes onward; with probability 1 - their sum a person leaves.
+    pub routes: Vec<Route>,
+}
+
+/// A model ready to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The run settings.
+    pub run: RunSettings,
+    /// The sources.
+    pub sources: Vec<Source>,
+    /// The nodes.
+    pub nodes: Vec<Node>,
+    /// FNV-1a hash (hex) of the text the model was read from.
+    pub hash: String,
+}
+
+/// The probabilities of a node's routes may exceed 1 by this much (rounding in a file).
+const PROBABILITY_SLACK: f64 = 1e-9;
+
+impl Model {
+    /// Reads a model from TOML text.
+    pub fn from_toml(text: &str) -> Result<Model, ModelError> {
+        if text.len() > MAX_MODEL_BYTES {
+            return Err(ModelError {
+                line: None,
+                column: None,
+                message: format!(
+                    "the model is {} bytes; the most read is {MAX_MODEL_BYTES}",
+                    text.len()
+                ),
+            });
+        }
+        let raw: RawModel = toml::from_str(text).map_err(|err| {
+            let message = err.message().to_string();
+            match err.span() {
+                Some(span) => ModelError::at(text, span.start, message),
+                None => ModelError {
+                    line: None,
+                    column: None,
+                    message,
+                },
+            }
+        })?;
+        build(text, raw)
+    }
+}
+
+/// FNV-1a (64 bits) of `text`, in hex.
+fn fnv1a_hex(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
+    let at =
+        |span: std::ops::Range<usize>, message: String| ModelError::at(text, span.start, message);
+    let run = &raw.run;
+    if !(run.length.get_ref().is_finite() && *run.length.get_ref() > 0.0) {
+        return Err(at(
+            run.length.span(),
+            "the run's length must be a number above 0".into(),
+        ));
+    }
+    if !(run.warm_up.get_ref().is_finite() && *run.warm_up.get_ref() >= 0.0) {
+        return Err(at(
+            run.warm_up.span(),
+            "the warm-up must be 0 or more".into(),
+        ));
+    }
+    let replications = *run.replications.get_ref();
+    if replications < 1 || replications > i64::from(MAX_REPLICATIONS) {
+        return Err(at(
+            run.replications.span(),
+            format!("replications must be from 1 to {MAX_REPLICATIONS}"),
+        ));
+    }
+    if raw.node.is_empty() {
+        return Err(ModelError {
+            line: None,
+            column: None,
+            message: "the model has no [[node]]".into(),
+        });
+    }
+    if raw.node.len() > MAX_NODES || raw.source.len() > MAX_SOURCES {
+        return Err(ModelError {
+            line: None,
+            column: None,
+            message: format!(
+                "a model may have at most {MAX_NODES} nodes and {MAX_SOURCES} sources"
+            ),
+        });
+    }
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, node) in raw.node.iter().enumerate() {
+        let name = node.name.get_ref().trim();
+        if name.is_empty() {
+            return Err(at(node.name.span(), "a node needs a name".into()));
+        }
+        if index.insert(name, i).is_some() {
+            return Err(at(
+                node.name.span(),
+                format!("there are two nodes called \"{name}\""),
+            ));
+        }
+    }
+    let find = |name: &Spanned<String>| -> Result<usize, ModelError> {
+        index.get(name.get_ref().trim()).copied().ok_or_else(|| {
+            at(
+                name.span(),
+                format!("there is no node called \"{}\"", name.get_ref()),
+            )
+        })
+    };
+    let mut nodes = Vec::with_capacity(raw.node.len());
+    for node in &raw.node {
+        let servers = *node.servers.get_ref();
+        if !(1..=1_000_000).contains(&servers) {
+            return Err(at(
+                node.servers.span(),
+                format!("servers must be a whole number from 1 to 1,000,000 (it is {servers})"),
+            ));
+        }
+        let capacity = match &node.capacity {
+            None => None,
+            Some(c) if *c.get_ref() >= servers && *c.get_ref() <= 100_000_000 => {
+                Some(u32::try_from(*c.get_ref()).unwrap_or(u32::MAX))
+            }
+            Some(c) => {
+                return Err(at(
+                    c.span(),
+                    format!("capacity must be at least the number of servers ({servers})"),
+                ))
+            }
+        };
+        let service = node
+            .service
+            .get_ref()
+            .to_dist()
+            .map_err(|m| at(node.service.span(), format!("service time: {m}")))?;
+        let mut routes = Vec::with_capacity(node.routes.len());
+        let mut total = 0.0;
+        for route in &node.routes {
+            let p = *route.p.get_ref();
+            if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+                return Err(at(
+                    route.p.span(),
+                    format!("a route's p must be from 0 to 1 (it is {p})"),
+                ));
+            }
+            total += p;
+            if total > 1.0 + PROBABILITY_SLACK {
+                return Err(at(
+                    route.p.span(),
+                    format!(
+                        "the routes out of \"{}\" add up to more than 1 ({total})",
+                        node.name.get_ref()
+                    ),
+                ));
+            }
+            routes.push(Route {
+                to: find(&route.to)?,
+                p,
+            });
+        }
+        nodes.push(Node {
+            name: node.name.get_ref().trim().to_string(),
+            servers: u32::try_from(servers).unwrap_or(u32::MAX),
+            capacity,
+            service,
+            routes,
+        });
+    }
+    let mut sources = Vec::with_capacity(raw.source.len());
+    for source in &raw.source {
+        let interarrival = source
+            .arrivals
+            .get_ref()
+            .to_interarrival()
+            .map_err(|m| at(source.arrivals.span(), format!("arrivals: {m}")))?;
+        sources.push(Source {
+            name: source.name.get_ref().trim().to_string(),
+            to: find(&source.to)?,
+            interarrival,
+        });
+    }
+    Ok(Model {
+        run: RunSettings {
+            time_unit: run.time_unit.clone(),
+            warm_up: *run.warm_up.get_ref(),
+            length: *run.length.get_ref(),
+            replications: u32::try_from(replications).unwrap_or(1),
+            seed: run.seed,
+        },
+        sources,
+        nodes,
+        hash: fnv1a_hex(text),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[run]
+length = 100
+seed = 3
+
+[[source]]
+name = "referrals"
+to = "clinic"
+arrivals = { dist = "poisson", rate = 2.0 }
+
+[[node]]
+name = "clinic"
+servers = 3
+service = { dist = "exponential", mean = 1.0 }
+"#;
+
+    fn refusal(text: &str) -> String {
+        Model::from_toml(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_model_is_read() {
+        let model = Model::from_toml(GOOD).unwrap();
+        assert_eq!(model.nodes[0].servers, 3);
+        assert_eq!(model.sources[0].to, 0);
+        assert_eq!(model.run.replications, 10);
+    }
+
+    #[test]
+    fn refusals_say_where_and_what() {
+        let unknown = GOOD.replace("to = \"clinic\"", "to = \"clinc\"");
+        assert_eq!(
+            refusal(&unknown),
+            "line 8, column 6: there is no node called \"clinc\""
+        );
+        let zero = GOOD.replace("servers = 3", "servers = 0");
+        assert!(refusal(&zero).starts_with("line 13, column 11: servers must be"));
+        let negative = GOOD.replace("rate = 2.0", "rate = -2.0");
+        assert!(
+            refusal(&negative).starts_with("line 9, column 12: arrivals: "),
+            "{}",
+            refusal(&negative)
+        );
+        let unknown_dist = GOOD.replace("\"exponential\"", "\"expo\"");
+        assert!(
+            refusal(&unknown_dist).contains("line 14"),
+            "{}",
+            refusal(&unknown_dist)
+        );
+        assert!(refusal(&unknown_dist).contains("expo"));
+        let over = format!(
+            "{GOOD}routes = [ {{ to = \"clinic\", p = 0.7 }}, {{ to = \"clinic\", p = 0.4 }} ]\n"
+        );
+        assert!(
+            refusal(&over).contains("add up to more than 1"),
+            "{}",
+            refusal(&over)
+        );
+        let syntax = GOOD.replace("servers = 3", "servers = ");
+        assert!(
+            refusal(&syntax).starts_with("line 13"),
+            "{}",
+            refusal(&syntax)
+        );
+    }
+}

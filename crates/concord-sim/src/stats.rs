@@ -1,0 +1,233 @@
+//! Statistics gathered online (nothing is kept per person): running means and variances (Welford),
+//! time-weighted averages of levels (queue length, busy servers), and the summary over
+//! replications: the mean with a Student-t 95% confidence interval.
+
+use serde::Serialize;
+
+/// A running mean and variance (Welford's method).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Running {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Running {
+    /// Adds one observation.
+    pub fn add(&mut self, x: f64) {
+        self.n += 1;
+        let delta = x - self.mean;
+        self.mean += delta / self.n as f64;
+        self.m2 += delta * (x - self.mean);
+    }
+
+    /// Observations so far.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Their mean (0 with none).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// Their sample variance (0 with fewer than two).
+    pub fn variance(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            self.m2 / (self.n - 1) as f64
+        }
+    }
+}
+
+/// The time-weighted average of a level that changes at instants (a queue's length), counted
+/// only from `start`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeWeighted {
+    start: f64,
+    last: f64,
+    level: f64,
+    area: f64,
+}
+
+impl TimeWeighted {
+    /// A level of 0, counted from `start`.
+    pub fn new(start: f64) -> Self {
+        TimeWeighted {
+            start,
+            last: 0.0,
+            level: 0.0,
+            area: 0.0,
+        }
+    }
+
+    /// The level changes to `level` at time `now`.
+    pub fn set(&mut self, now: f64, level: f64) {
+        self.advance(now);
+        self.level = level;
+    }
+
+    fn advance(&mut self, now: f64) {
+        let from = self.last.max(self.start);
+        if now > from {
+            self.area += self.level * (now - from);
+        }
+        self.last = self.last.max(now);
+    }
+
+    /// The current level.
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    /// The average from `start` to `end`.
+    pub fn average(&mut self, end: f64) -> f64 {
+        self.advance(end);
+        let span = end - self.start;
+        if span > 0.0 {
+            self.area / span
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Student's t at 97.5% for 1 to 30 degrees of freedom (two-sided 95%).
+const T_975: [f64; 30] = [
+    12.706_204_736,
+    4.302_652_730,
+    3.182_446_305,
+    2.776_445_105,
+    2.570_581_836,
+    2.446_911_851,
+    2.364_624_252,
+    2.306_004_135,
+    2.262_157_163,
+    2.228_138_852,
+    2.200_985_160,
+    2.178_812_830,
+    2.160_368_656,
+    2.144_786_688,
+    2.131_449_546,
+    2.119_905_299,
+    2.109_815_578,
+    2.100_922_040,
+    2.093_024_054,
+    2.085_963_447,
+    2.079_613_845,
+    2.073_873_068,
+    2.068_657_610,
+    2.063_898_562,
+    2.059_538_553,
+    2.055_529_439,
+    2.051_830_516,
+    2.048_407_142,
+    2.045_229_642,
+    2.042_272_456,
+];
+
+/// Student's t quantile at 97.5% for `df` degrees of freedom: exact (to 9 decimals) up to 30,
+/// then the Cornish-Fisher expansion about the normal quantile (error below 1e-6).
+pub fn t_975(df: u64) -> f64 {
+    if df == 0 {
+        return f64::INFINITY;
+    }
+    if df <= 30 {
+        return T_975[(df - 1) as usize];
+    }
+    let z: f64 = 1.959_963_984_540_054;
+    let n = df as f64;
+    let g1 = (z.powi(3) + z) / 4.0;
+    let g2 = (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / 96.0;
+    let g3 = (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z) / 384.0;
+    z + g1 / n + g2 / (n * n) + g3 / (n * n * n)
+}
+
+/// A statistic over replications: the mean and its Student-t 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// The mean over replications.
+    pub mean: f64,
+    /// The 95% confidence interval (equal to the mean with one replication).
+    pub ci95: [f64; 2],
+}
+
+impl Estimate {
+    /// The estimate from one value per replication.
+    pub fn of(values: &[f64]) -> Estimate {
+        let mut running = Running::default();
+        for v in values {
+            running.add(*v);
+        }
+        let half = if running.count() < 2 {
+            0.0
+        } else {
+            t_975(running.count() - 1) * (running.variance() / running.count() as f64).sqrt()
+        };
+        Estimate {
+            mean: running.mean(),
+            ci95: [running.mean() - half, running.mean() + half],
+        }
+    }
+
+    /// Half the interval's width.
+    pub fn half_width(&self) -> f64 {
+        (self.ci95[1] - self.ci95[0]) / 2.0
+    }
+
+    /// True when `x` lies in the interval.
+    pub fn contains(&self, x: f64) -> bool {
+        self.ci95[0] <= x && x <= self.ci95[1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welford_matches_the_two_pass_formulas() {
+        let xs = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        let mut r = Running::default();
+        xs.iter().for_each(|x| r.add(*x));
+        assert_eq!(r.mean(), 5.0);
+        assert!((r.variance() - 32.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn time_weighted_levels_count_only_after_the_start() {
+        let mut level = TimeWeighted::new(10.0);
+        level.set(0.0, 4.0); // 4 from 0 to 12, counted from 10
+        level.set(12.0, 1.0); // 1 from 12 to 20
+        assert!((level.average(20.0) - (4.0 * 2.0 + 1.0 * 8.0) / 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn t_quantiles_agree_with_published_tables() {
+        // R: qt(0.975, c(1, 10, 30, 40, 60, 120, 1000))
+        for (df, t) in [
+            (1, 12.706_204_74),
+            (10, 2.228_138_85),
+            (30, 2.042_272_46),
+            (40, 2.021_075_39),
+            (60, 2.000_297_82),
+            (120, 1.979_930_41),
+            (1000, 1.962_339_11),
+        ] {
+            assert!(
+                (t_975(df) - t).abs() < 2e-6,
+                "df {df}: {} vs {t}",
+                t_975(df)
+            );
+        }
+    }
+
+    #[test]
+    fn a_confidence_interval_is_mean_plus_or_minus_t_times_the_standard_error() {
+        let e = Estimate::of(&[1.0, 2.0, 3.0, 4.0]);
+        let se = (1.666_666_666_666_666_7_f64 / 4.0).sqrt();
+        assert!((e.half_width() - 3.182_446_305 * se).abs() < 1e-9);
+        assert_eq!(Estimate::of(&[7.0]).ci95, [7.0, 7.0]);
+    }
+}

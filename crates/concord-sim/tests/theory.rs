@@ -1,0 +1,262 @@
+//! The engine against queueing theory, inside the replications' 95% confidence intervals:
+//! M/M/c (Erlang C) at two utilisations including 0.95, M/M/c/K blocking, Erlang B, a Jackson
+//! network, and Little's law on every node; and reproducibility: the same numbers at 1 and 2
+//! threads and for the same seed run twice, and common random numbers across scenarios.
+//!
+//! The formulas here are written from the textbook (a = lambda/mu, rho = a/c), apart from the
+//! engine.
+
+use concord_sim::{run, Model, RunOptions};
+
+/// Erlang B by recursion: B_0 = 1, B_k = a B_{k-1} / (k + a B_{k-1}).
+fn erlang_b(c: u32, a: f64) -> f64 {
+    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
+}
+
+/// Mean wait in queue of M/M/c: Wq = C / (c mu - lambda), C = B / (1 - rho (1 - B)).
+fn mmc_wait(lambda: f64, mu: f64, c: u32) -> f64 {
+    let a = lambda / mu;
+    let rho = a / f64::from(c);
+    let b = erlang_b(c, a);
+    let erlang_c = b / (1.0 - rho * (1.0 - b));
+    erlang_c / (f64::from(c) * mu - lambda)
+}
+
+/// Blocking probability and mean wait of M/M/c/K (K people at most, in service or waiting).
+fn mmck(lambda: f64, mu: f64, c: u32, k: u32) -> (f64, f64) {
+    let a = lambda / mu;
+    let mut p = Vec::with_capacity(k as usize + 1);
+    let mut term = 1.0;
+    for n in 0..=k {
+        if n > 0 {
+            term *= if n <= c {
+                a / f64::from(n)
+            } else {
+                a / f64::from(c)
+            };
+        }
+        p.push(term);
+    }
+    let total: f64 = p.iter().sum();
+    let p: Vec<f64> = p.iter().map(|x| x / total).collect();
+    let blocked = p[k as usize];
+    let lq: f64 = (c..=k).map(|n| f64::from(n - c) * p[n as usize]).sum();
+    (blocked, lq / (lambda * (1.0 - blocked)))
+}
+
+fn single_node(rate: f64, servers: u32, capacity: Option<u32>, reps: u32, length: f64) -> String {
+    let capacity = capacity.map_or(String::new(), |k| format!("capacity = {k}\n"));
+    format!(
+        "[run]\ntime_unit = \"hour\"\nwarm_up = {}\nlength = {length}\nreplications = {reps}\nseed = 11\n\n\
+         [[source]]\nname = \"referrals\"\nto = \"clinic\"\narrivals = {{ dist = \"poisson\", rate = {rate} }}\n\n\
+         [[node]]\nname = \"clinic\"\nservers = {servers}\n{capacity}service = {{ dist = \"exponential\", mean = 1.0 }}\n",
+        length / 10.0
+    )
+}
+
+const MMC_95: &str = r#"
+# M/M/10 at 95% utilisation
+[run]
+time_unit = "hour"
+warm_up = 2000        # time units simulated before statistics are collected
+length = 20000        # time units over which statistics are collected
+replications = 20
+seed = 1
+
+[[source]]
+name = "referrals"
+to = "clinic"
+arrivals = { dist = "poisson", rate = 9.5 }   # per time unit
+
+[[node]]
+name = "clinic"
+servers = 10
+service = { dist = "exponential", mean = 1.0 }
+"#;
+
+const NETWORK: &str = r#"
+# GP, first-contact physio and MSK clinic as a network
+[run]
+time_unit = "hour"
+warm_up = 500
+length = 10000
+replications = 10
+seed = 7
+
+[[source]]
+name = "patients"
+to = "gp"
+arrivals = { dist = "poisson", rate = 10.0 }
+
+[[node]]
+name = "gp"
+servers = 12
+service = { dist = "exponential", mean = 1.0 }
+routes = [ { to = "fcp", p = 0.3 } ]          # the rest leave
+
+[[node]]
+name = "fcp"
+servers = 4
+capacity = 1000                               # most people in the node, waiting or served; more are refused
+service = { dist = "exponential", mean = 1.0 }
+routes = [ { to = "msk", p = 0.4 } ]
+
+[[node]]
+name = "msk"
+servers = 2
+service = { dist = "exponential", mean = 1.0 }
+"#;
+
+#[test]
+fn m_m_10_at_95_percent_waits_as_erlang_c_says() {
+    let result = run(&Model::from_toml(MMC_95).unwrap(), RunOptions::default()).unwrap();
+    let clinic = &result.nodes[0];
+    let theory = mmc_wait(9.5, 1.0, 10);
+    assert!(
+        clinic.wait.contains(theory),
+        "Wq {theory} outside {:?}",
+        clinic.wait.ci95
+    );
+    assert!(
+        clinic.utilisation.contains(0.95),
+        "{:?}",
+        clinic.utilisation
+    );
+    assert!(clinic.arrivals.contains(9.5));
+    assert!(clinic.time_in_node.contains(theory + 1.0));
+}
+
+#[test]
+fn m_m_3_at_two_thirds_waits_as_erlang_c_says() {
+    let model = Model::from_toml(&single_node(2.0, 3, None, 20, 20_000.0)).unwrap();
+    let result = run(&model, RunOptions::default()).unwrap();
+    let theory = mmc_wait(2.0, 1.0, 3);
+    assert!(
+        result.nodes[0].wait.contains(theory),
+        "{theory} {:?}",
+        result.nodes[0].wait
+    );
+    assert_eq!(result.nodes[0].blocked.mean, 0.0);
+}
+
+#[test]
+fn a_full_node_refuses_as_m_m_c_k_says() {
+    // M/M/3/6 offered 4 an hour: blocking and the wait of those let in.
+    let model = Model::from_toml(&single_node(4.0, 3, Some(6), 20, 20_000.0)).unwrap();
+    let result = run(&model, RunOptions::default()).unwrap();
+    let (blocked, wait) = mmck(4.0, 1.0, 3, 6);
+    let clinic = &result.nodes[0];
+    assert!(
+        clinic.blocked.contains(blocked),
+        "{blocked} {:?}",
+        clinic.blocked
+    );
+    assert!(clinic.wait.contains(wait), "{wait} {:?}", clinic.wait);
+}
+
+#[test]
+fn with_no_room_to_wait_the_loss_is_erlang_b() {
+    // M/M/5/5: Erlang's loss formula.
+    let model = Model::from_toml(&single_node(4.0, 5, Some(5), 20, 20_000.0)).unwrap();
+    let result = run(&model, RunOptions::default()).unwrap();
+    let theory = erlang_b(5, 4.0);
+    assert!(
+        result.nodes[0].blocked.contains(theory),
+        "{theory} {:?}",
+        result.nodes[0].blocked
+    );
+    assert_eq!(
+        result.nodes[0].wait.mean, 0.0,
+        "nobody waits where nobody may queue"
+    );
+}
+
+#[test]
+fn a_jackson_network_behaves_as_independent_m_m_c_nodes() {
+    let result = run(&Model::from_toml(NETWORK).unwrap(), RunOptions::default()).unwrap();
+    for (i, (name, lambda, c)) in [("gp", 10.0, 12), ("fcp", 3.0, 4), ("msk", 1.2, 2)]
+        .into_iter()
+        .enumerate()
+    {
+        let node = &result.nodes[i];
+        assert_eq!(node.name, name);
+        assert!(
+            node.arrivals.contains(lambda),
+            "{name} arrivals {:?}",
+            node.arrivals
+        );
+        let theory = mmc_wait(lambda, 1.0, c);
+        assert!(
+            node.wait.contains(theory),
+            "{name}: Wq {theory} outside {:?}",
+            node.wait
+        );
+        // Little's law: the time-average queue is the arrival rate times the mean wait.
+        let little = node.arrivals.mean * node.wait.mean;
+        assert!(
+            (node.queue_length.mean - little).abs() <= 0.02 * little.max(0.01),
+            "{name}: Lq {} vs lambda Wq {little}",
+            node.queue_length.mean
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_numbers_at_any_thread_count() {
+    let model = Model::from_toml(NETWORK).unwrap();
+    let one = run(
+        &model,
+        RunOptions {
+            threads: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let two = run(
+        &model,
+        RunOptions {
+            threads: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let again = run(
+        &model,
+        RunOptions {
+            threads: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let json = |r| serde_json::to_string(r).unwrap();
+    assert_eq!(json(&one), json(&two));
+    assert_eq!(json(&two), json(&again));
+    let other = run(
+        &model,
+        RunOptions {
+            seed: Some(8),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_ne!(json(&one), json(&other));
+}
+
+#[test]
+fn scenarios_share_random_numbers_so_unchanged_parts_are_unchanged() {
+    let base = run(&Model::from_toml(NETWORK).unwrap(), RunOptions::default()).unwrap();
+    let same = run(&Model::from_toml(NETWORK).unwrap(), RunOptions::default()).unwrap();
+    assert_eq!(
+        base, same,
+        "a scenario identical to its base differs by exactly 0"
+    );
+    // More MSK clinicians change the MSK clinic and nothing upstream of it.
+    let more = NETWORK.replace("servers = 2", "servers = 3");
+    let scenario = run(&Model::from_toml(&more).unwrap(), RunOptions::default()).unwrap();
+    assert_eq!(
+        base.nodes[0], scenario.nodes[0],
+        "the GP sees the same patients"
+    );
+    assert_eq!(base.nodes[1], scenario.nodes[1], "and so does the FCP");
+    assert!(scenario.nodes[2].wait.mean < base.nodes[2].wait.mean);
+}

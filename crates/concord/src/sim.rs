@@ -1,0 +1,195 @@
+//! `concord sim run MODEL.toml`: simulates a pathway model and prints its statistics with 95%
+//! confidence intervals, as JSON for programs, CSV, or a table for people.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use concord_sim::model::MAX_MODEL_BYTES;
+use concord_sim::stats::Estimate;
+use concord_sim::{run, Model, RunOptions, RunResult};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Everything, with the run report, as JSON.
+    Json,
+    /// One row per node and statistic: node, statistic, mean, low, high.
+    Csv,
+    /// A table for people.
+    Table,
+}
+
+/// `concord sim` commands.
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Simulate a model (TOML) and print its statistics with 95% confidence intervals.
+    Run(RunArgs),
+}
+
+/// The arguments of `concord sim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The model file (TOML).
+    model: PathBuf,
+    /// Replications (default: the model's).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// The seed (default: the model's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Threads (default: one per core). The numbers are the same whatever this is.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// How to print the results.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+/// Runs a `concord sim` command.
+pub fn run_command(command: &SimCommand) -> Result<()> {
+    match command {
+        SimCommand::Run(args) => run_model(args),
+    }
+}
+
+fn read_model(path: &PathBuf) -> Result<Model> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("could not open {}", path.display()))?;
+    let mut text = String::new();
+    file.take(MAX_MODEL_BYTES as u64 + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("could not read {} as text", path.display()))?;
+    Model::from_toml(&text).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
+}
+
+fn run_model(args: &RunArgs) -> Result<()> {
+    let model = read_model(&args.model)?;
+    let started = std::time::Instant::now();
+    let result = run(
+        &model,
+        RunOptions {
+            replications: args.replications,
+            seed: args.seed,
+            threads: args.threads,
+        },
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&result)?),
+        Format::Csv => print!("{}", csv_of(&result)?),
+        Format::Table => print!("{}", table_of(&result)),
+    }
+    eprintln!(
+        "{} events in {:.2} s ({} events a second).",
+        concord_domain::format::count(i64::try_from(result.events).unwrap_or(i64::MAX)),
+        seconds,
+        concord_domain::format::count((result.events as f64 / seconds.max(1e-9)) as i64)
+    );
+    Ok(())
+}
+
+/// Each node's statistics in order: (name, label, estimate).
+fn rows(result: &RunResult) -> Vec<(String, &'static str, Estimate)> {
+    let mut rows = Vec::new();
+    for n in &result.nodes {
+        for (label, e) in [
+            ("arrivals", n.arrivals),
+            ("wait", n.wait),
+            ("time_in_node", n.time_in_node),
+            ("queue_length", n.queue_length),
+            ("utilisation", n.utilisation),
+            ("blocked", n.blocked),
+            ("reneged", n.reneged),
+        ] {
+            rows.push((n.name.clone(), label, e));
+        }
+    }
+    rows.push((
+        "system".into(),
+        "time_in_system",
+        result.system.time_in_system,
+    ));
+    rows
+}
+
+fn csv_of(result: &RunResult) -> Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["node", "statistic", "mean", "ci95_low", "ci95_high"])?;
+    for (node, label, e) in rows(result) {
+        let cell = |x: f64| {
+            if x.is_finite() {
+                x.to_string()
+            } else {
+                String::new()
+            }
+        };
+        out.write_record([
+            concord_domain::export::csv_cell(&node),
+            label.to_string(),
+            cell(e.mean),
+            cell(e.ci95[0]),
+            cell(e.ci95[1]),
+        ])?;
+    }
+    Ok(String::from_utf8(out.into_inner()?)?)
+}
+
+/// A number for people: three significant figures' worth of decimals.
+fn shown(x: f64) -> String {
+    if !x.is_finite() {
+        return "none observed".into();
+    }
+    let places = if x.abs() >= 100.0 {
+        0
+    } else if x.abs() >= 10.0 {
+        1
+    } else if x.abs() >= 1.0 {
+        2
+    } else {
+        3
+    };
+    concord_domain::format::decimal(x, places)
+}
+
+fn label(statistic: &str, unit: &str) -> String {
+    match statistic {
+        "arrivals" => format!("arrivals per {unit}"),
+        "wait" => format!("mean wait ({unit}s)"),
+        "time_in_node" => format!("mean time in node ({unit}s)"),
+        "queue_length" => "mean number waiting".into(),
+        "utilisation" => "utilisation".into(),
+        "blocked" => "share refused (full)".into(),
+        "reneged" => "share who left unseen".into(),
+        "time_in_system" => format!("mean time in pathway ({unit}s)"),
+        other => other.into(),
+    }
+}
+
+fn table_of(result: &RunResult) -> String {
+    let unit = &result.time_unit;
+    let mut out = format!(
+        "{} replications, seed {}, after a warm-up of {} {unit}s, over {} {unit}s each.\n\
+         Each figure is the mean over replications with its 95% confidence interval (Student t).\n\n",
+        result.replications, result.seed, result.run_report.warm_up, result.run_report.length
+    );
+    let rows = rows(result);
+    let width = rows
+        .iter()
+        .map(|(n, l, _)| n.chars().count() + label(l, unit).chars().count() + 3)
+        .max()
+        .unwrap_or(20);
+    for (node, statistic, e) in rows {
+        let name = format!("{node} · {}", label(statistic, unit));
+        let interval = if e.mean.is_finite() {
+            format!("({} to {})", shown(e.ci95[0]), shown(e.ci95[1]))
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{name:<width$}  {:>12}  {interval}\n",
+            shown(e.mean)
+        ));
+    }
+    out
+}

@@ -1,0 +1,164 @@
+//! `concord sim run` and `concord waitlist plan` end to end: the JSON contract, the same numbers
+//! at 1 and 2 threads, refusals that say where, and the waiting-list rules.
+
+use std::process::{Command, Output};
+
+fn concord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("concord runs")
+}
+
+const MODEL: &str = r#"
+# GP, first-contact physio and MSK clinic as a network
+[run]
+time_unit = "hour"
+warm_up = 500
+length = 10000
+replications = 10
+seed = 7
+
+[[source]]
+name = "patients"
+to = "gp"
+arrivals = { dist = "poisson", rate = 10.0 }
+
+[[node]]
+name = "gp"
+servers = 12
+service = { dist = "exponential", mean = 1.0 }
+routes = [ { to = "fcp", p = 0.3 } ]          # the rest leave
+
+[[node]]
+name = "fcp"
+servers = 4
+capacity = 1000                               # most people in the node, waiting or served; more are refused
+service = { dist = "exponential", mean = 1.0 }
+routes = [ { to = "msk", p = 0.4 } ]
+
+[[node]]
+name = "msk"
+servers = 2
+service = { dist = "exponential", mean = 1.0 }
+"#;
+
+fn model_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("model.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn sim_run_prints_the_json_contract_the_same_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = model_file(&dir, MODEL);
+    let one = concord(&["sim", "run", &path, "--format", "json", "--threads", "1"]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let two = concord(&["sim", "run", &path, "--format", "json", "--threads", "2"]);
+    assert_eq!(one.stdout, two.stdout, "bit-identical at 1 and 2 threads");
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(json["replications"], 10);
+    assert_eq!(json["seed"], 7);
+    assert_eq!(json["time_unit"], "hour");
+    assert!(json["events"].as_u64().unwrap() > 100_000);
+    assert!(json["run_report"]["model_hash"].as_str().unwrap().len() == 16);
+    let nodes = json["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3);
+    for node in nodes {
+        for statistic in [
+            "arrivals",
+            "wait",
+            "time_in_node",
+            "queue_length",
+            "utilisation",
+            "blocked",
+            "reneged",
+        ] {
+            let e = &node[statistic];
+            let (mean, low, high) = (
+                e["mean"].as_f64().unwrap(),
+                e["ci95"][0].as_f64().unwrap(),
+                e["ci95"][1].as_f64().unwrap(),
+            );
+            assert!(low <= mean && mean <= high, "{} {statistic}", node["name"]);
+        }
+    }
+    assert!(json["system"]["time_in_system"]["mean"].as_f64().unwrap() > 1.0);
+
+    let seeded = concord(&["sim", "run", &path, "--format", "json", "--seed", "8"]);
+    assert_ne!(one.stdout, seeded.stdout);
+    let table = concord(&["sim", "run", &path, "--replications", "3"]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("3 replications, seed 7"));
+    assert!(table.contains("fcp · mean wait (hours)"));
+}
+
+#[test]
+fn a_bad_model_is_refused_saying_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = model_file(&dir, &MODEL.replace("{ to = \"msk\"", "{ to = \"mks\""));
+    let out = concord(&["sim", "run", &path]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 26, column"), "{err}");
+    assert!(err.contains("there is no node called \"mks\""), "{err}");
+    let path = model_file(&dir, &MODEL.replace("p = 0.3", "p = 1.3"));
+    let err = String::from_utf8_lossy(&concord(&["sim", "run", &path]).stderr).into_owned();
+    assert!(
+        err.contains("line 19") && err.contains("from 0 to 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn waitlist_plan_gives_the_rules_figures() {
+    let out = concord(&[
+        "waitlist",
+        "plan",
+        "--demand",
+        "30",
+        "--capacity",
+        "27",
+        "--queue",
+        "1200",
+        "--target-wait",
+        "52",
+        "--mean-wait",
+        "63",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let get = |k: &str| json[k].as_f64().unwrap();
+    assert!((get("load") - 30.0 / 27.0).abs() < 1e-12);
+    assert_eq!(get("target_mean_wait"), 13.0);
+    assert_eq!(get("target_queue_size"), 390.0);
+    assert!((get("relief_capacity") - 61.153_846).abs() < 1e-6);
+    assert!((get("target_capacity") - (30.0 + 4.0 / 52.0)).abs() < 1e-12);
+    assert!((get("pressure") - 2.423_076_92).abs() < 1e-8);
+    let refused = concord(&[
+        "waitlist",
+        "plan",
+        "--demand",
+        "30",
+        "--capacity",
+        "0",
+        "--queue",
+        "1",
+        "--target-wait",
+        "52",
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--capacity"));
+}

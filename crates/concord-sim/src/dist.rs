@@ -3,7 +3,7 @@
 //! lognormal's mu and sigma), checked when the model is read, and sampled with `rand_distr`.
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Weibull};
+use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Triangular, Weibull};
 use serde::Deserialize;
 
 /// A distribution as written in a model: `{ dist = "exponential", mean = 1.0 }`.
@@ -138,7 +138,10 @@ impl Dist {
     /// One sample.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
-            Dist::Exponential(mean) => Exp::new(1.0 / mean).map_or(*mean, |d| d.sample(rng)),
+            Dist::Exponential(mean) => {
+                let unit: f64 = rng.sample(Exp1);
+                mean * unit
+            }
             Dist::Fixed(v) => *v,
             Dist::LogNormal(mu, sigma) => {
                 LogNormal::new(*mu, *sigma).map_or(0.0, |d| d.sample(rng))

@@ -8,6 +8,7 @@
 //! thread count; every source of randomness has its own named stream, so scenarios share random
 //! numbers and their paired differences are meaningful.
 
+pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod model;
@@ -15,5 +16,6 @@ pub mod run;
 pub mod stats;
 pub mod waitlist;
 
+pub use compare::{compare, Comparison};
 pub use model::{Model, ModelError};
 pub use run::{run, RunOptions, RunResult};

@@ -125,8 +125,12 @@ fn estimate(values: impl Iterator<Item = f64>) -> Estimate {
     Estimate::of(&observed)
 }
 
-/// Runs `model` with `options`.
-pub fn run(model: &Model, options: RunOptions) -> Result<RunResult, RunError> {
+/// Runs the replications of `model` with `options`: (replications, seed, one tally each, in
+/// replication order).
+pub(crate) fn replications(
+    model: &Model,
+    options: RunOptions,
+) -> Result<(u32, u64, Vec<Tally>), RunError> {
     let replications = options.replications.unwrap_or(model.run.replications);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
         return Err(RunError::Replications);
@@ -143,34 +147,85 @@ pub fn run(model: &Model, options: RunOptions) -> Result<RunResult, RunError> {
             .map(|r| replicate(model, seed, r))
             .collect()
     });
+    Ok((replications, seed, tallies))
+}
+
+/// The statistics of node `i` in one replication, in [`STATISTICS`] order (NaN: nothing observed).
+pub(crate) fn node_values(model: &Model, tally: &Tally, i: usize) -> [f64; 7] {
+    let n = &tally.nodes[i];
+    let share = |count: u64| {
+        if n.arrivals == 0 {
+            f64::NAN
+        } else {
+            count as f64 / n.arrivals as f64
+        }
+    };
+    [
+        n.arrivals as f64 / model.run.length,
+        mean_or_nan(&n.wait),
+        mean_or_nan(&n.time_in_node),
+        n.queue_length,
+        n.utilisation,
+        share(n.refused),
+        share(0),
+    ]
+}
+
+/// The statistics of a node, in order.
+pub const STATISTICS: [&str; 7] = [
+    "arrivals",
+    "wait",
+    "time_in_node",
+    "queue_length",
+    "utilisation",
+    "blocked",
+    "reneged",
+];
+
+/// The estimate over replications of each statistic of node `i`.
+pub(crate) fn node_summary(name: &str, values: &[[f64; 7]]) -> NodeSummary {
+    let of = |k: usize| estimate(values.iter().map(|v| v[k]));
+    NodeSummary {
+        name: name.to_string(),
+        arrivals: of(0),
+        wait: of(1),
+        time_in_node: of(2),
+        queue_length: of(3),
+        utilisation: of(4),
+        blocked: of(5),
+        reneged: of(6),
+    }
+}
+
+/// The mean time in the system in one replication (NaN: nobody left).
+pub(crate) fn system_value(tally: &Tally) -> f64 {
+    mean_or_nan(&tally.time_in_system)
+}
+
+/// Runs `model` with `options`.
+pub fn run(model: &Model, options: RunOptions) -> Result<RunResult, RunError> {
+    let (replications, seed, tallies) = replications(model, options)?;
+    Ok(summarise(model, replications, seed, &tallies))
+}
+
+/// The results of `tallies`, the replications of `model`.
+pub(crate) fn summarise(
+    model: &Model,
+    replications: u32,
+    seed: u64,
+    tallies: &[Tally],
+) -> RunResult {
     let length = model.run.length;
     let nodes = model
         .nodes
         .iter()
         .enumerate()
         .map(|(i, node)| {
-            let of = |f: &dyn Fn(&crate::engine::NodeTally) -> f64| {
-                estimate(tallies.iter().map(|t| f(&t.nodes[i])))
-            };
-            NodeSummary {
-                name: node.name.clone(),
-                arrivals: of(&|n| n.arrivals as f64 / length),
-                wait: of(&|n| mean_or_nan(&n.wait)),
-                time_in_node: of(&|n| mean_or_nan(&n.time_in_node)),
-                queue_length: of(&|n| n.queue_length),
-                utilisation: of(&|n| n.utilisation),
-                blocked: of(&|n| {
-                    if n.arrivals == 0 {
-                        f64::NAN
-                    } else {
-                        n.refused as f64 / n.arrivals as f64
-                    }
-                }),
-                reneged: of(&|n| if n.arrivals == 0 { f64::NAN } else { 0.0 }),
-            }
+            let values: Vec<[f64; 7]> = tallies.iter().map(|t| node_values(model, t, i)).collect();
+            node_summary(&node.name, &values)
         })
         .collect();
-    Ok(RunResult {
+    RunResult {
         replications,
         seed,
         time_unit: model.run.time_unit.clone(),
@@ -197,7 +252,7 @@ pub fn run(model: &Model, options: RunOptions) -> Result<RunResult, RunError> {
         events: tallies.iter().map(|t| t.events).sum(),
         nodes,
         system: SystemSummary {
-            time_in_system: estimate(tallies.iter().map(|t| mean_or_nan(&t.time_in_system))),
+            time_in_system: estimate(tallies.iter().map(system_value)),
         },
-    })
+    }
 }

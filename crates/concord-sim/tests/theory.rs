@@ -6,7 +6,7 @@
 //! The formulas here are written from the textbook (a = lambda/mu, rho = a/c), apart from the
 //! engine.
 
-use concord_sim::{run, Model, RunOptions};
+use concord_sim::{compare, run, Model, RunOptions};
 
 /// Erlang B by recursion: B_0 = 1, B_k = a B_{k-1} / (k + a B_{k-1}).
 fn erlang_b(c: u32, a: f64) -> f64 {
@@ -259,4 +259,39 @@ fn scenarios_share_random_numbers_so_unchanged_parts_are_unchanged() {
     );
     assert_eq!(base.nodes[1], scenario.nodes[1], "and so does the FCP");
     assert!(scenario.nodes[2].wait.mean < base.nodes[2].wait.mean);
+}
+
+#[test]
+fn paired_differences_are_zero_for_the_same_scenario_and_precise_for_a_change() {
+    let base = Model::from_toml(NETWORK).unwrap();
+    let same = Model::from_toml(NETWORK).unwrap();
+    let more = Model::from_toml(&NETWORK.replace("servers = 2", "servers = 3")).unwrap();
+    let comparison = compare(
+        &base,
+        &[("same".into(), same), ("more MSK".into(), more)],
+        RunOptions::default(),
+    )
+    .unwrap();
+    let same = &comparison.scenarios[0];
+    for node in &same.differences {
+        assert_eq!(node.wait.mean, 0.0);
+        assert_eq!(node.wait.ci95, [0.0, 0.0], "{}", node.name);
+    }
+    let more = &comparison.scenarios[1];
+    assert_eq!(
+        more.differences[0].wait.ci95,
+        [0.0, 0.0],
+        "the GP is untouched"
+    );
+    let msk = &more.differences[2];
+    assert!(
+        msk.wait.ci95[1] < 0.0,
+        "a third MSK clinician cuts the MSK wait: {:?}",
+        msk.wait
+    );
+    // The paired interval is far narrower than the two runs' own intervals would suggest.
+    let unpaired =
+        more.results.nodes[2].wait.half_width() + comparison.base.nodes[2].wait.half_width();
+    assert!(msk.wait.half_width() < unpaired);
+    assert!(more.unmatched.is_empty());
 }

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use concord_sim::model::MAX_MODEL_BYTES;
 use concord_sim::stats::Estimate;
-use concord_sim::{run, Model, RunOptions, RunResult};
+use concord_sim::{compare, run, Comparison, Model, RunOptions, RunResult};
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -25,6 +25,31 @@ pub enum Format {
 pub enum SimCommand {
     /// Simulate a model (TOML) and print its statistics with 95% confidence intervals.
     Run(RunArgs),
+    /// Compare scenarios with a base: paired differences (common random numbers) with 95%
+    /// confidence intervals.
+    Compare(CompareArgs),
+}
+
+/// The arguments of `concord sim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base model (TOML); its seed and replications are used for every scenario.
+    base: PathBuf,
+    /// The scenario models.
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Replications (default: the base's).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// The seed (default: the base's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// How to print the comparison (json or table).
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
 }
 
 /// The arguments of `concord sim run`.
@@ -50,6 +75,7 @@ pub struct RunArgs {
 pub fn run_command(command: &SimCommand) -> Result<()> {
     match command {
         SimCommand::Run(args) => run_model(args),
+        SimCommand::Compare(args) => compare_models(args),
     }
 }
 
@@ -190,6 +216,67 @@ fn table_of(result: &RunResult) -> String {
             "{name:<width$}  {:>12}  {interval}\n",
             shown(e.mean)
         ));
+    }
+    out
+}
+
+fn compare_models(args: &CompareArgs) -> Result<()> {
+    let base = read_model(&args.base)?;
+    let scenarios = args
+        .scenarios
+        .iter()
+        .map(|p| Ok((p.display().to_string(), read_model(p)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let comparison = compare(
+        &base,
+        &scenarios,
+        RunOptions {
+            replications: args.replications,
+            seed: args.seed,
+            threads: args.threads,
+        },
+    )?;
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
+        Format::Csv | Format::Table => print!("{}", comparison_table(&comparison)),
+    }
+    Ok(())
+}
+
+fn comparison_table(comparison: &Comparison) -> String {
+    let unit = &comparison.base.time_unit;
+    let mut out = format!(
+        "Each scenario minus the base, replication by replication ({} replications, seed {}, the same random numbers), with its 95% confidence interval.\n",
+        comparison.base.replications, comparison.base.seed
+    );
+    for scenario in &comparison.scenarios {
+        out.push_str(&format!("\n{}\n", scenario.scenario));
+        for node in &scenario.differences {
+            for (statistic, e) in [
+                ("wait", node.wait),
+                ("queue_length", node.queue_length),
+                ("utilisation", node.utilisation),
+                ("blocked", node.blocked),
+            ] {
+                let interval = if e.mean.is_finite() {
+                    format!("({} to {})", shown(e.ci95[0]), shown(e.ci95[1]))
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "  {} · {:<32} {:>10}  {interval}\n",
+                    node.name,
+                    label(statistic, unit),
+                    shown(e.mean)
+                ));
+            }
+        }
+        if !scenario.unmatched.is_empty() {
+            out.push_str(&format!(
+                "  In only one of the two (no difference): {}\n",
+                scenario.unmatched.join(", ")
+            ));
+        }
     }
     out
 }

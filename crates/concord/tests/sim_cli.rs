@@ -100,6 +100,35 @@ fn sim_run_prints_the_json_contract_the_same_at_any_thread_count() {
 }
 
 #[test]
+fn sim_compare_gives_paired_differences_exactly_zero_where_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = model_file(&dir, MODEL);
+    let scenario = dir.path().join("more-msk.toml");
+    std::fs::write(&scenario, MODEL.replace("servers = 2", "servers = 3")).unwrap();
+    let out = concord(&[
+        "sim",
+        "compare",
+        &base,
+        scenario.to_str().unwrap(),
+        "--format",
+        "json",
+        "--replications",
+        "5",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let differences = &json["scenarios"][0]["differences"];
+    assert_eq!(differences[0]["name"], "gp");
+    assert_eq!(differences[0]["wait"]["mean"], 0.0);
+    assert!(differences[2]["wait"]["ci95"][1].as_f64().unwrap() < 0.0);
+    assert_eq!(json["base"]["replications"], 5);
+}
+
+#[test]
 fn a_bad_model_is_refused_saying_where() {
     let dir = tempfile::tempdir().unwrap();
     let path = model_file(&dir, &MODEL.replace("{ to = \"msk\"", "{ to = \"mks\""));

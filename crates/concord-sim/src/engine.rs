@@ -79,6 +79,7 @@ impl Ord for Event {
 struct Person {
     entered_system: f64,
     arrived_at_node: f64,
+    class: u32,
 }
 
 /// What one node saw in one replication.
@@ -96,6 +97,10 @@ pub struct NodeTally {
     pub queue_length: f64,
     /// The average number of busy servers over the window, over the servers.
     pub utilisation: f64,
+    /// Waits before service per class, of those who arrived in the window.
+    pub class_wait: Vec<Running>,
+    /// Of those, per class, how many started service within their class's target.
+    pub class_within_target: Vec<u64>,
 }
 
 /// What one replication saw.
@@ -111,7 +116,11 @@ pub struct Tally {
 
 struct NodeState {
     busy: u32,
-    queue: VecDeque<u32>,
+    /// One queue per priority level, most urgent first.
+    queues: Vec<VecDeque<u32>>,
+    queued: usize,
+    class_wait: Vec<Running>,
+    class_within_target: Vec<u64>,
     service: ChaCha8Rng,
     routing: ChaCha8Rng,
     arrivals: u64,
@@ -146,10 +155,11 @@ impl Sim<'_> {
         });
     }
 
-    fn admit(&mut self, now: f64) -> u32 {
+    fn admit(&mut self, now: f64, class: u32) -> u32 {
         let person = Person {
             entered_system: now,
             arrived_at_node: now,
+            class,
         };
         match self.free.pop() {
             Some(slot) => {
@@ -172,10 +182,22 @@ impl Sim<'_> {
     }
 
     fn start_service(&mut self, node: usize, person: u32, now: f64) {
-        let arrived = self.people[person as usize].arrived_at_node;
+        let Person {
+            arrived_at_node: arrived,
+            class,
+            ..
+        } = self.people[person as usize];
         let state = &mut self.nodes[node];
         if arrived >= self.warm_up {
-            state.wait.add(now - arrived);
+            let wait = now - arrived;
+            state.wait.add(wait);
+            state.class_wait[class as usize].add(wait);
+            if self.model.classes[class as usize]
+                .target
+                .is_some_and(|t| wait <= t)
+            {
+                state.class_within_target[class as usize] += 1;
+            }
         }
         state.busy += 1;
         state.busy_level.set(now, f64::from(state.busy));
@@ -197,7 +219,7 @@ impl Sim<'_> {
         if counted {
             state.arrivals += 1;
         }
-        let in_node = state.busy as usize + state.queue.len();
+        let in_node = state.busy as usize + state.queued;
         if spec.capacity.is_some_and(|c| in_node >= c as usize) {
             if counted {
                 state.refused += 1;
@@ -208,8 +230,10 @@ impl Sim<'_> {
         if state.busy < spec.servers {
             self.start_service(node, person, now);
         } else {
-            state.queue.push_back(person);
-            state.queue_level.set(now, state.queue.len() as f64);
+            let class = self.people[person as usize].class as usize;
+            state.queues[self.model.classes[class].level].push_back(person);
+            state.queued += 1;
+            state.queue_level.set(now, state.queued as f64);
         }
     }
 
@@ -221,8 +245,9 @@ impl Sim<'_> {
         }
         state.busy -= 1;
         state.busy_level.set(now, f64::from(state.busy));
-        if let Some(next) = state.queue.pop_front() {
-            state.queue_level.set(now, state.queue.len() as f64);
+        if let Some(next) = state.queues.iter_mut().find_map(VecDeque::pop_front) {
+            state.queued -= 1;
+            state.queue_level.set(now, state.queued as f64);
             self.start_service(node, next, now);
         }
         let routes = &self.model.nodes[node].routes;
@@ -249,12 +274,16 @@ impl Sim<'_> {
 pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
     let warm_up = model.run.warm_up;
     let end = warm_up + model.run.length;
+    let levels = model.classes.iter().map(|c| c.level + 1).max().unwrap_or(1);
     let nodes = model
         .nodes
         .iter()
         .map(|n| NodeState {
             busy: 0,
-            queue: VecDeque::new(),
+            queues: vec![VecDeque::new(); levels],
+            queued: 0,
+            class_wait: vec![Running::default(); model.classes.len()],
+            class_within_target: vec![0; model.classes.len()],
             service: stream(seed, replication, "service", &n.name),
             routing: stream(seed, replication, "routing", &n.name),
             arrivals: 0,
@@ -296,7 +325,7 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
                 let s = source as usize;
                 let gap = model.sources[s].interarrival.sample(&mut sim.arrivals[s]);
                 sim.schedule(event.time + gap, What::Arrival { source });
-                let person = sim.admit(event.time);
+                let person = sim.admit(event.time, model.sources[s].class as u32);
                 sim.enter(model.sources[s].to, person, event.time);
             }
             What::Departure { node, person } => sim.depart(node as usize, person, event.time),
@@ -313,6 +342,8 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
             time_in_node: state.time_in_node,
             queue_length: state.queue_level.average(end),
             utilisation: state.busy_level.average(end) / f64::from(spec.servers),
+            class_wait: state.class_wait.clone(),
+            class_within_target: state.class_within_target.clone(),
         })
         .collect();
     Tally {

@@ -87,7 +87,18 @@ fn default_seed() -> u64 {
 struct RawSource {
     name: Spanned<String>,
     to: Spanned<String>,
+    #[serde(default)]
+    class: Option<Spanned<String>>,
     arrivals: Spanned<DistSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClass {
+    name: Spanned<String>,
+    priority: Spanned<i64>,
+    #[serde(default)]
+    target: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -114,6 +125,8 @@ struct RawNode {
 struct RawModel {
     run: RawRun,
     #[serde(default)]
+    class: Vec<RawClass>,
+    #[serde(default)]
     source: Vec<RawSource>,
     #[serde(default)]
     node: Vec<RawNode>,
@@ -134,6 +147,21 @@ pub struct RunSettings {
     pub seed: u64,
 }
 
+/// A priority class (urgent, soon, routine): lower priorities are seen first; people of one
+/// priority are seen in the order they arrived. Service is not interrupted for a more urgent
+/// arrival.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    /// Its name.
+    pub name: String,
+    /// 1 is seen first.
+    pub priority: i64,
+    /// The waiting-time target at each node, if it has one.
+    pub target: Option<f64>,
+    /// Its place among the distinct priorities, most urgent first (0, 1, ...).
+    pub level: usize,
+}
+
 /// A source of arrivals into the pathway.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -141,6 +169,8 @@ pub struct Source {
     pub name: String,
     /// The node its arrivals go to.
     pub to: usize,
+    /// The class of its arrivals.
+    pub class: usize,
     /// Time between arrivals.
     pub interarrival: Dist,
 }
@@ -174,6 +204,10 @@ pub struct Node {
 pub struct Model {
     /// The run settings.
     pub run: RunSettings,
+    /// The priority classes (one, "all", when the model names none).
+    pub classes: Vec<Class>,
+    /// Whether the model named its classes (results then show each class).
+    pub has_classes: bool,
     /// The sources.
     pub sources: Vec<Source>,
     /// The nodes.
@@ -211,6 +245,51 @@ impl Model {
         })?;
         build(text, raw)
     }
+}
+
+/// The model's classes, with their levels; one class, "all", when it names none.
+fn classes(text: &str, raw: &[RawClass]) -> Result<Vec<Class>, ModelError> {
+    if raw.is_empty() {
+        return Ok(vec![Class {
+            name: "all".into(),
+            priority: 1,
+            target: None,
+            level: 0,
+        }]);
+    }
+    let mut priorities: Vec<i64> = raw.iter().map(|c| *c.priority.get_ref()).collect();
+    priorities.sort_unstable();
+    priorities.dedup();
+    let mut classes = Vec::with_capacity(raw.len());
+    for class in raw {
+        let name = class.name.get_ref().trim();
+        if name.is_empty() || classes.iter().any(|c: &Class| c.name == name) {
+            return Err(ModelError::at(
+                text,
+                class.name.span().start,
+                "each class needs a name of its own",
+            ));
+        }
+        let target = match &class.target {
+            Some(t) if t.get_ref().is_finite() && *t.get_ref() > 0.0 => Some(*t.get_ref()),
+            Some(t) => {
+                return Err(ModelError::at(
+                    text,
+                    t.span().start,
+                    "a class's target must be a time above 0",
+                ))
+            }
+            None => None,
+        };
+        let priority = *class.priority.get_ref();
+        classes.push(Class {
+            name: name.to_string(),
+            priority,
+            target,
+            level: priorities.binary_search(&priority).unwrap_or(0),
+        });
+    }
+    Ok(classes)
 }
 
 /// FNV-1a (64 bits) of `text`, in hex.
@@ -342,8 +421,27 @@ fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             routes,
         });
     }
+    let classes = classes(text, &raw.class)?;
     let mut sources = Vec::with_capacity(raw.source.len());
     for source in &raw.source {
+        let class = match &source.class {
+            None if raw.class.is_empty() => 0,
+            None => {
+                return Err(at(
+                    source.name.span(),
+                    "the model has classes: name this source's class".into(),
+                ))
+            }
+            Some(name) => classes
+                .iter()
+                .position(|c| c.name == name.get_ref().trim())
+                .ok_or_else(|| {
+                    at(
+                        name.span(),
+                        format!("there is no class called \"{}\"", name.get_ref()),
+                    )
+                })?,
+        };
         let interarrival = source
             .arrivals
             .get_ref()
@@ -352,6 +450,7 @@ fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
         sources.push(Source {
             name: source.name.get_ref().trim().to_string(),
             to: find(&source.to)?,
+            class,
             interarrival,
         });
     }
@@ -363,6 +462,8 @@ fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             replications: u32::try_from(replications).unwrap_or(1),
             seed: run.seed,
         },
+        has_classes: !raw.class.is_empty(),
+        classes,
         sources,
         nodes,
         hash: fnv1a_hex(text),
@@ -430,6 +531,22 @@ service = { dist = "exponential", mean = 1.0 }
             refusal(&over).contains("add up to more than 1"),
             "{}",
             refusal(&over)
+        );
+        let classes = GOOD.replace(
+            "[[source]]",
+            "[[class]]\nname = \"urgent\"\npriority = 1\n\n[[source]]",
+        );
+        assert!(
+            refusal(&classes).contains("name this source's class"),
+            "{}",
+            refusal(&classes)
+        );
+        let wrong_class =
+            classes.replace("to = \"clinic\"\n", "to = \"clinic\"\nclass = \"soon\"\n");
+        assert!(
+            refusal(&wrong_class).contains("there is no class called \"soon\""),
+            "{}",
+            refusal(&wrong_class)
         );
         let syntax = GOOD.replace("servers = 3", "servers = ");
         assert!(

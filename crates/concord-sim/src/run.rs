@@ -66,6 +66,22 @@ pub struct NodeSummary {
     pub blocked: Estimate,
     /// The fraction of arrivals who left without being seen.
     pub reneged: Estimate,
+    /// Per priority class, when the model has classes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassSummary>,
+}
+
+/// One priority class's waits at a node.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassSummary {
+    /// The class.
+    pub name: String,
+    /// Mean wait before service.
+    pub wait: Estimate,
+    /// The class's waiting-time target, if it has one.
+    pub target: Option<f64>,
+    /// The share of those seen who started within the target.
+    pub within_target: Option<Estimate>,
 }
 
 /// The whole system's statistics over replications.
@@ -194,12 +210,41 @@ pub(crate) fn node_summary(name: &str, values: &[[f64; 7]]) -> NodeSummary {
         utilisation: of(4),
         blocked: of(5),
         reneged: of(6),
+        classes: Vec::new(),
     }
 }
 
 /// The mean time in the system in one replication (NaN: nobody left).
 pub(crate) fn system_value(tally: &Tally) -> f64 {
     mean_or_nan(&tally.time_in_system)
+}
+
+/// Each class's waits at node `i` over replications.
+fn class_summaries(model: &Model, tallies: &[Tally], i: usize) -> Vec<ClassSummary> {
+    model
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(k, class)| ClassSummary {
+            name: class.name.clone(),
+            wait: estimate(
+                tallies
+                    .iter()
+                    .map(|t| mean_or_nan(&t.nodes[i].class_wait[k])),
+            ),
+            target: class.target,
+            within_target: class.target.map(|_| {
+                estimate(tallies.iter().map(|t| {
+                    let seen = t.nodes[i].class_wait[k].count();
+                    if seen == 0 {
+                        f64::NAN
+                    } else {
+                        t.nodes[i].class_within_target[k] as f64 / seen as f64
+                    }
+                }))
+            }),
+        })
+        .collect()
 }
 
 /// Runs `model` with `options`.
@@ -222,7 +267,11 @@ pub(crate) fn summarise(
         .enumerate()
         .map(|(i, node)| {
             let values: Vec<[f64; 7]> = tallies.iter().map(|t| node_values(model, t, i)).collect();
-            node_summary(&node.name, &values)
+            let mut summary = node_summary(&node.name, &values);
+            if model.has_classes {
+                summary.classes = class_summaries(model, tallies, i);
+            }
+            summary
         })
         .collect();
     RunResult {

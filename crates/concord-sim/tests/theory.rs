@@ -295,3 +295,71 @@ fn paired_differences_are_zero_for_the_same_scenario_and_precise_for_a_change() 
     assert!(msk.wait.half_width() < unpaired);
     assert!(more.unmatched.is_empty());
 }
+
+#[test]
+fn priority_classes_wait_as_cobham_says() {
+    // M/M/2, non-preemptive priorities, the same service rate: W_k = W_0 / ((1 - s_{k-1})(1 - s_k)),
+    // W_0 = C(c, a) / (c mu), s_k = the load of classes 1..k over c mu.
+    let text = r#"
+[run]
+warm_up = 2000
+length = 40000
+replications = 20
+seed = 5
+
+[[class]]
+name = "urgent"
+priority = 1
+target = 0.5
+
+[[class]]
+name = "routine"
+priority = 2
+target = 2.0
+
+[[source]]
+name = "urgent referrals"
+to = "clinic"
+class = "urgent"
+arrivals = { dist = "poisson", rate = 0.6 }
+
+[[source]]
+name = "routine referrals"
+to = "clinic"
+class = "routine"
+arrivals = { dist = "poisson", rate = 1.0 }
+
+[[node]]
+name = "clinic"
+servers = 2
+service = { dist = "exponential", mean = 1.0 }
+"#;
+    let result = run(&Model::from_toml(text).unwrap(), RunOptions::default()).unwrap();
+    let clinic = &result.nodes[0];
+    let (c, lambda) = (2.0, 1.6);
+    let a = lambda;
+    let b = erlang_b(2, a);
+    let erlang_c = b / (1.0 - (a / c) * (1.0 - b));
+    let w0 = erlang_c / c;
+    let (s1, s2) = (0.6 / c, 1.6 / c);
+    let urgent = w0 / (1.0 - s1);
+    let routine = w0 / ((1.0 - s1) * (1.0 - s2));
+    assert_eq!(clinic.classes.len(), 2);
+    assert!(
+        clinic.classes[0].wait.contains(urgent),
+        "{urgent} {:?}",
+        clinic.classes[0].wait
+    );
+    assert!(
+        clinic.classes[1].wait.contains(routine),
+        "{routine} {:?}",
+        clinic.classes[1].wait
+    );
+    // Overall, the same as without priorities (work-conserving, same service rate).
+    assert!(clinic.wait.contains(mmc_wait(1.6, 1.0, 2)));
+    let within = clinic.classes[0].within_target.unwrap();
+    assert!(within.mean > 0.5 && within.mean < 1.0, "{within:?}");
+    // Without classes the results name none.
+    let plain = run(&Model::from_toml(NETWORK).unwrap(), RunOptions::default()).unwrap();
+    assert!(plain.nodes[0].classes.is_empty());
+}

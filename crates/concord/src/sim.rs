@@ -130,6 +130,16 @@ fn rows(result: &RunResult) -> Vec<(String, &'static str, Estimate)> {
         ] {
             rows.push((n.name.clone(), label, e));
         }
+        for class in &n.classes {
+            rows.push((format!("{} · {}", n.name, class.name), "wait", class.wait));
+            if let Some(within) = class.within_target {
+                rows.push((
+                    format!("{} · {}", n.name, class.name),
+                    "within_target",
+                    within,
+                ));
+            }
+        }
     }
     rows.push((
         "system".into(),
@@ -188,6 +198,7 @@ fn label(statistic: &str, unit: &str) -> String {
         "blocked" => "share refused (full)".into(),
         "reneged" => "share who left unseen".into(),
         "time_in_system" => format!("mean time in pathway ({unit}s)"),
+        "within_target" => "share seen within target".into(),
         other => other.into(),
     }
 }

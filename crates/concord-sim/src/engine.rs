@@ -80,6 +80,15 @@ struct Person {
     entered_system: f64,
     arrived_at_node: f64,
     class: u32,
+    /// On a waiting list when the run started: their waits count from their referral.
+    preloaded: bool,
+}
+
+impl Person {
+    /// Whether what happens to them at their current node is counted.
+    fn counted_at_node(&self, warm_up: f64) -> bool {
+        self.arrived_at_node >= warm_up || (self.preloaded && self.arrived_at_node < 0.0)
+    }
 }
 
 /// What one node saw in one replication.
@@ -160,6 +169,7 @@ impl Sim<'_> {
             entered_system: now,
             arrived_at_node: now,
             class,
+            preloaded: false,
         };
         match self.free.pop() {
             Some(slot) => {
@@ -174,21 +184,22 @@ impl Sim<'_> {
     }
 
     fn leave(&mut self, person: u32, now: f64) {
-        let entered = self.people[person as usize].entered_system;
-        if entered >= self.warm_up {
+        let Person {
+            entered_system: entered,
+            preloaded,
+            ..
+        } = self.people[person as usize];
+        if entered >= self.warm_up || preloaded {
             self.time_in_system.add(now - entered);
         }
         self.free.push(person);
     }
 
     fn start_service(&mut self, node: usize, person: u32, now: f64) {
-        let Person {
-            arrived_at_node: arrived,
-            class,
-            ..
-        } = self.people[person as usize];
+        let who = self.people[person as usize];
+        let (arrived, class) = (who.arrived_at_node, who.class);
         let state = &mut self.nodes[node];
-        if arrived >= self.warm_up {
+        if who.counted_at_node(self.warm_up) {
             let wait = now - arrived;
             state.wait.add(wait);
             state.class_wait[class as usize].add(wait);
@@ -209,6 +220,26 @@ impl Sim<'_> {
                 person,
             },
         );
+    }
+
+    /// Puts the people already waiting at each node in place at time 0, longest-waiting first:
+    /// the first are seen at once, the rest queue.
+    fn preload(&mut self) {
+        let model = self.model;
+        for (node, spec) in model.nodes.iter().enumerate() {
+            for waiting in &spec.initial {
+                let person = self.admit(-waiting.waited, waiting.class as u32);
+                self.people[person as usize].preloaded = true;
+                let state = &mut self.nodes[node];
+                if state.busy < spec.servers {
+                    self.start_service(node, person, 0.0);
+                } else {
+                    state.queues[model.classes[waiting.class].level].push_back(person);
+                    state.queued += 1;
+                    state.queue_level.set(0.0, state.queued as f64);
+                }
+            }
+        }
     }
 
     fn enter(&mut self, node: usize, person: u32, now: f64) {
@@ -238,10 +269,10 @@ impl Sim<'_> {
     }
 
     fn depart(&mut self, node: usize, person: u32, now: f64) {
-        let arrived = self.people[person as usize].arrived_at_node;
+        let who = self.people[person as usize];
         let state = &mut self.nodes[node];
-        if arrived >= self.warm_up {
-            state.time_in_node.add(now - arrived);
+        if who.counted_at_node(self.warm_up) {
+            state.time_in_node.add(now - who.arrived_at_node);
         }
         state.busy -= 1;
         state.busy_level.set(now, f64::from(state.busy));
@@ -311,6 +342,7 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
         time_in_system: Running::default(),
         events: 0,
     };
+    sim.preload();
     for (i, source) in model.sources.iter().enumerate() {
         let first = source.interarrival.sample(&mut sim.arrivals[i]);
         sim.schedule(first, What::Arrival { source: i as u32 });

@@ -67,6 +67,8 @@ struct RawRun {
     replications: Spanned<i64>,
     #[serde(default = "default_seed")]
     seed: u64,
+    #[serde(default)]
+    start: Option<Spanned<String>>,
 }
 
 fn default_time_unit() -> String {
@@ -118,6 +120,8 @@ struct RawNode {
     service: Spanned<DistSpec>,
     #[serde(default)]
     routes: Vec<RawRoute>,
+    #[serde(default)]
+    waiting_list: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -145,6 +149,8 @@ pub struct RunSettings {
     pub replications: u32,
     /// The seed every random stream is derived from.
     pub seed: u64,
+    /// The day the run starts ("today"), which waiting lists' referral dates count from.
+    pub start: Option<chrono::NaiveDate>,
 }
 
 /// A priority class (urgent, soon, routine): lower priorities are seen first; people of one
@@ -197,6 +203,20 @@ pub struct Node {
     pub service: Dist,
     /// Routes onward; with probability 1 - their sum a person leaves.
     pub routes: Vec<Route>,
+    /// The file of people already waiting, as the model names it (read by the caller and
+    /// given to [`Model::attach_waiting_list`]).
+    pub waiting_list_file: Option<String>,
+    /// People waiting when the run starts, longest-waiting first.
+    pub initial: Vec<Waiting>,
+}
+
+/// Someone already waiting when the run starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waiting {
+    /// How long they have waited at the start, in the model's time unit.
+    pub waited: f64,
+    /// Their class.
+    pub class: usize,
 }
 
 /// A model ready to run.
@@ -244,6 +264,106 @@ impl Model {
             }
         })?;
         build(text, raw)
+    }
+}
+
+/// The most people a waiting list file may hold.
+pub const MAX_WAITING: usize = 1_000_000;
+
+impl Model {
+    /// Reads the people already waiting at node `node` from a CSV file's text: a header row, then
+    /// one person a row with `referral_date` (YYYY-MM-DD, no later than the run's `start`) and,
+    /// when the model has classes, `class`. Refusals name the file's line. Gives how many.
+    pub fn attach_waiting_list(
+        &mut self,
+        node: usize,
+        csv_text: &str,
+    ) -> Result<usize, ModelError> {
+        let fail = |line: usize, message: String| ModelError {
+            line: Some(line),
+            column: None,
+            message: format!(
+                "waiting list of \"{}\", line {line}: {message}",
+                self.nodes[node].name
+            ),
+        };
+        let Some(start) = self.run.start else {
+            return Err(ModelError {
+                line: None,
+                column: None,
+                message: "a waiting list needs the run's start date ([run] start = \"YYYY-MM-DD\")"
+                    .into(),
+            });
+        };
+        let per_day = match self.run.time_unit.as_str() {
+            "minute" => 1440.0,
+            "hour" => 24.0,
+            "day" => 1.0,
+            "week" => 1.0 / 7.0,
+            other => return Err(ModelError {
+                line: None,
+                column: None,
+                message: format!(
+                    "a waiting list needs time_unit minute, hour, day or week (it is \"{other}\")"
+                ),
+            }),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(csv_text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| fail(1, e.to_string()))?
+            .clone();
+        let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let referral = column("referral_date")
+            .ok_or_else(|| fail(1, "there is no referral_date column".into()))?;
+        let class_column = column("class");
+        if self.has_classes && class_column.is_none() {
+            return Err(fail(1, "the model has classes: add a class column".into()));
+        }
+        let mut people = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let line = i + 2;
+            let record = record.map_err(|e| fail(line, e.to_string()))?;
+            if people.len() >= MAX_WAITING {
+                return Err(fail(
+                    line,
+                    format!("a waiting list may hold at most {MAX_WAITING} people"),
+                ));
+            }
+            let text = record.get(referral).unwrap_or("").trim();
+            let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                fail(
+                    line,
+                    format!("referral_date \"{text}\" is not a date written YYYY-MM-DD"),
+                )
+            })?;
+            if day > start {
+                return Err(fail(
+                    line,
+                    format!("referral_date {day} is after the run's start, {start}"),
+                ));
+            }
+            let class = match class_column {
+                None => 0,
+                Some(c) => {
+                    let name = record.get(c).unwrap_or("").trim();
+                    self.classes
+                        .iter()
+                        .position(|k| k.name == name)
+                        .ok_or_else(|| fail(line, format!("there is no class called \"{name}\"")))?
+                }
+            };
+            people.push(Waiting {
+                waited: (start - day).num_days() as f64 * per_day,
+                class,
+            });
+        }
+        people.sort_by(|a, b| b.waited.total_cmp(&a.waited));
+        let count = people.len();
+        self.nodes[node].initial = people;
+        Ok(count)
     }
 }
 
@@ -419,6 +539,8 @@ fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             capacity,
             service,
             routes,
+            waiting_list_file: node.waiting_list.clone(),
+            initial: Vec::new(),
         });
     }
     let classes = classes(text, &raw.class)?;
@@ -461,6 +583,14 @@ fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             length: *run.length.get_ref(),
             replications: u32::try_from(replications).unwrap_or(1),
             seed: run.seed,
+            start: match &run.start {
+                None => None,
+                Some(day) => Some(
+                    chrono::NaiveDate::parse_from_str(day.get_ref().trim(), "%Y-%m-%d").map_err(
+                        |_| at(day.span(), "start must be a date written YYYY-MM-DD".into()),
+                    )?,
+                ),
+            },
         },
         has_classes: !raw.class.is_empty(),
         classes,

@@ -86,8 +86,41 @@ fn read_model(path: &PathBuf) -> Result<Model> {
     file.take(MAX_MODEL_BYTES as u64 + 1)
         .read_to_string(&mut text)
         .with_context(|| format!("could not read {} as text", path.display()))?;
-    Model::from_toml(&text).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
+    let mut model =
+        Model::from_toml(&text).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    // Waiting lists are named relative to the model file.
+    let dir = path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    for node in 0..model.nodes.len() {
+        let Some(file) = model.nodes[node].waiting_list_file.clone() else {
+            continue;
+        };
+        let list = dir.join(&file);
+        let handle = std::fs::File::open(&list)
+            .with_context(|| format!("could not open the waiting list {}", list.display()))?;
+        let mut csv = String::new();
+        handle
+            .take(MAX_WAITING_LIST_BYTES + 1)
+            .read_to_string(&mut csv)
+            .with_context(|| format!("could not read {} as text", list.display()))?;
+        if csv.len() as u64 > MAX_WAITING_LIST_BYTES {
+            anyhow::bail!(
+                "{} is larger than {} MB",
+                list.display(),
+                MAX_WAITING_LIST_BYTES / 1024 / 1024
+            );
+        }
+        model
+            .attach_waiting_list(node, &csv)
+            .map_err(|err| anyhow::anyhow!("{}: {err}", list.display()))?;
+    }
+    Ok(model)
 }
+
+/// The largest waiting-list file read (about 4 million people).
+const MAX_WAITING_LIST_BYTES: u64 = 64 * 1024 * 1024;
 
 fn run_model(args: &RunArgs) -> Result<()> {
     let model = read_model(&args.model)?;

@@ -191,3 +191,34 @@ fn waitlist_plan_gives_the_rules_figures() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--capacity"));
 }
+
+#[test]
+fn sim_run_starts_from_a_waiting_list_named_beside_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = "[run]\ntime_unit = \"day\"\nstart = \"2026-12-01\"\nlength = 30\nreplications = 2\n\n\
+                 [[node]]\nname = \"msk\"\nservers = 1\nservice = { dist = \"fixed\", value = 1.0 }\n\
+                 waiting_list = \"waiting.csv\"\n";
+    let path = model_file(&dir, model);
+    std::fs::write(
+        dir.path().join("waiting.csv"),
+        "referral_date\n2026-11-21\n2026-11-29\n",
+    )
+    .unwrap();
+    let out = concord(&["sim", "run", &path, "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Waits 10 and 2 + 1 days.
+    assert_eq!(json["nodes"][0]["wait"]["mean"], 6.5);
+    std::fs::write(
+        dir.path().join("waiting.csv"),
+        "referral_date\n2026-11-21\nsoon\n",
+    )
+    .unwrap();
+    let out = concord(&["sim", "run", &path]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+}

@@ -45,6 +45,7 @@ pub fn stream(seed: u64, replication: u32, purpose: &str, name: &str) -> ChaCha8
 enum What {
     Arrival { source: u32 },
     Departure { node: u32, person: u32 },
+    Renege { node: u32, person: u32, ticket: u64 },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +83,9 @@ struct Person {
     class: u32,
     /// On a waiting list when the run started: their waits count from their referral.
     preloaded: bool,
+    /// The ticket of their place in a queue (0: not queueing). A queue's entries carry tickets,
+    /// so an entry left behind by someone who gave up is known and skipped.
+    ticket: u64,
 }
 
 impl Person {
@@ -110,6 +114,8 @@ pub struct NodeTally {
     pub class_wait: Vec<Running>,
     /// Of those, per class, how many started service within their class's target.
     pub class_within_target: Vec<u64>,
+    /// Arrivals in the window who gave up waiting.
+    pub reneged: u64,
 }
 
 /// What one replication saw.
@@ -125,8 +131,10 @@ pub struct Tally {
 
 struct NodeState {
     busy: u32,
-    /// One queue per priority level, most urgent first.
-    queues: Vec<VecDeque<u32>>,
+    /// One queue per priority level, most urgent first: (person, ticket).
+    queues: Vec<VecDeque<(u32, u64)>>,
+    patience: ChaCha8Rng,
+    reneged: u64,
     queued: usize,
     class_wait: Vec<Running>,
     class_within_target: Vec<u64>,
@@ -152,6 +160,7 @@ struct Sim<'m> {
     warm_up: f64,
     time_in_system: Running,
     events: u64,
+    tickets: u64,
 }
 
 impl Sim<'_> {
@@ -170,6 +179,7 @@ impl Sim<'_> {
             arrived_at_node: now,
             class,
             preloaded: false,
+            ticket: 0,
         };
         match self.free.pop() {
             Some(slot) => {
@@ -230,15 +240,70 @@ impl Sim<'_> {
             for waiting in &spec.initial {
                 let person = self.admit(-waiting.waited, waiting.class as u32);
                 self.people[person as usize].preloaded = true;
-                let state = &mut self.nodes[node];
-                if state.busy < spec.servers {
+                if self.nodes[node].busy < spec.servers {
                     self.start_service(node, person, 0.0);
                 } else {
-                    state.queues[model.classes[waiting.class].level].push_back(person);
-                    state.queued += 1;
-                    state.queue_level.set(0.0, state.queued as f64);
+                    self.join_queue(node, person, 0.0);
                 }
             }
+        }
+    }
+
+    /// Puts `person` at the back of their priority's queue at `node`, and (where people give up)
+    /// schedules when they will.
+    fn join_queue(&mut self, node: usize, person: u32, now: f64) {
+        self.tickets += 1;
+        let ticket = self.tickets;
+        let model = self.model;
+        let class = self.people[person as usize].class as usize;
+        self.people[person as usize].ticket = ticket;
+        let state = &mut self.nodes[node];
+        state.queues[model.classes[class].level].push_back((person, ticket));
+        state.queued += 1;
+        state.queue_level.set(now, state.queued as f64);
+        if let Some(patience) = &model.nodes[node].patience {
+            let after = patience.sample(&mut state.patience);
+            self.schedule(
+                now + after,
+                What::Renege {
+                    node: node as u32,
+                    person,
+                    ticket,
+                },
+            );
+        }
+    }
+
+    /// The next person to be seen at `node`, skipping places left by people who gave up.
+    fn next_in_queue(&mut self, node: usize) -> Option<u32> {
+        let people = &mut self.people;
+        for queue in &mut self.nodes[node].queues {
+            while let Some((person, ticket)) = queue.pop_front() {
+                if people[person as usize].ticket == ticket {
+                    people[person as usize].ticket = 0;
+                    return Some(person);
+                }
+            }
+        }
+        None
+    }
+
+    /// `person` gives up waiting at `node`, if they are still waiting in the place `ticket`.
+    fn renege(&mut self, node: usize, person: u32, ticket: u64, now: f64) {
+        if self.people[person as usize].ticket != ticket {
+            return;
+        }
+        self.people[person as usize].ticket = 0;
+        let counted = self.people[person as usize].counted_at_node(self.warm_up);
+        let state = &mut self.nodes[node];
+        state.queued -= 1;
+        state.queue_level.set(now, state.queued as f64);
+        if counted {
+            state.reneged += 1;
+        }
+        match self.model.nodes[node].reneged_to {
+            Some(to) => self.enter(to, person, now),
+            None => self.leave(person, now),
         }
     }
 
@@ -261,10 +326,7 @@ impl Sim<'_> {
         if state.busy < spec.servers {
             self.start_service(node, person, now);
         } else {
-            let class = self.people[person as usize].class as usize;
-            state.queues[self.model.classes[class].level].push_back(person);
-            state.queued += 1;
-            state.queue_level.set(now, state.queued as f64);
+            self.join_queue(node, person, now);
         }
     }
 
@@ -276,7 +338,8 @@ impl Sim<'_> {
         }
         state.busy -= 1;
         state.busy_level.set(now, f64::from(state.busy));
-        if let Some(next) = state.queues.iter_mut().find_map(VecDeque::pop_front) {
+        if let Some(next) = self.next_in_queue(node) {
+            let state = &mut self.nodes[node];
             state.queued -= 1;
             state.queue_level.set(now, state.queued as f64);
             self.start_service(node, next, now);
@@ -312,6 +375,8 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
         .map(|n| NodeState {
             busy: 0,
             queues: vec![VecDeque::new(); levels],
+            patience: stream(seed, replication, "patience", &n.name),
+            reneged: 0,
             queued: 0,
             class_wait: vec![Running::default(); model.classes.len()],
             class_within_target: vec![0; model.classes.len()],
@@ -341,6 +406,7 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
         warm_up,
         time_in_system: Running::default(),
         events: 0,
+        tickets: 0,
     };
     sim.preload();
     for (i, source) in model.sources.iter().enumerate() {
@@ -361,6 +427,11 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
                 sim.enter(model.sources[s].to, person, event.time);
             }
             What::Departure { node, person } => sim.depart(node as usize, person, event.time),
+            What::Renege {
+                node,
+                person,
+                ticket,
+            } => sim.renege(node as usize, person, ticket, event.time),
         }
     }
     let nodes = sim
@@ -376,6 +447,7 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
             utilisation: state.busy_level.average(end) / f64::from(spec.servers),
             class_wait: state.class_wait.clone(),
             class_within_target: state.class_within_target.clone(),
+            reneged: state.reneged,
         })
         .collect();
     Tally {

@@ -122,6 +122,10 @@ struct RawNode {
     routes: Vec<RawRoute>,
     #[serde(default)]
     waiting_list: Option<String>,
+    #[serde(default)]
+    patience: Option<Spanned<DistSpec>>,
+    #[serde(default)]
+    reneged_to: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -203,6 +207,10 @@ pub struct Node {
     pub service: Dist,
     /// Routes onward; with probability 1 - their sum a person leaves.
     pub routes: Vec<Route>,
+    /// How long a person waits before giving up (None: everyone waits to be seen).
+    pub patience: Option<Dist>,
+    /// Where those who give up go (None: they leave the pathway).
+    pub reneged_to: Option<usize>,
     /// The file of people already waiting, as the model names it (read by the caller and
     /// given to [`Model::attach_waiting_list`]).
     pub waiting_list_file: Option<String>,
@@ -300,13 +308,15 @@ impl Model {
             "hour" => 24.0,
             "day" => 1.0,
             "week" => 1.0 / 7.0,
-            other => return Err(ModelError {
-                line: None,
-                column: None,
-                message: format!(
+            other => {
+                return Err(ModelError {
+                    line: None,
+                    column: None,
+                    message: format!(
                     "a waiting list needs time_unit minute, hour, day or week (it is \"{other}\")"
                 ),
-            }),
+                })
+            }
         };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
@@ -541,6 +551,18 @@ fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             routes,
             waiting_list_file: node.waiting_list.clone(),
             initial: Vec::new(),
+            patience: match &node.patience {
+                None => None,
+                Some(p) => Some(
+                    p.get_ref()
+                        .to_dist()
+                        .map_err(|m| at(p.span(), format!("patience: {m}")))?,
+                ),
+            },
+            reneged_to: match &node.reneged_to {
+                None => None,
+                Some(to) => Some(find(to)?),
+            },
         });
     }
     let classes = classes(text, &raw.class)?;

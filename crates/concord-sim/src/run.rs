@@ -183,7 +183,7 @@ pub(crate) fn node_values(model: &Model, tally: &Tally, i: usize) -> [f64; 7] {
         n.queue_length,
         n.utilisation,
         share(n.refused),
-        share(0),
+        share(n.reneged),
     ]
 }
 

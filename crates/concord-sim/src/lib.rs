@@ -18,4 +18,4 @@ pub mod waitlist;
 
 pub use compare::{compare, Comparison};
 pub use model::{Model, ModelError};
-pub use run::{run, RunOptions, RunResult};
+pub use run::{run, run_to_precision, RunOptions, RunResult};

@@ -43,6 +43,8 @@ pub struct RunReport {
     pub seed: u64,
     /// The queue discipline.
     pub queue_discipline: String,
+    /// How the number of replications was chosen.
+    pub replication_rule: String,
     /// The software.
     pub software: String,
 }
@@ -253,6 +255,65 @@ pub fn run(model: &Model, options: RunOptions) -> Result<RunResult, RunError> {
     Ok(summarise(model, replications, seed, &tallies))
 }
 
+/// Runs `model` until every node's mean wait (and the mean time in the pathway) is known to within
+/// `precision` (a fraction of the mean: 0.05 is ±5%, the half-width of its 95% interval), doubling
+/// the replications from the model's (at least 3) up to `budget`. Replication r is the same
+/// whatever the total, so the result equals a plain run with the replications it stopped at.
+pub fn run_to_precision(
+    model: &Model,
+    options: RunOptions,
+    precision: f64,
+    budget: u32,
+) -> Result<RunResult, RunError> {
+    let budget = budget.clamp(3, MAX_REPLICATIONS);
+    let mut reps = options
+        .replications
+        .unwrap_or(model.run.replications)
+        .clamp(3, budget);
+    let (_, seed, mut tallies) = replications(
+        model,
+        RunOptions {
+            replications: Some(reps),
+            ..options
+        },
+    )?;
+    loop {
+        let result = summarise(model, reps, seed, &tallies);
+        let widest = result
+            .nodes
+            .iter()
+            .map(|n| n.wait)
+            .chain([result.system.time_in_system])
+            .filter(|e| e.mean.is_finite() && e.mean > 0.0)
+            .map(|e| e.half_width() / e.mean)
+            .fold(0.0_f64, f64::max);
+        if widest <= precision || reps >= budget {
+            let mut result = result;
+            result.run_report.replication_rule = format!(
+                "automatic: replications doubled from {} until every node's mean wait and the mean time in the pathway had a 95% interval within ±{}% of the mean, or {budget} were run; {reps} were run, the widest ±{:.1}%",
+                options.replications.unwrap_or(model.run.replications).clamp(3, budget),
+                precision * 100.0,
+                widest * 100.0
+            );
+            return Ok(result);
+        }
+        let more = (reps * 2).min(budget);
+        let threads = options.threads.unwrap_or(0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|_| RunError::Threads(threads))?;
+        let extra: Vec<Tally> = pool.install(|| {
+            (reps..more)
+                .into_par_iter()
+                .map(|r| replicate(model, seed, r))
+                .collect()
+        });
+        tallies.extend(extra);
+        reps = more;
+    }
+}
+
 /// The results of `tallies`, the replications of `model`.
 pub(crate) fn summarise(
     model: &Model,
@@ -295,7 +356,8 @@ pub(crate) fn summarise(
             ci_method: "mean over replications with a Student-t 95% confidence interval".into(),
             generator: "ChaCha8 (rand_chacha 0.3): one stream per replication and source of randomness (a source's arrivals, a node's service times, a node's routing), the same in every scenario".into(),
             seed,
-            queue_discipline: "first come, first served".into(),
+            queue_discipline: "by priority class, then first come, first served; service is not interrupted".into(),
+            replication_rule: format!("fixed: {replications} replications"),
             software: format!("concord-sim {}", env!("CARGO_PKG_VERSION")),
         },
         events: tallies.iter().map(|t| t.events).sum(),

@@ -6,7 +6,7 @@
 //! The formulas here are written from the textbook (a = lambda/mu, rho = a/c), apart from the
 //! engine.
 
-use concord_sim::{compare, run, Model, RunOptions};
+use concord_sim::{compare, run, run_to_precision, Model, RunOptions};
 
 /// Erlang B by recursion: B_0 = 1, B_k = a B_{k-1} / (k + a B_{k-1}).
 fn erlang_b(c: u32, a: f64) -> f64 {
@@ -409,4 +409,32 @@ fn people_who_give_up_do_so_as_erlang_a_says() {
     // Those who gave up reached the GP.
     let gp = &result.nodes[1];
     assert!(gp.arrivals.contains(3.5 * gave_up), "{:?}", gp.arrivals);
+}
+
+#[test]
+fn automatic_replications_stop_at_the_precision_asked_and_match_a_plain_run() {
+    let model = Model::from_toml(&single_node(2.0, 3, None, 3, 5_000.0)).unwrap();
+    let result = run_to_precision(&model, RunOptions::default(), 0.05, 200).unwrap();
+    let wait = result.nodes[0].wait;
+    assert!(wait.half_width() <= 0.05 * wait.mean, "{wait:?}");
+    assert!(
+        result.replications > 3,
+        "3 replications are not enough for 5% here"
+    );
+    assert!(result.run_report.replication_rule.starts_with("automatic"));
+    let plain = run(
+        &model,
+        RunOptions {
+            replications: Some(result.replications),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        plain.nodes, result.nodes,
+        "the same numbers as a plain run of that many"
+    );
+    // A budget stops it.
+    let capped = run_to_precision(&model, RunOptions::default(), 0.0001, 6).unwrap();
+    assert_eq!(capped.replications, 6);
 }

@@ -93,6 +93,20 @@ fn sim_run_prints_the_json_contract_the_same_at_any_thread_count() {
 
     let seeded = concord(&["sim", "run", &path, "--format", "json", "--seed", "8"]);
     assert_ne!(one.stdout, seeded.stdout);
+    let precise = concord(&[
+        "sim",
+        "run",
+        &path,
+        "--format",
+        "json",
+        "--precision",
+        "0.05",
+    ]);
+    let precise: serde_json::Value = serde_json::from_slice(&precise.stdout).unwrap();
+    assert!(precise["run_report"]["replication_rule"]
+        .as_str()
+        .unwrap()
+        .starts_with("automatic"));
     let table = concord(&["sim", "run", &path, "--replications", "3"]);
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(table.contains("3 replications, seed 7"));

@@ -154,18 +154,29 @@ pub(crate) fn replications(
         return Err(RunError::Replications);
     }
     let seed = options.seed.unwrap_or(model.run.seed);
-    let threads = options.threads.unwrap_or(0);
+    let tallies = replicate_range(model, seed, 0..replications, options.threads)?;
+    Ok((replications, seed, tallies))
+}
+
+/// Replications `range` of `model`, in parallel on `threads` (default: one per core), gathered
+/// in replication order.
+fn replicate_range(
+    model: &Model,
+    seed: u64,
+    range: std::ops::Range<u32>,
+    threads: Option<usize>,
+) -> Result<Vec<Tally>, RunError> {
+    let threads = threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|_| RunError::Threads(threads))?;
-    let tallies: Vec<Tally> = pool.install(|| {
-        (0..replications)
+    Ok(pool.install(|| {
+        range
             .into_par_iter()
             .map(|r| replicate(model, seed, r))
             .collect()
-    });
-    Ok((replications, seed, tallies))
+    }))
 }
 
 /// The statistics of node `i` in one replication, in [`STATISTICS`] order (NaN: nothing observed).
@@ -298,17 +309,7 @@ pub fn run_to_precision(
             return Ok(result);
         }
         let more = (reps * 2).min(budget);
-        let threads = options.threads.unwrap_or(0);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|_| RunError::Threads(threads))?;
-        let extra: Vec<Tally> = pool.install(|| {
-            (reps..more)
-                .into_par_iter()
-                .map(|r| replicate(model, seed, r))
-                .collect()
-        });
+        let extra = replicate_range(model, seed, reps..more, options.threads)?;
         tallies.extend(extra);
         reps = more;
     }

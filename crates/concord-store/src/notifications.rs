@@ -178,6 +178,12 @@ pub async fn record(
     occasions: &[Occasion],
     email_enabled: bool,
 ) -> Result<Recorded, StoreError> {
+    // Most sweeps find nothing new: read first, so only a person with news takes the write lock.
+    let known = recorded(store, &recipient.person_id).await?;
+    let occasions: Vec<&Occasion> = occasions
+        .iter()
+        .filter(|o| !known.contains(&(o.kind, o.key.clone())))
+        .collect();
     if occasions.is_empty() {
         return Ok(Recorded::default());
     }
@@ -197,7 +203,7 @@ pub async fn record(
             let mut tx = store.begin_write().await?;
             let now = crate::now_utc();
             let mut done = Recorded::default();
-            for occasion in occasions {
+            for occasion in &occasions {
                 let channels = chosen.get(&occasion.kind).copied().unwrap_or_default();
                 let id = crate::new_id();
                 let written = sqlx::query(

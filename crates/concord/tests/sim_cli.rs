@@ -11,38 +11,7 @@ fn concord(args: &[&str]) -> Output {
         .expect("concord runs")
 }
 
-const MODEL: &str = r#"
-# GP, first-contact physio and MSK clinic as a network
-[run]
-time_unit = "hour"
-warm_up = 500
-length = 10000
-replications = 10
-seed = 7
-
-[[source]]
-name = "patients"
-to = "gp"
-arrivals = { dist = "poisson", rate = 10.0 }
-
-[[node]]
-name = "gp"
-servers = 12
-service = { dist = "exponential", mean = 1.0 }
-routes = [ { to = "fcp", p = 0.3 } ]          # the rest leave
-
-[[node]]
-name = "fcp"
-servers = 4
-capacity = 1000                               # most people in the node, waiting or served; more are refused
-service = { dist = "exponential", mean = 1.0 }
-routes = [ { to = "msk", p = 0.4 } ]
-
-[[node]]
-name = "msk"
-servers = 2
-service = { dist = "exponential", mean = 1.0 }
-"#;
+const MODEL: &str = include_str!("../../concord-sim/models/gp-fcp-msk.toml");
 
 fn model_file(dir: &tempfile::TempDir, text: &str) -> String {
     let path = dir.path().join("model.toml");

@@ -167,6 +167,24 @@ struct ApologyFields {
     person_id: String,
 }
 
+/// The meeting's agenda items as choices, as the board's members read it (confidential items
+/// included: only those who build the meeting or record its decisions see these forms).
+async fn agenda_choices(
+    state: &AppState,
+    meeting: &Meeting,
+) -> Result<Vec<(String, String)>, PageError> {
+    let viewer = concord_domain::meeting::ConfidentialityScope {
+        board_ids: vec![meeting.board_id.clone()],
+        programme_ids: vec![],
+    };
+    Ok(meetings::agenda(&state.store, &viewer, meeting)
+        .await?
+        .items
+        .into_iter()
+        .map(|i| (i.id, format!("{}. {}", i.position, i.title)))
+        .collect())
+}
+
 /// The board's members as choices.
 async fn member_choices(
     state: &AppState,
@@ -254,16 +272,7 @@ impl MeetingForm {
             )
             .build(),
             MeetingForm::Decision => {
-                let viewer = concord_domain::meeting::ConfidentialityScope {
-                    board_ids: vec![meeting.board_id.clone()],
-                    programme_ids: vec![],
-                };
-                let items = meetings::agenda(store, &viewer, meeting)
-                    .await?
-                    .items
-                    .into_iter()
-                    .map(|i| (i.id, format!("{}. {}", i.position, i.title)))
-                    .collect();
+                let items = agenda_choices(state, meeting).await?;
                 Fields::new(&parse::<concord_domain::meeting::DecisionDraft>(form, &[])?)
                     .select("agenda_item_id", "Agenda item", items, "None")
                     .select(
@@ -333,16 +342,7 @@ impl MeetingForm {
                 )
                 .build(),
             MeetingForm::Declaration => {
-                let viewer = concord_domain::meeting::ConfidentialityScope {
-                    board_ids: vec![meeting.board_id.clone()],
-                    programme_ids: vec![],
-                };
-                let items = meetings::agenda(store, &viewer, meeting)
-                    .await?
-                    .items
-                    .into_iter()
-                    .map(|i| (i.id, format!("{}. {}", i.position, i.title)))
-                    .collect();
+                let items = agenda_choices(state, meeting).await?;
                 Fields::new(&parse::<concord_domain::meeting::DeclarationDraft>(
                     form,
                     &[],

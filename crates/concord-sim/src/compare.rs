@@ -4,10 +4,12 @@
 //! (scenario minus base) and summarised with a Student-t 95% interval. A scenario identical to its
 //! base differs by exactly 0; a change downstream leaves what is upstream exactly as it was.
 
+use crate::calendar::DAYS_PER_YEAR;
+use crate::engine::Tally;
 use crate::model::Model;
 use crate::run::{
-    node_summary, node_values, replications, summarise, system_value, NodeSummary, RunError,
-    RunOptions, RunResult,
+    node_summary, node_values, partner_costs, replications, summarise, system_value, NodeSummary,
+    RunError, RunOptions, RunResult, Values,
 };
 use crate::stats::Estimate;
 use serde::Serialize;
@@ -25,6 +27,103 @@ pub struct ScenarioComparison {
     pub time_in_system: Estimate,
     /// Nodes in only one of the two, which have no difference.
     pub unmatched: Vec<String>,
+    /// For each partner (in either), what it pays and what it gains: scenario minus base.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<PartnerLedger>,
+}
+
+/// What one partner pays and gains in a scenario, against the base (scenario minus base, paired
+/// replication by replication). A negative cost is a saving; negative contacts are appointments
+/// released; negative refusals are referrals no longer turned away.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerLedger {
+    /// The partner.
+    pub partner: String,
+    /// The nodes it runs in the scenario or the base.
+    pub runs: Vec<String>,
+    /// The change in what it pays a year, in pounds.
+    pub cost_per_year: Estimate,
+    /// The change in contacts a year at the nodes it runs.
+    pub contacts_per_year: Estimate,
+    /// The change in people seen a year at the nodes it runs.
+    pub seen_per_year: Estimate,
+    /// The change in arrivals refused a year at the nodes it runs.
+    pub refused_per_year: Estimate,
+}
+
+/// A partner's figures a year in one replication: (cost, contacts, seen, refused).
+fn partner_year(model: &Model, tally: &Tally, costs: &[f64], name: &str) -> [f64; 4] {
+    let years = model.run.length / (model.calendar.per_day * DAYS_PER_YEAR);
+    let Some(p) = model.partners.iter().position(|n| n == name) else {
+        return [0.0; 4];
+    };
+    let mut figures = [costs[p], 0.0, 0.0, 0.0];
+    for (node, seen) in model.nodes.iter().zip(&tally.nodes) {
+        if node.partner == Some(p) {
+            figures[1] += seen.contacts as f64;
+            figures[2] += seen.seen as f64;
+            figures[3] += seen.refused as f64;
+        }
+    }
+    figures.map(|f| f / years)
+}
+
+/// The ledger of every partner named in `base` or `model`.
+fn ledger(
+    base: &Model,
+    base_tallies: &[Tally],
+    model: &Model,
+    tallies: &[Tally],
+) -> Vec<PartnerLedger> {
+    let mut names: Vec<&String> = model.partners.iter().collect();
+    names.extend(base.partners.iter().filter(|p| !model.partners.contains(p)));
+    let base_costs: Vec<Vec<f64>> = base_tallies
+        .iter()
+        .map(|t| partner_costs(base, t))
+        .collect();
+    let costs: Vec<Vec<f64>> = tallies.iter().map(|t| partner_costs(model, t)).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut runs: Vec<String> = Vec::new();
+            for m in [model, base] {
+                if let Some(p) = m.partners.iter().position(|n| n == name) {
+                    for node in m.nodes.iter().filter(|n| n.partner == Some(p)) {
+                        if !runs.contains(&node.name) {
+                            runs.push(node.name.clone());
+                        }
+                    }
+                }
+            }
+            let per_replication: Vec<[f64; 4]> = (0..tallies.len())
+                .map(|r| {
+                    let mine = partner_year(model, &tallies[r], &costs[r], name);
+                    let theirs = partner_year(base, &base_tallies[r], &base_costs[r], name);
+                    std::array::from_fn(|k| mine[k] - theirs[k])
+                })
+                .collect();
+            let of = |k: usize| paired_values(per_replication.iter().map(|v| v[k]));
+            PartnerLedger {
+                partner: name.clone(),
+                runs,
+                cost_per_year: of(0),
+                contacts_per_year: of(1),
+                seen_per_year: of(2),
+                refused_per_year: of(3),
+            }
+        })
+        .collect()
+}
+
+fn paired_values(differences: impl Iterator<Item = f64>) -> Estimate {
+    let differences: Vec<f64> = differences.filter(|d| d.is_finite()).collect();
+    if differences.is_empty() {
+        return Estimate {
+            mean: f64::NAN,
+            ci95: [f64::NAN, f64::NAN],
+        };
+    }
+    Estimate::of(&differences)
 }
 
 /// A base and its scenarios.
@@ -39,19 +138,7 @@ pub struct Comparison {
 }
 
 fn paired(scenario: &[f64], base: &[f64]) -> Estimate {
-    let differences: Vec<f64> = scenario
-        .iter()
-        .zip(base)
-        .map(|(s, b)| s - b)
-        .filter(|d| d.is_finite())
-        .collect();
-    if differences.is_empty() {
-        return Estimate {
-            mean: f64::NAN,
-            ci95: [f64::NAN, f64::NAN],
-        };
-    }
-    Estimate::of(&differences)
+    paired_values(scenario.iter().zip(base).map(|(s, b)| s - b))
 }
 
 /// Runs `base` and each of `scenarios` (label, model) with the base's seed and replications
@@ -78,17 +165,17 @@ pub fn compare(
                 unmatched.push(node.name.clone());
                 continue;
             };
-            let mine: Vec<[f64; 7]> = tallies.iter().map(|t| node_values(model, t, i)).collect();
-            let theirs: Vec<[f64; 7]> = base_tallies
+            let mine: Vec<Values> = tallies.iter().map(|t| node_values(model, t, i)).collect();
+            let theirs: Vec<Values> = base_tallies
                 .iter()
                 .map(|t| node_values(base, t, j))
                 .collect();
-            let diffs: Vec<[f64; 7]> = mine
+            let diffs: Vec<Values> = mine
                 .iter()
                 .zip(&theirs)
                 .map(|(m, t)| std::array::from_fn(|k| m[k] - t[k]))
                 .collect();
-            differences.push(node_summary(&node.name, &diffs));
+            differences.push(node_summary(&node.name, &diffs, false));
             // node_summary drops NaN differences replication by replication, as `paired` does.
         }
         unmatched.extend(
@@ -107,6 +194,7 @@ pub fn compare(
             differences,
             time_in_system,
             unmatched,
+            ledger: ledger(base, &base_tallies, model, &tallies),
         });
     }
     Ok(Comparison {

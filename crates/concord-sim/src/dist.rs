@@ -33,6 +33,16 @@ pub struct DistSpec {
     pub max: Option<f64>,
     /// Observed values, each equally likely (empirical).
     pub values: Option<Vec<f64>>,
+    /// Arrivals only: the rate's multiplier for each hour of the day (24, from midnight).
+    pub by_hour: Option<Vec<f64>>,
+    /// Arrivals only: the rate's multiplier for each weekday (7, Monday first).
+    pub by_weekday: Option<Vec<f64>>,
+    /// Arrivals only: the rate's multiplier for each month (12, January first).
+    pub by_month: Option<Vec<f64>>,
+    /// Arrivals only (population): the registered list by band, each with its rate a year.
+    pub bands: Option<Vec<crate::arrivals::BandSpec>>,
+    /// Arrivals only (population): the share of those consultations that come this way.
+    pub share: Option<f64>,
 }
 
 /// The most values an empirical distribution may hold.
@@ -57,7 +67,7 @@ pub enum Dist {
     Empirical(Vec<f64>),
 }
 
-fn positive(name: &str, value: Option<f64>) -> Result<f64, String> {
+pub(crate) fn positive(name: &str, value: Option<f64>) -> Result<f64, String> {
     match value {
         Some(v) if v.is_finite() && v > 0.0 => Ok(v),
         Some(v) => Err(format!("{name} must be a number above 0 (it is {v})")),
@@ -68,6 +78,17 @@ fn positive(name: &str, value: Option<f64>) -> Result<f64, String> {
 impl DistSpec {
     /// The distribution of a time (service), or what is wrong with it.
     pub fn to_dist(&self) -> Result<Dist, String> {
+        if self.by_hour.is_some()
+            || self.by_weekday.is_some()
+            || self.by_month.is_some()
+            || self.bands.is_some()
+            || self.share.is_some()
+        {
+            return Err(
+                "by_hour, by_weekday, by_month, bands and share describe poisson or population arrivals, not a time"
+                    .into(),
+            );
+        }
         match self.dist.trim() {
             "exponential" => Ok(Dist::Exponential(positive("mean", self.mean)?)),
             "fixed" => match self.value {
@@ -117,20 +138,11 @@ impl DistSpec {
                 )),
                 _ => Err("values are missing".into()),
             },
-            "poisson" => Err("\"poisson\" describes arrivals; a time needs exponential, fixed, lognormal, gamma, weibull, triangular or empirical".into()),
+            "poisson" | "population" => Err("\"poisson\" and \"population\" describe arrivals; a time needs exponential, fixed, lognormal, gamma, weibull, triangular or empirical".into()),
             other => Err(format!(
                 "\"{other}\" is not a distribution Concord knows: use exponential, fixed, lognormal, gamma, weibull, triangular or empirical"
             )),
         }
-    }
-
-    /// The distribution of the time between arrivals: `poisson` with a `rate` is exponential
-    /// with mean 1/rate; any time distribution is taken as it is.
-    pub fn to_interarrival(&self) -> Result<Dist, String> {
-        if self.dist.trim() == "poisson" {
-            return Ok(Dist::Exponential(1.0 / positive("rate", self.rate)?));
-        }
-        self.to_dist()
     }
 }
 
@@ -241,10 +253,12 @@ mod tests {
             .to_dist()
             .unwrap_err()
             .contains("mean"));
-        assert!(spec("{ dist = \"poisson\", rate = -1.0 }")
-            .to_interarrival()
-            .unwrap_err()
-            .contains("rate"));
+        assert!(
+            spec("{ dist = \"exponential\", mean = 1.0, by_hour = [1.0] }")
+                .to_dist()
+                .unwrap_err()
+                .contains("arrivals")
+        );
         assert!(
             spec("{ dist = \"triangular\", min = 3.0, mode = 2.0, max = 4.0 }")
                 .to_dist()

@@ -8,10 +8,13 @@
 //! thread count; every source of randomness has its own named stream, so scenarios share random
 //! numbers and their paired differences are meaningful.
 
+pub mod arrivals;
+pub mod calendar;
 pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod model;
+pub mod roster;
 pub mod run;
 pub mod stats;
 pub mod waitlist;

@@ -93,6 +93,148 @@ impl TimeWeighted {
     }
 }
 
+/// A level's time-weighted average in each interval of a fixed width from time 0, and the mean
+/// of observations made in each interval: the results over time that fan charts are drawn from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    every: f64,
+    last: f64,
+    level: f64,
+    area: Vec<f64>,
+}
+
+impl Series {
+    /// Intervals of width `every` covering `[0, end]`.
+    pub fn new(every: f64, end: f64) -> Self {
+        let bins = ((end / every).ceil() as usize).max(1);
+        Series {
+            every,
+            last: 0.0,
+            level: 0.0,
+            area: vec![0.0; bins],
+        }
+    }
+
+    /// The level changes to `level` at `now`.
+    pub fn set(&mut self, now: f64, level: f64) {
+        self.advance(now);
+        self.level = level;
+    }
+
+    fn advance(&mut self, now: f64) {
+        let end = now.min(self.every * self.area.len() as f64);
+        while self.last < end {
+            let bin = ((self.last / self.every) as usize).min(self.area.len() - 1);
+            let bin_end = ((bin + 1) as f64 * self.every).min(end);
+            self.area[bin] += self.level * (bin_end - self.last);
+            if bin_end <= self.last {
+                break;
+            }
+            self.last = bin_end;
+        }
+        self.last = self.last.max(now.min(end));
+    }
+
+    /// The average level in each interval, up to `end` (the last may be partial).
+    pub fn averages(&mut self, end: f64) -> Vec<f64> {
+        self.advance(end);
+        self.area
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let from = i as f64 * self.every;
+                let width = (end.min(from + self.every) - from).max(0.0);
+                if width > 0.0 {
+                    a / width
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect()
+    }
+}
+
+/// The mean of observations in each interval of a fixed width from time 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalMeans {
+    every: f64,
+    sums: Vec<(f64, u64)>,
+}
+
+impl IntervalMeans {
+    /// Intervals of width `every` covering `[0, end]`.
+    pub fn new(every: f64, end: f64) -> Self {
+        let bins = ((end / every).ceil() as usize).max(1);
+        IntervalMeans {
+            every,
+            sums: vec![(0.0, 0); bins],
+        }
+    }
+
+    /// An observation `x` made at `now`.
+    pub fn add(&mut self, now: f64, x: f64) {
+        let bin = ((now.max(0.0) / self.every) as usize).min(self.sums.len() - 1);
+        self.sums[bin].0 += x;
+        self.sums[bin].1 += 1;
+    }
+
+    /// The mean in each interval (NaN where nothing was observed).
+    pub fn means(&self) -> Vec<f64> {
+        self.sums
+            .iter()
+            .map(|(s, n)| if *n == 0 { f64::NAN } else { s / *n as f64 })
+            .collect()
+    }
+}
+
+/// Percentiles of a statistic without keeping each value: an HDR histogram (hdrhistogram) with
+/// values to two significant figures, so each percentile is within 1% of the exact one.
+#[derive(Debug, Clone)]
+pub struct Quantiles {
+    histogram: hdrhistogram::Histogram<u64>,
+}
+
+/// Values are kept in millionths of a time unit.
+const QUANTILE_SCALE: f64 = 1e6;
+
+impl Default for Quantiles {
+    fn default() -> Self {
+        Quantiles {
+            histogram: hdrhistogram::Histogram::new(2)
+                .expect("two significant figures are allowed"),
+        }
+    }
+}
+
+impl PartialEq for Quantiles {
+    fn eq(&self, other: &Self) -> bool {
+        self.histogram == other.histogram
+    }
+}
+
+impl Quantiles {
+    /// Adds one value (0 or more).
+    pub fn add(&mut self, x: f64) {
+        let scaled = (x.max(0.0) * QUANTILE_SCALE).round();
+        let value = if scaled >= u64::MAX as f64 {
+            u64::MAX / 2
+        } else {
+            scaled as u64
+        };
+        if self.histogram.record(value).is_err() {
+            self.histogram.saturating_record(value);
+        }
+    }
+
+    /// The `q` quantile (0 to 1), or NaN with no values.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.histogram.is_empty() {
+            return f64::NAN;
+        }
+        self.histogram.value_at_quantile(q) as f64 / QUANTILE_SCALE
+    }
+}
+
 /// Student's t at 97.5% for 1 to 30 degrees of freedom (two-sided 95%).
 const T_975: [f64; 30] = [
     12.706_204_736,
@@ -201,6 +343,37 @@ mod tests {
         level.set(0.0, 4.0); // 4 from 0 to 12, counted from 10
         level.set(12.0, 1.0); // 1 from 12 to 20
         assert!((level.average(20.0) - (4.0 * 2.0 + 1.0 * 8.0) / 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn series_average_each_interval() {
+        let mut series = Series::new(10.0, 30.0);
+        series.set(0.0, 2.0);
+        series.set(15.0, 4.0); // 2 over [0, 15), 4 over [15, 25]
+        assert_eq!(series.averages(25.0), vec![2.0, 3.0, 4.0]);
+        let mut means = IntervalMeans::new(10.0, 30.0);
+        means.add(1.0, 3.0);
+        means.add(9.0, 5.0);
+        means.add(29.0, 1.0);
+        let got = means.means();
+        assert_eq!((got[0], got[2]), (4.0, 1.0));
+        assert!(got[1].is_nan());
+    }
+
+    #[test]
+    fn quantiles_are_within_one_percent() {
+        let mut q = Quantiles::default();
+        for i in 1..=10_000 {
+            q.add(f64::from(i) / 100.0);
+        }
+        for (p, exact) in [(0.5, 50.0), (0.9, 90.0), (0.99, 99.0)] {
+            assert!(
+                (q.quantile(p) - exact).abs() / exact < 0.01,
+                "{p}: {}",
+                q.quantile(p)
+            );
+        }
+        assert!(Quantiles::default().quantile(0.5).is_nan());
     }
 
     #[test]

@@ -167,13 +167,27 @@ fn rows(result: &RunResult) -> Vec<(String, &'static str, Estimate)> {
     for n in &result.nodes {
         for (label, e) in [
             ("arrivals", n.arrivals),
+            ("seen", n.seen),
             ("wait", n.wait),
+            ("wait_p50", n.wait_percentiles.p50),
+            ("wait_p92", n.wait_percentiles.p92),
+            ("wait_p95", n.wait_percentiles.p95),
             ("time_in_node", n.time_in_node),
             ("queue_length", n.queue_length),
+            ("waiting_at_end", n.waiting_at_end),
             ("utilisation", n.utilisation),
+            ("overtime", n.overtime),
             ("blocked", n.blocked),
             ("reneged", n.reneged),
+            ("did_not_attend", n.did_not_attend),
+            ("contacts", n.contacts),
         ] {
+            // A mechanism the model does not have (no roster, capacity, patience or missed
+            // appointments) gives an exact 0 in every replication: not worth a row.
+            let absent = e.mean == 0.0 && e.ci95 == [0.0, 0.0];
+            if absent && ["overtime", "blocked", "reneged", "did_not_attend"].contains(&label) {
+                continue;
+            }
             rows.push((n.name.clone(), label, e));
         }
         for class in &n.classes {
@@ -192,6 +206,9 @@ fn rows(result: &RunResult) -> Vec<(String, &'static str, Estimate)> {
         "time_in_system",
         result.system.time_in_system,
     ));
+    for partner in &result.partners {
+        rows.push((partner.name.clone(), "cost_per_year", partner.cost_per_year));
+    }
     rows
 }
 
@@ -237,6 +254,15 @@ fn shown(x: f64) -> String {
 fn label(statistic: &str, unit: &str) -> String {
     match statistic {
         "arrivals" => format!("arrivals per {unit}"),
+        "seen" => format!("seen per {unit}"),
+        "wait_p50" => format!("median wait ({unit}s)"),
+        "wait_p92" => format!("92nd percentile wait ({unit}s)"),
+        "wait_p95" => format!("95th percentile wait ({unit}s)"),
+        "waiting_at_end" => "number waiting at the end".into(),
+        "overtime" => "mean number seen after sessions end".into(),
+        "did_not_attend" => "share who did not attend".into(),
+        "contacts" => format!("contacts per {unit}"),
+        "cost_per_year" => "pays a year (£)".into(),
         "wait" => format!("mean wait ({unit}s)"),
         "time_in_node" => format!("mean time in node ({unit}s)"),
         "queue_length" => "mean number waiting".into(),
@@ -324,6 +350,26 @@ fn comparison_table(comparison: &Comparison) -> String {
                     "  {} · {:<32} {:>10}  {interval}\n",
                     node.name,
                     label(statistic, unit),
+                    shown(e.mean)
+                ));
+            }
+        }
+        for line in &scenario.ledger {
+            for (statistic, e) in [
+                ("pays a year (£)", line.cost_per_year),
+                ("contacts a year at its services", line.contacts_per_year),
+                ("seen a year at its services", line.seen_per_year),
+                ("refused a year at its services", line.refused_per_year),
+            ] {
+                let interval = if e.mean.is_finite() {
+                    format!("({} to {})", shown(e.ci95[0]), shown(e.ci95[1]))
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "  {} · {:<32} {:>10}  {interval}\n",
+                    line.partner,
+                    statistic,
                     shown(e.mean)
                 ));
             }

@@ -6,15 +6,24 @@
 //! servers) are averaged over the window.
 //!
 //! Random numbers come from one stream per source of randomness (a source's arrivals, a node's
-//! service times, a node's routing), each named by what it is for, so two scenarios that differ
-//! only in one node see exactly the same arrivals (common random numbers).
+//! service times, routing, patience and attendance), each named by what it is for, so two
+//! scenarios that differ only in one node see exactly the same arrivals (common random numbers).
+//!
+//! Staff come on and off duty by their node's roster: nobody starts service when no one is on
+//! duty, and whoever is being seen when a session ends is seen to the end (overtime). Someone who
+//! does not attend loses their slot: the server is held for a service time with nobody.
 
-use crate::model::Model;
-use crate::stats::{Running, TimeWeighted};
+mod state;
+
+pub use state::{NodeSeries, NodeTally, Tally, TraceEvent, TraceKind, MAX_TRACE, PERCENTILES};
+
+use crate::model::{Model, Staffing};
+use crate::stats::Running;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use state::NodeState;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 /// SplitMix64: spreads a seed's bits.
 fn splitmix(mut x: u64) -> u64 {
@@ -43,9 +52,26 @@ pub fn stream(seed: u64, replication: u32, purpose: &str, name: &str) -> ChaCha8
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum What {
-    Arrival { source: u32 },
-    Departure { node: u32, person: u32 },
-    Renege { node: u32, person: u32, ticket: u64 },
+    Arrival {
+        source: u32,
+    },
+    Departure {
+        node: u32,
+        person: u32,
+    },
+    /// A slot lost to someone who did not attend is over.
+    SlotEnd {
+        node: u32,
+    },
+    Renege {
+        node: u32,
+        person: u32,
+        ticket: u64,
+    },
+    /// The node's staff on duty change (by its roster).
+    Shift {
+        node: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -95,57 +121,13 @@ impl Person {
     }
 }
 
-/// What one node saw in one replication.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeTally {
-    /// Arrivals in the window (refused ones included).
-    pub arrivals: u64,
-    /// Arrivals refused because the node was full.
-    pub refused: u64,
-    /// Waits before service of those who arrived in the window.
-    pub wait: Running,
-    /// Time in the node of those who arrived in the window and left.
-    pub time_in_node: Running,
-    /// The average number waiting over the window.
-    pub queue_length: f64,
-    /// The average number of busy servers over the window, over the servers.
-    pub utilisation: f64,
-    /// Waits before service per class, of those who arrived in the window.
-    pub class_wait: Vec<Running>,
-    /// Of those, per class, how many started service within their class's target.
-    pub class_within_target: Vec<u64>,
-    /// Arrivals in the window who gave up waiting.
-    pub reneged: u64,
-}
-
-/// What one replication saw.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tally {
-    /// Events simulated (arrivals and departures), warm-up included.
-    pub events: u64,
-    /// Per node, in the model's order.
-    pub nodes: Vec<NodeTally>,
-    /// Time in the system of those who entered in the window and left.
-    pub time_in_system: Running,
-}
-
-struct NodeState {
-    busy: u32,
-    /// One queue per priority level, most urgent first: (person, ticket).
-    queues: Vec<VecDeque<(u32, u64)>>,
-    patience: ChaCha8Rng,
-    reneged: u64,
-    queued: usize,
-    class_wait: Vec<Running>,
-    class_within_target: Vec<u64>,
-    service: ChaCha8Rng,
-    routing: ChaCha8Rng,
-    arrivals: u64,
-    refused: u64,
-    wait: Running,
-    time_in_node: Running,
-    queue_level: TimeWeighted,
-    busy_level: TimeWeighted,
+/// What a replication gathers beyond the statistics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Collect {
+    /// Results over time (for fan charts).
+    pub series: bool,
+    /// The event log.
+    pub trace: bool,
 }
 
 /// The simulation of one replication.
@@ -158,9 +140,11 @@ struct Sim<'m> {
     nodes: Vec<NodeState>,
     arrivals: Vec<ChaCha8Rng>,
     warm_up: f64,
+    end: f64,
     time_in_system: Running,
     events: u64,
     tickets: u64,
+    trace: Option<Vec<TraceEvent>>,
 }
 
 impl Sim<'_> {
@@ -171,6 +155,19 @@ impl Sim<'_> {
             seq: self.seq,
             what,
         });
+    }
+
+    fn log(&mut self, time: f64, node: usize, kind: TraceKind, person: u32) {
+        if let Some(trace) = &mut self.trace {
+            if trace.len() < MAX_TRACE {
+                trace.push(TraceEvent {
+                    time,
+                    node: node as u32,
+                    kind,
+                    person,
+                });
+            }
+        }
     }
 
     fn admit(&mut self, now: f64, class: u32) -> u32 {
@@ -205,24 +202,50 @@ impl Sim<'_> {
         self.free.push(person);
     }
 
+    /// `person`'s turn at `node` has come: they are seen, or they do not attend and their slot
+    /// is lost.
     fn start_service(&mut self, node: usize, person: u32, now: f64) {
+        let model = self.model;
+        let spec = &model.nodes[node];
         let who = self.people[person as usize];
-        let (arrived, class) = (who.arrived_at_node, who.class);
+        let counted = who.counted_at_node(self.warm_up);
         let state = &mut self.nodes[node];
-        if who.counted_at_node(self.warm_up) {
-            let wait = now - arrived;
-            state.wait.add(wait);
-            state.class_wait[class as usize].add(wait);
-            if self.model.classes[class as usize]
-                .target
-                .is_some_and(|t| wait <= t)
-            {
-                state.class_within_target[class as usize] += 1;
-            }
+        if now >= self.warm_up {
+            state.contacts += 1;
         }
         state.busy += 1;
-        state.busy_level.set(now, f64::from(state.busy));
-        let duration = self.model.nodes[node].service.sample(&mut state.service);
+        state.busy_changed(now);
+        let duration = spec.service.sample(&mut state.service);
+        let missed = spec.did_not_attend > 0.0 && {
+            let u: f64 = state.attendance.gen();
+            u < spec.did_not_attend
+        };
+        if missed {
+            if counted {
+                state.did_not_attend += 1;
+            }
+            self.schedule(now + duration, What::SlotEnd { node: node as u32 });
+            self.log(now, node, TraceKind::DidNotAttend, person);
+            match spec.did_not_attend_to {
+                Some(to) => self.enter(to, person, now),
+                None => self.leave(person, now),
+            }
+            return;
+        }
+        if counted {
+            let wait = now - who.arrived_at_node;
+            let class = who.class as usize;
+            state.seen += 1;
+            state.wait.add(wait);
+            state.quantiles.add(wait);
+            state.class_wait[class].add(wait);
+            if model.classes[class].target.is_some_and(|t| wait <= t) {
+                state.class_within_target[class] += 1;
+            }
+        }
+        if let Some(series) = &mut state.series {
+            series.wait.add(now, now - who.arrived_at_node);
+        }
         self.schedule(
             now + duration,
             What::Departure {
@@ -230,17 +253,31 @@ impl Sim<'_> {
                 person,
             },
         );
+        self.log(now, node, TraceKind::Start, person);
+    }
+
+    /// Starts whoever is next at `node` while staff are free.
+    fn serve_queue(&mut self, node: usize, now: f64) {
+        while self.nodes[node].busy < self.nodes[node].on_duty {
+            let Some(next) = self.next_in_queue(node) else {
+                return;
+            };
+            let state = &mut self.nodes[node];
+            state.queued -= 1;
+            state.queue_changed(now);
+            self.start_service(node, next, now);
+        }
     }
 
     /// Puts the people already waiting at each node in place at time 0, longest-waiting first:
-    /// the first are seen at once, the rest queue.
+    /// the first are seen at once if staff are on duty, the rest queue.
     fn preload(&mut self) {
         let model = self.model;
         for (node, spec) in model.nodes.iter().enumerate() {
             for waiting in &spec.initial {
                 let person = self.admit(-waiting.waited, waiting.class as u32);
                 self.people[person as usize].preloaded = true;
-                if self.nodes[node].busy < spec.servers {
+                if self.nodes[node].busy < self.nodes[node].on_duty {
                     self.start_service(node, person, 0.0);
                 } else {
                     self.join_queue(node, person, 0.0);
@@ -260,7 +297,7 @@ impl Sim<'_> {
         let state = &mut self.nodes[node];
         state.queues[model.classes[class].level].push_back((person, ticket));
         state.queued += 1;
-        state.queue_level.set(now, state.queued as f64);
+        state.queue_changed(now);
         if let Some(patience) = &model.nodes[node].patience {
             let after = patience.sample(&mut state.patience);
             self.schedule(
@@ -297,10 +334,11 @@ impl Sim<'_> {
         let counted = self.people[person as usize].counted_at_node(self.warm_up);
         let state = &mut self.nodes[node];
         state.queued -= 1;
-        state.queue_level.set(now, state.queued as f64);
+        state.queue_changed(now);
         if counted {
             state.reneged += 1;
         }
+        self.log(now, node, TraceKind::Reneged, person);
         match self.model.nodes[node].reneged_to {
             Some(to) => self.enter(to, person, now),
             None => self.leave(person, now),
@@ -320,30 +358,34 @@ impl Sim<'_> {
             if counted {
                 state.refused += 1;
             }
+            self.log(now, node, TraceKind::Refused, person);
             self.leave(person, now);
             return;
         }
-        if state.busy < spec.servers {
+        let free = state.busy < state.on_duty;
+        self.log(now, node, TraceKind::Arrive, person);
+        if free {
             self.start_service(node, person, now);
         } else {
             self.join_queue(node, person, now);
         }
     }
 
+    /// A server at `node` comes free: the next person is seen if staff are still on duty.
+    fn server_free(&mut self, node: usize, now: f64) {
+        let state = &mut self.nodes[node];
+        state.busy -= 1;
+        state.busy_changed(now);
+        self.serve_queue(node, now);
+    }
+
     fn depart(&mut self, node: usize, person: u32, now: f64) {
         let who = self.people[person as usize];
-        let state = &mut self.nodes[node];
         if who.counted_at_node(self.warm_up) {
-            state.time_in_node.add(now - who.arrived_at_node);
+            self.nodes[node].time_in_node.add(now - who.arrived_at_node);
         }
-        state.busy -= 1;
-        state.busy_level.set(now, f64::from(state.busy));
-        if let Some(next) = self.next_in_queue(node) {
-            let state = &mut self.nodes[node];
-            state.queued -= 1;
-            state.queue_level.set(now, state.queued as f64);
-            self.start_service(node, next, now);
-        }
+        self.log(now, node, TraceKind::Finish, person);
+        self.server_free(node, now);
         let routes = &self.model.nodes[node].routes;
         let mut onward = None;
         if !routes.is_empty() {
@@ -362,32 +404,65 @@ impl Sim<'_> {
             None => self.leave(person, now),
         }
     }
+
+    /// Schedules the next change of staff on duty at a rostered `node`, reading its roster a day
+    /// at a time (and counting the staff-sessions of each day in the window).
+    fn next_shift(&mut self, node: usize) {
+        let Staffing::Roster(roster) = &self.model.nodes[node].staffing else {
+            return;
+        };
+        let calendar = &self.model.calendar;
+        let state = &mut self.nodes[node];
+        while state.pending.is_empty() {
+            let day_start = state.roster_day as f64 * calendar.per_day;
+            if day_start > self.end {
+                return;
+            }
+            let (changes, sessions) = roster.changes_on(calendar, state.roster_day);
+            if day_start >= self.warm_up && day_start < self.end {
+                state.staff_sessions += u64::from(sessions);
+            }
+            state.pending.extend(changes);
+            state.roster_day += 1;
+        }
+        let time = state.pending[0].0;
+        self.schedule(time, What::Shift { node: node as u32 });
+    }
+
+    /// Staff on duty at `node` change to the roster's next level.
+    fn shift(&mut self, node: usize, now: f64) {
+        let Some((_, on_duty)) = self.nodes[node].pending.pop_front() else {
+            return;
+        };
+        let state = &mut self.nodes[node];
+        state.on_duty = on_duty;
+        state.on_duty_changed(now);
+        self.log(now, node, TraceKind::OnDuty, on_duty);
+        self.serve_queue(node, now);
+        self.next_shift(node);
+    }
 }
 
 /// Runs replication `replication` of `model` (seeded `seed`) and tallies it.
 pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
+    replicate_collecting(model, seed, replication, Collect::default())
+}
+
+/// Runs replication `replication` of `model` (seeded `seed`), gathering what `collect` asks
+/// for, and tallies it.
+pub fn replicate_collecting(model: &Model, seed: u64, replication: u32, collect: Collect) -> Tally {
     let warm_up = model.run.warm_up;
     let end = warm_up + model.run.length;
-    let levels = model.classes.iter().map(|c| c.level + 1).max().unwrap_or(1);
     let nodes = model
         .nodes
         .iter()
-        .map(|n| NodeState {
-            busy: 0,
-            queues: vec![VecDeque::new(); levels],
-            patience: stream(seed, replication, "patience", &n.name),
-            reneged: 0,
-            queued: 0,
-            class_wait: vec![Running::default(); model.classes.len()],
-            class_within_target: vec![0; model.classes.len()],
-            service: stream(seed, replication, "service", &n.name),
-            routing: stream(seed, replication, "routing", &n.name),
-            arrivals: 0,
-            refused: 0,
-            wait: Running::default(),
-            time_in_node: Running::default(),
-            queue_level: TimeWeighted::new(warm_up),
-            busy_level: TimeWeighted::new(warm_up),
+        .map(|n| {
+            NodeState::new(
+                model,
+                n,
+                |purpose| stream(seed, replication, purpose, &n.name),
+                collect.series,
+            )
         })
         .collect();
     let arrivals = model
@@ -404,13 +479,20 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
         nodes,
         arrivals,
         warm_up,
+        end,
         time_in_system: Running::default(),
         events: 0,
         tickets: 0,
+        trace: collect.trace.then(Vec::new),
     };
+    for node in 0..model.nodes.len() {
+        sim.next_shift(node);
+    }
     sim.preload();
     for (i, source) in model.sources.iter().enumerate() {
-        let first = source.interarrival.sample(&mut sim.arrivals[i]);
+        let first = source
+            .arrivals
+            .next(0.0, &mut sim.arrivals[i], &model.calendar, end);
         sim.schedule(first, What::Arrival { source: i as u32 });
     }
     while let Some(event) = sim.heap.pop() {
@@ -421,39 +503,40 @@ pub fn replicate(model: &Model, seed: u64, replication: u32) -> Tally {
         match event.what {
             What::Arrival { source } => {
                 let s = source as usize;
-                let gap = model.sources[s].interarrival.sample(&mut sim.arrivals[s]);
-                sim.schedule(event.time + gap, What::Arrival { source });
+                let next = model.sources[s].arrivals.next(
+                    event.time,
+                    &mut sim.arrivals[s],
+                    &model.calendar,
+                    end,
+                );
+                sim.schedule(next, What::Arrival { source });
                 let person = sim.admit(event.time, model.sources[s].class as u32);
                 sim.enter(model.sources[s].to, person, event.time);
             }
             What::Departure { node, person } => sim.depart(node as usize, person, event.time),
+            What::SlotEnd { node } => {
+                sim.log(event.time, node as usize, TraceKind::SlotEnd, u32::MAX);
+                sim.server_free(node as usize, event.time);
+            }
             What::Renege {
                 node,
                 person,
                 ticket,
             } => sim.renege(node as usize, person, ticket, event.time),
+            What::Shift { node } => sim.shift(node as usize, event.time),
         }
     }
     let nodes = sim
         .nodes
         .iter_mut()
         .zip(&model.nodes)
-        .map(|(state, spec)| NodeTally {
-            arrivals: state.arrivals,
-            refused: state.refused,
-            wait: state.wait,
-            time_in_node: state.time_in_node,
-            queue_length: state.queue_level.average(end),
-            utilisation: state.busy_level.average(end) / f64::from(spec.servers),
-            class_wait: state.class_wait.clone(),
-            class_within_target: state.class_within_target.clone(),
-            reneged: state.reneged,
-        })
+        .map(|(state, spec)| state.tally(spec, end, model.run.length))
         .collect();
     Tally {
         events: sim.events,
         nodes,
         time_in_system: sim.time_in_system,
+        trace: sim.trace,
     }
 }
 

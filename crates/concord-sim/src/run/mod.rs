@@ -3,11 +3,19 @@
 //! made. Each replication has its own random streams and the results are gathered in replication
 //! order, so a run gives the same numbers, to the bit, whatever the number of threads.
 
-use crate::engine::{replicate, Tally};
+mod summary;
+
+pub(crate) use summary::{node_summary, node_values, partner_costs, Values};
+pub use summary::{
+    ClassSummary, Fan, NodeSummary, OverTime, PartnerSummary, WaitPercentiles, STATISTICS,
+};
+
+use crate::engine::{replicate_collecting, Collect, Tally};
 use crate::model::{Model, MAX_REPLICATIONS};
 use crate::stats::Estimate;
 use rayon::prelude::*;
 use serde::Serialize;
+use summary::{class_summaries, estimate, mean_or_nan, over_time, partner_summaries};
 
 /// What a caller may change about a model's own run settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,47 +51,16 @@ pub struct RunReport {
     pub seed: u64,
     /// The queue discipline.
     pub queue_discipline: String,
+    /// How each source's arrivals come.
+    pub arrivals: Vec<String>,
+    /// How time maps to the calendar (rosters, profiles, waiting lists).
+    pub calendar: String,
+    /// How percentiles and results over time are made.
+    pub statistics: String,
     /// How the number of replications was chosen.
     pub replication_rule: String,
     /// The software.
     pub software: String,
-}
-
-/// One node's statistics over replications.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NodeSummary {
-    /// The node.
-    pub name: String,
-    /// Arrivals per time unit, refused ones included.
-    pub arrivals: Estimate,
-    /// Mean time from arriving at the node to starting service, over those served.
-    pub wait: Estimate,
-    /// Mean time from arriving at the node to leaving it.
-    pub time_in_node: Estimate,
-    /// Time-average number waiting.
-    pub queue_length: Estimate,
-    /// Busy servers over servers, time-averaged.
-    pub utilisation: Estimate,
-    /// The fraction of arrivals refused because the node was full.
-    pub blocked: Estimate,
-    /// The fraction of arrivals who left without being seen.
-    pub reneged: Estimate,
-    /// Per priority class, when the model has classes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub classes: Vec<ClassSummary>,
-}
-
-/// One priority class's waits at a node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClassSummary {
-    /// The class.
-    pub name: String,
-    /// Mean wait before service.
-    pub wait: Estimate,
-    /// The class's waiting-time target, if it has one.
-    pub target: Option<f64>,
-    /// The share of those seen who started within the target.
-    pub within_target: Option<Estimate>,
 }
 
 /// The whole system's statistics over replications.
@@ -110,6 +87,9 @@ pub struct RunResult {
     pub nodes: Vec<NodeSummary>,
     /// The whole pathway.
     pub system: SystemSummary,
+    /// What each partner pays, when the model has costs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<PartnerSummary>,
 }
 
 /// Why a run could not be made.
@@ -121,26 +101,6 @@ pub enum RunError {
     /// The thread pool could not be made.
     #[error("could not start {0} threads")]
     Threads(usize),
-}
-
-/// The mean of a running statistic, or NaN (shown as null) when nothing was observed.
-fn mean_or_nan(running: &crate::stats::Running) -> f64 {
-    if running.count() == 0 {
-        f64::NAN
-    } else {
-        running.mean()
-    }
-}
-
-fn estimate(values: impl Iterator<Item = f64>) -> Estimate {
-    let observed: Vec<f64> = values.filter(|v| v.is_finite()).collect();
-    if observed.is_empty() {
-        return Estimate {
-            mean: f64::NAN,
-            ci95: [f64::NAN, f64::NAN],
-        };
-    }
-    Estimate::of(&observed)
 }
 
 /// Runs the replications of `model` with `options`: (replications, seed, one tally each, in
@@ -158,6 +118,15 @@ pub(crate) fn replications(
     Ok((replications, seed, tallies))
 }
 
+/// The most values of results over time a run keeps (nodes x intervals x replications x 3).
+pub const MAX_SERIES_VALUES: f64 = 30_000_000.0;
+
+/// Whether a run of `replications` gathers results over time (within [`MAX_SERIES_VALUES`]).
+fn gathers_series(model: &Model, replications: u32) -> bool {
+    let intervals = ((model.run.warm_up + model.run.length) / model.run.report_every).ceil();
+    model.nodes.len() as f64 * intervals * f64::from(replications) * 3.0 <= MAX_SERIES_VALUES
+}
+
 /// Replications `range` of `model`, in parallel on `threads` (default: one per core), gathered
 /// in replication order.
 fn replicate_range(
@@ -171,93 +140,21 @@ fn replicate_range(
         .num_threads(threads)
         .build()
         .map_err(|_| RunError::Threads(threads))?;
+    let collect = Collect {
+        series: gathers_series(model, range.end),
+        trace: false,
+    };
     Ok(pool.install(|| {
         range
             .into_par_iter()
-            .map(|r| replicate(model, seed, r))
+            .map(|r| replicate_collecting(model, seed, r, collect))
             .collect()
     }))
-}
-
-/// The statistics of node `i` in one replication, in [`STATISTICS`] order (NaN: nothing observed).
-pub(crate) fn node_values(model: &Model, tally: &Tally, i: usize) -> [f64; 7] {
-    let n = &tally.nodes[i];
-    let share = |count: u64| {
-        if n.arrivals == 0 {
-            f64::NAN
-        } else {
-            count as f64 / n.arrivals as f64
-        }
-    };
-    [
-        n.arrivals as f64 / model.run.length,
-        mean_or_nan(&n.wait),
-        mean_or_nan(&n.time_in_node),
-        n.queue_length,
-        n.utilisation,
-        share(n.refused),
-        share(n.reneged),
-    ]
-}
-
-/// The statistics of a node, in order.
-pub const STATISTICS: [&str; 7] = [
-    "arrivals",
-    "wait",
-    "time_in_node",
-    "queue_length",
-    "utilisation",
-    "blocked",
-    "reneged",
-];
-
-/// The estimate over replications of each statistic of node `i`.
-pub(crate) fn node_summary(name: &str, values: &[[f64; 7]]) -> NodeSummary {
-    let of = |k: usize| estimate(values.iter().map(|v| v[k]));
-    NodeSummary {
-        name: name.to_string(),
-        arrivals: of(0),
-        wait: of(1),
-        time_in_node: of(2),
-        queue_length: of(3),
-        utilisation: of(4),
-        blocked: of(5),
-        reneged: of(6),
-        classes: Vec::new(),
-    }
 }
 
 /// The mean time in the system in one replication (NaN: nobody left).
 pub(crate) fn system_value(tally: &Tally) -> f64 {
     mean_or_nan(&tally.time_in_system)
-}
-
-/// Each class's waits at node `i` over replications.
-fn class_summaries(model: &Model, tallies: &[Tally], i: usize) -> Vec<ClassSummary> {
-    model
-        .classes
-        .iter()
-        .enumerate()
-        .map(|(k, class)| ClassSummary {
-            name: class.name.clone(),
-            wait: estimate(
-                tallies
-                    .iter()
-                    .map(|t| mean_or_nan(&t.nodes[i].class_wait[k])),
-            ),
-            target: class.target,
-            within_target: class.target.map(|_| {
-                estimate(tallies.iter().map(|t| {
-                    let seen = t.nodes[i].class_wait[k].count();
-                    if seen == 0 {
-                        f64::NAN
-                    } else {
-                        t.nodes[i].class_within_target[k] as f64 / seen as f64
-                    }
-                }))
-            }),
-        })
-        .collect()
 }
 
 /// Runs `model` with `options`.
@@ -315,6 +212,33 @@ pub fn run_to_precision(
     }
 }
 
+/// How each replication starts, in words.
+fn initialisation(model: &Model) -> String {
+    let mut said = if model.run.warm_up > 0.0 {
+        format!(
+            "a warm-up of {} {}s before statistics are collected",
+            model.run.warm_up, model.run.time_unit
+        )
+    } else {
+        "statistics from time 0".into()
+    };
+    let lists: Vec<String> = model
+        .nodes
+        .iter()
+        .filter(|n| !n.initial.is_empty())
+        .map(|n| format!("{} already waiting at {}", n.initial.len(), n.name))
+        .collect();
+    if lists.is_empty() {
+        format!("empty and idle, then {said}")
+    } else {
+        said = format!(
+            "from today's waiting list ({}; their waits count from their referral dates), otherwise empty and idle; {said}",
+            lists.join(", ")
+        );
+        said
+    }
+}
+
 /// The results of `tallies`, the replications of `model`.
 pub(crate) fn summarise(
     model: &Model,
@@ -328,11 +252,12 @@ pub(crate) fn summarise(
         .iter()
         .enumerate()
         .map(|(i, node)| {
-            let values: Vec<[f64; 7]> = tallies.iter().map(|t| node_values(model, t, i)).collect();
-            let mut summary = node_summary(&node.name, &values);
+            let values: Vec<Values> = tallies.iter().map(|t| node_values(model, t, i)).collect();
+            let mut summary = node_summary(&node.name, &values, true);
             if model.has_classes {
                 summary.classes = class_summaries(model, tallies, i);
             }
+            summary.over_time = over_time(model, tallies, i);
             summary
         })
         .collect();
@@ -343,21 +268,30 @@ pub(crate) fn summarise(
         run_report: RunReport {
             model_hash: model.hash.clone(),
             replications,
-            initialisation: if model.run.warm_up > 0.0 {
-                format!(
-                    "empty and idle, then a warm-up of {} {}s before statistics are collected",
-                    model.run.warm_up, model.run.time_unit
-                )
-            } else {
-                "empty and idle; statistics from time 0".into()
-            },
+            initialisation: initialisation(model),
             warm_up: model.run.warm_up,
             length,
             time_unit: model.run.time_unit.clone(),
             ci_method: "mean over replications with a Student-t 95% confidence interval".into(),
-            generator: "ChaCha8 (rand_chacha 0.3): one stream per replication and source of randomness (a source's arrivals, a node's service times, a node's routing), the same in every scenario".into(),
+            generator: "ChaCha8 (rand_chacha 0.3): one stream per replication and source of randomness (a source's arrivals; a node's service times, routing, patience and attendance), the same in every scenario".into(),
             seed,
             queue_discipline: "by priority class, then first come, first served; service is not interrupted".into(),
+            arrivals: model
+                .sources
+                .iter()
+                .map(|s| format!("{}: {}", s.name, s.described))
+                .collect(),
+            calendar: match model.run.start {
+                Some(start) => format!("time 0 is midnight at the start of {start}; rosters close on England and Wales bank holidays unless they say otherwise"),
+                None => "time 0 is midnight at the start of a Monday (the model gives no date)".into(),
+            },
+            statistics: format!(
+                "{}; results over time in intervals of {} {}s from time 0, as the mean and percentiles over replications{}",
+                summary::percentiles_described(),
+                model.run.report_every,
+                model.run.time_unit,
+                if tallies.iter().all(|t| t.nodes.iter().all(|n| n.series.is_some())) { "" } else { " (not gathered: too many values for one run)" }
+            ),
             replication_rule: format!("fixed: {replications} replications"),
             software: format!("concord-sim {}", env!("CARGO_PKG_VERSION")),
         },
@@ -366,5 +300,6 @@ pub(crate) fn summarise(
         system: SystemSummary {
             time_in_system: estimate(tallies.iter().map(system_value)),
         },
+        partners: partner_summaries(model, tallies),
     }
 }

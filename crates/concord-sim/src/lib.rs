@@ -18,6 +18,7 @@ pub mod roster;
 pub mod run;
 pub mod stats;
 pub mod waitlist;
+pub mod waitlist_check;
 
 pub use compare::{compare, Comparison};
 pub use model::{Model, ModelError};

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use concord_sim::waitlist::{plan, PlanInputs, DEFAULT_FACTOR, DEFAULT_TIME_TO_TARGET};
+use concord_sim::waitlist_check::check_plan;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,6 +53,16 @@ pub struct PlanArgs {
     /// The coefficient of variation of capacity.
     #[arg(long, default_value_t = 1.0)]
     cv_capacity: f64,
+    /// Check the plan by simulation from today's list (relief capacity for --time-to-target,
+    /// then the target capacity from the target size).
+    #[arg(long)]
+    check: bool,
+    /// Replications of each phase of the check.
+    #[arg(long, default_value_t = 50)]
+    replications: u32,
+    /// The seed of the check.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
     /// How to print the plan.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -60,7 +71,7 @@ pub struct PlanArgs {
 /// Runs a `concord waitlist` command.
 pub fn run_command(command: &WaitlistCommand) -> Result<()> {
     let WaitlistCommand::Plan(args) = command;
-    let plan = plan(&PlanInputs {
+    let inputs = PlanInputs {
         demand: args.demand,
         capacity: args.capacity,
         queue_size: args.queue,
@@ -70,10 +81,24 @@ pub fn run_command(command: &WaitlistCommand) -> Result<()> {
         time_to_target: args.time_to_target,
         cv_demand: args.cv_demand,
         cv_capacity: args.cv_capacity,
-    })
-    .map_err(|err| anyhow::anyhow!("--{err}"))?;
+    };
+    let plan = plan(&inputs).map_err(|err| anyhow::anyhow!("--{err}"))?;
+    let checked = if args.check {
+        Some(
+            check_plan(&inputs, &plan, args.replications, args.seed)
+                .map_err(|err| anyhow::anyhow!("the check: {err}"))?,
+        )
+    } else {
+        None
+    };
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&plan)?),
+        Format::Json => {
+            let mut value = serde_json::to_value(plan)?;
+            if let Some(checked) = &checked {
+                value["check"] = serde_json::to_value(checked)?;
+            }
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
         Format::Table => {
             let n = |x: f64| concord_domain::format::decimal(x, 2);
             println!("Load (demand over capacity):            {}", n(plan.load));
@@ -101,6 +126,45 @@ pub fn run_command(command: &WaitlistCommand) -> Result<()> {
                 "Rules: Fong et al. 2022 as in NHSRwaitinglist; factor {}, rates per time step.",
                 args.factor
             );
+            if let Some(c) = &checked {
+                let e = |x: concord_sim::stats::Estimate| {
+                    format!("{} ({} to {})", n(x.mean), n(x.ci95[0]), n(x.ci95[1]))
+                };
+                let people = |x: concord_sim::stats::Estimate| {
+                    let w = |v: f64| concord_domain::format::count(v.round() as i64);
+                    format!(
+                        "{} people ({} to {})",
+                        w(x.mean),
+                        w(x.ci95[0]),
+                        w(x.ci95[1])
+                    )
+                };
+                let share = |x: concord_sim::stats::Estimate| {
+                    let p = |v: f64| format!("{}%", concord_domain::format::decimal(v * 100.0, 1));
+                    format!("{} ({} to {})", p(x.mean), p(x.ci95[0]), p(x.ci95[1]))
+                };
+                println!();
+                println!(
+                    "Check by simulation ({} replications, seed {}):",
+                    c.replications, c.seed
+                );
+                println!(
+                    "  At the relief capacity for {} steps the list ends at {} (target size {}).",
+                    c.relief.time_steps,
+                    people(c.relief.queue_at_end),
+                    concord_domain::format::count(c.relief.target_queue_size.round() as i64)
+                );
+                println!(
+                    "  At the target capacity for {} steps the mean wait is {} (target mean {}),",
+                    c.keeping.time_steps,
+                    e(c.keeping.mean_wait),
+                    n(c.keeping.target_mean_wait)
+                );
+                println!(
+                    "  and the share seen within the target wait is {}.",
+                    share(c.keeping.within_target)
+                );
+            }
         }
     }
     Ok(())

@@ -159,6 +159,32 @@ fn waitlist_plan_gives_the_rules_figures() {
     assert!((get("relief_capacity") - 61.153_846).abs() < 1e-6);
     assert!((get("target_capacity") - (30.0 + 4.0 / 52.0)).abs() < 1e-12);
     assert!((get("pressure") - 2.423_076_92).abs() < 1e-8);
+    assert!(json.get("check").is_none());
+    let checked = concord(&[
+        "waitlist",
+        "plan",
+        "--demand",
+        "30",
+        "--capacity",
+        "27",
+        "--queue",
+        "1200",
+        "--target-wait",
+        "52",
+        "--check",
+        "--replications",
+        "10",
+        "--format",
+        "json",
+    ]);
+    assert!(checked.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let end = json["check"]["relief"]["queue_at_end"]["mean"]
+        .as_f64()
+        .unwrap();
+    // From 1,200 at 61.15 a week for 26 weeks: near the target size of 390.
+    assert!((end - 390.0).abs() < 0.2 * 390.0, "{end}");
+    assert_eq!(json["check"]["replications"], 10);
     let refused = concord(&[
         "waitlist",
         "plan",

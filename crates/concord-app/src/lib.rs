@@ -11,6 +11,7 @@
 pub mod alignment;
 pub mod authz;
 pub mod deliver;
+pub mod design;
 pub mod finance;
 pub mod measure;
 pub mod notify;

@@ -207,6 +207,13 @@ pub enum Action<'a> {
     ReviewBreakGlass,
     /// See the e-mail queue (notifications waiting or failing) and try again.
     ManageMailQueue,
+    /// Save or run a what-if scenario owned by an organisation (none: open the form, for anyone
+    /// who may save one for some organisation): its analysts, partner leads and programme
+    /// managers.
+    SaveScenario {
+        /// The organisation that owns (or will own) the scenario.
+        owner_organisation_id: Option<&'a str>,
+    },
 }
 
 /// The outcome of asking.
@@ -266,6 +273,20 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         } => admin_or(
             p.grant_in(Role::Analyst, organisation_id)
                 .or_else(|| p.grant_in(Role::PartnerLead, organisation_id)),
+        ),
+        Action::SaveScenario {
+            owner_organisation_id: None,
+        } => admin_or(
+            p.grant_with(Role::Analyst)
+                .or_else(|| p.grant_with(Role::PartnerLead))
+                .or_else(|| p.grant_with(Role::ProgrammeManager)),
+        ),
+        Action::SaveScenario {
+            owner_organisation_id: Some(organisation_id),
+        } => admin_or(
+            p.grant_in(Role::Analyst, organisation_id)
+                .or_else(|| p.grant_in(Role::PartnerLead, organisation_id))
+                .or_else(|| p.grant_in(Role::ProgrammeManager, organisation_id)),
         ),
         // Identifiable data are for the person's own direct-care team only: no administrator
         // override, no other role.

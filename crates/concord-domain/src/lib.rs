@@ -7,6 +7,7 @@
 pub mod authz;
 pub mod board;
 pub mod consent;
+pub mod design;
 pub mod export;
 pub mod finance;
 pub mod format;

@@ -9,13 +9,13 @@ use crate::engine::Tally;
 use crate::model::Model;
 use crate::run::{
     node_summary, node_values, partner_costs, replications, summarise, system_value, NodeSummary,
-    RunError, RunOptions, RunResult, Values,
+    Report, RunError, RunOptions, RunResult, Values,
 };
 use crate::stats::Estimate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One scenario against the base.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioComparison {
     /// The scenario's label (its file name, say).
     pub scenario: String,
@@ -28,14 +28,14 @@ pub struct ScenarioComparison {
     /// Nodes in only one of the two, which have no difference.
     pub unmatched: Vec<String>,
     /// For each partner (in either), what it pays and what it gains: scenario minus base.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ledger: Vec<PartnerLedger>,
 }
 
 /// What one partner pays and gains in a scenario, against the base (scenario minus base, paired
 /// replication by replication). A negative cost is a saving; negative contacts are appointments
 /// released; negative refusals are referrals no longer turned away.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerLedger {
     /// The partner.
     pub partner: String,
@@ -127,7 +127,7 @@ fn paired_values(differences: impl Iterator<Item = f64>) -> Estimate {
 }
 
 /// A base and its scenarios.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// How the differences are made.
     pub method: String,
@@ -148,16 +148,28 @@ pub fn compare(
     scenarios: &[(String, Model)],
     options: RunOptions,
 ) -> Result<Comparison, RunError> {
+    compare_reporting(base, scenarios, options, &|_| {})
+}
+
+/// As [`compare`], telling `report` how many replications (of the base and every scenario) are
+/// done as they finish.
+pub fn compare_reporting(
+    base: &Model,
+    scenarios: &[(String, Model)],
+    options: RunOptions,
+    report: &Report<'_>,
+) -> Result<Comparison, RunError> {
     let options = RunOptions {
         replications: Some(options.replications.unwrap_or(base.run.replications)),
         seed: Some(options.seed.unwrap_or(base.run.seed)),
         threads: options.threads,
     };
-    let (reps, seed, base_tallies) = replications(base, options)?;
+    let (reps, seed, base_tallies) = replications(base, options, report)?;
     let base_result = summarise(base, reps, seed, &base_tallies);
     let mut compared = Vec::with_capacity(scenarios.len());
-    for (label, model) in scenarios {
-        let (_, _, tallies) = replications(model, options)?;
+    for (i, (label, model)) in scenarios.iter().enumerate() {
+        let before = reps * (i as u32 + 1);
+        let (_, _, tallies) = replications(model, options, &|done| report(before + done))?;
         let mut differences = Vec::new();
         let mut unmatched = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {

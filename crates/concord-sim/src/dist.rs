@@ -167,6 +167,28 @@ impl Dist {
         }
     }
 
+    /// The distribution in words: "exponential, mean 1", "fixed at 0.33".
+    pub fn describe(&self) -> String {
+        let n = |x: f64| {
+            let r = (x * 1000.0).round() / 1000.0;
+            r.to_string()
+        };
+        match self {
+            Dist::Exponential(m) => format!("exponential, mean {}", n(*m)),
+            Dist::Fixed(v) => format!("fixed at {}", n(*v)),
+            Dist::LogNormal(..) | Dist::Gamma(..) | Dist::Weibull(..) | Dist::Triangular(..) => {
+                let kind = match self {
+                    Dist::LogNormal(..) => "lognormal",
+                    Dist::Gamma(..) => "gamma",
+                    Dist::Weibull(..) => "Weibull",
+                    _ => "triangular",
+                };
+                format!("{kind}, mean {}", n(self.mean()))
+            }
+            Dist::Empirical(v) => format!("{} observed values, mean {}", v.len(), n(self.mean())),
+        }
+    }
+
     /// The mean, where it has a simple form.
     pub fn mean(&self) -> f64 {
         match self {

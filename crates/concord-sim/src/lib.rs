@@ -20,6 +20,9 @@ pub mod stats;
 pub mod waitlist;
 pub mod waitlist_check;
 
-pub use compare::{compare, Comparison};
+pub use compare::{compare, compare_reporting, Comparison};
 pub use model::{Model, ModelError};
-pub use run::{run, run_to_precision, RunOptions, RunResult};
+pub use run::{run, run_reporting, run_to_precision, RunOptions, RunResult};
+
+/// A model to start from: the GP, first-contact physiotherapy and MSK clinic network.
+pub const EXAMPLE_MODEL: &str = include_str!("../models/gp-fcp-msk.toml");

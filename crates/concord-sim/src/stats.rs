@@ -2,7 +2,7 @@
 //! time-weighted averages of levels (queue length, busy servers), and the summary over
 //! replications: the mean with a Student-t 95% confidence interval.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A running mean and variance (Welford's method).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -287,12 +287,24 @@ pub fn t_975(df: u64) -> f64 {
 }
 
 /// A statistic over replications: the mean and its Student-t 95% confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
-    /// The mean over replications.
+    /// The mean over replications (NaN, null in JSON, when nothing was observed).
+    #[serde(deserialize_with = "null_as_nan")]
     pub mean: f64,
     /// The 95% confidence interval (equal to the mean with one replication).
+    #[serde(deserialize_with = "nulls_as_nan")]
     pub ci95: [f64; 2],
+}
+
+/// Reads a number written as JSON, where null (how JSON writes NaN) is NaN.
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+fn nulls_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+    let [a, b] = <[Option<f64>; 2]>::deserialize(d)?;
+    Ok([a.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN)])
 }
 
 impl Estimate {

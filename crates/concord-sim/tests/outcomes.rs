@@ -223,3 +223,22 @@ partner = "Riverside Community Trust"
         assert_eq!(line.seen_per_year.ci95, [0.0, 0.0]);
     }
 }
+
+#[test]
+fn results_read_back_from_their_json_exactly() {
+    // Kept results are read back by the pages: every field, nulls (nothing observed) included.
+    let model = Model::from_toml(&clinic("did_not_attend = 0.1\n")).unwrap();
+    let result = run(&model, RunOptions::default()).unwrap();
+    let text = serde_json::to_string(&result).unwrap();
+    let back: concord_sim::RunResult = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    let comparison = compare(
+        &model,
+        &[("same".into(), model.clone())],
+        RunOptions::default(),
+    )
+    .unwrap();
+    let text = serde_json::to_string(&comparison).unwrap();
+    let back: concord_sim::Comparison = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+}

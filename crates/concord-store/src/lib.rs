@@ -13,6 +13,7 @@ pub mod boards;
 pub mod consent;
 mod db;
 pub mod delivery;
+pub mod design;
 mod error;
 pub mod finance;
 pub mod finance_load;

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod auth;
 pub mod authz;
 pub mod deliver;
+pub mod design;
 pub mod error;
 pub mod extract;
 pub mod foundation;

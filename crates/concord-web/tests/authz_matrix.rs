@@ -324,6 +324,20 @@ POST /api/v1/improvement/{id}/ideas           S A A D D D A D
 POST /api/v1/improvement/{id}/cycles          S A A D D D A D
 PUT /api/v1/improvement/{id}/cycles/{item_id} S A A D D D A D
 POST /api/v1/improvement/{id}/readings        S A A D D D A D
+GET /design                                   S A A A A A A A
+GET /design/scenarios/new                     S A A A A A D D
+POST /design/scenarios                        S A A A A A D D
+GET /design/scenarios/{id}                    S A A A A A A A
+GET /design/scenarios/{id}/edit               S A A D D D D D
+POST /design/scenarios/{id}/edit              S A A D D D D D
+POST /design/scenarios/{id}/runs              S A A D D D D D
+GET /design/runs/{id}                         S A A A A A A A
+GET /api/v1/design/scenarios                  S A A A A A A A
+POST /api/v1/design/scenarios                 S A A A A A D D
+GET /api/v1/design/scenarios/{id}             S A A A A A A A
+PUT /api/v1/design/scenarios/{id}             S A A D D D D D
+POST /api/v1/design/scenarios/{id}/runs       S A A D D D D D
+GET /api/v1/design/runs/{id}                  S A A A A A A A
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {
@@ -367,6 +381,8 @@ struct Targets {
     year: String,
     cohort: String,
     break_glass: String,
+    scenario: String,
+    run: String,
 }
 
 impl Targets {
@@ -456,6 +472,29 @@ impl Targets {
         .await
         .unwrap();
         let improvement = improvement_targets(app, &organisation).await;
+        // A scenario owned by the partner lead's trust, with one run.
+        let scenario_draft = concord_domain::design::ScenarioDraft {
+            title: "Trust outpatients".into(),
+            owner_organisation_id: organisation.clone(),
+            model: concord_sim::EXAMPLE_MODEL.into(),
+            ..Default::default()
+        };
+        let scenario = concord_store::design::create(&app.store, &system, &scenario_draft)
+            .await
+            .unwrap();
+        let run = concord_store::design::queue_run(
+            &app.store,
+            &system,
+            &concord_store::design::RunRequest {
+                scenario_id: &scenario,
+                model: concord_sim::EXAMPLE_MODEL,
+                base: None,
+                total: 10,
+                person_id: "matrix",
+            },
+        )
+        .await
+        .unwrap();
         Targets {
             organisation,
             person,
@@ -486,6 +525,8 @@ impl Targets {
                 .replace('/', "-"),
             cohort,
             break_glass,
+            scenario,
+            run,
         }
     }
 
@@ -496,6 +537,10 @@ impl Targets {
         let local = pattern.trim_start_matches("/api/v1");
         let id = if local.starts_with("/population/cohorts/{id}") {
             self.cohort.clone()
+        } else if local.starts_with("/design/scenarios/{id}") {
+            self.scenario.clone()
+        } else if local.starts_with("/design/runs/{id}") {
+            self.run.clone()
         } else if pattern.starts_with("/population/break-glass/{id}") {
             self.break_glass.clone()
         } else if local.starts_with("/programmes/{id}") {

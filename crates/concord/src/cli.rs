@@ -667,6 +667,10 @@ async fn serve_until_stopped(
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     state.mail_configured = mailer.is_some();
     let app = concord_web::router(state);
+    tokio::spawn(concord_app::design::worker::run(
+        store.clone(),
+        std::time::Duration::from_secs(1),
+    ));
     tokio::spawn(concord_app::notify::mail::run(
         store,
         mailer,

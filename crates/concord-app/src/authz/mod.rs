@@ -10,6 +10,7 @@
 
 mod agree;
 mod deliver;
+mod design;
 mod foundation;
 mod measure;
 mod understand;
@@ -17,6 +18,7 @@ mod understand;
 use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::{organisations, Store, StoreError};
 
+pub use design::may_save_scenario_for;
 pub use measure::{may_act_for, ActFor};
 pub use understand::{care_organisations_of, gp_practices_of};
 
@@ -107,6 +109,12 @@ pub enum Rule {
     ReviewBreakGlass,
     /// The e-mail queue of notifications: system administrators.
     ManageMailQueue,
+    /// Saving a new what-if scenario: an analyst, partner lead or programme manager anywhere, or
+    /// an administrator (each scenario is then checked against its owner).
+    SaveScenario,
+    /// Changing or running scenario `{id}`: an analyst, partner lead or programme manager of its
+    /// owner, or an administrator.
+    EditScenario,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -194,6 +202,9 @@ pub async fn authorise(
     if let Some(decision) = understand::resolve(&ask, rule).await? {
         return Ok(decision);
     }
+    if let Some(decision) = design::resolve(&ask, rule).await? {
+        return Ok(decision);
+    }
     // Deny is the default: a rule no capability answers allows nothing.
     Ok(Decision::Denied)
 }
@@ -228,6 +239,9 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
         },
         Rule::ReviewBreakGlass => Action::ReviewBreakGlass,
         Rule::ManageMailQueue => Action::ManageMailQueue,
+        Rule::SaveScenario => Action::SaveScenario {
+            owner_organisation_id: None,
+        },
         _ => return None,
     })
 }

@@ -431,6 +431,7 @@ pub(super) fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
         nodes,
         partners,
         calendar,
+        citations: raw.sources.clone(),
         hash: fnv1a_hex(text),
     })
 }

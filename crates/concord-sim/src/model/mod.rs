@@ -211,8 +211,106 @@ pub struct Model {
     pub partners: Vec<String>,
     /// The calendar time runs on.
     pub calendar: Calendar,
+    /// Where parameters come from, by path ("node.fcp.service"): a citation or "local data", as
+    /// the model's `[sources]` table gives them.
+    pub citations: std::collections::BTreeMap<String, String>,
     /// FNV-1a hash (hex) of the text the model was read from.
     pub hash: String,
+}
+
+/// A parameter of a model, as people read it, with where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Parameter {
+    /// Its path, as `[sources]` names it: "source.patients.arrivals", "node.fcp.service".
+    pub path: String,
+    /// What it is set to.
+    pub value: String,
+    /// Where it comes from (None: the model does not say).
+    pub source: Option<String>,
+}
+
+impl Model {
+    /// Every parameter, in the model's order, with its source.
+    pub fn parameters(&self) -> Vec<Parameter> {
+        let mut out = Vec::new();
+        let mut add = |path: String, value: String| {
+            let source = self.citations.get(&path).cloned();
+            out.push(Parameter {
+                path,
+                value,
+                source,
+            });
+        };
+        for source in &self.sources {
+            add(
+                format!("source.{}.arrivals", source.name),
+                source.described.clone(),
+            );
+        }
+        for node in &self.nodes {
+            let at = |what: &str| format!("node.{}.{what}", node.name);
+            let staffing = match &node.staffing {
+                Staffing::Servers(n) => format!("{n} servers"),
+                Staffing::Roster(r) => format!(
+                    "a roster: at most {} on duty, {} staff-sessions a week{}",
+                    r.most,
+                    r.staff_sessions.iter().sum::<u32>(),
+                    if r.bank_holidays {
+                        ", closed on bank holidays"
+                    } else {
+                        ""
+                    }
+                ),
+                Staffing::Caseload { staff, each } => {
+                    format!("a caseload: {staff} staff holding {each} people each")
+                }
+            };
+            add(at("staffing"), staffing);
+            add(at("service"), node.service.describe());
+            if let Some(c) = node.capacity {
+                add(at("capacity"), format!("at most {c} in the node"));
+            }
+            if !node.routes.is_empty() {
+                let routes: Vec<String> = node
+                    .routes
+                    .iter()
+                    .map(|r| format!("{:.1}% to {}", r.p * 100.0, self.nodes[r.to].name))
+                    .collect();
+                add(at("routes"), routes.join(", "));
+            }
+            if node.did_not_attend > 0.0 {
+                add(
+                    at("did_not_attend"),
+                    format!("{:.1}% do not attend", node.did_not_attend * 100.0),
+                );
+            }
+            if let Some(p) = &node.patience {
+                add(at("patience"), p.describe());
+            }
+            for cost in &node.costs {
+                let mut parts = Vec::new();
+                for (amount, what) in [
+                    (cost.per_contact, "a contact"),
+                    (cost.per_session, "a staff-session"),
+                    (cost.per_staff_hour, "a staff-hour"),
+                    (cost.per_year, "a year"),
+                ] {
+                    if amount > 0.0 {
+                        parts.push(format!("£{amount} {what}"));
+                    }
+                }
+                add(
+                    at("costs"),
+                    format!(
+                        "{} paid by {}",
+                        parts.join(" + "),
+                        self.partners[cost.partner]
+                    ),
+                );
+            }
+        }
+        out
+    }
 }
 
 impl Model {

@@ -126,4 +126,7 @@ pub(super) struct RawModel {
     pub source: Vec<RawSource>,
     #[serde(default)]
     pub node: Vec<RawNode>,
+    /// Where each parameter comes from: a path ("node.fcp.service") and its source.
+    #[serde(default)]
+    pub sources: std::collections::BTreeMap<String, String>,
 }

@@ -14,7 +14,7 @@ use crate::engine::{replicate_collecting, Collect, Tally};
 use crate::model::{Model, MAX_REPLICATIONS};
 use crate::stats::Estimate;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use summary::{class_summaries, estimate, mean_or_nan, over_time, partner_summaries};
 
 /// What a caller may change about a model's own run settings.
@@ -29,7 +29,7 @@ pub struct RunOptions {
 }
 
 /// How the run was made.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     /// FNV-1a hash of the model as read (hex).
     pub model_hash: String,
@@ -64,14 +64,14 @@ pub struct RunReport {
 }
 
 /// The whole system's statistics over replications.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemSummary {
     /// Mean time from entering the pathway to leaving it.
     pub time_in_system: Estimate,
 }
 
 /// A run's results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     /// Replications run.
     pub replications: u32,
@@ -88,7 +88,7 @@ pub struct RunResult {
     /// The whole pathway.
     pub system: SystemSummary,
     /// What each partner pays, when the model has costs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<PartnerSummary>,
 }
 
@@ -108,13 +108,14 @@ pub enum RunError {
 pub(crate) fn replications(
     model: &Model,
     options: RunOptions,
+    report: &Report<'_>,
 ) -> Result<(u32, u64, Vec<Tally>), RunError> {
     let replications = options.replications.unwrap_or(model.run.replications);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
         return Err(RunError::Replications);
     }
     let seed = options.seed.unwrap_or(model.run.seed);
-    let tallies = replicate_range(model, seed, 0..replications, options.threads)?;
+    let tallies = replicate_range(model, seed, 0..replications, options.threads, report)?;
     Ok((replications, seed, tallies))
 }
 
@@ -127,13 +128,19 @@ fn gathers_series(model: &Model, replications: u32) -> bool {
     model.nodes.len() as f64 * intervals * f64::from(replications) * 3.0 <= MAX_SERIES_VALUES
 }
 
+/// Told how many replications are done so far, as they finish (in batches).
+pub type Report<'a> = dyn Fn(u32) + Sync + 'a;
+
 /// Replications `range` of `model`, in parallel on `threads` (default: one per core), gathered
-/// in replication order.
+/// in replication order, in batches of a few per thread, telling `report` after each batch how
+/// many of the range are done. Batching changes nothing: replication r is the same whatever runs
+/// beside it.
 fn replicate_range(
     model: &Model,
     seed: u64,
     range: std::ops::Range<u32>,
     threads: Option<usize>,
+    report: &Report<'_>,
 ) -> Result<Vec<Tally>, RunError> {
     let threads = threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -144,12 +151,24 @@ fn replicate_range(
         series: gathers_series(model, range.end),
         trace: false,
     };
-    Ok(pool.install(|| {
-        range
-            .into_par_iter()
-            .map(|r| replicate_collecting(model, seed, r, collect))
-            .collect()
-    }))
+    let batch = u32::try_from(pool.current_num_threads() * 4)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let mut tallies = Vec::with_capacity(range.len());
+    let mut from = range.start;
+    while from < range.end {
+        let to = from.saturating_add(batch).min(range.end);
+        let done: Vec<Tally> = pool.install(|| {
+            (from..to)
+                .into_par_iter()
+                .map(|r| replicate_collecting(model, seed, r, collect))
+                .collect()
+        });
+        tallies.extend(done);
+        report(to - range.start);
+        from = to;
+    }
+    Ok(tallies)
 }
 
 /// The mean time in the system in one replication (NaN: nobody left).
@@ -159,7 +178,16 @@ pub(crate) fn system_value(tally: &Tally) -> f64 {
 
 /// Runs `model` with `options`.
 pub fn run(model: &Model, options: RunOptions) -> Result<RunResult, RunError> {
-    let (replications, seed, tallies) = replications(model, options)?;
+    run_reporting(model, options, &|_| {})
+}
+
+/// Runs `model` with `options`, telling `report` how many replications are done as they finish.
+pub fn run_reporting(
+    model: &Model,
+    options: RunOptions,
+    report: &Report<'_>,
+) -> Result<RunResult, RunError> {
+    let (replications, seed, tallies) = replications(model, options, report)?;
     Ok(summarise(model, replications, seed, &tallies))
 }
 
@@ -184,6 +212,7 @@ pub fn run_to_precision(
             replications: Some(reps),
             ..options
         },
+        &|_| {},
     )?;
     loop {
         let result = summarise(model, reps, seed, &tallies);
@@ -206,7 +235,7 @@ pub fn run_to_precision(
             return Ok(result);
         }
         let more = (reps * 2).min(budget);
-        let extra = replicate_range(model, seed, reps..more, options.threads)?;
+        let extra = replicate_range(model, seed, reps..more, options.threads, &|_| {})?;
         tallies.extend(extra);
         reps = more;
     }

@@ -5,7 +5,7 @@ use crate::calendar::DAYS_PER_YEAR;
 use crate::engine::{NodeSeries, Tally, PERCENTILES};
 use crate::model::Model;
 use crate::stats::{Estimate, Running};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The statistics of a node, in the order [`node_values`] gives them.
 pub const STATISTICS: [&str; 16] = [
@@ -31,7 +31,7 @@ pub const STATISTICS: [&str; 16] = [
 pub(crate) type Values = [f64; STATISTICS.len()];
 
 /// Percentiles of the wait before service.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaitPercentiles {
     /// The median.
     pub p50: Estimate,
@@ -45,7 +45,7 @@ pub struct WaitPercentiles {
 
 /// A band of values across replications in each interval: the mean and percentiles (None, null
 /// in JSON, where no replication observed anything).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fan {
     /// The mean over replications.
     pub mean: Vec<Option<f64>>,
@@ -62,7 +62,7 @@ pub struct Fan {
 }
 
 /// A node's results over time: one value per interval from time 0 (the warm-up included).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverTime {
     /// Each interval's width, in time units.
     pub every: f64,
@@ -75,7 +75,7 @@ pub struct OverTime {
 }
 
 /// One node's statistics over replications.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeSummary {
     /// The node.
     pub name: String,
@@ -106,15 +106,15 @@ pub struct NodeSummary {
     /// Contacts (services started and appointments missed) per time unit.
     pub contacts: Estimate,
     /// Per priority class, when the model has classes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ClassSummary>,
     /// Results over time, when gathered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub over_time: Option<OverTime>,
 }
 
 /// One priority class's waits at a node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassSummary {
     /// The class.
     pub name: String,
@@ -127,7 +127,7 @@ pub struct ClassSummary {
 }
 
 /// What a partner pays, over replications.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerSummary {
     /// The partner.
     pub name: String,

@@ -1,4 +1,5 @@
-//! Small SVG charts of published counts: horizontal bars, an age–sex pyramid and stacked bars.
+//! Small SVG charts: horizontal bars, an age–sex pyramid and stacked bars of published counts, and
+//! fan charts of simulated results over time.
 //! Each chart is an image with a title and description; the same counts are always in a table
 //! beside it. A suppressed or withheld count draws no bar and is labelled as published ("<10",
 //! "x"); a stacked bar with a withheld count is not drawn, since its shares would mislead.
@@ -212,6 +213,133 @@ pub fn stacked(
     out
 }
 
+/// A fan chart of a quantity over time across replications: the 5th–95th and 25th–75th
+/// percentile bands and the median line, with axes labelled in the model's units. Intervals with
+/// nothing observed leave a gap. The same figures are in a table beside it.
+pub fn fan(id: &str, title: &str, x_label: &str, every: f64, band: &FanBands<'_>) -> String {
+    let (width, height) = (640.0, 260.0);
+    let (left, right, top, bottom) = (56.0, 12.0, 12.0, 44.0);
+    let n = band.p50.len();
+    let mut out = String::new();
+    open(&mut out, width as u32, height as u32, title, id);
+    let top_value = band.p95.iter().flatten().copied().fold(0.0_f64, f64::max);
+    let max_y = nice_ceiling(top_value);
+    let max_x = every * n as f64;
+    let x = |i: f64| left + (width - left - right) * (i * every) / max_x.max(f64::MIN_POSITIVE);
+    let y = |v: f64| top + (height - top - bottom) * (1.0 - v / max_y);
+    // Axes, gridlines and labels.
+    for k in 0..=4 {
+        let v = max_y * f64::from(k) / 4.0;
+        let _ = write!(
+            out,
+            r##"<line x1="{left}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#d8dde0"/><text x="{}" y="{:.1}" text-anchor="end" fill="{TEXT}">{}</text>"##,
+            width - right,
+            y(v),
+            y(v),
+            left - 6.0,
+            y(v) + 4.0,
+            escape(&concord_domain::format::figure(v))
+        );
+    }
+    for k in 0..=4 {
+        let t = max_x * f64::from(k) / 4.0;
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text>"#,
+            x(t / every),
+            height - bottom + 18.0,
+            escape(&concord_domain::format::figure(t))
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<text x="{:.1}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text>"#,
+        left + (width - left - right) / 2.0,
+        height - 6.0,
+        escape(x_label)
+    );
+    // Bands as polygons over each run of observed intervals, then the median line.
+    let mid = |i: usize| i as f64 + 0.5;
+    for (low, high, colour) in [
+        (band.p5, band.p95, "#bfe0f5"),
+        (band.p25, band.p75, "#7fbfe8"),
+    ] {
+        for run in observed_runs(low, high) {
+            let upper: Vec<String> = run
+                .clone()
+                .map(|i| format!("{:.1},{:.1}", x(mid(i)), y(high[i].unwrap_or(0.0))))
+                .collect();
+            let lower: Vec<String> = run
+                .rev()
+                .map(|i| format!("{:.1},{:.1}", x(mid(i)), y(low[i].unwrap_or(0.0))))
+                .collect();
+            let _ = write!(
+                out,
+                r#"<polygon points="{} {}" fill="{colour}"/>"#,
+                upper.join(" "),
+                lower.join(" ")
+            );
+        }
+    }
+    for run in observed_runs(band.p50, band.p50) {
+        let points: Vec<String> = run
+            .map(|i| format!("{:.1},{:.1}", x(mid(i)), y(band.p50[i].unwrap_or(0.0))))
+            .collect();
+        let _ = write!(
+            out,
+            r#"<polyline points="{}" fill="none" stroke="{DARK_BLUE}" stroke-width="2"/>"#,
+            points.join(" ")
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The percentile bands of a fan chart, one value per interval (None: nothing observed).
+pub struct FanBands<'a> {
+    /// 5th percentile.
+    pub p5: &'a [Option<f64>],
+    /// 25th.
+    pub p25: &'a [Option<f64>],
+    /// Median.
+    pub p50: &'a [Option<f64>],
+    /// 75th.
+    pub p75: &'a [Option<f64>],
+    /// 95th.
+    pub p95: &'a [Option<f64>],
+}
+
+/// The runs of consecutive intervals where both series were observed.
+fn observed_runs(a: &[Option<f64>], b: &[Option<f64>]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for i in 0..=a.len() {
+        let seen = i < a.len() && a[i].is_some() && b.get(i).copied().flatten().is_some();
+        match (seen, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// A round number (1, 2 or 5 times a power of ten) at or above `x`, for an axis's top.
+fn nice_ceiling(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|v| *v >= x)
+        .unwrap_or(10.0 * power)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +360,30 @@ mod tests {
         );
         assert!(svg.contains("&lt;10") && !svg.contains("<10"));
         assert!(svg.contains(r#"role="img""#));
+    }
+
+    #[test]
+    fn a_fan_chart_leaves_gaps_where_nothing_was_observed() {
+        let some = |v: f64| Some(v);
+        let p = [some(1.0), None, some(3.0), some(4.0)];
+        let svg = super::fan(
+            "f",
+            "People waiting",
+            "Time (hours)",
+            10.0,
+            &super::FanBands {
+                p5: &p,
+                p25: &p,
+                p50: &p,
+                p75: &p,
+                p95: &p,
+            },
+        );
+        // Two runs of observed intervals: two polylines for the median, two polygons per band.
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<polygon").count(), 4);
+        assert!(svg.contains("People waiting"));
+        assert_eq!(super::nice_ceiling(3.2), 5.0);
+        assert_eq!(super::nice_ceiling(120.0), 200.0);
     }
 }

@@ -62,6 +62,7 @@ const IMPROVEMENT: MenuItem = ("improvement", "/improvement", "Improvement");
 const PERFORMANCE: MenuItem = ("measure", "/measure", "Performance");
 const FINANCE: MenuItem = ("finance", "/finance", "Finance");
 const POPULATION: MenuItem = ("population", "/population", "Population");
+const DESIGN: MenuItem = ("design", "/design", "Design");
 const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 
 /// The menu for a person holding `roles`: their own work first, then what their first-listed
@@ -69,8 +70,8 @@ const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
     let leading: &[MenuItem] = match roles.first() {
         Some(Role::DirectCareClinician) => &[POPULATION, PROGRAMMES, IMPROVEMENT, PERFORMANCE],
-        Some(Role::Analyst) => &[POPULATION, PERFORMANCE, FINANCE, PROGRAMMES],
-        Some(Role::ProgrammeManager) => &[PROGRAMMES, BOARDS, IMPROVEMENT, PERFORMANCE],
+        Some(Role::Analyst) => &[POPULATION, PERFORMANCE, DESIGN, FINANCE, PROGRAMMES],
+        Some(Role::ProgrammeManager) => &[PROGRAMMES, BOARDS, DESIGN, IMPROVEMENT, PERFORMANCE],
         Some(Role::PartnerLead) => &[STRATEGY, BOARDS, PROGRAMMES, PERFORMANCE, FINANCE],
         Some(Role::VcseWorker) => &[STRATEGY, PROGRAMMES, DIRECTORY, PLACES],
         Some(Role::SystemAdministrator) => &[DIRECTORY, PEOPLE, PLACES, BOARDS],
@@ -87,6 +88,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         PERFORMANCE,
         FINANCE,
         POPULATION,
+        DESIGN,
     ];
     let mut menu = vec![HOME, SEARCH];
     for item in leading.iter().chain(everything.iter()) {

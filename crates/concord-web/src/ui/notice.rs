@@ -75,6 +75,8 @@ concord_domain::vocabulary! {
         InterestDeclared => ("interest-declared", "The declaration of interest has been recorded."),
         MinutesApproved => ("minutes-approved", "The previous meeting's minutes have been recorded as approved."),
         MailRetried => ("mail-retried", "Every waiting e-mail will be tried again within a minute."),
+        ScenarioSaved => ("scenario-saved", "The scenario has been saved."),
+        RunQueued => ("run-queued", "The run has started. It goes on in the background: you can leave this page and come back."),
     }
 }
 

@@ -1,0 +1,388 @@
+//! A run's results as people read them: each figure with its 95% interval, shares as
+//! percentages, money in pounds, the run report in words, fan charts with their figures in a
+//! table beside them, and for a comparison the paired differences and each partner's ledger.
+
+use crate::ui::charts::{self, FanBands};
+use concord_app::design::worker::DesignResult;
+use concord_domain::format::{calculated, count, percent, MINUS};
+use concord_sim::run::{Fan, NodeSummary};
+use concord_sim::stats::Estimate;
+use concord_sim::RunResult;
+
+/// One line of the run report.
+pub struct ReportLine {
+    /// What it says.
+    pub label: &'static str,
+    /// Its value.
+    pub value: String,
+}
+
+/// One node's figures.
+pub struct NodeRow {
+    /// The node.
+    pub name: String,
+    /// Arrivals per time unit.
+    pub arrivals: String,
+    /// Seen per time unit.
+    pub seen: String,
+    /// Mean wait with its interval.
+    pub wait: String,
+    /// The 92nd percentile wait.
+    pub p92: String,
+    /// Utilisation as a percentage.
+    pub utilisation: String,
+    /// Refused, left unseen and missed appointments, as percentages.
+    pub lost: String,
+}
+
+/// A fan chart with its figures.
+pub struct Chart {
+    /// Its id in the page.
+    pub id: String,
+    /// What it shows.
+    pub caption: String,
+    /// The SVG.
+    pub svg: String,
+    /// Its figures: (interval start, 5th, median, 95th percentile).
+    pub rows: Vec<(String, String, String, String)>,
+}
+
+/// One partner's costs.
+pub struct PartnerRow {
+    /// The partner.
+    pub name: String,
+    /// The services it runs.
+    pub runs: String,
+    /// What it pays a year.
+    pub cost_per_year: String,
+}
+
+/// One difference between a scenario and its base.
+pub struct DifferenceRow {
+    /// The node.
+    pub node: String,
+    /// The statistic.
+    pub statistic: String,
+    /// The base's value.
+    pub base: String,
+    /// The scenario's value.
+    pub scenario: String,
+    /// Scenario minus base, with its interval.
+    pub difference: String,
+}
+
+/// One partner's line of the ledger.
+pub struct LedgerRow {
+    /// The partner.
+    pub partner: String,
+    /// What it pays a year more (or less).
+    pub pays: String,
+    /// Contacts a year more or fewer at its services.
+    pub contacts: String,
+    /// People seen a year more or fewer.
+    pub seen: String,
+    /// Referrals refused a year more or fewer.
+    pub refused: String,
+}
+
+/// A run's results, ready to show.
+pub struct ResultsView {
+    /// The time unit.
+    pub unit: String,
+    /// How the results were made.
+    pub report: Vec<ReportLine>,
+    /// The scenario's nodes.
+    pub nodes: Vec<NodeRow>,
+    /// Partners' costs.
+    pub partners: Vec<PartnerRow>,
+    /// The number waiting over time, per node.
+    pub charts: Vec<Chart>,
+    /// Against the base, when the run compared.
+    pub differences: Vec<DifferenceRow>,
+    /// Each partner's ledger, when the run compared.
+    pub ledger: Vec<LedgerRow>,
+    /// Whether the run compared.
+    pub compared: bool,
+}
+
+/// A calculated figure with its interval: "1.23 (1.1 to 1.36)"; "none observed" without one.
+pub fn with_interval(e: Estimate, shown: impl Fn(f64) -> String) -> String {
+    if !e.mean.is_finite() {
+        return "none observed".into();
+    }
+    if e.ci95[0] == e.ci95[1] {
+        return shown(e.mean);
+    }
+    format!(
+        "{} ({} to {})",
+        shown(e.mean),
+        shown(e.ci95[0]),
+        shown(e.ci95[1])
+    )
+}
+
+fn share(x: f64) -> String {
+    percent(x * 100.0, 1)
+}
+
+fn signed(x: f64, shown: impl Fn(f64) -> String) -> String {
+    if x > 0.0 {
+        format!("+{}", shown(x))
+    } else {
+        shown(x)
+    }
+}
+
+fn pounds(x: f64) -> String {
+    let rounded = x.round() as i64;
+    if rounded < 0 {
+        format!("{MINUS}£{}", count(-rounded))
+    } else {
+        format!("£{}", count(rounded))
+    }
+}
+
+fn node_row(n: &NodeSummary) -> NodeRow {
+    let lost: Vec<String> = [
+        ("refused", n.blocked),
+        ("left unseen", n.reneged),
+        ("did not attend", n.did_not_attend),
+    ]
+    .iter()
+    .filter(|(_, e)| !(e.mean == 0.0 && e.ci95 == [0.0, 0.0]))
+    .map(|(label, e)| format!("{} {label}", with_interval(*e, share)))
+    .collect();
+    NodeRow {
+        name: n.name.clone(),
+        arrivals: with_interval(n.arrivals, calculated),
+        seen: with_interval(n.seen, calculated),
+        wait: with_interval(n.wait, calculated),
+        p92: with_interval(n.wait_percentiles.p92, calculated),
+        utilisation: with_interval(n.utilisation, share),
+        lost: if lost.is_empty() {
+            "None".into()
+        } else {
+            lost.join("; ")
+        },
+    }
+}
+
+fn chart(i: usize, n: &NodeSummary, unit: &str) -> Option<Chart> {
+    let over_time = n.over_time.as_ref()?;
+    let fan: &Fan = &over_time.waiting;
+    let caption = format!(
+        "People waiting at {} over time (median, 25th–75th and 5th–95th percentiles over replications)",
+        n.name
+    );
+    let id = format!("waiting-{i}");
+    let svg = charts::fan(
+        &id,
+        &caption,
+        &format!("Time ({unit}s from the start, warm-up included)"),
+        over_time.every,
+        &FanBands {
+            p5: &fan.p5,
+            p25: &fan.p25,
+            p50: &fan.p50,
+            p75: &fan.p75,
+            p95: &fan.p95,
+        },
+    );
+    let cell = |v: Option<f64>| v.map_or("none observed".to_string(), calculated);
+    let rows = (0..fan.p50.len())
+        .map(|k| {
+            (
+                calculated(over_time.every * k as f64),
+                cell(fan.p5[k]),
+                cell(fan.p50[k]),
+                cell(fan.p95[k]),
+            )
+        })
+        .collect();
+    Some(Chart {
+        id,
+        caption,
+        svg,
+        rows,
+    })
+}
+
+fn report(result: &RunResult, seconds: f64, compared: bool) -> Vec<ReportLine> {
+    let r = &result.run_report;
+    let mut lines = vec![
+        ReportLine {
+            label: "Replications",
+            value: format!(
+                "{} ({})",
+                count(i64::from(r.replications)),
+                r.replication_rule
+            ),
+        },
+        ReportLine {
+            label: "Start",
+            value: r.initialisation.clone(),
+        },
+        ReportLine {
+            label: "Run length",
+            value: format!(
+                "{} {}s of statistics after the warm-up",
+                calculated(r.length),
+                r.time_unit
+            ),
+        },
+        ReportLine {
+            label: "Arrivals",
+            value: r.arrivals.join("; "),
+        },
+        ReportLine {
+            label: "Calendar",
+            value: r.calendar.clone(),
+        },
+        ReportLine {
+            label: "Intervals",
+            value: r.ci_method.clone(),
+        },
+        ReportLine {
+            label: "Statistics",
+            value: r.statistics.clone(),
+        },
+        ReportLine {
+            label: "Queue discipline",
+            value: r.queue_discipline.clone(),
+        },
+        ReportLine {
+            label: "Random numbers",
+            value: format!("{}; seed {}", r.generator, r.seed),
+        },
+        ReportLine {
+            label: "Model",
+            value: format!("hash {} · {}", r.model_hash, r.software),
+        },
+        ReportLine {
+            label: "Work",
+            value: format!(
+                "{} events simulated in {} seconds",
+                count(i64::try_from(result.events).unwrap_or(i64::MAX)),
+                calculated(seconds)
+            ),
+        },
+    ];
+    if compared {
+        lines.push(ReportLine {
+            label: "Comparison",
+            value: "paired differences, scenario minus base, replication by replication with the same random numbers (common random numbers); mean and Student-t 95% interval".into(),
+        });
+    }
+    lines
+}
+
+fn partners(result: &RunResult) -> Vec<PartnerRow> {
+    result
+        .partners
+        .iter()
+        .map(|p| PartnerRow {
+            name: p.name.clone(),
+            runs: if p.runs.is_empty() {
+                "None".into()
+            } else {
+                p.runs.join(", ")
+            },
+            cost_per_year: with_interval(p.cost_per_year, pounds),
+        })
+        .collect()
+}
+
+/// The view of `result`.
+pub fn view(result: &DesignResult) -> ResultsView {
+    let (scenario, seconds, comparison) = match result {
+        DesignResult::Run { result, seconds } => (result, *seconds, None),
+        DesignResult::Comparison {
+            comparison,
+            seconds,
+        } => (&comparison.scenarios[0].results, *seconds, Some(comparison)),
+    };
+    let unit = scenario.time_unit.clone();
+    let mut differences = Vec::new();
+    let mut ledger = Vec::new();
+    if let Some(comparison) = comparison {
+        let versus = &comparison.scenarios[0];
+        for diff in &versus.differences {
+            let base = comparison.base.nodes.iter().find(|n| n.name == diff.name);
+            let mine = versus.results.nodes.iter().find(|n| n.name == diff.name);
+            let (Some(base), Some(mine)) = (base, mine) else {
+                continue;
+            };
+            for (statistic, b, s, d, as_share) in [
+                (
+                    format!("Mean wait ({unit}s)"),
+                    base.wait,
+                    mine.wait,
+                    diff.wait,
+                    false,
+                ),
+                (
+                    format!("92nd percentile wait ({unit}s)"),
+                    base.wait_percentiles.p92,
+                    mine.wait_percentiles.p92,
+                    diff.wait_percentiles.p92,
+                    false,
+                ),
+                (
+                    format!("Seen per {unit}"),
+                    base.seen,
+                    mine.seen,
+                    diff.seen,
+                    false,
+                ),
+                (
+                    "Utilisation".to_string(),
+                    base.utilisation,
+                    mine.utilisation,
+                    diff.utilisation,
+                    true,
+                ),
+                (
+                    "Refused".to_string(),
+                    base.blocked,
+                    mine.blocked,
+                    diff.blocked,
+                    true,
+                ),
+            ] {
+                let shown = |x: f64| if as_share { share(x) } else { calculated(x) };
+                differences.push(DifferenceRow {
+                    node: diff.name.clone(),
+                    statistic,
+                    base: with_interval(b, shown),
+                    scenario: with_interval(s, shown),
+                    difference: with_interval(d, |x| signed(x, shown)),
+                });
+            }
+        }
+        for line in &versus.ledger {
+            let whole = |x: f64| signed(x, |v| count(v.round() as i64));
+            ledger.push(LedgerRow {
+                partner: line.partner.clone(),
+                pays: with_interval(line.cost_per_year, |x| signed(x, pounds)),
+                contacts: with_interval(line.contacts_per_year, whole),
+                seen: with_interval(line.seen_per_year, whole),
+                refused: with_interval(line.refused_per_year, whole),
+            });
+        }
+    }
+    ResultsView {
+        report: report(scenario, seconds, comparison.is_some()),
+        nodes: scenario.nodes.iter().map(node_row).collect(),
+        partners: partners(scenario),
+        charts: scenario
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| chart(i, n, &unit))
+            .collect(),
+        differences,
+        ledger,
+        compared: comparison.is_some(),
+        unit,
+    }
+}

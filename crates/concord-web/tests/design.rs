@@ -1,0 +1,266 @@
+//! Design end to end: an analyst builds a scenario (a model that cannot be read is refused naming
+//! its line and column), sees every parameter with its source, runs it in the background (the run
+//! page shows progress, then results with fan charts and the run report), and compares a change
+//! with its base (paired differences and the partner ledger). Nobody changes or runs another
+//! organisation's scenario, and nobody queues more than three runs at once.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Browser, TestApp};
+use concord_app::design::worker::work_once;
+use concord_store::design;
+
+/// A small model: a GP practice and an MSK service, with costs and sources.
+fn model(msk_servers: u32) -> String {
+    format!(
+        r#"[run]
+time_unit = "hour"
+warm_up = 100
+length = 2000
+replications = 6
+seed = 3
+
+[[source]]
+name = "patients"
+to = "gp"
+arrivals = {{ dist = "poisson", rate = 4.0 }}
+
+[[node]]
+name = "gp"
+servers = 6
+service = {{ dist = "exponential", mean = 1.0 }}
+routes = [ {{ to = "msk", p = 0.25 }} ]
+partner = "Riverside Practices"
+costs = [ {{ partner = "Riverside ICB", per_contact = 40.0 }} ]
+
+[[node]]
+name = "msk"
+servers = {msk_servers}
+service = {{ dist = "exponential", mean = 1.5 }}
+partner = "Riverside Community Trust"
+costs = [ {{ partner = "Riverside Community Trust", per_staff_hour = 30.0 }} ]
+
+[sources]
+"source.patients.arrivals" = "Practice appointment data, 2025/26"
+"node.msk.service" = "Local data"
+"#
+    )
+}
+
+async fn create_scenario(
+    app: &TestApp,
+    browser: &mut Browser,
+    title: &str,
+    model: &str,
+    base: &str,
+) -> String {
+    let owner = app.login_for("analyst").organisation_id.clone();
+    let reply = app
+        .post(
+            "/design/scenarios",
+            browser,
+            &[
+                ("title", title),
+                ("description", ""),
+                ("owner_organisation_id", &owner),
+                ("base_scenario_id", base),
+                ("programme_id", ""),
+                ("model", model),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    reply
+        .location()
+        .trim_start_matches("/design/scenarios/")
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_analyst_builds_runs_and_compares_a_scenario() {
+    let app = TestApp::new().await;
+    let mut analyst = app.browser("analyst").await;
+
+    let form = app.get("/design/scenarios/new", &mut analyst).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Model (TOML)"));
+
+    // A model that cannot be read is refused, saying where, and what was typed is kept.
+    let owner = app.login_for("analyst").organisation_id.clone();
+    let bad = model(2).replace("servers = 6", "servers = 0");
+    let refused = app
+        .post(
+            "/design/scenarios",
+            &mut analyst,
+            &[
+                ("title", "MSK base"),
+                ("owner_organisation_id", &owner),
+                ("model", &bad),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("line 15, column 11: servers must be"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("MSK base"));
+
+    let base = create_scenario(&app, &mut analyst, "MSK base", &model(2), "").await;
+    let page = app
+        .get(&format!("/design/scenarios/{base}"), &mut analyst)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Practice appointment data, 2025/26"));
+    assert!(page.body.contains("No source given"));
+    assert!(page.body.contains("Not run yet"));
+
+    // Run it: queued, then the worker runs it in the background.
+    let queued = app
+        .post(&format!("/design/scenarios/{base}/runs"), &mut analyst, &[])
+        .await;
+    assert_eq!(queued.status, StatusCode::SEE_OTHER);
+    let run_path = queued.location().to_string();
+    let waiting = app.get(&run_path, &mut analyst).await;
+    assert!(waiting.body.contains("Waiting to start"));
+    assert!(waiting.body.contains("http-equiv=\"refresh\""));
+    assert!(waiting.body.contains("<progress"));
+    assert!(work_once(&app.store).await.unwrap());
+    assert!(!work_once(&app.store).await.unwrap(), "nothing left to run");
+    let done = app.get(&run_path, &mut analyst).await;
+    assert!(!done.body.contains("http-equiv=\"refresh\""));
+    assert!(done.body.contains("How these results were made"));
+    assert!(done.body.contains("<svg"), "a fan chart");
+    assert!(done.body.contains("Riverside ICB"));
+    // The ICB pays £40 a GP contact: 4 an hour, 35,064 a year, about £1.4m.
+    assert!(done.body.contains("£1,40"), "{}", done.body);
+
+    // A change compared with the base: a third MSK clinician.
+    let more = create_scenario(
+        &app,
+        &mut analyst,
+        "A third MSK clinician",
+        &model(3),
+        &base,
+    )
+    .await;
+    let queued = app
+        .post(&format!("/design/scenarios/{more}/runs"), &mut analyst, &[])
+        .await;
+    assert!(work_once(&app.store).await.unwrap());
+    let compared = app.get(queued.location(), &mut analyst).await;
+    assert!(compared.body.contains("Against the base"));
+    assert!(compared.body.contains("What each partner pays and gains"));
+    // The trust pays for one more clinician all year: 8,766 hours at £30 (exactly: the same
+    // in every replication).
+    assert!(compared.body.contains("+£262,980"), "{}", compared.body);
+    let run_id = queued.location().trim_start_matches("/design/runs/");
+    let run = design::get_run(&app.store, run_id).await.unwrap();
+    assert_eq!(run.base_scenario_id.as_deref(), Some(base.as_str()));
+    assert_eq!(run.done, run.total);
+
+    // The API reads the same run, with the engine's results.
+    let token = app.token("analyst").await;
+    let api = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/design/runs/{run_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    let json = api.json();
+    assert_eq!(json["status"], "finished");
+    assert_eq!(json["result"]["kind"], "comparison");
+    assert!(json["result"]["comparison"]["scenarios"][0]["ledger"].is_array());
+}
+
+#[tokio::test]
+async fn nobody_changes_or_runs_another_organisations_scenario_or_floods_the_queue() {
+    let app = TestApp::new().await;
+    let mut analyst = app.browser("analyst").await;
+    let scenario = create_scenario(&app, &mut analyst, "Council scenario", &model(2), "").await;
+
+    // The trust's partner lead may read it, not change or run it.
+    let mut lead = app.browser("lead").await;
+    let page = app
+        .get(&format!("/design/scenarios/{scenario}"), &mut lead)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Change the scenario"));
+    let refused = app
+        .post(
+            &format!("/design/scenarios/{scenario}/runs"),
+            &mut lead,
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The analyst may not give a scenario to an organisation they do not work for.
+    let trust = app.login_for("lead").organisation_id.clone();
+    let moved = app
+        .post(
+            &format!("/design/scenarios/{scenario}/edit"),
+            &mut analyst,
+            &[
+                ("title", "Council scenario"),
+                ("owner_organisation_id", &trust),
+                ("model", &model(2)),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(moved.body.contains("only for organisations where you are"));
+
+    // Three runs waiting at once, and no more.
+    for _ in 0..3 {
+        let queued = app
+            .post(
+                &format!("/design/scenarios/{scenario}/runs"),
+                &mut analyst,
+                &[],
+            )
+            .await;
+        assert_eq!(queued.status, StatusCode::SEE_OTHER);
+    }
+    let fourth = app
+        .post(
+            &format!("/design/scenarios/{scenario}/runs"),
+            &mut analyst,
+            &[],
+        )
+        .await;
+    assert_eq!(fourth.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(fourth.body.contains("already have 3 runs waiting"));
+
+    // A run too big for one request is refused before it is queued.
+    let huge = model(2)
+        .replace("replications = 6", "replications = 10000")
+        .replace("length = 2000", "length = 100000");
+    let token = app.token("analyst").await;
+    let owner = app.login_for("analyst").organisation_id.clone();
+    let created = app
+        .api(
+            Method::POST,
+            "/api/v1/design/scenarios",
+            Some(&token),
+            Some(serde_json::json!({ "title": "Huge", "owner_organisation_id": owner, "model": huge })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let mut other = app.browser("otherlead").await;
+    let too_big = app
+        .post(&format!("/design/scenarios/{id}/runs"), &mut other, &[])
+        .await;
+    assert_eq!(too_big.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        too_big.body.contains("arrivals; the most one run may is"),
+        "{}",
+        too_big.body
+    );
+}

@@ -33,6 +33,8 @@ CREATE TABLE design_runs (
     started_at TEXT,
     finished_at TEXT,
     result TEXT,
+    -- The results' headline figures in words, for board packs.
+    headline TEXT,
     error TEXT
 );
 CREATE INDEX design_runs_scenario ON design_runs(scenario_id, requested_at);

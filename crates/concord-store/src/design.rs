@@ -430,17 +430,17 @@ pub async fn progress(
     Ok(())
 }
 
-/// Ends a run: finished with its results (JSON), or failed with the reason. Audited as the
-/// system's.
+/// Ends a run: finished with its results (JSON) and their headline figures (a line each), or
+/// failed with the reason. Audited as the system's.
 pub async fn finish(
     store: &Store,
     id: &str,
-    outcome: Result<String, String>,
+    outcome: Result<(String, String), String>,
 ) -> Result<(), StoreError> {
     let current = get_run(store, id).await?;
-    let (status, result, error) = match outcome {
-        Ok(result) => (RunStatus::Finished, Some(result), None),
-        Err(error) => (RunStatus::Failed, None, Some(error)),
+    let (status, result, headline, error) = match outcome {
+        Ok((result, headline)) => (RunStatus::Finished, Some(result), Some(headline), None),
+        Err(error) => (RunStatus::Failed, None, None, Some(error)),
     };
     let entry = AuditEntry::success(
         &Actor::system("simulation worker"),
@@ -461,12 +461,13 @@ pub async fn finish(
             let mut tx = store.begin_write().await?;
             sqlx::query(
                 "UPDATE design_runs SET status = $2, done = CASE WHEN $2 = 'finished' THEN total ELSE done END, \
-                 finished_at = $3, result = $4, error = $5, claimed_until = NULL WHERE id = $1",
+                 finished_at = $3, result = $4, headline = $5, error = $6, claimed_until = NULL WHERE id = $1",
             )
             .bind(id)
             .bind(status.as_str())
             .bind(crate::now_utc())
             .bind(result)
+            .bind(headline)
             .bind(error)
             .execute(tx.conn())
             .await?;
@@ -475,10 +476,12 @@ pub async fn finish(
         .await
 }
 
-/// Shows scenario `scenario_id` with agenda item `agenda_item_id` (and so in its board pack).
+/// Shows scenario `scenario_id` with agenda item `agenda_item_id` of meeting `meeting_id` (and so
+/// in its board pack).
 pub async fn link_agenda_item(
     store: &Store,
     actor: &Actor,
+    meeting_id: &str,
     agenda_item_id: &str,
     scenario_id: &str,
 ) -> Result<(), StoreError> {
@@ -491,17 +494,23 @@ pub async fn link_agenda_item(
     );
     store
         .audited(entry, async |entry| {
-            get(store, scenario_id).await?;
+            if get(store, scenario_id).await.is_err() {
+                return Err(StoreError::invalid(
+                    "scenario_id",
+                    "Select a scenario from the list",
+                ));
+            }
             let mut tx = store.begin_write().await?;
             let found: Option<String> =
-                sqlx::query_scalar("SELECT id FROM agenda_items WHERE id = $1")
+                sqlx::query_scalar("SELECT id FROM agenda_items WHERE id = $1 AND meeting_id = $2")
                     .bind(agenda_item_id)
+                    .bind(meeting_id)
                     .fetch_optional(tx.conn())
                     .await?;
             if found.is_none() {
                 return Err(StoreError::invalid(
                     "agenda_item_id",
-                    "Select an agenda item from the list",
+                    "Select an item on this meeting's agenda",
                 ));
             }
             sqlx::query(
@@ -518,19 +527,48 @@ pub async fn link_agenda_item(
         .await
 }
 
-/// The scenarios shown with agenda item `agenda_item_id`.
-pub async fn for_agenda_item(
-    store: &Store,
-    agenda_item_id: &str,
-) -> Result<Vec<Scenario>, StoreError> {
-    all_by(
-        store,
-        &format!(
-            "{SCENARIO} JOIN design_agenda_links l ON l.scenario_id = s.id \
-             WHERE l.agenda_item_id = $1 ORDER BY s.title, s.id"
-        ),
-        agenda_item_id,
-        scenario,
+/// A scenario as a board pack shows it, under an agenda item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PackScenario {
+    /// The agenda item.
+    pub agenda_item_id: String,
+    /// The scenario.
+    pub scenario_id: String,
+    /// Its title.
+    pub title: String,
+    /// Who owns it.
+    pub owner_name: String,
+    /// Its base's title, if it is compared with one.
+    pub base_title: Option<String>,
+    /// When its latest finished run ended.
+    pub run_finished_at: Option<String>,
+    /// That run's headline figures, one a line.
+    pub headline: Vec<String>,
+}
+
+/// The scenarios shown with the items of meeting `meeting_id`, each with its latest finished
+/// run's headline figures.
+pub async fn for_meeting(store: &Store, meeting_id: &str) -> Result<Vec<PackScenario>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT l.agenda_item_id, s.id AS scenario_id, s.title, o.name AS owner_name,          b.title AS base_title,          (SELECT r.finished_at FROM design_runs r WHERE r.scenario_id = s.id AND r.status = 'finished'           ORDER BY r.finished_at DESC, r.id DESC LIMIT 1) AS run_finished_at,          (SELECT r.headline FROM design_runs r WHERE r.scenario_id = s.id AND r.status = 'finished'           ORDER BY r.finished_at DESC, r.id DESC LIMIT 1) AS headline          FROM design_agenda_links l JOIN agenda_items i ON i.id = l.agenda_item_id          JOIN design_scenarios s ON s.id = l.scenario_id          JOIN organisations o ON o.id = s.owner_organisation_id          LEFT JOIN design_scenarios b ON b.id = s.base_scenario_id          WHERE i.meeting_id = $1 ORDER BY i.position, s.title, s.id",
     )
-    .await
+    .bind(meeting_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PackScenario {
+                agenda_item_id: row.text("agenda_item_id")?,
+                scenario_id: row.text("scenario_id")?,
+                title: row.text("title")?,
+                owner_name: row.text("owner_name")?,
+                base_title: row.opt_text("base_title")?,
+                run_finished_at: row.opt_text("run_finished_at")?,
+                headline: row
+                    .opt_text("headline")?
+                    .map(|h| h.lines().map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
 }

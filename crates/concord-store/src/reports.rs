@@ -135,6 +135,8 @@ pub struct BoardPack {
     pub escalated_risks: Vec<Risk>,
     /// How many confidential items were left out for this viewer.
     pub withheld: usize,
+    /// What-if scenarios shown with the agenda's items, with their latest results' headlines.
+    pub scenarios: Vec<crate::design::PackScenario>,
     /// When the pack was generated (UTC).
     pub generated_at: String,
 }
@@ -189,7 +191,14 @@ pub async fn board_pack(
         }
         _ => Vec::new(),
     };
+    // Only the scenarios of items this viewer may read.
+    let scenarios = crate::design::for_meeting(store, &meeting.id)
+        .await?
+        .into_iter()
+        .filter(|s| agenda.iter().any(|i| i.id == s.agenda_item_id))
+        .collect();
     Ok(BoardPack {
+        scenarios,
         withheld: agenda_withheld
             + decisions.withheld
             + previous.withheld

@@ -159,6 +159,8 @@ POST /meetings/{id}/minutes/approve-previous  S A A D D D D D
 GET /meetings/{id}/pack.pdf                   S A A A A A A A
 GET /meetings/{id}/agenda/new                 S A A D D D D D
 POST /meetings/{id}/agenda                    S A A D D D D D
+GET /meetings/{id}/scenarios/new              S A A D D D D D
+POST /meetings/{id}/scenarios                 S A A D D D D D
 GET /meetings/{id}/minutes/new                S A A D D D D D
 POST /meetings/{id}/minutes                   S A A D D D D D
 GET /meetings/{id}/decisions/new              S D A D D D D D

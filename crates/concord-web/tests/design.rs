@@ -264,3 +264,112 @@ async fn nobody_changes_or_runs_another_organisations_scenario_or_floods_the_que
         too_big.body
     );
 }
+
+#[tokio::test]
+async fn a_scenario_supports_a_programme_and_is_shown_in_a_board_pack() {
+    let app = TestApp::new().await;
+    let manager = app.login_for("programme").clone();
+    let programme = concord_store::programmes::list(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.manager_person_id == manager.person_id)
+        .expect("the programme manager manages a programme");
+    let mut browser = app.browser("programme").await;
+    let reply = app
+        .post(
+            "/design/scenarios",
+            &mut browser,
+            &[
+                ("title", "FCP in every PCN"),
+                ("owner_organisation_id", &manager.organisation_id),
+                ("programme_id", &programme.id),
+                ("model", &model(2)),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let scenario = reply
+        .location()
+        .trim_start_matches("/design/scenarios/")
+        .to_string();
+    let page = app
+        .get(&format!("/programmes/{}", programme.id), &mut browser)
+        .await;
+    assert!(page.body.contains("Business case: what-if scenarios"));
+    assert!(page.body.contains("FCP in every PCN"));
+
+    // Someone who may not change the programme cannot add to its business case.
+    let mut analyst = app.browser("analyst").await;
+    let owner = app.login_for("analyst").organisation_id.clone();
+    let refused = app
+        .post(
+            "/design/scenarios",
+            &mut analyst,
+            &[
+                ("title", "Not my programme"),
+                ("owner_organisation_id", &owner),
+                ("programme_id", &programme.id),
+                ("model", &model(2)),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .body
+        .contains("can add a scenario to its business case"));
+
+    // Run it, then show it with an agenda item: the pack carries its headline figures.
+    app.post(
+        &format!("/design/scenarios/{scenario}/runs"),
+        &mut browser,
+        &[],
+    )
+    .await;
+    assert!(work_once(&app.store).await.unwrap());
+    let mut admin = app.browser("admin").await;
+    let board = concord_store::boards::list(&app.store, None).await.unwrap()[0].clone();
+    let meeting = concord_store::meetings::meetings_of(&app.store, &board.id)
+        .await
+        .unwrap()[0]
+        .clone();
+    let item = concord_store::meetings::add_agenda_item(
+        &app.store,
+        &concord_store::Actor::system("test"),
+        &meeting.id,
+        &concord_domain::meeting::AgendaItemDraft {
+            title: "MSK business case".into(),
+            purpose: "decision".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let linked = app
+        .post(
+            &format!("/meetings/{}/scenarios", meeting.id),
+            &mut admin,
+            &[("agenda_item_id", &item), ("scenario_id", &scenario)],
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    // An item of another meeting is refused.
+    let other = concord_store::meetings::meetings_of(&app.store, &board.id)
+        .await
+        .unwrap()[1]
+        .clone();
+    let wrong = app
+        .post(
+            &format!("/meetings/{}/scenarios", other.id),
+            &mut admin,
+            &[("agenda_item_id", &item), ("scenario_id", &scenario)],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pack = app
+        .get(&format!("/meetings/{}/pack", meeting.id), &mut admin)
+        .await;
+    assert!(pack.body.contains("What-if scenarios"));
+    assert!(pack.body.contains("FCP in every PCN"));
+    assert!(pack.body.contains("gp: mean wait"), "{}", pack.body);
+}

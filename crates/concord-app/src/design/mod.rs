@@ -4,6 +4,7 @@
 //! person's queue) and queued; the worker ([`worker`]) runs it in the background, reporting its
 //! progress, and keeps the results with the model as it ran.
 
+pub mod headline;
 pub mod worker;
 
 use crate::authz::may_save_scenario_for;
@@ -32,6 +33,7 @@ pub async fn create(
     draft: &ScenarioDraft,
 ) -> Result<String, StoreError> {
     check(principal, draft)?;
+    check_programme(store, principal, draft, None).await?;
     design::create(store, actor, draft).await
 }
 
@@ -44,7 +46,48 @@ pub async fn update(
     draft: &ScenarioDraft,
 ) -> Result<(), StoreError> {
     check(principal, draft)?;
+    let current = design::get(store, id).await?;
+    check_programme(store, principal, draft, current.programme_id.as_deref()).await?;
     design::update(store, actor, id, draft).await
+}
+
+/// A scenario joins a programme's business case only by someone who may change the programme
+/// (its SRO or manager, the lead partner's lead, an administrator); one already there may stay.
+async fn check_programme(
+    store: &Store,
+    principal: &Principal,
+    draft: &ScenarioDraft,
+    current: Option<&str>,
+) -> Result<(), StoreError> {
+    let programme = draft.programme_id.trim();
+    if programme.is_empty() || Some(programme) == current {
+        return Ok(());
+    }
+    let allowed = match crate::authz::authorise(
+        store,
+        Some(principal),
+        crate::authz::Rule::EditProgramme,
+        crate::authz::Target::id(programme),
+    )
+    .await
+    {
+        Ok(decision) => decision.is_allowed(),
+        Err(StoreError::NotFound { .. }) => {
+            return Err(StoreError::invalid(
+                "programme_id",
+                "Select a programme from the list",
+            ))
+        }
+        Err(err) => return Err(err),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(
+            "programme_id",
+            "Only the programme's senior responsible owner, its manager or its lead partner's lead can add a scenario to its business case",
+        ))
+    }
 }
 
 fn check(principal: &Principal, draft: &ScenarioDraft) -> Result<(), StoreError> {

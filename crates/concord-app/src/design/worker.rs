@@ -60,8 +60,9 @@ fn read(text: &str, what: &str) -> Result<Model, String> {
     Ok(model)
 }
 
-/// Simulates `run`, telling `done` how many replications have finished; the results as JSON.
-fn simulate(run: &Run, done: &AtomicU32) -> Result<String, String> {
+/// Simulates `run`, telling `done` how many replications have finished; the results as JSON and
+/// their headline in words.
+fn simulate(run: &Run, done: &AtomicU32) -> Result<(String, String), String> {
     let started = std::time::Instant::now();
     let model = read(&run.model, "the scenario's model")?;
     let report = |n: u32| done.store(n, Ordering::Relaxed);
@@ -89,7 +90,8 @@ fn simulate(run: &Run, done: &AtomicU32) -> Result<String, String> {
             }
         }
     };
-    serde_json::to_string(&result).map_err(|e| e.to_string())
+    let json = serde_json::to_string(&result).map_err(|e| e.to_string())?;
+    Ok((json, super::headline::of(&result)))
 }
 
 /// Runs the oldest waiting run, if there is one; true when one was run.

@@ -275,6 +275,18 @@ fn delivery_pages() -> Vec<RouteDef> {
             meetings::new_agenda_item,
         ),
         def(
+            M::GET,
+            "/meetings/{id}/scenarios/new",
+            R::ManageMeeting,
+            meetings::scenario_form,
+        ),
+        def(
+            M::POST,
+            "/meetings/{id}/scenarios",
+            R::ManageMeeting,
+            meetings::link_scenario,
+        ),
+        def(
             M::POST,
             "/meetings/{id}/agenda",
             R::ManageMeeting,

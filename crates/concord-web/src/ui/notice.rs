@@ -76,6 +76,7 @@ concord_domain::vocabulary! {
         MinutesApproved => ("minutes-approved", "The previous meeting's minutes have been recorded as approved."),
         MailRetried => ("mail-retried", "Every waiting e-mail will be tried again within a minute."),
         ScenarioSaved => ("scenario-saved", "The scenario has been saved."),
+        ScenarioLinked => ("scenario-linked", "The scenario will be shown with the agenda item in the board pack."),
         RunQueued => ("run-queued", "The run has started. It goes on in the background: you can leave this page and come back."),
     }
 }

@@ -158,6 +158,15 @@ enum MeetingForm {
     Minutes,
     Apology,
     Declaration,
+    Scenario,
+}
+
+/// The scenario form's fields: which what-if scenario to show with which agenda item.
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+struct ScenarioLinkFields {
+    agenda_item_id: String,
+    scenario_id: String,
 }
 
 /// The apologies form's field.
@@ -211,6 +220,7 @@ impl MeetingForm {
             MeetingForm::Minutes => "Write the minutes",
             MeetingForm::Apology => "Record apologies",
             MeetingForm::Declaration => "Record a declaration of interest",
+            MeetingForm::Scenario => "Show a what-if scenario with an agenda item",
         }
     }
 
@@ -222,6 +232,7 @@ impl MeetingForm {
             MeetingForm::Minutes => "minutes",
             MeetingForm::Apology => "apologies",
             MeetingForm::Declaration => "declarations",
+            MeetingForm::Scenario => "scenarios",
         }
     }
 
@@ -361,6 +372,24 @@ impl MeetingForm {
                 )
                 .build()
             }
+            MeetingForm::Scenario => {
+                let items = agenda_choices(state, meeting).await?;
+                let scenarios = concord_store::design::list(store)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.id, format!("{} ({})", s.title, s.owner_name)))
+                    .collect();
+                Fields::new(&parse::<ScenarioLinkFields>(form, &[])?)
+                    .select("agenda_item_id", "Agenda item", items, "Select")
+                    .select_with_hint(
+                        "scenario_id",
+                        "Scenario",
+                        "The board pack shows it under the item with its latest results' headline figures",
+                        scenarios,
+                        "Select",
+                    )
+                    .build()
+            }
         })
     }
 
@@ -394,6 +423,17 @@ impl MeetingForm {
             }
             MeetingForm::Declaration => {
                 board_packs::declare(store, actor, id, &parse(form, &[])?).await
+            }
+            MeetingForm::Scenario => {
+                let fields: ScenarioLinkFields = parse(form, &[])?;
+                concord_store::design::link_agenda_item(
+                    store,
+                    actor,
+                    id,
+                    fields.agenda_item_id.trim(),
+                    fields.scenario_id.trim(),
+                )
+                .await
             }
         })
     }
@@ -457,9 +497,11 @@ impl FormFamily for MeetingForm {
             MeetingForm::Minutes => Notice::MinutesSaved,
             MeetingForm::Apology => Notice::ApologyRecorded,
             MeetingForm::Declaration => Notice::InterestDeclared,
+            MeetingForm::Scenario => Notice::ScenarioLinked,
         };
         let anchor = match self {
             MeetingForm::Apology | MeetingForm::Declaration => "opening",
+            MeetingForm::Scenario => "agenda",
             other => other.path(),
         };
         Next::to(format!("/meetings/{id}#{anchor}"), notice)
@@ -473,6 +515,7 @@ form_handlers! {
     minutes_form, write_minutes => MeetingForm::Minutes, String, id_only;
     apology_form, record_apology => MeetingForm::Apology, String, id_only;
     declaration_form, record_declaration => MeetingForm::Declaration, String, id_only;
+    scenario_form, link_scenario => MeetingForm::Scenario, String, id_only;
 }
 
 /// `POST /meetings/{id}/minutes/approve-previous`: the meeting approved its board's previous

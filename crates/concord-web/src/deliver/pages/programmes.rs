@@ -110,6 +110,7 @@ struct ProgrammePage {
     withheld: usize,
     actions: Vec<ActionItem>,
     improvement: Vec<improvement::ImprovementProject>,
+    scenarios: Vec<concord_store::design::Scenario>,
 }
 
 impl ProgrammePage {
@@ -158,6 +159,7 @@ pub async fn show(
         withheld: decisions.withheld,
         actions: meetings::actions_of_programme(store, &id, chrono::Utc::now()).await?,
         improvement: improvement::list(store, Some(&id)).await?,
+        scenarios: concord_store::design::of_programme(store, &id).await?,
         programme,
     };
     Ok(render(&page))

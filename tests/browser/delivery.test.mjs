@@ -227,3 +227,57 @@ test('an administrator issues the board pack; the issued version is kept as circ
   await axe(admin, 'apologies form');
   await admin.context().close();
 });
+
+test('a programme manager reads the FCP business case, runs it again, and builds a scenario of their own (375 px and desktop)', async () => {
+  for (const width of [1280, 375]) {
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, 'programme');
+    // The programme's business case lists the demo's scenarios.
+    await page.goto(`${base}/programmes`);
+    await page.click(`table a:has-text("${programmeName}")`);
+    await page.waitForURL(/\/programmes\/[0-9a-f]+$/);
+    await page.click('#business-case + ul a:has-text("First-contact physiotherapy in every network")');
+    await page.waitForURL(/\/design\/scenarios\/[0-9a-f]+$/);
+    const scenarioUrl = page.url();
+    assert.match(await page.textContent('h1'), /First-contact physiotherapy in every network/);
+    // Every parameter with its source; the latest results against the base, with the ledger.
+    assert.match(await page.textContent('main'), /Taunton two-year evaluation/);
+    assert.match(await page.textContent('main'), /Against the base/);
+    assert.match(await page.textContent('main'), /What each partner pays and gains/);
+    await axe(page, `a scenario with results at ${width} px`);
+    await fitsTheScreen(page, `a scenario at ${width} px`);
+    if (width === 1280) {
+      // Run it again: the run page shows progress, then the results, without a reload by hand.
+      await page.click('button:has-text("Run and compare with the base")');
+      await page.waitForURL(/\/design\/runs\/[0-9a-f]+$/);
+      assert.match(await page.textContent('[data-testid="notice"]'), /The run has started/);
+      await page.waitForSelector('h3:has-text("How these results were made")', { timeout: 120000 });
+      assert.match(await page.textContent('main'), /paired differences/);
+      await axe(page, 'a finished run');
+      // Build a scenario: the form starts from a model that runs, and says where a bad one fails.
+      await page.goto(`${base}/design`);
+      await page.click('a:has-text("Build a scenario")');
+      await page.waitForURL(`${base}/design/scenarios/new`);
+      await axe(page, 'the scenario form');
+      await page.fill('#title', `Four FCP clinicians (browser test ${Date.now()})`);
+      const model = await page.inputValue('#model');
+      await page.fill('#model', model.replace('servers = 4', 'servers = 0'));
+      await page.click('button:has-text("Save scenario")');
+      await page.waitForLoadState();
+      assert.match(await page.textContent('.nhsuk-error-summary'), /line \d+, column \d+: servers must be/);
+      await page.fill('#model', model);
+      await page.click('button:has-text("Save scenario")');
+      await page.waitForURL(/\/design\/scenarios\/[0-9a-f]+$/);
+      assert.match(await page.textContent('[data-testid="notice"]'), /The scenario has been saved/);
+      assert.match(await page.textContent('main'), /Not run yet/);
+    } else {
+      const runs = page.locator('a[href^="/design/runs/"]');
+      await runs.first().click();
+      await page.waitForURL(/\/design\/runs\/[0-9a-f]+$/);
+      await fitsTheScreen(page, `a run's results at ${width} px`);
+      await page.goto(scenarioUrl);
+    }
+    await page.context().close();
+  }
+});

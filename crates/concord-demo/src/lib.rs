@@ -8,11 +8,13 @@
 
 mod data;
 mod delivery;
+mod design;
 mod finance;
 mod measure;
 mod population;
 mod strategy;
 
+pub use design::{seed_design, BASE_TITLE, FCP_TITLE};
 pub use population::{
     seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
 };

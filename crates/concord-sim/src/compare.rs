@@ -49,6 +49,27 @@ pub struct PartnerLedger {
     pub seen_per_year: Estimate,
     /// The change in arrivals refused a year at the nodes it runs.
     pub refused_per_year: Estimate,
+    /// The change in contacts a year at each node it runs (appointments released or added).
+    pub contacts_by_service: Vec<ServiceChange>,
+}
+
+/// The change in one service's contacts a year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceChange {
+    /// The node.
+    pub service: String,
+    /// Scenario minus base, a year.
+    pub contacts_per_year: Estimate,
+}
+
+/// Node `name`'s contacts a year in one replication of `model` (0 where it has no such node).
+fn service_contacts(model: &Model, tally: &Tally, name: &str) -> f64 {
+    let years = model.run.length / (model.calendar.per_day * DAYS_PER_YEAR);
+    model
+        .nodes
+        .iter()
+        .position(|n| n.name == name)
+        .map_or(0.0, |i| tally.nodes[i].contacts as f64 / years)
 }
 
 /// A partner's figures a year in one replication: (cost, contacts, seen, refused).
@@ -103,7 +124,18 @@ fn ledger(
                 })
                 .collect();
             let of = |k: usize| paired_values(per_replication.iter().map(|v| v[k]));
+            let contacts_by_service = runs
+                .iter()
+                .map(|service| ServiceChange {
+                    service: service.clone(),
+                    contacts_per_year: paired_values((0..tallies.len()).map(|r| {
+                        service_contacts(model, &tallies[r], service)
+                            - service_contacts(base, &base_tallies[r], service)
+                    })),
+                })
+                .collect();
             PartnerLedger {
+                contacts_by_service,
                 partner: name.clone(),
                 runs,
                 cost_per_year: of(0),

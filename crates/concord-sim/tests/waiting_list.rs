@@ -64,3 +64,28 @@ fn a_bad_waiting_list_is_refused_by_line() {
         .to_string()
         .contains("start date"));
 }
+
+#[test]
+fn a_waiting_list_can_be_written_as_how_many_have_waited_how_long() {
+    // As NHS England publishes waiting lists: counts by time waited. The same five people as the
+    // CSV above: waited 10, 8, 6, 4 and 2 days.
+    let text = MODEL.replace(
+        "waiting_list = \"msk-waiting.csv\"\n",
+        "waiting_now = [ { waited = 2.0, people = 1 }, { waited = 6.0, people = 1 }, { waited = 10.0, people = 1 }, { waited = 4.0, people = 1 }, { waited = 8.0, people = 1 } ]\n",
+    );
+    let model = Model::from_toml(&text).unwrap();
+    assert_eq!(model.nodes[0].initial.len(), 5);
+    let result = run(&model, RunOptions::default()).unwrap();
+    assert_eq!(result.nodes[0].wait.mean, 8.0);
+    assert!(result
+        .run_report
+        .initialisation
+        .contains("5 already waiting at msk"));
+    let bad = MODEL.replace(
+        "waiting_list = \"msk-waiting.csv\"\n",
+        "waiting_now = [ { waited = -1.0, people = 3 } ]\n",
+    );
+    let err = Model::from_toml(&bad).unwrap_err().to_string();
+    assert!(err.starts_with("line 12"), "{err}");
+    assert!(err.contains("waited must be"), "{err}");
+}

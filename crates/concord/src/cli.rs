@@ -450,6 +450,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             let ingested = concord_demo::seed_population(&store, &setup)
                 .await
                 .context("could not load the demo population")?;
+            let scenarios = concord_demo::seed_design(&store, population.clone())
+                .await
+                .context("could not build the demo's Design scenarios")?;
+            if scenarios > 0 {
+                println!(
+                    "Design: {scenarios} MSK scenarios built from the registered lists and run."
+                );
+            }
             print_demo(&summary, &serve);
             println!(
                 "Population: {} resources in {} batches{} in {}.",

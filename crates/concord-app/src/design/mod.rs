@@ -5,6 +5,7 @@
 //! progress, and keeps the results with the model as it ran.
 
 pub mod headline;
+pub mod pathway;
 pub mod worker;
 
 use crate::authz::may_save_scenario_for;

@@ -240,6 +240,50 @@ fn costs(
     Ok(out)
 }
 
+/// The people waiting at `node` now, from its `waiting_now` table (how many have waited how
+/// long), longest-waiting first.
+fn waiting_now(node: &RawNode, classes: &[RawClass], at: &At) -> Result<Vec<Waiting>, ModelError> {
+    let mut people = Vec::new();
+    for row in &node.waiting_now {
+        let RawWaiting {
+            waited,
+            people: count,
+            class,
+        } = row.get_ref();
+        if !(waited.is_finite() && *waited >= 0.0) {
+            return Err(at(row.span(), "waited must be a time of 0 or more".into()));
+        }
+        if *count < 0 || people.len() as i64 + count > MAX_WAITING as i64 {
+            return Err(at(
+                row.span(),
+                format!("people must be 0 or more, and at most {MAX_WAITING} in all"),
+            ));
+        }
+        let class = match (class, classes.is_empty()) {
+            (None, true) => 0,
+            (None, false) => {
+                return Err(at(
+                    row.span(),
+                    "the model has classes: name this row's class".into(),
+                ))
+            }
+            (Some(name), _) => classes
+                .iter()
+                .position(|c| c.name.get_ref().trim() == name.trim())
+                .ok_or_else(|| at(row.span(), format!("there is no class called \"{name}\"")))?,
+        };
+        people.extend(std::iter::repeat_n(
+            Waiting {
+                waited: *waited,
+                class,
+            },
+            usize::try_from(*count).unwrap_or(0),
+        ));
+    }
+    people.sort_by(|a, b| b.waited.total_cmp(&a.waited));
+    Ok(people)
+}
+
 pub(super) fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
     let at =
         |span: std::ops::Range<usize>, message: String| ModelError::at(text, span.start, message);
@@ -357,6 +401,7 @@ pub(super) fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
                 ))
             }
         };
+        let initial = waiting_now(node, &raw.class, &at)?;
         let partner = node
             .partner
             .as_ref()
@@ -377,7 +422,7 @@ pub(super) fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             service,
             routes,
             waiting_list_file: node.waiting_list.clone(),
-            initial: Vec::new(),
+            initial,
             patience: match &node.patience {
                 None => None,
                 Some(p) => Some(

@@ -267,6 +267,18 @@ impl Model {
             };
             add(at("staffing"), staffing);
             add(at("service"), node.service.describe());
+            if !node.initial.is_empty() {
+                let longest = node.initial.first().map_or(0.0, |w| w.waited);
+                add(
+                    at("waiting_now"),
+                    format!(
+                        "{} waiting now, the longest for {} {}s",
+                        node.initial.len(),
+                        (longest * 10.0).round() / 10.0,
+                        self.run.time_unit
+                    ),
+                );
+            }
             if let Some(c) = node.capacity {
                 add(at("capacity"), format!("at most {c} in the node"));
             }

@@ -70,6 +70,16 @@ pub(super) struct RawCaseload {
     pub each: i64,
 }
 
+/// People waiting now who have waited this long: `{ waited = 168.0, people = 40, class = "routine" }`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWaiting {
+    pub waited: f64,
+    pub people: i64,
+    #[serde(default)]
+    pub class: Option<String>,
+}
+
 /// A cost charged to a partner: `{ partner = "Riverside ICB", per_contact = 45.0 }`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +112,8 @@ pub(super) struct RawNode {
     pub routes: Vec<RawRoute>,
     #[serde(default)]
     pub waiting_list: Option<String>,
+    #[serde(default)]
+    pub waiting_now: Vec<Spanned<RawWaiting>>,
     #[serde(default)]
     pub patience: Option<Spanned<DistSpec>>,
     #[serde(default)]

@@ -77,7 +77,7 @@ pub struct LedgerRow {
     pub partner: String,
     /// What it pays a year more (or less).
     pub pays: String,
-    /// Contacts a year more or fewer at its services.
+    /// Contacts a year more or fewer at its services, in all and service by service.
     pub contacts: String,
     /// People seen a year more or fewer.
     pub seen: String,
@@ -292,6 +292,26 @@ fn partners(result: &RunResult) -> Vec<PartnerRow> {
         .collect()
 }
 
+/// The most fan charts a page draws.
+pub const MOST_CHARTS: usize = 4;
+
+/// The nodes with the most people waiting on average (at most [`MOST_CHARTS`], none with nobody
+/// waiting), in the model's order.
+fn busiest(nodes: &[NodeSummary]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].queue_length.mean > 0.0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        nodes[b]
+            .queue_length
+            .mean
+            .total_cmp(&nodes[a].queue_length.mean)
+    });
+    order.truncate(MOST_CHARTS);
+    order.sort_unstable();
+    order
+}
+
 /// The view of `result`.
 pub fn view(result: &DesignResult) -> ResultsView {
     let (scenario, seconds, comparison) = match result {
@@ -361,10 +381,25 @@ pub fn view(result: &DesignResult) -> ResultsView {
         }
         for line in &versus.ledger {
             let whole = |x: f64| signed(x, |v| count(v.round() as i64));
+            let mut contacts = with_interval(line.contacts_per_year, whole);
+            if line.contacts_by_service.len() > 1 {
+                let each: Vec<String> = line
+                    .contacts_by_service
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}: {}",
+                            s.service,
+                            with_interval(s.contacts_per_year, whole)
+                        )
+                    })
+                    .collect();
+                contacts = format!("{contacts}, of which {}", each.join("; "));
+            }
             ledger.push(LedgerRow {
                 partner: line.partner.clone(),
                 pays: with_interval(line.cost_per_year, |x| signed(x, pounds)),
-                contacts: with_interval(line.contacts_per_year, whole),
+                contacts,
                 seen: with_interval(line.seen_per_year, whole),
                 refused: with_interval(line.refused_per_year, whole),
             });
@@ -374,11 +409,9 @@ pub fn view(result: &DesignResult) -> ResultsView {
         report: report(scenario, seconds, comparison.is_some()),
         nodes: scenario.nodes.iter().map(node_row).collect(),
         partners: partners(scenario),
-        charts: scenario
-            .nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| chart(i, n, &unit))
+        charts: busiest(&scenario.nodes)
+            .into_iter()
+            .filter_map(|i| chart(i, &scenario.nodes[i], &unit))
             .collect(),
         differences,
         ledger,

@@ -1,0 +1,320 @@
+//! Pathways built from the partnership: each primary care network's adults (the registered lists'
+//! published counts by age band, through the disclosure rule) times published consultation rates,
+//! through the network's GP practices, community MSK and orthopaedics run by the partners that
+//! run them; and the same with first-contact physiotherapy (FCP) sessions in every network.
+//!
+//! Every parameter is written with its source in the model's `[sources]` table. Where no
+//! published figure stands behind a number it says so ("Illustrative: ...") so nobody takes it
+//! for evidence; the scenario page shows each one beside its value.
+
+use crate::population::cohorts;
+use crate::population::{Population, PopulationError};
+use concord_population::disclosure::Shown;
+use concord_store::Store;
+use std::fmt::Write;
+
+/// One network's adults by age band, as published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkList {
+    /// The network's name.
+    pub name: String,
+    /// (age band, people), bands whose count was suppressed left out.
+    pub bands: Vec<(String, u64)>,
+}
+
+impl NetworkList {
+    /// Adults in all published bands.
+    pub fn adults(&self) -> u64 {
+        self.bands.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// The adults registered with each network's practices, by age band, on the population's index
+/// date, as published through the disclosure rule; with the rule and date in words. None before
+/// any population data are loaded.
+pub async fn adults_by_network(
+    population: &Population,
+    store: &Store,
+) -> Result<Option<(Vec<NetworkList>, String)>, PopulationError> {
+    let cohort = concord_store::population::check_definition(
+        "name = \"Registered adults by network and age band\"\n\
+         where = \"age >= 18\"\n\
+         breakdowns = [[\"pcn\", \"age_band\"]]\n",
+    )?;
+    let Some(report) = cohorts::count(population, store, cohort).await? else {
+        return Ok(None);
+    };
+    let Some(table) = report.breakdowns.first() else {
+        return Ok(None);
+    };
+    let lists = table
+        .rows
+        .iter()
+        .zip(&table.table.cells)
+        .map(|(name, cells)| NetworkList {
+            name: name.clone(),
+            bands: table
+                .columns
+                .iter()
+                .zip(cells)
+                .filter_map(|(band, shown)| match shown {
+                    Shown::Count(n) if *n > 0 => Some((band.clone(), *n)),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .filter(|l| l.adults() > 0)
+        .collect();
+    let rule = format!(
+        "registered adults (18 and over) on {}, counts published under the disclosure rule ({}); bands whose count was suppressed are left out",
+        report.index_date, report.disclosure
+    );
+    Ok(Some((lists, rule)))
+}
+
+/// The partners a pathway names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partners {
+    /// The community trust running community MSK.
+    pub community: String,
+    /// The acute trust running orthopaedics.
+    pub acute: String,
+}
+
+/// GP appointments a person a year (about 240 million appointments for 59.7 million registered
+/// people, 2019).
+const GP_APPOINTMENTS_A_YEAR: f64 = 4.0;
+/// The share of GP consultations that are musculoskeletal (GPs' own estimate 19%; NHS England
+/// 30%; Jordan et al. 2010, 14%).
+const MSK_SHARE: f64 = 0.2;
+/// Patients per weekly FCP session (about one session a week for each 5,000 patients).
+const PATIENTS_PER_FCP_SESSION: f64 = 5000.0;
+
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// GP clinicians seeing MSK problems at once in a network, sized so they are about 85% busy over
+/// a 10-hour weekday (the present capacity, before any change).
+fn gp_staff(adults: u64) -> u32 {
+    let a_year = adults as f64 * GP_APPOINTMENTS_A_YEAR * MSK_SHARE;
+    let per_working_hour = a_year / (52.18 * 5.0 * 10.0);
+    let erlangs = per_working_hour * (11.7 / 60.0);
+    ((erlangs / 0.85).ceil() as u32).max(1)
+}
+
+/// The two models: the base (GP, community MSK, orthopaedics, from today's lists) and the same
+/// with FCP sessions in every network. Time is in hours from midnight on `start`; one year.
+pub fn msk_fcp(
+    networks: &[NetworkList],
+    partners: &Partners,
+    start: &str,
+    population_rule: &str,
+) -> (String, String) {
+    (
+        msk_model(networks, partners, start, population_rule, false),
+        msk_model(networks, partners, start, population_rule, true),
+    )
+}
+
+fn msk_model(
+    networks: &[NetworkList],
+    partners: &Partners,
+    start: &str,
+    population_rule: &str,
+    fcp: bool,
+) -> String {
+    let mut m = String::new();
+    let mut sources = String::new();
+    let _ = writeln!(
+        m,
+        "# MSK pathway in Riverside{}: GP practices, community MSK and orthopaedics, one year from today's waiting lists.\n\
+         [run]\ntime_unit = \"hour\"\nstart = \"{start}\"\nwarm_up = 0\nlength = 8766\nreplications = 20\nseed = 2026\nreport_every = 168\n",
+        if fcp { " with first-contact physiotherapy in every network" } else { "" }
+    );
+    for n in networks {
+        let key = slug(&n.name);
+        let bands: Vec<String> = n
+            .bands
+            .iter()
+            .map(|(band, people)| {
+                format!("{{ band = \"{band}\", people = {people}, per_year = {GP_APPOINTMENTS_A_YEAR} }}")
+            })
+            .collect();
+        let entry = if fcp {
+            format!("reception-{key}")
+        } else {
+            format!("gp-{key}")
+        };
+        let _ = writeln!(
+            m,
+            "[[source]]\nname = \"{key}\"\nto = \"{entry}\"\narrivals = {{ dist = \"population\", bands = [ {} ], share = {MSK_SHARE}, by_weekday = [1.4, 1.4, 1.4, 1.4, 1.4, 0, 0], by_hour = [0, 0, 0, 0, 0, 0, 0, 0, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4, 0, 0, 0, 0, 0, 0] }}\n",
+            bands.join(", ")
+        );
+        let _ = writeln!(
+            sources,
+            "\"source.{key}.arrivals\" = \"{}: {population_rule}; {GP_APPOINTMENTS_A_YEAR} GP appointments a person a year (NHS Digital, 2019: 240 million for 59.7 million registered); {}% of them musculoskeletal (GPs' estimate 19%, NHS England 30%, Jordan et al. 2010 14%); weekdays 08:00 to 18:00\"",
+            n.name,
+            MSK_SHARE * 100.0
+        );
+        let adults = n.adults();
+        let staff = gp_staff(adults);
+        let (to_msk, to_ortho) = (0.2, 0.04);
+        let _ = writeln!(
+            m,
+            "[[node]]\nname = \"gp-{key}\"\npartner = \"{}\"\nservice = {{ dist = \"lognormal\", mean = 0.195, sd = 0.08 }}\nroutes = [ {{ to = \"community-msk\", p = {to_msk} }}, {{ to = \"orthopaedics\", p = {to_ortho} }} ]\n\n[node.roster]\n[[node.roster.session]]\ndays = [\"weekdays\"]\nfrom = \"08:00\"\nto = \"18:00\"\nstaff = {staff}\n",
+            n.name
+        );
+        let _ = writeln!(
+            sources,
+            "\"node.gp-{key}.service\" = \"11.7 minutes a consultation (PSSRU unit costs, 2013)\"\n\"node.gp-{key}.staffing\" = \"Illustrative: GP time for MSK problems sized to about 85% busy; replace with the practices' own sessions\"\n\"node.gp-{key}.routes\" = \"Illustrative: referral shares, the same with or without FCP; replace with local referral data\""
+        );
+        if fcp {
+            let sessions = ((adults as f64 / 0.8) / PATIENTS_PER_FCP_SESSION)
+                .round()
+                .max(1.0) as u32;
+            // 8 twenty-minute slots a session: send the share the sessions can see (90% busy).
+            let capacity_a_year = f64::from(sessions) * 8.0 * 52.18;
+            let demand_a_year = adults as f64 * GP_APPOINTMENTS_A_YEAR * MSK_SHARE;
+            let p = (0.9 * capacity_a_year / demand_a_year).clamp(0.01, 0.9);
+            let _ = writeln!(
+                m,
+                "[[node]]\nname = \"reception-{key}\"\nservers = 1000\nservice = {{ dist = \"fixed\", value = 0.0 }}\nroutes = [ {{ to = \"fcp-{key}\", p = {p:.4} }}, {{ to = \"gp-{key}\", p = {:.4} }} ]\n",
+                1.0 - p
+            );
+            let _ = writeln!(
+                m,
+                "[[node]]\nname = \"fcp-{key}\"\npartner = \"{}\"\nservice = {{ dist = \"fixed\", value = 0.3333333333333333 }}\nroutes = [ {{ to = \"community-msk\", p = 0.147 }}, {{ to = \"orthopaedics\", p = 0.061 }}, {{ to = \"gp-{key}\", p = 0.014 }} ]\ncosts = [ {{ partner = \"{}\", per_staff_hour = 55.0 }} ]\n\n[node.roster]\n{}",
+                n.name,
+                n.name,
+                fcp_sessions(sessions)
+            );
+            let _ = writeln!(
+                sources,
+                "\"node.reception-{key}.routes\" = \"Booked with the FCP as far as its sessions allow (90% of their slots); the rest with a GP\"\n\"node.reception-{key}.staffing\" = \"Booking, not a service: nobody waits here\"\n\"node.reception-{key}.service\" = \"Booking, not a service: no time\"\n\"node.fcp-{key}.service\" = \"20-minute appointments, 8 a session (Chartered Society of Physiotherapy; Taunton evaluation)\"\n\"node.fcp-{key}.staffing\" = \"{sessions} sessions a week: about one a week for each 5,000 patients (provider guidance)\"\n\"node.fcp-{key}.routes\" = \"Taunton two-year evaluation: 75.6% managed by the FCP alone, 14.7% to physiotherapy, 6.1% onward to intermediate or secondary care, 1.4% back to the GP\"\n\"node.fcp-{key}.costs\" = \"Illustrative: a Band 7 physiotherapist with on-costs, about £55 an hour; replace with the network's own rates\""
+            );
+        }
+    }
+    let _ = writeln!(
+        m,
+        "[[node]]\nname = \"community-msk\"\npartner = \"{}\"\nservice = {{ dist = \"lognormal\", mean = 0.75, sd = 0.25 }}\nwaiting_now = [ {} ]\n\n[node.roster]\n[[node.roster.session]]\ndays = [\"weekdays\"]\nfrom = \"08:30\"\nto = \"16:30\"\nstaff = 5\n",
+        partners.community,
+        waiting_weeks(&[(0, 4, 400), (4, 8, 350), (8, 13, 300), (13, 18, 150), (18, 26, 60)])
+    );
+    let _ = writeln!(
+        m,
+        "[[node]]\nname = \"orthopaedics\"\npartner = \"{}\"\nservice = {{ dist = \"lognormal\", mean = 0.33, sd = 0.1 }}\nwaiting_now = [ {} ]\n\n[node.roster]\n[[node.roster.session]]\ndays = [\"mon\", \"wed\", \"thu\"]\nfrom = \"09:00\"\nto = \"13:00\"\nstaff = 2\n",
+        partners.acute,
+        waiting_weeks(&[(0, 6, 300), (6, 12, 250), (12, 18, 200), (18, 30, 180), (30, 52, 120), (52, 65, 20)])
+    );
+    let _ = writeln!(
+        m,
+        "[sources]\n{sources}\"node.community-msk.service\" = \"Illustrative: 45-minute assessments; replace with the service's own\"\n\"node.community-msk.staffing\" = \"Illustrative: five clinicians on weekdays; replace with the service's rota\"\n\"node.orthopaedics.service\" = \"Illustrative: 20-minute outpatient appointments\"\n\"node.orthopaedics.staffing\" = \"Illustrative: two consultants' clinics three mornings a week\"\n\"node.community-msk.waiting_now\" = \"Illustrative: replace with the service's list by weeks waited\"\n\"node.orthopaedics.waiting_now\" = \"Illustrative: replace with the trust's list by weeks waited (NHS England publishes referral-to-treatment lists monthly)\""
+    );
+    m
+}
+
+/// FCP sessions of 2 hours 40 minutes (8 slots of 20 minutes), mornings then afternoons, Monday
+/// to Friday, `sessions` a week.
+fn fcp_sessions(sessions: u32) -> String {
+    let days = ["mon", "tue", "wed", "thu", "fri"];
+    let mut out = String::new();
+    for k in 0..sessions.min(20) {
+        let day = days[(k % 5) as usize];
+        let (from, to) = match k / 5 {
+            0 => ("09:00", "11:40"),
+            1 => ("13:30", "16:10"),
+            2 => ("11:40", "14:20"),
+            _ => ("16:10", "18:50"),
+        };
+        let _ = writeln!(
+            out,
+            "[[node.roster.session]]\ndays = [\"{day}\"]\nfrom = \"{from}\"\nto = \"{to}\""
+        );
+    }
+    out
+}
+
+/// A waiting list by weeks waited, as `waiting_now` rows in hours: (from week, to week, people),
+/// each band's people spread evenly over its weeks.
+fn waiting_weeks(bands: &[(u32, u32, u32)]) -> String {
+    let mut rows = Vec::new();
+    for &(from, to, people) in bands {
+        let weeks = (to - from).max(1);
+        for w in from..to {
+            let share = people / weeks + u32::from(w - from < people % weeks);
+            rows.push(format!(
+                "{{ waited = {}, people = {share} }}",
+                f64::from(w) * 168.0 + 84.0
+            ));
+        }
+    }
+    rows.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn networks() -> Vec<NetworkList> {
+        vec![
+            NetworkList {
+                name: "Riverside Central PCN".into(),
+                bands: vec![("18-64".into(), 30_000), ("65+".into(), 8_000)],
+            },
+            NetworkList {
+                name: "Vale PCN".into(),
+                bands: vec![("18-64".into(), 12_000), ("65+".into(), 4_000)],
+            },
+        ]
+    }
+
+    #[test]
+    fn both_models_read_and_cite_their_sources() {
+        let partners = Partners {
+            community: "Riverside Community Trust".into(),
+            acute: "Riverside Hospitals".into(),
+        };
+        let (base, fcp) = msk_fcp(&networks(), &partners, "2026-12-07", "test counts");
+        for text in [&base, &fcp] {
+            let model =
+                concord_sim::Model::from_toml(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            for p in model.parameters() {
+                assert!(p.source.is_some(), "{} has no source", p.path);
+            }
+            // Today's lists: 1,260 at community MSK and 1,070 at orthopaedics.
+            let msk = model
+                .nodes
+                .iter()
+                .find(|n| n.name == "community-msk")
+                .unwrap();
+            assert_eq!(msk.initial.len(), 1260);
+        }
+        let fcp = concord_sim::Model::from_toml(&fcp).unwrap();
+        // 38,000 adults: about 47,500 patients, so 10 sessions a week in the first network.
+        let roster = fcp
+            .nodes
+            .iter()
+            .find(|n| n.name == "fcp-riverside-central-pcn")
+            .unwrap();
+        let concord_sim::model::Staffing::Roster(r) = &roster.staffing else {
+            panic!("a roster")
+        };
+        assert_eq!(r.staff_sessions.iter().sum::<u32>(), 10);
+    }
+
+    #[test]
+    fn gp_capacity_is_sized_to_demand() {
+        // 38,000 adults: 30,400 MSK consultations a year, 11.7 a working hour, 2.3 at once.
+        assert_eq!(gp_staff(38_000), 3);
+        assert_eq!(gp_staff(1), 1);
+    }
+}

@@ -1,11 +1,11 @@
 //! Design in the demo: "MSK first-contact physiotherapy in Riverside", built from the partnership
 //! itself (each network's registered adults, the trusts that run community MSK and orthopaedics)
 //! as a base (today's pathway from today's waiting lists) and a scenario with FCP sessions in
-//! every network, supporting the MSK programme's business case; both run once so their results
-//! are there when the demo opens.
+//! every network, supporting the MSK programme's business case; and social-prescribing link
+//! workers as a caseload. Each runs once so its results are there when the demo opens.
 
 use crate::{DemoError, ICB_CODE};
-use concord_app::design::pathway::{adults_by_network, msk_fcp, Partners};
+use concord_app::design::pathway::{adults_by_network, link_workers, msk_fcp, Partners};
 use concord_app::design::worker::work_once;
 use concord_app::population::{Population, PopulationConfig};
 use concord_domain::design::ScenarioDraft;
@@ -15,6 +15,8 @@ use concord_store::{design, organisations, programmes, Actor, Store};
 pub const BASE_TITLE: &str = "MSK pathway in Riverside today";
 /// The scenario compared with it.
 pub const FCP_TITLE: &str = "First-contact physiotherapy in every network";
+/// The social-prescribing scenario.
+pub const LINK_WORKERS_TITLE: &str = "Social-prescribing link workers";
 
 fn failed(e: impl std::fmt::Display) -> DemoError {
     DemoError::Population(format!("the Design scenarios: {e}"))
@@ -50,6 +52,8 @@ pub async fn seed_design(store: &Store, config: PopulationConfig) -> Result<usiz
     let icb = organisations::find_by_code(store, ICB_CODE)
         .await?
         .ok_or_else(|| failed("the ICB is missing"))?;
+    let icb_id = icb.id.clone();
+    let name_of_vcse = "Age UK Riverside".to_string();
     let programme = programmes::list(store)
         .await?
         .into_iter()
@@ -85,9 +89,26 @@ pub async fn seed_design(store: &Store, config: PopulationConfig) -> Result<usiz
         },
     )
     .await?;
+    let link = design::create(
+        store,
+        &actor,
+        &ScenarioDraft {
+            title: LINK_WORKERS_TITLE.into(),
+            description: "Link workers hold people on a caseload for about twelve weeks, connecting them with community groups and services: how many can be taken on, and how long others wait.".into(),
+            owner_organisation_id: icb_id.clone(),
+            model: link_workers(&networks, &start, &rule, &name_of_vcse),
+            ..Default::default()
+        },
+    )
+    .await?;
     let scenario = design::get(store, &fcp).await?;
     let base_scenario = design::get(store, &base).await?;
-    for (s, base) in [(&base_scenario, None), (&scenario, Some(&base_scenario))] {
+    let link_scenario = design::get(store, &link).await?;
+    for (s, base) in [
+        (&base_scenario, None),
+        (&scenario, Some(&base_scenario)),
+        (&link_scenario, None),
+    ] {
         design::queue_run(
             store,
             &actor,
@@ -102,5 +123,5 @@ pub async fn seed_design(store: &Store, config: PopulationConfig) -> Result<usiz
         .await?;
     }
     while work_once(store).await? {}
-    Ok(2)
+    Ok(3)
 }

@@ -14,7 +14,7 @@ mod measure;
 mod population;
 mod strategy;
 
-pub use design::{seed_design, BASE_TITLE, FCP_TITLE};
+pub use design::{seed_design, BASE_TITLE, FCP_TITLE, LINK_WORKERS_TITLE};
 pub use population::{
     seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
 };

@@ -454,9 +454,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .await
                 .context("could not build the demo's Design scenarios")?;
             if scenarios > 0 {
-                println!(
-                    "Design: {scenarios} MSK scenarios built from the registered lists and run."
-                );
+                println!("Design: {scenarios} scenarios built from the registered lists and run.");
             }
             print_demo(&summary, &serve);
             println!(

@@ -56,14 +56,22 @@ pub fn of(result: &DesignResult) -> String {
         DesignResult::Comparison { comparison, .. } => {
             let versus = &comparison.scenarios[0];
             let unit = &comparison.base.time_unit;
+            let whole = |x: f64| signed(x, |v| count(v.round() as i64));
             for line in &versus.ledger {
+                let services: Vec<String> = line
+                    .contacts_by_service
+                    .iter()
+                    .map(|s| format!("{} {}", s.service, interval(s.contacts_per_year, whole)))
+                    .collect();
                 lines.push(format!(
-                    "{} pays {} a year; contacts at its services {} a year",
+                    "{} pays {} a year; contacts a year: {}",
                     line.partner,
                     interval(line.cost_per_year, |x| signed(x, pounds)),
-                    interval(line.contacts_per_year, |x| signed(x, |v| count(
-                        v.round() as i64
-                    )))
+                    if services.is_empty() {
+                        interval(line.contacts_per_year, whole)
+                    } else {
+                        services.join(", ")
+                    }
                 ));
             }
             for d in &versus.differences {
@@ -75,9 +83,11 @@ pub fn of(result: &DesignResult) -> String {
             }
         }
     }
-    lines.push(
-        "Means over replications with 95% confidence intervals; a comparison is scenario minus base on the same random numbers."
-            .into(),
-    );
+    lines.push(match result {
+        DesignResult::Run { .. } => {
+            "Means over replications with 95% confidence intervals.".into()
+        }
+        DesignResult::Comparison { .. } => "Scenario minus base, replication by replication on the same random numbers: means with 95% confidence intervals.".into(),
+    });
     lines.join("\n")
 }

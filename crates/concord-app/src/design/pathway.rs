@@ -175,7 +175,7 @@ fn msk_model(
         );
         let _ = writeln!(
             sources,
-            "\"node.gp-{key}.service\" = \"11.7 minutes a consultation (PSSRU unit costs, 2013)\"\n\"node.gp-{key}.staffing\" = \"Illustrative: GP time for MSK problems sized to about 85% busy; replace with the practices' own sessions\"\n\"node.gp-{key}.routes\" = \"Illustrative: referral shares, the same with or without FCP; replace with local referral data\""
+            "\"node.gp-{key}.service\" = \"11.7 minutes a consultation (PSSRU unit costs, 2013)\"\n\"node.gp-{key}.staffing\" = \"Illustrative: GP time for MSK problems sized to the demand (about 85% busy, at least one clinician); replace with the practices' own sessions\"\n\"node.gp-{key}.routes\" = \"Illustrative: referral shares, the same with or without FCP; replace with local referral data\""
         );
         if fcp {
             let sessions = ((adults as f64 / 0.8) / PATIENTS_PER_FCP_SESSION)
@@ -220,6 +220,53 @@ fn msk_model(
         "[sources]\n{sources}\"node.community-msk.service\" = \"Illustrative: 45-minute assessments; replace with the service's own\"\n\"node.community-msk.staffing\" = \"Illustrative: five clinicians on weekdays; replace with the service's rota\"\n\"node.orthopaedics.service\" = \"Illustrative: 20-minute outpatient appointments\"\n\"node.orthopaedics.staffing\" = \"Illustrative: two consultants' clinics three mornings a week\"\n\"node.community-msk.waiting_now\" = \"Illustrative: replace with the service's list by weeks waited\"\n\"node.orthopaedics.waiting_now\" = \"Illustrative: replace with the trust's list by weeks waited (NHS England publishes referral-to-treatment lists monthly)\""
     );
     m
+}
+
+/// Social-prescribing link workers for the system as a caseload: adults whose GP visits are
+/// mainly about social needs are referred, and each is held on a link worker's caseload for about
+/// twelve weeks. One worker for each 50,000 patients (the national expectation), each holding
+/// about 58 people at once (200 to 250 a year over twelve weeks). Time is in weeks; one year.
+pub fn link_workers(
+    networks: &[NetworkList],
+    start: &str,
+    population_rule: &str,
+    vcse: &str,
+) -> String {
+    let adults: u64 = networks.iter().map(NetworkList::adults).sum();
+    let patients = adults as f64 / 0.8;
+    let staff = ((patients / 50_000.0).round() as u32).max(1);
+    let bands: Vec<String> = networks
+        .iter()
+        .flat_map(|n| n.bands.iter())
+        .fold(Vec::<(String, u64)>::new(), |mut acc, (band, people)| {
+            match acc.iter_mut().find(|(b, _)| b == band) {
+                Some(entry) => entry.1 += people,
+                None => acc.push((band.clone(), *people)),
+            }
+            acc
+        })
+        .into_iter()
+        .map(|(band, people)| {
+            format!(
+                "{{ band = \"{band}\", people = {people}, per_year = {GP_APPOINTMENTS_A_YEAR} }}"
+            )
+        })
+        .collect();
+    format!(
+        "# Social-prescribing link workers for Riverside and Vale: a caseload held for about twelve weeks.\n\
+         [run]\ntime_unit = \"week\"\nstart = \"{start}\"\nwarm_up = 26\nlength = 52\nreplications = 20\nseed = 2026\nreport_every = 2\n\n\
+         [[source]]\nname = \"referrals\"\nto = \"link-workers\"\narrivals = {{ dist = \"population\", bands = [ {} ], share = 0.0012 }}\n\n\
+         [[node]]\nname = \"link-workers\"\npartner = \"{vcse}\"\ncaseload = {{ staff = {staff}, each = 58 }}\nservice = {{ dist = \"gamma\", mean = 12.0, sd = 3.0 }}\npatience = {{ dist = \"exponential\", mean = 8.0 }}\ncosts = [ {{ partner = \"{vcse}\", per_year = {} }} ]\n\n\
+         [sources]\n\
+         \"source.referrals.arrivals\" = \"{population_rule}; {GP_APPOINTMENTS_A_YEAR} GP appointments a person a year (NHS Digital, 2019); about 20% of GP visits are mainly about social needs (Polley et al. 2017); Illustrative: 0.12% of appointments lead to a referral, about 230 a year for each 50,000 patients, near the 200 to 250 a worker takes on\"\n\
+         \"node.link-workers.staffing\" = \"One link worker for each 50,000 patients ({staff} for about {} patients); 200 to 250 people a year each over about twelve weeks, so about 58 held at once (NHS England guidance)\"\n\
+         \"node.link-workers.service\" = \"About twelve weeks on a caseload, 6 to 12 contacts (NHS England guidance)\"\n\
+         \"node.link-workers.patience\" = \"Illustrative: people referred who are not taken on within about eight weeks stop waiting\"\n\
+         \"node.link-workers.costs\" = \"£36,428 a worker a year: the Additional Roles Reimbursement Scheme's maximum for a Band 5 link worker, 2022/23\"\n",
+        bands.join(", "),
+        36_428 * staff,
+        concord_domain::format::count(patients.round() as i64),
+    )
 }
 
 /// FCP sessions of 2 hours 40 minutes (8 slots of 20 minutes), mornings then afternoons, Monday
@@ -309,6 +356,21 @@ mod tests {
             panic!("a roster")
         };
         assert_eq!(r.staff_sessions.iter().sum::<u32>(), 10);
+    }
+
+    #[test]
+    fn link_workers_are_a_caseload_with_every_parameter_cited() {
+        let text = link_workers(&networks(), "2026-12-07", "test counts", "Age UK Riverside");
+        let model = concord_sim::Model::from_toml(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        for p in model.parameters() {
+            assert!(p.source.is_some(), "{} has no source", p.path);
+        }
+        // 54,000 adults: 67,500 patients, so one worker holding 58 people at once.
+        assert!(matches!(
+            model.nodes[0].staffing,
+            concord_sim::model::Staffing::Caseload { staff: 1, each: 58 }
+        ));
+        assert_eq!(model.partners, ["Age UK Riverside"]);
     }
 
     #[test]

@@ -1,13 +1,51 @@
-//! Runs a model file once for the benchmark (`bench/sim.py`): one thread, the model's own
-//! settings, printing one JSON line with the events simulated, the CPU-free wall time and the
-//! first node's mean wait, so the peers' figures can be set beside it.
+//! Runs models for the benchmarks (`bench/sim.py`, `bench/whole_system.sh`), printing one JSON line.
 //!
-//! `cargo run --release -p concord-sim --example simbench -- MODEL.toml`
+//! `simbench MODEL.toml`: one thread, the model's own settings; the events simulated, the wall time
+//! and each node's mean wait, so the peers' figures can be set beside it.
+//!
+//! `simbench --compare REPLICATIONS BASE.toml SCENARIO.toml ...`: the base and every scenario on
+//! common random numbers with REPLICATIONS each, on every core, as `concord sim compare` does; the
+//! events, the wall time and the first scenario's ledger lines.
+//!
+//! `cargo run --release -p concord-sim --example simbench -- ...`
+
+fn read(path: &str) -> concord_sim::Model {
+    let text = std::fs::read_to_string(path).expect("the model file");
+    concord_sim::Model::from_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: simbench MODEL.toml");
-    let text = std::fs::read_to_string(&path).expect("the model file");
-    let model = concord_sim::Model::from_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--compare") {
+        let replications: u32 = args[1].parse().expect("replications");
+        let base = read(&args[2]);
+        let scenarios: Vec<(String, concord_sim::Model)> =
+            args[3..].iter().map(|p| (p.clone(), read(p))).collect();
+        let started = std::time::Instant::now();
+        let comparison = concord_sim::compare(
+            &base,
+            &scenarios,
+            concord_sim::RunOptions {
+                replications: Some(replications),
+                ..Default::default()
+            },
+        )
+        .expect("the comparison");
+        let seconds = started.elapsed().as_secs_f64();
+        let events: u64 = comparison.base.events
+            + comparison
+                .scenarios
+                .iter()
+                .map(|s| s.results.events)
+                .sum::<u64>();
+        println!(
+            "{{\"models\": {}, \"replications\": {replications}, \"events\": {events}, \"seconds\": {seconds}}}",
+            scenarios.len() + 1
+        );
+        return;
+    }
+    let path = args.first().expect("usage: simbench MODEL.toml");
+    let model = read(path);
     let started = std::time::Instant::now();
     let result = concord_sim::run(
         &model,

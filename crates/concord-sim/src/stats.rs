@@ -100,6 +100,9 @@ pub struct Series {
     every: f64,
     last: f64,
     level: f64,
+    /// The interval `last` falls in, and where it ends.
+    bin: usize,
+    bin_end: f64,
     area: Vec<f64>,
 }
 
@@ -111,28 +114,43 @@ impl Series {
             every,
             last: 0.0,
             level: 0.0,
+            bin: 0,
+            bin_end: every,
             area: vec![0.0; bins],
         }
     }
 
     /// The level changes to `level` at `now`.
+    #[inline]
     pub fn set(&mut self, now: f64, level: f64) {
-        self.advance(now);
+        if now < self.bin_end {
+            // Within the current interval: the common case.
+            self.area[self.bin] += self.level * (now - self.last).max(0.0);
+            self.last = self.last.max(now);
+        } else {
+            self.advance(now);
+        }
         self.level = level;
     }
 
     fn advance(&mut self, now: f64) {
-        let end = now.min(self.every * self.area.len() as f64);
-        while self.last < end {
-            let bin = ((self.last / self.every) as usize).min(self.area.len() - 1);
-            let bin_end = ((bin + 1) as f64 * self.every).min(end);
-            self.area[bin] += self.level * (bin_end - self.last);
-            if bin_end <= self.last {
+        let last_bin = self.area.len() - 1;
+        while self.last < now {
+            let until = if self.bin == last_bin {
+                now
+            } else {
+                now.min(self.bin_end)
+            };
+            self.area[self.bin] += self.level * (until - self.last);
+            self.last = until;
+            if self.last >= self.bin_end && self.bin < last_bin {
+                self.bin += 1;
+                self.bin_end = (self.bin + 1) as f64 * self.every;
+            } else {
                 break;
             }
-            self.last = bin_end;
         }
-        self.last = self.last.max(now.min(end));
+        self.last = self.last.max(now);
     }
 
     /// The average level in each interval, up to `end` (the last may be partial).
@@ -157,7 +175,7 @@ impl Series {
 /// The mean of observations in each interval of a fixed width from time 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalMeans {
-    every: f64,
+    per_unit: f64,
     sums: Vec<(f64, u64)>,
 }
 
@@ -166,14 +184,15 @@ impl IntervalMeans {
     pub fn new(every: f64, end: f64) -> Self {
         let bins = ((end / every).ceil() as usize).max(1);
         IntervalMeans {
-            every,
+            per_unit: 1.0 / every,
             sums: vec![(0.0, 0); bins],
         }
     }
 
     /// An observation `x` made at `now`.
+    #[inline]
     pub fn add(&mut self, now: f64, x: f64) {
-        let bin = ((now.max(0.0) / self.every) as usize).min(self.sums.len() - 1);
+        let bin = ((now.max(0.0) * self.per_unit) as usize).min(self.sums.len() - 1);
         self.sums[bin].0 += x;
         self.sums[bin].1 += 1;
     }

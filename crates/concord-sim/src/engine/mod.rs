@@ -63,10 +63,11 @@ enum What {
     SlotEnd {
         node: u32,
     },
+    /// The person gives up waiting, if the event's sequence number is still their
+    /// `renege_seq` (they have not been seen, or left, since it was scheduled).
     Renege {
         node: u32,
         person: u32,
-        ticket: u64,
     },
     /// The node's staff on duty change (by its roster).
     Shift {
@@ -112,6 +113,8 @@ struct Person {
     /// The ticket of their place in a queue (0: not queueing). A queue's entries carry tickets,
     /// so an entry left behind by someone who gave up is known and skipped.
     ticket: u64,
+    /// The sequence number of the event in which they would give up waiting (0: none).
+    renege_seq: u64,
 }
 
 impl Person {
@@ -148,13 +151,14 @@ struct Sim<'m> {
 }
 
 impl Sim<'_> {
-    fn schedule(&mut self, time: f64, what: What) {
+    fn schedule(&mut self, time: f64, what: What) -> u64 {
         self.seq += 1;
         self.heap.push(Event {
             time,
             seq: self.seq,
             what,
         });
+        self.seq
     }
 
     fn log(&mut self, time: f64, node: usize, kind: TraceKind, person: u32) {
@@ -177,6 +181,7 @@ impl Sim<'_> {
             class,
             preloaded: false,
             ticket: 0,
+            renege_seq: 0,
         };
         match self.free.pop() {
             Some(slot) => {
@@ -238,9 +243,11 @@ impl Sim<'_> {
             state.seen += 1;
             state.wait.add(wait);
             state.quantiles.add(wait);
-            state.class_wait[class].add(wait);
-            if model.classes[class].target.is_some_and(|t| wait <= t) {
-                state.class_within_target[class] += 1;
+            if model.has_classes {
+                state.class_wait[class].add(wait);
+                if model.classes[class].target.is_some_and(|t| wait <= t) {
+                    state.class_within_target[class] += 1;
+                }
             }
         }
         if let Some(series) = &mut state.series {
@@ -298,17 +305,19 @@ impl Sim<'_> {
         state.queues[model.classes[class].level].push_back((person, ticket));
         state.queued += 1;
         state.queue_changed(now);
-        if let Some(patience) = &model.nodes[node].patience {
-            let after = patience.sample(&mut state.patience);
-            self.schedule(
-                now + after,
-                What::Renege {
-                    node: node as u32,
-                    person,
-                    ticket,
-                },
-            );
-        }
+        self.people[person as usize].renege_seq = match &model.nodes[node].patience {
+            Some(patience) => {
+                let after = patience.sample(&mut state.patience);
+                self.schedule(
+                    now + after,
+                    What::Renege {
+                        node: node as u32,
+                        person,
+                    },
+                )
+            }
+            None => 0,
+        };
     }
 
     /// The next person to be seen at `node`, skipping places left by people who gave up.
@@ -325,9 +334,11 @@ impl Sim<'_> {
         None
     }
 
-    /// `person` gives up waiting at `node`, if they are still waiting in the place `ticket`.
-    fn renege(&mut self, node: usize, person: u32, ticket: u64, now: f64) {
-        if self.people[person as usize].ticket != ticket {
+    /// `person` gives up waiting at `node`, if they are still waiting where the event `seq`
+    /// was scheduled for.
+    fn renege(&mut self, node: usize, person: u32, seq: u64, now: f64) {
+        let who = &self.people[person as usize];
+        if who.ticket == 0 || who.renege_seq != seq {
             return;
         }
         self.people[person as usize].ticket = 0;
@@ -518,11 +529,9 @@ pub fn replicate_collecting(model: &Model, seed: u64, replication: u32, collect:
                 sim.log(event.time, node as usize, TraceKind::SlotEnd, u32::MAX);
                 sim.server_free(node as usize, event.time);
             }
-            What::Renege {
-                node,
-                person,
-                ticket,
-            } => sim.renege(node as usize, person, ticket, event.time),
+            What::Renege { node, person } => {
+                sim.renege(node as usize, person, event.seq, event.time)
+            }
             What::Shift { node } => sim.shift(node as usize, event.time),
         }
     }

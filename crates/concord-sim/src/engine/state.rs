@@ -120,6 +120,8 @@ pub(super) struct SeriesState {
 }
 
 pub(super) struct NodeState {
+    /// Staff on duty change (a roster): overtime can happen.
+    pub rostered: bool,
     pub busy: u32,
     pub on_duty: u32,
     /// The next day of the roster to expand, and the changes in staff still to come.
@@ -169,6 +171,7 @@ impl NodeState {
         on_duty_level.set(0.0, f64::from(on_duty));
         let every = model.run.report_every;
         NodeState {
+            rostered: matches!(node.staffing, Staffing::Roster(_)),
             busy: 0,
             on_duty,
             roster_day: 0,
@@ -209,6 +212,7 @@ impl NodeState {
     }
 
     /// The number waiting changed.
+    #[inline]
     pub fn queue_changed(&mut self, now: f64) {
         self.queue_level.set(now, self.queued as f64);
         if let Some(s) = &mut self.series {
@@ -217,11 +221,14 @@ impl NodeState {
     }
 
     /// The number busy or on duty changed.
+    #[inline]
     pub fn busy_changed(&mut self, now: f64) {
         let serving = self.busy.min(self.on_duty);
         self.serving_level.set(now, f64::from(serving));
-        self.overtime_level
-            .set(now, f64::from(self.busy.saturating_sub(self.on_duty)));
+        if self.rostered {
+            self.overtime_level
+                .set(now, f64::from(self.busy.saturating_sub(self.on_duty)));
+        }
         if let Some(s) = &mut self.series {
             s.serving.set(now, f64::from(serving));
         }

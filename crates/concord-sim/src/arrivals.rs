@@ -230,6 +230,18 @@ impl Arrivals {
         }
     }
 
+    /// The rate at which candidate arrivals are drawn: the peak rate for a profile sampled by
+    /// thinning, else the mean rate. What a run costs grows with this.
+    pub fn candidate_rate(&self) -> f64 {
+        match self {
+            Arrivals::Poisson {
+                rate,
+                profile: Some(profile),
+            } => rate * profile.peak,
+            other => other.mean_rate(),
+        }
+    }
+
     /// The mean rate per time unit over a long run (the profile averaged evenly).
     pub fn mean_rate(&self) -> f64 {
         match self {

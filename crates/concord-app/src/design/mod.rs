@@ -111,13 +111,17 @@ fn check(principal: &Principal, draft: &ScenarioDraft) -> Result<(), StoreError>
     errors.into_result().map_err(StoreError::Invalid)
 }
 
-/// The arrivals a run of `model` simulates (replications times each replication's), roughly.
+/// The most nodes times replications one run may keep results for.
+pub const MAX_NODE_REPLICATIONS: u64 = 1_000_000;
+
+/// The arrivals a run of `model` draws (replications times each replication's, candidates for
+/// thinning included), roughly.
 fn arrivals_asked(model: &Model) -> f64 {
     let horizon = model.run.warm_up + model.run.length;
     let each: f64 = model
         .sources
         .iter()
-        .map(|s| s.arrivals.mean_rate() * horizon)
+        .map(|s| s.arrivals.candidate_rate() * horizon)
         .sum::<f64>()
         + model
             .nodes
@@ -158,6 +162,19 @@ pub async fn request_run(
     if let Some((_, base_model)) = &base {
         asked += arrivals_asked(base_model);
     }
+    let node_replications = model.nodes.len() as u64 * u64::from(replications);
+    if node_replications > MAX_NODE_REPLICATIONS {
+        return Err(StoreError::invalid(
+            "run",
+            format!(
+                "This run would keep {} results ({} services × {} replications); the most is {}. Use fewer replications",
+                concord_domain::format::count(node_replications as i64),
+                model.nodes.len(),
+                replications,
+                concord_domain::format::count(MAX_NODE_REPLICATIONS as i64)
+            ),
+        ));
+    }
     if asked > MAX_ARRIVALS_PER_RUN {
         return Err(StoreError::invalid(
             "run",
@@ -183,4 +200,26 @@ pub async fn request_run(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runs_size_counts_the_candidates_thinning_draws() {
+        let steady = "[run]\nlength = 1000\nreplications = 10\n\n[[source]]\nname = \"a\"\nto = \"n\"\narrivals = { dist = \"poisson\", rate = 1.0 }\n\n[[node]]\nname = \"n\"\nservers = 1000\nservice = { dist = \"fixed\", value = 0.0 }\n";
+        let model = Model::from_toml(steady).unwrap();
+        assert_eq!(arrivals_asked(&model), 10_000.0);
+        // One busy hour a day: the same mean, but candidates are drawn at the peak rate.
+        let mut hours = vec!["0.0"; 24];
+        hours[9] = "24.0";
+        let spiky = steady.replace(
+            "rate = 1.0 }",
+            &format!("rate = 1.0, by_hour = [{}] }}", hours.join(", ")),
+        );
+        let model = Model::from_toml(&spiky).unwrap();
+        assert_eq!(model.sources[0].arrivals.mean_rate(), 1.0);
+        assert_eq!(arrivals_asked(&model), 240_000.0);
+    }
 }

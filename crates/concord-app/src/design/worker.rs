@@ -90,8 +90,47 @@ fn simulate(run: &Run, done: &AtomicU32) -> Result<(String, String), String> {
             }
         }
     };
+    let mut result = result;
+    keep_busiest_series(&mut result);
     let json = serde_json::to_string(&result).map_err(|e| e.to_string())?;
+    if json.len() > MAX_RESULT_BYTES {
+        return Err(format!(
+            "the results would take {} MB to keep; the most is {} MB. Use a longer report_every, fewer services or fewer replications",
+            json.len() / (1024 * 1024),
+            MAX_RESULT_BYTES / (1024 * 1024)
+        ));
+    }
     Ok((json, super::headline::of(&result)))
+}
+
+/// The most a run's kept results may take.
+pub const MAX_RESULT_BYTES: usize = 32 * 1024 * 1024;
+
+/// Keeps results over time only for the services where most people wait (the ones the pages
+/// chart), so a model of many services keeps its results small.
+fn keep_busiest_series(result: &mut DesignResult) {
+    const KEPT: usize = 4;
+    let trim = |nodes: &mut [concord_sim::run::NodeSummary]| {
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        order.sort_by(|&a, &b| {
+            nodes[b]
+                .queue_length
+                .mean
+                .total_cmp(&nodes[a].queue_length.mean)
+        });
+        for &i in order.iter().skip(KEPT) {
+            nodes[i].over_time = None;
+        }
+    };
+    match result {
+        DesignResult::Run { result, .. } => trim(&mut result.nodes),
+        DesignResult::Comparison { comparison, .. } => {
+            trim(&mut comparison.base.nodes);
+            for s in &mut comparison.scenarios {
+                trim(&mut s.results.nodes);
+            }
+        }
+    }
 }
 
 /// Runs the oldest waiting run, if there is one; true when one was run.

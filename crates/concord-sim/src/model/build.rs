@@ -437,6 +437,16 @@ pub(super) fn build(text: &str, raw: RawModel) -> Result<Model, ModelError> {
             },
         });
     }
+    let waiting: usize = nodes.iter().map(|n: &Node| n.initial.len()).sum();
+    if waiting > MAX_WAITING {
+        return Err(ModelError {
+            line: None,
+            column: None,
+            message: format!(
+                "the model's waiting lists hold {waiting} people; at most {MAX_WAITING} in all"
+            ),
+        });
+    }
     let classes = classes(text, &raw.class)?;
     let mut sources = Vec::with_capacity(raw.source.len());
     for source in &raw.source {

@@ -329,6 +329,8 @@ POST /api/v1/improvement/{id}/readings        S A A D D D A D
 GET /design                                   S A A A A A A A
 GET /design/scenarios/new                     S A A A A A D D
 POST /design/scenarios                        S A A A A A D D
+GET /design/pathways/msk                      S A A A A A D D
+POST /design/pathways/msk                     S A A A A A D D
 GET /design/scenarios/{id}                    S A A A A A A A
 GET /design/scenarios/{id}/edit               S A A D D D D D
 POST /design/scenarios/{id}/edit              S A A D D D D D
@@ -340,6 +342,7 @@ GET /api/v1/design/scenarios/{id}             S A A A A A A A
 PUT /api/v1/design/scenarios/{id}             S A A D D D D D
 POST /api/v1/design/scenarios/{id}/runs       S A A D D D D D
 GET /api/v1/design/runs/{id}                  S A A A A A A A
+POST /api/v1/meetings/{id}/scenarios          S A A D D D D D
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {

@@ -373,3 +373,106 @@ async fn a_scenario_supports_a_programme_and_is_shown_in_a_board_pack() {
     assert!(pack.body.contains("FCP in every PCN"));
     assert!(pack.body.contains("gp: mean wait"), "{}", pack.body);
 }
+
+/// The organisation with `code` in the demo's directory.
+async fn organisation(app: &TestApp, code: &str) -> String {
+    concord_store::organisations::find_by_code(&app.store, code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn the_msk_pathway_is_built_from_the_registered_lists_and_the_partners_that_run_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), 1_500).await;
+    let mut analyst = app.browser("analyst").await;
+    let owner = app.login_for("analyst").organisation_id.clone();
+    let (community, acute) = (
+        organisation(&app, "RVC").await,
+        organisation(&app, "RRV").await,
+    );
+    let form = app.get("/design/pathways/msk", &mut analyst).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .body
+        .contains("Vale and Northmoor Community Health NHS Trust"));
+    let built = app
+        .post(
+            "/design/pathways/msk",
+            &mut analyst,
+            &[
+                ("owner_organisation_id", &owner),
+                ("community_organisation_id", &community),
+                ("acute_organisation_id", &acute),
+                ("programme_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(built.status, StatusCode::SEE_OTHER, "{}", built.body);
+    let page = app.get(built.location(), &mut analyst).await;
+    assert!(page
+        .body
+        .contains("First-contact physiotherapy in every network"));
+    assert!(
+        page.body.contains("MSK pathway today"),
+        "compared with today's"
+    );
+    assert!(page.body.contains("Taunton two-year evaluation"));
+    assert!(page.body.contains("registered adults (18 and over)"));
+    assert!(page
+        .body
+        .contains("Riverside University Hospitals NHS Foundation Trust"));
+    // The networks' sources are the registered lists: one per network, each with its bands.
+    let id = built.location().trim_start_matches("/design/scenarios/");
+    let scenario = design::get(&app.store, id).await.unwrap();
+    let model = concord_sim::Model::from_toml(&scenario.model).unwrap();
+    assert!(
+        !model.sources.is_empty(),
+        "a source for each network with published counts"
+    );
+    assert!(model.sources[0].described.contains("registered population"));
+    // A person who may not save for the owner is refused, and nothing is saved.
+    let before = design::list(&app.store).await.unwrap().len();
+    let mut clinician = app.browser("clinician").await;
+    let refused = app
+        .post(
+            "/design/pathways/msk",
+            &mut clinician,
+            &[("owner_organisation_id", &owner)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(design::list(&app.store).await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn without_registered_lists_there_is_nothing_to_build_from() {
+    let app = TestApp::new().await;
+    let mut analyst = app.browser("analyst").await;
+    let owner = app.login_for("analyst").organisation_id.clone();
+    let (community, acute) = (
+        organisation(&app, "RVC").await,
+        organisation(&app, "RRV").await,
+    );
+    let refused = app
+        .post(
+            "/design/pathways/msk",
+            &mut analyst,
+            &[
+                ("owner_organisation_id", &owner),
+                ("community_organisation_id", &community),
+                ("acute_organisation_id", &acute),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("No registered lists have been loaded yet"),
+        "{}",
+        refused.body
+    );
+}

@@ -72,6 +72,101 @@ pub async fn adults_by_network(
     Ok(Some((lists, rule)))
 }
 
+/// What a person chooses when building the MSK pathway from the partnership.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct MskChoices {
+    /// The organisation that owns the two scenarios.
+    pub owner_organisation_id: String,
+    /// The organisation running community MSK.
+    pub community_organisation_id: String,
+    /// The organisation running orthopaedics.
+    pub acute_organisation_id: String,
+    /// The programme whose business case they support (blank: none).
+    pub programme_id: String,
+}
+
+/// Builds today's MSK pathway and the same with FCP in every network from the partnership's
+/// registered lists, saves both (the FCP one compared with today's) for `principal`, and gives the
+/// FCP scenario's id. Refused, on the field concerned, without population data or permission.
+pub async fn build_msk(
+    store: &Store,
+    population: &Population,
+    principal: &concord_domain::Principal,
+    actor: &concord_store::Actor,
+    choices: &MskChoices,
+) -> Result<String, concord_store::StoreError> {
+    use concord_store::StoreError;
+    let name = async |id: &str, field: &str| -> Result<String, StoreError> {
+        concord_store::organisations::get(store, id.trim())
+            .await
+            .map(|o| o.name)
+            .map_err(|_| StoreError::invalid(field, "Select an organisation from the list"))
+    };
+    let partners = Partners {
+        community: name(
+            &choices.community_organisation_id,
+            "community_organisation_id",
+        )
+        .await?,
+        acute: name(&choices.acute_organisation_id, "acute_organisation_id").await?,
+    };
+    let Some((networks, rule)) = adults_by_network(population, store).await.map_err(|e| {
+        StoreError::invalid(
+            "owner_organisation_id",
+            format!("The registered lists could not be read: {e}"),
+        )
+    })?
+    else {
+        return Err(StoreError::invalid(
+            "owner_organisation_id",
+            "No registered lists have been loaded yet, so there is no population to build from",
+        ));
+    };
+    if networks.is_empty() {
+        return Err(StoreError::invalid(
+            "owner_organisation_id",
+            "The registered lists name no primary care network with published counts",
+        ));
+    }
+    let start = chrono::Utc::now().date_naive().to_string();
+    let (base_model, fcp_model) = msk_fcp(&networks, &partners, &start, &rule);
+    let draft = |title: &str, description: &str, model: String, base: String| {
+        concord_domain::design::ScenarioDraft {
+            title: title.into(),
+            description: description.into(),
+            owner_organisation_id: choices.owner_organisation_id.trim().into(),
+            model,
+            base_scenario_id: base,
+            programme_id: choices.programme_id.trim().into(),
+        }
+    };
+    let base = super::create(
+        store,
+        principal,
+        actor,
+        &draft(
+            "MSK pathway today",
+            "Built from the registered lists: GP practices in every network, community MSK and orthopaedics from today's waiting lists.",
+            base_model,
+            String::new(),
+        ),
+    )
+    .await?;
+    super::create(
+        store,
+        principal,
+        actor,
+        &draft(
+            "First-contact physiotherapy in every network",
+            "The same pathway with FCP sessions in every network (about one a week for each 5,000 patients), compared with today's.",
+            fcp_model,
+            base,
+        ),
+    )
+    .await
+}
+
 /// The partners a pathway names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partners {

@@ -158,7 +158,7 @@ impl Modify for ProblemResponses {
         measure::load_values, measure::add_rebase, measure::remove_rebase, measure::list_years, measure::save_year,
         measure::year_overview, measure::body_year, measure::list_pools, measure::create_pool, measure::load_return,
         population::overview, population::list, population::get, population::create, population::update, population::count,
-        design::list, design::get, design::create, design::update, design::request_run, design::run,
+        design::list, design::get, design::create, design::update, design::request_run, design::run, design::link_to_agenda_item,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,
@@ -184,7 +184,7 @@ impl Modify for ProblemResponses {
         concord_store::population::SavedCohort, population::DefinitionBody, population::CohortResults, population::PopulationOverview,
         population::PublishedCounts, population::PublishedCount, population::PublishedTable, population::PublishedCells,
         concord_store::design::Scenario, concord_domain::design::ScenarioDraft, concord_domain::design::RunStatus,
-        design::ScenarioOut, design::ParameterOut, design::RunOut,
+        design::ScenarioOut, design::ParameterOut, design::RunOut, design::ScenarioLink, concord_store::design::PackScenario,
     )),
     tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"))
 )]

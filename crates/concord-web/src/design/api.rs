@@ -177,3 +177,33 @@ pub async fn run(
         result,
     }))
 }
+
+/// Which scenario to show with which agenda item.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ScenarioLink {
+    /// An item on the meeting's agenda.
+    pub agenda_item_id: String,
+    /// The scenario.
+    pub scenario_id: String,
+}
+
+/// Shows a scenario with an item of a meeting's agenda, so its board pack carries the scenario's
+/// latest headline figures.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/scenarios", tag = "design", request_body = ScenarioLink,
+    params(("id" = String, Path, description = "Meeting id")),
+    responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn link_to_agenda_item(
+    Context(state, _, permit): Context,
+    Path(id): Path<String>,
+    ApiJson(link): ApiJson<ScenarioLink>,
+) -> Result<StatusCode, ApiError> {
+    design::link_agenda_item(
+        &state.store,
+        &permit.actor,
+        &id,
+        link.agenda_item_id.trim(),
+        link.scenario_id.trim(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

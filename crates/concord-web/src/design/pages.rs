@@ -18,6 +18,7 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use concord_app::authz::may_save_scenario_for;
+use concord_app::design::pathway::{self, MskChoices};
 use concord_app::design::{self as use_case, worker::DesignResult};
 use concord_domain::design::{RunStatus, ScenarioDraft};
 use concord_domain::ValidationErrors;
@@ -368,6 +369,118 @@ pub async fn update(
         saved,
         |()| Next::to(format!("/design/scenarios/{id}"), Notice::ScenarioSaved),
         |errors| scenario_form(state, visitor, permit, Some(scenario), draft, errors),
+    )
+    .await
+}
+
+/// Organisations of a type, as choices.
+async fn organisations_of_type(state: &AppState, org_type: &str) -> Result<Vec<Choice>, PageError> {
+    let search = concord_store::organisations::OrganisationSearch {
+        org_type: Some(org_type.into()),
+        ..Default::default()
+    };
+    Ok(concord_store::organisations::list(
+        &state.store,
+        &search,
+        concord_store::PageRequest::new(Some(1), Some(200)),
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|o| (o.id, o.name))
+    .collect())
+}
+
+async fn msk_form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    permit: &Permit,
+    choices: &MskChoices,
+    errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let fields = Fields::new(choices)
+        .select(
+            "owner_organisation_id",
+            "Owned by",
+            owner_choices(state, permit).await?,
+            "Select",
+        )
+        .select(
+            "community_organisation_id",
+            "Community MSK is run by",
+            organisations_of_type(state, "community_trust").await?,
+            "Select",
+        )
+        .select(
+            "acute_organisation_id",
+            "Orthopaedics is run by",
+            organisations_of_type(state, "acute_trust").await?,
+            "Select",
+        )
+        .select_with_hint(
+            "programme_id",
+            "Business case of",
+            "Only the programme's leads can add to its business case",
+            lookups::programmes(&state.store).await?,
+            "No programme",
+        )
+        .build();
+    Ok(form_page(
+        Layout::new(state, visitor, permit, "Build the MSK pathway from the partnership", "design"),
+        FormDef {
+            heading: "Build the MSK pathway from the partnership".into(),
+            caption: "Design".into(),
+            intro: "Two scenarios are built from every primary care network's registered adults (by age band, as published under the disclosure rule) times published consultation rates: today's pathway through GP practices, community MSK and orthopaedics, and the same with first-contact physiotherapy in every network, compared with it. Every parameter says where it comes from; change any of them afterwards.".into(),
+            warning: None,
+            back: ("/design".into(), "Back to Design".into()),
+            action: "/design/pathways/msk".into(),
+            submit: "Build the two scenarios".into(),
+            fields,
+        },
+        errors,
+    ))
+}
+
+/// `GET /design/pathways/msk`.
+pub async fn msk_form(Context(state, visitor, permit): Context) -> Result<Response, PageError> {
+    let owners = owner_choices(&state, &permit).await?;
+    let choices = MskChoices {
+        owner_organisation_id: if owners.len() == 1 {
+            owners[0].0.clone()
+        } else {
+            String::new()
+        },
+        ..Default::default()
+    };
+    msk_form_page(
+        &state,
+        &visitor,
+        &permit,
+        &choices,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+/// `POST /design/pathways/msk`.
+pub async fn build_msk(
+    Context(state, visitor, permit): Context,
+    Form(posted): Form<Posted>,
+) -> Result<Response, PageError> {
+    let choices: MskChoices = parse(&posted, &[])?;
+    let built = pathway::build_msk(
+        &state.store,
+        &state.population,
+        permit.person(),
+        &permit.actor,
+        &choices,
+    )
+    .await;
+    let (state, visitor, permit, choices) = (&state, &visitor, &permit, &choices);
+    settle(
+        built,
+        |id| Next::to(format!("/design/scenarios/{id}"), Notice::ScenarioSaved),
+        |errors| msk_form_page(state, visitor, permit, choices, errors),
     )
     .await
 }

@@ -14,6 +14,18 @@ pub fn routes() -> Vec<RouteDef> {
         def(M::GET, "/design", R::SignedIn, pages::list),
         def(M::GET, "/design/scenarios/new", R::SaveScenario, pages::new),
         def(M::POST, "/design/scenarios", R::SaveScenario, pages::create),
+        def(
+            M::GET,
+            "/design/pathways/msk",
+            R::SaveScenario,
+            pages::msk_form,
+        ),
+        def(
+            M::POST,
+            "/design/pathways/msk",
+            R::SaveScenario,
+            pages::build_msk,
+        ),
         def(M::GET, "/design/scenarios/{id}", R::SignedIn, pages::show),
         def(
             M::GET,
@@ -60,5 +72,11 @@ pub fn routes() -> Vec<RouteDef> {
             api::request_run,
         ),
         def(M::GET, "/api/v1/design/runs/{id}", R::SignedIn, api::run),
+        def(
+            M::POST,
+            "/api/v1/meetings/{id}/scenarios",
+            R::ManageMeeting,
+            api::link_to_agenda_item,
+        ),
     ]
 }

@@ -27,6 +27,10 @@ pub struct ScenarioComparison {
     pub time_in_system: Estimate,
     /// Nodes in only one of the two, which have no difference.
     pub unmatched: Vec<String>,
+    /// What the scenario changes from the base, parameter by parameter ("node.fcp.staffing: 4
+    /// servers, was 3"), for the run report.
+    #[serde(default)]
+    pub changes: Vec<String>,
     /// For each partner (in either), what it pays and what it gains: scenario minus base.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ledger: Vec<PartnerLedger>,
@@ -70,6 +74,33 @@ fn service_contacts(model: &Model, tally: &Tally, name: &str) -> f64 {
         .iter()
         .position(|n| n.name == name)
         .map_or(0.0, |i| tally.nodes[i].contacts as f64 / years)
+}
+
+/// What `model` changes from `base`, parameter by parameter: added, changed and removed.
+pub fn changes(base: &Model, model: &Model) -> Vec<String> {
+    let before = base.parameters();
+    let after = model.parameters();
+    let mut out = Vec::new();
+    for p in &after {
+        match before.iter().find(|b| b.path == p.path) {
+            None => out.push(format!("{}: {} (new)", p.path, p.value)),
+            Some(b) if b.value != p.value => {
+                out.push(format!("{}: {}, was {}", p.path, p.value, b.value))
+            }
+            Some(_) => {}
+        }
+    }
+    for b in &before {
+        if !after.iter().any(|p| p.path == b.path) {
+            out.push(format!("{}: removed (was {})", b.path, b.value));
+        }
+    }
+    if base.run != model.run {
+        out.push(
+            "the run settings differ (the comparison uses the base's seed and replications)".into(),
+        );
+    }
+    out
 }
 
 /// A partner's figures a year in one replication: (cost, contacts, seen, refused).
@@ -238,6 +269,7 @@ pub fn compare_reporting(
             differences,
             time_in_system,
             unmatched,
+            changes: changes(base, model),
             ledger: ledger(base, &base_tallies, model, &tallies),
         });
     }

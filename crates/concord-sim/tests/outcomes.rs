@@ -211,6 +211,20 @@ partner = "Riverside Community Trust"
         "{:?}",
         icb.cost_per_year
     );
+    // The run report says what the scenario changes.
+    let changes = &comparison.scenarios[0].changes;
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("node.fcp.staffing: 3 servers (new)")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("source.patients.arrivals") || c.contains("triage")),
+        "{changes:?}"
+    );
     // A scenario identical to its base has a ledger of exact zeros.
     let same = compare(
         &base,
@@ -218,6 +232,7 @@ partner = "Riverside Community Trust"
         RunOptions::default(),
     )
     .unwrap();
+    assert!(same.scenarios[0].changes.is_empty());
     for line in &same.scenarios[0].ledger {
         assert_eq!(line.cost_per_year.ci95, [0.0, 0.0]);
         assert_eq!(line.seen_per_year.ci95, [0.0, 0.0]);

@@ -43,8 +43,10 @@ pub struct Chart {
     pub caption: String,
     /// The SVG.
     pub svg: String,
-    /// Its figures: (interval start, 5th, median, 95th percentile).
+    /// Its figures: a label, then up to three values.
     pub rows: Vec<(String, String, String, String)>,
+    /// The headings of the value columns (blank: unused).
+    pub columns: (&'static str, &'static str, &'static str),
 }
 
 /// One partner's costs.
@@ -167,19 +169,20 @@ fn node_row(n: &NodeSummary) -> NodeRow {
     }
 }
 
-fn chart(i: usize, n: &NodeSummary, unit: &str) -> Option<Chart> {
-    let over_time = n.over_time.as_ref()?;
-    let fan: &Fan = &over_time.waiting;
-    let caption = format!(
-        "People waiting at {} over time (median, 25th–75th and 5th–95th percentiles over replications)",
-        n.name
-    );
-    let id = format!("waiting-{i}");
+/// A fan chart of one of a node's series, with its figures.
+fn fan_chart(
+    id: String,
+    caption: String,
+    unit: &str,
+    every: f64,
+    fan: &Fan,
+    shown: fn(f64) -> String,
+) -> Chart {
     let svg = charts::fan(
         &id,
         &caption,
         &format!("Time ({unit}s from the start, warm-up included)"),
-        over_time.every,
+        every,
         &FanBands {
             p5: &fan.p5,
             p25: &fan.p25,
@@ -188,23 +191,119 @@ fn chart(i: usize, n: &NodeSummary, unit: &str) -> Option<Chart> {
             p95: &fan.p95,
         },
     );
-    let cell = |v: Option<f64>| v.map_or("none observed".to_string(), calculated);
+    let cell = |v: Option<f64>| v.map_or("none observed".to_string(), shown);
     let rows = (0..fan.p50.len())
         .map(|k| {
             (
-                calculated(over_time.every * k as f64),
+                calculated(every * k as f64),
                 cell(fan.p5[k]),
                 cell(fan.p50[k]),
                 cell(fan.p95[k]),
             )
         })
         .collect();
-    Some(Chart {
+    Chart {
         id,
         caption,
         svg,
         rows,
-    })
+        columns: ("5th percentile", "Median", "95th percentile"),
+    }
+}
+
+/// Node `i`'s charts: people waiting and waits over time (fan charts across replications), and
+/// its wait distribution (percentiles).
+fn charts_of(i: usize, n: &NodeSummary, unit: &str) -> Vec<Chart> {
+    let mut out = Vec::new();
+    if let Some(over_time) = &n.over_time {
+        out.push(fan_chart(
+            format!("waiting-{i}"),
+            format!(
+                "People waiting at {} over time (median, 25th–75th and 5th–95th percentiles over replications)",
+                n.name
+            ),
+            unit,
+            over_time.every,
+            &over_time.waiting,
+            calculated,
+        ));
+        out.push(fan_chart(
+            format!("waits-{i}"),
+            format!(
+                "Mean wait at {} of those seen in each interval, in {unit}s (median and percentiles over replications)",
+                n.name
+            ),
+            unit,
+            over_time.every,
+            &over_time.wait,
+            calculated,
+        ));
+    }
+    let p = &n.wait_percentiles;
+    let labels: Vec<String> = [
+        "Median",
+        "90th percentile",
+        "92nd percentile",
+        "95th percentile",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let estimates = [p.p50, p.p90, p.p92, p.p95];
+    let texts: Vec<String> = estimates
+        .iter()
+        .map(|e| with_interval(*e, calculated))
+        .collect();
+    let caption = format!(
+        "The wait at {} before being seen, in {unit}s: its distribution",
+        n.name
+    );
+    let id = format!("distribution-{i}");
+    out.push(Chart {
+        svg: charts::value_bars(&id, &caption, &labels, &estimates.map(|e| e.mean), &texts),
+        rows: labels
+            .iter()
+            .zip(&texts)
+            .map(|(l, t)| (l.clone(), t.clone(), String::new(), String::new()))
+            .collect(),
+        columns: ("Wait", "", ""),
+        id,
+        caption,
+    });
+    out
+}
+
+/// Utilisation of every node, as bars with their intervals.
+fn utilisation_chart(nodes: &[NodeSummary]) -> Chart {
+    let labels: Vec<String> = nodes.iter().map(|n| n.name.clone()).collect();
+    let texts: Vec<String> = nodes
+        .iter()
+        .map(|n| with_interval(n.utilisation, share))
+        .collect();
+    let caption =
+        "Utilisation of each service: the time-average share of staff on duty who are busy"
+            .to_string();
+    let id = "utilisation".to_string();
+    Chart {
+        svg: charts::value_bars(
+            &id,
+            &caption,
+            &labels,
+            &nodes
+                .iter()
+                .map(|n| n.utilisation.mean * 100.0)
+                .collect::<Vec<_>>(),
+            &texts,
+        ),
+        rows: labels
+            .iter()
+            .zip(&texts)
+            .map(|(l, t)| (l.clone(), t.clone(), String::new(), String::new()))
+            .collect(),
+        columns: ("Utilisation", "", ""),
+        id,
+        caption,
+    }
 }
 
 fn report(result: &RunResult, seconds: f64, compared: bool) -> Vec<ReportLine> {
@@ -276,6 +375,28 @@ fn report(result: &RunResult, seconds: f64, compared: bool) -> Vec<ReportLine> {
     lines
 }
 
+/// The run report's line saying what the scenario changes from its base.
+fn changes_line(changes: &[String]) -> ReportLine {
+    const SHOWN: usize = 12;
+    let mut value = if changes.is_empty() {
+        "nothing: the scenario's parameters are the base's".to_string()
+    } else {
+        changes
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if changes.len() > SHOWN {
+        value.push_str(&format!("; and {} more", changes.len() - SHOWN));
+    }
+    ReportLine {
+        label: "Changed from the base",
+        value,
+    }
+}
+
 fn partners(result: &RunResult) -> Vec<PartnerRow> {
     result
         .partners
@@ -293,10 +414,10 @@ fn partners(result: &RunResult) -> Vec<PartnerRow> {
 }
 
 /// The most fan charts a page draws.
-pub const MOST_CHARTS: usize = 4;
+pub const MOST_CHARTS: usize = 3;
 
 /// The nodes with the most people waiting on average (at most [`MOST_CHARTS`], none with nobody
-/// waiting), in the model's order.
+/// waiting), in the model's order: the ones charted.
 fn busiest(nodes: &[NodeSummary]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..nodes.len())
         .filter(|&i| nodes[i].queue_length.mean > 0.0)
@@ -405,13 +526,20 @@ pub fn view(result: &DesignResult) -> ResultsView {
             });
         }
     }
+    let mut report_lines = report(scenario, seconds, comparison.is_some());
+    if let Some(comparison) = comparison {
+        report_lines.push(changes_line(&comparison.scenarios[0].changes));
+    }
     ResultsView {
-        report: report(scenario, seconds, comparison.is_some()),
+        report: report_lines,
         nodes: scenario.nodes.iter().map(node_row).collect(),
         partners: partners(scenario),
-        charts: busiest(&scenario.nodes)
-            .into_iter()
-            .filter_map(|i| chart(i, &scenario.nodes[i], &unit))
+        charts: std::iter::once(utilisation_chart(&scenario.nodes))
+            .chain(
+                busiest(&scenario.nodes)
+                    .into_iter()
+                    .flat_map(|i| charts_of(i, &scenario.nodes[i], &unit)),
+            )
             .collect(),
         differences,
         ledger,

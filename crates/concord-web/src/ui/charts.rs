@@ -295,6 +295,55 @@ pub fn fan(id: &str, title: &str, x_label: &str, every: f64, band: &FanBands<'_>
     out
 }
 
+/// Horizontal bars of measured values, each labelled with its text (a value with its interval).
+pub fn value_bars(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    values: &[f64],
+    texts: &[String],
+) -> String {
+    let label_width = 190.0;
+    let width = 640.0;
+    let row = 22.0;
+    let height = row * labels.len() as f64 + 10.0;
+    let max = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    let scale = if max > 0.0 {
+        (width - label_width - 190.0) / max
+    } else {
+        0.0
+    };
+    let mut out = String::new();
+    open(&mut out, width as u32, height as u32, title, id);
+    for (i, label) in labels.iter().enumerate() {
+        let y = 5.0 + row * i as f64;
+        let v = values
+            .get(i)
+            .copied()
+            .filter(|v| v.is_finite())
+            .unwrap_or(0.0);
+        let w = v * scale;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}">{}</text><rect x="{label_width}" y="{}" width="{w:.1}" height="{}" fill="{BLUE}"/><text x="{}" y="{}" fill="{TEXT}">{}</text>"#,
+            label_width - 8.0,
+            y + 15.0,
+            escape(label),
+            y + 3.0,
+            row - 6.0,
+            label_width + w + 6.0,
+            y + 15.0,
+            escape(texts.get(i).map_or("", String::as_str))
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// The percentile bands of a fan chart, one value per interval (None: nothing observed).
 pub struct FanBands<'a> {
     /// 5th percentile.

@@ -291,15 +291,34 @@ pub async fn get_run(store: &Store, id: &str) -> Result<Run, StoreError> {
     one_by_id(store, &format!("{RUN} WHERE id = $1"), "run", id, run).await
 }
 
-/// A scenario's runs, newest first.
+/// A scenario's runs, newest first, as listed: without their models or results (which may be
+/// megabytes each); [`latest_finished`] and [`get_run`] read those.
 pub async fn runs_of(store: &Store, scenario_id: &str) -> Result<Vec<Run>, StoreError> {
     all_by(
         store,
-        &format!("{RUN} WHERE scenario_id = $1 ORDER BY requested_at DESC, id DESC"),
+        "SELECT id, scenario_id, '' AS model, CAST(NULL AS TEXT) AS base_model, base_scenario_id, \
+         status, done, total, requested_by, requested_at, started_at, finished_at, \
+         CAST(NULL AS TEXT) AS result, error FROM design_runs \
+         WHERE scenario_id = $1 ORDER BY requested_at DESC, id DESC",
         scenario_id,
         run,
     )
     .await
+}
+
+/// A scenario's most recent finished run, with its results.
+pub async fn latest_finished(store: &Store, scenario_id: &str) -> Result<Option<Run>, StoreError> {
+    Ok(all_by(
+        store,
+        &format!(
+            "{RUN} WHERE scenario_id = $1 AND status = 'finished' \
+             ORDER BY finished_at DESC, id DESC LIMIT 1"
+        ),
+        scenario_id,
+        run,
+    )
+    .await?
+    .pop())
 }
 
 /// What a run is asked to do.

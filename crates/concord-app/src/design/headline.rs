@@ -2,41 +2,9 @@
 //! partner pays and gains a year and how each service's mean wait changes; for a run on its own,
 //! each service's mean wait and utilisation. Every figure with its 95% interval.
 
+use super::shown::{interval, pounds, share, signed};
 use super::worker::DesignResult;
-use concord_domain::format::{calculated, count, percent, MINUS};
-use concord_sim::stats::Estimate;
-
-fn interval(e: Estimate, shown: impl Fn(f64) -> String) -> String {
-    if !e.mean.is_finite() {
-        return "none observed".into();
-    }
-    if e.ci95[0] == e.ci95[1] {
-        return shown(e.mean);
-    }
-    format!(
-        "{} ({} to {})",
-        shown(e.mean),
-        shown(e.ci95[0]),
-        shown(e.ci95[1])
-    )
-}
-
-fn signed(x: f64, shown: impl Fn(f64) -> String) -> String {
-    if x > 0.0 {
-        format!("+{}", shown(x))
-    } else {
-        shown(x)
-    }
-}
-
-fn pounds(x: f64) -> String {
-    let rounded = x.round() as i64;
-    if rounded < 0 {
-        format!("{MINUS}£{}", count(-rounded))
-    } else {
-        format!("£{}", count(rounded))
-    }
-}
+use concord_domain::format::{calculated, count};
 
 /// The headline of `result`, a line each.
 pub fn of(result: &DesignResult) -> String {
@@ -49,7 +17,7 @@ pub fn of(result: &DesignResult) -> String {
                     "{}: mean wait {} {unit}s; utilisation {}",
                     n.name,
                     interval(n.wait, calculated),
-                    interval(n.utilisation, |x| percent(x * 100.0, 1))
+                    interval(n.utilisation, share)
                 ));
             }
         }

@@ -6,6 +6,7 @@
 
 pub mod headline;
 pub mod pathway;
+pub mod shown;
 pub mod worker;
 
 use crate::authz::may_save_scenario_for;

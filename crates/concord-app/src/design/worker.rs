@@ -106,20 +106,15 @@ fn simulate(run: &Run, done: &AtomicU32) -> Result<(String, String), String> {
 /// The most a run's kept results may take.
 pub const MAX_RESULT_BYTES: usize = 32 * 1024 * 1024;
 
-/// Keeps results over time only for the services where most people wait (the ones the pages
-/// chart), so a model of many services keeps its results small.
+/// Keeps results over time only for the services the pages chart ([`super::shown::busiest`]),
+/// so a model of many services keeps its results small.
 fn keep_busiest_series(result: &mut DesignResult) {
-    const KEPT: usize = 4;
     let trim = |nodes: &mut [concord_sim::run::NodeSummary]| {
-        let mut order: Vec<usize> = (0..nodes.len()).collect();
-        order.sort_by(|&a, &b| {
-            nodes[b]
-                .queue_length
-                .mean
-                .total_cmp(&nodes[a].queue_length.mean)
-        });
-        for &i in order.iter().skip(KEPT) {
-            nodes[i].over_time = None;
+        let kept = super::shown::busiest(nodes);
+        for (i, node) in nodes.iter_mut().enumerate() {
+            if !kept.contains(&i) {
+                node.over_time = None;
+            }
         }
     };
     match result {

@@ -97,14 +97,11 @@ async fn scenario_page(
         Err(errors) => (Vec::new(), errors.0.first().map(|e| e.message.clone())),
     };
     let runs = design::runs_of(&state.store, id).await?;
-    let latest = runs
-        .iter()
-        .find(|r| r.status == RunStatus::Finished)
+    let latest = design::latest_finished(&state.store, id)
+        .await?
         .and_then(|r| {
-            DesignResult::of(r)
-                .ok()
-                .flatten()
-                .map(|result| (RunLine::of(r.clone()), view(&result)))
+            let result = DesignResult::of(&r).ok().flatten()?;
+            Some((RunLine::of(r), view(&result)))
         });
     let mut layout = Layout::new(&state, visitor, permit, scenario.title.clone(), "design");
     layout.has_errors = run_error.is_some();

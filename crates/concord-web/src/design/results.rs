@@ -3,10 +3,10 @@
 //! table beside them, and for a comparison the paired differences and each partner's ledger.
 
 use crate::ui::charts::{self, FanBands};
+use concord_app::design::shown::{busiest, interval, pounds, share, signed};
 use concord_app::design::worker::DesignResult;
-use concord_domain::format::{calculated, count, percent, MINUS};
+use concord_domain::format::{calculated, count};
 use concord_sim::run::{Fan, NodeSummary};
-use concord_sim::stats::Estimate;
 use concord_sim::RunResult;
 
 /// One line of the run report.
@@ -107,43 +107,6 @@ pub struct ResultsView {
     pub compared: bool,
 }
 
-/// A calculated figure with its interval: "1.23 (1.1 to 1.36)"; "none observed" without one.
-pub fn with_interval(e: Estimate, shown: impl Fn(f64) -> String) -> String {
-    if !e.mean.is_finite() {
-        return "none observed".into();
-    }
-    if e.ci95[0] == e.ci95[1] {
-        return shown(e.mean);
-    }
-    format!(
-        "{} ({} to {})",
-        shown(e.mean),
-        shown(e.ci95[0]),
-        shown(e.ci95[1])
-    )
-}
-
-fn share(x: f64) -> String {
-    percent(x * 100.0, 1)
-}
-
-fn signed(x: f64, shown: impl Fn(f64) -> String) -> String {
-    if x > 0.0 {
-        format!("+{}", shown(x))
-    } else {
-        shown(x)
-    }
-}
-
-fn pounds(x: f64) -> String {
-    let rounded = x.round() as i64;
-    if rounded < 0 {
-        format!("{MINUS}£{}", count(-rounded))
-    } else {
-        format!("£{}", count(rounded))
-    }
-}
-
 fn node_row(n: &NodeSummary) -> NodeRow {
     let lost: Vec<String> = [
         ("refused", n.blocked),
@@ -152,15 +115,15 @@ fn node_row(n: &NodeSummary) -> NodeRow {
     ]
     .iter()
     .filter(|(_, e)| !(e.mean == 0.0 && e.ci95 == [0.0, 0.0]))
-    .map(|(label, e)| format!("{} {label}", with_interval(*e, share)))
+    .map(|(label, e)| format!("{} {label}", interval(*e, share)))
     .collect();
     NodeRow {
         name: n.name.clone(),
-        arrivals: with_interval(n.arrivals, calculated),
-        seen: with_interval(n.seen, calculated),
-        wait: with_interval(n.wait, calculated),
-        p92: with_interval(n.wait_percentiles.p92, calculated),
-        utilisation: with_interval(n.utilisation, share),
+        arrivals: interval(n.arrivals, calculated),
+        seen: interval(n.seen, calculated),
+        wait: interval(n.wait, calculated),
+        p92: interval(n.wait_percentiles.p92, calculated),
+        utilisation: interval(n.utilisation, share),
         lost: if lost.is_empty() {
             "None".into()
         } else {
@@ -250,10 +213,7 @@ fn charts_of(i: usize, n: &NodeSummary, unit: &str) -> Vec<Chart> {
     .map(|s| s.to_string())
     .collect();
     let estimates = [p.p50, p.p90, p.p92, p.p95];
-    let texts: Vec<String> = estimates
-        .iter()
-        .map(|e| with_interval(*e, calculated))
-        .collect();
+    let texts: Vec<String> = estimates.iter().map(|e| interval(*e, calculated)).collect();
     let caption = format!(
         "The wait at {} before being seen, in {unit}s: its distribution",
         n.name
@@ -278,7 +238,7 @@ fn utilisation_chart(nodes: &[NodeSummary]) -> Chart {
     let labels: Vec<String> = nodes.iter().map(|n| n.name.clone()).collect();
     let texts: Vec<String> = nodes
         .iter()
-        .map(|n| with_interval(n.utilisation, share))
+        .map(|n| interval(n.utilisation, share))
         .collect();
     let caption =
         "Utilisation of each service: the time-average share of staff on duty who are busy"
@@ -408,29 +368,9 @@ fn partners(result: &RunResult) -> Vec<PartnerRow> {
             } else {
                 p.runs.join(", ")
             },
-            cost_per_year: with_interval(p.cost_per_year, pounds),
+            cost_per_year: interval(p.cost_per_year, pounds),
         })
         .collect()
-}
-
-/// The most fan charts a page draws.
-pub const MOST_CHARTS: usize = 3;
-
-/// The nodes with the most people waiting on average (at most [`MOST_CHARTS`], none with nobody
-/// waiting), in the model's order: the ones charted.
-fn busiest(nodes: &[NodeSummary]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..nodes.len())
-        .filter(|&i| nodes[i].queue_length.mean > 0.0)
-        .collect();
-    order.sort_by(|&a, &b| {
-        nodes[b]
-            .queue_length
-            .mean
-            .total_cmp(&nodes[a].queue_length.mean)
-    });
-    order.truncate(MOST_CHARTS);
-    order.sort_unstable();
-    order
 }
 
 /// The view of `result`.
@@ -494,35 +434,29 @@ pub fn view(result: &DesignResult) -> ResultsView {
                 differences.push(DifferenceRow {
                     node: diff.name.clone(),
                     statistic,
-                    base: with_interval(b, shown),
-                    scenario: with_interval(s, shown),
-                    difference: with_interval(d, |x| signed(x, shown)),
+                    base: interval(b, shown),
+                    scenario: interval(s, shown),
+                    difference: interval(d, |x| signed(x, shown)),
                 });
             }
         }
         for line in &versus.ledger {
             let whole = |x: f64| signed(x, |v| count(v.round() as i64));
-            let mut contacts = with_interval(line.contacts_per_year, whole);
+            let mut contacts = interval(line.contacts_per_year, whole);
             if line.contacts_by_service.len() > 1 {
                 let each: Vec<String> = line
                     .contacts_by_service
                     .iter()
-                    .map(|s| {
-                        format!(
-                            "{}: {}",
-                            s.service,
-                            with_interval(s.contacts_per_year, whole)
-                        )
-                    })
+                    .map(|s| format!("{}: {}", s.service, interval(s.contacts_per_year, whole)))
                     .collect();
                 contacts = format!("{contacts}, of which {}", each.join("; "));
             }
             ledger.push(LedgerRow {
                 partner: line.partner.clone(),
-                pays: with_interval(line.cost_per_year, |x| signed(x, pounds)),
+                pays: interval(line.cost_per_year, |x| signed(x, pounds)),
                 contacts,
-                seen: with_interval(line.seen_per_year, whole),
-                refused: with_interval(line.refused_per_year, whole),
+                seen: interval(line.seen_per_year, whole),
+                refused: interval(line.refused_per_year, whole),
             });
         }
     }

@@ -47,32 +47,9 @@ fn open(out: &mut String, width: u32, height: u32, title: &str, id: &str) {
 
 /// Horizontal bars, one per label.
 pub fn bars(id: &str, title: &str, labels: &[String], values: &[Shown]) -> String {
-    let label_width = 190.0;
-    let width = 640.0;
-    let row = 22.0;
-    let height = row * labels.len() as f64 + 10.0;
-    let max = values.iter().map(count).max().unwrap_or(0).max(1) as f64;
-    let scale = (width - label_width - 70.0) / max;
-    let mut out = String::new();
-    open(&mut out, width as u32, height as u32, title, id);
-    for (i, (label, value)) in labels.iter().zip(values).enumerate() {
-        let y = 5.0 + row * i as f64;
-        let w = count(value) as f64 * scale;
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}">{}</text><rect x="{label_width}" y="{}" width="{w:.1}" height="{}" fill="{BLUE}"/><text x="{}" y="{}" fill="{TEXT}">{}</text>"#,
-            label_width - 8.0,
-            y + 15.0,
-            escape(label),
-            y + 3.0,
-            row - 6.0,
-            label_width + w + 6.0,
-            y + 15.0,
-            shown(value)
-        );
-    }
-    out.push_str("</svg>");
-    out
+    let lengths: Vec<f64> = values.iter().map(|v| count(v) as f64).collect();
+    let texts: Vec<String> = values.iter().map(ToString::to_string).collect();
+    labelled_bars(id, title, labels, &lengths, &texts, 70.0)
 }
 
 /// An age–sex pyramid: women to the right, men to the left, the oldest band at the top.
@@ -303,6 +280,19 @@ pub fn value_bars(
     values: &[f64],
     texts: &[String],
 ) -> String {
+    labelled_bars(id, title, labels, values, texts, 190.0)
+}
+
+/// Horizontal bars of `values` (none drawn for one not finite), each labelled with its text;
+/// `text_room` is the width left at the right for the longest text.
+fn labelled_bars(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    values: &[f64],
+    texts: &[String],
+    text_room: f64,
+) -> String {
     let label_width = 190.0;
     let width = 640.0;
     let row = 22.0;
@@ -313,7 +303,7 @@ pub fn value_bars(
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
     let scale = if max > 0.0 {
-        (width - label_width - 190.0) / max
+        (width - label_width - text_room) / max
     } else {
         0.0
     };

@@ -1,7 +1,10 @@
 //! Runs models for the benchmarks (`bench/sim.py`, `bench/whole_system.sh`), printing one JSON line.
 //!
 //! `simbench MODEL.toml`: one thread, the model's own settings; the events simulated, the wall time
-//! and each node's mean wait, so the peers' figures can be set beside it.
+//! and each node's mean wait, so the peers' figures can be set beside it. Events are counted as
+//! `bench/sim.py` counts the peers' (`events`: an arrival at a node and a service completion for
+//! each person seen at each node, so a move from one node to the next is two), and as the engine
+//! counts them (`engine_events`: one per event taken from its heap, a move being one).
 //!
 //! `simbench --compare REPLICATIONS BASE.toml SCENARIO.toml ...`: the base and every scenario on
 //! common random numbers with REPLICATIONS each, on every core, as `concord sim compare` does; the
@@ -56,13 +59,19 @@ fn main() {
     )
     .expect("the run");
     let seconds = started.elapsed().as_secs_f64();
+    let visits: f64 = result
+        .nodes
+        .iter()
+        .map(|n| n.seen.mean * model.run.length)
+        .sum();
     let waits: Vec<String> = result
         .nodes
         .iter()
         .map(|n| format!("\"{}\": {}", n.name, n.wait.mean))
         .collect();
     println!(
-        "{{\"events\": {}, \"seconds\": {seconds}, \"waits\": {{{}}}}}",
+        "{{\"events\": {}, \"engine_events\": {}, \"seconds\": {seconds}, \"waits\": {{{}}}}}",
+        2 * visits.round() as u64,
         result.events,
         waits.join(", ")
     );

@@ -1,5 +1,11 @@
 //! One replication: a discrete-event simulation on an event heap, ties broken first in, first out.
 //!
+//! Every event carries a sequence number and events are taken in (time, sequence) order, so the
+//! run is the same however they are stored. Two things keep the heap small and busy only where it
+//! must be: each source's next arrival is kept beside it (a source always has exactly one), and
+//! the event being handled stays on top of the heap until the first event it schedules takes its
+//! place (one sift instead of a pop and a push).
+//!
 //! Nothing is kept per person beyond the people in the system now (their slots are reused), and
 //! statistics are gathered online over the collection window `[warm_up, warm_up + length]`: a
 //! person's wait counts if they arrived at the node in the window; levels (queue length, busy
@@ -75,16 +81,38 @@ enum What {
     },
 }
 
+/// A scheduled event. Its time (never negative) and sequence number are packed into one key,
+/// time above sequence: non-negative floats order as their bits do, so one integer comparison
+/// orders events by time and, of equal times, first scheduled first.
 #[derive(Debug, Clone, Copy)]
 struct Event {
-    time: f64,
-    seq: u64,
+    key: u128,
     what: What,
+}
+
+impl Event {
+    fn new(time: f64, seq: u64, what: What) -> Self {
+        debug_assert!(time >= 0.0, "events are never scheduled before time 0");
+        // Adding +0.0 turns -0.0 into +0.0, whose bits order correctly.
+        let bits = (time + 0.0).to_bits();
+        Event {
+            key: (u128::from(bits) << 64) | u128::from(seq),
+            what,
+        }
+    }
+
+    fn time(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
+
+    fn seq(&self) -> u64 {
+        self.key as u64
+    }
 }
 
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl Eq for Event {}
@@ -96,10 +124,7 @@ impl PartialOrd for Event {
 impl Ord for Event {
     /// Reversed, so the heap gives the earliest first, and of equal times the first scheduled.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -137,6 +162,12 @@ pub struct Collect {
 struct Sim<'m> {
     model: &'m Model,
     heap: BinaryHeap<Event>,
+    /// Whether the top of the heap is the event being handled (not yet replaced or popped).
+    handling: bool,
+    /// Each source's next arrival, kept off the heap (an arrival schedules the next one from
+    /// its source, so each source has exactly one): its key, and which source is due first.
+    due: Vec<u128>,
+    first_due: usize,
     seq: u64,
     people: Vec<Person>,
     free: Vec<u32>,
@@ -153,12 +184,47 @@ struct Sim<'m> {
 impl Sim<'_> {
     fn schedule(&mut self, time: f64, what: What) -> u64 {
         self.seq += 1;
-        self.heap.push(Event {
-            time,
-            seq: self.seq,
-            what,
-        });
+        let event = Event::new(time, self.seq, what);
+        // The event being handled is still on top of the heap (anything scheduled now comes
+        // after it): the first event it schedules takes its place, which costs one sift where
+        // a pop and a push cost two.
+        if self.handling {
+            if let Some(mut top) = self.heap.peek_mut() {
+                *top = event;
+                self.handling = false;
+                return self.seq;
+            }
+        }
+        self.heap.push(event);
         self.seq
+    }
+
+    /// Schedules `source`'s next arrival, numbered in sequence with every other event.
+    fn schedule_arrival(&mut self, source: usize, time: f64) {
+        self.seq += 1;
+        self.due[source] = Event::new(time, self.seq, What::Arrival { source: 0 }).key;
+        let mut first = 0;
+        for (i, key) in self.due.iter().enumerate().skip(1) {
+            if *key < self.due[first] {
+                first = i;
+            }
+        }
+        self.first_due = first;
+    }
+
+    /// The next event, and whether it is the top of the heap (else a source's arrival).
+    fn next_event(&self) -> Option<(Event, bool)> {
+        let arrival = self.due.get(self.first_due).map(|&key| Event {
+            key,
+            what: What::Arrival {
+                source: self.first_due as u32,
+            },
+        });
+        match (self.heap.peek(), arrival) {
+            (Some(top), Some(arrival)) if arrival.key < top.key => Some((arrival, false)),
+            (Some(top), _) => Some((*top, true)),
+            (None, arrival) => arrival.map(|a| (a, false)),
+        }
     }
 
     fn log(&mut self, time: f64, node: usize, kind: TraceKind, person: u32) {
@@ -484,6 +550,9 @@ pub fn replicate_collecting(model: &Model, seed: u64, replication: u32, collect:
     let mut sim = Sim {
         model,
         heap: BinaryHeap::new(),
+        handling: false,
+        due: vec![u128::MAX; model.sources.len()],
+        first_due: 0,
         seq: 0,
         people: Vec::new(),
         free: Vec::new(),
@@ -504,35 +573,36 @@ pub fn replicate_collecting(model: &Model, seed: u64, replication: u32, collect:
         let first = source
             .arrivals
             .next(0.0, &mut sim.arrivals[i], &model.calendar, end);
-        sim.schedule(first, What::Arrival { source: i as u32 });
+        sim.schedule_arrival(i, first);
     }
-    while let Some(event) = sim.heap.pop() {
-        if event.time > end {
+    while let Some((event, on_heap)) = sim.next_event() {
+        let now = event.time();
+        if now > end {
             break;
         }
         sim.events += 1;
+        sim.handling = on_heap;
         match event.what {
             What::Arrival { source } => {
                 let s = source as usize;
-                let next = model.sources[s].arrivals.next(
-                    event.time,
-                    &mut sim.arrivals[s],
-                    &model.calendar,
-                    end,
-                );
-                sim.schedule(next, What::Arrival { source });
-                let person = sim.admit(event.time, model.sources[s].class as u32);
-                sim.enter(model.sources[s].to, person, event.time);
+                let next =
+                    model.sources[s]
+                        .arrivals
+                        .next(now, &mut sim.arrivals[s], &model.calendar, end);
+                sim.schedule_arrival(s, next);
+                let person = sim.admit(now, model.sources[s].class as u32);
+                sim.enter(model.sources[s].to, person, now);
             }
-            What::Departure { node, person } => sim.depart(node as usize, person, event.time),
+            What::Departure { node, person } => sim.depart(node as usize, person, now),
             What::SlotEnd { node } => {
-                sim.log(event.time, node as usize, TraceKind::SlotEnd, u32::MAX);
-                sim.server_free(node as usize, event.time);
+                sim.log(now, node as usize, TraceKind::SlotEnd, u32::MAX);
+                sim.server_free(node as usize, now);
             }
-            What::Renege { node, person } => {
-                sim.renege(node as usize, person, event.seq, event.time)
-            }
-            What::Shift { node } => sim.shift(node as usize, event.time),
+            What::Renege { node, person } => sim.renege(node as usize, person, event.seq(), now),
+            What::Shift { node } => sim.shift(node as usize, now),
+        }
+        if sim.handling {
+            sim.heap.pop();
         }
     }
     let nodes = sim
@@ -564,21 +634,42 @@ mod tests {
     }
 
     #[test]
+    fn an_arrival_kept_off_the_heap_still_takes_its_turn_by_sequence() {
+        // Arrivals every hour and services of exactly an hour: at 2:00 the arrival scheduled at
+        // 1:00 (first) and the departure scheduled after it (second) fall due together, and
+        // must be handled in that order; at 3:00 likewise.
+        let model = Model::from_toml(
+            "[run]\ntime_unit = \"hour\"\nwarm_up = 0\nlength = 3.5\nreplications = 1\nseed = 1\n\n\
+             [[source]]\nname = \"a\"\nto = \"clinic\"\narrivals = { dist = \"fixed\", value = 1.0 }\n\n\
+             [[node]]\nname = \"clinic\"\nservers = 1\nservice = { dist = \"fixed\", value = 1.0 }\n",
+        )
+        .expect("the model");
+        let collect = Collect {
+            series: false,
+            trace: true,
+        };
+        let trace = replicate_collecting(&model, 1, 0, collect)
+            .trace
+            .expect("a trace");
+        let at_two: Vec<TraceKind> = trace
+            .iter()
+            .filter(|e| e.time == 2.0)
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            at_two,
+            [TraceKind::Arrive, TraceKind::Finish, TraceKind::Start]
+        );
+    }
+
+    #[test]
     fn equal_times_leave_the_heap_first_in_first_out() {
         let mut heap = BinaryHeap::new();
         for seq in [3, 1, 2] {
-            heap.push(Event {
-                time: 1.0,
-                seq,
-                what: What::Arrival { source: 0 },
-            });
+            heap.push(Event::new(1.0, seq, What::Arrival { source: 0 }));
         }
-        heap.push(Event {
-            time: 0.5,
-            seq: 9,
-            what: What::Arrival { source: 0 },
-        });
-        let order: Vec<u64> = std::iter::from_fn(|| heap.pop().map(|e| e.seq)).collect();
+        heap.push(Event::new(0.5, 9, What::Arrival { source: 0 }));
+        let order: Vec<u64> = std::iter::from_fn(|| heap.pop().map(|e| e.seq())).collect();
         assert_eq!(order, [9, 1, 2, 3]);
     }
 }

@@ -23,6 +23,7 @@ vocabulary! {
         RiskEscalated => ("risk_escalated", "A risk is escalated to your board"),
         ReportDue => ("report_due", "A programme's status report is due"),
         ReviewDue => ("review_due", "A risk's review is due"),
+        RunEnded => ("run_ended", "A what-if run you asked for has finished"),
     }
 }
 

@@ -591,3 +591,53 @@ pub async fn for_meeting(store: &Store, meeting_id: &str) -> Result<Vec<PackScen
         })
         .collect()
 }
+
+/// A run that has ended, as told to whoever asked for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedRun {
+    /// The run.
+    pub id: String,
+    /// Its scenario's title.
+    pub scenario_title: String,
+    /// Finished or failed.
+    pub status: RunStatus,
+    /// When it ended (RFC 3339, UTC).
+    pub finished_at: String,
+    /// Its headline figures, one a line (none when it failed).
+    pub headline: Vec<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// The runs `person_id` asked for that ended at or after `since` (RFC 3339), oldest first.
+pub async fn ended_for_person(
+    store: &Store,
+    person_id: &str,
+    since: &str,
+) -> Result<Vec<EndedRun>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.id, s.title, r.status, r.finished_at, r.headline, r.error \
+         FROM design_runs r JOIN design_scenarios s ON s.id = r.scenario_id \
+         WHERE r.requested_by_person_id = $1 AND r.status IN ('finished', 'failed') \
+         AND r.finished_at >= $2 ORDER BY r.finished_at, r.id",
+    )
+    .bind(person_id)
+    .bind(since)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(EndedRun {
+                id: row.text("id")?,
+                scenario_title: row.text("title")?,
+                status: row.code("status")?,
+                finished_at: row.text("finished_at")?,
+                headline: row
+                    .opt_text("headline")?
+                    .map(|h| h.lines().map(str::to_string).collect())
+                    .unwrap_or_default(),
+                error: row.opt_text("error")?,
+            })
+        })
+        .collect()
+}

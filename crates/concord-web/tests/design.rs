@@ -1,7 +1,8 @@
 //! Design end to end: an analyst builds a scenario (a model that cannot be read is refused naming
 //! its line and column), sees every parameter with its source, runs it in the background (the run
 //! page shows progress, then results with fan charts and the run report), and compares a change
-//! with its base (paired differences and the partner ledger). Nobody changes or runs another
+//! with its base (paired differences and the partner ledger); whoever asked for a run is told when
+//! its results are ready. Nobody changes or runs another
 //! organisation's scenario, and nobody queues more than three runs at once.
 
 mod common;
@@ -9,7 +10,8 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{Browser, TestApp};
 use concord_app::design::worker::work_once;
-use concord_store::design;
+use concord_app::notify::sweep;
+use concord_store::{design, notifications};
 
 /// A small model: a GP practice and an MSK service, with costs and sources.
 fn model(msk_servers: u32) -> String {
@@ -136,6 +138,32 @@ async fn an_analyst_builds_runs_and_compares_a_scenario() {
     assert!(done.body.contains("Riverside ICB"));
     // The ICB pays £40 a GP contact: 4 an hour, 35,064 a year, about £1.4m.
     assert!(done.body.contains("£1,40"), "{}", done.body);
+
+    // Whoever asked for the run is told its results are ready, once, with its headline; nobody
+    // else is.
+    sweep(&app.store, chrono::Utc::now(), false).await.unwrap();
+    let analyst_id = app.login_for("analyst").person_id.clone();
+    let told = notifications::list(&app.store, &analyst_id).await.unwrap();
+    let ready: Vec<_> = told
+        .iter()
+        .filter(|n| n.title == "Results ready: MSK base")
+        .collect();
+    assert_eq!(ready.len(), 1, "{told:?}");
+    assert_eq!(ready[0].link, run_path);
+    assert!(ready[0].body.contains("gp: mean wait"), "{}", ready[0].body);
+    assert_eq!(
+        sweep(&app.store, chrono::Utc::now(), false)
+            .await
+            .unwrap()
+            .notifications,
+        0
+    );
+    let programme_id = app.login_for("programme").person_id.clone();
+    assert!(!notifications::list(&app.store, &programme_id)
+        .await
+        .unwrap()
+        .iter()
+        .any(|n| n.title.contains("MSK base")));
 
     // A change compared with the base: a third MSK clinician.
     let more = create_scenario(

@@ -3,7 +3,8 @@
 //! ([`crate::work::of`]), so a notification never says something the person's work does not show:
 //! a consent response asked of their organisation (and again when it closes soon), an action
 //! assigned to them (and again when it is overdue), a programme's status report or a risk's review
-//! due, a risk escalated to a board they sit on, and a proposal of their board decided.
+//! due, a risk escalated to a board they sit on, a proposal of their board decided, and a what-if
+//! run they asked for finished (or failed).
 //!
 //! Working the occasions out again is harmless: each is recorded once per person
 //! ([`concord_store::notifications::record`]), so a sweep can run every few minutes.
@@ -13,6 +14,7 @@ pub mod mail;
 use crate::work::{self, Work};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use concord_domain::consent::ProposalStatus;
+use concord_domain::design::RunStatus;
 use concord_domain::format;
 use concord_domain::notification::{
     shortened, NotificationKind as Kind, Occasion, CLOSING_SOON_DAYS, MAX_TITLE_CHARS,
@@ -23,10 +25,15 @@ use concord_domain::BoardKind;
 use concord_store::consent::Proposal;
 use concord_store::notifications::{self, Recipient};
 use concord_store::raid::{self, Risk};
-use concord_store::{boards, consent, meetings, people, programmes, strategy, Store, StoreError};
+use concord_store::{
+    boards, consent, design, meetings, people, programmes, strategy, Store, StoreError,
+};
 
 /// A decided proposal is told to its board's members for this many days after the decision.
 pub const DECIDED_NEWS_DAYS: i64 = 14;
+
+/// A what-if run that has ended is told to whoever asked for it for this many days after.
+pub const RUN_NEWS_DAYS: i64 = 14;
 
 /// What one sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -98,6 +105,7 @@ pub async fn occasions_of(
     reports(&mut told, &work);
     reviews(store, &mut told, &work).await?;
     escalations(store, &mut told).await?;
+    runs_ended(store, &mut told, now).await?;
     let seats = boards::seats_of_person(store, &recipient.person_id).await?;
     for proposal in decided {
         if seats.iter().any(|s| s.board_id == proposal.board_id) {
@@ -201,6 +209,48 @@ fn actions(told: &mut Told, work: &Work) {
             );
         }
     }
+}
+
+async fn runs_ended(
+    store: &Store,
+    told: &mut Told<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let since = concord_store::format_timestamp(now - Duration::days(RUN_NEWS_DAYS));
+    for run in design::ended_for_person(store, told.person_id, &since).await? {
+        let (title, body) = match run.status {
+            RunStatus::Failed => (
+                format!("Run failed: {}", run.scenario_title),
+                format!(
+                    "The run of \u{201c}{}\u{201d} you asked for failed: {}",
+                    run.scenario_title,
+                    run.error.as_deref().unwrap_or("no reason was recorded")
+                ),
+            ),
+            _ => (
+                format!("Results ready: {}", run.scenario_title),
+                format!(
+                    "The run of \u{201c}{}\u{201d} you asked for has finished.{}",
+                    run.scenario_title,
+                    run.headline
+                        .iter()
+                        .map(|line| match line.ends_with('.') {
+                            true => format!(" {line}"),
+                            false => format!(" {line}."),
+                        })
+                        .collect::<String>()
+                ),
+            ),
+        };
+        told.add(
+            Kind::RunEnded,
+            format!("design_run:{}:ended", run.id),
+            title,
+            body,
+            format!("/design/runs/{}", run.id),
+        );
+    }
+    Ok(())
 }
 
 fn reports(told: &mut Told, work: &Work) {

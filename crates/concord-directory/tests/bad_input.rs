@@ -1,0 +1,166 @@
+//! Bad directories are refused whole, every problem named by file, record and field; nothing
+//! panics, whatever the bytes.
+
+use concord_directory::check::check;
+use concord_directory::feed::{read_json, FeedKind};
+use concord_directory::tabular::read_package;
+use concord_directory::MAX_PROBLEMS_LISTED;
+use proptest::prelude::*;
+
+fn service(id: &str, extra: &str) -> String {
+    format!(r#"{{"id": "{id}", "name": "Walking group", "status": "active"{extra}}}"#)
+}
+
+fn feed_problems(json: &str) -> Vec<String> {
+    let directory = match read_json("feed.json", json.as_bytes(), FeedKind::Services) {
+        Ok(d) => d,
+        Err(e) => return e.listed.iter().map(ToString::to_string).collect(),
+    };
+    match check("feed.json", &directory) {
+        Ok(()) => Vec::new(),
+        Err(e) => e.listed.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_feed_that_is_not_json_says_where() {
+    let problems = feed_problems("[{\"id\": \"a\", \"name\": ");
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("feed.json: line 1, column 21: "),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn each_bad_record_is_named_by_number_id_and_field() {
+    let json = format!(
+        "[{}, {}, {}, {}, {}]",
+        service("s1", ""),
+        r#"{"id": "s2", "name": "Lunch club"}"#,
+        service("s3", r#", "colour": "green""#),
+        service(
+            "s4",
+            r#", "service_at_locations": [{"id": "sl1", "location": {"id": "l1", "location_type": "physical", "latitude": "north"}}]"#
+        ),
+        service("s5", r#", "minimum_age": "twelve""#),
+    );
+    let problems = feed_problems(&json);
+    assert_eq!(
+        problems[0],
+        "feed.json, record 2 (id s2), field status: this field is required"
+    );
+    assert_eq!(
+        problems[1],
+        "feed.json, record 3 (id s3), field colour: not a field of HSDS 3.0 here"
+    );
+    assert!(
+        problems[2].starts_with(
+            "feed.json, record 4 (id s4), field service_at_locations[0].location.latitude: invalid type: string \"north\""
+        ),
+        "{problems:?}"
+    );
+    assert!(problems[3].starts_with("feed.json, record 5 (id s5), field minimum_age: "));
+    assert_eq!(problems.len(), 4);
+}
+
+#[test]
+fn codes_dates_ages_capacity_and_repeated_ids_are_checked() {
+    let json = format!(
+        "[{}, {}, {}, {}]",
+        service(
+            "s1",
+            r#", "last_modified": "yesterday", "minimum_age": 65, "maximum_age": 18"#
+        ),
+        r#"{"id": "s2", "name": "Befriending", "status": "open"}"#,
+        service(
+            "s3",
+            r#", "capacities": [{"id": "c1", "unit": {"id": "u1", "name": "places"}, "available": 12, "maximum": 10, "updated": "2026-11-30T09:00:00Z"}], "schedules": [{"id": "sc1", "freq": "DAILY", "opens_at": "9am"}]"#
+        ),
+        service("s1", ""),
+    );
+    let problems = feed_problems(&json);
+    let expected = [
+        "feed.json, record 1 (id s1), field last_modified: \u{201c}yesterday\u{201d} is not a date and time",
+        "feed.json, record 1 (id s1), field maximum_age: the maximum age (18) is below the minimum age (65)",
+        "feed.json, record 2 (id s2), field status: \u{201c}open\u{201d} is not one of \u{201c}active\u{201d}",
+        "feed.json, record 3 (id s3), field schedules[0].freq: \u{201c}DAILY\u{201d} is not one of",
+        "feed.json, record 3 (id s3), field schedules[0].opens_at: \u{201c}9am\u{201d} is not a time of day",
+        "feed.json, record 3 (id s3), field capacities[0].available: 12 available is more than the maximum of 10",
+        "feed.json, record 4 (id s1), field id: this service's id is given twice",
+    ];
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+    for (problem, start) in problems.iter().zip(expected) {
+        assert!(problem.starts_with(start), "{problem} should start {start}");
+    }
+}
+
+#[test]
+fn at_most_a_hundred_problems_are_listed_and_the_rest_counted() {
+    let records: Vec<String> = (0..150)
+        .map(|i| format!(r#"{{"id": "s{i}", "name": "Group {i}"}}"#))
+        .collect();
+    let json = format!("[{}]", records.join(","));
+    let problems = read_json("feed.json", json.as_bytes(), FeedKind::Services).unwrap_err();
+    assert_eq!(problems.total, 150);
+    assert_eq!(problems.listed.len(), MAX_PROBLEMS_LISTED);
+    assert!(problems.to_string().ends_with("... and 50 more"));
+}
+
+#[test]
+fn a_data_package_names_the_table_row_and_column() {
+    let files = |services: &str| {
+        vec![
+            ("services.csv".to_string(), services.as_bytes().to_vec()),
+            (
+                "locations.csv".to_string(),
+                b"id,location_type,latitude\nl1,physical,north\n".to_vec(),
+            ),
+        ]
+    };
+    let problems = read_package(&files(
+        "id,name,status\ns1,Walking group,active\ns2,Lunch club,\n",
+    ))
+    .unwrap_err();
+    let listed: Vec<String> = problems.listed.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "services.csv, record 2 (id s2), field status: this field is required",
+            "locations.csv, record 1 (id l1), field latitude: \u{201c}north\u{201d} is not a number",
+        ]
+    );
+    let problems = read_package(&files("id,name,colour\ns1,Walking group,green\n")).unwrap_err();
+    assert!(problems.listed[0]
+        .to_string()
+        .starts_with("services.csv, record 0, field colour: not a column of services.csv"));
+    let unknown = read_package(&[("clients.csv".to_string(), b"id\n1\n".to_vec())]).unwrap_err();
+    assert!(unknown.listed[0]
+        .to_string()
+        .starts_with("clients.csv: not a table of HSDS"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn no_feed_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        for kind in FeedKind::ALL {
+            if let Ok(directory) = read_json("feed.json", &bytes, kind) {
+                let _ = check("feed.json", &directory);
+            }
+        }
+    }
+
+    #[test]
+    fn no_json_shaped_feed_panics(json in r#"\[\{("(id|name|status|minimum_age|service_at_locations|location|latitude)": ("[a-z0-9 ]{0,8}"|-?[0-9]{1,4}|\[\]|\{\}|null), ){0,6}"id": "x"\}\]"#) {
+        if let Ok(directory) = read_json("feed.json", json.as_bytes(), FeedKind::Services) {
+            let _ = check("feed.json", &directory);
+        }
+    }
+
+    #[test]
+    fn no_table_panics(table in "(id|name|status|minimum_age)(,(id|name|status|minimum_age)){0,3}\n([a-z0-9,\" ]{0,20}\n){0,5}") {
+        let _ = read_package(&[("services.csv".to_string(), table.into_bytes())]);
+    }
+}

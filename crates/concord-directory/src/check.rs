@@ -15,8 +15,10 @@ use chrono::{DateTime, NaiveDate, NaiveTime};
 use serde_json::Number;
 use std::collections::HashSet;
 
-/// The longest id accepted.
-pub const MAX_ID_CHARS: usize = 255;
+/// Whether `id` is a UUID in its hyphenated form, as HSDS's ids are.
+pub fn is_uuid(id: &str) -> bool {
+    id.len() == 36 && uuid::Uuid::try_parse(id).is_ok()
+}
 
 /// The longest name accepted.
 pub const MAX_NAME_CHARS: usize = 500;
@@ -102,14 +104,22 @@ impl At<'_> {
         ));
     }
 
+    /// An id, which HSDS makes a UUID in its hyphenated form.
     fn id(&mut self, field: &str, id: &str) {
-        if id.trim().is_empty() {
-            self.problem(field, "an id must not be blank");
-        } else if id.chars().count() > MAX_ID_CHARS {
+        if !is_uuid(id) {
             self.problem(
                 field,
-                format!("an id may be at most {MAX_ID_CHARS} characters"),
+                format!(
+                    "\u{201c}{}\u{201d} is not a UUID (such as ac148810-d857-441c-9679-408f346de14b): HSDS ids are UUIDs",
+                    id.chars().take(60).collect::<String>()
+                ),
             );
+        }
+    }
+
+    fn link(&mut self, field: &str, id: Option<&str>) {
+        if let Some(id) = id {
+            self.id(field, id);
         }
     }
 
@@ -238,6 +248,8 @@ impl At<'_> {
 
     fn service(&mut self, s: &Service) {
         self.id("id", &s.id);
+        self.link("organization_id", s.organization_id.as_deref());
+        self.link("program_id", s.program_id.as_deref());
         self.name("name", &s.name);
         self.one_of("status", Some(&s.status), &SERVICE_STATUSES);
         self.email("email", s.email.as_deref());
@@ -340,6 +352,8 @@ impl At<'_> {
 
     fn service_at_location(&mut self, base: &str, at: &ServiceAtLocation) {
         self.id(&path(base, "id"), &at.id);
+        self.link(&path(base, "service_id"), at.service_id.as_deref());
+        self.link(&path(base, "location_id"), at.location_id.as_deref());
         for (i, schedule) in at.schedules.iter().flatten().enumerate() {
             self.schedule(&format!("{base}.schedules[{i}]"), schedule);
         }
@@ -405,16 +419,21 @@ impl At<'_> {
         self.id(&path(base, "id"), &attribute.id);
         match &attribute.taxonomy_term {
             Some(term) => self.term(&path(base, "taxonomy_term"), term),
-            None if attribute.taxonomy_term_id.is_none() => self.problem(
+            None if attribute.taxonomy_term_id.is_some() => self.link(
+                &path(base, "taxonomy_term_id"),
+                attribute.taxonomy_term_id.as_deref(),
+            ),
+            None => self.problem(
                 &path(base, "taxonomy_term"),
                 "an attribute must name its taxonomy term (taxonomy_term or taxonomy_term_id)",
             ),
-            None => {}
         }
     }
 
     fn term(&mut self, base: &str, term: &TaxonomyTerm) {
         self.id(&path(base, "id"), &term.id);
+        self.link(&path(base, "parent_id"), term.parent_id.as_deref());
+        self.link(&path(base, "taxonomy_id"), term.taxonomy_id.as_deref());
         self.name(&path(base, "name"), &term.name);
         self.uri(&path(base, "term_uri"), term.term_uri.as_deref());
     }

@@ -17,6 +17,7 @@
 pub mod check;
 pub mod feed;
 pub mod hsds;
+pub mod index;
 pub mod tabular;
 
 mod problem;

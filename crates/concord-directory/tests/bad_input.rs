@@ -7,6 +7,11 @@ use concord_directory::tabular::read_package;
 use concord_directory::MAX_PROBLEMS_LISTED;
 use proptest::prelude::*;
 
+/// The UUID numbered `n`, as HSDS ids are.
+fn uid(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
 fn service(id: &str, extra: &str) -> String {
     format!(r#"{{"id": "{id}", "name": "Walking group", "status": "active"{extra}}}"#)
 }
@@ -36,69 +41,96 @@ fn a_feed_that_is_not_json_says_where() {
 fn each_bad_record_is_named_by_number_id_and_field() {
     let json = format!(
         "[{}, {}, {}, {}, {}]",
-        service("s1", ""),
-        r#"{"id": "s2", "name": "Lunch club"}"#,
-        service("s3", r#", "colour": "green""#),
+        service(&uid(1), ""),
+        format!(r#"{{"id": "{}", "name": "Lunch club"}}"#, uid(2)),
+        service(&uid(3), r#", "colour": "green""#),
         service(
-            "s4",
-            r#", "service_at_locations": [{"id": "sl1", "location": {"id": "l1", "location_type": "physical", "latitude": "north"}}]"#
+            &uid(4),
+            &format!(
+                r#", "service_at_locations": [{{"id": "{}", "location": {{"id": "{}", "location_type": "physical", "latitude": "north"}}}}]"#,
+                uid(41),
+                uid(42)
+            )
         ),
-        service("s5", r#", "minimum_age": "twelve""#),
+        service(&uid(5), r#", "minimum_age": "twelve""#),
     );
     let problems = feed_problems(&json);
     assert_eq!(
         problems[0],
-        "feed.json, record 2 (id s2), field status: this field is required"
+        format!(
+            "feed.json, record 2 (id {}), field status: this field is required",
+            uid(2)
+        )
     );
     assert_eq!(
         problems[1],
-        "feed.json, record 3 (id s3), field colour: not a field of HSDS 3.0 here"
+        format!(
+            "feed.json, record 3 (id {}), field colour: not a field of HSDS 3.0 here",
+            uid(3)
+        )
     );
     assert!(
-        problems[2].starts_with(
-            "feed.json, record 4 (id s4), field service_at_locations[0].location.latitude: invalid type: string \"north\""
-        ),
+        problems[2].starts_with(&format!(
+            "feed.json, record 4 (id {}), field service_at_locations[0].location.latitude: invalid type: string \"north\"",
+            uid(4)
+        )),
         "{problems:?}"
     );
-    assert!(problems[3].starts_with("feed.json, record 5 (id s5), field minimum_age: "));
+    assert!(problems[3].starts_with(&format!(
+        "feed.json, record 5 (id {}), field minimum_age: ",
+        uid(5)
+    )));
     assert_eq!(problems.len(), 4);
 }
 
 #[test]
-fn codes_dates_ages_capacity_and_repeated_ids_are_checked() {
+fn ids_codes_dates_ages_capacity_and_repeated_ids_are_checked() {
     let json = format!(
-        "[{}, {}, {}, {}]",
+        "[{}, {}, {}, {}, {}]",
         service(
-            "s1",
+            &uid(1),
             r#", "last_modified": "yesterday", "minimum_age": 65, "maximum_age": 18"#
         ),
-        r#"{"id": "s2", "name": "Befriending", "status": "open"}"#,
-        service(
-            "s3",
-            r#", "capacities": [{"id": "c1", "unit": {"id": "u1", "name": "places"}, "available": 12, "maximum": 10, "updated": "2026-11-30T09:00:00Z"}], "schedules": [{"id": "sc1", "freq": "DAILY", "opens_at": "9am"}]"#
+        format!(
+            r#"{{"id": "{}", "name": "Befriending", "status": "open"}}"#,
+            uid(2)
         ),
-        service("s1", ""),
+        service(
+            &uid(3),
+            &format!(
+                r#", "capacities": [{{"id": "{}", "unit": {{"id": "{}", "name": "places"}}, "available": 12, "maximum": 10, "updated": "2026-11-30T09:00:00Z"}}], "schedules": [{{"id": "{}", "freq": "DAILY", "opens_at": "9am"}}]"#,
+                uid(31),
+                uid(32),
+                uid(33)
+            )
+        ),
+        service(&uid(1), ""),
+        service("walking-group-7", ""),
     );
     let problems = feed_problems(&json);
     let expected = [
-        "feed.json, record 1 (id s1), field last_modified: \u{201c}yesterday\u{201d} is not a date and time",
-        "feed.json, record 1 (id s1), field maximum_age: the maximum age (18) is below the minimum age (65)",
-        "feed.json, record 2 (id s2), field status: \u{201c}open\u{201d} is not one of \u{201c}active\u{201d}",
-        "feed.json, record 3 (id s3), field schedules[0].freq: \u{201c}DAILY\u{201d} is not one of",
-        "feed.json, record 3 (id s3), field schedules[0].opens_at: \u{201c}9am\u{201d} is not a time of day",
-        "feed.json, record 3 (id s3), field capacities[0].available: 12 available is more than the maximum of 10",
-        "feed.json, record 4 (id s1), field id: this service's id is given twice",
+        format!("feed.json, record 1 (id {}), field last_modified: \u{201c}yesterday\u{201d} is not a date and time", uid(1)),
+        format!("feed.json, record 1 (id {}), field maximum_age: the maximum age (18) is below the minimum age (65)", uid(1)),
+        format!("feed.json, record 2 (id {}), field status: \u{201c}open\u{201d} is not one of \u{201c}active\u{201d}", uid(2)),
+        format!("feed.json, record 3 (id {}), field schedules[0].freq: \u{201c}DAILY\u{201d} is not one of", uid(3)),
+        format!("feed.json, record 3 (id {}), field schedules[0].opens_at: \u{201c}9am\u{201d} is not a time of day", uid(3)),
+        format!("feed.json, record 3 (id {}), field capacities[0].available: 12 available is more than the maximum of 10", uid(3)),
+        format!("feed.json, record 4 (id {}), field id: this service's id is given twice", uid(1)),
+        "feed.json, record 5 (id walking-group-7), field id: \u{201c}walking-group-7\u{201d} is not a UUID".to_string(),
     ];
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
-    for (problem, start) in problems.iter().zip(expected) {
-        assert!(problem.starts_with(start), "{problem} should start {start}");
+    for (problem, start) in problems.iter().zip(&expected) {
+        assert!(
+            problem.starts_with(start.as_str()),
+            "{problem} should start {start}"
+        );
     }
 }
 
 #[test]
 fn at_most_a_hundred_problems_are_listed_and_the_rest_counted() {
     let records: Vec<String> = (0..150)
-        .map(|i| format!(r#"{{"id": "s{i}", "name": "Group {i}"}}"#))
+        .map(|i| format!(r#"{{"id": "{}", "name": "Group {i}"}}"#, uid(i)))
         .collect();
     let json = format!("[{}]", records.join(","));
     let problems = read_json("feed.json", json.as_bytes(), FeedKind::Services).unwrap_err();
@@ -118,16 +150,18 @@ fn a_data_package_names_the_table_row_and_column() {
             ),
         ]
     };
-    let problems = read_package(&files(
-        "id,name,status\ns1,Walking group,active\ns2,Lunch club,\n",
-    ))
+    let problems = read_package(&files(&format!(
+        "id,name,status\n{},Walking group,active\n{},Lunch club,\n",
+        uid(1),
+        uid(2)
+    )))
     .unwrap_err();
     let listed: Vec<String> = problems.listed.iter().map(ToString::to_string).collect();
     assert_eq!(
         listed,
         [
-            "services.csv, record 2 (id s2), field status: this field is required",
-            "locations.csv, record 1 (id l1), field latitude: \u{201c}north\u{201d} is not a number",
+            format!("services.csv, record 2 (id {}), field status: this field is required", uid(2)),
+            "locations.csv, record 1 (id l1), field latitude: \u{201c}north\u{201d} is not a number".to_string(),
         ]
     );
     let problems = read_package(&files("id,name,colour\ns1,Walking group,green\n")).unwrap_err();

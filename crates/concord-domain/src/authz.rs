@@ -214,6 +214,16 @@ pub enum Action<'a> {
         /// The organisation that owns (or will own) the scenario.
         owner_organisation_id: Option<&'a str>,
     },
+    /// Add or change services in the service directory: a partner's own (its partner lead and
+    /// VCSE workers), or services that are no partner's, such as a council's feed (system
+    /// administrators).
+    ManageServices {
+        /// The partner whose services they are; None for no partner's.
+        partner_organisation_id: Option<&'a str>,
+    },
+    /// Open the form to add or change directory services (for anyone who may for some
+    /// partner).
+    OpenServicesForm,
 }
 
 /// The outcome of asking.
@@ -287,6 +297,19 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
             p.grant_in(Role::Analyst, organisation_id)
                 .or_else(|| p.grant_in(Role::PartnerLead, organisation_id))
                 .or_else(|| p.grant_in(Role::ProgrammeManager, organisation_id)),
+        ),
+        Action::ManageServices {
+            partner_organisation_id: None,
+        } => admin_or(None),
+        Action::ManageServices {
+            partner_organisation_id: Some(organisation_id),
+        } => admin_or(
+            p.grant_in(Role::PartnerLead, organisation_id)
+                .or_else(|| p.grant_in(Role::VcseWorker, organisation_id)),
+        ),
+        Action::OpenServicesForm => admin_or(
+            p.grant_with(Role::PartnerLead)
+                .or_else(|| p.grant_with(Role::VcseWorker)),
         ),
         // Identifiable data are for the person's own direct-care team only: no administrator
         // override, no other role.
@@ -729,5 +752,32 @@ pub(crate) mod tests {
             Decision::Denied
         );
         assert!(decide(Some(&admin), Action::ManageFinance).is_allowed());
+    }
+
+    #[test]
+    fn a_partner_keeps_its_own_directory_services_and_administrators_keep_the_rest() {
+        let manage = |organisation: Option<&'static str>| Action::ManageServices {
+            partner_organisation_id: organisation,
+        };
+        for role in [Role::VcseWorker, Role::PartnerLead] {
+            let p = person("me", &[("vcse", role)]);
+            assert!(decide(Some(&p), manage(Some("vcse"))).is_allowed());
+            assert_eq!(decide(Some(&p), manage(Some("other"))), Decision::Denied);
+            assert_eq!(decide(Some(&p), manage(None)), Decision::Denied);
+            assert!(decide(Some(&p), Action::OpenServicesForm).is_allowed());
+        }
+        for role in [
+            Role::ProgrammeManager,
+            Role::Analyst,
+            Role::DirectCareClinician,
+        ] {
+            let p = person("me", &[("vcse", role)]);
+            assert_eq!(decide(Some(&p), manage(Some("vcse"))), Decision::Denied);
+            assert_eq!(decide(Some(&p), Action::OpenServicesForm), Decision::Denied);
+        }
+        let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+        assert!(decide(Some(&admin), manage(None)).is_allowed());
+        assert!(decide(Some(&admin), manage(Some("vcse"))).is_allowed());
+        assert_eq!(decide(None, manage(None)), Decision::NeedsSignIn);
     }
 }

@@ -14,6 +14,7 @@ pub mod consent;
 mod db;
 pub mod delivery;
 pub mod design;
+pub mod directory;
 mod error;
 pub mod finance;
 pub mod finance_load;

@@ -324,25 +324,10 @@ pub async fn replace_registered_list(
         .execute(tx.conn())
         .await?;
     for chunk in patients.chunks(100) {
-        let mut sql = String::from(
-            "INSERT INTO registered_patients (practice_id, nhs_number, given_name, family_name, birth_date, sex, postcode) VALUES ",
+        let sql = format!(
+            "INSERT INTO registered_patients (practice_id, nhs_number, given_name, family_name, birth_date, sex, postcode) VALUES {}",
+            crate::rows::values_clause(chunk.len(), &["{}"; 7])
         );
-        for i in 0..chunk.len() {
-            let b = i * 7;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7
-            ));
-        }
         let mut query = sqlx::query(&sql);
         for p in chunk {
             query = query

@@ -165,6 +165,25 @@ pub(crate) async fn page_of<T>(
     })
 }
 
+/// The `VALUES` list of a multi-row insert: `rows` rows, one parameter for each of `columns`,
+/// numbered from `$1` (`($1, $2), ($3, $4)` for two rows of two), for inserting a chunk of rows
+/// at once. A column is `"{}"` for the parameter as it is, or a template such as
+/// `"CAST({} AS DOUBLE PRECISION)"` (see [`optional_decimal`]).
+pub(crate) fn values_clause(rows: usize, columns: &[&str]) -> String {
+    let n = columns.len();
+    (0..rows)
+        .map(|r| {
+            let params: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(c, template)| template.replace("{}", &format!("${}", r * n + c + 1)))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// An optional decimal as parameter text, for SQL that reads it as `CAST($n AS DOUBLE PRECISION)`.
 ///
 /// sqlx's `Any` driver sends a `None::<f64>` to PostgreSQL typed as `real` (float4) while a `Some`

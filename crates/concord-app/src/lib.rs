@@ -16,6 +16,7 @@ pub mod finance;
 pub mod measure;
 pub mod notify;
 pub mod population;
+pub mod refer;
 pub mod work;
 
 pub use authz::{authorise, may, may_act_for, ActFor, Rule, Target};

@@ -14,6 +14,7 @@
 //! Every refusal names its file, record and field ([`Problem`]); a directory with any problem is
 //! refused whole.
 
+pub mod api;
 pub mod check;
 pub mod feed;
 pub mod hsds;

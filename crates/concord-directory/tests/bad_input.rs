@@ -39,10 +39,11 @@ fn a_feed_that_is_not_json_says_where() {
 
 #[test]
 fn each_bad_record_is_named_by_number_id_and_field() {
+    let lunch = format!(r#"{{"id": "{}", "name": "Lunch club"}}"#, uid(2));
     let json = format!(
         "[{}, {}, {}, {}, {}]",
         service(&uid(1), ""),
-        format!(r#"{{"id": "{}", "name": "Lunch club"}}"#, uid(2)),
+        lunch,
         service(&uid(3), r#", "colour": "green""#),
         service(
             &uid(4),
@@ -85,16 +86,17 @@ fn each_bad_record_is_named_by_number_id_and_field() {
 
 #[test]
 fn ids_codes_dates_ages_capacity_and_repeated_ids_are_checked() {
+    let befriending = format!(
+        r#"{{"id": "{}", "name": "Befriending", "status": "open"}}"#,
+        uid(2)
+    );
     let json = format!(
         "[{}, {}, {}, {}, {}]",
         service(
             &uid(1),
             r#", "last_modified": "yesterday", "minimum_age": 65, "maximum_age": 18"#
         ),
-        format!(
-            r#"{{"id": "{}", "name": "Befriending", "status": "open"}}"#,
-            uid(2)
-        ),
+        befriending,
         service(
             &uid(3),
             &format!(

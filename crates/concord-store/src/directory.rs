@@ -144,6 +144,25 @@ pub async fn import(
                     }
                 }
             }
+            // The import first: what it writes refers to it.
+            sqlx::query(
+                "INSERT INTO directory_imports (id, file_name, kind, partner_organisation_id, file_sha256, \
+                 services, taxonomies, taxonomy_terms, passed_over, imported_by, imported_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(&id)
+            .bind(request.file_name)
+            .bind(request.kind)
+            .bind(request.partner_organisation_id)
+            .bind(request.file_sha256)
+            .bind(directory.services.len() as i64)
+            .bind(directory.taxonomies.len() as i64)
+            .bind(directory.taxonomy_terms.len() as i64)
+            .bind(passed_over.join("\n"))
+            .bind(&actor.name)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
             for chunk in to_write.chunks(CHUNK) {
                 write_services(&mut tx, chunk, request.partner_organisation_id, &id, &now).await?;
             }
@@ -178,24 +197,6 @@ pub async fn import(
                 .execute(tx.conn())
                 .await?;
             }
-            sqlx::query(
-                "INSERT INTO directory_imports (id, file_name, kind, partner_organisation_id, file_sha256, \
-                 services, taxonomies, taxonomy_terms, passed_over, imported_by, imported_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(&id)
-            .bind(request.file_name)
-            .bind(request.kind)
-            .bind(request.partner_organisation_id)
-            .bind(request.file_sha256)
-            .bind(directory.services.len() as i64)
-            .bind(directory.taxonomies.len() as i64)
-            .bind(directory.taxonomy_terms.len() as i64)
-            .bind(passed_over.join("\n"))
-            .bind(&actor.name)
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
             tx.commit(entry).await?;
             Ok(report)
         })
@@ -340,8 +341,8 @@ pub struct StoredService {
     pub capacity: Option<(f64, Option<f64>, String, String)>,
     /// When it last changed (RFC 3339, UTC).
     pub modified_at: String,
-    /// The service as HSDS JSON, as imported.
-    pub document: String,
+    /// The service as HSDS gives it, as imported.
+    pub service: Service,
 }
 
 const SERVICE_COLUMNS: &str =
@@ -371,7 +372,11 @@ fn stored_service(row: &sqlx::any::AnyRow) -> Result<StoredService, StoreError> 
         partner_name: row.opt_text("partner_name")?,
         capacity,
         modified_at: row.text("modified_at")?,
-        document: row.text("document")?,
+        service: serde_json::from_str(&row.text("document")?).map_err(|e| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("a directory service's stored HSDS cannot be read: {e}").into(),
+            ))
+        })?,
     })
 }
 

@@ -69,7 +69,7 @@ pub fn set_pre_session_cookie(response: &mut axum::response::Response, token: Op
 
 /// True for JSON API paths, which use bearer tokens and problem+json.
 pub fn is_api_path(path: &str) -> bool {
-    path.starts_with("/api/")
+    path.starts_with("/api/") || path == "/openreferral" || path.starts_with("/openreferral/")
 }
 
 /// The value of cookie `name` in `headers`.

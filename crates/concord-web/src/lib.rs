@@ -18,6 +18,7 @@ pub mod extract;
 pub mod foundation;
 pub mod measure;
 pub mod pdf;
+pub mod refer;
 pub mod ui;
 pub use concord_app::population;
 pub mod routes;

@@ -343,6 +343,15 @@ PUT /api/v1/design/scenarios/{id}             S A A D D D D D
 POST /api/v1/design/scenarios/{id}/runs       S A A D D D D D
 GET /api/v1/design/runs/{id}                  S A A A A A A A
 POST /api/v1/meetings/{id}/scenarios          S A A D D D D D
+GET /openreferral                             A A A A A A A A
+GET /openreferral/services                    A A A A A A A A
+GET /openreferral/services/{id}               A A A A A A A A
+GET /openreferral/service_at_locations        A A A A A A A A
+GET /openreferral/service_at_locations/{id}   A A A A A A A A
+GET /openreferral/taxonomies                  A A A A A A A A
+GET /openreferral/taxonomies/{id}             A A A A A A A A
+GET /openreferral/taxonomy_terms              A A A A A A A A
+GET /openreferral/taxonomy_terms/{id}         A A A A A A A A
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {

@@ -11,6 +11,7 @@ use crate::design::api as design;
 use crate::error::Problem;
 use crate::foundation::api::{directory, governance};
 use crate::measure::api as measure;
+use crate::refer::open_referral as oruk;
 use crate::understand::api as population;
 use axum::Json;
 use concord_domain::{
@@ -159,6 +160,8 @@ impl Modify for ProblemResponses {
         measure::year_overview, measure::body_year, measure::list_pools, measure::create_pool, measure::load_return,
         population::overview, population::list, population::get, population::create, population::update, population::count,
         design::list, design::get, design::create, design::update, design::request_run, design::run, design::link_to_agenda_item,
+        oruk::root, oruk::services, oruk::service, oruk::service_at_locations, oruk::service_at_location,
+        oruk::taxonomies, oruk::taxonomy, oruk::taxonomy_terms, oruk::taxonomy_term,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,
@@ -186,7 +189,7 @@ impl Modify for ProblemResponses {
         concord_store::design::Scenario, concord_domain::design::ScenarioDraft, concord_domain::design::RunStatus,
         design::ScenarioOut, design::ParameterOut, design::RunOut, design::ScenarioLink, concord_store::design::PackScenario,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"), (name = "openreferral", description = "The service directory as the Open Referral UK API serves it (HSDS 3.0, read only, open to anyone)"))
 )]
 pub struct ApiDoc;
 

@@ -1,0 +1,175 @@
+//! The service directory's use cases: importing a feed or a data package (read and checked by
+//! the engine, every problem named by file, record and field; saved whole or not at all, and
+//! only by someone who may keep those services), and reading services back as HSDS.
+
+use concord_directory::feed::{self, FeedKind};
+use concord_directory::{check, tabular, Directory, Problems};
+use concord_domain::{decide, Action, FieldError, Principal, ValidationErrors};
+use concord_store::directory::{self as store, ImportReport, ImportRequest};
+use concord_store::{organisations, Actor, Store, StoreError};
+use sha2::{Digest, Sha256};
+
+/// What was uploaded.
+#[derive(Debug, Clone)]
+pub enum Upload {
+    /// An HSDS JSON feed of one kind of record.
+    Feed {
+        /// The file's name.
+        file_name: String,
+        /// Its contents.
+        bytes: Vec<u8>,
+        /// What its records are.
+        kind: FeedKind,
+    },
+    /// A CSV data package: its tables, (file name, contents).
+    Package {
+        /// The tables.
+        files: Vec<(String, Vec<u8>)>,
+    },
+}
+
+impl Upload {
+    /// Its name, as recorded.
+    fn name(&self) -> String {
+        match self {
+            Upload::Feed { file_name, .. } => file_name.clone(),
+            Upload::Package { files } => {
+                let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+                format!("data package ({})", names.join(", "))
+            }
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Upload::Feed { kind, .. } => kind.as_str(),
+            Upload::Package { .. } => "csv_package",
+        }
+    }
+
+    /// The SHA-256 of what was uploaded (each file's name and contents, in order).
+    fn sha256(&self) -> String {
+        let mut hash = Sha256::new();
+        match self {
+            Upload::Feed { bytes, .. } => hash.update(bytes),
+            Upload::Package { files } => {
+                for (name, bytes) in files {
+                    hash.update(name.as_bytes());
+                    hash.update([0]);
+                    hash.update(bytes);
+                }
+            }
+        }
+        hex::encode(hash.finalize())
+    }
+
+    /// The directory it holds, checked.
+    fn read(&self) -> Result<Directory, Problems> {
+        let (file, directory) = match self {
+            Upload::Feed {
+                file_name,
+                bytes,
+                kind,
+            } => (
+                file_name.as_str(),
+                feed::read_json(file_name, bytes, *kind)?,
+            ),
+            Upload::Package { files } => ("the data package", tabular::read_package(files)?),
+        };
+        check::check(file, &directory)?;
+        Ok(directory)
+    }
+}
+
+/// Problems as errors on the `file` field, one a problem, with how many more there are.
+fn file_errors(problems: &Problems) -> ValidationErrors {
+    let mut errors: Vec<FieldError> = problems
+        .listed
+        .iter()
+        .map(|p| FieldError {
+            field: "file".into(),
+            message: p.to_string(),
+        })
+        .collect();
+    if problems.total > problems.listed.len() {
+        errors.push(FieldError {
+            field: "file".into(),
+            message: format!(
+                "... and {} more problems; nothing was imported",
+                problems.total - problems.listed.len()
+            ),
+        });
+    }
+    ValidationErrors(errors)
+}
+
+/// Whether `principal` may add and change the services of `partner` (None: no partner's).
+pub fn may_manage_services(principal: Option<&Principal>, partner: Option<&str>) -> bool {
+    decide(
+        principal,
+        Action::ManageServices {
+            partner_organisation_id: partner,
+        },
+    )
+    .is_allowed()
+}
+
+/// Imports `upload` as the services of `partner` (None: no partner's), all or nothing.
+pub async fn import(
+    store: &Store,
+    principal: &Principal,
+    actor: &Actor,
+    partner: Option<&str>,
+    upload: &Upload,
+) -> Result<ImportReport, StoreError> {
+    let partner = partner.map(str::trim).filter(|p| !p.is_empty());
+    if !may_manage_services(Some(principal), partner) {
+        return Err(StoreError::invalid(
+            "partner_organisation_id",
+            match partner {
+                Some(_) => "You may import services only for an organisation where you are its partner lead or a VCSE worker",
+                None => "Only system administrators may import services that are no partner's (such as a council's directory): choose your organisation",
+            },
+        ));
+    }
+    if let Some(partner) = partner {
+        if let Err(StoreError::NotFound { .. }) = organisations::get(store, partner).await {
+            return Err(StoreError::invalid(
+                "partner_organisation_id",
+                "Select an organisation from the list",
+            ));
+        }
+    }
+    let directory = upload
+        .read()
+        .map_err(|problems| StoreError::Invalid(file_errors(&problems)))?;
+    if directory.services.is_empty()
+        && directory.taxonomy_terms.is_empty()
+        && directory.taxonomies.is_empty()
+    {
+        return Err(StoreError::invalid(
+            "file",
+            "The file holds no services, taxonomies or taxonomy terms",
+        ));
+    }
+    let name = upload.name();
+    let sha256 = upload.sha256();
+    store::import(
+        store,
+        actor,
+        ImportRequest {
+            file_name: &name,
+            kind: upload.kind(),
+            partner_organisation_id: partner,
+            file_sha256: &sha256,
+        },
+        &directory,
+    )
+    .await
+}
+
+/// The whole directory as an HSDS JSON feed: every service, in full, as imported.
+pub async fn export_json(store: &Store) -> Result<String, StoreError> {
+    let documents = store::all_documents(store).await?;
+    Ok(format!("[{}]", documents.join(",")))
+}

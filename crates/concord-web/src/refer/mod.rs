@@ -1,0 +1,6 @@
+//! Refer: the service directory. `open_referral` serves it to anyone as the Open Referral UK
+//! API (HSDS 3.0, read only) at `/openreferral`; `routes` lists the capability's routes with
+//! their rules. The use cases are in `concord_app::refer`.
+
+pub mod open_referral;
+pub mod routes;

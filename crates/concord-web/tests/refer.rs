@@ -1,0 +1,482 @@
+//! Refer's service directory end to end: Open Referral's own HSDS 3.0 examples imported, then
+//! served to anyone by the Open Referral UK API, every answer checked against the HSDS 3.0
+//! schemas (compiled as upstream does: references inlined, no field the schema does not name,
+//! formats checked). Imports are all or nothing, idempotent, and never take a service from the
+//! partner it belongs to; only a partner's own people (or administrators) import its services.
+
+mod common;
+
+use axum::http::{header, Method, StatusCode};
+use common::TestApp;
+use concord_app::refer::directory::{import, Upload};
+use concord_directory::feed::FeedKind;
+use concord_domain::Principal;
+use concord_store::{directory, people, Actor, StoreError};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+fn hsds(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/openreferral-hsds-3.0")
+        .join(path)
+}
+
+fn example(name: &str) -> Vec<u8> {
+    std::fs::read(hsds(&format!("examples/{name}"))).expect("the shared HSDS examples")
+}
+
+/// An HSDS schema compiled as upstream's `compiletojsonschema
+/// --set-additional-properties-false-everywhere` does: every `$ref` inlined and no field allowed
+/// that a schema does not name; `extra` adds properties to the top (HSDS's full organization and
+/// service at location carry their services).
+fn compiled(name: &str, extra: &[(&str, Value)]) -> jsonschema::Validator {
+    fn inline(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(file)) = map.get("$ref") {
+                    *value = load(file);
+                    inline(value);
+                    return;
+                }
+                for child in map.values_mut() {
+                    inline(child);
+                }
+                if map.contains_key("properties") {
+                    map.insert("additionalProperties".into(), Value::Bool(false));
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(inline),
+            _ => {}
+        }
+    }
+    fn load(file: &str) -> Value {
+        let path = hsds(&format!("schema/{file}"));
+        serde_json::from_slice(&std::fs::read(&path).expect("an HSDS schema")).unwrap()
+    }
+    let mut schema = load(&format!("{name}.json"));
+    for (field, property) in extra {
+        schema["properties"][*field] = property.clone();
+    }
+    inline(&mut schema);
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the HSDS schema compiles")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what} does not validate: {errors:#?}");
+}
+
+/// A JSON value without nulls (HSDS never has them; an absent field says the same).
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+async fn principal(app: &TestApp, username: &str) -> Principal {
+    let person = &app.login_for(username).person_id;
+    people::principal(&app.store, person)
+        .await
+        .unwrap()
+        .expect("a demo account")
+}
+
+fn feed(name: &str, kind: FeedKind) -> Upload {
+    Upload::Feed {
+        file_name: name.to_string(),
+        bytes: example(name),
+        kind,
+    }
+}
+
+fn errors_of(result: Result<directory::ImportReport, StoreError>) -> Vec<String> {
+    match result {
+        Err(StoreError::Invalid(errors)) => errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_open_referral_api_serves_the_directory_as_hsds_to_anyone() {
+    let app = TestApp::new().await;
+    let admin = principal(&app, "admin").await;
+    let actor = Actor::person(&admin, admin.grants.first());
+    for (name, kind) in [
+        ("service_full.json", FeedKind::Services),
+        ("taxonomy_term_list.json", FeedKind::TaxonomyTerms),
+        ("taxonomy_list.json", FeedKind::Taxonomies),
+    ] {
+        import(&app.store, &admin, &actor, None, &feed(name, kind))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+    let given = without_nulls(serde_json::from_slice(&example("service_full.json")).unwrap());
+    let id = given["id"].as_str().unwrap().to_string();
+    let service_schema = compiled("service", &[]);
+    // The schema is strict: a field HSDS does not name, an id that is not a UUID, and a capacity
+    // (HSDS 3.1's) are each refused.
+    let mut extra = given.clone();
+    extra["colour"] = json!("green");
+    assert!(!service_schema.is_valid(&extra));
+    let mut bad_id = given.clone();
+    bad_id["id"] = json!("walking-group-7");
+    assert!(!service_schema.is_valid(&bad_id));
+    let mut with_capacity = given.clone();
+    with_capacity["capacities"] = json!([]);
+    assert!(!service_schema.is_valid(&with_capacity));
+
+    // Open to anyone: no sign-in, no key, and any web page may read it.
+    let root = app.api(Method::GET, "/openreferral", None, None).await;
+    assert_eq!(root.status, StatusCode::OK);
+    assert_eq!(root.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(root.json()["version"], "3.0");
+
+    let page = app
+        .api(Method::GET, "/openreferral/services", None, None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let page = page.json();
+    for field in [
+        "total_items",
+        "total_pages",
+        "page_number",
+        "size",
+        "first_page",
+        "last_page",
+        "empty",
+    ] {
+        assert!(page.get(field).is_some(), "the Page object has {field}");
+    }
+    assert_eq!(page["total_items"], 1);
+    assert_eq!(page["page_number"], 1);
+    assert_eq!(page["first_page"], true);
+    assert_eq!(page["last_page"], true);
+    assert_valid(&service_schema, &page["contents"][0], "a listed service");
+
+    // A service is served exactly as it was imported.
+    let one = app
+        .api(
+            Method::GET,
+            &format!("/openreferral/services/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.json(), given);
+    assert_valid(&service_schema, &one.json(), "a service");
+
+    // Filters: words, a taxonomy term, when it changed, a postcode district.
+    let count = |query: &'static str| {
+        let app = &app;
+        async move {
+            let reply = app
+                .api(
+                    Method::GET,
+                    &format!("/openreferral/services?{query}"),
+                    None,
+                    None,
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+            reply.json()["total_items"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(count("search=counselling%20mycity").await, 1);
+    assert_eq!(count("search=plumbing").await, 0);
+    assert_eq!(
+        count("taxonomy_term_id=3f7b145d-84af-42d7-8fae-eaca714b02b2").await,
+        1
+    );
+    assert_eq!(
+        count("taxonomy_term_id=00000000-0000-4000-8000-000000000000").await,
+        0
+    );
+    assert_eq!(count("modified_after=2023-03-15T10:30:44Z").await, 1);
+    assert_eq!(count("modified_after=2023-03-15T11:30:46%2B01:00").await, 0);
+    assert_eq!(count("postcode=LS6%202AB").await, 0);
+    let empty = app
+        .api(
+            Method::GET,
+            "/openreferral/services?search=plumbing",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(empty["empty"], true);
+    assert_eq!(empty["contents"], json!([]));
+
+    // Bad parameters are refused naming them; unknown ids are not found; both as problem JSON.
+    for (query, field) in [
+        ("modified_after=yesterday", "modified_after"),
+        ("postcode=90210", "postcode"),
+        ("page=first", "page"),
+    ] {
+        let reply = app
+            .api(
+                Method::GET,
+                &format!("/openreferral/services?{query}"),
+                None,
+                None,
+            )
+            .await;
+        assert!(reply.status.is_client_error(), "{query}: {}", reply.status);
+        assert_eq!(reply.json()["errors"][0]["field"], field, "{}", reply.body);
+    }
+    let missing = app
+        .api(
+            Method::GET,
+            "/openreferral/services/00000000-0000-4000-8000-000000000000",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("json"));
+
+    // Services at locations: each with its location and its service.
+    let places = app
+        .api(
+            Method::GET,
+            "/openreferral/service_at_locations",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(places["total_items"], 1);
+    let at_schema = compiled(
+        "service_at_location",
+        &[("service", json!({"$ref": "service.json"}))],
+    );
+    let place = &places["contents"][0];
+    assert_valid(&at_schema, place, "a listed service at location");
+    assert_eq!(place["service"]["id"], id.as_str());
+    assert!(place["location"]["id"].is_string());
+    let place_id = place["id"].as_str().unwrap();
+    let one_place = app
+        .api(
+            Method::GET,
+            &format!("/openreferral/service_at_locations/{place_id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(one_place.status, StatusCode::OK);
+    assert_valid(&at_schema, &one_place.json(), "a service at location");
+
+    // Taxonomies and their terms.
+    let terms = app
+        .api(Method::GET, "/openreferral/taxonomy_terms", None, None)
+        .await
+        .json();
+    assert!(terms["total_items"].as_i64().unwrap() >= 1);
+    let term_schema = compiled("taxonomy_term", &[]);
+    for term in terms["contents"].as_array().unwrap() {
+        assert_valid(&term_schema, term, "a taxonomy term");
+    }
+    let term_id = terms["contents"][0]["id"].as_str().unwrap();
+    let term = app
+        .api(
+            Method::GET,
+            &format!("/openreferral/taxonomy_terms/{term_id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(term.json()["id"], term_id);
+    let searched = app
+        .api(
+            Method::GET,
+            "/openreferral/taxonomy_terms?search=no-such-term",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(searched["total_items"], 0);
+    let taxonomies = app
+        .api(Method::GET, "/openreferral/taxonomies", None, None)
+        .await
+        .json();
+    let taxonomy_schema = compiled("taxonomy", &[]);
+    for taxonomy in taxonomies["contents"].as_array().unwrap() {
+        assert_valid(&taxonomy_schema, taxonomy, "a taxonomy");
+    }
+    let taxonomy_id = taxonomies["contents"][0]["id"].as_str().unwrap();
+    let taxonomy = app
+        .api(
+            Method::GET,
+            &format!("/openreferral/taxonomies/{taxonomy_id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(taxonomy.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn imports_are_all_or_nothing_idempotent_and_only_by_the_services_own_people() {
+    let app = TestApp::new().await;
+    let admin = principal(&app, "admin").await;
+    let vcse = principal(&app, "vcse").await;
+    let analyst = principal(&app, "analyst").await;
+    let vcse_org = app.login_for("vcse").organisation_id.clone();
+    let council = app.login_for("analyst").organisation_id.clone();
+    let as_actor = |p: &Principal| Actor::person(p, p.grants.first());
+    let service = |id: &str, name: &str| json!({"id": id, "name": name, "status": "active", "description": "Weekly group"});
+    let upload = |services: Value| Upload::Feed {
+        file_name: "services.json".into(),
+        bytes: serde_json::to_vec(&services).unwrap(),
+        kind: FeedKind::Services,
+    };
+    let walking = "11111111-1111-4111-8111-111111111111";
+    let lunch = "22222222-2222-4222-8222-222222222222";
+
+    // A VCSE worker imports their own organisation's services.
+    let first = import(
+        &app.store,
+        &vcse,
+        &as_actor(&vcse),
+        Some(&vcse_org),
+        &upload(json!([service(walking, "Walking group")])),
+    )
+    .await
+    .unwrap();
+    assert_eq!((first.added, first.changed, first.unchanged), (1, 0, 0));
+    // Again: nothing changes.
+    let again = import(
+        &app.store,
+        &vcse,
+        &as_actor(&vcse),
+        Some(&vcse_org),
+        &upload(json!([service(walking, "Walking group")])),
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.added, again.changed, again.unchanged), (0, 0, 1));
+    let stored = directory::service(&app.store, walking).await.unwrap();
+    assert_eq!(
+        stored.partner_organisation_id.as_deref(),
+        Some(vcse_org.as_str())
+    );
+
+    // Not for another organisation, and not for no partner's directory.
+    let refused = errors_of(
+        import(
+            &app.store,
+            &vcse,
+            &as_actor(&vcse),
+            Some(&council),
+            &upload(json!([service(lunch, "Lunch club")])),
+        )
+        .await,
+    );
+    assert!(
+        refused[0].starts_with("partner_organisation_id: You may import services only"),
+        "{refused:?}"
+    );
+    let refused = errors_of(
+        import(
+            &app.store,
+            &vcse,
+            &as_actor(&vcse),
+            None,
+            &upload(json!([service(lunch, "Lunch club")])),
+        )
+        .await,
+    );
+    assert!(
+        refused[0].starts_with("partner_organisation_id: Only system administrators"),
+        "{refused:?}"
+    );
+    // An analyst keeps no directory services at all.
+    let refused = errors_of(
+        import(
+            &app.store,
+            &analyst,
+            &as_actor(&analyst),
+            Some(&council),
+            &upload(json!([service(lunch, "Lunch club")])),
+        )
+        .await,
+    );
+    assert!(
+        refused[0].starts_with("partner_organisation_id:"),
+        "{refused:?}"
+    );
+
+    // A feed that names another's service is refused whole: its new service is not added either.
+    let taken = errors_of(
+        import(
+            &app.store,
+            &admin,
+            &as_actor(&admin),
+            None,
+            &upload(json!([
+                service(lunch, "Lunch club"),
+                service(walking, "Walking group (council)")
+            ])),
+        )
+        .await,
+    );
+    assert!(
+        taken[0].contains("Walking group (council)") && taken[0].contains("Age UK"),
+        "{taken:?}"
+    );
+    assert!(matches!(
+        directory::service(&app.store, lunch).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(
+        directory::service(&app.store, walking).await.unwrap().name,
+        "Walking group"
+    );
+
+    // A bad feed names each problem and changes nothing.
+    let bad = errors_of(
+        import(&app.store, &vcse, &as_actor(&vcse), Some(&vcse_org), &upload(json!([service(walking, "Walking group, renamed"), {"id": lunch, "name": "Lunch club"}]))).await,
+    );
+    assert_eq!(
+        bad,
+        [format!(
+            "file: services.json, record 2 (id {lunch}), field status: this field is required"
+        )]
+    );
+    assert_eq!(
+        directory::service(&app.store, walking).await.unwrap().name,
+        "Walking group"
+    );
+
+    // Every import is recorded, with who made it.
+    let imports = directory::imports(&app.store).await.unwrap();
+    assert_eq!(imports.len(), 2);
+    assert!(
+        imports
+            .iter()
+            .all(|i| i.imported_by.contains("Grace Mensah")),
+        "{imports:?}"
+    );
+}

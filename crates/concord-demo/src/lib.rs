@@ -9,12 +9,14 @@
 mod data;
 mod delivery;
 mod design;
+mod directory;
 mod finance;
 mod measure;
 mod population;
 mod strategy;
 
 pub use design::{seed_design, BASE_TITLE, FCP_TITLE, LINK_WORKERS_TITLE};
+pub use directory::seed_directory;
 pub use population::{
     seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
 };

@@ -192,10 +192,19 @@ impl At<'_> {
     fn email(&mut self, field: &str, value: Option<&str>) {
         if let Some(value) = value {
             let ok = value.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty()
-                    && host.contains('.')
-                    && !host.contains('@')
-                    && !value.chars().any(char::is_whitespace)
+                let user_ok = !user.is_empty()
+                    && user
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+                let labels: Vec<&str> = host.split('.').collect();
+                let host_ok = labels.len() >= 2
+                    && labels.iter().all(|l| {
+                        !l.is_empty()
+                            && !l.starts_with('-')
+                            && !l.ends_with('-')
+                            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    });
+                user_ok && host_ok
             });
             if !ok {
                 self.problem(

@@ -94,7 +94,7 @@ fn ids_codes_dates_ages_capacity_and_repeated_ids_are_checked() {
         "[{}, {}, {}, {}, {}]",
         service(
             &uid(1),
-            r#", "last_modified": "yesterday", "minimum_age": 65, "maximum_age": 18"#
+            r#", "email": "hello@carers'.org.uk", "last_modified": "yesterday", "minimum_age": 65, "maximum_age": 18"#
         ),
         befriending,
         service(
@@ -111,6 +111,7 @@ fn ids_codes_dates_ages_capacity_and_repeated_ids_are_checked() {
     );
     let problems = feed_problems(&json);
     let expected = [
+        format!("feed.json, record 1 (id {}), field email: \u{201c}hello@carers'.org.uk\u{201d} is not an e-mail address", uid(1)),
         format!("feed.json, record 1 (id {}), field last_modified: \u{201c}yesterday\u{201d} is not a date and time", uid(1)),
         format!("feed.json, record 1 (id {}), field maximum_age: the maximum age (18) is below the minimum age (65)", uid(1)),
         format!("feed.json, record 2 (id {}), field status: \u{201c}open\u{201d} is not one of \u{201c}active\u{201d}", uid(2)),

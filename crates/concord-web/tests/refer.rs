@@ -480,3 +480,83 @@ async fn imports_are_all_or_nothing_idempotent_and_only_by_the_services_own_peop
         "{imports:?}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_directory_loads_through_the_real_import_once_and_validates() {
+    let app = TestApp::new().await;
+    let loaded = concord_demo::seed_directory(&app.store).await.unwrap();
+    assert_eq!(
+        loaded, 230,
+        "30 VCSE partners' services and 200 from the councils' feed"
+    );
+    assert_eq!(
+        concord_demo::seed_directory(&app.store).await.unwrap(),
+        0,
+        "loaded once"
+    );
+
+    // A VCSE partner's services are its own.
+    let vcse_org = app.login_for("vcse").organisation_id.clone();
+    let filter = directory::ServiceFilter {
+        partner_organisation_id: Some(vcse_org),
+        ..Default::default()
+    };
+    let own = directory::services(&app.store, &filter, concord_store::PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(own.total, 2);
+    assert!(own
+        .items
+        .iter()
+        .all(|s| s.partner_name.as_deref() == Some("Age UK Riverside")));
+
+    // Every service the API serves is HSDS 3.0.
+    let schema = compiled("service", &[]);
+    for page in 1..=2 {
+        let reply = app
+            .api(
+                Method::GET,
+                &format!("/openreferral/services?per_page=200&page={page}"),
+                None,
+                None,
+            )
+            .await;
+        let json = reply.json();
+        assert_eq!(json["total_items"], 230);
+        for service in json["contents"].as_array().unwrap() {
+            assert_valid(&schema, service, service["name"].as_str().unwrap());
+        }
+    }
+    // Loneliness services in Docklands (RV2) with places now.
+    let loneliness = concord_store::directory::taxonomy_terms(
+        &app.store,
+        &directory::TermFilter {
+            search: Some("loneliness".into()),
+            ..Default::default()
+        },
+        concord_store::PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    let term: Value = serde_json::from_str(&loneliness.items[0]).unwrap();
+    let near = directory::services(
+        &app.store,
+        &directory::ServiceFilter {
+            taxonomy_term_id: term["id"].as_str().map(str::to_string),
+            postcode_district: Some("RV2".into()),
+            with_capacity: true,
+            ..Default::default()
+        },
+        concord_store::PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert!(near.total > 0);
+    for service in &near.items {
+        assert!(
+            service.capacity.as_ref().is_some_and(|c| c.0 > 0.0),
+            "{}",
+            service.name
+        );
+    }
+}

@@ -456,6 +456,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             if scenarios > 0 {
                 println!("Design: {scenarios} scenarios built from the registered lists and run.");
             }
+            let services = concord_demo::seed_directory(&store)
+                .await
+                .context("could not load the demo's service directory")?;
+            if services > 0 {
+                println!("Refer: {services} services imported into the directory (Open Referral API at /openreferral).");
+            }
             print_demo(&summary, &serve);
             println!(
                 "Population: {} resources in {} batches{} in {}.",

@@ -216,7 +216,7 @@ fn location(key: &str, name: &str, district: &(&str, &str, f64, f64), n: usize) 
 fn capacity(key: &str, maximum: u32, n: usize, today: &str) -> Option<Value> {
     (maximum > 0).then(|| {
         // Some services are full, most have room.
-        let available = if n % 5 == 0 {
+        let available = if n.is_multiple_of(5) {
             0
         } else {
             (maximum * (1 + (n as u32 * 7) % 9)) / 10
@@ -388,7 +388,7 @@ pub async fn seed_directory(store: &Store) -> Result<usize, DemoError> {
                 "id": uuid_of(&key),
                 "name": format!("{name}, {}", district.0),
                 "description": description,
-                "status": if n % 41 == 0 { "temporarily closed" } else { "active" },
+                "status": if n.is_multiple_of(41) { "temporarily closed" } else { "active" },
                 "last_modified": today,
                 "organization": {
                     "id": uuid_of(&format!("council:{organization}")),

@@ -710,3 +710,27 @@ pub async fn all_documents(store: &Store) -> Result<Vec<String>, StoreError> {
     )
     .await
 }
+
+/// The postcode districts services are offered in, with how many services each has.
+pub async fn districts(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
+    all(
+        store,
+        "SELECT postcode_district, COUNT(DISTINCT service_id) AS services FROM directory_service_places \
+         WHERE postcode_district IS NOT NULL GROUP BY postcode_district ORDER BY postcode_district",
+        |row| Ok((row.text("postcode_district")?, row.int("services")?)),
+    )
+    .await
+}
+
+/// The taxonomy terms services are described by: id, name (the id when the term is not in the
+/// directory's taxonomies) and how many services each describes, by name.
+pub async fn terms_in_use(store: &Store) -> Result<Vec<(String, String, i64)>, StoreError> {
+    all(
+        store,
+        "SELECT st.taxonomy_term_id, COALESCE(t.name, st.taxonomy_term_id) AS name, COUNT(*) AS services \
+         FROM directory_service_terms st LEFT JOIN directory_taxonomy_terms t ON t.id = st.taxonomy_term_id \
+         GROUP BY st.taxonomy_term_id, t.name ORDER BY name",
+        |row| Ok((row.text("taxonomy_term_id")?, row.text("name")?, row.int("services")?)),
+    )
+    .await
+}

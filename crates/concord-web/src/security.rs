@@ -57,14 +57,18 @@ pub fn multipart_boundary(headers: &axum::http::HeaderMap) -> Option<String> {
     multer::parse_boundary(content_type).ok()
 }
 
-/// The fields of a multipart form: text fields by name, and the first file (name, bytes).
+/// The fields of a multipart form: text fields by name, and the files (name, bytes) in the
+/// order sent.
 #[derive(Debug, Default)]
 pub struct MultipartForm {
     /// Text fields.
     pub fields: Vec<(String, String)>,
-    /// The uploaded file, if any: its name and content.
-    pub file: Option<(String, Vec<u8>)>,
+    /// The uploaded files, each with its name and content (at most [`MAX_UPLOAD_FILES`]).
+    pub files: Vec<(String, Vec<u8>)>,
 }
+
+/// The most files one upload may carry (a data package's tables).
+pub const MAX_UPLOAD_FILES: usize = 32;
 
 /// Reads a buffered multipart body.
 pub async fn read_multipart(
@@ -78,11 +82,15 @@ pub async fn read_multipart(
     while let Some(field) = multipart.next_field().await.map_err(|e| e.to_string())? {
         let name = field.name().unwrap_or_default().to_string();
         match field.file_name().map(str::to_string) {
-            Some(file_name) if form.file.is_none() => {
-                let data = field.bytes().await.map_err(|e| e.to_string())?;
-                form.file = Some((file_name, data.to_vec()));
+            Some(_) if form.files.len() >= MAX_UPLOAD_FILES => {
+                return Err(format!("Choose at most {MAX_UPLOAD_FILES} files at once"));
             }
-            Some(_) => {}
+            Some(file_name) => {
+                let data = field.bytes().await.map_err(|e| e.to_string())?;
+                if !(file_name.is_empty() && data.is_empty()) {
+                    form.files.push((file_name, data.to_vec()));
+                }
+            }
             None => {
                 let text = field.text().await.map_err(|e| e.to_string())?;
                 form.fields.push((name, text));

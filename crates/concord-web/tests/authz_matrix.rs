@@ -343,6 +343,11 @@ PUT /api/v1/design/scenarios/{id}             S A A D D D D D
 POST /api/v1/design/scenarios/{id}/runs       S A A D D D D D
 GET /api/v1/design/runs/{id}                  S A A A A A A A
 POST /api/v1/meetings/{id}/scenarios          S A A D D D D D
+GET /services                                 S A A A A A A A
+GET /services/import                          S A A A D D D A
+POST /services/import                         S A A A D D D A
+GET /services/export.json                     S A A A A A A A
+GET /services/{id}                            S A A A A A A A
 GET /openreferral                             A A A A A A A A
 GET /openreferral/services                    A A A A A A A A
 GET /openreferral/services/{id}               A A A A A A A A

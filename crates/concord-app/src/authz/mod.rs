@@ -115,6 +115,9 @@ pub enum Rule {
     /// Changing or running scenario `{id}`: an analyst, partner lead or programme manager of its
     /// owner, or an administrator.
     EditScenario,
+    /// Importing directory services: a partner lead or VCSE worker anywhere, or an administrator
+    /// (each import is then checked against the partner whose services it brings).
+    ManageServices,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -242,6 +245,7 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
         Rule::SaveScenario => Action::SaveScenario {
             owner_organisation_id: None,
         },
+        Rule::ManageServices => Action::OpenServicesForm,
         _ => return None,
     })
 }

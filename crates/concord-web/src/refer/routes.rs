@@ -1,7 +1,9 @@
-//! Routes of "Refer": the Open Referral UK API, open to anyone (no sign-in, no key), as the UK
-//! profile requires.
+//! Routes of "Refer": finding a service, for anyone signed in; importing services, for a
+//! partner's lead and VCSE workers (their own) and administrators; and the Open Referral UK API,
+//! open to anyone (no sign-in, no key), as the UK profile requires.
 
 use super::open_referral as oruk;
+use super::pages;
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
 use axum::http::Method;
@@ -11,6 +13,22 @@ pub fn routes() -> Vec<RouteDef> {
     use Method as M;
     use Rule as R;
     vec![
+        def(M::GET, "/services", R::SignedIn, pages::find),
+        def(
+            M::GET,
+            "/services/import",
+            R::ManageServices,
+            pages::import_form,
+        ),
+        def(
+            M::POST,
+            "/services/import",
+            R::ManageServices,
+            pages::import,
+        )
+        .upload(),
+        def(M::GET, "/services/export.json", R::SignedIn, pages::export),
+        def(M::GET, "/services/{id}", R::SignedIn, pages::show),
         def(M::GET, "/openreferral", R::Public, oruk::root),
         def(M::GET, "/openreferral/services", R::Public, oruk::services),
         def(

@@ -63,17 +63,20 @@ const PERFORMANCE: MenuItem = ("measure", "/measure", "Performance");
 const FINANCE: MenuItem = ("finance", "/finance", "Finance");
 const POPULATION: MenuItem = ("population", "/population", "Population");
 const DESIGN: MenuItem = ("design", "/design", "Design");
+const SERVICES: MenuItem = ("services", "/services", "Services");
 const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 
 /// The menu for a person holding `roles`: their own work first, then what their first-listed
 /// role uses most, then everything else they can open. Administrators also get the audit log.
 pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
     let leading: &[MenuItem] = match roles.first() {
-        Some(Role::DirectCareClinician) => &[POPULATION, PROGRAMMES, IMPROVEMENT, PERFORMANCE],
+        Some(Role::DirectCareClinician) => {
+            &[POPULATION, SERVICES, PROGRAMMES, IMPROVEMENT, PERFORMANCE]
+        }
         Some(Role::Analyst) => &[POPULATION, PERFORMANCE, DESIGN, FINANCE, PROGRAMMES],
         Some(Role::ProgrammeManager) => &[PROGRAMMES, BOARDS, DESIGN, IMPROVEMENT, PERFORMANCE],
         Some(Role::PartnerLead) => &[STRATEGY, BOARDS, PROGRAMMES, PERFORMANCE, FINANCE],
-        Some(Role::VcseWorker) => &[STRATEGY, PROGRAMMES, DIRECTORY, PLACES],
+        Some(Role::VcseWorker) => &[SERVICES, STRATEGY, PROGRAMMES, DIRECTORY, PLACES],
         Some(Role::SystemAdministrator) => &[DIRECTORY, PEOPLE, PLACES, BOARDS],
         None => &[],
     };
@@ -89,6 +92,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         FINANCE,
         POPULATION,
         DESIGN,
+        SERVICES,
     ];
     let mut menu = vec![HOME, SEARCH];
     for item in leading.iter().chain(everything.iter()) {

@@ -1,6 +1,7 @@
-//! The page for loading a CSV file (metric values, finance returns): one template, a file field,
-//! an optional choice of what the file holds, and the outcome (what was loaded, or every problem
-//! by line and field, nothing having been loaded).
+//! The page for loading a file (metric values, finance returns, a registered list, a service
+//! directory): one template, a file field (CSV or JSON, one file or several), up to two choices
+//! (what the file holds, whose it is), and the outcome (what was loaded, or every problem by
+//! line and field, nothing having been loaded).
 
 use super::{render, Choice, Layout};
 use crate::error::{PageError, Problem};
@@ -27,6 +28,46 @@ pub struct UploadDef {
     pub choice_label: String,
     /// Where to go back to: (href, text).
     pub back: (String, String),
+    /// A second choice, shown before the first (such as whose data the file is).
+    pub second: Option<SecondChoice>,
+    /// The file field.
+    pub file: FileField,
+}
+
+/// A second choice on the upload page.
+pub struct SecondChoice {
+    /// Its field name.
+    pub name: String,
+    /// Its label.
+    pub label: String,
+    /// Its options: (value, label).
+    pub options: Vec<Choice>,
+    /// The chosen value.
+    pub chosen: String,
+}
+
+/// What the file field takes.
+pub struct FileField {
+    /// Its label.
+    pub label: String,
+    /// Its hint.
+    pub hint: String,
+    /// The file types offered (`accept`).
+    pub accept: String,
+    /// Whether several files may be chosen at once.
+    pub multiple: bool,
+}
+
+impl FileField {
+    /// One CSV file with a header row.
+    pub fn csv() -> FileField {
+        FileField {
+            label: "CSV file".into(),
+            hint: "A file with a header row. All of it is loaded, or none of it.".into(),
+            accept: ".csv,text/csv".into(),
+            multiple: false,
+        }
+    }
 }
 
 /// The outcome of a post.
@@ -102,8 +143,8 @@ pub fn file_problems(messages: impl IntoIterator<Item = String>) -> Outcome {
 impl MultipartForm {
     /// The uploaded file's name and content, or the problem to show when none was chosen.
     pub fn chosen_file(&self) -> Result<(&str, &[u8]), Outcome> {
-        self.file
-            .as_ref()
+        self.files
+            .first()
             .filter(|(_, bytes)| !bytes.is_empty())
             .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
             .ok_or_else(|| file_problems(["Choose a CSV file to load".to_string()]))

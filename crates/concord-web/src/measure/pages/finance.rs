@@ -9,7 +9,7 @@ use crate::extract::Context;
 use crate::ui::filters;
 use crate::ui::form::settle;
 use crate::ui::notice::{Next, Notice};
-use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
+use crate::ui::upload::{file_problems, read_upload, upload_page, FileField, Outcome, UploadDef};
 use crate::ui::{render, see_other, Layout};
 use crate::AppState;
 use askama::Template;
@@ -498,6 +498,8 @@ fn upload_def(chosen: &str) -> UploadDef {
             .collect(),
         chosen: chosen.into(),
         back: ("/finance".into(), "System finance".into()),
+        second: None,
+        file: FileField::csv(),
     }
 }
 

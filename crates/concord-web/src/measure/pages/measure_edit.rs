@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::extract::Context;
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef, Posted};
 use crate::ui::notice::{confirmed, Next, Notice};
-use crate::ui::upload::{file_problems, read_upload, upload_page, Outcome, UploadDef};
+use crate::ui::upload::{file_problems, read_upload, upload_page, FileField, Outcome, UploadDef};
 use crate::ui::{Choice, Layout};
 use crate::AppState;
 use axum::body::Body;
@@ -226,6 +226,8 @@ fn values_upload_def() -> UploadDef {
         datasets: Vec::new(),
         chosen: String::new(),
         back: ("/measure".into(), "System performance".into()),
+        second: None,
+        file: FileField::csv(),
     }
 }
 

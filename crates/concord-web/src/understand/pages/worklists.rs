@@ -12,7 +12,7 @@ use crate::extract::Context;
 use crate::ui::filters;
 use crate::ui::form::{form_page, Fields, FormDef};
 use crate::ui::notice::{confirmed, Next, Notice};
-use crate::ui::upload::{read_upload, upload_page, Outcome, UploadDef};
+use crate::ui::upload::{read_upload, upload_page, FileField, Outcome, UploadDef};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
@@ -329,6 +329,8 @@ fn registered_list_def(practices: Vec<Choice>) -> UploadDef {
         chosen: String::new(),
         choice_label: "Practice".into(),
         back: ("/population/cohorts".into(), "Cohorts".into()),
+        second: None,
+        file: FileField::csv(),
     }
 }
 

@@ -1,0 +1,207 @@
+//! Refer's pages over the demo's directory: a link worker finds a service by words, need,
+//! district and places now, reads its page, and imports their own organisation's services (a
+//! JSON feed and a CSV data package) through the upload form; nobody imports another's.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Browser, Reply, TestApp};
+
+const BOUNDARY: &str = "concord-refer-boundary";
+
+/// Posts the import form with `files` (name, content), as a browser does.
+async fn upload(
+    app: &TestApp,
+    browser: &mut Browser,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str)],
+) -> Reply {
+    let mut body = String::new();
+    let csrf = browser.csrf.clone();
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("csrf_token", &csrf));
+    for (name, value) in all {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    for (file_name, content) in files {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    let reply = app
+        .send(
+            Method::POST,
+            "/services/import",
+            Some(browser),
+            Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+            body.into_bytes(),
+            None,
+        )
+        .await;
+    browser.absorb(&reply);
+    reply
+}
+
+#[tokio::test]
+async fn a_link_worker_finds_a_service_and_imports_their_own() {
+    let app = TestApp::new().await;
+    concord_demo::seed_directory(&app.store).await.unwrap();
+    let mut vcse = app.browser("vcse").await;
+
+    let all = app.get("/services", &mut vcse).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("Showing 1 to 25 of 230"), "{}", all.body);
+
+    let words = app.get("/services?q=befriending", &mut vcse).await;
+    assert!(words.body.contains("Befriending for older people"));
+    assert!(!words.body.contains("Walking football"));
+
+    // A need, a district and places now: every service listed has places, in RV2.
+    let terms = concord_store::directory::terms_in_use(&app.store)
+        .await
+        .unwrap();
+    let loneliness = &terms
+        .iter()
+        .find(|t| t.1 == "Loneliness and social isolation")
+        .unwrap()
+        .0;
+    let near = app
+        .get(
+            &format!("/services?need={loneliness}&district=RV2%204AB&available=yes"),
+            &mut vcse,
+        )
+        .await;
+    assert_eq!(near.status, StatusCode::OK);
+    assert!(near.body.contains("places available"), "{}", near.body);
+    assert!(
+        !near.body.contains("Full: 0 of"),
+        "no full service is listed"
+    );
+    assert!(near.body.contains("RV2 "), "in the district asked for");
+    assert!(!near.body.contains("RV1 "));
+    let bad = app.get("/services?district=nowhere", &mut vcse).await;
+    assert!(bad
+        .body
+        .contains("Enter a postcode or the first part of one"));
+
+    // A service's page: its capacity with its date, where and when, whose listing it is.
+    let befriending = concord_store::directory::services(
+        &app.store,
+        &concord_store::directory::ServiceFilter {
+            search: Some("befriending for older".into()),
+            ..Default::default()
+        },
+        concord_store::PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let page = app
+        .get(&format!("/services/{}", befriending.id), &mut vcse)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("of 40 places available (updated"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Age UK Riverside, a partner of"));
+    assert!(page.body.contains("Mondays, 09:00 to 17:00"));
+    assert!(
+        page.body.contains("Import a new version of your services"),
+        "its own people may"
+    );
+
+    // Import: a JSON feed of the worker's own organisation's services.
+    let own = app.login_for("vcse").organisation_id.clone();
+    let form = app.get("/services/import", &mut vcse).await;
+    assert!(form.body.contains("Age UK Riverside"));
+    assert!(
+        !form.body.contains("No partner: the system"),
+        "only administrators keep the system's own"
+    );
+    let feed = r#"[{"id": "33333333-3333-4333-8333-333333333333", "name": "Tea and chat", "status": "active", "description": "A weekly tea afternoon."}]"#;
+    let done = upload(
+        &app,
+        &mut vcse,
+        &[("partner_organisation_id", &own), ("dataset", "services")],
+        &[("tea.json", feed)],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Imported: 1 new, 0 changed and 0 unchanged services"),
+        "{}",
+        done.body
+    );
+
+    // A data package: services, their places and locations, as CSV tables.
+    let services = "id,name,status,description\n44444444-4444-4444-8444-444444444444,Knitting circle,active,Knit and natter\n";
+    let at = "id,service_id,location_id\n55555555-5555-4555-8555-555555555555,44444444-4444-4444-8444-444444444444,66666666-6666-4666-8666-666666666666\n";
+    let locations =
+        "id,location_type,name\n66666666-6666-4666-8666-666666666666,physical,St Anne's hall\n";
+    let package = upload(
+        &app,
+        &mut vcse,
+        &[
+            ("partner_organisation_id", &own),
+            ("dataset", "csv_package"),
+        ],
+        &[
+            ("services.csv", services),
+            ("service_at_location.csv", at),
+            ("locations.csv", locations),
+        ],
+    )
+    .await;
+    assert!(package.body.contains("Imported: 1 new"), "{}", package.body);
+    let knitting = app
+        .get("/services/44444444-4444-4444-8444-444444444444", &mut vcse)
+        .await;
+    assert!(
+        knitting.body.contains("St Anne&#39;s hall"),
+        "{}",
+        knitting.body
+    );
+
+    // Not another partner's, and a bad file names its problem and changes nothing.
+    let council = app.login_for("analyst").organisation_id.clone();
+    let refused = upload(
+        &app,
+        &mut vcse,
+        &[
+            ("partner_organisation_id", &council),
+            ("dataset", "services"),
+        ],
+        &[("tea.json", feed)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("You may import services only for an organisation where you are its partner lead or a VCSE worker"));
+    let bad_feed = r#"[{"id": "77777777-7777-4777-8777-777777777777", "name": "Lunch"}]"#;
+    let refused = upload(
+        &app,
+        &mut vcse,
+        &[("partner_organisation_id", &own), ("dataset", "services")],
+        &[("lunch.json", bad_feed)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("lunch.json, record 1 (id 77777777-7777-4777-8777-777777777777), field status: this field is required"), "{}", refused.body);
+    assert_eq!(
+        app.get("/services/77777777-7777-4777-8777-777777777777", &mut vcse)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The whole directory as an HSDS feed.
+    let export = app.get("/services/export.json", &mut vcse).await;
+    let services: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+    assert_eq!(services.as_array().unwrap().len(), 232);
+}

@@ -80,3 +80,45 @@ test('a clinician goes from home to their worklist in one click, filters it and 
   await axe(page, 'the break-glass form');
   await page.context().close();
 });
+
+test('a link worker finds a befriending service with places near them and reads it (desktop and 375 px)', async () => {
+  for (const width of [1280, 375]) {
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, 'vcse');
+    // Services is first in a VCSE worker's menu.
+    await page.click('header a[href="/services"]');
+    await page.waitForURL(/\/services$/);
+    assert.match(await page.textContent('[data-testid=result-count]'), /Showing 1 to 25 of \d+/);
+    await axe(page, `find a service at ${width} px`);
+    // Loneliness, in RV1, with places now.
+    const loneliness = await page.$eval('#need', (select) =>
+      [...select.options].find((o) => o.textContent.startsWith('Loneliness and social isolation')).value);
+    await page.selectOption('#need', loneliness);
+    await page.fill('#district', 'RV1 2AB');
+    await page.check('#available');
+    await page.click('form[role=search] button');
+    await page.waitForURL(/need=.*district=RV1/);
+    const cards = page.locator('main .nhsuk-card');
+    assert.ok((await cards.count()) >= 1, 'some services have places');
+    for (const text of await cards.allTextContents()) {
+      assert.match(text, /\d+ of \d+ places available \(updated \d{1,2} [A-Z][a-z]+ \d{4}\)/);
+      assert.match(text, /RV1 /);
+    }
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(fits, `the results fit ${width} px`);
+    // Its page: what it helps with, where and when, whose listing.
+    await cards.first().locator('a').first().click();
+    await page.waitForURL(/\/services\/[0-9a-f-]{36}$/);
+    const main = await page.textContent('main');
+    assert.match(main, /Helps with/);
+    assert.match(main, /Loneliness and social isolation/);
+    assert.match(main, /Whose listing/);
+    await axe(page, `a service at ${width} px`);
+    if (width === 1280) {
+      await page.goto(`${base}/services/import`);
+      await axe(page, 'the import form');
+    }
+    await page.context().close();
+  }
+});

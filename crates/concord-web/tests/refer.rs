@@ -470,6 +470,34 @@ async fn imports_are_all_or_nothing_idempotent_and_only_by_the_services_own_peop
         "Walking group"
     );
 
+    // Taxonomies describe every partner's services: only administrators import them.
+    let terms = Upload::Feed {
+        file_name: "terms.json".into(),
+        bytes: example("taxonomy_term_list.json"),
+        kind: FeedKind::TaxonomyTerms,
+    };
+    let refused =
+        errors_of(import(&app.store, &vcse, &as_actor(&vcse), Some(&vcse_org), &terms).await);
+    assert!(
+        refused[0].starts_with("file: Only system administrators may import taxonomies"),
+        "{refused:?}"
+    );
+    // Nor a partner that is not in the registry.
+    let refused = errors_of(
+        import(
+            &app.store,
+            &admin,
+            &as_actor(&admin),
+            Some("no-such-organisation"),
+            &upload(json!([service(lunch, "Lunch club")])),
+        )
+        .await,
+    );
+    assert_eq!(
+        refused,
+        ["partner_organisation_id: Select an organisation from the list"]
+    );
+
     // Every import is recorded, with who made it.
     let imports = directory::imports(&app.store).await.unwrap();
     assert_eq!(imports.len(), 2);

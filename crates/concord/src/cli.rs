@@ -94,6 +94,9 @@ enum Command {
     /// Plan a waiting list: its load, target size and the capacity that reaches and keeps it.
     #[command(subcommand)]
     Waitlist(crate::waitlist::WaitlistCommand),
+    /// The service directory (Open Referral UK, HSDS 3.0): import, export and search.
+    #[command(subcommand)]
+    Directory(crate::directory::DirectoryCommand),
     /// The metric catalogue's data.
     #[command(subcommand)]
     Metrics(MetricsCommand),
@@ -146,7 +149,7 @@ enum FinanceCommand {
 }
 
 /// The message for a refused batch: every problem, one per line.
-fn refused(name: &str, err: concord_store::StoreError) -> anyhow::Error {
+pub(crate) fn refused(name: &str, err: concord_store::StoreError) -> anyhow::Error {
     match err {
         concord_store::StoreError::Invalid(errors) => anyhow::anyhow!(
             "{name} was not loaded (nothing was changed):\n{}",
@@ -370,6 +373,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Spc(args) => crate::spc::run(&args)?,
         Command::Sim(command) => crate::sim::run_command(&command)?,
         Command::Waitlist(command) => crate::waitlist::run_command(&command)?,
+        Command::Directory(command) => {
+            let store = database.open("sqlite://concord.db").await?;
+            crate::directory::run(&store, &operator, &command).await?
+        }
         Command::Ingest(args) => {
             let url = database.url("sqlite://concord.db");
             let practices = crate::population::directory_practices(&url).await?;

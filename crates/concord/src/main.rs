@@ -2,6 +2,7 @@
 
 mod align;
 mod cli;
+mod directory;
 mod notify;
 mod population;
 mod sim;

@@ -132,6 +132,36 @@ pub async fn import(
             },
         ));
     }
+    check_partner(store, partner).await?;
+    let directory = read(upload)?;
+    if (!directory.taxonomies.is_empty() || !directory.taxonomy_terms.is_empty())
+        && !may_manage_services(Some(principal), None)
+    {
+        return Err(StoreError::invalid(
+            "file",
+            "Only system administrators may import taxonomies and taxonomy terms: every partner's services are described by them",
+        ));
+    }
+    save(store, actor, partner, upload, &directory).await
+}
+
+/// Imports `upload` as the services of `partner` (None: no partner's) for the server's operator
+/// (`concord directory import`), who holds the database itself: no role is checked, everything
+/// else is as for [`import`].
+pub async fn import_as_operator(
+    store: &Store,
+    actor: &Actor,
+    partner: Option<&str>,
+    upload: &Upload,
+) -> Result<ImportReport, StoreError> {
+    let partner = partner.map(str::trim).filter(|p| !p.is_empty());
+    check_partner(store, partner).await?;
+    let directory = read(upload)?;
+    save(store, actor, partner, upload, &directory).await
+}
+
+/// That the partner named is in the registry.
+async fn check_partner(store: &Store, partner: Option<&str>) -> Result<(), StoreError> {
     if let Some(partner) = partner {
         if let Err(StoreError::NotFound { .. }) = organisations::get(store, partner).await {
             return Err(StoreError::invalid(
@@ -140,6 +170,11 @@ pub async fn import(
             ));
         }
     }
+    Ok(())
+}
+
+/// The directory `upload` holds, read and checked, or every problem as an error on `file`.
+fn read(upload: &Upload) -> Result<Directory, StoreError> {
     let directory = upload
         .read()
         .map_err(|problems| StoreError::Invalid(file_errors(&problems)))?;
@@ -152,6 +187,17 @@ pub async fn import(
             "The file holds no services, taxonomies or taxonomy terms",
         ));
     }
+    Ok(directory)
+}
+
+/// Saves `directory`, read from `upload`, as `partner`'s.
+async fn save(
+    store: &Store,
+    actor: &Actor,
+    partner: Option<&str>,
+    upload: &Upload,
+    directory: &Directory,
+) -> Result<ImportReport, StoreError> {
     let name = upload.name();
     let sha256 = upload.sha256();
     store::import(
@@ -163,7 +209,7 @@ pub async fn import(
             partner_organisation_id: partner,
             file_sha256: &sha256,
         },
-        &directory,
+        directory,
     )
     .await
 }

@@ -33,6 +33,7 @@ pub const PLACE_TYPES: [&str; 3] = ["physical", "postal", "virtual"];
 pub fn check(file: &str, directory: &Directory) -> Result<(), Problems> {
     let mut problems = Problems::default();
     let mut ids = HashSet::new();
+    let mut places = HashSet::new();
     for (i, service) in directory.services.iter().enumerate() {
         let mut at = At {
             file,
@@ -43,7 +44,17 @@ pub fn check(file: &str, directory: &Directory) -> Result<(), Problems> {
         if !ids.insert(service.id.as_str()) {
             at.problem("id", "this service's id is given twice");
         }
+        for (k, place) in service.service_at_locations.iter().flatten().enumerate() {
+            if !places.insert(place.id.as_str()) {
+                at.problem(
+                    &format!("service_at_locations[{k}].id"),
+                    "this service at location's id is given twice: each place a service is offered has its own",
+                );
+            }
+        }
         at.service(service);
+        let value = serde_json::to_value(service).expect("HSDS objects always serialise");
+        at.no_nul("", &value);
     }
     let mut term_ids = HashSet::new();
     for (i, term) in directory.taxonomy_terms.iter().enumerate() {
@@ -57,6 +68,8 @@ pub fn check(file: &str, directory: &Directory) -> Result<(), Problems> {
             at.problem("id", "this taxonomy term's id is given twice");
         }
         at.term("", term);
+        let value = serde_json::to_value(term).expect("HSDS objects always serialise");
+        at.no_nul("", &value);
     }
     let mut taxonomy_ids = HashSet::new();
     for (i, taxonomy) in directory.taxonomies.iter().enumerate() {
@@ -72,6 +85,8 @@ pub fn check(file: &str, directory: &Directory) -> Result<(), Problems> {
         at.id("id", &taxonomy.id);
         at.name("name", &taxonomy.name);
         at.uri("uri", taxonomy.uri.as_deref());
+        let value = serde_json::to_value(taxonomy).expect("HSDS objects always serialise");
+        at.no_nul("", &value);
     }
     problems.into_result()
 }
@@ -94,6 +109,26 @@ fn path(base: &str, field: &str) -> String {
 }
 
 impl At<'_> {
+    /// Text with a NUL character in it (which no database keeps as text), anywhere in `value`.
+    fn no_nul(&mut self, base: &str, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) if text.contains('\0') => {
+                self.problem(base, "contains a NUL character (\\u0000)");
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.no_nul(&format!("{base}[{i}]"), item);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    self.no_nul(&path(base, key), item);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn problem(&mut self, field: &str, message: impl Into<String>) {
         self.problems.push(Problem::field(
             self.file,

@@ -118,6 +118,48 @@ pub async fn import(
                 taxonomy_terms: directory.taxonomy_terms.len(),
                 passed_over: passed_over.clone(),
             };
+            // A place a service is offered has its own id: one that another service already has
+            // is refused, naming both (it would otherwise move the place between services).
+            let places: Vec<(&str, &str)> = directory
+                .services
+                .iter()
+                .flat_map(|s| {
+                    s.service_at_locations
+                        .iter()
+                        .flatten()
+                        .map(move |at| (at.id.as_str(), s.id.as_str()))
+                })
+                .collect();
+            for chunk in places.chunks(CHUNK) {
+                let sql = format!(
+                    "SELECT p.id, p.service_id, s.name FROM directory_service_places p \
+                     JOIN directory_services s ON s.id = p.service_id WHERE p.id IN {}",
+                    values_clause(1, &vec!["{}"; chunk.len()])
+                );
+                let mut query = sqlx::query(&sql);
+                for (place, _) in chunk {
+                    query = query.bind(*place);
+                }
+                for row in query.fetch_all(tx.conn()).await? {
+                    let place = row.text("id")?;
+                    let holder = row.text("service_id")?;
+                    let claimant = chunk
+                        .iter()
+                        .find(|(p, _)| *p == place)
+                        .map(|(_, s)| *s)
+                        .unwrap_or_default();
+                    if holder != claimant {
+                        return Err(StoreError::invalid(
+                            "file",
+                            format!(
+                                "{}: the service {claimant} names the service at location {place}, which is already the service \u{201c}{}\u{201d}'s ({holder}); give each place its own id",
+                                request.file_name,
+                                row.text("name")?
+                            ),
+                        ));
+                    }
+                }
+            }
             let mut to_write = Vec::new();
             for (service, document) in directory.services.iter().zip(&documents) {
                 match existing.get(&service.id) {
@@ -418,13 +460,19 @@ fn like_literal(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// Text without NUL characters, which no database takes as text (a search for one finds nothing
+/// either way).
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
+}
+
 impl ServiceFilter {
     /// The `WHERE` clause and its parameters.
     fn clause(&self) -> Result<(String, Vec<String>), StoreError> {
         let mut conditions = Vec::new();
         let mut params: Vec<String> = Vec::new();
         let param = |value: String, params: &mut Vec<String>| {
-            params.push(value);
+            params.push(without_nul(&value));
             format!("${}", params.len())
         };
         if let Some(search) = &self.search {
@@ -603,17 +651,17 @@ pub async fn taxonomy_terms(
     let mut conditions = Vec::new();
     let mut params = Vec::new();
     if let Some(search) = &filter.search {
-        for word in search.split_whitespace().take(10) {
+        for word in without_nul(search).split_whitespace().take(10) {
             params.push(format!("%{}%", like_literal(&word.to_lowercase())));
             conditions.push(format!("LOWER(name) LIKE ${} ESCAPE '\\'", params.len()));
         }
     }
     if let Some(taxonomy) = &filter.taxonomy_id {
-        params.push(taxonomy.clone());
+        params.push(without_nul(taxonomy));
         conditions.push(format!("taxonomy_id = ${}", params.len()));
     }
     if let Some(parent) = &filter.parent_id {
-        params.push(parent.clone());
+        params.push(without_nul(parent));
         conditions.push(format!("parent_id = ${}", params.len()));
     }
     if filter.top_only {

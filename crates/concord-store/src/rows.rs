@@ -70,13 +70,17 @@ impl RowExt for AnyRow {
     }
 }
 
-/// The row `sql` finds with `$1` bound to `id`, or [`StoreError::NotFound`] naming `kind`.
+/// The row `sql` finds with `$1` bound to `id`, or [`StoreError::NotFound`] naming `kind`. An
+/// id with a NUL character in it names nothing (PostgreSQL would refuse it as text).
 pub(crate) async fn row_by_id(
     store: &Store,
     sql: &str,
     kind: &'static str,
     id: &str,
 ) -> Result<AnyRow, StoreError> {
+    if id.contains('\0') {
+        return Err(StoreError::not_found(kind, id));
+    }
     sqlx::query(sql)
         .bind(id)
         .fetch_optional(store.pool())

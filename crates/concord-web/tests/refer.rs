@@ -588,3 +588,92 @@ async fn the_demo_directory_loads_through_the_real_import_once_and_validates() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_place_belongs_to_one_service_and_nul_characters_find_nothing() {
+    let app = TestApp::new().await;
+    let admin = principal(&app, "admin").await;
+    let vcse = principal(&app, "vcse").await;
+    let vcse_org = app.login_for("vcse").organisation_id.clone();
+    let place = "88888888-8888-4888-8888-888888888888";
+    let service = |id: &str, name: &str| {
+        json!({"id": id, "name": name, "status": "active",
+               "service_at_locations": [{"id": place, "location": {"id": "99999999-9999-4999-8999-999999999999", "location_type": "physical"}}]})
+    };
+    let upload = |services: Value| Upload::Feed {
+        file_name: "services.json".into(),
+        bytes: serde_json::to_vec(&services).unwrap(),
+        kind: FeedKind::Services,
+    };
+    let first = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+    let second = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+    // Within one file: refused, naming the repeated place.
+    let refused = errors_of(
+        import(
+            &app.store,
+            &admin,
+            &Actor::person(&admin, None),
+            None,
+            &upload(json!([service(first, "Walk"), service(second, "Talk")])),
+        )
+        .await,
+    );
+    assert!(
+        refused[0]
+            .contains("service_at_locations[0].id: this service at location's id is given twice"),
+        "{refused:?}"
+    );
+    // Across imports: another partner's file cannot take the place (nor fail with a server error).
+    import(
+        &app.store,
+        &admin,
+        &Actor::person(&admin, None),
+        None,
+        &upload(json!([service(first, "Walk")])),
+    )
+    .await
+    .unwrap();
+    let refused = errors_of(
+        import(
+            &app.store,
+            &vcse,
+            &Actor::person(&vcse, None),
+            Some(&vcse_org),
+            &upload(json!([service(second, "Talk")])),
+        )
+        .await,
+    );
+    assert!(
+        refused[0].contains(&format!(
+            "already the service \u{201c}Walk\u{201d}'s ({first})"
+        )),
+        "{refused:?}"
+    );
+    // A NUL character in a feed is named; in a search or an id it finds nothing.
+    let nul = errors_of(
+        import(
+            &app.store,
+            &admin,
+            &Actor::person(&admin, None),
+            None,
+            &upload(json!([{"id": second, "name": "Talk\u{0}", "status": "active"}])),
+        )
+        .await,
+    );
+    assert!(
+        nul[0].contains("field name: contains a NUL character"),
+        "{nul:?}"
+    );
+    for path in [
+        "/openreferral/services?search=walk%00",
+        "/openreferral/services/%00",
+        "/openreferral/taxonomy_terms?search=%00",
+    ] {
+        let reply = app.api(Method::GET, path, None, None).await;
+        assert!(
+            reply.status == StatusCode::OK || reply.status == StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.status
+        );
+    }
+}

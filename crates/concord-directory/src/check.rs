@@ -23,6 +23,12 @@ pub fn is_uuid(id: &str) -> bool {
 /// The longest name accepted.
 pub const MAX_NAME_CHARS: usize = 500;
 
+/// The largest service accepted, as JSON.
+pub const MAX_SERVICE_BYTES: usize = 256 * 1024;
+
+/// The schemes a web address may have (what a reader can safely follow).
+pub const URL_SCHEMES: [&str; 2] = ["http", "https"];
+
 /// A service's status, as HSDS lists them.
 pub const SERVICE_STATUSES: [&str; 4] = ["active", "inactive", "defunct", "temporarily closed"];
 
@@ -55,6 +61,17 @@ pub fn check(file: &str, directory: &Directory) -> Result<(), Problems> {
         at.service(service);
         let value = serde_json::to_value(service).expect("HSDS objects always serialise");
         at.no_nul("", &value);
+        let size = value.to_string().len();
+        if size > MAX_SERVICE_BYTES {
+            at.problem(
+                "",
+                format!(
+                    "the service is {} KB; a service may be at most {} KB",
+                    size / 1024,
+                    MAX_SERVICE_BYTES / 1024
+                ),
+            );
+        }
     }
     let mut term_ids = HashSet::new();
     for (i, term) in directory.taxonomy_terms.iter().enumerate() {
@@ -252,12 +269,10 @@ impl At<'_> {
 
     fn uri(&mut self, field: &str, value: Option<&str>) {
         if let Some(value) = value {
-            let scheme = value.split_once(':').map(|(s, _)| s).unwrap_or("");
-            let ok = !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-                && !value.chars().any(char::is_whitespace);
+            let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+            let ok = scheme.is_some_and(|s| URL_SCHEMES.contains(&s.as_str()))
+                && value.len() > "https://".len()
+                && !value.chars().any(|c| c.is_whitespace() || c.is_control());
             if !ok {
                 self.problem(
                     field,
@@ -292,6 +307,23 @@ impl At<'_> {
 
     fn service(&mut self, s: &Service) {
         self.id("id", &s.id);
+        if s.organization
+            .as_ref()
+            .is_some_and(|o| o.services.is_some())
+        {
+            self.problem(
+                "organization.services",
+                "a service's organization does not list services (give each as a service of the feed)",
+            );
+        }
+        for (i, at) in s.service_at_locations.iter().flatten().enumerate() {
+            if at.service.is_some() {
+                self.problem(
+                    &format!("service_at_locations[{i}].service"),
+                    "a service's places do not carry a service",
+                );
+            }
+        }
         self.link("organization_id", s.organization_id.as_deref());
         self.link("program_id", s.program_id.as_deref());
         self.name("name", &s.name);

@@ -111,9 +111,12 @@ pub fn read_json(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Directory, 
                 if let Some(organization) =
                     read::<Organization>(file, number, record, &mut problems)
                 {
-                    directory
-                        .services
-                        .extend(services_of_organization(organization));
+                    match services_of_organization(organization) {
+                        Ok(services) => directory.services.extend(services),
+                        Err(message) => {
+                            problems.push(Problem::field(file, number, None, "services", message))
+                        }
+                    }
                 }
             }
             FeedKind::ServicesAtLocations => {
@@ -184,11 +187,22 @@ fn json_error(e: &serde_json::Error) -> String {
     format!("line {}, column {}: {message}", e.line(), e.column())
 }
 
+/// The most bytes an organization may take once copied into each of its services.
+pub const MAX_ORGANIZATION_COPIES_BYTES: usize = 64 * 1024 * 1024;
+
 /// An organization's services, each carrying the organization (without its list of services),
-/// as HSDS's full service does.
-fn services_of_organization(mut organization: Organization) -> Vec<Service> {
+/// as HSDS's full service does; refused when those copies would be too large.
+fn services_of_organization(mut organization: Organization) -> Result<Vec<Service>, String> {
     let services = organization.services.take().unwrap_or_default();
-    services
+    let size = serde_json::to_vec(&organization).map_or(0, |b| b.len());
+    if size.saturating_mul(services.len()) > MAX_ORGANIZATION_COPIES_BYTES {
+        return Err(format!(
+            "the organization ({size} bytes) would be copied into each of its {} services, more than {} MB in all: give its services as a services feed instead",
+            services.len(),
+            MAX_ORGANIZATION_COPIES_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(services
         .into_iter()
         .map(|mut service| {
             if service.organization.is_none() {
@@ -196,7 +210,7 @@ fn services_of_organization(mut organization: Organization) -> Vec<Service> {
             }
             service
         })
-        .collect()
+        .collect())
 }
 
 /// A service at a location turned round: its service, listing it (without the service).

@@ -128,6 +128,9 @@ pub fn postcode_district(text: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_uppercase();
+    if !compact.is_ascii() {
+        return None;
+    }
     let outward_ok = |s: &str| {
         let b = s.as_bytes();
         let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
@@ -179,6 +182,9 @@ mod tests {
         assert_eq!(postcode_district("ABC 1234"), None);
         assert_eq!(postcode_district("90210"), None);
         assert_eq!(postcode_district(""), None);
+        // Not a panic on letters outside ASCII, wherever they fall.
+        assert_eq!(postcode_district("A\u{e9}12"), None);
+        assert_eq!(postcode_district("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"), None);
     }
 
     #[test]

@@ -201,3 +201,85 @@ proptest! {
         let _ = read_package(&[("services.csv".to_string(), table.into_bytes())]);
     }
 }
+
+#[test]
+fn a_package_that_would_multiply_into_millions_of_objects_is_refused() {
+    // 2,000 services offered at one location that has 1,100 phones: nesting would copy the
+    // location and its phones into every service (2.2 million objects).
+    let mut services = String::from("id,name,status\n");
+    let mut at = String::from("id,service_id,location_id\n");
+    for i in 0..2000 {
+        services.push_str(&format!("{},Group {i},active\n", uid(10_000 + i)));
+        at.push_str(&format!(
+            "{},{},{}\n",
+            uid(20_000 + i),
+            uid(10_000 + i),
+            uid(1)
+        ));
+    }
+    let mut phones = String::from("id,location_id,number\n");
+    for i in 0..1100 {
+        phones.push_str(&format!("{},{},0113 496 0000\n", uid(30_000 + i), uid(1)));
+    }
+    let files = vec![
+        ("services.csv".to_string(), services.into_bytes()),
+        ("service_at_location.csv".to_string(), at.into_bytes()),
+        (
+            "locations.csv".to_string(),
+            format!("id,location_type\n{},physical\n", uid(1)).into_bytes(),
+        ),
+        ("phones.csv".to_string(), phones.into_bytes()),
+    ];
+    let problems = read_package(&files).unwrap_err();
+    assert!(
+        problems.listed[0]
+            .to_string()
+            .contains("nest into more than 2000000 objects"),
+        "{problems}"
+    );
+
+    // And a table that gives an id twice is refused, naming the row.
+    let twice = format!("id,name,status\n{0},A,active\n{0},B,active\n", uid(1));
+    let problems = read_package(&[("services.csv".to_string(), twice.into_bytes())]).unwrap_err();
+    assert_eq!(
+        problems.listed[0].to_string(),
+        format!(
+            "services.csv, record 2 (id {}), field id: this id is given twice in the table",
+            uid(1)
+        )
+    );
+}
+
+#[test]
+fn copies_of_other_services_and_unsafe_addresses_are_refused() {
+    let other = format!(
+        r#"{{"id": "{}", "name": "Someone else's", "status": "active"}}"#,
+        uid(9)
+    );
+    let nested = service(
+        &uid(1),
+        &format!(
+            r#", "url": "javascript:alert(1)", "service_at_locations": [{{"id": "{}", "service": {other}}}], "organization": {{"id": "{}", "name": "Org", "description": "An org", "services": [{other}]}}"#,
+            uid(2),
+            uid(3)
+        ),
+    );
+    let problems = feed_problems(&format!("[{nested}]"));
+    let fields: Vec<&str> = problems
+        .iter()
+        .map(|p| {
+            p.split(", field ")
+                .nth(1)
+                .unwrap_or("")
+                .split(':')
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    assert!(fields.contains(&"url"), "{problems:?}");
+    assert!(fields.contains(&"organization.services"), "{problems:?}");
+    assert!(
+        fields.contains(&"service_at_locations[0].service"),
+        "{problems:?}"
+    );
+}

@@ -16,6 +16,9 @@ use std::collections::HashMap;
 /// Rows inserted by one statement.
 const CHUNK: usize = 200;
 
+/// The most records passed over that an import lists (the rest are counted).
+const MAX_PASSED_OVER_LISTED: usize = 100;
+
 /// What an import is, as recorded.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportRequest<'a> {
@@ -58,11 +61,18 @@ pub async fn import(
 ) -> Result<ImportReport, StoreError> {
     let id = crate::new_id();
     let now = crate::now_utc();
-    let passed_over: Vec<String> = directory
+    let mut passed_over: Vec<String> = directory
         .passed_over
         .iter()
-        .map(ToString::to_string)
+        .take(MAX_PASSED_OVER_LISTED)
+        .map(|p| without_nul(&p.to_string()))
         .collect();
+    if directory.passed_over.len() > MAX_PASSED_OVER_LISTED {
+        passed_over.push(format!(
+            "... and {} more",
+            directory.passed_over.len() - MAX_PASSED_OVER_LISTED
+        ));
+    }
     let documents: Vec<String> = directory
         .services
         .iter()
@@ -246,16 +256,6 @@ pub async fn import(
     Ok(report)
 }
 
-/// When a service last changed, as stored: its own `last_modified` in UTC, else `imported_at`.
-fn modified_at(service: &Service, imported_at: &str) -> String {
-    service
-        .last_modified
-        .as_deref()
-        .and_then(|m| chrono::DateTime::parse_from_rfc3339(m).ok())
-        .map(|m| crate::format_timestamp(m.with_timezone(&chrono::Utc)))
-        .unwrap_or_else(|| imported_at.to_string())
-}
-
 /// Adds or replaces `services` with what finding them needs.
 async fn write_services(
     tx: &mut crate::db::WriteTx,
@@ -312,7 +312,9 @@ async fn write_services(
             .bind(capacity.map(|c| c.updated.clone()))
             .bind(index.ages.0)
             .bind(index.ages.1)
-            .bind(modified_at(service, now))
+            // When it changed in this directory (a feed's own `last_modified` could be set to
+            // anything, and those who follow `modified_after` must not miss a change).
+            .bind(now)
             .bind(document.as_str())
             .bind(import_id);
     }
@@ -381,7 +383,7 @@ pub struct StoredService {
     pub partner_name: Option<String>,
     /// Its capacity now: available, maximum, unit, when updated.
     pub capacity: Option<(f64, Option<f64>, String, String)>,
-    /// When it last changed (RFC 3339, UTC).
+    /// When it last changed in this directory, by an import (RFC 3339, UTC).
     pub modified_at: String,
     /// The service as HSDS gives it, as imported.
     pub service: Service,
@@ -477,6 +479,7 @@ impl ServiceFilter {
         };
         if let Some(search) = &self.search {
             for word in search.split_whitespace().take(10) {
+                let word: String = word.chars().take(100).collect();
                 let p = param(
                     format!("%{}%", like_literal(&word.to_lowercase())),
                     &mut params,
@@ -652,6 +655,7 @@ pub async fn taxonomy_terms(
     let mut params = Vec::new();
     if let Some(search) = &filter.search {
         for word in without_nul(search).split_whitespace().take(10) {
+            let word: String = word.chars().take(100).collect();
             params.push(format!("%{}%", like_literal(&word.to_lowercase())));
             conditions.push(format!("LOWER(name) LIKE ${} ESCAPE '\\'", params.len()));
         }

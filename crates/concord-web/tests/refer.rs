@@ -185,7 +185,7 @@ async fn the_open_referral_api_serves_the_directory_as_hsds_to_anyone() {
     assert_valid(&service_schema, &one.json(), "a service");
 
     // Filters: words, a taxonomy term, when it changed, a postcode district.
-    let count = |query: &'static str| {
+    let count = |query: String| {
         let app = &app;
         async move {
             let reply = app
@@ -200,19 +200,25 @@ async fn the_open_referral_api_serves_the_directory_as_hsds_to_anyone() {
             reply.json()["total_items"].as_i64().unwrap()
         }
     };
-    assert_eq!(count("search=counselling%20mycity").await, 1);
-    assert_eq!(count("search=plumbing").await, 0);
+    assert_eq!(count("search=counselling%20mycity".to_string()).await, 1);
+    assert_eq!(count("search=plumbing".to_string()).await, 0);
     assert_eq!(
-        count("taxonomy_term_id=3f7b145d-84af-42d7-8fae-eaca714b02b2").await,
+        count("taxonomy_term_id=3f7b145d-84af-42d7-8fae-eaca714b02b2".to_string()).await,
         1
     );
     assert_eq!(
-        count("taxonomy_term_id=00000000-0000-4000-8000-000000000000").await,
+        count("taxonomy_term_id=00000000-0000-4000-8000-000000000000".to_string()).await,
         0
     );
-    assert_eq!(count("modified_after=2023-03-15T10:30:44Z").await, 1);
-    assert_eq!(count("modified_after=2023-03-15T11:30:46%2B01:00").await, 0);
-    assert_eq!(count("postcode=LS6%202AB").await, 0);
+    // Changed when it was imported (whatever the feed's own last_modified says), so a reader
+    // following `modified_after` never misses a change.
+    let hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ");
+    let hour_on = (chrono::Utc::now() + chrono::Duration::hours(2))
+        .with_timezone(&chrono::FixedOffset::east_opt(3600).unwrap())
+        .format("%Y-%m-%dT%H:%M:%S%%2B01:00");
+    assert_eq!(count(format!("modified_after={hour_ago}")).await, 1);
+    assert_eq!(count(format!("modified_after={hour_on}")).await, 0);
+    assert_eq!(count("postcode=LS6%202AB".to_string()).await, 0);
     let empty = app
         .api(
             Method::GET,

@@ -76,6 +76,15 @@ pub fn read_package(files: &[(String, Vec<u8>)]) -> Result<Directory, Problems> 
     let mut directory = Directory::default();
     for (number, row) in rows.get("service").into_iter().flatten() {
         let value = index.nest("service", row, 0);
+        if index.made.get() > MAX_NESTED_OBJECTS {
+            return Err(Problem::file(
+                "the data package",
+                format!(
+                    "its rows nest into more than {MAX_NESTED_OBJECTS} objects (a row named by many others is copied into each): import it in parts"
+                ),
+            )
+            .into());
+        }
         if let Some(service) = typed::<hsds::Service>("services.csv", *number, value, &mut problems)
         {
             directory.services.push(service);
@@ -136,6 +145,7 @@ fn read_table(
         return None;
     }
     let mut rows = Vec::new();
+    let mut ids = std::collections::HashSet::new();
     for (i, record) in reader.records().enumerate() {
         let number = i + 1;
         let record = match record {
@@ -169,6 +179,18 @@ fn read_table(
                 Value::String(cell.to_string())
             };
             row.insert((*column).to_string(), value);
+        }
+        if let Some(id) = row.get("id").and_then(Value::as_str) {
+            if !ids.insert(id.to_string()) {
+                problems.push(Problem::field(
+                    table.file,
+                    number,
+                    Some(id),
+                    "id",
+                    "this id is given twice in the table",
+                ));
+                continue;
+            }
         }
         if flat_row_ok(table, number, &row, problems) {
             rows.push((number, row));
@@ -246,7 +268,13 @@ struct Index<'r> {
     by: HashMap<(&'static str, &'static str), HashMap<&'r str, Vec<usize>>>,
     /// The rows nested somewhere, by object type and position.
     used: std::cell::RefCell<std::collections::HashSet<(&'static str, usize)>>,
+    /// Objects made by nesting so far (a row nested in many parents counts each time).
+    made: std::cell::Cell<usize>,
 }
+
+/// The most objects nesting may make from one package: a row that many parents name is copied
+/// into each, so a small package could otherwise make a very large directory.
+pub const MAX_NESTED_OBJECTS: usize = 2_000_000;
 
 /// How deep nesting may go: deeper than HSDS's own (a service's organization's location's
 /// contact's phone's language is six), so a table that links in a circle stops here.
@@ -277,6 +305,7 @@ impl<'r> Index<'r> {
             rows,
             by,
             used: Default::default(),
+            made: Default::default(),
         }
     }
 
@@ -327,7 +356,8 @@ impl<'r> Index<'r> {
     /// `row` of `kind` with everything that nests in it.
     fn nest(&self, kind: &str, row: &Map<String, Value>, depth: usize) -> Value {
         let mut object = row.clone();
-        if depth < MAX_NESTING {
+        self.made.set(self.made.get() + 1);
+        if depth < MAX_NESTING && self.made.get() <= MAX_NESTED_OBJECTS {
             let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
             for (field, child, link) in nested(kind) {
                 let rows = self.rows.get(child).map_or(&[][..], Vec::as_slice);

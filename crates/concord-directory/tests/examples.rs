@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 fn shared(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/openreferral-hsds-3.0")
+        .join("../../data/openreferral-hsds-3.0")
         .join(path)
 }
 

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 fn hsds(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/openreferral-hsds-3.0")
+        .join("../../data/openreferral-hsds-3.0")
         .join(path)
 }
 

@@ -13,6 +13,7 @@ mod deliver;
 mod design;
 mod foundation;
 mod measure;
+mod refer;
 mod understand;
 
 use concord_domain::{decide, Action, Decision, Principal};
@@ -20,6 +21,7 @@ use concord_store::{organisations, Store, StoreError};
 
 pub use design::may_save_scenario_for;
 pub use measure::{may_act_for, ActFor};
+pub use refer::may_manage_services;
 pub use understand::{care_organisations_of, gp_practices_of};
 
 /// What a route or a button requires, and what its target is.

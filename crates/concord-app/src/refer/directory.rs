@@ -2,9 +2,10 @@
 //! the engine, every problem named by file, record and field; saved whole or not at all, and
 //! only by someone who may keep those services), and reading services back as HSDS.
 
+pub use crate::authz::may_manage_services;
 use concord_directory::feed::{self, FeedKind};
 use concord_directory::{check, tabular, Directory, Problems};
-use concord_domain::{decide, Action, FieldError, Principal, ValidationErrors};
+use concord_domain::{FieldError, Principal, ValidationErrors};
 use concord_store::directory::{self as store, ImportReport, ImportRequest};
 use concord_store::{organisations, Actor, Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -101,17 +102,6 @@ fn file_errors(problems: &Problems) -> ValidationErrors {
         });
     }
     ValidationErrors(errors)
-}
-
-/// Whether `principal` may add and change the services of `partner` (None: no partner's).
-pub fn may_manage_services(principal: Option<&Principal>, partner: Option<&str>) -> bool {
-    decide(
-        principal,
-        Action::ManageServices {
-            partner_organisation_id: partner,
-        },
-    )
-    .is_allowed()
 }
 
 /// Imports `upload` as the services of `partner` (None: no partner's), all or nothing.

@@ -4,7 +4,6 @@
 
 use crate::hsds::{Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm};
 use crate::{Directory, Problem, Problems, MAX_FILE_BYTES, MAX_SERVICES};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// What a feed's records are.
@@ -103,13 +102,15 @@ pub fn read_json(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Directory, 
         let number = i + 1;
         match kind {
             FeedKind::Services => {
-                if let Some(service) = read(file, number, record, &mut problems) {
+                if let Some(service) =
+                    crate::problem::read_record(file, number, record, &mut problems)
+                {
                     directory.services.push(service);
                 }
             }
             FeedKind::Organizations => {
                 if let Some(organization) =
-                    read::<Organization>(file, number, record, &mut problems)
+                    crate::problem::read_record::<Organization>(file, number, record, &mut problems)
                 {
                     match services_of_organization(organization) {
                         Ok(services) => directory.services.extend(services),
@@ -120,7 +121,12 @@ pub fn read_json(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Directory, 
                 }
             }
             FeedKind::ServicesAtLocations => {
-                if let Some(at) = read::<ServiceAtLocation>(file, number, record, &mut problems) {
+                if let Some(at) = crate::problem::read_record::<ServiceAtLocation>(
+                    file,
+                    number,
+                    record,
+                    &mut problems,
+                ) {
                     match service_of_service_at_location(at) {
                         Some(service) => directory.services.push(service),
                         None => problems.push(Problem::field(
@@ -134,12 +140,16 @@ pub fn read_json(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Directory, 
                 }
             }
             FeedKind::Taxonomies => {
-                if let Some(taxonomy) = read::<Taxonomy>(file, number, record, &mut problems) {
+                if let Some(taxonomy) =
+                    crate::problem::read_record::<Taxonomy>(file, number, record, &mut problems)
+                {
                     directory.taxonomies.push(taxonomy);
                 }
             }
             FeedKind::TaxonomyTerms => {
-                if let Some(term) = read::<TaxonomyTerm>(file, number, record, &mut problems) {
+                if let Some(term) =
+                    crate::problem::read_record::<TaxonomyTerm>(file, number, record, &mut problems)
+                {
                     directory.taxonomy_terms.push(term);
                 }
             }
@@ -157,24 +167,6 @@ pub fn read_json(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Directory, 
         FeedKind::ServicesAtLocations => merge_services_at_locations(directory),
         _ => directory,
     })
-}
-
-/// A record of type `T`, or its problem noted.
-fn read<T: DeserializeOwned>(
-    file: &str,
-    number: usize,
-    record: Value,
-    problems: &mut Problems,
-) -> Option<T> {
-    let id = record.get("id").and_then(Value::as_str).map(str::to_string);
-    match serde_path_to_error::deserialize::<_, T>(record) {
-        Ok(value) => Some(value),
-        Err(e) => {
-            let (field, message) = crate::problem::field_and_message(&e);
-            problems.push(Problem::field(file, number, id.as_deref(), field, message));
-            None
-        }
-    }
 }
 
 /// serde_json's message with its position first, as `line L, column C: ...`.

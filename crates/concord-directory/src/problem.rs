@@ -145,3 +145,25 @@ pub(crate) fn field_and_message(
     }
     (field, message)
 }
+
+/// `record` read as a `T`, or its problem noted against `file`'s record `number` (named by its
+/// id when it has one, and by the field serde stopped at).
+pub(crate) fn read_record<T: serde::de::DeserializeOwned>(
+    file: &str,
+    number: usize,
+    record: serde_json::Value,
+    problems: &mut Problems,
+) -> Option<T> {
+    let id = record
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
+    match serde_path_to_error::deserialize::<_, T>(record) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let (field, message) = field_and_message(&e);
+            problems.push(Problem::field(file, number, id.as_deref(), field, message));
+            None
+        }
+    }
+}

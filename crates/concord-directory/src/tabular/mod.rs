@@ -11,7 +11,6 @@ pub use tables::{Table, TABLES};
 
 use crate::hsds;
 use crate::{Directory, Problem, Problems, MAX_FILE_BYTES, MAX_SERVICES};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use tables::{nested, Link};
@@ -85,21 +84,29 @@ pub fn read_package(files: &[(String, Vec<u8>)]) -> Result<Directory, Problems> 
             )
             .into());
         }
-        if let Some(service) = typed::<hsds::Service>("services.csv", *number, value, &mut problems)
-        {
+        if let Some(service) = crate::problem::read_record::<hsds::Service>(
+            "services.csv",
+            *number,
+            value,
+            &mut problems,
+        ) {
             directory.services.push(service);
         }
     }
     directory.passed_over = index.unused();
     for (number, row) in rows.get("taxonomy").into_iter().flatten() {
         let value = Value::Object(row.clone());
-        if let Some(t) = typed("taxonomies.csv", *number, value, &mut problems) {
+        if let Some(t) =
+            crate::problem::read_record("taxonomies.csv", *number, value, &mut problems)
+        {
             directory.taxonomies.push(t);
         }
     }
     for (number, row) in rows.get("taxonomy_term").into_iter().flatten() {
         let value = Value::Object(row.clone());
-        if let Some(t) = typed("taxonomy_terms.csv", *number, value, &mut problems) {
+        if let Some(t) =
+            crate::problem::read_record("taxonomy_terms.csv", *number, value, &mut problems)
+        {
             directory.taxonomy_terms.push(t);
         }
     }
@@ -210,56 +217,74 @@ fn flat_row_ok(
     let file = table.file;
     let before = problems.total;
     match table.kind {
-        "service" => drop(typed::<hsds::Service>(file, number, value, problems)),
-        "organization" => drop(typed::<hsds::Organization>(file, number, value, problems)),
-        "location" => drop(typed::<hsds::Location>(file, number, value, problems)),
-        "service_at_location" => drop(typed::<hsds::ServiceAtLocation>(
+        "service" => drop(crate::problem::read_record::<hsds::Service>(
             file, number, value, problems,
         )),
-        "address" => drop(typed::<hsds::Address>(file, number, value, problems)),
-        "phone" => drop(typed::<hsds::Phone>(file, number, value, problems)),
-        "contact" => drop(typed::<hsds::Contact>(file, number, value, problems)),
-        "schedule" => drop(typed::<hsds::Schedule>(file, number, value, problems)),
-        "service_area" => drop(typed::<hsds::ServiceArea>(file, number, value, problems)),
-        "language" => drop(typed::<hsds::Language>(file, number, value, problems)),
-        "accessibility" => drop(typed::<hsds::Accessibility>(file, number, value, problems)),
-        "cost_option" => drop(typed::<hsds::CostOption>(file, number, value, problems)),
-        "funding" => drop(typed::<hsds::Funding>(file, number, value, problems)),
-        "program" => drop(typed::<hsds::Program>(file, number, value, problems)),
-        "required_document" => drop(typed::<hsds::RequiredDocument>(
+        "organization" => drop(crate::problem::read_record::<hsds::Organization>(
             file, number, value, problems,
         )),
-        "organization_identifier" => drop(typed::<hsds::OrganizationIdentifier>(
+        "location" => drop(crate::problem::read_record::<hsds::Location>(
             file, number, value, problems,
         )),
-        "attribute" => drop(typed::<hsds::Attribute>(file, number, value, problems)),
-        "metadata" => drop(typed::<hsds::Metadata>(file, number, value, problems)),
-        "taxonomy" => drop(typed::<hsds::Taxonomy>(file, number, value, problems)),
-        "taxonomy_term" => drop(typed::<hsds::TaxonomyTerm>(file, number, value, problems)),
-        "unit" => drop(typed::<hsds::Unit>(file, number, value, problems)),
+        "service_at_location" => drop(crate::problem::read_record::<hsds::ServiceAtLocation>(
+            file, number, value, problems,
+        )),
+        "address" => drop(crate::problem::read_record::<hsds::Address>(
+            file, number, value, problems,
+        )),
+        "phone" => drop(crate::problem::read_record::<hsds::Phone>(
+            file, number, value, problems,
+        )),
+        "contact" => drop(crate::problem::read_record::<hsds::Contact>(
+            file, number, value, problems,
+        )),
+        "schedule" => drop(crate::problem::read_record::<hsds::Schedule>(
+            file, number, value, problems,
+        )),
+        "service_area" => drop(crate::problem::read_record::<hsds::ServiceArea>(
+            file, number, value, problems,
+        )),
+        "language" => drop(crate::problem::read_record::<hsds::Language>(
+            file, number, value, problems,
+        )),
+        "accessibility" => drop(crate::problem::read_record::<hsds::Accessibility>(
+            file, number, value, problems,
+        )),
+        "cost_option" => drop(crate::problem::read_record::<hsds::CostOption>(
+            file, number, value, problems,
+        )),
+        "funding" => drop(crate::problem::read_record::<hsds::Funding>(
+            file, number, value, problems,
+        )),
+        "program" => drop(crate::problem::read_record::<hsds::Program>(
+            file, number, value, problems,
+        )),
+        "required_document" => drop(crate::problem::read_record::<hsds::RequiredDocument>(
+            file, number, value, problems,
+        )),
+        "organization_identifier" => drop(crate::problem::read_record::<
+            hsds::OrganizationIdentifier,
+        >(file, number, value, problems)),
+        "attribute" => drop(crate::problem::read_record::<hsds::Attribute>(
+            file, number, value, problems,
+        )),
+        "metadata" => drop(crate::problem::read_record::<hsds::Metadata>(
+            file, number, value, problems,
+        )),
+        "taxonomy" => drop(crate::problem::read_record::<hsds::Taxonomy>(
+            file, number, value, problems,
+        )),
+        "taxonomy_term" => drop(crate::problem::read_record::<hsds::TaxonomyTerm>(
+            file, number, value, problems,
+        )),
+        "unit" => drop(crate::problem::read_record::<hsds::Unit>(
+            file, number, value, problems,
+        )),
         // A capacity's unit is required nested but given by unit_id in a table: checked once
         // nested.
         _ => {}
     }
     problems.total == before
-}
-
-/// `value` as a `T`, or its problem noted against `file`'s record `number`.
-fn typed<T: DeserializeOwned>(
-    file: &str,
-    number: usize,
-    value: Value,
-    problems: &mut Problems,
-) -> Option<T> {
-    let id = value.get("id").and_then(Value::as_str).map(str::to_string);
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let (field, message) = crate::problem::field_and_message(&e);
-            problems.push(Problem::field(file, number, id.as_deref(), field, message));
-            None
-        }
-    }
 }
 
 /// Rows found by a column's value, per object type.

@@ -6,6 +6,7 @@
 
 pub mod authz;
 pub mod board;
+pub mod calendar;
 pub mod consent;
 pub mod design;
 pub mod export;
@@ -21,6 +22,7 @@ pub mod person;
 pub mod place;
 pub mod programme;
 pub mod raid;
+pub mod referral;
 pub mod strategy;
 pub mod validation;
 pub mod worklist;

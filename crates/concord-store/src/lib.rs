@@ -34,6 +34,7 @@ pub mod places;
 pub mod population;
 pub mod programmes;
 pub mod raid;
+pub mod referrals;
 pub mod reports;
 mod rows;
 pub mod search;

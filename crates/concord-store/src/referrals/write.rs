@@ -1,0 +1,456 @@
+//! Writing referrals: each in one transaction with its audit entry, which names the referral,
+//! the service and the statuses, never the person.
+
+use crate::audit::{Actor, AuditEntry};
+use crate::{Store, StoreError};
+use concord_directory::index::postcode_district;
+use concord_domain::referral::caseload::Contact;
+use concord_domain::referral::draft::{CareTeamReferral, SelfReferral};
+use concord_domain::referral::lifecycle::{self, Side};
+use concord_domain::referral::outcome::Outcome;
+use concord_domain::referral::{ReferralPriority, ReferralSource, ReferralStatus, StatusChange};
+use sqlx::AnyConnection;
+
+/// The service a referral goes to: its name and the partner that runs it, if it takes
+/// referrals through Concord.
+async fn receiving_service(
+    conn: &mut AnyConnection,
+    service_id: &str,
+) -> Result<(String, String), StoreError> {
+    if service_id.contains('\0') {
+        return Err(StoreError::invalid("service_id", "Choose a service from the directory"));
+    }
+    let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT name, status, partner_organisation_id FROM directory_services WHERE id = $1",
+    )
+    .bind(service_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((name, status, partner)) = row else {
+        return Err(StoreError::invalid("service_id", "Choose a service from the directory"));
+    };
+    let Some(partner) = partner else {
+        return Err(StoreError::invalid(
+            "service_id",
+            format!("{name} does not take referrals through Concord: contact it directly"),
+        ));
+    };
+    if status != "active" {
+        return Err(StoreError::invalid(
+            "service_id",
+            format!("{name} is not taking referrals (its listing says it is {status})"),
+        ));
+    }
+    Ok((name, partner))
+}
+
+/// The need's name, when the need is a term in the directory's taxonomies.
+async fn need_label(
+    conn: &mut AnyConnection,
+    need: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let Some(need) = need else {
+        return Ok(None);
+    };
+    let name: Option<String> = if need.contains('\0') {
+        None
+    } else {
+        sqlx::query_scalar("SELECT name FROM directory_taxonomy_terms WHERE id = $1")
+            .bind(need)
+            .fetch_optional(&mut *conn)
+            .await?
+    };
+    name.map(Some)
+        .ok_or_else(|| StoreError::invalid("need", "Choose a need from the list"))
+}
+
+/// Whole years from `birth_date` (YYYY-MM-DD) to `today`.
+fn age_on(birth_date: &str, today: chrono::NaiveDate) -> Option<i64> {
+    let born = chrono::NaiveDate::parse_from_str(birth_date, "%Y-%m-%d").ok()?;
+    today.years_since(born).map(i64::from)
+}
+
+/// Makes a referral for a person on `practice_id`'s registered list, sent (or kept as a
+/// draft), by `actor` (who recorded the person's consent, when sending). Returns its id.
+pub async fn create_for_care_team(
+    store: &Store,
+    actor: &Actor,
+    practice_id: &str,
+    referral: &CareTeamReferral,
+) -> Result<String, StoreError> {
+    let id = crate::new_id();
+    let status = if referral.draft {
+        ReferralStatus::Draft
+    } else {
+        ReferralStatus::Requested
+    };
+    let entry = AuditEntry::success(
+        actor,
+        "referral.create",
+        "referral",
+        Some(&id),
+        format!(
+            "to service {}; {}",
+            referral.service_id,
+            status.phrase()
+        ),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let patient: Option<(String, String, String, String, String)> = sqlx::query_as(
+                "SELECT given_name, family_name, birth_date, sex, postcode FROM registered_patients \
+                 WHERE practice_id = $1 AND nhs_number = $2",
+            )
+            .bind(practice_id)
+            .bind(&referral.nhs_number)
+            .fetch_optional(tx.conn())
+            .await?;
+            let Some((given, family, birth_date, sex, postcode)) = patient else {
+                return Err(StoreError::invalid(
+                    "nhs_number",
+                    "This person is not on your practice's registered list",
+                ));
+            };
+            let (service_name, receiving) = receiving_service(tx.conn(), &referral.service_id).await?;
+            let need = need_label(tx.conn(), referral.need.as_deref()).await?;
+            let now = crate::now_utc();
+            let today = chrono::Utc::now().date_naive();
+            let sent = (!referral.draft).then(|| now.clone());
+            let consent_by = (!referral.draft).then(|| actor.name.clone());
+            sqlx::query(
+                "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
+                 referring_organisation_id, referred_by, referred_by_name, cohort_id, nhs_number, \
+                 given_name, family_name, age, sex, postcode_district, phone, email, contact_preference, \
+                 need_term_id, need_label, reason, priority, consent_recorded_by, consent_at, status, \
+                 authored_on, sent_at, last_modified, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                 $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
+                 $26, $27, $28, 1)",
+            )
+            .bind(&id)
+            .bind(ReferralSource::CareTeam.as_str())
+            .bind(&referral.service_id)
+            .bind(&service_name)
+            .bind(&receiving)
+            .bind(practice_id)
+            .bind(&actor.person_id)
+            .bind(&actor.name)
+            .bind(&referral.cohort_id)
+            .bind(&referral.nhs_number)
+            .bind(&given)
+            .bind(&family)
+            .bind(age_on(&birth_date, today))
+            .bind(&sex)
+            .bind(postcode_district(&postcode))
+            .bind(&referral.contact.phone)
+            .bind(&referral.contact.email)
+            .bind(referral.contact.preference.as_str())
+            .bind(&referral.need)
+            .bind(&need)
+            .bind(&referral.reason)
+            .bind(referral.priority.as_str())
+            .bind(&consent_by)
+            .bind(sent.clone())
+            .bind(status.as_str())
+            .bind(&now)
+            .bind(&sent)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            insert_event(tx.conn(), &id, None, status, None, "", None, "referrer", actor, &now).await?;
+            tx.commit(entry).await?;
+            Ok(id.clone())
+        })
+        .await
+}
+
+/// Records a person's referral of themselves to `service_id`, sent. Returns its id.
+pub async fn create_self(
+    store: &Store,
+    service_id: &str,
+    referral: &SelfReferral,
+) -> Result<String, StoreError> {
+    let id = crate::new_id();
+    let actor = Actor::system("self-referral form");
+    let entry = AuditEntry::success(
+        &actor,
+        "referral.self",
+        "referral",
+        Some(&id),
+        format!("to service {service_id}"),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let (service_name, receiving) = receiving_service(tx.conn(), service_id).await?;
+            let now = crate::now_utc();
+            let name = format!("{} {}", referral.given_name, referral.family_name);
+            sqlx::query(
+                "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
+                 given_name, family_name, age, postcode_district, phone, email, contact_preference, \
+                 reason, priority, consent_recorded_by, consent_at, status, authored_on, sent_at, \
+                 last_modified, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                 $13, $14, $15, $16, $17, $18, $19, $20, 1)",
+            )
+            .bind(&id)
+            .bind(ReferralSource::SelfReferral.as_str())
+            .bind(service_id)
+            .bind(&service_name)
+            .bind(&receiving)
+            .bind(&referral.given_name)
+            .bind(&referral.family_name)
+            .bind(referral.age.map(i64::from))
+            .bind(referral.postcode.as_deref().and_then(postcode_district))
+            .bind(&referral.contact.phone)
+            .bind(&referral.contact.email)
+            .bind(referral.contact.preference.as_str())
+            .bind(&referral.reason)
+            .bind(ReferralPriority::Routine.as_str())
+            .bind(&name)
+            .bind(&now)
+            .bind(ReferralStatus::Requested.as_str())
+            .bind(&now)
+            .bind(&now)
+            .bind(&now)
+            .execute(tx.conn())
+            .await?;
+            let person = Actor::system(&name);
+            insert_event(tx.conn(), &id, None, ReferralStatus::Requested, None, "", None, "person", &person, &now)
+                .await?;
+            tx.commit(entry).await?;
+            Ok(id.clone())
+        })
+        .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    conn: &mut AnyConnection,
+    referral_id: &str,
+    from: Option<ReferralStatus>,
+    to: ReferralStatus,
+    reason: Option<&str>,
+    note: &str,
+    capacity: Option<&str>,
+    side: &str,
+    actor: &Actor,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO referral_events (id, referral_id, from_status, to_status, reason, note, \
+         capacity_reply, side, by_person, by_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(crate::new_id())
+    .bind(referral_id)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(reason)
+    .bind(note)
+    .bind(capacity)
+    .bind(side)
+    .bind(&actor.person_id)
+    .bind(&actor.name)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Referrer => "referrer",
+        Side::Service => "service",
+    }
+}
+
+/// Moves referral `id` as `side` (whom the caller has authorised), if the lifecycle allows the
+/// move from its status now and nobody changed it meanwhile. Sending a draft records `actor` as
+/// having taken the person's consent. Returns the status it left.
+pub async fn change_status(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    side: Side,
+    change: &StatusChange,
+) -> Result<ReferralStatus, StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "referral.status",
+        "referral",
+        Some(id),
+        format!(
+            "{} as {}{}",
+            change.to.as_str(),
+            side_name(side),
+            change.reason.map(|r| format!("; reason {}", r.as_str())).unwrap_or_default()
+        ),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            let row: Option<(String, i64)> =
+                sqlx::query_as("SELECT status, version FROM referrals WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            let Some((status, version)) = row else {
+                return Err(StoreError::not_found("referral", id));
+            };
+            let from: ReferralStatus = status
+                .parse()
+                .map_err(|_| StoreError::invalid("status", "This referral's status is not known"))?;
+            lifecycle::check(from, change.to, side)
+                .map_err(|refused| StoreError::invalid("status", refused.to_string()))?;
+            let now = crate::now_utc();
+            let replied = matches!(change.to, ReferralStatus::Accepted | ReferralStatus::Rejected);
+            let sending = from == ReferralStatus::Draft && change.to == ReferralStatus::Requested;
+            let updated = sqlx::query(
+                "UPDATE referrals SET status = $1, status_reason = $2, status_note = $3, \
+                 capacity_reply = COALESCE($4, capacity_reply), last_modified = $5, version = version + 1, \
+                 replied_at = CASE WHEN $6 = 1 AND replied_at IS NULL THEN $5 ELSE replied_at END, \
+                 first_contact_at = CASE WHEN $7 = 1 AND first_contact_at IS NULL THEN $5 ELSE first_contact_at END, \
+                 closed_at = CASE WHEN $8 = 1 THEN $5 ELSE closed_at END, \
+                 sent_at = CASE WHEN $9 = 1 THEN $5 ELSE sent_at END, \
+                 consent_recorded_by = CASE WHEN $9 = 1 THEN $10 ELSE consent_recorded_by END, \
+                 consent_at = CASE WHEN $9 = 1 THEN $5 ELSE consent_at END \
+                 WHERE id = $11 AND version = $12",
+            )
+            .bind(change.to.as_str())
+            .bind(change.reason.map(|r| r.as_str()))
+            .bind(change.reason.map(|_| change.note.clone()))
+            .bind(change.capacity.map(|c| c.as_str()))
+            .bind(&now)
+            .bind(i64::from(replied))
+            .bind(i64::from(change.to == ReferralStatus::InProgress))
+            .bind(i64::from(change.to.is_closed()))
+            .bind(i64::from(sending))
+            .bind(&actor.name)
+            .bind(id)
+            .bind(version)
+            .execute(tx.conn())
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::invalid(
+                    "status",
+                    "Someone else changed this referral meanwhile: look at it again",
+                ));
+            }
+            insert_event(
+                tx.conn(),
+                id,
+                Some(from),
+                change.to,
+                change.reason.map(|r| r.as_str()),
+                &change.note,
+                change.capacity.map(|c| c.as_str()),
+                side_name(side),
+                actor,
+                &now,
+            )
+            .await?;
+            tx.commit(entry).await?;
+            Ok(from)
+        })
+        .await
+}
+
+/// Fails unless referral `id` is open (not ended and not a draft).
+async fn require_open(conn: &mut AnyConnection, id: &str) -> Result<(), StoreError> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM referrals WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    match status.and_then(|s| s.parse::<ReferralStatus>().ok()) {
+        None => Err(StoreError::not_found("referral", id)),
+        Some(s) if s.with_service() => Ok(()),
+        Some(s) => Err(StoreError::invalid(
+            "contact_on",
+            format!("This referral is {}: nothing more can be recorded on it", s.phrase()),
+        )),
+    }
+}
+
+/// Records a contact with the person on open referral `id`.
+pub async fn add_contact(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    side: Side,
+    contact: &Contact,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "referral.contact",
+        "referral",
+        Some(id),
+        format!("{} as {}", contact.kind.as_str(), side_name(side)),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            require_open(tx.conn(), id).await?;
+            sqlx::query(
+                "INSERT INTO referral_contacts (id, referral_id, contact_on, kind, note, next_step, \
+                 next_step_due, side, by_person, by_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(crate::new_id())
+            .bind(id)
+            .bind(contact.contact_on.to_string())
+            .bind(contact.kind.as_str())
+            .bind(&contact.note)
+            .bind(&contact.next_step)
+            .bind(contact.next_step_due.map(|d| d.to_string()))
+            .bind(side_name(side))
+            .bind(&actor.person_id)
+            .bind(&actor.name)
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
+        .await
+}
+
+/// Records outcome measures on open referral `id`.
+pub async fn record_outcome(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    outcome: &Outcome,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "referral.outcome",
+        "referral",
+        Some(id),
+        format!("{} recorded", outcome.stage.as_str()),
+    );
+    let ons4 = |i: usize| outcome.ons4.map(|v| i64::from(v[i]));
+    let ucla = |i: usize| outcome.ucla.map(|v| i64::from(v[i]));
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            require_open(tx.conn(), id).await?;
+            sqlx::query(
+                "INSERT INTO referral_outcomes (id, referral_id, stage, life_satisfaction, worthwhile, \
+                 happiness, anxiety, companionship, left_out, isolated, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(crate::new_id())
+            .bind(id)
+            .bind(outcome.stage.as_str())
+            .bind(ons4(0))
+            .bind(ons4(1))
+            .bind(ons4(2))
+            .bind(ons4(3))
+            .bind(ucla(0))
+            .bind(ucla(1))
+            .bind(ucla(2))
+            .bind(&actor.name)
+            .bind(crate::now_utc())
+            .execute(tx.conn())
+            .await?;
+            tx.commit(entry).await
+        })
+        .await
+}

@@ -182,10 +182,22 @@ mod tests {
         // Friday 18 December 2026 to Monday 4 January 2027: 21, 22, 23, 24, 29, 30, 31
         // December (25 and 28 are bank holidays, 26-27 a weekend) and 4 January; 1 January is
         // a bank holiday and 2-3 a weekend.
-        assert_eq!(working_days_between(date(2026, 12, 18), date(2027, 1, 4)), 8);
-        assert_eq!(working_days_between(date(2026, 12, 4), date(2026, 12, 7)), 1);
-        assert_eq!(working_days_between(date(2026, 12, 7), date(2026, 12, 7)), 0);
-        assert_eq!(working_days_between(date(2026, 12, 8), date(2026, 12, 7)), 0);
+        assert_eq!(
+            working_days_between(date(2026, 12, 18), date(2027, 1, 4)),
+            8
+        );
+        assert_eq!(
+            working_days_between(date(2026, 12, 4), date(2026, 12, 7)),
+            1
+        );
+        assert_eq!(
+            working_days_between(date(2026, 12, 7), date(2026, 12, 7)),
+            0
+        );
+        assert_eq!(
+            working_days_between(date(2026, 12, 8), date(2026, 12, 7)),
+            0
+        );
         assert!(!is_working_day(date(2026, 12, 28)));
     }
 

@@ -3,8 +3,8 @@
 //! Rosters and arrival profiles read the weekday, the hour and the month from it, and rosters
 //! close on England and Wales bank holidays ([`concord_domain::calendar`]).
 
-pub use concord_domain::calendar::is_bank_holiday;
 use chrono::{Datelike, Duration, NaiveDate};
+pub use concord_domain::calendar::is_bank_holiday;
 
 /// Time units the calendar understands, and how many make a day.
 pub fn units_per_day(time_unit: &str) -> Option<f64> {

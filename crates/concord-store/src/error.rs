@@ -29,6 +29,10 @@ pub enum StoreError {
     /// The audit anchor outside the database could not be read.
     #[error(transparent)]
     Anchor(#[from] crate::anchor::AnchorError),
+    /// A view of identifiable data could not be written to the audit log, so nothing was read
+    /// for it (fail closed).
+    #[error("the view could not be audited, so nothing was shown: {0}")]
+    NotRecorded(Box<StoreError>),
     /// Password hashing failed.
     #[error("password hashing failed: {0}")]
     Hashing(String),

@@ -71,3 +71,27 @@ pub async fn projects(store: &Store, programme_id: &str) -> Result<Vec<Lookup>, 
 pub async fn proposals(store: &Store) -> Result<Vec<Lookup>, StoreError> {
     pairs(store, "SELECT id, title FROM proposals ORDER BY title").await
 }
+
+/// Services that take referrals through Concord (a partner's, and active), "Service (partner)",
+/// by name.
+pub async fn referrable_services(store: &Store) -> Result<Vec<Lookup>, StoreError> {
+    pairs(
+        store,
+        "SELECT s.id, s.name || ' (' || o.name || ')' FROM directory_services s \
+         JOIN organisations o ON o.id = s.partner_organisation_id \
+         WHERE s.status = 'active' ORDER BY s.name, o.name",
+    )
+    .await
+}
+
+/// The needs services in the directory are described by (taxonomy terms some service uses), by
+/// name.
+pub async fn needs(store: &Store) -> Result<Vec<Lookup>, StoreError> {
+    pairs(
+        store,
+        "SELECT t.id, t.name FROM directory_taxonomy_terms t \
+         WHERE EXISTS (SELECT 1 FROM directory_service_terms st WHERE st.taxonomy_term_id = t.id) \
+         ORDER BY t.name",
+    )
+    .await
+}

@@ -86,6 +86,15 @@ pub fn problem_for(err: &StoreError) -> Problem {
             "You do not have permission",
             why.clone(),
         ),
+        StoreError::NotRecorded(err) => {
+            tracing::error!(error = %err, "a view of identifiable data could not be audited; nothing was shown");
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit-unavailable",
+                "This cannot be shown now",
+                "Every view of a person's details is recorded before it is shown, and this view could not be recorded. Nothing has been shown. Try again later.",
+            )
+        }
         other => {
             tracing::error!(error = %other, "store failure");
             Problem::new(

@@ -34,7 +34,7 @@ async fn every_role_lands_on_its_own_work_with_its_menu_first() {
         ("programme", "Programmes"),
         ("analyst", "Population"),
         ("clinician", "Population"),
-        ("vcse", "Services"),
+        ("vcse", "Referrals"),
     ] {
         let mut browser = app.browser(username).await;
         let home = app.get("/", &mut browser).await;

@@ -21,7 +21,7 @@ use concord_store::{organisations, Store, StoreError};
 
 pub use design::may_save_scenario_for;
 pub use measure::{may_act_for, ActFor};
-pub use refer::may_manage_services;
+pub use refer::{may_make_referral, may_manage_services, referral_side};
 pub use understand::{care_organisations_of, gp_practices_of};
 
 /// What a route or a button requires, and what its target is.
@@ -120,6 +120,16 @@ pub enum Rule {
     /// Importing directory services: a partner lead or VCSE worker anywhere, or an administrator
     /// (each import is then checked against the partner whose services it brings).
     ManageServices,
+    /// Referring a person: a direct-care clinician of a GP practice (each person is then checked
+    /// against the practice's registered list).
+    MakeReferral,
+    /// Referral `{id}`: the care team that made it, or the service while it is with them.
+    SeeReferral,
+    /// One's referrals: direct-care clinicians and VCSE workers (each sees their own
+    /// organisations' only).
+    WorkOnReferrals,
+    /// Referring oneself to a service on the public form: anyone.
+    SelfRefer,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -210,6 +220,9 @@ pub async fn authorise(
     if let Some(decision) = design::resolve(&ask, rule).await? {
         return Ok(decision);
     }
+    if let Some(decision) = refer::resolve(&ask, rule).await? {
+        return Ok(decision);
+    }
     // Deny is the default: a rule no capability answers allows nothing.
     Ok(Decision::Denied)
 }
@@ -248,6 +261,8 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
             owner_organisation_id: None,
         },
         Rule::ManageServices => Action::OpenServicesForm,
+        Rule::WorkOnReferrals => Action::WorkOnReferrals,
+        Rule::SelfRefer => Action::SelfRefer,
         _ => return None,
     })
 }

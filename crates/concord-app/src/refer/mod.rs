@@ -1,5 +1,8 @@
 //! Refer: the service directory to the Open Referral UK standard ([`directory`]): VCSE partners'
 //! services and councils' feeds, imported and exported as HSDS, found by anyone signed in and
-//! served to anyone through the Open Referral API.
+//! served to anyone through the Open Referral API; and referrals to those services across
+//! organisations ([`referrals`]).
 
 pub mod directory;
+pub mod fhir;
+pub mod referrals;

@@ -247,6 +247,9 @@ pub enum Action<'a> {
     },
     /// Refer oneself to a service on the public form (anyone; no sign-in).
     SelfRefer,
+    /// Open one's referrals: direct-care clinicians (whose teams refer) and VCSE workers (whose
+    /// services receive); what each sees is then their own organisations' only.
+    WorkOnReferrals,
 }
 
 /// The outcome of asking.
@@ -353,6 +356,13 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         },
         // Referrals carry identifiable details: the referring care team and the service acting
         // on it only, never an administrator.
+        Action::WorkOnReferrals => match p
+            .grant_with(Role::DirectCareClinician)
+            .or_else(|| p.grant_with(Role::VcseWorker))
+        {
+            Some(g) => allowed(Some(g)),
+            None => Decision::Denied,
+        },
         Action::MakeReferral { practice_ids } => match p.grants.iter().find(|g| {
             g.role == Role::DirectCareClinician && practice_ids.contains(&g.organisation_id)
         }) {

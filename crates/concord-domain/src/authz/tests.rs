@@ -372,5 +372,9 @@ fn referrals_are_seen_by_the_referring_team_and_by_the_service_only_while_it_is_
         assert!(!decide(Some(other), service(true)).is_allowed());
     }
     assert!(decide(None, Action::SelfRefer).is_allowed());
+    assert!(decide(Some(&clinician), Action::WorkOnReferrals).is_allowed());
+    assert!(decide(Some(&worker), Action::WorkOnReferrals).is_allowed());
+    assert!(!decide(Some(&charity_lead), Action::WorkOnReferrals).is_allowed());
+    assert!(!decide(Some(&admin), Action::WorkOnReferrals).is_allowed());
     assert_eq!(decide(None, referrer), Decision::NeedsSignIn);
 }

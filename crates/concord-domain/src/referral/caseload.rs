@@ -52,16 +52,25 @@ impl ContactDraft {
     /// The contact, or what is wrong with it; a contact cannot be after `today`.
     pub fn validate(&self, today: NaiveDate) -> Result<Contact, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let contact_on = errors.require_date("contact_on", "the day of the contact", &self.contact_on);
+        let contact_on =
+            errors.require_date("contact_on", "the day of the contact", &self.contact_on);
         if contact_on.is_some_and(|d| d > today) {
             errors.add("contact_on", "A contact cannot be in the future");
         }
-        let kind: Option<ContactKind> = errors.require_code("kind", "how contact was made", &self.kind);
+        let kind: Option<ContactKind> =
+            errors.require_code("kind", "how contact was made", &self.kind);
         errors.require_text("note", "what happened", &self.note, 1000);
         errors.optional_text("next_step", "the next step", &self.next_step, 500);
-        let next_step_due = errors.optional_date("next_step_due", "when the next step is due", &self.next_step_due);
+        let next_step_due = errors.optional_date(
+            "next_step_due",
+            "when the next step is due",
+            &self.next_step_due,
+        );
         if next_step_due.is_some() && self.next_step.trim().is_empty() {
-            errors.add("next_step", "Say what the next step is, or leave its date blank");
+            errors.add(
+                "next_step",
+                "Say what the next step is, or leave its date blank",
+            );
         }
         errors.into_result()?;
         Ok(Contact {

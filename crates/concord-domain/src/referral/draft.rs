@@ -5,7 +5,7 @@
 
 use super::lifecycle::needs_reason;
 use super::{CapacityReply, ContactPreference, ReferralPriority, ReferralReason, ReferralStatus};
-use crate::validation::{loose_bool, looks_like_email, string_or_number, ValidationErrors};
+use crate::validation::{looks_like_email, loose_bool, string_or_number, ValidationErrors};
 
 /// The longest "what they would like help with".
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -79,7 +79,11 @@ impl ReferralDraft {
     /// The referral, or every problem with it.
     pub fn validate(&self) -> Result<CareTeamReferral, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let digits: String = self.nhs_number.chars().filter(char::is_ascii_digit).collect();
+        let digits: String = self
+            .nhs_number
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
         let other = self
             .nhs_number
             .chars()
@@ -88,8 +92,18 @@ impl ReferralDraft {
             errors.add("nhs_number", "Enter the person's NHS number: 10 digits");
         }
         errors.require_id("service_id", "a service", &self.service_id);
-        errors.require_text("reason", "what the person would like help with", &self.reason, MAX_REASON_CHARS);
-        let contact = check_contact(&mut errors, &self.phone, &self.email, &self.contact_preference);
+        errors.require_text(
+            "reason",
+            "what the person would like help with",
+            &self.reason,
+            MAX_REASON_CHARS,
+        );
+        let contact = check_contact(
+            &mut errors,
+            &self.phone,
+            &self.email,
+            &self.contact_preference,
+        );
         let priority = if self.priority.trim().is_empty() {
             Some(ReferralPriority::Routine)
         } else {
@@ -171,12 +185,27 @@ impl SelfReferralDraft {
         };
         let postcode = self.postcode.trim().to_uppercase();
         let postcode_ok = postcode.len() <= 8
-            && postcode.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+            && postcode
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ');
         if !postcode_ok {
-            errors.add("postcode", "Enter a postcode, for example RV1 2AB, or leave it blank");
+            errors.add(
+                "postcode",
+                "Enter a postcode, for example RV1 2AB, or leave it blank",
+            );
         }
-        errors.require_text("reason", "what you would like help with", &self.reason, MAX_REASON_CHARS);
-        let contact = check_contact(&mut errors, &self.phone, &self.email, &self.contact_preference);
+        errors.require_text(
+            "reason",
+            "what you would like help with",
+            &self.reason,
+            MAX_REASON_CHARS,
+        );
+        let contact = check_contact(
+            &mut errors,
+            &self.phone,
+            &self.email,
+            &self.contact_preference,
+        );
         if !self.consent {
             errors.add(
                 "consent",
@@ -237,7 +266,8 @@ impl StatusChangeDraft {
     /// question, asked with the referral's status).
     pub fn validate(&self) -> Result<StatusChange, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let to: Option<ReferralStatus> = errors.require_code("status", "what happens next", &self.status);
+        let to: Option<ReferralStatus> =
+            errors.require_code("status", "what happens next", &self.status);
         let reason: Option<ReferralReason> = match to {
             Some(to) if needs_reason(to) => errors.require_code("reason", "a reason", &self.reason),
             _ => None,
@@ -245,8 +275,11 @@ impl StatusChangeDraft {
         errors.optional_text("note", "the note", &self.note, MAX_NOTE_CHARS);
         let capacity = match to {
             Some(ReferralStatus::Accepted) => {
-                let capacity: Option<CapacityReply> =
-                    errors.require_code("capacity", "whether the service has a place", &self.capacity);
+                let capacity: Option<CapacityReply> = errors.require_code(
+                    "capacity",
+                    "whether the service has a place",
+                    &self.capacity,
+                );
                 if capacity == Some(CapacityReply::NoCapacity) {
                     errors.add(
                         "capacity",
@@ -280,10 +313,9 @@ fn non_blank(value: &str) -> Option<String> {
 pub fn looks_like_phone(phone: &str) -> bool {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     (10..=15).contains(&digits)
-        && phone
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-') || (c == '+' && i == 0))
+        && phone.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-') || (c == '+' && i == 0)
+        })
 }
 
 fn check_contact(
@@ -296,25 +328,40 @@ fn check_contact(
     let email = non_blank(email);
     if let Some(p) = &phone {
         if !looks_like_phone(p) {
-            errors.add("phone", "Enter a phone number with 10 to 15 digits, for example 01632 960 001");
+            errors.add(
+                "phone",
+                "Enter a phone number with 10 to 15 digits, for example 01632 960 001",
+            );
         }
     }
     if let Some(e) = &email {
         if !looks_like_email(e) || e.chars().count() > 254 {
-            errors.add("email", "Enter an e-mail address, for example name@example.org");
+            errors.add(
+                "email",
+                "Enter an e-mail address, for example name@example.org",
+            );
         }
     }
     if phone.is_none() && email.is_none() {
-        errors.add("phone", "Give a phone number or an e-mail address so the service can get in touch");
+        errors.add(
+            "phone",
+            "Give a phone number or an e-mail address so the service can get in touch",
+        );
     }
     let preference: Option<ContactPreference> =
         errors.require_code("contact_preference", "how to get in touch", preference);
     match preference {
         Some(ContactPreference::Email) if email.is_none() => {
-            errors.add("email", "Give an e-mail address, or choose another way to get in touch");
+            errors.add(
+                "email",
+                "Give an e-mail address, or choose another way to get in touch",
+            );
         }
         Some(ContactPreference::Phone | ContactPreference::Text) if phone.is_none() => {
-            errors.add("phone", "Give a phone number, or choose another way to get in touch");
+            errors.add(
+                "phone",
+                "Give a phone number, or choose another way to get in touch",
+            );
         }
         _ => {}
     }
@@ -417,7 +464,11 @@ mod tests {
             status: "rejected".into(),
             ..StatusChangeDraft::default()
         };
-        assert!(decline.validate().unwrap_err().for_field("reason").is_some());
+        assert!(decline
+            .validate()
+            .unwrap_err()
+            .for_field("reason")
+            .is_some());
         let full = StatusChangeDraft {
             status: "rejected".into(),
             reason: "no_capacity".into(),
@@ -427,18 +478,28 @@ mod tests {
         .validate()
         .unwrap();
         assert_eq!(full.capacity, Some(CapacityReply::NoCapacity));
-        assert_eq!(full.reason_text().unwrap(), "No places available: Full until March");
+        assert_eq!(
+            full.reason_text().unwrap(),
+            "No places available: Full until March"
+        );
         let accept = StatusChangeDraft {
             status: "accepted".into(),
             ..StatusChangeDraft::default()
         };
-        assert!(accept.validate().unwrap_err().for_field("capacity").is_some());
+        assert!(accept
+            .validate()
+            .unwrap_err()
+            .for_field("capacity")
+            .is_some());
         let accept = StatusChangeDraft {
             status: "accepted".into(),
             capacity: "waitlist".into(),
             ..StatusChangeDraft::default()
         };
-        assert_eq!(accept.validate().unwrap().capacity, Some(CapacityReply::Waitlist));
+        assert_eq!(
+            accept.validate().unwrap().capacity,
+            Some(CapacityReply::Waitlist)
+        );
         let bogus = StatusChangeDraft {
             status: "ready".into(),
             ..StatusChangeDraft::default()

@@ -137,8 +137,20 @@ mod tests {
                         assert_eq!(theirs, Err(MoveRefused::OtherSide { to: *to, by: m.by }));
                     }
                     None => {
-                        assert_eq!(referrer, Err(MoveRefused::NotAllowed { from: *from, to: *to }));
-                        assert_eq!(service, Err(MoveRefused::NotAllowed { from: *from, to: *to }));
+                        assert_eq!(
+                            referrer,
+                            Err(MoveRefused::NotAllowed {
+                                from: *from,
+                                to: *to
+                            })
+                        );
+                        assert_eq!(
+                            service,
+                            Err(MoveRefused::NotAllowed {
+                                from: *from,
+                                to: *to
+                            })
+                        );
                     }
                 }
             }
@@ -176,8 +188,14 @@ mod tests {
             })
         );
         assert!(check(Requested, Cancelled, Side::Service).is_err());
-        assert_eq!(moves_from(Draft, Side::Referrer), [Requested, Cancelled, EnteredInError]);
-        assert_eq!(moves_from(Requested, Side::Service), [Received, Accepted, Rejected]);
+        assert_eq!(
+            moves_from(Draft, Side::Referrer),
+            [Requested, Cancelled, EnteredInError]
+        );
+        assert_eq!(
+            moves_from(Requested, Side::Service),
+            [Received, Accepted, Rejected]
+        );
         assert_eq!(moves_from(Completed, Side::Service), []);
     }
 

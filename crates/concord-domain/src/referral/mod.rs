@@ -159,7 +159,8 @@ vocabulary! {
 }
 
 /// The SNOMED CT concept a GP system records for a social prescribing referral.
-pub const SNOMED_REFERRAL: (&str, &str) = ("871731000000106", "Referral to social prescribing service");
+pub const SNOMED_REFERRAL: (&str, &str) =
+    ("871731000000106", "Referral to social prescribing service");
 
 /// Working days a service has to reply before a referral is flagged, unless configured otherwise.
 pub const DEFAULT_REPLY_WORKING_DAYS: u32 = 5;
@@ -186,7 +187,13 @@ mod tests {
             .collect();
         assert_eq!(
             with_service,
-            ["requested", "received", "accepted", "in_progress", "on_hold"]
+            [
+                "requested",
+                "received",
+                "accepted",
+                "in_progress",
+                "on_hold"
+            ]
         );
     }
 }

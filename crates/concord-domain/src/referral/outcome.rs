@@ -150,7 +150,8 @@ impl OutcomeDraft {
     /// The outcome, or what is wrong with it.
     pub fn validate(&self) -> Result<Outcome, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let stage: Option<OutcomeStage> = errors.require_code("stage", "when this was asked", &self.stage);
+        let stage: Option<OutcomeStage> =
+            errors.require_code("stage", "when this was asked", &self.stage);
         let ons4_fields = [
             ("life_satisfaction", &self.life_satisfaction),
             ("worthwhile", &self.worthwhile),
@@ -165,7 +166,10 @@ impl OutcomeDraft {
         let ons4 = instrument(&mut errors, &ons4_fields, 0..=10, "ONS4");
         let ucla = instrument(&mut errors, &ucla_fields, 1..=3, "UCLA loneliness");
         if ons4.is_none() && ucla.is_none() && errors.is_empty() {
-            errors.add("life_satisfaction", "Record the answers to at least one of the questionnaires");
+            errors.add(
+                "life_satisfaction",
+                "Record the answers to at least one of the questionnaires",
+            );
         }
         errors.into_result()?;
         Ok(Outcome {
@@ -190,8 +194,12 @@ fn instrument(
     let mut scores = Vec::new();
     for (field, value) in fields {
         if value.trim().is_empty() {
-            errors.add(field, format!("Answer every {name} question, or none of them"));
-        } else if let Some(score) = errors.require_in_range(field, "a score", value, range.clone()) {
+            errors.add(
+                field,
+                format!("Answer every {name} question, or none of them"),
+            );
+        } else if let Some(score) = errors.require_in_range(field, "a score", value, range.clone())
+        {
             scores.push(score);
         }
     }
@@ -206,15 +214,34 @@ mod tests {
     fn ons_bands_match_the_published_thresholds() {
         // ONS: life satisfaction, worthwhile, happiness 0-4 low, 5-6 medium, 7-8 high, 9-10
         // very high; anxiety 0-1 very low, 2-3 low, 4-5 medium, 6-10 high.
-        let positive: Vec<_> = (0..=10).map(|s| Ons4Item::Happiness.band(s).as_str()).collect();
+        let positive: Vec<_> = (0..=10)
+            .map(|s| Ons4Item::Happiness.band(s).as_str())
+            .collect();
         assert_eq!(
             positive,
-            ["low", "low", "low", "low", "low", "medium", "medium", "high", "high", "very_high", "very_high"]
+            [
+                "low",
+                "low",
+                "low",
+                "low",
+                "low",
+                "medium",
+                "medium",
+                "high",
+                "high",
+                "very_high",
+                "very_high"
+            ]
         );
-        let anxiety: Vec<_> = (0..=10).map(|s| Ons4Item::Anxiety.band(s).as_str()).collect();
+        let anxiety: Vec<_> = (0..=10)
+            .map(|s| Ons4Item::Anxiety.band(s).as_str())
+            .collect();
         assert_eq!(
             anxiety,
-            ["very_low", "very_low", "low", "low", "medium", "medium", "high", "high", "high", "high", "high"]
+            [
+                "very_low", "very_low", "low", "low", "medium", "medium", "high", "high", "high",
+                "high", "high"
+            ]
         );
     }
 

@@ -7,7 +7,10 @@
 
 mod write;
 
-pub use write::{add_contact, change_status, create_for_care_team, create_self, record_outcome};
+pub use write::{
+    add_contact, change_status, create_for_care_team, create_self, record_outcome,
+    MAX_SELF_REFERRALS_AN_HOUR,
+};
 
 use crate::rows::{all_by, one_by_id, RowExt};
 use crate::{Store, StoreError};
@@ -34,10 +37,14 @@ pub struct ReferralHeader {
     pub receiving_organisation_id: String,
     /// Its name.
     pub receiving_organisation_name: String,
+    /// Its ODS (or local) code.
+    pub receiving_organisation_code: String,
     /// The organisation that made it (none for a self-referral).
     pub referring_organisation_id: Option<String>,
     /// Its name.
     pub referring_organisation_name: Option<String>,
+    /// Its ODS (or local) code.
+    pub referring_organisation_code: Option<String>,
     /// Who made it.
     pub referred_by_name: Option<String>,
     /// Where it is in its life.
@@ -158,8 +165,8 @@ pub struct RecordedOutcome {
 }
 
 const HEADER_COLUMNS: &str = "r.id, r.source, r.service_id, r.service_name, \
-    r.receiving_organisation_id, ro.name AS receiving_name, r.referring_organisation_id, \
-    fo.name AS referring_name, r.referred_by_name, r.status, r.status_reason, r.status_note, \
+    r.receiving_organisation_id, ro.name AS receiving_name, ro.code AS receiving_code, \
+    r.referring_organisation_id, fo.name AS referring_name, fo.code AS referring_code, r.referred_by_name, r.status, r.status_reason, r.status_note, \
     r.capacity_reply, r.priority, r.need_label, r.authored_on, r.sent_at, r.replied_at, \
     r.first_contact_at, r.closed_at, r.last_modified";
 
@@ -178,8 +185,10 @@ fn read_header(row: &AnyRow) -> Result<ReferralHeader, StoreError> {
         service_name: row.text("service_name")?,
         receiving_organisation_id: row.text("receiving_organisation_id")?,
         receiving_organisation_name: row.text("receiving_name")?,
+        receiving_organisation_code: row.text("receiving_code")?,
         referring_organisation_id: row.opt_text("referring_organisation_id")?,
         referring_organisation_name: row.opt_text("referring_name")?,
+        referring_organisation_code: row.opt_text("referring_code")?,
         referred_by_name: row.opt_text("referred_by_name")?,
         status: row.code("status")?,
         status_reason: row.opt_code("status_reason")?,
@@ -424,4 +433,25 @@ pub async fn replies(
             ))
         })
         .collect()
+}
+
+/// Which of `practice_ids` has `nhs_number` (ten digits) on its registered list, if any.
+pub async fn registered_at(
+    store: &Store,
+    practice_ids: &[String],
+    nhs_number: &str,
+) -> Result<Option<String>, StoreError> {
+    if practice_ids.is_empty() || nhs_number.contains('\0') {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT practice_id FROM registered_patients WHERE nhs_number = $1 AND practice_id IN ({}) \
+         ORDER BY practice_id LIMIT 1",
+        placeholders(2, practice_ids.len())
+    );
+    let mut query = sqlx::query_scalar(&sql).bind(nhs_number);
+    for id in practice_ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_optional(store.pool()).await?)
 }

@@ -18,7 +18,10 @@ async fn receiving_service(
     service_id: &str,
 ) -> Result<(String, String), StoreError> {
     if service_id.contains('\0') {
-        return Err(StoreError::invalid("service_id", "Choose a service from the directory"));
+        return Err(StoreError::invalid(
+            "service_id",
+            "Choose a service from the directory",
+        ));
     }
     let row: Option<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT name, status, partner_organisation_id FROM directory_services WHERE id = $1",
@@ -27,7 +30,10 @@ async fn receiving_service(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((name, status, partner)) = row else {
-        return Err(StoreError::invalid("service_id", "Choose a service from the directory"));
+        return Err(StoreError::invalid(
+            "service_id",
+            "Choose a service from the directory",
+        ));
     };
     let Some(partner) = partner else {
         return Err(StoreError::invalid(
@@ -89,11 +95,7 @@ pub async fn create_for_care_team(
         "referral.create",
         "referral",
         Some(&id),
-        format!(
-            "to service {}; {}",
-            referral.service_id,
-            status.phrase()
-        ),
+        format!("to service {}; {}", referral.service_id, status.phrase()),
     );
     store
         .audited(entry, async |entry| {
@@ -164,6 +166,10 @@ pub async fn create_for_care_team(
         .await
 }
 
+/// Self-referrals one service takes in an hour before the form asks people to try later (a
+/// flood of them is more likely a robot than a crowd).
+pub const MAX_SELF_REFERRALS_AN_HOUR: i64 = 30;
+
 /// Records a person's referral of themselves to `service_id`, sent. Returns its id.
 pub async fn create_self(
     store: &Store,
@@ -184,6 +190,21 @@ pub async fn create_self(
             let mut tx = store.begin_write().await?;
             let (service_name, receiving) = receiving_service(tx.conn(), service_id).await?;
             let now = crate::now_utc();
+            let hour_ago = crate::format_timestamp(chrono::Utc::now() - chrono::Duration::hours(1));
+            let recent: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM referrals WHERE service_id = $1 AND source = $2 AND authored_on >= $3",
+            )
+            .bind(service_id)
+            .bind(ReferralSource::SelfReferral.as_str())
+            .bind(&hour_ago)
+            .fetch_one(tx.conn())
+            .await?;
+            if recent >= MAX_SELF_REFERRALS_AN_HOUR {
+                return Err(StoreError::invalid(
+                    "reason",
+                    format!("{service_name} has had a lot of requests in the last hour: please try again later, or phone the service"),
+                ));
+            }
             let name = format!("{} {}", referral.given_name, referral.family_name);
             sqlx::query(
                 "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
@@ -282,7 +303,10 @@ pub async fn change_status(
             "{} as {}{}",
             change.to.as_str(),
             side_name(side),
-            change.reason.map(|r| format!("; reason {}", r.as_str())).unwrap_or_default()
+            change
+                .reason
+                .map(|r| format!("; reason {}", r.as_str()))
+                .unwrap_or_default()
         ),
     );
     store
@@ -365,7 +389,10 @@ async fn require_open(conn: &mut AnyConnection, id: &str) -> Result<(), StoreErr
         Some(s) if s.with_service() => Ok(()),
         Some(s) => Err(StoreError::invalid(
             "contact_on",
-            format!("This referral is {}: nothing more can be recorded on it", s.phrase()),
+            format!(
+                "This referral is {}: nothing more can be recorded on it",
+                s.phrase()
+            ),
         )),
     }
 }

@@ -12,6 +12,7 @@ use crate::error::Problem;
 use crate::foundation::api::{directory, governance};
 use crate::measure::api as measure;
 use crate::refer::open_referral as oruk;
+use crate::refer::referral_api as referrals;
 use crate::understand::api as population;
 use axum::Json;
 use concord_domain::{
@@ -162,6 +163,8 @@ impl Modify for ProblemResponses {
         design::list, design::get, design::create, design::update, design::request_run, design::run, design::link_to_agenda_item,
         oruk::root, oruk::services, oruk::service, oruk::service_at_locations, oruk::service_at_location,
         oruk::taxonomies, oruk::taxonomy, oruk::taxonomy_terms, oruk::taxonomy_term,
+        referrals::caseload, referrals::create, referrals::get, referrals::change_status, referrals::add_contact,
+        referrals::record_outcome, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,
@@ -188,8 +191,11 @@ impl Modify for ProblemResponses {
         population::PublishedCounts, population::PublishedCount, population::PublishedTable, population::PublishedCells,
         concord_store::design::Scenario, concord_domain::design::ScenarioDraft, concord_domain::design::RunStatus,
         design::ScenarioOut, design::ParameterOut, design::RunOut, design::ScenarioLink, concord_store::design::PackScenario,
+        referrals::CaseloadOut, referrals::ReferralOut, referrals::ReferredPersonOut, referrals::StatusOut,
+        concord_domain::referral::ReferralDraft, concord_domain::referral::StatusChangeDraft,
+        concord_domain::referral::caseload::ContactDraft, concord_domain::referral::outcome::OutcomeDraft,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"), (name = "openreferral", description = "The service directory as the Open Referral UK API serves it (HSDS 3.0, read only, open to anyone)"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"), (name = "openreferral", description = "The service directory as the Open Referral UK API serves it (HSDS 3.0, read only, open to anyone)"), (name = "refer", description = "Referrals across organisations: made, moved through FHIR Task's lifecycle, worked as a caseload, with ONS4 and UCLA-3 outcomes; also as FHIR R4 Task and ServiceRequest"))
 )]
 pub struct ApiDoc;
 

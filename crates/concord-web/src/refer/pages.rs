@@ -256,6 +256,29 @@ struct ServicePage {
     when: Vec<String>,
     phones: Vec<String>,
     can_manage: bool,
+    /// Whether the service takes referrals through Concord (a partner's, and active).
+    takes_referrals: bool,
+    /// Whether the viewer may refer someone (a GP practice's direct-care clinician).
+    may_refer: bool,
+    /// "Usually replies in N working days; M% of referrals accepted", or why it cannot be said.
+    record: String,
+}
+
+/// A service's record of replying, in words, with its rule.
+fn reply_words(record: Option<concord_app::refer::referrals::ReplyRecord>) -> String {
+    use concord_app::refer::referrals::MIN_REPLIES;
+    match record {
+        Some(r) => format!(
+            "Usually replies in {}; {} of referrals accepted ({} replied to of {} sent in the last 12 months; the median time to reply, in working days)",
+            concord_domain::format::plural(i64::from(r.median_working_days), "working day", "working days"),
+            concord_domain::format::percent(r.accepted_share * 100.0, 0),
+            r.replied,
+            r.sent,
+        ),
+        None => format!(
+            "Too few referrals in the last 12 months to say how quickly it replies (it is said once {MIN_REPLIES} have had a reply)"
+        ),
+    }
 }
 
 /// `GET /services/{id}`.
@@ -316,7 +339,19 @@ pub async fn show(
         permit.principal.as_ref(),
         stored.partner_organisation_id.as_deref(),
     );
+    let takes_referrals = stored.partner_organisation_id.is_some() && stored.status == "active";
+    let practices =
+        concord_app::authz::gp_practices_of(&state.store, permit.principal.as_ref()).await?;
+    let may_refer = concord_app::authz::may_make_referral(permit.principal.as_ref(), &practices);
+    let record = if takes_referrals {
+        reply_words(concord_app::refer::referrals::service_record(&state.store, &id).await?)
+    } else {
+        String::new()
+    };
     Ok(render(&ServicePage {
+        takes_referrals,
+        may_refer,
+        record,
         layout: Layout::new(&state, &visitor, &permit, stored.name.clone(), "services"),
         capacity: capacity_words(&stored),
         service,

@@ -4,6 +4,7 @@
 
 use super::open_referral as oruk;
 use super::pages;
+use super::{referral_api as api, referral_forms as forms, referral_pages as referrals};
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
 use axum::http::Method;
@@ -29,6 +30,89 @@ pub fn routes() -> Vec<RouteDef> {
         .upload(),
         def(M::GET, "/services/export.json", R::SignedIn, pages::export),
         def(M::GET, "/services/{id}", R::SignedIn, pages::show),
+        def(
+            M::GET,
+            "/services/{id}/refer-yourself",
+            R::SelfRefer,
+            forms::self_referral,
+        ),
+        def(
+            M::POST,
+            "/services/{id}/refer-yourself",
+            R::SelfRefer,
+            forms::self_refer,
+        ),
+        def(
+            M::GET,
+            "/referrals",
+            R::WorkOnReferrals,
+            referrals::caseload,
+        ),
+        def(M::POST, "/referrals", R::MakeReferral, forms::create),
+        def(M::GET, "/referrals/new", R::MakeReferral, forms::new),
+        def(M::GET, "/referrals/{id}", R::SeeReferral, referrals::show),
+        def(
+            M::POST,
+            "/referrals/{id}/status",
+            R::SeeReferral,
+            referrals::change_status,
+        ),
+        def(
+            M::POST,
+            "/referrals/{id}/contacts",
+            R::SeeReferral,
+            referrals::add_contact,
+        ),
+        def(
+            M::POST,
+            "/referrals/{id}/outcomes",
+            R::SeeReferral,
+            referrals::record_outcome,
+        ),
+        def(
+            M::GET,
+            "/api/v1/referrals",
+            R::WorkOnReferrals,
+            api::caseload,
+        ),
+        def(M::POST, "/api/v1/referrals", R::MakeReferral, api::create),
+        def(M::GET, "/api/v1/referrals/{id}", R::SeeReferral, api::get),
+        def(
+            M::POST,
+            "/api/v1/referrals/{id}/status",
+            R::SeeReferral,
+            api::change_status,
+        ),
+        def(
+            M::POST,
+            "/api/v1/referrals/{id}/contacts",
+            R::SeeReferral,
+            api::add_contact,
+        ),
+        def(
+            M::POST,
+            "/api/v1/referrals/{id}/outcomes",
+            R::SeeReferral,
+            api::record_outcome,
+        ),
+        def(
+            M::GET,
+            "/api/v1/fhir/Task/{id}",
+            R::SeeReferral,
+            api::fhir_task,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/fhir/Task/{id}",
+            R::SeeReferral,
+            api::fhir_update_task,
+        ),
+        def(
+            M::GET,
+            "/api/v1/fhir/ServiceRequest/{id}",
+            R::SeeReferral,
+            api::fhir_service_request,
+        ),
         def(M::GET, "/openreferral", R::Public, oruk::root),
         def(M::GET, "/openreferral/services", R::Public, oruk::services),
         def(

@@ -64,6 +64,7 @@ const FINANCE: MenuItem = ("finance", "/finance", "Finance");
 const POPULATION: MenuItem = ("population", "/population", "Population");
 const DESIGN: MenuItem = ("design", "/design", "Design");
 const SERVICES: MenuItem = ("services", "/services", "Services");
+const REFERRALS: MenuItem = ("referrals", "/referrals", "Referrals");
 const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 
 /// The menu for a person holding `roles`: their own work first, then what their first-listed
@@ -71,12 +72,12 @@ const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
     let leading: &[MenuItem] = match roles.first() {
         Some(Role::DirectCareClinician) => {
-            &[POPULATION, SERVICES, PROGRAMMES, IMPROVEMENT, PERFORMANCE]
+            &[POPULATION, REFERRALS, SERVICES, PROGRAMMES, IMPROVEMENT]
         }
         Some(Role::Analyst) => &[POPULATION, PERFORMANCE, DESIGN, FINANCE, PROGRAMMES],
         Some(Role::ProgrammeManager) => &[PROGRAMMES, BOARDS, DESIGN, IMPROVEMENT, PERFORMANCE],
         Some(Role::PartnerLead) => &[STRATEGY, BOARDS, PROGRAMMES, PERFORMANCE, FINANCE],
-        Some(Role::VcseWorker) => &[SERVICES, STRATEGY, PROGRAMMES, DIRECTORY, PLACES],
+        Some(Role::VcseWorker) => &[REFERRALS, SERVICES, STRATEGY, PROGRAMMES, DIRECTORY],
         Some(Role::SystemAdministrator) => &[DIRECTORY, PEOPLE, PLACES, BOARDS],
         None => &[],
     };
@@ -95,7 +96,14 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         SERVICES,
     ];
     let mut menu = vec![HOME, SEARCH];
+    // Referrals are identifiable: only those who make or receive them see the item.
+    let works_on_referrals = roles
+        .iter()
+        .any(|r| matches!(r, Role::DirectCareClinician | Role::VcseWorker));
     for item in leading.iter().chain(everything.iter()) {
+        if item.0 == REFERRALS.0 && !works_on_referrals {
+            continue;
+        }
         if !menu.iter().any(|m| m.0 == item.0) {
             menu.push(*item);
         }

@@ -78,6 +78,12 @@ concord_domain::vocabulary! {
         ScenarioSaved => ("scenario-saved", "The scenario has been saved."),
         ScenarioLinked => ("scenario-linked", "The scenario will be shown with the agenda item in the board pack."),
         RunQueued => ("run-queued", "The run has started. It goes on in the background: you can leave this page and come back."),
+        ReferralSent => ("referral-sent", "The referral has been sent to the service. You will see here when they reply."),
+        ReferralKept => ("referral-kept", "The referral has been kept as a draft. It has not been sent."),
+        ReferralUpdated => ("referral-updated", "The referral has been updated. Both the referrer and the service can see the change."),
+        ContactRecorded => ("contact-recorded", "The contact has been recorded."),
+        OutcomesRecorded => ("outcomes-recorded", "The answers have been recorded."),
+        SelfReferralSent => ("self-referral-sent", "Your request has been sent. The service will get in touch with you the way you asked."),
     }
 }
 

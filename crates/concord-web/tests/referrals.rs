@@ -1,0 +1,620 @@
+//! Referrals across organisations over HTTP: a GP practice's clinician refers a person on its
+//! registered list to a VCSE partner's service; the service sees them (never their NHS number)
+//! only while the referral is with it; each side makes only its own moves; every view of a
+//! referral is audited before it is served, and nothing is served when it cannot be.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Browser, TestApp};
+use concord_store::audit::{self, AuditFilter};
+use concord_store::directory::{self, ServiceFilter};
+use concord_store::population::{self, RegisteredPatient};
+use concord_store::{Actor, PageRequest};
+use serde_json::json;
+
+const ADA: &str = "9434765919";
+const ALAN: &str = "9434765870";
+
+fn patient(nhs: &str, given: &str, family: &str) -> RegisteredPatient {
+    RegisteredPatient {
+        nhs_number: nhs.into(),
+        given_name: given.into(),
+        family_name: family.into(),
+        birth_date: "1941-03-02".into(),
+        sex: "female".into(),
+        postcode: "RV1 2AB".into(),
+    }
+}
+
+/// The demo with its directory, and two people on the clinician's practice's list; the id of
+/// Age UK Riverside's befriending service.
+async fn app() -> (TestApp, String) {
+    let app = TestApp::new().await;
+    concord_demo::seed_directory(&app.store).await.unwrap();
+    let practice = app.login_for("clinician").organisation_id.clone();
+    population::replace_registered_list(
+        &app.store,
+        &Actor::system("test"),
+        &practice,
+        &[
+            patient(ADA, "Ada", "Lovelace"),
+            patient(ALAN, "Alan", "Turing"),
+        ],
+        "test",
+    )
+    .await
+    .unwrap();
+    let found = directory::services(
+        &app.store,
+        &ServiceFilter {
+            search: Some("Befriending for older people".into()),
+            ..ServiceFilter::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    let service = found.items[0].id.clone();
+    (app, service)
+}
+
+async fn referrals(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM referrals")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+async fn audited(app: &TestApp, action: &str) -> usize {
+    let filter = AuditFilter {
+        action: Some(action.into()),
+        ..Default::default()
+    };
+    audit::list(
+        &app.store,
+        &Default::default(),
+        &filter,
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .len()
+}
+
+/// Refers `nhs` to `service` as the clinician; the referral's id.
+async fn refer(app: &TestApp, clinician: &mut Browser, nhs: &str, service: &str) -> String {
+    let sent = app
+        .post(
+            "/referrals",
+            clinician,
+            &[
+                ("nhs_number", nhs),
+                ("service_id", service),
+                ("reason", "Would like company on weekday afternoons"),
+                ("phone", "01632 960 001"),
+                ("contact_preference", "phone"),
+                ("priority", "routine"),
+                ("consent", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    sent.location()
+        .trim_start_matches("/referrals/")
+        .to_string()
+}
+
+async fn move_to(
+    app: &TestApp,
+    who: &mut Browser,
+    id: &str,
+    fields: &[(&str, &str)],
+) -> common::Reply {
+    app.post(&format!("/referrals/{id}/status"), who, fields)
+        .await
+}
+
+#[tokio::test]
+async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_back() {
+    let (app, service) = app().await;
+    let mut clinician = app.browser("clinician").await;
+
+    // The form, reached from a worklist's or a service's link.
+    let form = app
+        .get(
+            &format!("/referrals/new?nhs_number={ADA}&service_id={service}"),
+            &mut clinician,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .body
+        .contains("Befriending for older people (Age UK Riverside)"));
+
+    // Without consent (and with a stranger's NHS number), nothing is sent.
+    let refused = app
+        .post(
+            "/referrals",
+            &mut clinician,
+            &[
+                ("nhs_number", ADA),
+                ("service_id", &service),
+                ("reason", "Lonely"),
+                ("phone", "01632 960 001"),
+                ("contact_preference", "phone"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Record that the person agreed"));
+    let stranger = app
+        .post(
+            "/referrals",
+            &mut clinician,
+            &[
+                ("nhs_number", "4010232137"),
+                ("service_id", &service),
+                ("reason", "Lonely"),
+                ("phone", "01632 960 001"),
+                ("contact_preference", "phone"),
+                ("consent", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stranger
+            .body
+            .contains("not on your practice&#39;s registered list"),
+        "{}",
+        stranger.body
+    );
+    assert_eq!(referrals(&app).await, 0);
+
+    let id = refer(&app, &mut clinician, ADA, &service).await;
+    let page = app.get(&format!("/referrals/{id}"), &mut clinician).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ada Lovelace"));
+    assert!(page.body.contains(ADA), "the referrer sees the NHS number");
+    assert!(page.body.contains("Sent, waiting for a reply"));
+
+    // The service sees the person, never the NHS number.
+    let mut vcse = app.browser("vcse").await;
+    let list = app.get("/referrals", &mut vcse).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Ada Lovelace"));
+    assert!(!list.body.contains(ADA));
+    let seen = app.get(&format!("/referrals/{id}"), &mut vcse).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen
+        .body
+        .contains("Would like company on weekday afternoons"));
+    assert!(!seen.body.contains(ADA) && !seen.body.contains("943 476 5919"));
+
+    // Each side makes only its own moves.
+    let by_referrer = move_to(
+        &app,
+        &mut clinician,
+        &id,
+        &[("status", "accepted"), ("capacity", "capacity")],
+    )
+    .await;
+    assert_eq!(by_referrer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        by_referrer
+            .body
+            .contains("Only the service it was sent to can mark a referral accepted"),
+        "{}",
+        by_referrer.body
+    );
+    let no_capacity = move_to(&app, &mut vcse, &id, &[("status", "accepted")]).await;
+    assert_eq!(no_capacity.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for step in [
+        vec![("status", "received")],
+        vec![("status", "accepted"), ("capacity", "capacity")],
+        vec![("status", "in_progress")],
+    ] {
+        let moved = move_to(&app, &mut vcse, &id, &step).await;
+        assert_eq!(
+            moved.status,
+            StatusCode::SEE_OTHER,
+            "{step:?}: {}",
+            moved.body
+        );
+    }
+    // The caseload: a contact, and outcomes at first contact and follow-up.
+    let contact = app
+        .post(
+            &format!("/referrals/{id}/contacts"),
+            &mut vcse,
+            &[
+                ("contact_on", "2026-12-01"),
+                ("kind", "phone"),
+                ("note", "Talked about the lunch club"),
+                ("next_step", "Go with her to the first session"),
+                ("next_step_due", "2027-01-08"),
+            ],
+        )
+        .await;
+    assert_eq!(contact.status, StatusCode::SEE_OTHER, "{}", contact.body);
+    for (stage, scores) in [
+        ("first_contact", ["4", "5", "3", "7", "3", "3", "2"]),
+        ("follow_up", ["6", "7", "6", "3", "2", "1", "1"]),
+    ] {
+        let mut fields = vec![("stage", stage)];
+        for (name, score) in [
+            "life_satisfaction",
+            "worthwhile",
+            "happiness",
+            "anxiety",
+            "companionship",
+            "left_out",
+            "isolated",
+        ]
+        .into_iter()
+        .zip(scores)
+        {
+            fields.push((name, score));
+        }
+        let recorded = app
+            .post(&format!("/referrals/{id}/outcomes"), &mut vcse, &fields)
+            .await;
+        assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    }
+    let half = app
+        .post(
+            &format!("/referrals/{id}/outcomes"),
+            &mut vcse,
+            &[("stage", "follow_up"), ("life_satisfaction", "11")],
+        )
+        .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let during = app.get(&format!("/referrals/{id}"), &mut clinician).await;
+    assert!(
+        during.body.contains("Life satisfaction 4 (low)"),
+        "{}",
+        during.body
+    );
+    assert!(during.body.contains("Anxiety 7 (high)"));
+    assert!(during
+        .body
+        .contains("8 on a scale of 3 to 9 (higher loneliness"));
+    assert!(during.body.contains("4 on a scale of 3 to 9 (3 to 5)"));
+    assert!(during.body.contains("Go with her to the first session"));
+
+    let done = move_to(&app, &mut vcse, &id, &[("status", "completed")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    // Once it has ended the service no longer sees who it was about; the referrer still does.
+    let gone = app.get(&format!("/referrals/{id}"), &mut vcse).await;
+    assert_eq!(gone.status, StatusCode::FORBIDDEN);
+    assert!(!gone.body.contains("Ada"));
+    assert!(!app
+        .get("/referrals", &mut vcse)
+        .await
+        .body
+        .contains("Ada Lovelace"));
+    let outcome = app.get(&format!("/referrals/{id}"), &mut clinician).await;
+    assert!(outcome.body.contains(">Completed<"));
+
+    // Every view was audited, naming the referral, never the person.
+    assert!(audited(&app, "referral.view").await >= 4);
+    assert!(audited(&app, "referral.list").await >= 2);
+    let entries = sqlx::query_scalar::<_, String>(
+        "SELECT detail FROM audit_log WHERE action LIKE 'referral.%'",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap();
+    assert!(
+        entries
+            .iter()
+            .all(|d| !d.contains("Ada") && !d.contains(ADA)),
+        "{entries:?}"
+    );
+}
+
+#[tokio::test]
+async fn closed_referrals_go_nowhere_and_nobody_else_sees_one() {
+    let (app, service) = app().await;
+    let mut clinician = app.browser("clinician").await;
+    let mut vcse = app.browser("vcse").await;
+    let id = refer(&app, &mut clinician, ALAN, &service).await;
+
+    // Declining needs a reason.
+    let bare = move_to(&app, &mut vcse, &id, &[("status", "rejected")]).await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let declined = move_to(
+        &app,
+        &mut vcse,
+        &id,
+        &[
+            ("status", "rejected"),
+            ("reason", "no_capacity"),
+            ("note", "Full until March"),
+        ],
+    )
+    .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER);
+    let seen = app.get(&format!("/referrals/{id}"), &mut clinician).await;
+    assert!(seen.body.contains("No places available"));
+    assert!(seen.body.contains("Full until March"));
+    // A declined referral cannot be completed, reopened or cancelled.
+    for status in ["completed", "in_progress", "cancelled"] {
+        let refused = move_to(
+            &app,
+            &mut clinician,
+            &id,
+            &[("status", status), ("reason", "other")],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+        assert!(
+            refused
+                .body
+                .contains("A referral that is declined cannot be marked"),
+            "{}",
+            refused.body
+        );
+    }
+    let by_service = move_to(&app, &mut vcse, &id, &[("status", "completed")]).await;
+    assert_eq!(by_service.status, StatusCode::FORBIDDEN);
+
+    // A second referral, open: nobody but the two sides may see it, not even an administrator.
+    let open = refer(&app, &mut clinician, ADA, &service).await;
+    for other in ["admin", "analyst", "lead", "otherlead", "programme"] {
+        let mut b = app.browser(other).await;
+        let page = app.get(&format!("/referrals/{open}"), &mut b).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{other}");
+        assert!(!page.body.contains("Ada"), "{other}");
+        let list = app.get("/referrals", &mut b).await;
+        assert_eq!(list.status, StatusCode::FORBIDDEN, "{other}");
+        let act = move_to(
+            &app,
+            &mut b,
+            &open,
+            &[("status", "accepted"), ("capacity", "capacity")],
+        )
+        .await;
+        assert_eq!(act.status, StatusCode::FORBIDDEN, "{other}");
+    }
+    // The referrer may cancel with a reason; then the service no longer sees it.
+    let cancelled = move_to(
+        &app,
+        &mut clinician,
+        &open,
+        &[("status", "cancelled"), ("reason", "circumstances_changed")],
+    )
+    .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&format!("/referrals/{open}"), &mut vcse)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_view_that_cannot_be_audited_shows_nothing() {
+    let (app, service) = app().await;
+    let mut clinician = app.browser("clinician").await;
+    let id = refer(&app, &mut clinician, ADA, &service).await;
+    sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_gone")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    for path in [format!("/referrals/{id}"), "/referrals".to_string()] {
+        let page = app.get(&path, &mut clinician).await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(!page.body.contains("Ada"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_person_can_ask_a_service_for_help_themselves() {
+    let (app, service) = app().await;
+    let mut public = Browser::default();
+    let form = app
+        .get(&format!("/services/{service}/refer-yourself"), &mut public)
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    public.csrf = common::csrf_in(&form.body);
+    let missing = app
+        .post(
+            &format!("/services/{service}/refer-yourself"),
+            &mut public,
+            &[("given_name", "Grace"), ("family_name", "Hopper")],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(referrals(&app).await, 0);
+    let sent = app
+        .post(
+            &format!("/services/{service}/refer-yourself"),
+            &mut public,
+            &[
+                ("given_name", "Grace"),
+                ("family_name", "Hopper"),
+                ("age", "79"),
+                ("postcode", "RV2 1AA"),
+                ("reason", "I don't see anyone most days"),
+                ("email", "grace@example.org"),
+                ("contact_preference", "email"),
+                ("consent", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let mut vcse = app.browser("vcse").await;
+    let list = app.get("/referrals", &mut vcse).await;
+    assert!(list.body.contains("Grace Hopper"));
+    assert!(list.body.contains("Self-referral"));
+    // Only its district is kept.
+    let district: Option<String> = sqlx::query_scalar("SELECT postcode_district FROM referrals")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(district.as_deref(), Some("RV2"));
+    // A council's service (no partner's) takes no referrals through Concord.
+    let council = directory::services(
+        &app.store,
+        &ServiceFilter::default(),
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .find(|s| s.partner_organisation_id.is_none())
+    .unwrap();
+    let refused = app
+        .post(
+            &format!("/services/{}/refer-yourself", council.id),
+            &mut public,
+            &[
+                ("given_name", "Grace"),
+                ("family_name", "Hopper"),
+                ("reason", "Help"),
+                ("email", "grace@example.org"),
+                ("contact_preference", "email"),
+                ("consent", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .body
+        .contains("does not take referrals through Concord"));
+}
+
+#[tokio::test]
+async fn the_api_speaks_concord_json_and_fhir_r4() {
+    let (app, service) = app().await;
+    let clinician = app.token("clinician").await;
+    let vcse = app.token("vcse").await;
+    let made = app
+        .api(
+            Method::POST,
+            "/api/v1/referrals",
+            Some(&clinician),
+            Some(json!({ "nhs_number": ADA, "service_id": service, "reason": "Company", "phone": "01632 960 001", "contact_preference": "phone", "consent": true })),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.json()["id"].as_str().unwrap().to_string();
+
+    let theirs = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/referrals/{id}"),
+            Some(&vcse),
+            None,
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert_eq!(
+        theirs.json()["person"]["nhs_number"],
+        serde_json::Value::Null
+    );
+    let ours = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/referrals/{id}"),
+            Some(&clinician),
+            None,
+        )
+        .await;
+    assert_eq!(ours.json()["person"]["nhs_number"], ADA);
+
+    let task = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/fhir/Task/{id}"),
+            Some(&clinician),
+            None,
+        )
+        .await;
+    assert_eq!(task.status, StatusCode::OK);
+    assert_eq!(task.headers["content-type"], "application/fhir+json");
+    let task = task.json();
+    assert_eq!(task["status"], "requested");
+    assert_eq!(task["for"]["identifier"]["value"], ADA);
+    let for_service = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/fhir/Task/{id}"),
+            Some(&vcse),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        for_service["for"].get("identifier").is_none(),
+        "{for_service}"
+    );
+
+    // The service accepts by PUT of the Task; a move the lifecycle forbids is refused naming it.
+    let accepted = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/fhir/Task/{id}"),
+            Some(&vcse),
+            Some(json!({ "resourceType": "Task", "id": id, "status": "accepted", "intent": "order",
+                "businessStatus": { "coding": [{ "system": "urn:concord:fhir:CodeSystem:capacity-reply", "code": "waitlist" }] } })),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    assert_eq!(
+        accepted.json()["businessStatus"]["coding"][0]["code"],
+        "waitlist"
+    );
+    let completed = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/fhir/Task/{id}"),
+            Some(&vcse),
+            Some(json!({ "resourceType": "Task", "status": "completed", "intent": "order" })),
+        )
+        .await;
+    assert_eq!(completed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        completed
+            .body
+            .contains("A referral that is accepted cannot be marked completed"),
+        "{}",
+        completed.body
+    );
+    let bogus = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/fhir/Task/{id}"),
+            Some(&vcse),
+            Some(json!({ "resourceType": "Task", "status": "ready" })),
+        )
+        .await;
+    assert_eq!(bogus.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Someone else's token sees nothing.
+    let analyst = app.token("analyst").await;
+    let refused = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/fhir/ServiceRequest/{id}"),
+            Some(&analyst),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let caseload = app
+        .api(Method::GET, "/api/v1/referrals", Some(&vcse), None)
+        .await
+        .json();
+    assert_eq!(caseload["received"].as_array().unwrap().len(), 1);
+}

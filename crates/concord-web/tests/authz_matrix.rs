@@ -348,6 +348,24 @@ GET /services/import                          S A A A D D D A
 POST /services/import                         S A A A D D D A
 GET /services/export.json                     S A A A A A A A
 GET /services/{id}                            S A A A A A A A
+GET /services/{id}/refer-yourself             A A A A A A A A
+POST /services/{id}/refer-yourself            A A A A A A A A
+GET /referrals                                S D D D D D A A
+POST /referrals                               S D D D D D A D
+GET /referrals/new                            S D D D D D A D
+GET /referrals/{id}                           S D D D D D A A
+POST /referrals/{id}/status                   S D D D D D A A
+POST /referrals/{id}/contacts                 S D D D D D A A
+POST /referrals/{id}/outcomes                 S D D D D D A A
+GET /api/v1/referrals                         S D D D D D A A
+POST /api/v1/referrals                        S D D D D D A D
+GET /api/v1/referrals/{id}                    S D D D D D A A
+POST /api/v1/referrals/{id}/status            S D D D D D A A
+POST /api/v1/referrals/{id}/contacts          S D D D D D A A
+POST /api/v1/referrals/{id}/outcomes          S D D D D D A A
+GET /api/v1/fhir/Task/{id}                    S D D D D D A A
+PUT /api/v1/fhir/Task/{id}                    S D D D D D A A
+GET /api/v1/fhir/ServiceRequest/{id}          S D D D D D A A
 GET /openreferral                             A A A A A A A A
 GET /openreferral/services                    A A A A A A A A
 GET /openreferral/services/{id}               A A A A A A A A
@@ -402,6 +420,8 @@ struct Targets {
     break_glass: String,
     scenario: String,
     run: String,
+    service: String,
+    referral: String,
 }
 
 impl Targets {
@@ -514,7 +534,10 @@ impl Targets {
         )
         .await
         .unwrap();
+        let (service, referral) = referral_targets(app).await;
         Targets {
+            service,
+            referral,
             organisation,
             person,
             place,
@@ -554,7 +577,11 @@ impl Targets {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
         let local = pattern.trim_start_matches("/api/v1");
-        let id = if local.starts_with("/population/cohorts/{id}") {
+        let id = if local.starts_with("/referrals/{id}") || local.starts_with("/fhir/") {
+            self.referral.clone()
+        } else if pattern.starts_with("/services/{id}") {
+            self.service.clone()
+        } else if local.starts_with("/population/cohorts/{id}") {
             self.cohort.clone()
         } else if local.starts_with("/design/scenarios/{id}") {
             self.scenario.clone()
@@ -650,6 +677,63 @@ impl Targets {
             )
             .replace("{*path}", "nhsuk-frontend.min.css")
     }
+}
+
+/// The demo's directory, with Age UK Riverside's befriending service, and an open referral to it
+/// made by the `clinician` login's practice for a person on its registered list. Returns the
+/// service's and the referral's ids.
+async fn referral_targets(app: &TestApp) -> (String, String) {
+    use concord_domain::referral::ReferralDraft;
+    use concord_store::directory::{self, ServiceFilter};
+    concord_demo::seed_directory(&app.store).await.unwrap();
+    let practice = app.login_for("clinician").organisation_id.clone();
+    let system = Actor::system("test");
+    let patient = concord_store::population::RegisteredPatient {
+        nhs_number: "9434765919".into(),
+        given_name: "Ada".into(),
+        family_name: "Lovelace".into(),
+        birth_date: "1941-03-02".into(),
+        sex: "female".into(),
+        postcode: "RV1 2AB".into(),
+    };
+    concord_store::population::replace_registered_list(
+        &app.store,
+        &system,
+        &practice,
+        &[patient],
+        "test",
+    )
+    .await
+    .unwrap();
+    let service = directory::services(
+        &app.store,
+        &ServiceFilter {
+            search: Some("Befriending for older people".into()),
+            ..ServiceFilter::default()
+        },
+        concord_store::PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id
+        .clone();
+    let referral = ReferralDraft {
+        nhs_number: "9434765919".into(),
+        service_id: service.clone(),
+        reason: "Company".into(),
+        phone: "01632 960 001".into(),
+        contact_preference: "phone".into(),
+        consent: true,
+        ..ReferralDraft::default()
+    }
+    .validate()
+    .unwrap();
+    let id =
+        concord_store::referrals::create_for_care_team(&app.store, &system, &practice, &referral)
+            .await
+            .unwrap();
+    (service, id)
 }
 
 /// A programme led by the partner lead's trust, managed by the `programme` login and governed by the

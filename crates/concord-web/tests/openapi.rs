@@ -12,3 +12,21 @@ async fn the_openapi_document_is_the_reviewed_contract() {
     );
     insta::assert_snapshot!("openapi", json);
 }
+
+#[tokio::test]
+async fn every_operation_has_an_id_of_its_own() {
+    let document = concord_web::api::openapi_json().await.0;
+    let json = serde_json::to_value(&document).expect("the document serialises");
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, operations) in json["paths"].as_object().expect("paths") {
+        for (method, operation) in operations.as_object().expect("operations") {
+            let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if let Some(other) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                panic!("operationId {id} is used by {other} and by {method} {path}");
+            }
+        }
+    }
+    assert!(seen.len() > 100, "{} operations", seen.len());
+}

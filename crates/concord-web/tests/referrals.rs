@@ -618,3 +618,223 @@ async fn the_api_speaks_concord_json_and_fhir_r4() {
         .json();
     assert_eq!(caseload["received"].as_array().unwrap().len(), 1);
 }
+
+/// The FHIR R4 schemas of Task and ServiceRequest (HL7's JSON schema, vendored under
+/// `data/fhir-r4`), compiled for `definition`.
+fn fhir_schema(definition: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/fhir-r4/referral.schema.json"
+    ))
+    .expect("the vendored FHIR schema");
+    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    schema["$ref"] = json!(format!("#/definitions/{definition}"));
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft6)
+        .build(&schema)
+        .expect("the FHIR schema compiles")
+}
+
+/// What R4 requires beyond the JSON schema (which checks no cardinality), and what HL7's SDOH
+/// referral-management profile of Task adds.
+fn assert_r4_task(task: &serde_json::Value) {
+    const STATUSES: [&str; 12] = [
+        "draft",
+        "requested",
+        "received",
+        "accepted",
+        "rejected",
+        "ready",
+        "cancelled",
+        "in-progress",
+        "on-hold",
+        "failed",
+        "completed",
+        "entered-in-error",
+    ];
+    assert!(
+        STATUSES.contains(&task["status"].as_str().unwrap()),
+        "{task}"
+    );
+    assert_eq!(task["intent"], "order");
+    assert_eq!(
+        task["code"]["coding"][0]["system"],
+        "http://hl7.org/fhir/CodeSystem/task-code"
+    );
+    assert_eq!(task["code"]["coding"][0]["code"], "fulfill");
+    assert!(task["focus"]["reference"]
+        .as_str()
+        .unwrap()
+        .starts_with("ServiceRequest/"));
+    for element in ["for", "authoredOn", "requester", "owner"] {
+        assert!(
+            task.get(element).is_some(),
+            "Task.{element} missing: {task}"
+        );
+    }
+    if ["rejected", "cancelled", "on-hold", "failed"].contains(&task["status"].as_str().unwrap()) {
+        assert!(
+            task["statusReason"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty()),
+            "{task}"
+        );
+    }
+    // inv-1: lastModified >= authoredOn.
+    assert!(task["lastModified"].as_str().unwrap() >= task["authoredOn"].as_str().unwrap());
+}
+
+fn assert_r4_service_request(request: &serde_json::Value) {
+    const STATUSES: [&str; 7] = [
+        "draft",
+        "active",
+        "on-hold",
+        "revoked",
+        "completed",
+        "entered-in-error",
+        "unknown",
+    ];
+    assert!(
+        STATUSES.contains(&request["status"].as_str().unwrap()),
+        "{request}"
+    );
+    assert_eq!(request["intent"], "order");
+    assert!(request.get("subject").is_some());
+    assert!(["routine", "urgent", "asap", "stat"].contains(&request["priority"].as_str().unwrap()));
+    // prr-1: orderDetail only with a code (we send no orderDetail, and always a code).
+    assert_eq!(
+        request["code"]["coding"][0]["system"],
+        "http://snomed.info/sct"
+    );
+    assert_eq!(request["code"]["coding"][0]["code"], "871731000000106");
+}
+
+#[tokio::test]
+async fn fhir_task_and_service_request_validate_against_r4_at_every_state() {
+    let (app, service) = app().await;
+    let task_schema = fhir_schema("Task");
+    let request_schema = fhir_schema("ServiceRequest");
+    let clinician = app.token("clinician").await;
+    let vcse = app.token("vcse").await;
+    let check = |value: &serde_json::Value, validator: &jsonschema::Validator, what: &str| {
+        let errors: Vec<String> = validator
+            .iter_errors(value)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what} does not validate: {errors:#?}\n{value}"
+        );
+    };
+    // The schema itself refuses what R4 does not allow.
+    let mut wrong = json!({ "resourceType": "Task", "status": "waiting", "intent": "order" });
+    assert!(!task_schema.is_valid(&wrong));
+    wrong["status"] = json!("requested");
+    assert!(task_schema.is_valid(&wrong));
+    wrong["colour"] = json!("red");
+    assert!(!task_schema.is_valid(&wrong));
+
+    let make = |nhs: &'static str| {
+        let app = &app;
+        let service = service.clone();
+        let clinician = clinician.clone();
+        async move {
+            app.api(
+                Method::POST,
+                "/api/v1/referrals",
+                Some(&clinician),
+                Some(json!({ "nhs_number": nhs, "service_id": service, "reason": "Company", "phone": "01632 960 001",
+                    "email": "ada@example.org", "contact_preference": "phone", "consent": true, "priority": "urgent" })),
+            )
+            .await
+            .json()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let first = make(ADA).await;
+    let second = make(ALAN).await;
+    let moves: Vec<(&str, serde_json::Value)> = vec![
+        (&first, json!({ "status": "received" })),
+        (
+            &first,
+            json!({ "status": "accepted", "capacity": "additional_assessment_required" }),
+        ),
+        (&first, json!({ "status": "in_progress" })),
+        (
+            &first,
+            json!({ "status": "on_hold", "reason": "other", "note": "In hospital" }),
+        ),
+        (
+            &second,
+            json!({ "status": "rejected", "reason": "not_eligible" }),
+        ),
+    ];
+    let mut seen = 0;
+    for change in std::iter::once(None).chain(moves.into_iter().map(Some)) {
+        if let Some((id, change)) = &change {
+            let moved = app
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/referrals/{id}/status"),
+                    Some(&vcse),
+                    Some(change.clone()),
+                )
+                .await;
+            assert_eq!(moved.status, StatusCode::OK, "{change}: {}", moved.body);
+        }
+        for id in [&first, &second] {
+            for (path, validator, r4) in [
+                (
+                    "Task",
+                    &task_schema,
+                    assert_r4_task as fn(&serde_json::Value),
+                ),
+                ("ServiceRequest", &request_schema, assert_r4_service_request),
+            ] {
+                let reply = app
+                    .api(
+                        Method::GET,
+                        &format!("/api/v1/fhir/{path}/{id}"),
+                        Some(&clinician),
+                        None,
+                    )
+                    .await;
+                let value = reply.json();
+                check(&value, validator, path);
+                r4(&value);
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, 24);
+    let rejected = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/fhir/Task/{second}"),
+            Some(&clinician),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(
+        rejected["statusReason"]["text"],
+        "Not eligible for this service"
+    );
+    let held = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/fhir/ServiceRequest/{first}"),
+            Some(&clinician),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(held["status"], "on-hold");
+    assert_eq!(
+        held["subject"]["identifier"]["system"],
+        "https://fhir.nhs.uk/Id/nhs-number"
+    );
+}

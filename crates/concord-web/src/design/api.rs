@@ -67,13 +67,13 @@ pub struct RunOut {
 }
 
 /// Every scenario, most recently changed first.
-#[utoipa::path(get, path = "/api/v1/design/scenarios", tag = "design", responses((status = 200, body = [Scenario])))]
+#[utoipa::path(get, path = "/api/v1/design/scenarios", operation_id = "list_scenarios", tag = "design", responses((status = 200, body = [Scenario])))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Scenario>>, ApiError> {
     Ok(Json(design::list(&state.store).await?))
 }
 
 /// A scenario with its parameters and their sources.
-#[utoipa::path(get, path = "/api/v1/design/scenarios/{id}", tag = "design",
+#[utoipa::path(get, path = "/api/v1/design/scenarios/{id}", operation_id = "get_scenario", tag = "design",
     params(("id" = String, Path, description = "The scenario's id")),
     responses((status = 200, body = ScenarioOut), (status = 404, body = Problem)))]
 pub async fn get(
@@ -104,7 +104,7 @@ pub async fn get(
 }
 
 /// Saves a new scenario. A model that cannot be read is refused naming its line and column.
-#[utoipa::path(post, path = "/api/v1/design/scenarios", tag = "design", request_body = ScenarioDraft,
+#[utoipa::path(post, path = "/api/v1/design/scenarios", operation_id = "create_scenario", tag = "design", request_body = ScenarioDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(
     Context(state, _, permit): Context,
@@ -115,7 +115,7 @@ pub async fn create(
 }
 
 /// Changes a scenario.
-#[utoipa::path(put, path = "/api/v1/design/scenarios/{id}", tag = "design", request_body = ScenarioDraft,
+#[utoipa::path(put, path = "/api/v1/design/scenarios/{id}", operation_id = "update_scenario", tag = "design", request_body = ScenarioDraft,
     params(("id" = String, Path, description = "The scenario's id")),
     responses((status = 200, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update(

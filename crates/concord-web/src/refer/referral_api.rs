@@ -147,7 +147,7 @@ pub struct CaseloadOut {
 
 /// The caller's referrals: those with their services to act on, and the open ones their care
 /// teams made. Audited before it is served.
-#[utoipa::path(get, path = "/api/v1/referrals", tag = "refer",
+#[utoipa::path(get, path = "/api/v1/referrals", operation_id = "list_referrals", tag = "refer",
     responses((status = 200, body = CaseloadOut), (status = 403, body = Problem)))]
 pub async fn caseload(Context(state, _, permit): Context) -> Result<Json<CaseloadOut>, ApiError> {
     let caseload = use_case::caseload(&state.store, permit.person(), false).await?;
@@ -159,7 +159,7 @@ pub async fn caseload(Context(state, _, permit): Context) -> Result<Json<Caseloa
 
 /// Refers a person on the caller's own practice's registered list to a service (sent, unless
 /// `save_as_draft`; sending needs `consent`).
-#[utoipa::path(post, path = "/api/v1/referrals", tag = "refer", request_body = ReferralDraft,
+#[utoipa::path(post, path = "/api/v1/referrals", operation_id = "create_referral", tag = "refer", request_body = ReferralDraft,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(
     Context(state, _, permit): Context,
@@ -171,7 +171,7 @@ pub async fn create(
 
 /// A referral, for the care team that made it or the service while it is with them (without
 /// the NHS number). Audited before it is served.
-#[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "refer",
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", operation_id = "get_referral", tag = "refer",
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 200, body = ReferralOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(
@@ -194,7 +194,7 @@ pub struct StatusOut {
 /// Moves a referral through its lifecycle, if the caller acts for the side that makes that move
 /// (the referrer sends, cancels or withdraws; the service acknowledges, accepts, declines,
 /// starts, pauses, completes or ends). A move the lifecycle does not allow is refused naming it.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/status", tag = "refer", request_body = StatusChangeDraft,
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/status", operation_id = "change_referral_status", tag = "refer", request_body = StatusChangeDraft,
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 200, body = StatusOut), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn change_status(
@@ -210,7 +210,7 @@ pub async fn change_status(
 }
 
 /// Records a contact with the person and the next step, while the referral is open.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/contacts", tag = "refer", request_body = ContactDraft,
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/contacts", operation_id = "add_referral_contact", tag = "refer", request_body = ContactDraft,
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn add_contact(
@@ -224,7 +224,7 @@ pub async fn add_contact(
 
 /// Records ONS4 wellbeing (each 0–10) and UCLA 3-item loneliness (each 1–3) answers at first
 /// contact or follow-up; each questionnaire whole or not at all.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/outcomes", tag = "refer", request_body = OutcomeDraft,
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/outcomes", operation_id = "record_referral_outcome", tag = "refer", request_body = OutcomeDraft,
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_outcome(
@@ -245,7 +245,7 @@ fn fhir_json(value: serde_json::Value) -> Response {
 }
 
 /// A referral as a FHIR R4 Task (referral management). Audited before it is served.
-#[utoipa::path(get, path = "/api/v1/fhir/Task/{id}", tag = "refer",
+#[utoipa::path(get, path = "/api/v1/fhir/Task/{id}", operation_id = "read_fhir_task", tag = "refer",
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 200, description = "A FHIR R4 Task (application/fhir+json)", body = Object), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn fhir_task(
@@ -257,7 +257,7 @@ pub async fn fhir_task(
 }
 
 /// A referral as a FHIR R4 ServiceRequest. Audited before it is served.
-#[utoipa::path(get, path = "/api/v1/fhir/ServiceRequest/{id}", tag = "refer",
+#[utoipa::path(get, path = "/api/v1/fhir/ServiceRequest/{id}", operation_id = "read_fhir_service_request", tag = "refer",
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 200, description = "A FHIR R4 ServiceRequest (application/fhir+json)", body = Object), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn fhir_service_request(
@@ -321,7 +321,7 @@ fn change_from_task(task: &serde_json::Value) -> Result<StatusChangeDraft, ApiEr
 /// accepting, a `businessStatus` from `urn:concord:fhir:CodeSystem:capacity-reply`; a note as
 /// `note[0].text`). Other elements are Concord's to keep and are not changed. Answers with the
 /// Task as it now is.
-#[utoipa::path(put, path = "/api/v1/fhir/Task/{id}", tag = "refer", request_body = Object,
+#[utoipa::path(put, path = "/api/v1/fhir/Task/{id}", operation_id = "update_fhir_task", tag = "refer", request_body = Object,
     params(("id" = String, Path, description = "The referral's id")),
     responses((status = 200, description = "The FHIR R4 Task as it now is", body = Object), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn fhir_update_task(

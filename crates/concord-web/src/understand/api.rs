@@ -192,13 +192,13 @@ pub async fn overview(State(state): State<AppState>) -> Result<Json<PopulationOv
 }
 
 /// Every saved cohort.
-#[utoipa::path(get, path = "/api/v1/population/cohorts", tag = "understand", responses((status = 200, body = [SavedCohort])))]
+#[utoipa::path(get, path = "/api/v1/population/cohorts", operation_id = "list_cohorts", tag = "understand", responses((status = 200, body = [SavedCohort])))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<SavedCohort>>, ApiError> {
     Ok(Json(population::cohorts(&state.store).await?))
 }
 
 /// A saved cohort with its published counts.
-#[utoipa::path(get, path = "/api/v1/population/cohorts/{id}", tag = "understand",
+#[utoipa::path(get, path = "/api/v1/population/cohorts/{id}", operation_id = "get_cohort", tag = "understand",
     params(("id" = String, Path, description = "The cohort's id")),
     responses((status = 200, body = CohortResults), (status = 404, body = Problem)))]
 pub async fn get(
@@ -216,7 +216,7 @@ pub async fn get(
 
 /// Saves a cohort, owned by the organisation where the caller is an analyst (else partner lead).
 /// A bad definition is refused naming its line and column.
-#[utoipa::path(post, path = "/api/v1/population/cohorts", tag = "understand", request_body = DefinitionBody,
+#[utoipa::path(post, path = "/api/v1/population/cohorts", operation_id = "create_cohort", tag = "understand", request_body = DefinitionBody,
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(
     Context(state, _, permit): Context,
@@ -229,7 +229,7 @@ pub async fn create(
 }
 
 /// Changes a cohort's definition.
-#[utoipa::path(put, path = "/api/v1/population/cohorts/{id}", tag = "understand", request_body = DefinitionBody,
+#[utoipa::path(put, path = "/api/v1/population/cohorts/{id}", operation_id = "update_cohort", tag = "understand", request_body = DefinitionBody,
     params(("id" = String, Path, description = "The cohort's id")),
     responses((status = 200, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn update(

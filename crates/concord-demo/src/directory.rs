@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 /// A UUID made from `key` (the same key, the same UUID).
-fn uuid_of(key: &str) -> String {
+pub(crate) fn uuid_of(key: &str) -> String {
     let hash = Sha256::digest(key.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&hash[..16]);

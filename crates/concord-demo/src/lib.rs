@@ -13,6 +13,7 @@ mod directory;
 mod finance;
 mod measure;
 mod population;
+mod referrals;
 mod strategy;
 
 pub use design::{seed_design, BASE_TITLE, FCP_TITLE, LINK_WORKERS_TITLE};
@@ -20,6 +21,7 @@ pub use directory::seed_directory;
 pub use population::{
     seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
 };
+pub use referrals::seed_referrals;
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};
 use concord_store::boards::{self, BoardMemberDraft};

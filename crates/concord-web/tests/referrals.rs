@@ -838,3 +838,58 @@ async fn fhir_task_and_service_request_validate_against_r4_at_every_state() {
         "https://fhir.nhs.uk/Id/nhs-number"
     );
 }
+
+#[tokio::test]
+async fn the_demo_year_of_referrals_loads_through_the_lifecycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_population(dir.path(), 4_000).await;
+    concord_demo::seed_directory(&app.store).await.unwrap();
+    let config = concord_web::population::PopulationConfig {
+        store: dir.path().join("population"),
+        key_file: dir.path().join("population.key"),
+        ..Default::default()
+    };
+    let loaded = concord_demo::seed_referrals(&app.store, config.clone())
+        .await
+        .unwrap();
+    assert!(loaded > 20, "{loaded} referrals");
+    // A second load adds nothing.
+    assert_eq!(
+        concord_demo::seed_referrals(&app.store, config)
+            .await
+            .unwrap(),
+        0
+    );
+    let statuses: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM referrals GROUP BY status ORDER BY status")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    eprintln!("{loaded} referrals: {statuses:?}");
+    let of = |s: &str| statuses.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+    assert!(of("completed") > 0 && of("rejected") > 0, "{statuses:?}");
+    // Every referral's events replay through the lifecycle to its status.
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, status FROM referrals")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    for (id, status) in rows {
+        let events = concord_store::referrals::events(&app.store, &id)
+            .await
+            .unwrap();
+        assert_eq!(events.last().unwrap().to.as_str(), status);
+        for pair in events.windows(2) {
+            assert_eq!(pair[1].from, Some(pair[0].to));
+            assert!(pair[1].at >= pair[0].at);
+        }
+    }
+    // The demo's clinician sees their practice's referrals; the VCSE worker those with Age UK
+    // Riverside's services now.
+    let mut clinician = app.browser("clinician").await;
+    let page = app.get("/referrals?closed=yes", &mut clinician).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("data-testid=\"referral-row\""),
+        "the clinician's practice made referrals"
+    );
+}

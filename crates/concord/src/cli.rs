@@ -469,6 +469,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             if services > 0 {
                 println!("Refer: {services} services imported into the directory (Open Referral API at /openreferral).");
             }
+            let referred = concord_demo::seed_referrals(&store, population.clone())
+                .await
+                .context("could not load the demo's year of referrals")?;
+            if referred > 0 {
+                println!("Refer: a link worker in each primary care network, and {referred} referrals over the last year.");
+            }
             print_demo(&summary, &serve);
             println!(
                 "Population: {} resources in {} batches{} in {}.",

@@ -39,6 +39,9 @@ pub struct WorklistRow {
     pub reasons: Vec<String>,
     /// The practice's newest mark on them, if any.
     pub mark: Option<Mark>,
+    /// Their neighbourhood's deprivation decile (1 most deprived), when the reference knows it:
+    /// carried with a referral for the figures on equity, never shown on the list.
+    pub imd_decile: Option<u8>,
 }
 
 impl WorklistRow {
@@ -241,12 +244,18 @@ async fn lists(
                         .find(|(p, _, _)| *p == person)
                         .expect("a member was one of the people");
                     let deficits = usize::from(measures.deficits[person]);
+                    let lsoa = picture.lsoa[person];
+                    let imd_decile = (lsoa != concord_population::picture::NONE)
+                        .then(|| reference.lsoas.get(picture.lsoas.value(lsoa)))
+                        .flatten()
+                        .map(|l| l.imd_decile);
                     let reasons = reasons_from(&variables);
                     rows.push(WorklistRow {
                         frailty_category: Frailty::of_count(deficits).name(),
                         deficits,
                         reasons,
                         mark: None,
+                        imd_decile,
                         nhs_number: number.to_string(),
                         patient: patient.clone(),
                         age: measures.age[person].map_or("not known".into(), |a| a.to_string()),

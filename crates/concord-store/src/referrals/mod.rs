@@ -5,7 +5,10 @@
 //! application layer's to audit before it calls them ([`get`], [`for_referrer`],
 //! [`for_service`]); [`header`] returns nothing identifiable.
 
+mod history;
 mod write;
+
+pub use history::{load_history, PastMove, PastReferral};
 
 pub use write::{
     add_contact, change_status, create_for_care_team, create_self, record_outcome,
@@ -454,4 +457,11 @@ pub async fn registered_at(
         query = query.bind(id);
     }
     Ok(query.fetch_optional(store.pool()).await?)
+}
+
+/// How many referrals there are.
+pub async fn count(store: &Store) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM referrals")
+        .fetch_one(store.pool())
+        .await?)
 }

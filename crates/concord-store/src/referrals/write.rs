@@ -5,7 +5,7 @@ use crate::audit::{Actor, AuditEntry};
 use crate::{Store, StoreError};
 use concord_directory::index::postcode_district;
 use concord_domain::referral::caseload::Contact;
-use concord_domain::referral::draft::{CareTeamReferral, SelfReferral};
+use concord_domain::referral::draft::{CareTeamReferral, ContactDetails, SelfReferral};
 use concord_domain::referral::lifecycle::{self, Side};
 use concord_domain::referral::outcome::Outcome;
 use concord_domain::referral::{ReferralPriority, ReferralSource, ReferralStatus, StatusChange};
@@ -13,7 +13,7 @@ use sqlx::AnyConnection;
 
 /// The service a referral goes to: its name and the partner that runs it, if it takes
 /// referrals through Concord.
-async fn receiving_service(
+pub(super) async fn receiving_service(
     conn: &mut AnyConnection,
     service_id: &str,
 ) -> Result<(String, String), StoreError> {
@@ -51,7 +51,7 @@ async fn receiving_service(
 }
 
 /// The need's name, when the need is a term in the directory's taxonomies.
-async fn need_label(
+pub(super) async fn need_label(
     conn: &mut AnyConnection,
     need: Option<&str>,
 ) -> Result<Option<String>, StoreError> {
@@ -71,7 +71,7 @@ async fn need_label(
 }
 
 /// Whole years from `birth_date` (YYYY-MM-DD) to `today`.
-fn age_on(birth_date: &str, today: chrono::NaiveDate) -> Option<i64> {
+pub(super) fn age_on(birth_date: &str, today: chrono::NaiveDate) -> Option<i64> {
     let born = chrono::NaiveDate::parse_from_str(birth_date, "%Y-%m-%d").ok()?;
     today.years_since(born).map(i64::from)
 }
@@ -120,44 +120,30 @@ pub async fn create_for_care_team(
             let today = chrono::Utc::now().date_naive();
             let sent = (!referral.draft).then(|| now.clone());
             let consent_by = (!referral.draft).then(|| actor.name.clone());
-            sqlx::query(
-                "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
-                 referring_organisation_id, referred_by, referred_by_name, cohort_id, nhs_number, \
-                 given_name, family_name, age, sex, postcode_district, phone, email, contact_preference, \
-                 need_term_id, need_label, reason, priority, consent_recorded_by, consent_at, status, \
-                 authored_on, sent_at, last_modified, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                 $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
-                 $26, $27, $28, 1)",
-            )
-            .bind(&id)
-            .bind(ReferralSource::CareTeam.as_str())
-            .bind(&referral.service_id)
-            .bind(&service_name)
-            .bind(&receiving)
-            .bind(practice_id)
-            .bind(&actor.person_id)
-            .bind(&actor.name)
-            .bind(&referral.cohort_id)
-            .bind(&referral.nhs_number)
-            .bind(&given)
-            .bind(&family)
-            .bind(age_on(&birth_date, today))
-            .bind(&sex)
-            .bind(postcode_district(&postcode))
-            .bind(&referral.contact.phone)
-            .bind(&referral.contact.email)
-            .bind(referral.contact.preference.as_str())
-            .bind(&referral.need)
-            .bind(&need)
-            .bind(&referral.reason)
-            .bind(referral.priority.as_str())
-            .bind(&consent_by)
-            .bind(sent.clone())
-            .bind(status.as_str())
-            .bind(&now)
-            .bind(&sent)
-            .bind(&now)
-            .execute(tx.conn())
+            NewRow {
+                id: &id,
+                source: ReferralSource::CareTeam,
+                service_id: &referral.service_id,
+                service_name: &service_name,
+                receiving: &receiving,
+                referring: Some(practice_id),
+                referred_by: (actor.person_id.as_deref(), Some(&actor.name)),
+                cohort_id: referral.cohort_id.as_deref(),
+                nhs_number: Some(&referral.nhs_number),
+                name: (&given, &family),
+                age: age_on(&birth_date, today),
+                sex: Some(&sex),
+                postcode_district: postcode_district(&postcode),
+                deprivation_decile: None,
+                contact: &referral.contact,
+                need: (referral.need.as_deref(), need.as_deref()),
+                reason: &referral.reason,
+                priority: referral.priority,
+                consent: (consent_by.as_deref(), sent.as_deref()),
+                status,
+                authored_on: &now,
+            }
+            .insert(tx.conn())
             .await?;
             insert_event(tx.conn(), &id, None, status, None, "", None, "referrer", actor, &now).await?;
             tx.commit(entry).await?;
@@ -206,34 +192,30 @@ pub async fn create_self(
                 ));
             }
             let name = format!("{} {}", referral.given_name, referral.family_name);
-            sqlx::query(
-                "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
-                 given_name, family_name, age, postcode_district, phone, email, contact_preference, \
-                 reason, priority, consent_recorded_by, consent_at, status, authored_on, sent_at, \
-                 last_modified, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                 $13, $14, $15, $16, $17, $18, $19, $20, 1)",
-            )
-            .bind(&id)
-            .bind(ReferralSource::SelfReferral.as_str())
-            .bind(service_id)
-            .bind(&service_name)
-            .bind(&receiving)
-            .bind(&referral.given_name)
-            .bind(&referral.family_name)
-            .bind(referral.age.map(i64::from))
-            .bind(referral.postcode.as_deref().and_then(postcode_district))
-            .bind(&referral.contact.phone)
-            .bind(&referral.contact.email)
-            .bind(referral.contact.preference.as_str())
-            .bind(&referral.reason)
-            .bind(ReferralPriority::Routine.as_str())
-            .bind(&name)
-            .bind(&now)
-            .bind(ReferralStatus::Requested.as_str())
-            .bind(&now)
-            .bind(&now)
-            .bind(&now)
-            .execute(tx.conn())
+            NewRow {
+                id: &id,
+                source: ReferralSource::SelfReferral,
+                service_id,
+                service_name: &service_name,
+                receiving: &receiving,
+                referring: None,
+                referred_by: (None, None),
+                cohort_id: None,
+                nhs_number: None,
+                name: (&referral.given_name, &referral.family_name),
+                age: referral.age.map(i64::from),
+                sex: None,
+                postcode_district: referral.postcode.as_deref().and_then(postcode_district),
+                deprivation_decile: None,
+                contact: &referral.contact,
+                need: (None, None),
+                reason: &referral.reason,
+                priority: ReferralPriority::Routine,
+                consent: (Some(&name), Some(&now)),
+                status: ReferralStatus::Requested,
+                authored_on: &now,
+            }
+            .insert(tx.conn())
             .await?;
             let person = Actor::system(&name);
             insert_event(tx.conn(), &id, None, ReferralStatus::Requested, None, "", None, "person", &person, &now)
@@ -244,8 +226,85 @@ pub async fn create_self(
         .await
 }
 
+/// A referral row as first written.
+pub(super) struct NewRow<'a> {
+    pub id: &'a str,
+    pub source: ReferralSource,
+    pub service_id: &'a str,
+    pub service_name: &'a str,
+    pub receiving: &'a str,
+    pub referring: Option<&'a str>,
+    /// The referrer's person id and name.
+    pub referred_by: (Option<&'a str>, Option<&'a str>),
+    pub cohort_id: Option<&'a str>,
+    pub nhs_number: Option<&'a str>,
+    /// Given and family name.
+    pub name: (&'a str, &'a str),
+    pub age: Option<i64>,
+    pub sex: Option<&'a str>,
+    pub postcode_district: Option<String>,
+    pub deprivation_decile: Option<i64>,
+    pub contact: &'a ContactDetails,
+    /// The need's term id and name.
+    pub need: (Option<&'a str>, Option<&'a str>),
+    pub reason: &'a str,
+    pub priority: ReferralPriority,
+    /// Who recorded consent, and when (both none on a draft not yet agreed).
+    pub consent: (Option<&'a str>, Option<&'a str>),
+    pub status: ReferralStatus,
+    pub authored_on: &'a str,
+}
+
+impl NewRow<'_> {
+    /// Writes the row; a referral not a draft is sent when it is written.
+    pub(super) async fn insert(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        let sent = (self.status != ReferralStatus::Draft).then_some(self.authored_on);
+        sqlx::query(
+            "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
+             referring_organisation_id, referred_by, referred_by_name, cohort_id, nhs_number, \
+             given_name, family_name, age, sex, postcode_district, deprivation_decile, phone, email, \
+             contact_preference, need_term_id, need_label, reason, priority, consent_recorded_by, \
+             consent_at, status, authored_on, sent_at, last_modified, version) VALUES ($1, $2, $3, \
+             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+             $23, $24, $25, $26, $27, $28, $29, 1)",
+        )
+        .bind(self.id)
+        .bind(self.source.as_str())
+        .bind(self.service_id)
+        .bind(self.service_name)
+        .bind(self.receiving)
+        .bind(self.referring)
+        .bind(self.referred_by.0)
+        .bind(self.referred_by.1)
+        .bind(self.cohort_id)
+        .bind(self.nhs_number)
+        .bind(self.name.0)
+        .bind(self.name.1)
+        .bind(self.age)
+        .bind(self.sex)
+        .bind(self.postcode_district.as_deref())
+        .bind(self.deprivation_decile)
+        .bind(self.contact.phone.as_deref())
+        .bind(self.contact.email.as_deref())
+        .bind(self.contact.preference.as_str())
+        .bind(self.need.0)
+        .bind(self.need.1)
+        .bind(self.reason)
+        .bind(self.priority.as_str())
+        .bind(self.consent.0)
+        .bind(self.consent.1)
+        .bind(self.status.as_str())
+        .bind(self.authored_on)
+        .bind(sent)
+        .bind(self.authored_on)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
-async fn insert_event(
+pub(super) async fn insert_event(
     conn: &mut AnyConnection,
     referral_id: &str,
     from: Option<ReferralStatus>,
@@ -277,7 +336,7 @@ async fn insert_event(
     Ok(())
 }
 
-fn side_name(side: Side) -> &'static str {
+pub(super) fn side_name(side: Side) -> &'static str {
     match side {
         Side::Referrer => "referrer",
         Side::Service => "service",
@@ -452,32 +511,44 @@ pub async fn record_outcome(
         Some(id),
         format!("{} recorded", outcome.stage.as_str()),
     );
-    let ons4 = |i: usize| outcome.ons4.map(|v| i64::from(v[i]));
-    let ucla = |i: usize| outcome.ucla.map(|v| i64::from(v[i]));
     store
         .audited(entry, async |entry| {
             let mut tx = store.begin_write().await?;
             require_open(tx.conn(), id).await?;
-            sqlx::query(
-                "INSERT INTO referral_outcomes (id, referral_id, stage, life_satisfaction, worthwhile, \
-                 happiness, anxiety, companionship, left_out, isolated, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(crate::new_id())
-            .bind(id)
-            .bind(outcome.stage.as_str())
-            .bind(ons4(0))
-            .bind(ons4(1))
-            .bind(ons4(2))
-            .bind(ons4(3))
-            .bind(ucla(0))
-            .bind(ucla(1))
-            .bind(ucla(2))
-            .bind(&actor.name)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
+            insert_outcome(tx.conn(), id, outcome, &actor.name, &crate::now_utc()).await?;
             tx.commit(entry).await
         })
         .await
+}
+
+/// Writes one set of outcome measures.
+pub(super) async fn insert_outcome(
+    conn: &mut AnyConnection,
+    referral_id: &str,
+    outcome: &Outcome,
+    by: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    let ons4 = |i: usize| outcome.ons4.map(|v| i64::from(v[i]));
+    let ucla = |i: usize| outcome.ucla.map(|v| i64::from(v[i]));
+    sqlx::query(
+        "INSERT INTO referral_outcomes (id, referral_id, stage, life_satisfaction, worthwhile, \
+         happiness, anxiety, companionship, left_out, isolated, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(crate::new_id())
+    .bind(referral_id)
+    .bind(outcome.stage.as_str())
+    .bind(ons4(0))
+    .bind(ons4(1))
+    .bind(ons4(2))
+    .bind(ons4(3))
+    .bind(ucla(0))
+    .bind(ucla(1))
+    .bind(ucla(2))
+    .bind(by)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -353,6 +353,8 @@ POST /services/{id}/refer-yourself            A A A A A A A A
 GET /referrals                                S D D D D D A A
 POST /referrals                               S D D D D D A D
 GET /referrals/new                            S D D D D D A D
+GET /referrals/figures                        S A A A A A A A
+GET /api/v1/referrals/figures                 S A A A A A A A
 GET /referrals/{id}                           S D D D D D A A
 POST /referrals/{id}/status                   S D D D D D A A
 POST /referrals/{id}/contacts                 S D D D D D A A

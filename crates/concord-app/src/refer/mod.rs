@@ -5,4 +5,5 @@
 
 pub mod directory;
 pub mod fhir;
+pub mod figures;
 pub mod referrals;

@@ -5,9 +5,11 @@
 //! application layer's to audit before it calls them ([`get`], [`for_referrer`],
 //! [`for_service`]); [`header`] returns nothing identifiable.
 
+mod facts;
 mod history;
 mod write;
 
+pub use facts::{facts, outcome_facts, ReferralFact};
 pub use history::{load_history, PastMove, PastReferral};
 
 pub use write::{
@@ -371,6 +373,33 @@ fn score(row: &AnyRow, column: &str) -> Result<Option<u8>, StoreError> {
     Ok(row.opt_int(column)?.and_then(|v| u8::try_from(v).ok()))
 }
 
+pub(super) fn read_outcome(row: &AnyRow) -> Result<RecordedOutcome, StoreError> {
+    let ons4 = [
+        score(row, "life_satisfaction")?,
+        score(row, "worthwhile")?,
+        score(row, "happiness")?,
+        score(row, "anxiety")?,
+    ];
+    let ucla = [
+        score(row, "companionship")?,
+        score(row, "left_out")?,
+        score(row, "isolated")?,
+    ];
+    Ok(RecordedOutcome {
+        stage: row.code("stage")?,
+        ons4: match ons4 {
+            [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+            _ => None,
+        },
+        ucla: match ucla {
+            [Some(a), Some(b), Some(c)] => Some([a, b, c]),
+            _ => None,
+        },
+        recorded_by: row.text("recorded_by")?,
+        recorded_at: row.text("recorded_at")?,
+    })
+}
+
 /// Referral `id`'s outcome measures, in the order recorded.
 pub async fn outcomes(store: &Store, id: &str) -> Result<Vec<RecordedOutcome>, StoreError> {
     all_by(
@@ -379,32 +408,7 @@ pub async fn outcomes(store: &Store, id: &str) -> Result<Vec<RecordedOutcome>, S
          left_out, isolated, recorded_by, recorded_at FROM referral_outcomes \
          WHERE referral_id = $1 ORDER BY recorded_at, id",
         id,
-        |row| {
-            let ons4 = [
-                score(row, "life_satisfaction")?,
-                score(row, "worthwhile")?,
-                score(row, "happiness")?,
-                score(row, "anxiety")?,
-            ];
-            let ucla = [
-                score(row, "companionship")?,
-                score(row, "left_out")?,
-                score(row, "isolated")?,
-            ];
-            Ok(RecordedOutcome {
-                stage: row.code("stage")?,
-                ons4: match ons4 {
-                    [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
-                    _ => None,
-                },
-                ucla: match ucla {
-                    [Some(a), Some(b), Some(c)] => Some([a, b, c]),
-                    _ => None,
-                },
-                recorded_by: row.text("recorded_by")?,
-                recorded_at: row.text("recorded_at")?,
-            })
-        },
+        read_outcome,
     )
     .await
 }

@@ -164,7 +164,7 @@ impl Modify for ProblemResponses {
         oruk::root, oruk::services, oruk::service, oruk::service_at_locations, oruk::service_at_location,
         oruk::taxonomies, oruk::taxonomy, oruk::taxonomy_terms, oruk::taxonomy_term,
         referrals::caseload, referrals::create, referrals::get, referrals::change_status, referrals::add_contact,
-        referrals::record_outcome, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request,
+        referrals::record_outcome, crate::refer::figures::api, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,
@@ -191,6 +191,7 @@ impl Modify for ProblemResponses {
         population::PublishedCounts, population::PublishedCount, population::PublishedTable, population::PublishedCells,
         concord_store::design::Scenario, concord_domain::design::ScenarioDraft, concord_domain::design::RunStatus,
         design::ScenarioOut, design::ParameterOut, design::RunOut, design::ScenarioLink, concord_store::design::PackScenario,
+        crate::refer::figures::FiguresOut, crate::refer::figures::CountTableOut, crate::refer::figures::OutcomeChangeOut,
         referrals::CaseloadOut, referrals::ReferralOut, referrals::ReferredPersonOut, referrals::StatusOut,
         concord_domain::referral::ReferralDraft, concord_domain::referral::StatusChangeDraft,
         concord_domain::referral::caseload::ContactDraft, concord_domain::referral::outcome::OutcomeDraft,

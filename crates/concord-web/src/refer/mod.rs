@@ -4,6 +4,7 @@
 //! only) at `/openreferral`; `routes` lists the capability's routes with their rules. The use
 //! cases are in `concord_app::refer`.
 
+pub mod figures;
 pub mod open_referral;
 pub mod pages;
 pub mod referral_api;

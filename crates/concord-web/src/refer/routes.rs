@@ -2,6 +2,7 @@
 //! partner's lead and VCSE workers (their own) and administrators; and the Open Referral UK API,
 //! open to anyone (no sign-in, no key), as the UK profile requires.
 
+use super::figures;
 use super::open_referral as oruk;
 use super::pages;
 use super::{referral_api as api, referral_forms as forms, referral_pages as referrals};
@@ -50,6 +51,13 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         def(M::POST, "/referrals", R::MakeReferral, forms::create),
         def(M::GET, "/referrals/new", R::MakeReferral, forms::new),
+        def(M::GET, "/referrals/figures", R::SignedIn, figures::page),
+        def(
+            M::GET,
+            "/api/v1/referrals/figures",
+            R::SignedIn,
+            figures::api,
+        ),
         def(M::GET, "/referrals/{id}", R::SeeReferral, referrals::show),
         def(
             M::POST,

@@ -1,0 +1,190 @@
+//! How referrals are going, for commissioners and boards (anyone signed in): counts under the
+//! disclosure rule, the wait to first contact as a Making Data Count chart, outcome change with
+//! confidence intervals, and equity beside the cohort referrals are drawn from.
+
+use crate::error::{ApiError, PageError};
+use crate::extract::{Context, Params};
+use crate::ui::{filters, render, Layout};
+use askama::Template;
+use axum::response::Response;
+use axum::Json;
+use concord_app::refer::figures::{self as use_case, By, CountTable, Figures};
+use serde::{Deserialize, Serialize};
+
+/// What the figures are counted by.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct FiguresQuery {
+    /// `place`, `pcn`, `practice`, `service` or `need` (default `pcn`).
+    pub by: String,
+}
+
+impl FiguresQuery {
+    fn by(&self) -> Result<By, concord_domain::ValidationErrors> {
+        if self.by.trim().is_empty() {
+            return Ok(By::Pcn);
+        }
+        self.by.parse().map_err(|_| {
+            concord_domain::ValidationErrors::single(
+                "by",
+                "Count by place, pcn, practice, service or need",
+            )
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "refer/figures.html")]
+struct FiguresPage {
+    layout: Layout,
+    figures: Figures,
+    bys: Vec<(&'static str, &'static str, bool)>,
+}
+
+impl FiguresPage {
+    fn one_decimal(&self, x: &f64) -> String {
+        concord_domain::format::decimal(*x, 1)
+    }
+
+    fn signed(&self, x: &f64) -> String {
+        let text = concord_domain::format::decimal(x.abs(), 1);
+        if *x > 0.0 {
+            format!("+{text}")
+        } else if *x < 0.0 {
+            format!("−{text}")
+        } else {
+            text
+        }
+    }
+}
+
+/// `GET /referrals/figures`.
+pub async fn page(
+    Context(state, visitor, permit): Context,
+    Params(query): Params<FiguresQuery>,
+) -> Result<Response, PageError> {
+    let by = query.by().map_err(concord_store::StoreError::Invalid)?;
+    let figures = use_case::figures(&state.store, &state.population, by).await?;
+    let bys = By::ALL
+        .iter()
+        .map(|b| (b.as_str(), b.label(), *b == by))
+        .collect();
+    Ok(render(&FiguresPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            "How referrals are going",
+            "referrals",
+        ),
+        figures,
+        bys,
+    }))
+}
+
+/// A count table as published.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CountTableOut {
+    /// The groups.
+    pub rows: Vec<String>,
+    /// The columns.
+    pub columns: Vec<String>,
+    /// Each cell as published: a number, "<10" (suppressed) or "x" (withheld).
+    pub cells: Vec<Vec<String>>,
+    /// Each row's total, as published.
+    pub row_totals: Vec<String>,
+    /// The grand total, as published.
+    pub total: String,
+    /// Per row, the share of replies that accepted ("–" where its counts are not published).
+    pub accepted_share: Vec<String>,
+}
+
+fn table_out(t: &CountTable) -> CountTableOut {
+    CountTableOut {
+        rows: t.rows.clone(),
+        columns: t.columns.clone(),
+        cells: t
+            .table
+            .cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+        row_totals: t.table.row_totals.iter().map(|c| c.to_string()).collect(),
+        total: t.table.total.to_string(),
+        accepted_share: t.accepted_share.clone(),
+    }
+}
+
+/// A change in an outcome measure.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutcomeChangeOut {
+    /// The measure.
+    pub measure: String,
+    /// Which way is better.
+    pub better: String,
+    /// People with answers at first contact and at follow-up.
+    pub people: usize,
+    /// Mean at first contact.
+    pub first_contact: f64,
+    /// Mean at follow-up.
+    pub follow_up: f64,
+    /// Mean change.
+    pub change: f64,
+    /// 95% confidence interval of the change (paired t).
+    pub interval: [f64; 2],
+}
+
+/// The figures as data.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FiguresOut {
+    /// First day counted (referrals sent from).
+    pub from: String,
+    /// Last day counted.
+    pub to: String,
+    /// The disclosure rule.
+    pub rule: String,
+    /// Referrals by the grouping asked for and where they are.
+    pub counts: CountTableOut,
+    /// Month, median working days from referral to first contact, first contacts.
+    pub waits: Vec<(String, f64, usize)>,
+    /// ONS4 items and UCLA-3, first contact to follow-up.
+    pub outcomes: Vec<OutcomeChangeOut>,
+    /// Age, sex and deprivation tables.
+    pub equity: Vec<(String, CountTableOut)>,
+}
+
+/// How referrals are going: counts under the disclosure rule, waits, outcome change and equity.
+#[utoipa::path(get, path = "/api/v1/referrals/figures", tag = "refer", operation_id = "referral_figures", params(FiguresQuery),
+    responses((status = 200, body = FiguresOut), (status = 422, body = crate::error::Problem)))]
+pub async fn api(
+    Context(state, _, _): Context,
+    Params(query): Params<FiguresQuery>,
+) -> Result<Json<FiguresOut>, ApiError> {
+    let by = query.by().map_err(concord_store::StoreError::Invalid)?;
+    let f = use_case::figures(&state.store, &state.population, by).await?;
+    Ok(Json(FiguresOut {
+        from: f.window.0.to_string(),
+        to: f.window.1.to_string(),
+        rule: f.rule.clone(),
+        counts: table_out(&f.counts),
+        waits: f.waits.months.clone(),
+        outcomes: f
+            .outcomes
+            .iter()
+            .map(|o| OutcomeChangeOut {
+                measure: o.measure.clone(),
+                better: o.better.into(),
+                people: o.people,
+                first_contact: o.first,
+                follow_up: o.follow_up,
+                change: o.change,
+                interval: [o.interval.0, o.interval.1],
+            })
+            .collect(),
+        equity: f
+            .equity
+            .iter()
+            .map(|(n, t)| (n.clone(), table_out(t)))
+            .collect(),
+    }))
+}

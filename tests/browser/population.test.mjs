@@ -122,3 +122,91 @@ test('a link worker finds a befriending service with places near them and reads 
     await page.context().close();
   }
 });
+
+test('a clinician refers someone from the worklist; the service accepts, records a contact and answers; the figures show (desktop and 375 px)', async () => {
+  for (const width of [1280, 375]) {
+    // The clinician refers the first person on the worklist to a loneliness service.
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, 'clinician');
+    await page.click('#worklists + p + ul a:has-text("Older people at risk of social isolation")');
+    await page.waitForURL(/\/worklist$/);
+    await page.locator('[data-testid=refer]').first().click();
+    await page.waitForURL(/\/referrals\/new\?nhs_number=\d{10}/);
+    await axe(page, `the referral form at ${width} px`);
+    const befriending = await page.$eval('#service_id', (select) =>
+      [...select.options].find((o) => o.textContent.startsWith('Befriending for older people')).value);
+    await page.selectOption('#service_id', befriending);
+    await page.fill('#reason', `Would like company (${width} px)`);
+    await page.fill('#phone', '01632 960 001');
+    await page.selectOption('#contact_preference', 'phone');
+    // Without the person's agreement nothing is sent.
+    await page.click('main form button[type=submit]');
+    assert.match(await page.textContent('.nhsuk-error-summary'), /Record that the person agreed/);
+    await page.check('#consent');
+    await page.click('main form button[type=submit]');
+    await page.waitForURL(/\/referrals\/[0-9a-f]{16}$/);
+    assert.match(await page.textContent('[data-testid=notice]'), /The referral has been sent/);
+    assert.match(await page.textContent('[data-testid=status]'), /Sent, waiting for a reply/);
+    assert.match(await page.textContent('[data-testid=nhs-number]'), /\d{10}/);
+    const referral = page.url();
+    await axe(page, `a referral (referrer) at ${width} px`);
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(fits, `the referral fits ${width} px`);
+    await page.context().close();
+
+    // The service accepts it, starts, records a contact and the first answers.
+    const service = await newPage();
+    await service.setViewportSize({ width, height: 900 });
+    await signIn(service, 'vcse');
+    await service.click('header a[href="/referrals"]');
+    await service.waitForURL(/\/referrals$/);
+    await axe(service, `referrals (service) at ${width} px`);
+    await service.goto(referral);
+    assert.ok(!(await service.locator('[data-testid=nhs-number]').count()), 'the service never sees the NHS number');
+    await service.selectOption('#status', 'accepted');
+    await service.selectOption('#capacity', 'capacity');
+    await service.click('[data-testid=status-form] button[type=submit]');
+    await service.waitForURL(referral);
+    assert.match(await service.textContent('[data-testid=notice]'), /The referral has been updated/);
+    assert.match(await service.textContent('[data-testid=status]'), /Accepted/);
+    await service.selectOption('#status', 'in_progress');
+    await service.click('[data-testid=status-form] button[type=submit]');
+    await service.waitForURL(referral);
+    await service.click('summary:has-text("Record a contact")');
+    await service.selectOption('[data-testid=contact-form] #kind', 'phone');
+    await service.fill('[data-testid=contact-form] #note', 'Talked about the lunch club');
+    await service.click('[data-testid=contact-form] button[type=submit]');
+    await service.waitForURL(/#contacts$/);
+    assert.match(await service.textContent('[data-testid=contacts]'), /Talked about the lunch club/);
+    await service.click('summary:has-text("Record answers")');
+    await service.selectOption('#stage', 'first_contact');
+    for (const [item, score] of [['life_satisfaction', '4'], ['worthwhile', '5'], ['happiness', '5'], ['anxiety', '6']]) {
+      await service.selectOption(`#${item}`, score);
+    }
+    for (const item of ['companionship', 'left_out', 'isolated']) {
+      await service.selectOption(`#${item}`, '3');
+    }
+    await service.click('[data-testid=outcome-form] button[type=submit]');
+    await service.waitForURL(/#outcomes$/);
+    const outcomes = await service.textContent('[data-testid=outcomes]');
+    assert.match(outcomes, /Life satisfaction 4 \(low\)/);
+    assert.match(outcomes, /Anxiety 6 \(high\)/);
+    assert.match(outcomes, /9 on a scale of 3 to 9/);
+    await axe(service, `a referral (service) at ${width} px`);
+    const serviceFits = await service.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(serviceFits, `the service's referral page fits ${width} px`);
+    await service.context().close();
+  }
+  // Anyone signed in sees how referrals are going: counts under the disclosure rule.
+  const lead = await newPage();
+  await signIn(lead, 'lead');
+  await lead.goto(`${base}/referrals/figures?by=service`);
+  assert.match(await lead.textContent('main'), /Disclosure rule/);
+  assert.ok(await lead.locator('[data-testid=referral-counts] tbody tr').count() >= 1);
+  await axe(lead, 'how referrals are going');
+  await lead.setViewportSize({ width: 375, height: 900 });
+  const figuresFit = await lead.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(figuresFit, 'the figures fit 375 px');
+  await lead.context().close();
+});

@@ -382,6 +382,50 @@ async fn closed_referrals_go_nowhere_and_nobody_else_sees_one() {
         .await;
         assert_eq!(act.status, StatusCode::FORBIDDEN, "{other}");
     }
+    // A draft is not the service's to see, and is sent only with the person's agreement.
+    let kept = app
+        .post(
+            "/referrals",
+            &mut clinician,
+            &[
+                ("nhs_number", ALAN),
+                ("service_id", &service),
+                ("reason", "Company"),
+                ("phone", "01632 960 001"),
+                ("contact_preference", "phone"),
+                ("save_as_draft", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    let draft = kept
+        .location()
+        .trim_start_matches("/referrals/")
+        .to_string();
+    assert_eq!(
+        app.get(&format!("/referrals/{draft}"), &mut vcse)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let unagreed = move_to(&app, &mut clinician, &draft, &[("status", "requested")]).await;
+    assert_eq!(unagreed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unagreed.body.contains("before sending it"));
+    let sent = move_to(
+        &app,
+        &mut clinician,
+        &draft,
+        &[("status", "requested"), ("consent", "true")],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&format!("/referrals/{draft}"), &mut vcse)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
     // The referrer may cancel with a reason; then the service no longer sees it.
     let cancelled = move_to(
         &app,

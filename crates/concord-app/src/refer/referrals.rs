@@ -233,7 +233,17 @@ pub async fn make(
     draft: &ReferralDraft,
 ) -> Result<String, StoreError> {
     let referral = draft.validate()?;
-    let practices = gp_practices_of(store, Some(principal)).await?;
+    // Only the practices where the person is a direct-care clinician: a partner lead of one
+    // practice who is a clinician at another refers only the other's patients.
+    let practices: Vec<String> = gp_practices_of(store, Some(principal))
+        .await?
+        .into_iter()
+        .filter(|p| {
+            principal
+                .grant_in(concord_domain::Role::DirectCareClinician, p)
+                .is_some()
+        })
+        .collect();
     if !crate::authz::may_make_referral(Some(principal), &practices) {
         return Err(StoreError::Forbidden(
             "Referrals are made by a GP practice's direct-care clinicians, for their own registered patients"
@@ -284,6 +294,15 @@ pub async fn change(
 ) -> Result<ReferralStatus, StoreError> {
     let change = draft.validate()?;
     let header = store::header(store, id).await?;
+    if header.status == ReferralStatus::Draft
+        && change.to == ReferralStatus::Requested
+        && !draft.consent
+    {
+        return Err(StoreError::invalid(
+            "consent",
+            "Record that the person agreed to share these details with the service before sending it",
+        ));
+    }
     let (seen_as, _) = referral_side(Some(principal), &header, None).ok_or_else(refused)?;
     let side = side_for(header.status, change.to).unwrap_or(seen_as);
     let (side, grant) = referral_side(Some(principal), &header, Some(side)).ok_or_else(|| {

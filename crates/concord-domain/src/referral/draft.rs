@@ -236,6 +236,9 @@ pub struct StatusChangeDraft {
     pub note: String,
     /// On accepting: `capacity`, `waitlist` or `additional_assessment_required`.
     pub capacity: String,
+    /// On sending a draft: the person agreed to share their details with the service.
+    #[serde(deserialize_with = "loose_bool")]
+    pub consent: bool,
 }
 
 /// A change of status, checked.

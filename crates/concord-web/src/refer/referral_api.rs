@@ -313,6 +313,9 @@ fn change_from_task(task: &serde_json::Value) -> Result<StatusChangeDraft, ApiEr
         reason: code("statusReason"),
         note,
         capacity: code("businessStatus"),
+        // A draft is sent with the person's agreement recorded, through Concord's own API
+        // (`POST /api/v1/referrals/{id}/status` with `consent`): a Task has no place for it.
+        consent: false,
     })
 }
 

@@ -218,6 +218,13 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
             "Choose a reason",
         ));
     }
+    if view.moves.contains(&ReferralStatus::Requested) {
+        status.push(Field::of_checkbox(
+            "consent",
+            "When sending: the person agreed to share these details with the service",
+            value(posted, "consent") == "true",
+        ));
+    }
     status.push(Field::input(
         "note",
         "Note (optional)",

@@ -139,6 +139,12 @@ impl Field {
         Field::of(name, label, "", kind, selected)
     }
 
+    /// A yes/no box of an inline form.
+    pub fn of_checkbox(name: &str, label: &str, ticked: bool) -> Field {
+        let value = if ticked { "true" } else { "" };
+        Field::of(name, label, "", FieldKind::Checkbox, value)
+    }
+
     fn of(name: &str, label: &str, hint: &str, kind: FieldKind, value: &str) -> Field {
         Field {
             name: name.to_string(),

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Referrals under load (issue 18): 100 referrers at once, at a fixed rate.
 
-Loads the demo (with a 4,000-person population, so practices have registered lists) into a fresh
+Loads the demo (with a 20,000-person population, so practices have registered lists) into a fresh
 database, signs in as the demo's clinician through the real sign-in form, makes an API token,
 reads the practice's worklist (its people's NHS numbers) and finds Age UK Riverside's befriending
 service through the Open Referral API. Then 100 referrer threads, each on its own keep-alive
 connection, each start a cycle every second on a fixed schedule: make a referral
 (`POST /api/v1/referrals`, a write with its audit entry), read it back (`GET
 /api/v1/referrals/{id}`: the view is audited before it is served, so also a write) and read it as
-FHIR (`GET /api/v1/fhir/Task/{id}`, audited too): 300 requests a second for --seconds. Each
+FHIR (`GET /api/v1/fhir/Task/{id}`, audited too), and withdraw it (`POST .../status`, so the same
+person may be referred again next cycle): 400 requests a second for --seconds. Each
 request's time is measured from when its cycle was due, so a server that falls behind is charged
 for the wait (no coordinated omission). Goal: p99 < 50 ms and no errors.
 
@@ -31,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def start(env, work):
     population = ["--population-store", os.path.join(work, "population"), "--key-file", os.path.join(work, "population.key")]
-    subprocess.run([BIN, "demo", "--no-serve", "--people", "4000", *population], env=env, check=True, capture_output=True)
+    subprocess.run([BIN, "demo", "--no-serve", "--people", "20000", *population], env=env, check=True, capture_output=True)
     server = subprocess.Popen([BIN, "serve", "--port", str(PORT), *population], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
@@ -96,6 +97,10 @@ def referrer(k, token, numbers, service, start_at, seconds, results, errors):
             send("GET", f"/api/v1/referrals/{rid}", None, t)
             t = time.perf_counter()
             send("GET", f"/api/v1/fhir/Task/{rid}", None, t)
+            # Withdrawn again, so the next cycle may refer the same person (Concord refuses a
+            # second open referral of one person to one service).
+            t = time.perf_counter()
+            send("POST", f"/api/v1/referrals/{rid}/status", json.dumps({"status": "entered_in_error", "reason": "mistake"}), t)
         cycle += 1
     conn.close()
 

@@ -148,7 +148,7 @@ test('a clinician refers someone from the worklist; the service accepts, records
     await page.waitForURL(/\/referrals\/[0-9a-f]{16}$/);
     assert.match(await page.textContent('[data-testid=notice]'), /The referral has been sent/);
     assert.match(await page.textContent('[data-testid=status]'), /Sent, waiting for a reply/);
-    assert.match(await page.textContent('[data-testid=nhs-number]'), /\d{10}/);
+    assert.match(await page.textContent('[data-testid=nhs-number]'), /^\d{3} \d{3} \d{4}$/);
     const referral = page.url();
     await axe(page, `a referral (referrer) at ${width} px`);
     const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -175,7 +175,7 @@ test('a clinician refers someone from the worklist; the service accepts, records
     await service.waitForURL(referral);
     await service.click('summary:has-text("Record a contact")');
     await service.selectOption('[data-testid=contact-form] #kind', 'phone');
-    await service.fill('[data-testid=contact-form] #note', 'Talked about the lunch club');
+    await service.fill('[data-testid=contact-form] #what_happened', 'Talked about the lunch club');
     await service.click('[data-testid=contact-form] button[type=submit]');
     await service.waitForURL(/#contacts$/);
     assert.match(await service.textContent('[data-testid=contacts]'), /Talked about the lunch club/);

@@ -1,7 +1,7 @@
-//! The demo's year of social prescribing: a link worker in each primary care network (a
+//! The demo's two years of social prescribing: a link worker in each primary care network (a
 //! direct-care clinician of each of its practices), and referrals of people on the "older people
 //! at risk of social isolation" worklists to the VCSE partners' loneliness services over the last
-//! year, with what happened to each (each service replying at its own pace and accepting its own
+//! two years, with what happened to each (each service replying at its own pace and accepting its own
 //! share; waits for a place; people not reached; completions) and ONS4 and UCLA-3 answers at first
 //! contact and follow-up. Loaded through the store's history loader, which checks every move
 //! against the lifecycle. Illustrative: the rates are chosen to look like a real service, not
@@ -401,7 +401,7 @@ pub async fn seed_referrals(store: &Store, config: PopulationConfig) -> Result<u
                 let which = rng.gen_range(0..services.len());
                 let (service_id, partner) = &services[which];
                 let made = now
-                    - Duration::days(rng.gen_range(1..365))
+                    - Duration::days(rng.gen_range(1..730))
                     - Duration::minutes(rng.gen_range(0..480));
                 let staff = format!("{partner} volunteer coordinator");
                 let (moves, contacts, measures) =

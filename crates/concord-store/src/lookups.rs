@@ -77,7 +77,8 @@ pub async fn proposals(store: &Store) -> Result<Vec<Lookup>, StoreError> {
 pub async fn referrable_services(store: &Store) -> Result<Vec<Lookup>, StoreError> {
     pairs(
         store,
-        "SELECT s.id, s.name || ' (' || o.name || ')' FROM directory_services s \
+        "SELECT s.id, s.name || ' (' || o.name || ')' || \
+         CASE WHEN s.capacity_available = 0 THEN ', full now' ELSE '' END FROM directory_services s \
          JOIN organisations o ON o.id = s.partner_organisation_id \
          WHERE s.status = 'active' ORDER BY s.name, o.name",
     )

@@ -350,6 +350,7 @@ GET /services/export.json                     S A A A A A A A
 GET /services/{id}                            S A A A A A A A
 GET /services/{id}/refer-yourself             A A A A A A A A
 POST /services/{id}/refer-yourself            A A A A A A A A
+GET /services/{id}/refer-yourself/sent        A A A A A A A A
 GET /referrals                                S D D D D D A A
 POST /referrals                               S D D D D D A D
 GET /referrals/new                            S D D D D D A D

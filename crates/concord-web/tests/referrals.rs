@@ -152,6 +152,12 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Record that the person agreed"));
+    // The message is beside the box, not only in the summary.
+    assert!(
+        refused.body.contains("id=\"consent-error\""),
+        "{}",
+        refused.body
+    );
     let stranger = app
         .post(
             "/referrals",
@@ -177,10 +183,37 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
     assert_eq!(referrals(&app).await, 0);
 
     let id = refer(&app, &mut clinician, ADA, &service).await;
+    // A second open referral of the same person to the same service is refused, naming the first.
+    let again = app
+        .post(
+            "/referrals",
+            &mut clinician,
+            &[
+                ("nhs_number", ADA),
+                ("service_id", &service),
+                ("reason", "Lonely"),
+                ("phone", "01632 960 001"),
+                ("contact_preference", "phone"),
+                ("consent", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .body
+            .contains("already has an open referral to this service"),
+        "{}",
+        again.body
+    );
+    assert_eq!(referrals(&app).await, 1);
     let page = app.get(&format!("/referrals/{id}"), &mut clinician).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Ada Lovelace"));
-    assert!(page.body.contains(ADA), "the referrer sees the NHS number");
+    assert!(
+        page.body.contains("943 476 5919"),
+        "the referrer sees the NHS number"
+    );
     assert!(page.body.contains("Sent, waiting for a reply"));
 
     // The service sees the person, never the NHS number.
@@ -235,7 +268,7 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
             &[
                 ("contact_on", "2026-12-01"),
                 ("kind", "phone"),
-                ("note", "Talked about the lunch club"),
+                ("what_happened", "Talked about the lunch club"),
                 ("next_step", "Go with her to the first session"),
                 ("next_step_due", "2027-01-08"),
             ],
@@ -494,6 +527,18 @@ async fn a_person_can_ask_a_service_for_help_themselves() {
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(
+        sent.location(),
+        format!("/services/{service}/refer-yourself/sent")
+    );
+    let told = app.get(sent.location(), &mut public).await;
+    assert!(told.body.contains("Your request has been sent"));
+    assert!(
+        told.body.contains("The referral has been sent")
+            || told
+                .body
+                .contains("You do not need to send another request")
+    );
     let mut vcse = app.browser("vcse").await;
     let list = app.get("/referrals", &mut vcse).await;
     assert!(list.body.contains("Grace Hopper"));

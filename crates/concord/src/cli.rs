@@ -473,7 +473,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .await
                 .context("could not load the demo's year of referrals")?;
             if referred > 0 {
-                println!("Refer: a link worker in each primary care network, and {referred} referrals over the last year.");
+                println!("Refer: a link worker in each primary care network, and {referred} referrals over the last two years.");
             }
             print_demo(&summary, &serve);
             println!(

@@ -282,7 +282,13 @@ async fn lists(
         out.push(PracticeList {
             practice_id: practice_id.clone(),
             name: organisation.name,
-            list_loaded: status.map(|(n, at)| format!("{n} patients, loaded {at}")),
+            list_loaded: status.map(|(n, at)| {
+                format!(
+                    "{}, loaded {}",
+                    concord_domain::format::plural(n, "patient", "patients"),
+                    concord_domain::format::stored(&at)
+                )
+            }),
             rows,
         });
     }

@@ -32,11 +32,11 @@ concord_domain::vocabulary! {
 /// Where referrals are, the columns of every count table: each referral in one of them.
 pub const STAGES: [&str; 6] = [
     "Waiting for a reply",
-    "Accepted, being supported",
+    "Being supported",
     "Completed",
-    "Declined by the service",
-    "Ended without completing",
-    "Cancelled by the referrer",
+    "Declined",
+    "Ended early",
+    "Cancelled",
 ];
 
 fn stage(status: ReferralStatus) -> usize {
@@ -61,6 +61,8 @@ pub struct CountTable {
     pub table: ProtectedTable,
     /// Per row, the share of replies that accepted, where its counts are shown ("–" otherwise).
     pub accepted_share: Vec<String>,
+    /// The same for all rows together.
+    pub total_accepted_share: String,
 }
 
 /// ONS4 or UCLA-3 change for the people with both answers.
@@ -168,25 +170,31 @@ fn count_table(
     };
     let cells: Vec<Vec<u64>> = rows.iter().map(|r| counts[r].clone()).collect();
     let table = protect_table(&cells, rule);
-    // A share only where its counts could be published: both at least the threshold.
+    // A share only where its counts could be published: replies at least the threshold, and
+    // those accepted and those not each none or at least the threshold (a share must not give
+    // away a small count).
+    let share = |(n, accepted): (u64, u64)| {
+        let publishable = |k: u64| k == 0 || k >= rule.suppress_below;
+        if n >= rule.suppress_below && publishable(accepted) && publishable(n - accepted) {
+            concord_domain::format::percent(100.0 * accepted as f64 / n as f64, 0)
+        } else {
+            "–".to_string()
+        }
+    };
     let accepted_share = rows
         .iter()
-        .map(|r| match replied.get(r) {
-            Some(&(n, accepted))
-                if n >= rule.suppress_below
-                    && accepted >= rule.suppress_below
-                    && n - accepted >= rule.suppress_below =>
-            {
-                concord_domain::format::percent(100.0 * accepted as f64 / n as f64, 0)
-            }
-            _ => "–".into(),
-        })
+        .map(|r| replied.get(r).map_or("–".to_string(), |p| share(*p)))
         .collect();
+    let all = replied
+        .values()
+        .fold((0, 0), |(n, a), (rn, ra)| (n + rn, a + ra));
+    let total_accepted_share = share(all);
     CountTable {
         rows,
         columns: columns.iter().map(|c| c.to_string()).collect(),
         table,
         accepted_share,
+        total_accepted_share,
     }
 }
 
@@ -380,11 +388,16 @@ pub async fn figures(
     let since = concord_store::format_timestamp(
         first_day.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(1),
     );
-    let all = referrals::facts(store, &since).await?;
+    // Waits are charted over two years (a Making Data Count chart needs history); everything
+    // else counts the last twelve months.
+    let chart_since =
+        concord_store::format_timestamp(chrono::Utc::now() - chrono::Duration::days(2 * 366));
+    let all = referrals::facts(store, &chart_since).await?;
     let facts: Vec<&ReferralFact> = all
         .iter()
         .filter(|f| date_of(&f.sent_at).is_some_and(|d| d >= first_day && d <= today))
         .collect();
+    let charted: Vec<&ReferralFact> = all.iter().collect();
     let rule = population.rule();
     let min_people = usize::try_from(rule.suppress_below).unwrap_or(10).max(2);
     let networks: HashMap<String, (String, String)> = registry::practice_networks(store)
@@ -477,7 +490,7 @@ pub async fn figures(
     Ok(Figures {
         window: (first_day, today),
         by,
-        waits: waits(&facts, min_people),
+        waits: waits(&charted, min_people),
         counts,
         outcomes,
         min_people,

@@ -257,6 +257,20 @@ pub async fn make(
             "This person is not on your practice's registered list",
         ));
     };
+    if !referral.draft {
+        if let Some(sent) =
+            store::open_referral_of(store, &practice, &referral.nhs_number, &referral.service_id)
+                .await?
+        {
+            return Err(StoreError::invalid(
+                "service_id",
+                format!(
+                    "This person already has an open referral to this service (made {}): look at it in Referrals rather than sending another",
+                    concord_domain::format::stored(&sent)
+                ),
+            ));
+        }
+    }
     let grant = principal
         .grants
         .iter()

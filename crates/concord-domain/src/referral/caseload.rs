@@ -26,7 +26,7 @@ pub struct ContactDraft {
     /// `phone`, `visit`, `meeting`, `group`, `message` or `attempt`.
     pub kind: String,
     /// What happened.
-    pub note: String,
+    pub what_happened: String,
     /// The next step agreed (optional).
     pub next_step: String,
     /// When the next step is due, YYYY-MM-DD (optional).
@@ -59,7 +59,7 @@ impl ContactDraft {
         }
         let kind: Option<ContactKind> =
             errors.require_code("kind", "how contact was made", &self.kind);
-        errors.require_text("note", "what happened", &self.note, 1000);
+        errors.require_text("what_happened", "what happened", &self.what_happened, 1000);
         errors.optional_text("next_step", "the next step", &self.next_step, 500);
         let next_step_due = errors.optional_date(
             "next_step_due",
@@ -76,7 +76,7 @@ impl ContactDraft {
         Ok(Contact {
             contact_on: contact_on.expect("checked above"),
             kind: kind.expect("checked above"),
-            note: self.note.trim().to_string(),
+            note: self.what_happened.trim().to_string(),
             next_step: self.next_step.trim().to_string(),
             next_step_due,
         })
@@ -93,7 +93,7 @@ mod tests {
         let good = ContactDraft {
             contact_on: "2026-12-02".into(),
             kind: "phone".into(),
-            note: "Talked about the lunch club".into(),
+            what_happened: "Talked about the lunch club".into(),
             next_step: "Go with her to the first session".into(),
             next_step_due: "2026-12-09".into(),
         };

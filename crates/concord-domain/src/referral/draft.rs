@@ -181,7 +181,16 @@ impl SelfReferralDraft {
         let age = if self.age.trim().is_empty() {
             None
         } else {
-            errors.require_in_range("age", "your age in years", &self.age, 16..=120)
+            match self.age.trim().parse::<u8>() {
+                Ok(age) if (16..=120).contains(&age) => Some(age),
+                _ => {
+                    errors.add(
+                        "age",
+                        "Enter your age in years, from 16 to 120, or leave it blank",
+                    );
+                    None
+                }
+            }
         };
         let postcode = self.postcode.trim().to_uppercase();
         let postcode_ok = postcode.len() <= 8

@@ -469,3 +469,28 @@ pub async fn count(store: &Store) -> Result<i64, StoreError> {
         .fetch_one(store.pool())
         .await?)
 }
+
+/// When the open referral of `nhs_number` by `practice_id` to `service_id` was made, if there is
+/// one (not ended, and not a draft).
+pub async fn open_referral_of(
+    store: &Store,
+    practice_id: &str,
+    nhs_number: &str,
+    service_id: &str,
+) -> Result<Option<String>, StoreError> {
+    if [practice_id, nhs_number, service_id]
+        .iter()
+        .any(|v| v.contains('\0'))
+    {
+        return Ok(None);
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT authored_on FROM referrals WHERE referring_organisation_id = $1 AND nhs_number = $2 \
+         AND service_id = $3 AND closed_at IS NULL AND status <> 'draft' ORDER BY authored_on DESC LIMIT 1",
+    )
+    .bind(practice_id)
+    .bind(nhs_number)
+    .bind(service_id)
+    .fetch_optional(store.pool())
+    .await?)
+}

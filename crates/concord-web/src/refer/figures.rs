@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the figures are counted by.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FiguresQuery {
     /// `place`, `pcn`, `practice`, `service` or `need` (default `pcn`).
@@ -42,6 +43,16 @@ struct FiguresPage {
 }
 
 impl FiguresPage {
+    fn noun(&self) -> &'static str {
+        match self.figures.by {
+            By::Place => "place",
+            By::Pcn => "primary care network",
+            By::Practice => "GP practice",
+            By::Service => "service",
+            By::Need => "need",
+        }
+    }
+
     fn one_decimal(&self, x: &f64) -> String {
         concord_domain::format::decimal(*x, 1)
     }

@@ -269,7 +269,7 @@ fn reply_words(record: Option<concord_app::refer::referrals::ReplyRecord>) -> St
     use concord_app::refer::referrals::MIN_REPLIES;
     match record {
         Some(r) => format!(
-            "Usually replies in {}; {} of referrals accepted ({} replied to of {} sent in the last 12 months; the median time to reply, in working days)",
+            "Usually replies in {} and accepts {} of referrals (the median time to reply and the share accepted of the {} of {} referrals replied to in the last 12 months)",
             concord_domain::format::plural(i64::from(r.median_working_days), "working day", "working days"),
             concord_domain::format::percent(r.accepted_share * 100.0, 0),
             r.replied,

@@ -65,7 +65,7 @@ async fn referral_form(
             lookups::referrable_services(&state.store).await?,
             "Choose a service",
         )
-        .select("need", "What they need help with (optional)", lookups::needs(&state.store).await?, "Not said")
+        .select("need", "Type of need (optional, for the figures)", lookups::needs(&state.store).await?, "Not said")
         .textarea(
             "reason",
             "What the person would like help with",
@@ -181,16 +181,25 @@ async fn self_referral_form(
     );
     let fields = Fields::new(draft)
         .text("given_name", "First name", "")
+        .autocomplete("given-name")
         .text("family_name", "Last name", "")
+        .autocomplete("family-name")
         .number(
             "age",
             "Your age (optional)",
             "Some services are for some ages only",
         )
         .text("postcode", "Postcode (optional)", "For example, RV1 2AB")
+        .autocomplete("postal-code")
         .textarea("reason", "What would you like help with?", "")
-        .telephone("phone", "Phone number", "")
-        .email("email", "E-mail address (optional)", "")
+        .telephone(
+            "phone",
+            "Phone number",
+            "Give a phone number or an e-mail address, or both",
+        )
+        .autocomplete("tel")
+        .email("email", "E-mail address", "")
+        .autocomplete("email")
         .select(
             "contact_preference",
             "How would you like to be contacted?",
@@ -262,11 +271,53 @@ pub async fn self_refer(
         use_case::self_refer(&state.store, &id, &draft).await,
         |_| {
             Next::to(
-                format!("/services/{id}/refer-yourself"),
+                format!("/services/{id}/refer-yourself/sent"),
                 Notice::SelfReferralSent,
             )
         },
         |errors| self_referral_form(&state, &visitor, &permit, &id, &draft, errors),
     )
     .await
+}
+
+#[derive(askama::Template)]
+#[template(path = "refer/self_referral_sent.html")]
+struct SentPage {
+    layout: Layout,
+    service: concord_store::directory::StoredService,
+    record: String,
+}
+
+/// `GET /services/{id}/refer-yourself/sent`: what happens next, after a self-referral.
+pub async fn self_referral_sent(
+    Context(state, visitor, permit): Context,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let service = directory::service(&state.store, &id).await?;
+    let record = match use_case::service_record(&state.store, &id).await? {
+        Some(r) => format!(
+            "{} usually replies within {}.",
+            service
+                .partner_name
+                .clone()
+                .unwrap_or_else(|| service.name.clone()),
+            concord_domain::format::plural(
+                i64::from(r.median_working_days),
+                "working day",
+                "working days"
+            )
+        ),
+        None => String::new(),
+    };
+    Ok(crate::ui::render(&SentPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            "Your request has been sent",
+            "services",
+        ),
+        service,
+        record,
+    }))
 }

@@ -27,6 +27,15 @@ use concord_domain::ValidationErrors;
 use concord_store::referrals::RecordedOutcome;
 use serde::Deserialize;
 
+/// An NHS number as people read it: 3 3 4 (anything else as it is).
+pub fn spaced_nhs(digits: &str) -> String {
+    if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
+        format!("{} {} {}", &digits[..3], &digits[3..6], &digits[6..])
+    } else {
+        digits.to_string()
+    }
+}
+
 /// The caseload's filter.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -42,6 +51,12 @@ struct CaseloadPage {
     caseload: Caseload,
     include_closed: bool,
     reply_days: u32,
+}
+
+impl CaseloadPage {
+    fn nhs(&self, digits: &str) -> String {
+        spaced_nhs(digits)
+    }
 }
 
 /// `GET /referrals`: referrals with the person's services, and those their teams made. The view
@@ -129,6 +144,25 @@ impl ReferralPage {
         self.view.side == Side::Referrer
     }
 
+    fn has_errors_in(&self, fields: &[Field]) -> bool {
+        fields
+            .iter()
+            .any(|f| self.errors.for_field(&f.name).is_some())
+    }
+
+    fn contact_errors(&self) -> bool {
+        self.has_errors_in(&self.contact_fields)
+    }
+
+    fn outcome_errors(&self) -> bool {
+        self.has_errors_in(&self.outcome_fields)
+    }
+
+    /// An NHS number as people read it: 3 3 4.
+    fn nhs(&self, digits: &str) -> String {
+        spaced_nhs(digits)
+    }
+
     fn may_record(&self) -> bool {
         self.view.referral.header.status.with_service()
     }
@@ -183,7 +217,7 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
     let accepting = view.moves.contains(&ReferralStatus::Accepted);
     let mut status = vec![Field::select(
         "status",
-        "What happens next",
+        "Choose what happens",
         moves,
         value(posted, "status"),
         "Choose one",
@@ -208,7 +242,7 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
     if any_reason {
         status.push(Field::select(
             "reason",
-            "Why (to decline, cancel, pause, end or withdraw)",
+            "Reason (only to decline, cancel, put on hold, end or withdraw)",
             choice_list(
                 ReferralReason::ALL,
                 ReferralReason::as_str,
@@ -246,7 +280,11 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
             value(posted, "kind"),
             "Choose one",
         ),
-        Field::textarea("note", "What happened", value(posted, "contact_note")),
+        Field::textarea(
+            "what_happened",
+            "What happened",
+            value(posted, "what_happened"),
+        ),
         Field::input(
             "next_step",
             "Next step (optional)",
@@ -267,7 +305,7 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
     };
     let mut outcome = vec![Field::select(
         "stage",
-        "When",
+        "When were these asked",
         choice_list(OutcomeStage::ALL, OutcomeStage::as_str, OutcomeStage::label),
         value(posted, "stage"),
         "Choose one",
@@ -381,15 +419,10 @@ pub async fn add_contact(
     PageForm(form): PageForm<Posted>,
 ) -> Result<Response, PageError> {
     let draft: ContactDraft = parse(&form, &[])?;
-    // The contact's note is posted as `note`; shown again under its own name so it does not
-    // fill the status form's note.
-    let mut again = form.clone();
-    again.retain(|(k, _)| k != "note");
-    again.push(("contact_note".into(), draft.note.clone()));
     settle(
         use_case::add_contact(&state.store, permit.person(), &id, &draft).await,
         |()| Next::to(format!("/referrals/{id}#contacts"), Notice::ContactRecorded),
-        |errors| referral_page(&state, &visitor, &permit, &id, &again, errors),
+        |errors| referral_page(&state, &visitor, &permit, &id, &form, errors),
     )
     .await
 }

@@ -45,6 +45,12 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         def(
             M::GET,
+            "/services/{id}/refer-yourself/sent",
+            R::SelfRefer,
+            forms::self_referral_sent,
+        ),
+        def(
+            M::GET,
             "/referrals",
             R::WorkOnReferrals,
             referrals::caseload,

@@ -68,6 +68,8 @@ pub struct Field {
     pub kind: FieldKind,
     /// The current value.
     pub value: String,
+    /// The browser's autocomplete token (`given-name`, `tel`...), empty for none.
+    pub autocomplete: &'static str,
 }
 
 impl Field {
@@ -152,6 +154,7 @@ impl Field {
             hint: hint.to_string(),
             kind,
             value: value.to_string(),
+            autocomplete: "",
         }
     }
 
@@ -208,7 +211,17 @@ impl Fields {
             hint: hint.into(),
             kind,
             value,
+            autocomplete: "",
         });
+        self
+    }
+
+    /// Gives the field added last the browser's autocomplete token (WCAG 1.3.5: fields about
+    /// the person filling the form in).
+    pub fn autocomplete(mut self, token: &'static str) -> Fields {
+        if let Some(last) = self.list.last_mut() {
+            last.autocomplete = token;
+        }
         self
     }
 

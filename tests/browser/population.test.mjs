@@ -86,9 +86,7 @@ test('a link worker finds a befriending service with places near them and reads 
     const page = await newPage();
     await page.setViewportSize({ width, height: 900 });
     await signIn(page, 'vcse');
-    // Services is first in a VCSE worker's menu.
-    await page.click('header a[href="/services"]');
-    await page.waitForURL(/\/services$/);
+    await page.goto(`${base}/services`);
     assert.match(await page.textContent('[data-testid=result-count]'), /Showing 1 to 25 of \d+/);
     await axe(page, `find a service at ${width} px`);
     // Loneliness, in RV1, with places now.
@@ -134,17 +132,29 @@ test('a clinician refers someone from the worklist; the service accepts, records
     await page.locator('[data-testid=refer]').first().click();
     await page.waitForURL(/\/referrals\/new\?nhs_number=\d{10}/);
     await axe(page, `the referral form at ${width} px`);
-    const befriending = await page.$eval('#service_id', (select) =>
-      [...select.options].find((o) => o.textContent.startsWith('Befriending for older people')).value);
-    await page.selectOption('#service_id', befriending);
+    // Age UK Riverside's services (the demo's VCSE login works there), befriending first.
+    const services = await page.$eval('#service_id', (select) =>
+      [...select.options].filter((o) => o.textContent.includes('(Age UK Riverside'))
+        .sort((a, b) => b.textContent.startsWith('Befriending') - a.textContent.startsWith('Befriending'))
+        .map((o) => o.value));
+    assert.ok(services.length >= 1);
+    await page.selectOption('#service_id', services[0]);
     await page.fill('#reason', `Would like company (${width} px)`);
     await page.fill('#phone', '01632 960 001');
     await page.selectOption('#contact_preference', 'phone');
     // Without the person's agreement nothing is sent.
     await page.click('main form button[type=submit]');
     assert.match(await page.textContent('.nhsuk-error-summary'), /Record that the person agreed/);
+    assert.match(await page.textContent('#consent-error'), /Record that the person agreed/);
     await page.check('#consent');
-    await page.click('main form button[type=submit]');
+    // A person with an open referral to a service is not referred to it twice: try the next.
+    for (const service of services) {
+      await page.selectOption('#service_id', service);
+      await page.click('main form button[type=submit]');
+      await page.waitForLoadState('load');
+      if (/\/referrals\/[0-9a-f]{16}$/.test(page.url())) break;
+      assert.match(await page.textContent('.nhsuk-error-summary'), /already has an open referral/);
+    }
     await page.waitForURL(/\/referrals\/[0-9a-f]{16}$/);
     assert.match(await page.textContent('[data-testid=notice]'), /The referral has been sent/);
     assert.match(await page.textContent('[data-testid=status]'), /Sent, waiting for a reply/);

@@ -3,8 +3,8 @@
 
 Loads the demo (with a 20,000-person population, so practices have registered lists) into a fresh
 database, signs in as the demo's clinician through the real sign-in form, makes an API token,
-reads the practice's worklist (its people's NHS numbers) and finds Age UK Riverside's befriending
-service through the Open Referral API. Then 100 referrer threads, each on its own keep-alive
+reads the practice's worklist (its people's NHS numbers) and the services that take referrals;
+each referrer has its own person and service. Then 100 referrer threads, each on its own keep-alive
 connection, each start a cycle every second on a fixed schedule: make a referral
 (`POST /api/v1/referrals`, a write with its audit entry), read it back (`GET
 /api/v1/referrals/{id}`: the view is audited before it is served, so also a write) and read it as
@@ -55,12 +55,14 @@ def setup():
     cohort = re.search(r'href="/population/cohorts/([0-9a-f]+)"[^>]*>Older people at risk of social isolation', cohorts).group(1)
     rows = list(csv.DictReader(io.StringIO(c.get(f"/population/cohorts/{cohort}/worklist.csv"))))
     numbers = [r["nhs_number"] for r in rows]
-    with urllib.request.urlopen(BASE + "/openreferral/services?search=Befriending+for+older+people") as r:
-        service = json.load(r)["contents"][0]["id"]
-    return token, numbers, service
+    # The services that take referrals, as the referral form offers them.
+    form = c.get("/referrals/new")
+    select = form[form.index('id="service_id"'):]
+    services = re.findall(r'<option value="([0-9a-f-]{36})"', select[:select.index("</select>")])
+    return token, numbers, services
 
 
-def referrer(k, token, numbers, service, start_at, seconds, results, errors):
+def referrer(k, token, numbers, services, start_at, seconds, results, errors):
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
@@ -87,7 +89,10 @@ def referrer(k, token, numbers, service, start_at, seconds, results, errors):
         wait = due - time.perf_counter()
         if wait > 0:
             time.sleep(wait)
-        nhs = numbers[(k * 7919 + cycle) % len(numbers)]
+        # Each referrer refers its own person to its own service (a pair no other referrer
+        # uses), so no two ask at once for what Concord refuses twice.
+        nhs = numbers[k % len(numbers)]
+        service = services[(k // len(numbers)) % len(services)]
         body = json.dumps({"nhs_number": nhs, "service_id": service, "reason": "Would like company",
                            "phone": "01632 960 001", "contact_preference": "phone", "consent": True})
         made = send("POST", "/api/v1/referrals", body, due)
@@ -114,10 +119,12 @@ def run(label, env, referrers, seconds):
     work = tempfile.mkdtemp()
     server = start(env, work)
     try:
-        token, numbers, service = setup()
+        token, numbers, services = setup()
+        if len(numbers) * len(services) < referrers:
+            sys.exit(f"only {len(numbers)} people x {len(services)} services for {referrers} referrers")
         results, errors = [], []
         start_at = time.perf_counter() + 1
-        threads = [threading.Thread(target=referrer, args=(k, token, numbers, service, start_at, seconds, results, errors))
+        threads = [threading.Thread(target=referrer, args=(k, token, numbers, services, start_at, seconds, results, errors))
                    for k in range(referrers)]
         for t in threads:
             t.start()

@@ -68,7 +68,8 @@ impl ValidationErrors {
         errors
     }
 
-    /// Checks a required text field: trimmed, non-empty, at most `max` characters.
+    /// Checks a required text field: trimmed, non-empty, at most `max` characters, and no
+    /// character that cannot be stored or shown ([`unprintable`]).
     pub fn require_text(&mut self, field: &str, label: &str, value: &str, max: usize) {
         let value = value.trim();
         if value.is_empty() {
@@ -78,16 +79,21 @@ impl ValidationErrors {
                 field,
                 format!("{} must be {max} characters or fewer", capitalise(label)),
             );
+        } else if let Some(c) = unprintable(value) {
+            self.add(field, unprintable_message(label, c));
         }
     }
 
-    /// Checks an optional text field: at most `max` characters.
+    /// Checks an optional text field: at most `max` characters, and none that cannot be stored
+    /// or shown.
     pub fn optional_text(&mut self, field: &str, label: &str, value: &str, max: usize) {
         if value.trim().chars().count() > max {
             self.add(
                 field,
                 format!("{} must be {max} characters or fewer", capitalise(label)),
             );
+        } else if let Some(c) = unprintable(value) {
+            self.add(field, unprintable_message(label, c));
         }
     }
 
@@ -231,6 +237,24 @@ fn capitalise(label: &str) -> String {
     }
 }
 
+/// The first character of `text` that has no place in text people type: a control character
+/// other than a tab or a line break (NUL among them, which PostgreSQL cannot store), or a
+/// bidirectional override or isolate (which can make a name read as another).
+pub fn unprintable(text: &str) -> Option<char> {
+    text.chars().find(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+fn unprintable_message(label: &str, c: char) -> String {
+    format!(
+        "{} contains a character that cannot be used (U+{:04X}): remove it",
+        capitalise(label),
+        u32::from(c)
+    )
+}
+
 /// Trims a submitted optional value, mapping blank to `None`.
 pub fn blank_to_none(value: Option<&str>) -> Option<String> {
     value
@@ -245,6 +269,7 @@ pub fn looks_like_email(email: &str) -> bool {
         return false;
     };
     !local.is_empty()
+        && unprintable(email).is_none()
         && !domain.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -255,6 +280,18 @@ pub fn looks_like_email(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_with_a_control_character_or_an_override_is_refused() {
+        let mut errors = ValidationErrors::default();
+        errors.require_text("name", "a name", "Ada\0Lovelace", 100);
+        errors.optional_text("note", "the note", "\u{202E}ecalevoL", 100);
+        errors.optional_text("body", "the text", "Line one\nLine two\tand a tab", 100);
+        assert!(errors.for_field("name").unwrap().contains("U+0000"));
+        assert!(errors.for_field("note").unwrap().contains("U+202E"));
+        assert!(errors.for_field("body").is_none());
+        assert!(!looks_like_email("ada\0@example.org"));
+    }
 
     #[test]
     fn required_text_reports_empty_and_too_long() {

@@ -48,6 +48,10 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_receiving ON referrals(receiving_organisation_id, status);
 CREATE INDEX referrals_referring ON referrals(referring_organisation_id, status);
 CREATE INDEX referrals_service ON referrals(service_id, sent_at);
+-- One open referral of a person by a practice to a service at a time (two sent at once cannot
+-- both be kept).
+CREATE UNIQUE INDEX referrals_one_open ON referrals(referring_organisation_id, nhs_number, service_id)
+    WHERE closed_at IS NULL AND status <> 'draft' AND nhs_number IS NOT NULL;
 
 CREATE TABLE referral_events (
     id TEXT PRIMARY KEY,

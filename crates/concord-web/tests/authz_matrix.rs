@@ -354,6 +354,7 @@ GET /services/{id}/refer-yourself/sent        A A A A A A A A
 GET /referrals                                S D D D D D A A
 POST /referrals                               S D D D D D A D
 GET /referrals/new                            S D D D D D A D
+POST /referrals/new                           S D D D D D A D
 GET /referrals/figures                        S A A A A A A A
 GET /api/v1/referrals/figures                 S A A A A A A A
 GET /referrals/{id}                           S D D D D D A A

@@ -670,7 +670,7 @@ async fn the_api_speaks_concord_json_and_fhir_r4() {
             Method::PUT,
             &format!("/api/v1/fhir/Task/{id}"),
             Some(&vcse),
-            Some(json!({ "resourceType": "Task", "status": "completed", "intent": "order" })),
+            Some(json!({ "resourceType": "Task", "id": id, "status": "completed", "intent": "order" })),
         )
         .await;
     assert_eq!(completed.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -72,8 +72,8 @@ pub struct OutcomeChange {
     pub measure: String,
     /// Which way is better, in words.
     pub better: &'static str,
-    /// People with both answers.
-    pub people: usize,
+    /// People with both answers, as the disclosure rule publishes the count.
+    pub people: String,
     /// Means at first contact and at follow-up, the mean change and its 95% interval.
     pub first: f64,
     /// At follow-up.
@@ -89,8 +89,9 @@ pub struct OutcomeChange {
 pub struct WaitChart {
     /// The chart as SVG, when there are enough months.
     pub svg: Option<String>,
-    /// Each month shown: its label, the median wait in working days and how many first contacts.
-    pub months: Vec<(String, f64, usize)>,
+    /// Each month shown: its label, the median wait in working days and how many first
+    /// contacts (as the disclosure rule publishes the count).
+    pub months: Vec<(String, f64, String)>,
     /// Why no chart is drawn, if none is.
     pub why_not: Option<String>,
 }
@@ -106,8 +107,10 @@ pub struct Figures {
     pub counts: CountTable,
     /// Waits to first contact.
     pub waits: WaitChart,
-    /// ONS4 items and UCLA-3, first contact to follow-up.
+    /// ONS4 items and UCLA-3, first contact to follow-up, as at the start of this month.
     pub outcomes: Vec<OutcomeChange>,
+    /// The day the outcome figures are as at (the first of this month).
+    pub outcomes_as_at: chrono::NaiveDate,
     /// The least number of people a mean is shown for.
     pub min_people: usize,
     /// Who is referred and what happened, by age band, sex and deprivation decile.
@@ -148,17 +151,10 @@ fn count_table(
     order: Option<&[String]>,
 ) -> CountTable {
     let mut counts: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    let mut replied: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for fact in facts {
-        let key = group(fact);
         counts
-            .entry(key.clone())
+            .entry(group(fact))
             .or_insert_with(|| vec![0; columns.len()])[column(fact)] += 1;
-        if fact.replied_at.is_some() {
-            let r = replied.entry(key).or_default();
-            r.0 += 1;
-            r.1 += u64::from(fact.ever_accepted);
-        }
     }
     let rows: Vec<String> = match order {
         Some(order) => order
@@ -170,25 +166,31 @@ fn count_table(
     };
     let cells: Vec<Vec<u64>> = rows.iter().map(|r| counts[r].clone()).collect();
     let table = protect_table(&cells, rule);
-    // A share only where its counts could be published: replies at least the threshold, and
-    // those accepted and those not each none or at least the threshold (a share must not give
-    // away a small count).
-    let share = |(n, accepted): (u64, u64)| {
-        let publishable = |k: u64| k == 0 || k >= rule.suppress_below;
-        if n >= rule.suppress_below && publishable(accepted) && publishable(n - accepted) {
-            concord_domain::format::percent(100.0 * accepted as f64 / n as f64, 0)
-        } else {
-            "–".to_string()
+    // The share accepted, from the published counts only (so it tells nothing the table does
+    // not): those being supported, completed or ended early (all accepted first) against
+    // those and the declined; none where any of them is held back, and none for tables
+    // whose columns are not the stages.
+    let published = |cells: &[Shown]| -> Option<u64> {
+        cells.iter().try_fold(0, |total, cell| match cell {
+            Shown::Count(n) => Some(total + n),
+            _ => None,
+        })
+    };
+    let share_of = |cells: &[Shown]| -> String {
+        if columns != STAGES.as_slice() {
+            return "–".into();
+        }
+        let accepted = published(&[cells[1], cells[2], cells[4]]);
+        let declined = published(&[cells[3]]);
+        match (accepted, declined) {
+            (Some(a), Some(d)) if a + d > 0 => {
+                concord_domain::format::percent(100.0 * a as f64 / (a + d) as f64, 0)
+            }
+            _ => "–".into(),
         }
     };
-    let accepted_share = rows
-        .iter()
-        .map(|r| replied.get(r).map_or("–".to_string(), |p| share(*p)))
-        .collect();
-    let all = replied
-        .values()
-        .fold((0, 0), |(n, a), (rn, ra)| (n + rn, a + ra));
-    let total_accepted_share = share(all);
+    let accepted_share = table.cells.iter().map(|row| share_of(row)).collect();
+    let total_accepted_share = share_of(&table.column_totals);
     CountTable {
         rows,
         columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -203,7 +205,7 @@ fn date_of(stamp: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// Month-by-month median working days from referral to first contact, and its XmR chart.
-fn waits(facts: &[&ReferralFact], min_people: usize) -> WaitChart {
+fn waits(facts: &[&ReferralFact], min_people: usize, rule: &DisclosureRule) -> WaitChart {
     let mut by_month: BTreeMap<(i32, u32), Vec<u32>> = BTreeMap::new();
     for fact in facts {
         let (Some(sent), Some(first)) = (
@@ -218,7 +220,7 @@ fn waits(facts: &[&ReferralFact], min_people: usize) -> WaitChart {
             .or_default()
             .push(working_days_between(sent, first));
     }
-    let months: Vec<(String, f64, usize)> = by_month
+    let counted: Vec<(String, f64, usize)> = by_month
         .into_iter()
         .filter(|(_, waits)| waits.len() >= min_people)
         .map(|((y, m), mut waits)| {
@@ -234,6 +236,13 @@ fn waits(facts: &[&ReferralFact], min_people: usize) -> WaitChart {
                 .unwrap_or_default();
             (label, median, n)
         })
+        .collect();
+    let counts: Vec<u64> = counted.iter().map(|m| m.2 as u64).collect();
+    let (shown, _) = concord_population::disclosure::protect_list(&counts, rule);
+    let months: Vec<(String, f64, String)> = counted
+        .into_iter()
+        .zip(shown)
+        .map(|((label, median, _), n)| (label, median, n.to_string()))
         .collect();
     if months.len() < 12 {
         return WaitChart {
@@ -295,14 +304,27 @@ pub fn paired_change(
     Some((first, later, change, (change - half, change + half)))
 }
 
+/// The change for people whose follow-up was recorded before `before` (RFC 3339): the figures
+/// move once a month, so two days' figures cannot be set against each other to find one
+/// person's answers; the number of people is published by the disclosure rule.
 fn outcome_changes(
     outcomes: &[(String, RecordedOutcome)],
     min_people: usize,
+    before: &str,
+    rule: &DisclosureRule,
 ) -> Vec<OutcomeChange> {
+    let people = |n: usize| {
+        concord_population::disclosure::protect_list(&[n as u64], rule)
+            .1
+            .to_string()
+    };
     // Each referral's first answers at first contact and last at follow-up.
     let mut first: HashMap<&str, &RecordedOutcome> = HashMap::new();
     let mut follow: HashMap<&str, &RecordedOutcome> = HashMap::new();
-    for (id, o) in outcomes {
+    for (id, o) in outcomes
+        .iter()
+        .filter(|(_, o)| o.recorded_at.as_str() < before)
+    {
         match o.stage {
             OutcomeStage::FirstContact => {
                 first.entry(id.as_str()).or_insert(o);
@@ -337,7 +359,7 @@ fn outcome_changes(
                 } else {
                     "lower is better"
                 },
-                people: pairs.len(),
+                people: people(pairs.len()),
                 first: a,
                 follow_up: b,
                 change: c,
@@ -357,7 +379,7 @@ fn outcome_changes(
         out.push(OutcomeChange {
             measure: "Loneliness (UCLA 3-item, 3 to 9)".into(),
             better: "lower is better",
-            people: pairs.len(),
+            people: people(pairs.len()),
             first: a,
             follow_up: b,
             change: c,
@@ -424,7 +446,20 @@ pub async fn figures(
         }
     };
     let counts = count_table(&facts, group, &STAGES, |f| stage(f.status), &rule, None);
-    let outcomes = outcome_changes(&referrals::outcome_facts(store, &since).await?, min_people);
+    use chrono::Datelike;
+    let month_start = today.with_day(1).expect("the first of the month");
+    let outcomes_before = concord_store::format_timestamp(
+        month_start
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc(),
+    );
+    let outcomes = outcome_changes(
+        &referrals::outcome_facts(store, &since).await?,
+        min_people,
+        &outcomes_before,
+        &rule,
+    );
     let ages: Vec<String> = [
         "Under 65",
         "65 to 74",
@@ -486,11 +521,26 @@ pub async fn figures(
             ),
         ),
     ];
-    let cohort_by_decile = cohort_deciles(store, population).await.unwrap_or(None);
+    // The cohort most of the year's referrals were drawn from (their worklist's).
+    let mut drawn_from: HashMap<&str, usize> = HashMap::new();
+    for fact in &facts {
+        if let Some(id) = &fact.cohort_id {
+            *drawn_from.entry(id.as_str()).or_default() += 1;
+        }
+    }
+    let cohort = drawn_from
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(id, _)| id.to_string());
+    let cohort_by_decile = match cohort {
+        Some(id) => cohort_deciles(store, population, &id).await.unwrap_or(None),
+        None => None,
+    };
     Ok(Figures {
         window: (first_day, today),
         by,
-        waits: waits(&charted, min_people),
+        waits: waits(&charted, min_people, &rule),
+        outcomes_as_at: month_start,
         counts,
         outcomes,
         min_people,
@@ -500,19 +550,14 @@ pub async fn figures(
     })
 }
 
-/// The social-isolation cohort's published counts by deprivation decile, as shares: the people
-/// referrals are drawn from.
+/// Cohort `cohort_id`'s published counts by deprivation decile (when it is broken down so), as
+/// shares: the people referrals are drawn from.
 async fn cohort_deciles(
     store: &Store,
     population: &Population,
+    cohort_id: &str,
 ) -> Result<Option<(String, Vec<(String, String)>)>, PopulationError> {
-    let Some(saved) = registry::cohorts(store)
-        .await?
-        .into_iter()
-        .find(|c| c.name == "Older people at risk of social isolation")
-    else {
-        return Ok(None);
-    };
+    let saved = registry::cohort(store, cohort_id).await?;
     let cohort = registry::check_definition(&saved.definition)?;
     let Some(report) = crate::population::cohorts::count(population, store, cohort).await? else {
         return Ok(None);

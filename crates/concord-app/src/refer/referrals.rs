@@ -2,7 +2,8 @@
 //! person on the public form), seeing it, moving it through its lifecycle, and working a
 //! caseload. Who a referral is about is seen only by the referring care team and, while the
 //! referral is with it, by the service it was sent to; every such view is written to the audit
-//! log **before** anything identifiable is read, and if that write fails nothing is served. The
+//! log **before** anything identifiable is served (a referral's page before it is even read; a
+//! list with the id of every referral in it), and if that write fails nothing is served. The
 //! service never sees the person's NHS number.
 
 use crate::authz::{gp_practices_of, referral_side};
@@ -60,6 +61,8 @@ pub struct Caseload {
     pub refers: bool,
     /// Whether the person acts for a service at all.
     pub serves: bool,
+    /// The most each list shows ([`concord_store::referrals::MAX_LISTED`]), when one has more.
+    pub truncated_at: Option<usize>,
 }
 
 /// The day it is in the UK now.
@@ -188,6 +191,20 @@ pub async fn caseload(
         .find(|g| matches!(g.role, Role::DirectCareClinician | Role::VcseWorker))
         .expect("one of the roles is held")
         .clone();
+    // The lists are read, then their view is recorded, naming every referral in them, before
+    // anything is served; if that cannot be recorded nothing is.
+    let mut made = store::for_referrer(store, &referring, !include_closed).await?;
+    let mut received = store::for_service(store, &serving).await?;
+    let max = concord_store::referrals::MAX_LISTED;
+    let truncated_at = (made.len() > max || received.len() > max).then_some(max);
+    made.truncate(max);
+    received.truncate(max);
+    let ids = |list: &[Referral]| -> String {
+        list.iter()
+            .map(|r| r.header.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     audit_view(
         store,
         principal,
@@ -195,12 +212,14 @@ pub async fn caseload(
         "referral.list",
         None,
         &format!(
-            "caseload{}",
+            "caseload{}: made [{}]; received [{}]",
             if include_closed {
                 " with closed referrals"
             } else {
                 ""
-            }
+            },
+            ids(&made),
+            ids(&received)
         ),
     )
     .await?;
@@ -214,8 +233,6 @@ pub async fn caseload(
             })
             .collect()
     };
-    let made = store::for_referrer(store, &referring, !include_closed).await?;
-    let received = store::for_service(store, &serving).await?;
     let practices = gp_practices_of(store, Some(principal)).await?;
     Ok(Caseload {
         made: rows(made, Side::Referrer),
@@ -223,6 +240,7 @@ pub async fn caseload(
         may_refer: crate::authz::may_make_referral(Some(principal), &practices),
         refers: !referring.is_empty(),
         serves: !serving.is_empty(),
+        truncated_at,
     })
 }
 
@@ -271,10 +289,20 @@ pub async fn make(
             ));
         }
     }
+    if let Some(cohort) = &referral.cohort_id {
+        let known = cohort.len() <= 64
+            && concord_store::population::cohort(store, cohort)
+                .await
+                .is_ok();
+        if !known {
+            return Err(StoreError::invalid(
+                "cohort_id",
+                "The worklist this person was found on is not known",
+            ));
+        }
+    }
     let grant = principal
-        .grants
-        .iter()
-        .find(|g| g.organisation_id == practice)
+        .grant_in(concord_domain::Role::DirectCareClinician, &practice)
         .cloned();
     let actor = Actor::person(principal, grant.as_ref());
     store::create_for_care_team(store, &actor, &practice, &referral).await
@@ -375,8 +403,9 @@ pub struct ReplyRecord {
     pub accepted_share: f64,
 }
 
-/// Replies needed before a service's record is stated.
-pub const MIN_REPLIES: usize = 5;
+/// Replies needed before a service's record is stated (the disclosure rule's default
+/// threshold, so a record never rests on a handful of people).
+pub const MIN_REPLIES: usize = 10;
 
 /// The record from (sent, replied, accepted) triples (RFC 3339 times).
 pub fn reply_record(replies: &[(String, Option<String>, bool)]) -> Option<ReplyRecord> {
@@ -434,26 +463,26 @@ mod tests {
     }
 
     #[test]
-    fn a_record_needs_five_replies_and_counts_working_days() {
-        // Sent Monday 2 November; replies on the 3rd (1 working day), 4th (2), 9th (5), 5th (3)
-        // and 6th (4): median 3 working days; 3 of 5 accepted.
-        let replies = vec![
-            (at(2), Some(at(3)), true),
-            (at(2), Some(at(4)), false),
-            (at(2), Some(at(9)), true),
-            (at(2), Some(at(5)), true),
-            (at(2), Some(at(6)), false),
-            (at(2), None, false),
-        ];
+    fn a_record_needs_ten_replies_and_counts_working_days() {
+        // Sent Monday 2 November 2026; replies on the 3rd (1 working day), 4th (2), 5th (3),
+        // 6th (4) and 9th (5, over a weekend), each twice: ten replies, six accepted. The middle
+        // two are 3 and 3.
+        let mut replies: Vec<(String, Option<String>, bool)> = Vec::new();
+        for (i, day) in [3, 4, 5, 6, 9, 3, 4, 5, 6, 9].into_iter().enumerate() {
+            replies.push((at(2), Some(at(day)), i < 6));
+        }
+        replies.push((at(2), None, false));
         let record = reply_record(&replies).unwrap();
-        assert_eq!(record.sent, 6);
-        assert_eq!(record.replied, 5);
+        assert_eq!(record.sent, 11);
+        assert_eq!(record.replied, 10);
         assert_eq!(record.median_working_days, 3);
         assert!((record.accepted_share - 0.6).abs() < 1e-12);
-        assert_eq!(reply_record(&replies[..4]), None);
-        // An even count takes the slower of the middle two.
-        let mut even = replies[..5].to_vec();
-        even.push((at(2), Some(at(10)), true));
-        assert_eq!(reply_record(&even).unwrap().median_working_days, 4);
+        assert_eq!(reply_record(&replies[..9]), None);
+        // An even count takes the slower of the middle two: 1, 1, 1, 1, 2, 5, 5, 5, 5, 5.
+        let uneven: Vec<_> = [3, 3, 3, 3, 4, 9, 9, 9, 9, 9]
+            .into_iter()
+            .map(|day| (at(2), Some(at(day)), true))
+            .collect();
+        assert_eq!(reply_record(&uneven).unwrap().median_working_days, 5);
     }
 }

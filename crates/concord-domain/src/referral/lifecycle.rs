@@ -1,5 +1,5 @@
 //! Who may move a referral from which status to which. The referrer sends, cancels and withdraws
-//! a referral made in error; the receiving service acknowledges, accepts or declines, starts,
+//! a referral made in error (before the service has accepted it); the receiving service acknowledges, accepts or declines, starts,
 //! pauses, completes or ends it. Everything else is refused, naming what was asked: a declined
 //! referral cannot be completed, a closed one cannot be reopened.
 
@@ -51,10 +51,9 @@ pub const MOVES: &[Move] = &[
     by_referrer(OnHold, Cancelled),
     by_referrer(Draft, EnteredInError),
     by_referrer(Requested, EnteredInError),
+    // Withdrawn as made in error only before the service has taken it on: after that, the
+    // service's work is its own record, and the referrer cancels instead.
     by_referrer(Received, EnteredInError),
-    by_referrer(Accepted, EnteredInError),
-    by_referrer(InProgress, EnteredInError),
-    by_referrer(OnHold, EnteredInError),
     by_service(Requested, Received),
     by_service(Requested, Accepted),
     by_service(Received, Accepted),

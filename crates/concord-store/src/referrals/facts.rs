@@ -40,6 +40,8 @@ pub struct ReferralFact {
     pub sex: Option<String>,
     /// Deprivation decile of their neighbourhood.
     pub deprivation_decile: Option<i64>,
+    /// The cohort whose worklist the person was referred from.
+    pub cohort_id: Option<String>,
 }
 
 /// Referrals sent on or after `since` (RFC 3339), but not those withdrawn as made in error.
@@ -47,7 +49,7 @@ pub async fn facts(store: &Store, since: &str) -> Result<Vec<ReferralFact>, Stor
     let rows = sqlx::query(
         "SELECT r.id, r.status, r.source, r.status_reason, r.service_name, ro.name AS receiving_name, \
          fo.code AS practice_code, fo.name AS practice_name, r.need_label, r.sent_at, r.replied_at, \
-         r.first_contact_at, r.age, r.sex, r.deprivation_decile, \
+         r.first_contact_at, r.age, r.sex, r.deprivation_decile, r.cohort_id, \
          CASE WHEN EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id \
          AND e.to_status = 'accepted') THEN 1 ELSE 0 END AS ever_accepted \
          FROM referrals r JOIN organisations ro ON ro.id = r.receiving_organisation_id \
@@ -83,6 +85,7 @@ pub async fn facts(store: &Store, since: &str) -> Result<Vec<ReferralFact>, Stor
                 age: row.opt_int("age")?,
                 sex: row.opt_text("sex")?,
                 deprivation_decile: row.opt_int("deprivation_decile")?,
+                cohort_id: row.opt_text("cohort_id")?,
             })
         })
         .collect()

@@ -72,6 +72,12 @@ pub async fn load_history(
             let mut tx = store.begin_write().await?;
             for (index, past) in referrals.iter().enumerate() {
                 let referral = &past.referral;
+                if referral.draft {
+                    return Err(refused(index, "a past referral is one that was sent, not a draft"));
+                }
+                if [past.practice_id.as_str(), referral.nhs_number.as_str()].iter().any(|v| v.contains('\0')) {
+                    return Err(refused(index, "the practice or NHS number is not valid"));
+                }
                 let patient: Option<(String, String, String, String, String)> = sqlx::query_as(
                     "SELECT given_name, family_name, birth_date, sex, postcode FROM registered_patients \
                      WHERE practice_id = $1 AND nhs_number = $2",

@@ -254,6 +254,10 @@ pub async fn get(store: &Store, id: &str) -> Result<Referral, StoreError> {
     .await
 }
 
+/// The most referrals a list gives (the most recently changed); one more is read to tell that
+/// there are more.
+pub const MAX_LISTED: usize = 200;
+
 /// `$1, $2, ...` for `n` parameters from `$first`.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -272,8 +276,9 @@ async fn referrals_where(
     }
     let sql = format!(
         "SELECT {HEADER_COLUMNS}, {PERSON_COLUMNS} {FROM} WHERE {} \
-         ORDER BY r.last_modified DESC, r.id",
-        clause.replace("{ids}", &placeholders(1, organisation_ids.len()))
+         ORDER BY r.last_modified DESC, r.id LIMIT {}",
+        clause.replace("{ids}", &placeholders(1, organisation_ids.len())),
+        MAX_LISTED + 1
     );
     let mut query = sqlx::query(&sql);
     for id in organisation_ids {

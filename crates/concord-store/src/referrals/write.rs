@@ -226,6 +226,18 @@ pub async fn create_self(
         .await
 }
 
+/// A second open referral of one person to one service, refused in words (the database's
+/// unique index catches two sent at the same moment).
+fn already_open(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::invalid(
+            "service_id",
+            "This person already has an open referral to this service: look at it in Referrals rather than sending another",
+        ),
+        _ => StoreError::Database(err),
+    }
+}
+
 /// A referral row as first written.
 pub(super) struct NewRow<'a> {
     pub id: &'a str,
@@ -298,7 +310,8 @@ impl NewRow<'_> {
         .bind(sent)
         .bind(self.authored_on)
         .execute(conn)
-        .await?;
+        .await
+        .map_err(already_open)?;
         Ok(())
     }
 }
@@ -411,7 +424,8 @@ pub async fn change_status(
             .bind(id)
             .bind(version)
             .execute(tx.conn())
-            .await?;
+            .await
+            .map_err(already_open)?;
             if updated.rows_affected() != 1 {
                 return Err(StoreError::invalid(
                     "status",

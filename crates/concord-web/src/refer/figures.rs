@@ -93,6 +93,11 @@ pub async fn page(
     }))
 }
 
+/// `x` to one decimal place: the precision the figures are published to.
+fn one_decimal(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// A count table as published.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CountTableOut {
@@ -133,8 +138,9 @@ pub struct OutcomeChangeOut {
     pub measure: String,
     /// Which way is better.
     pub better: String,
-    /// People with answers at first contact and at follow-up.
-    pub people: usize,
+    /// People with answers at first contact and at follow-up, as the disclosure rule publishes
+    /// the count.
+    pub people: String,
     /// Mean at first contact.
     pub first_contact: f64,
     /// Mean at follow-up.
@@ -156,8 +162,11 @@ pub struct FiguresOut {
     pub rule: String,
     /// Referrals by the grouping asked for and where they are.
     pub counts: CountTableOut,
-    /// Month, median working days from referral to first contact, first contacts.
-    pub waits: Vec<(String, f64, usize)>,
+    /// Month, median working days from referral to first contact, first contacts (as the
+    /// disclosure rule publishes the count).
+    pub waits: Vec<(String, f64, String)>,
+    /// The day the outcome figures are as at (they move once a month).
+    pub outcomes_as_at: String,
     /// ONS4 items and UCLA-3, first contact to follow-up.
     pub outcomes: Vec<OutcomeChangeOut>,
     /// Age, sex and deprivation tables.
@@ -179,17 +188,18 @@ pub async fn api(
         rule: f.rule.clone(),
         counts: table_out(&f.counts),
         waits: f.waits.months.clone(),
+        outcomes_as_at: f.outcomes_as_at.to_string(),
         outcomes: f
             .outcomes
             .iter()
             .map(|o| OutcomeChangeOut {
                 measure: o.measure.clone(),
                 better: o.better.into(),
-                people: o.people,
-                first_contact: o.first,
-                follow_up: o.follow_up,
-                change: o.change,
-                interval: [o.interval.0, o.interval.1],
+                people: o.people.clone(),
+                first_contact: one_decimal(o.first),
+                follow_up: one_decimal(o.follow_up),
+                change: one_decimal(o.change),
+                interval: [one_decimal(o.interval.0), one_decimal(o.interval.1)],
             })
             .collect(),
         equity: f

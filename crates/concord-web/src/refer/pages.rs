@@ -268,12 +268,12 @@ struct ServicePage {
 fn reply_words(record: Option<concord_app::refer::referrals::ReplyRecord>) -> String {
     use concord_app::refer::referrals::MIN_REPLIES;
     match record {
+        // No counts, and the share to the nearest 10%: a service's record must not give away
+        // how a handful of people's referrals went.
         Some(r) => format!(
-            "Usually replies in {} and accepts {} of referrals (the median time to reply and the share accepted of the {} of {} referrals replied to in the last 12 months)",
+            "Usually replies within {} and accepts about {} of referrals (the median time to reply, and the share accepted, of the referrals it replied to in the last 12 months)",
             concord_domain::format::plural(i64::from(r.median_working_days), "working day", "working days"),
-            concord_domain::format::percent(r.accepted_share * 100.0, 0),
-            r.replied,
-            r.sent,
+            concord_domain::format::percent((r.accepted_share * 10.0).round() * 10.0, 0),
         ),
         None => format!(
             "Too few referrals in the last 12 months to say how quickly it replies (it is said once {MIN_REPLIES} have had a reply)"

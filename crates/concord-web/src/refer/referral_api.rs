@@ -332,15 +332,11 @@ pub async fn fhir_update_task(
     Path(id): Path<String>,
     ApiJson(task): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
-    if task
-        .get("id")
-        .and_then(|v| v.as_str())
-        .is_some_and(|given| given != id)
-    {
+    if task.get("id").and_then(|v| v.as_str()) != Some(id.as_str()) {
         return Err(ApiError(Problem::invalid(
             &concord_domain::ValidationErrors::single(
                 "id",
-                "The Task's id must be the one in the address",
+                "Give the Task's id: the one in the address",
             ),
         )));
     }

@@ -137,6 +137,30 @@ pub async fn new(
     .await
 }
 
+/// `POST /referrals/new`: the referral form for a person on a worklist, their NHS number posted
+/// (never in an address, where logs and browser history would keep it).
+pub async fn new_for(
+    Context(state, visitor, permit): Context,
+    PageForm(form): PageForm<Posted>,
+) -> Result<Response, PageError> {
+    let query: ReferQuery = parse(&form, &[])?;
+    let draft = ReferralDraft {
+        nhs_number: query.nhs_number,
+        service_id: query.service_id,
+        cohort_id: query.cohort_id,
+        priority: ReferralPriority::Routine.as_str().into(),
+        ..ReferralDraft::default()
+    };
+    referral_form(
+        &state,
+        &visitor,
+        &permit,
+        &draft,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
 /// Where a posted referral came from.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

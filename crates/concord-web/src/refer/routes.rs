@@ -57,6 +57,7 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         def(M::POST, "/referrals", R::MakeReferral, forms::create),
         def(M::GET, "/referrals/new", R::MakeReferral, forms::new),
+        def(M::POST, "/referrals/new", R::MakeReferral, forms::new_for),
         def(M::GET, "/referrals/figures", R::SignedIn, figures::page),
         def(
             M::GET,

@@ -58,6 +58,11 @@ macro_rules! vocabulary {
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
+
+            /// Every value as (code, name) pairs, in display order: a select list's choices.
+            pub fn choices() -> Vec<(String, String)> {
+                Self::ALL.iter().map(|v| (v.as_str().to_string(), v.label().to_string())).collect()
+            }
         }
 
         impl std::str::FromStr for $name {

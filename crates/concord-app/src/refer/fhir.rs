@@ -54,13 +54,8 @@ fn requester(referral: &Referral) -> Value {
         &header.referring_organisation_name,
     ) {
         (ReferralSource::CareTeam, Some(code), Some(name)) => organisation(code, name),
-        _ => {
-            let mut person = subject(referral);
-            if let Value::Object(map) = &mut person {
-                map.insert("type".into(), json!("Patient"));
-            }
-            person
-        }
+        // A self-referral: the person asked for it themselves.
+        _ => subject(referral),
     }
 }
 

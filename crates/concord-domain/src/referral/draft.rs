@@ -5,7 +5,9 @@
 
 use super::lifecycle::needs_reason;
 use super::{CapacityReply, ContactPreference, ReferralPriority, ReferralReason, ReferralStatus};
-use crate::validation::{looks_like_email, loose_bool, string_or_number, ValidationErrors};
+use crate::validation::{
+    blank_to_none, looks_like_email, loose_bool, string_or_number, ValidationErrors,
+};
 
 /// The longest "what they would like help with".
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -119,12 +121,12 @@ impl ReferralDraft {
         Ok(CareTeamReferral {
             nhs_number: digits,
             service_id: self.service_id.trim().to_string(),
-            need: non_blank(&self.need),
+            need: blank_to_none(Some(&self.need)),
             reason: self.reason.trim().to_string(),
             contact: contact.expect("checked above"),
             priority: priority.expect("checked above"),
             draft: self.save_as_draft,
-            cohort_id: non_blank(&self.cohort_id),
+            cohort_id: blank_to_none(Some(&self.cohort_id)),
         })
     }
 }
@@ -315,11 +317,6 @@ impl StatusChangeDraft {
     }
 }
 
-fn non_blank(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_string())
-}
-
 /// Whether `phone` looks like a UK or international number: 10 to 15 digits, with spaces,
 /// brackets, hyphens and a leading plus allowed.
 pub fn looks_like_phone(phone: &str) -> bool {
@@ -336,8 +333,8 @@ fn check_contact(
     email: &str,
     preference: &str,
 ) -> Option<ContactDetails> {
-    let phone = non_blank(phone);
-    let email = non_blank(email);
+    let phone = blank_to_none(Some(phone));
+    let email = blank_to_none(Some(email));
     if let Some(p) = &phone {
         if !looks_like_phone(p) {
             errors.add(

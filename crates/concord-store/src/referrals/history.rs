@@ -180,22 +180,9 @@ pub async fn load_history(
                 .execute(tx.conn())
                 .await?;
                 for (when, by, contact) in &past.contacts {
-                    sqlx::query(
-                        "INSERT INTO referral_contacts (id, referral_id, contact_on, kind, note, next_step, \
-                         next_step_due, side, by_person, by_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)",
-                    )
-                    .bind(crate::new_id())
-                    .bind(&id)
-                    .bind(contact.contact_on.to_string())
-                    .bind(contact.kind.as_str())
-                    .bind(&contact.note)
-                    .bind(&contact.next_step)
-                    .bind(contact.next_step_due.map(|d| d.to_string()))
-                    .bind(side_name(Side::Service))
-                    .bind(by)
-                    .bind(at(when))
-                    .execute(tx.conn())
-                    .await?;
+                    let by = Actor::system(by);
+                    super::write::insert_contact(tx.conn(), &id, contact, Side::Service, &by, &at(when))
+                        .await?;
                 }
                 for (when, by, outcome) in &past.outcomes {
                     super::write::insert_outcome(tx.conn(), &id, outcome, by, &at(when)).await?;

@@ -489,23 +489,7 @@ pub async fn add_contact(
         .audited(entry, async |entry| {
             let mut tx = store.begin_write().await?;
             require_open(tx.conn(), id).await?;
-            sqlx::query(
-                "INSERT INTO referral_contacts (id, referral_id, contact_on, kind, note, next_step, \
-                 next_step_due, side, by_person, by_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(crate::new_id())
-            .bind(id)
-            .bind(contact.contact_on.to_string())
-            .bind(contact.kind.as_str())
-            .bind(&contact.note)
-            .bind(&contact.next_step)
-            .bind(contact.next_step_due.map(|d| d.to_string()))
-            .bind(side_name(side))
-            .bind(&actor.person_id)
-            .bind(&actor.name)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
+            insert_contact(tx.conn(), id, contact, side, actor, &crate::now_utc()).await?;
             tx.commit(entry).await
         })
         .await
@@ -533,6 +517,35 @@ pub async fn record_outcome(
             tx.commit(entry).await
         })
         .await
+}
+
+/// Writes one contact, recorded by `actor` as `side` at `at`.
+pub(super) async fn insert_contact(
+    conn: &mut AnyConnection,
+    referral_id: &str,
+    contact: &Contact,
+    side: Side,
+    actor: &Actor,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO referral_contacts (id, referral_id, contact_on, kind, note, next_step, \
+         next_step_due, side, by_person, by_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(crate::new_id())
+    .bind(referral_id)
+    .bind(contact.contact_on.to_string())
+    .bind(contact.kind.as_str())
+    .bind(&contact.note)
+    .bind(&contact.next_step)
+    .bind(contact.next_step_due.map(|d| d.to_string()))
+    .bind(side_name(side))
+    .bind(&actor.person_id)
+    .bind(&actor.name)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Writes one set of outcome measures.

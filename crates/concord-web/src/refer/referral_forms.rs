@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::extract::{Context, PageForm, Params};
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef, Posted};
 use crate::ui::notice::{Next, Notice};
-use crate::ui::{Choice, Layout};
+use crate::ui::Layout;
 use crate::AppState;
 use axum::extract::Path;
 use axum::response::Response;
@@ -29,24 +29,6 @@ pub struct ReferQuery {
     pub service_id: String,
     /// The cohort whose worklist the person is on.
     pub cohort_id: String,
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
-fn contact_choices() -> Vec<Choice> {
-    choices(
-        ContactPreference::ALL,
-        ContactPreference::as_str,
-        ContactPreference::label,
-    )
 }
 
 async fn referral_form(
@@ -73,11 +55,11 @@ async fn referral_form(
         )
         .telephone("phone", "Phone number", "For the service to get in touch")
         .email("email", "E-mail address (optional)", "")
-        .select("contact_preference", "How they would like to be contacted", contact_choices(), "Choose one")
+        .select("contact_preference", "How they would like to be contacted", ContactPreference::choices(), "Choose one")
         .select(
             "priority",
             "How urgent",
-            choices(ReferralPriority::ALL, ReferralPriority::as_str, ReferralPriority::label),
+            ReferralPriority::choices(),
             "",
         )
         .checkbox(
@@ -115,18 +97,25 @@ async fn referral_form(
     ))
 }
 
+impl From<ReferQuery> for ReferralDraft {
+    /// A new referral of the person to the service, routine until said otherwise.
+    fn from(query: ReferQuery) -> ReferralDraft {
+        ReferralDraft {
+            nhs_number: query.nhs_number,
+            service_id: query.service_id,
+            cohort_id: query.cohort_id,
+            priority: ReferralPriority::Routine.as_str().into(),
+            ..ReferralDraft::default()
+        }
+    }
+}
+
 /// `GET /referrals/new`: the referral form, filled from a worklist's or a service's link.
 pub async fn new(
     Context(state, visitor, permit): Context,
     Params(query): Params<ReferQuery>,
 ) -> Result<Response, PageError> {
-    let draft = ReferralDraft {
-        nhs_number: query.nhs_number,
-        service_id: query.service_id,
-        cohort_id: query.cohort_id,
-        priority: ReferralPriority::Routine.as_str().into(),
-        ..ReferralDraft::default()
-    };
+    let draft = ReferralDraft::from(query);
     referral_form(
         &state,
         &visitor,
@@ -144,13 +133,7 @@ pub async fn new_for(
     PageForm(form): PageForm<Posted>,
 ) -> Result<Response, PageError> {
     let query: ReferQuery = parse(&form, &[])?;
-    let draft = ReferralDraft {
-        nhs_number: query.nhs_number,
-        service_id: query.service_id,
-        cohort_id: query.cohort_id,
-        priority: ReferralPriority::Routine.as_str().into(),
-        ..ReferralDraft::default()
-    };
+    let draft = ReferralDraft::from(query);
     referral_form(
         &state,
         &visitor,
@@ -227,7 +210,7 @@ async fn self_referral_form(
         .select(
             "contact_preference",
             "How would you like to be contacted?",
-            contact_choices(),
+            ContactPreference::choices(),
             "Choose one",
         )
         .checkbox(

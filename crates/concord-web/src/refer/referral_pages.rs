@@ -27,13 +27,11 @@ use concord_domain::ValidationErrors;
 use concord_store::referrals::RecordedOutcome;
 use serde::Deserialize;
 
-/// An NHS number as people read it: 3 3 4 (anything else as it is).
+/// An NHS number as people read it, 3 3 4 (as the population engine writes one); anything else
+/// as it is.
 pub fn spaced_nhs(digits: &str) -> String {
-    if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
-        format!("{} {} {}", &digits[..3], &digits[3..6], &digits[6..])
-    } else {
-        digits.to_string()
-    }
+    concord_population::nhs_number::NhsNumber::parse(digits)
+        .map_or_else(|_| digits.to_string(), |n| n.to_string())
 }
 
 /// The caseload's filter.
@@ -168,16 +166,6 @@ impl ReferralPage {
     }
 }
 
-fn choice_list<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
 fn value<'a>(posted: &'a Posted, name: &str) -> &'a str {
     posted
         .iter()
@@ -223,14 +211,10 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
         "Choose one",
     )];
     if accepting {
-        let capacities: Vec<Choice> = choice_list(
-            CapacityReply::ALL,
-            CapacityReply::as_str,
-            CapacityReply::label,
-        )
-        .into_iter()
-        .filter(|(code, _)| code != CapacityReply::NoCapacity.as_str())
-        .collect();
+        let capacities: Vec<Choice> = CapacityReply::choices()
+            .into_iter()
+            .filter(|(code, _)| code != CapacityReply::NoCapacity.as_str())
+            .collect();
         status.push(Field::select(
             "capacity",
             "When accepting: has the service a place?",
@@ -243,11 +227,7 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
         status.push(Field::select(
             "reason",
             "Reason (only to decline, cancel, put on hold, end or withdraw)",
-            choice_list(
-                ReferralReason::ALL,
-                ReferralReason::as_str,
-                ReferralReason::label,
-            ),
+            ReferralReason::choices(),
             value(posted, "reason"),
             "Choose a reason",
         ));
@@ -276,7 +256,7 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
         Field::select(
             "kind",
             "How",
-            choice_list(ContactKind::ALL, ContactKind::as_str, ContactKind::label),
+            ContactKind::choices(),
             value(posted, "kind"),
             "Choose one",
         ),
@@ -306,7 +286,7 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
     let mut outcome = vec![Field::select(
         "stage",
         "When were these asked",
-        choice_list(OutcomeStage::ALL, OutcomeStage::as_str, OutcomeStage::label),
+        OutcomeStage::choices(),
         value(posted, "stage"),
         "Choose one",
     )];

@@ -324,18 +324,12 @@ pub type Choice = (String, String);
 
 /// Every organisation type as choices.
 pub fn org_type_choices() -> Vec<Choice> {
-    OrgType::ALL
-        .iter()
-        .map(|t| (t.as_str().to_string(), t.label().to_string()))
-        .collect()
+    OrgType::choices()
 }
 
 /// Every role as choices.
 pub fn role_choices() -> Vec<Choice> {
-    Role::ALL
-        .iter()
-        .map(|r| (r.as_str().to_string(), r.label().to_string()))
-        .collect()
+    Role::choices()
 }
 
 /// The roles the signed-in person may give in an organisation (the grant rule table), as choices:

@@ -8,7 +8,7 @@ use crate::extract::Context;
 use crate::ui::form::{form_page, parse, settle, Fields, FormDef, Posted};
 use crate::ui::notice::{confirmed, Next, Notice};
 use crate::ui::upload::{file_problems, read_upload, upload_page, FileField, Outcome, UploadDef};
-use crate::ui::{Choice, Layout};
+use crate::ui::Layout;
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::Path;
@@ -30,16 +30,6 @@ fn layout(
     title: impl Into<String>,
 ) -> Layout {
     Layout::new(state, visitor, permit, title, "measure")
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| (code(*v).into(), label(*v).into()))
-        .collect()
 }
 
 async fn metric_form(
@@ -66,11 +56,7 @@ async fn metric_form(
         .select(
             "improvement_direction",
             "Which way is better",
-            choices(
-                ImprovementDirection::ALL,
-                ImprovementDirection::as_str,
-                ImprovementDirection::label,
-            ),
+            ImprovementDirection::choices(),
             "Choose a direction",
         )
         .number("target", "Target", "Leave blank for none")
@@ -84,17 +70,13 @@ async fn metric_form(
         .select(
             "frequency",
             "How often it is reported",
-            choices(Frequency::ALL, Frequency::as_str, Frequency::label),
+            Frequency::choices(),
             "Choose how often",
         )
         .select(
             "category",
             "Area of work",
-            choices(
-                MetricCategory::ALL,
-                MetricCategory::as_str,
-                MetricCategory::label,
-            ),
+            MetricCategory::choices(),
             "Choose an area",
         )
         .build();

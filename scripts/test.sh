@@ -34,6 +34,13 @@ if ! "$smtp_venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
   "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6
 fi
 
+# Every test's scratch files (SQLite stores, exports, browser profiles) and the PostgreSQL cluster live in
+# one directory removed at the end, so repeated runs do not fill the disk.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/concord-tests.XXXXXX")
+chmod 755 "$scratch"
+export TMPDIR="$scratch" CONCORD_PG_DIR="$scratch/pg" CONCORD_PG_PORT=${CONCORD_PG_PORT:-55433}
+trap 'scripts/postgres.sh stop; rm -rf "$scratch"' EXIT
+
 echo "== building"
 cargo build --workspace --all-targets
 

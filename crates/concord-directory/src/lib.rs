@@ -15,6 +15,7 @@
 //! refused whole.
 
 pub mod api;
+pub mod capacity;
 pub mod check;
 pub mod feed;
 pub mod hsds;

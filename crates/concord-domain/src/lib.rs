@@ -9,6 +9,7 @@ pub mod board;
 pub mod calendar;
 pub mod consent;
 pub mod design;
+pub mod directory;
 pub mod export;
 pub mod finance;
 pub mod format;

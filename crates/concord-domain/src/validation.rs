@@ -183,6 +183,36 @@ impl ValidationErrors {
         }
     }
 
+    /// Checks a required whole number from 0 to `max` (commas allowed as thousands separators).
+    pub fn require_count(&mut self, field: &str, what: &str, value: &str, max: u32) -> Option<u32> {
+        let cleaned = value.trim().replace(',', "");
+        if cleaned.is_empty() {
+            self.add(field, format!("Enter {what}"));
+            return None;
+        }
+        match cleaned.parse::<u32>() {
+            Ok(v) if v <= max => Some(v),
+            Ok(_) => {
+                self.add(
+                    field,
+                    format!(
+                        "{} must be {} or fewer",
+                        capitalise(what),
+                        crate::format::count(i64::from(max))
+                    ),
+                );
+                None
+            }
+            Err(_) => {
+                self.add(
+                    field,
+                    format!("Enter {what} as a whole number, for example 12"),
+                );
+                None
+            }
+        }
+    }
+
     /// Checks that an id field is filled in (the store checks that it exists).
     pub fn require_id(&mut self, field: &str, what: &str, value: &str) {
         if value.trim().is_empty() {

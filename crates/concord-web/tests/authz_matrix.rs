@@ -348,6 +348,9 @@ GET /services/import                          S A A A D D D A
 POST /services/import                         S A A A D D D A
 GET /services/export.json                     S A A A A A A A
 GET /services/{id}                            S A A A A A A A
+GET /services/{id}/capacity                   S A D D D D D A
+POST /services/{id}/capacity                  S A D D D D D A
+PUT /api/v1/services/{id}/capacity            S A D D D D D A
 GET /services/{id}/refer-yourself             A A A A A A A A
 POST /services/{id}/refer-yourself            A A A A A A A A
 GET /services/{id}/refer-yourself/sent        A A A A A A A A
@@ -583,7 +586,7 @@ impl Targets {
         let local = pattern.trim_start_matches("/api/v1");
         let id = if local.starts_with("/referrals/{id}") || local.starts_with("/fhir/") {
             self.referral.clone()
-        } else if pattern.starts_with("/services/{id}") {
+        } else if local.starts_with("/services/{id}") {
             self.service.clone()
         } else if local.starts_with("/population/cohorts/{id}") {
             self.cohort.clone()

@@ -205,3 +205,151 @@ async fn a_link_worker_finds_a_service_and_imports_their_own() {
     let services: serde_json::Value = serde_json::from_str(&export.body).unwrap();
     assert_eq!(services.as_array().unwrap().len(), 232);
 }
+
+#[tokio::test]
+async fn a_provider_keeps_its_places_up_to_date() {
+    let app = TestApp::new().await;
+    concord_demo::seed_directory(&app.store).await.unwrap();
+    let befriending = concord_store::directory::services(
+        &app.store,
+        &concord_store::directory::ServiceFilter {
+            search: Some("befriending for older".into()),
+            ..Default::default()
+        },
+        concord_store::PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let page_path = format!("/services/{}", befriending.id);
+    let form_path = format!("{page_path}/capacity");
+
+    // Its own VCSE worker is offered the form, filled with what was last said.
+    let mut vcse = app.browser("vcse").await;
+    let page = app.get(&page_path, &mut vcse).await;
+    assert!(
+        page.body.contains("Update places available"),
+        "{}",
+        page.body
+    );
+    let form = app.get(&form_path, &mut vcse).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("value=\"40\""),
+        "the maximum as last said: {}",
+        form.body
+    );
+
+    // A bad number is named by its field and changes nothing.
+    let refused = app
+        .post(
+            &form_path,
+            &mut vcse,
+            &[("available", "12"), ("maximum", "10"), ("unit", "places")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .body
+        .contains("The places at most must be at least the places free now (12)"));
+    let unchanged = concord_store::directory::service(&app.store, &befriending.id)
+        .await
+        .unwrap();
+    assert_eq!(unchanged.capacity, befriending.capacity);
+
+    // Full: saved, confirmed, and no longer found among services with places now.
+    let saved = app
+        .post(
+            &form_path,
+            &mut vcse,
+            &[("available", "0"), ("maximum", "40"), ("unit", "places")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location(), page_path);
+    let page = app.get(&page_path, &mut vcse).await;
+    assert!(
+        page.body.contains("capacity has been updated"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Full: 0 of 40 places available"),
+        "{}",
+        page.body
+    );
+    let with_places = app
+        .get("/services?q=befriending+for+older&available=yes", &mut vcse)
+        .await;
+    assert!(!with_places.body.contains("Befriending for older people"));
+
+    // The same through the API, and into the service's own HSDS record (the export).
+    let token = app.token("vcse").await;
+    let put = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/services/{}/capacity", befriending.id),
+            Some(&token),
+            Some(serde_json::json!({"available": 3, "maximum": 40})),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.body);
+    let export = app.get("/services/export.json", &mut vcse).await;
+    let services: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+    let record = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == befriending.id.as_str())
+        .unwrap();
+    let capacities = record["capacities"].as_array().unwrap();
+    assert_eq!(capacities.len(), 1, "updated in place: {capacities:?}");
+    assert_eq!(capacities[0]["available"], 3);
+    assert_eq!(capacities[0]["maximum"], 40);
+    let bad = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/services/{}/capacity", befriending.id),
+            Some(&token),
+            Some(serde_json::json!({"available": "lots"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("available"), "{}", bad.body);
+
+    // Nobody else's people: another partner's lead is refused, and is not offered the form.
+    let mut lead = app.browser("lead").await;
+    assert!(!app
+        .get(&page_path, &mut lead)
+        .await
+        .body
+        .contains("Update places available"));
+    let refused = app
+        .post(
+            &form_path,
+            &mut lead,
+            &[("available", "40"), ("maximum", "40")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let after = concord_store::directory::service(&app.store, &befriending.id)
+        .await
+        .unwrap();
+    assert_eq!(after.capacity.map(|c| (c.0, c.1)), Some((3.0, Some(40.0))));
+
+    // Every change is in the audit log, with what was said.
+    let audit = concord_store::audit::list(
+        &app.store,
+        &Default::default(),
+        &concord_store::audit::AuditFilter {
+            action: Some("directory.capacity".into()),
+            ..Default::default()
+        },
+        concord_store::PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.total, 2, "two changes saved");
+    assert!(audit.items[0].detail.contains("3 of 40 places available"));
+}

@@ -120,6 +120,9 @@ pub enum Rule {
     /// Importing directory services: a partner lead or VCSE worker anywhere, or an administrator
     /// (each import is then checked against the partner whose services it brings).
     ManageServices,
+    /// Keeping directory service `{id}` (its capacity): its partner's lead or VCSE workers, or for
+    /// a service of the system's own directory, an administrator.
+    KeepService,
     /// Referring a person: a direct-care clinician of a GP practice (each person is then checked
     /// against the practice's registered list).
     MakeReferral,

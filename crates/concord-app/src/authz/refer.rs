@@ -3,6 +3,7 @@
 use super::{Ask, Rule};
 use concord_domain::referral::Side;
 use concord_domain::{decide, Action, Decision, Grant, Principal};
+use concord_store::directory;
 use concord_store::referrals::{self, ReferralHeader};
 use concord_store::StoreError;
 
@@ -12,6 +13,12 @@ pub(super) async fn resolve(ask: &Ask<'_>, rule: Rule) -> Result<Option<Decision
             let practice_ids = super::gp_practices_of(ask.store, ask.principal).await?;
             ask.decide(Action::MakeReferral {
                 practice_ids: &practice_ids,
+            })
+        }
+        Rule::KeepService => {
+            let service = directory::service(ask.store, ask.target.id_or_empty()).await?;
+            ask.decide(Action::ManageServices {
+                partner_organisation_id: service.partner_organisation_id.as_deref(),
             })
         }
         Rule::SeeReferral => {

@@ -1,10 +1,13 @@
 //! The service directory's use cases: importing a feed or a data package (read and checked by
 //! the engine, every problem named by file, record and field; saved whole or not at all, and
-//! only by someone who may keep those services), and reading services back as HSDS.
+//! only by someone who may keep those services), a service's capacity said between imports, and
+//! reading services back as HSDS.
 
 pub use crate::authz::may_manage_services;
+use concord_directory::capacity::CapacityNow;
 use concord_directory::feed::{self, FeedKind};
 use concord_directory::{check, tabular, Directory, Problems};
+use concord_domain::directory::CapacityDraft;
 use concord_domain::{FieldError, Principal, ValidationErrors};
 use concord_store::directory::{self as store, ImportReport, ImportRequest};
 use concord_store::{organisations, Actor, Store, StoreError};
@@ -202,6 +205,34 @@ async fn save(
         directory,
     )
     .await
+}
+
+/// Sets service `service_id`'s capacity as `draft` says, for someone who keeps it (its
+/// partner's lead or VCSE workers; an administrator for the system's own directory). Every
+/// problem is named by its field; anyone else is refused and nothing changes.
+pub async fn set_capacity(
+    store: &Store,
+    principal: &Principal,
+    actor: &Actor,
+    service_id: &str,
+    draft: &CapacityDraft,
+) -> Result<(), StoreError> {
+    let owner = store::service(store, service_id)
+        .await?
+        .partner_organisation_id;
+    if !may_manage_services(Some(principal), owner.as_deref()) {
+        return Err(StoreError::Forbidden(
+            "Only the people who keep this service (its organisation's partner lead and VCSE workers) may change its capacity".into(),
+        ));
+    }
+    let capacity = draft.check()?;
+    let now = CapacityNow {
+        available: capacity.available,
+        maximum: capacity.maximum,
+        unit: capacity.unit.to_string(),
+        updated: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    store::set_capacity(store, actor, service_id, owner.as_deref(), &now).await
 }
 
 /// The whole directory as an HSDS JSON feed: every service, in full, as imported.

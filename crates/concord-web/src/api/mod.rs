@@ -164,7 +164,7 @@ impl Modify for ProblemResponses {
         oruk::root, oruk::services, oruk::service, oruk::service_at_locations, oruk::service_at_location,
         oruk::taxonomies, oruk::taxonomy, oruk::taxonomy_terms, oruk::taxonomy_term,
         referrals::caseload, referrals::create, referrals::get, referrals::change_status, referrals::add_contact,
-        referrals::record_outcome, crate::refer::figures::api, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request,
+        referrals::record_outcome, crate::refer::figures::api, crate::refer::capacity::put, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,
@@ -193,7 +193,7 @@ impl Modify for ProblemResponses {
         design::ScenarioOut, design::ParameterOut, design::RunOut, design::ScenarioLink, concord_store::design::PackScenario,
         crate::refer::figures::FiguresOut, crate::refer::figures::CountTableOut, crate::refer::figures::OutcomeChangeOut,
         referrals::CaseloadOut, referrals::ReferralOut, referrals::ReferredPersonOut, referrals::StatusOut,
-        concord_domain::referral::ReferralDraft, concord_domain::referral::StatusChangeDraft,
+        concord_domain::referral::ReferralDraft, concord_domain::referral::StatusChangeDraft, concord_domain::directory::CapacityDraft,
         concord_domain::referral::caseload::ContactDraft, concord_domain::referral::outcome::OutcomeDraft,
     )),
     tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"), (name = "openreferral", description = "The service directory as the Open Referral UK API serves it (HSDS 3.0, read only, open to anyone)"), (name = "refer", description = "Referrals across organisations: made, moved through FHIR Task's lifecycle, worked as a caseload, with ONS4 and UCLA-3 outcomes; also as FHIR R4 Task and ServiceRequest"))

@@ -2,6 +2,7 @@
 //! partner's lead and VCSE workers (their own) and administrators; and the Open Referral UK API,
 //! open to anyone (no sign-in, no key), as the UK profile requires.
 
+use super::capacity;
 use super::figures;
 use super::open_referral as oruk;
 use super::pages;
@@ -31,6 +32,24 @@ pub fn routes() -> Vec<RouteDef> {
         .upload(),
         def(M::GET, "/services/export.json", R::SignedIn, pages::export),
         def(M::GET, "/services/{id}", R::SignedIn, pages::show),
+        def(
+            M::GET,
+            "/services/{id}/capacity",
+            R::KeepService,
+            capacity::edit,
+        ),
+        def(
+            M::POST,
+            "/services/{id}/capacity",
+            R::KeepService,
+            capacity::save,
+        ),
+        def(
+            M::PUT,
+            "/api/v1/services/{id}/capacity",
+            R::KeepService,
+            capacity::put,
+        ),
         def(
             M::GET,
             "/services/{id}/refer-yourself",

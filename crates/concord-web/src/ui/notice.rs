@@ -83,6 +83,7 @@ concord_domain::vocabulary! {
         ReferralUpdated => ("referral-updated", "The referral has been updated. Both the referrer and the service can see the change."),
         ContactRecorded => ("contact-recorded", "The contact has been recorded."),
         OutcomesRecorded => ("outcomes-recorded", "The answers have been recorded."),
+        CapacityUpdated => ("capacity-updated", "The service's capacity has been updated. Referrers and the public directory see it now."),
         SelfReferralSent => ("self-referral-sent", "Your request has been sent. The service will get in touch with you the way you asked."),
     }
 }

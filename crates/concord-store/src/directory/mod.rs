@@ -6,6 +6,10 @@
 //! national directory, kept by administrators). An import never takes a service from its owner:
 //! a feed that names another's service is refused, naming the service.
 
+mod capacity;
+
+pub use capacity::set_capacity;
+
 use crate::audit::{Actor, AuditEntry};
 use crate::rows::{all, one_by_id, optional_decimal, page_of, values_clause, RowExt};
 use crate::{Page, PageRequest, Store, StoreError};

@@ -442,6 +442,7 @@ pub async fn seed_delivery(store: &Store, actor: &Actor) -> Result<(), StoreErro
             &id,
             &BenefitDraft {
                 title: title.into(),
+                catalogue_metric: String::new(),
                 metric: metric.into(),
                 unit: unit.into(),
                 direction: direction.into(),
@@ -502,7 +503,62 @@ pub async fn seed_delivery(store: &Store, actor: &Actor) -> Result<(), StoreErro
         )
         .await?;
     }
+    social_prescribing_benefit(store, actor, &orgs, today).await?;
     seed_improvement(store, actor, &ids[1], today).await
+}
+
+/// The referral measures in the catalogue (answered for by the ICB), and the social prescribing
+/// programme's benefit shown by one of them: the wait from referral to first contact, whose
+/// readings are computed from the referrals, not typed.
+async fn social_prescribing_benefit(
+    store: &Store,
+    actor: &Actor,
+    orgs: &[(String, String)],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    use concord_app::refer::measures;
+    measures::add_to_catalogue(store, actor, &named(orgs, ICB)?).await?;
+    let programme = named(
+        &lookups::programmes(store).await?,
+        "Social isolation and social prescribing",
+    )?;
+    let impacts = [
+        (
+            "Age UK Riverside",
+            "demand_rises",
+            "volunteers make first contact within three working days",
+        ),
+        (
+            "Riverside North PCN",
+            "demand_falls",
+            "fewer repeat appointments while people wait",
+        ),
+    ];
+    delivery::add_benefit(
+        store,
+        actor,
+        &programme,
+        &BenefitDraft {
+            title: "People reached sooner after a referral".into(),
+            catalogue_metric: measures::WAIT.code.into(),
+            baseline: "9".into(),
+            target: "3".into(),
+            target_on: ymd(month_end(today, -16)),
+            impacts: impacts
+                .iter()
+                .map(|(org, effect, note)| {
+                    Ok(BenefitImpactDraft {
+                        organisation_id: named(orgs, org)?,
+                        effect: (*effect).into(),
+                        note: (*note).into(),
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            ..BenefitDraft::default()
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn seed_meetings(

@@ -436,5 +436,9 @@ pub async fn seed_referrals(store: &Store, config: PopulationConfig) -> Result<u
             }
         }
     }
-    Ok(referrals::load_history(store, &actor, &past).await?)
+    let loaded = referrals::load_history(store, &actor, &past).await?;
+    // The referral measures in the catalogue (the social prescribing programme's benefit reads
+    // one) computed from the history, as the server goes on doing every hour.
+    concord_app::refer::measures::publish(store, &actor, &population.rule()).await?;
+    Ok(loaded)
 }

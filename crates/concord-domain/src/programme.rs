@@ -317,8 +317,12 @@ pub struct BenefitDraft {
     /// The benefit in words, for example "Fewer GP appointments for MSK problems".
     #[schema(required)]
     pub title: String,
-    /// The metric that shows it (until the measurement catalogue exists, defined here).
-    #[schema(required)]
+    /// A metric in the measurement catalogue that shows it (its id or code; optional): its
+    /// whole-system values are then the benefit's readings, and its name, unit and (unless
+    /// neutral) direction the benefit's.
+    pub catalogue_metric: String,
+    /// The metric that shows it, in words (taken from the catalogue when `catalogue_metric` is
+    /// given).
     pub metric: String,
     /// The metric's unit.
     pub unit: String,
@@ -359,6 +363,12 @@ impl BenefitDraft {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
         errors.require_text("title", "the benefit", &self.title, 300);
+        errors.optional_text(
+            "catalogue_metric",
+            "the catalogue metric",
+            &self.catalogue_metric,
+            100,
+        );
         errors.require_text("metric", "the metric that shows it", &self.metric, 300);
         errors.optional_text("unit", "a unit", &self.unit, 40);
         let direction =
@@ -477,6 +487,7 @@ mod tests {
     #[test]
     fn a_benefit_target_must_lie_in_the_direction_of_improvement() {
         let mut draft = BenefitDraft {
+            catalogue_metric: String::new(),
             title: "Fewer GP MSK appointments".into(),
             metric: "GP appointments coded MSK per week".into(),
             direction: "decrease".into(),

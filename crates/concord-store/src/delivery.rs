@@ -213,6 +213,8 @@ pub struct Benefit {
     pub target: f64,
     /// By when.
     pub target_on: String,
+    /// The catalogue metric whose whole-system values are its readings, if any.
+    pub metric_id: Option<String>,
     /// Who gains and who pays.
     pub impacts: Vec<BenefitImpact>,
     /// Readings so far, oldest first.
@@ -236,7 +238,7 @@ impl Benefit {
 /// A programme's benefits, with impacts and readings.
 pub async fn benefits_of(store: &Store, programme_id: &str) -> Result<Vec<Benefit>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, programme_id, title, metric, unit, direction, baseline, target, target_on FROM benefits WHERE programme_id = $1 ORDER BY created_at, title",
+        "SELECT id, programme_id, title, metric, unit, direction, baseline, target, target_on, metric_id FROM benefits WHERE programme_id = $1 ORDER BY created_at, title",
     )
     .bind(programme_id)
     .fetch_all(store.pool())
@@ -249,9 +251,17 @@ pub async fn benefits_of(store: &Store, programme_id: &str) -> Result<Vec<Benefi
     .bind(programme_id)
     .fetch_all(store.pool())
     .await?;
+    // A benefit shown by a catalogue metric reads the metric's whole-system values; any other,
+    // the readings typed for it.
     let readings = sqlx::query(
         "SELECT bm.benefit_id, bm.measured_on, bm.value FROM benefit_measurements bm JOIN benefits b ON b.id = bm.benefit_id
-         WHERE b.programme_id = $1 ORDER BY bm.measured_on",
+         WHERE b.programme_id = $1 AND b.metric_id IS NULL
+         UNION ALL
+         SELECT b.id AS benefit_id, v.period AS measured_on, v.value FROM benefits b
+         JOIN metric_series s ON s.metric_id = b.metric_id AND s.scope_kind = 'system'
+         JOIN metric_values v ON v.series_id = s.id
+         WHERE b.programme_id = $1
+         ORDER BY measured_on",
     )
     .bind(programme_id)
     .fetch_all(store.pool())
@@ -269,6 +279,7 @@ pub async fn benefits_of(store: &Store, programme_id: &str) -> Result<Vec<Benefi
                 baseline: row.num("baseline")?,
                 target: row.num("target")?,
                 target_on: row.text("target_on")?,
+                metric_id: row.opt_text("metric_id")?,
                 impacts: Vec::new(),
                 readings: Vec::new(),
             })
@@ -315,12 +326,13 @@ pub async fn add_benefit(
     store
         .audited(entry, async |entry| {
             programmes::get(store, programme_id).await?;
+            let (draft, metric_id) = with_catalogue_metric(store, draft).await?;
             draft.validate()?;
             let number = |s: &str| s.trim().replace(',', "").parse::<f64>().unwrap_or_default();
             let mut tx = store.begin_write().await?;
             sqlx::query(
-                "INSERT INTO benefits (id, programme_id, title, metric, unit, direction, baseline, target, target_on, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "INSERT INTO benefits (id, programme_id, title, metric, unit, direction, baseline, target, target_on, created_at, metric_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(&id)
             .bind(programme_id)
@@ -332,6 +344,7 @@ pub async fn add_benefit(
             .bind(number(&draft.target))
             .bind(draft.target_on.trim())
             .bind(crate::now_utc())
+            .bind(metric_id)
             .execute(tx.conn())
             .await?;
             for (n, impact) in draft.impacts.iter().enumerate() {
@@ -356,6 +369,35 @@ pub async fn add_benefit(
     Ok(id)
 }
 
+/// `draft` with its catalogue metric's name, unit and direction (unless the metric is neutral),
+/// and the metric's id; `draft` as it is when it names none.
+async fn with_catalogue_metric(
+    store: &Store,
+    draft: &BenefitDraft,
+) -> Result<(BenefitDraft, Option<String>), StoreError> {
+    let wanted = draft.catalogue_metric.trim();
+    if wanted.is_empty() {
+        return Ok((draft.clone(), None));
+    }
+    let metric = match crate::metrics::get(store, wanted).await {
+        Ok(metric) => metric,
+        Err(StoreError::NotFound { .. }) => {
+            return Err(StoreError::invalid(
+                "catalogue_metric",
+                "Select a metric from the catalogue, or none",
+            ))
+        }
+        Err(other) => return Err(other),
+    };
+    let mut effective = draft.clone();
+    effective.metric = metric.name.clone();
+    effective.unit = metric.unit.clone();
+    if metric.improvement_direction != concord_domain::metric::ImprovementDirection::Neutral {
+        effective.direction = metric.improvement_direction.as_str().to_string();
+    }
+    Ok((effective, Some(metric.id)))
+}
+
 /// Records (or corrects) a benefit's reading for a date.
 pub async fn record_reading(
     store: &Store,
@@ -373,6 +415,18 @@ pub async fn record_reading(
                 .fetch_optional(store.pool())
                 .await?;
             found.ok_or_else(|| StoreError::not_found("benefit", benefit_id))?;
+            let linked: Option<String> = sqlx::query_scalar(
+                "SELECT m.name FROM benefits b JOIN metrics m ON m.id = b.metric_id WHERE b.id = $1",
+            )
+            .bind(benefit_id)
+            .fetch_optional(store.pool())
+            .await?;
+            if let Some(metric) = linked {
+                return Err(StoreError::invalid(
+                    "value",
+                    format!("This benefit's readings are the catalogue metric \u{201c}{metric}\u{201d}'s whole-system values: load them there"),
+                ));
+            }
             let value = draft.validate()?;
             let mut tx = store.begin_write().await?;
             sqlx::query("DELETE FROM benefit_measurements WHERE benefit_id = $1 AND measured_on = $2")

@@ -52,6 +52,11 @@ pub async fn adopted_objectives(store: &Store) -> Result<Vec<Lookup>, StoreError
     .await
 }
 
+/// The measurement catalogue's metrics, by name.
+pub async fn metrics(store: &Store) -> Result<Vec<Lookup>, StoreError> {
+    pairs(store, "SELECT id, name FROM metrics ORDER BY name").await
+}
+
 /// Every programme, by name.
 pub async fn programmes(store: &Store) -> Result<Vec<Lookup>, StoreError> {
     pairs(store, "SELECT id, name FROM programmes ORDER BY name").await

@@ -850,6 +850,7 @@ async fn delivery_targets(
         &system,
         &programme,
         &BenefitDraft {
+            catalogue_metric: String::new(),
             title: "Fewer follow-ups".into(),
             metric: "Follow-up appointments a month".into(),
             direction: "decrease".into(),

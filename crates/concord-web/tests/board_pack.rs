@@ -256,6 +256,7 @@ async fn the_board_pack_for_a_known_meeting_renders_as_recorded() {
         &a,
         &programme,
         &BenefitDraft {
+            catalogue_metric: String::new(),
             title: "Fewer GP MSK appointments".into(),
             metric: "GP MSK appointments a week".into(),
             unit: "appointments".into(),

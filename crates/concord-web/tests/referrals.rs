@@ -972,6 +972,105 @@ async fn the_demo_year_of_referrals_loads_through_the_lifecycle() {
             assert!(pair[1].at >= pair[0].at);
         }
     }
+    // The referral measures are in the catalogue, computed from the history: each complete
+    // month's referrals sent for the whole system is that month's count (by SQL) under the rule.
+    // This small population refers a few people a month, so the test's rule is a low one.
+    let sent = concord_store::metrics::get(&app.store, "sp_referrals_sent")
+        .await
+        .unwrap();
+    let whole_system = |series: Vec<concord_store::metrics::Series>| {
+        series
+            .into_iter()
+            .find(|s| s.place_id.is_none() && s.organisation_id.is_none())
+            .expect("a whole-system series")
+    };
+    let rule = concord_population::disclosure::DisclosureRule {
+        suppress_below: 3,
+        round_to: 1,
+    };
+    let system = Actor::system("test");
+    let published = concord_app::refer::measures::publish(&app.store, &system, &rule)
+        .await
+        .unwrap();
+    assert!(published.is_some(), "a lower threshold publishes more");
+    let again = concord_app::refer::measures::publish(&app.store, &system, &rule)
+        .await
+        .unwrap();
+    assert_eq!(again, None, "nothing changed, so nothing is loaded");
+    let series = whole_system(
+        concord_store::metrics::series(&app.store, Some(&sent.id))
+            .await
+            .unwrap(),
+    );
+    let values = concord_store::metrics::values(&app.store, &series.id)
+        .await
+        .unwrap();
+    assert!(values.len() >= 12, "{} months", values.len());
+    for value in &values {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referrals WHERE sent_at IS NOT NULL AND status <> 'entered_in_error' AND substr(sent_at, 1, 7) = $1",
+        )
+        .bind(&value.period[..7])
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(value.value, n as f64, "{}", value.period);
+    }
+    // The social prescribing programme's benefit reads the wait measure's whole-system values.
+    let wait = concord_store::metrics::get(&app.store, "sp_wait_to_first_contact")
+        .await
+        .unwrap();
+    let waits = concord_store::metrics::values(
+        &app.store,
+        &whole_system(
+            concord_store::metrics::series(&app.store, Some(&wait.id))
+                .await
+                .unwrap(),
+        )
+        .id,
+    )
+    .await
+    .unwrap();
+    let programme = concord_store::lookups::programmes(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, name)| name == "Social isolation and social prescribing")
+        .unwrap()
+        .0;
+    let benefits = concord_store::delivery::benefits_of(&app.store, &programme)
+        .await
+        .unwrap();
+    let benefit = benefits
+        .iter()
+        .find(|b| b.metric_id.as_deref() == Some(wait.id.as_str()))
+        .expect("a benefit shown by the catalogue metric");
+    let readings: Vec<(String, f64)> = benefit
+        .readings
+        .iter()
+        .map(|r| (r.measured_on.clone(), r.value))
+        .collect();
+    let expected: Vec<(String, f64)> = waits.iter().map(|v| (v.period.clone(), v.value)).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(readings, expected);
+    assert_eq!(benefit.unit, "working days");
+    // Its readings are not typed.
+    let typed = concord_store::delivery::record_reading(
+        &app.store,
+        &Actor::system("test"),
+        &programme,
+        &benefit.id,
+        &concord_domain::programme::MeasurementDraft {
+            measured_on: "2026-01-31".into(),
+            value: "2".into(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(typed, Err(concord_store::StoreError::Invalid(_))),
+        "{typed:?}"
+    );
+
     // The demo's clinician sees their practice's referrals; the VCSE worker those with Age UK
     // Riverside's services now.
     let mut clinician = app.browser("clinician").await;

@@ -175,6 +175,17 @@ enum MetricsCommand {
         #[arg(long)]
         input: std::path::PathBuf,
     },
+    /// Put the referral measures (referrals sent, the share accepted, the wait to first contact)
+    /// in the catalogue if they are not there, and compute their values now from the referrals
+    /// (the server also does this every hour). Counts pass the disclosure rule.
+    Referrals {
+        /// The organisation that answers for the measures (its ODS code), needed only to add
+        /// them to the catalogue; usually the integrated care board.
+        #[arg(long)]
+        owner: Option<String>,
+        #[command(flatten)]
+        disclosure: crate::population::DisclosureArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -409,6 +420,28 @@ pub async fn run(cli: Cli) -> Result<()> {
                 loaded.unchanged,
                 loaded.series_created
             );
+        }
+        Command::Metrics(MetricsCommand::Referrals { owner, disclosure }) => {
+            use concord_app::refer::measures;
+            let store = database.open("sqlite://concord.db").await?;
+            if let Some(code) = owner {
+                let owner = concord_store::organisations::find_by_code(&store, &code)
+                    .await?
+                    .with_context(|| format!("no organisation has the code '{code}'"))?;
+                let added = measures::add_to_catalogue(&store, &operator, &owner.id).await?;
+                println!("{added} referral measures added to the catalogue.");
+            }
+            let rule = concord_population::disclosure::DisclosureRule {
+                suppress_below: disclosure.suppress_below,
+                round_to: disclosure.round_to.max(1),
+            };
+            match measures::publish(&store, &operator, &rule).await? {
+                Some(loaded) => println!(
+                    "Referral measures: {} values, {} added, {} changed, {} unchanged, {} new series.",
+                    loaded.rows, loaded.added, loaded.changed, loaded.unchanged, loaded.series_created
+                ),
+                None => println!("Referral measures: nothing to change (or none in the catalogue: add them with --owner)."),
+            }
         }
         Command::Finance(FinanceCommand::Load { kind, input }) => {
             use concord_store::finance_load::{self, Dataset};
@@ -687,6 +720,7 @@ async fn serve_until_stopped(
 ) -> Result<()> {
     let address = format!("{}:{}", args.bind, args.port);
     let mailer = args.notify.mailer(&address, &args.system_name)?;
+    let population_rule = population.disclosure;
     let mut state =
         concord_web::AppState::with_population(store.clone(), args.system_name.clone(), population);
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
@@ -695,6 +729,11 @@ async fn serve_until_stopped(
     tokio::spawn(concord_app::design::worker::run(
         store.clone(),
         std::time::Duration::from_secs(1),
+    ));
+    tokio::spawn(concord_app::refer::measures::run(
+        store.clone(),
+        population_rule,
+        std::time::Duration::from_secs(3600),
     ));
     tokio::spawn(concord_app::notify::mail::run(
         store,

@@ -1,9 +1,11 @@
 //! Refer: the service directory to the Open Referral UK standard ([`directory`]): VCSE partners'
 //! services and councils' feeds, imported and exported as HSDS, found by anyone signed in and
 //! served to anyone through the Open Referral API; and referrals to those services across
-//! organisations ([`referrals`]).
+//! organisations ([`referrals`]), with their figures ([`figures`]) and their measures in the
+//! measurement catalogue ([`measures`]).
 
 pub mod directory;
 pub mod fhir;
 pub mod figures;
+pub mod measures;
 pub mod referrals;

@@ -133,7 +133,14 @@ async fn item_fields(
                     "The benefit",
                     "For example, fewer GP appointments for MSK problems",
                 )
-                .text("metric", "Metric that shows it", "")
+                .select_with_hint(
+                    "catalogue_metric",
+                    "Metric from the measurement catalogue (optional)",
+                    "Its whole-system values become the benefit's readings, and its name, unit and direction the benefit's",
+                    lookups::metrics(store).await?,
+                    "None: describe the metric below and record readings by hand",
+                )
+                .text("metric", "Metric that shows it", "Leave blank when you chose one from the catalogue")
                 .text("unit", "Unit", "")
                 .select(
                     "direction",

@@ -147,7 +147,9 @@ pub async fn dashboard(
                 },
             );
         }
-        if !cells.is_empty() {
+        // A metric with no values yet is still listed (unless a scope is asked for), so people
+        // know it is in the catalogue.
+        if !cells.is_empty() || scope.is_none() {
             rows.push(Row { metric, cells });
         }
     }

@@ -121,6 +121,35 @@ test('a link worker finds a befriending service with places near them and reads 
   }
 });
 
+test('a VCSE worker updates the places their service has (desktop and 375 px)', async () => {
+  for (const [width, free] of [[1280, 7], [375, 6]]) {
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, 'vcse');
+    await page.goto(`${base}/services?q=befriending+for+older+people`);
+    await page.locator('main .nhsuk-card a').first().click();
+    await page.waitForURL(/\/services\/[0-9a-f-]{36}$/);
+    const service = page.url();
+    await page.click('a:has-text("Update places available")');
+    await page.waitForURL(/\/capacity$/);
+    assert.match(await page.inputValue('#maximum'), /^\d+$/, 'filled with what was last said');
+    await axe(page, `the places form at ${width} px`);
+    // A slip is named beside its field; then the right numbers are saved.
+    await page.fill('#available', '50');
+    await page.fill('#maximum', '40');
+    await page.click('button:has-text("Save places available")');
+    assert.match(await page.textContent('main'), /The places at most must be at least the places free now \(50\)/);
+    await page.fill('#available', String(free));
+    await page.click('button:has-text("Save places available")');
+    await page.waitForURL(service);
+    assert.match(await page.textContent('[data-testid=notice]'), /capacity has been updated/);
+    assert.match(await page.textContent('[data-testid=capacity]'), new RegExp(`${free} of 40 places available \\(updated \\d{1,2} [A-Z][a-z]+ \\d{4}\\)`));
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(fits, `the service page fits ${width} px`);
+    await page.context().close();
+  }
+});
+
 test('a clinician refers someone from the worklist; the service accepts, records a contact and answers; the figures show (desktop and 375 px)', async () => {
   for (const width of [1280, 375]) {
     // The clinician refers the first person on the worklist to a loneliness service.

@@ -180,8 +180,10 @@ test('a clinician refers someone from the worklist; the service accepts, records
     // A person with an open referral to a service is not referred to it twice: try the next.
     for (const service of services) {
       await page.selectOption('#service_id', service);
+      // Wait for the answer's page itself, not the form it replaces (a race under load).
+      await page.evaluate(() => { document.body.dataset.answered = 'not yet'; });
       await page.click('main form button[type=submit]');
-      await page.waitForLoadState('load');
+      await page.waitForFunction(() => !document.body?.dataset.answered && document.readyState === 'complete');
       if (/\/referrals\/[0-9a-f]{16}$/.test(page.url())) break;
       assert.match(await page.textContent('.nhsuk-error-summary'), /already has an open referral/);
     }

@@ -89,6 +89,14 @@ type VcseService = (
     &'static str,
 );
 
+/// Who funds the VCSE partners' services (illustrative), as HSDS `funding` sources.
+const FUNDERS: [&str; 4] = [
+    "NHS Riverside and Vale ICB (social prescribing contract)",
+    "Riverside City Council (community grants)",
+    "The National Lottery Community Fund",
+    "The charity's own fundraising",
+];
+
 const VCSE_SERVICES: [VcseService; 30] = [
     ("Age UK Riverside", "Befriending for older people", "A volunteer visits or phones each week for a chat, and helps with getting out and about.", &["loneliness", "older"], 40, "MO", "09:00", "17:00"),
     ("Age UK Riverside", "Day centre at St Anne's", "Lunch, activities and company three days a week, with transport for those who need it.", &["loneliness", "older", "food"], 25, "TU", "10:00", "15:00"),
@@ -347,6 +355,10 @@ pub async fn seed_directory(store: &Store) -> Result<usize, DemoError> {
                 if let Some(capacity) = capacity(&key, *places, *n, &today) {
                     service["capacities"] = capacity;
                 }
+                service["funding"] = json!([{
+                    "id": uuid_of(&format!("{key}:funding")),
+                    "source": FUNDERS[(i + n) % FUNDERS.len()],
+                }]);
                 service
             })
             .collect();

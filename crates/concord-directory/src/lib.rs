@@ -17,6 +17,7 @@
 pub mod api;
 pub mod capacity;
 pub mod check;
+pub mod distance;
 pub mod feed;
 pub mod hsds;
 pub mod index;

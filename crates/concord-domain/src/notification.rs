@@ -24,6 +24,9 @@ vocabulary! {
         ReportDue => ("report_due", "A programme's status report is due"),
         ReviewDue => ("review_due", "A risk's review is due"),
         RunEnded => ("run_ended", "A what-if run you asked for has finished"),
+        ReferralWaiting => ("referral_waiting", "A referral is waiting for your service's reply"),
+        ReferralOverdue => ("referral_overdue", "A referral has waited too long for a reply"),
+        ReferralReplied => ("referral_replied", "A service has replied to your referral"),
     }
 }
 

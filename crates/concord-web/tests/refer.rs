@@ -593,6 +593,99 @@ async fn the_demo_directory_loads_through_the_real_import_once_and_validates() {
             service.name
         );
     }
+
+    // Within 2 km of the middle of RV2 (its listed places' mean position), nearest first, each
+    // served as HSDS; the distance checked by the great-circle formula.
+    use concord_directory::distance::{metres_between, Position};
+    let (centre, _) = directory::district_centre(&app.store, "RV2")
+        .await
+        .unwrap()
+        .unwrap();
+    let reply = app
+        .api(
+            Method::GET,
+            "/openreferral/services?postcode=RV2%204AB&proximity=2000&per_page=200",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let json = reply.json();
+    let found = json["contents"].as_array().unwrap();
+    assert!(
+        !found.is_empty() && found.len() < 230,
+        "{} services",
+        found.len()
+    );
+    let mut last = 0.0;
+    for service in found {
+        assert_valid(&schema, service, service["name"].as_str().unwrap());
+        let nearest = service["service_at_locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|at| {
+                let l = &at["location"];
+                Position::new(l["latitude"].as_f64()?, l["longitude"].as_f64()?)
+            })
+            .map(|p| metres_between(centre, p))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest <= 2000.0 * 1.005,
+            "{} is {nearest} m away",
+            service["name"]
+        );
+        assert!(
+            nearest + 10.0 >= last,
+            "nearest first: {nearest} after {last}"
+        );
+        last = nearest;
+    }
+    // Every service with a place that near is found (and none of the rest).
+    let mut expected = 0;
+    for page in 1..=2 {
+        let all = directory::services(
+            &app.store,
+            &directory::ServiceFilter::default(),
+            concord_store::PageRequest::new(Some(page), Some(200)),
+        )
+        .await
+        .unwrap();
+        for s in all.items {
+            let index = concord_directory::index::of(&s.service);
+            if index
+                .places
+                .iter()
+                .filter_map(|p| Position::new(p.latitude?, p.longitude?))
+                .any(|p| metres_between(centre, p) <= 1990.0)
+            {
+                expected += 1;
+            }
+        }
+    }
+    assert!(
+        found.len() >= expected,
+        "{} found, {expected} within 1,990 m",
+        found.len()
+    );
+    // Bad proximity is refused, naming the parameter.
+    for (query, field) in [
+        ("proximity=2000", "postcode"),
+        ("postcode=RV2&proximity=far", "proximity"),
+        ("postcode=RV2&proximity=0", "proximity"),
+        ("postcode=ZZ9&proximity=1000", "postcode"),
+    ] {
+        let reply = app
+            .api(
+                Method::GET,
+                &format!("/openreferral/services?{query}"),
+                None,
+                None,
+            )
+            .await;
+        assert!(reply.status.is_client_error(), "{query}: {}", reply.status);
+        assert!(reply.body.contains(field), "{query}: {}", reply.body);
+    }
 }
 
 #[tokio::test]

@@ -86,6 +86,25 @@ async fn a_link_worker_finds_a_service_and_imports_their_own() {
     assert!(bad
         .body
         .contains("Enter a postcode or the first part of one"));
+    // Near the middle of a district: nearest first, each with how far, and the rule said.
+    let close = app
+        .get("/services?district=RV2&within=2000", &mut vcse)
+        .await;
+    assert_eq!(close.status, StatusCode::OK);
+    assert!(close.body.contains(
+        "Distances are in a straight line from the middle of RV2: the average position of the"
+    ));
+    assert!(close.body.contains(" away)</strong>"), "{}", close.body);
+    let nowhere = app.get("/services?within=2000", &mut vcse).await;
+    assert!(nowhere
+        .body
+        .contains("Enter a postcode or district to search near it"));
+    let unplaced = app
+        .get("/services?district=ZZ9&within=2000", &mut vcse)
+        .await;
+    assert!(unplaced
+        .body
+        .contains("No place listed in ZZ9 has a position"));
 
     // A service's page: its capacity with its date, where and when, whose listing it is.
     let befriending = concord_store::directory::services(
@@ -352,4 +371,47 @@ async fn a_provider_keeps_its_places_up_to_date() {
     .unwrap();
     assert_eq!(audit.total, 2, "two changes saved");
     assert!(audit.items[0].detail.contains("3 of 40 places available"));
+}
+
+#[tokio::test]
+async fn commissioners_see_vcse_capacity_and_funding_by_place() {
+    let app = TestApp::new().await;
+    concord_demo::seed_directory(&app.store).await.unwrap();
+    let token = app.token("analyst").await;
+    let reply = app
+        .api(Method::GET, "/api/v1/referrals/figures", Some(&token), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let figures = reply.json();
+    let rows = figures["provision"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    // Each place's services and places free, counted again by SQL from the stored directory and
+    // the places each partner serves.
+    for row in rows.iter().filter(|r| r["place"] != "No place recorded") {
+        let (services, available): (i64, f64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN LOWER(s.capacity_unit) = 'places' \
+             THEN s.capacity_available ELSE 0 END), 0) \
+             FROM directory_services s JOIN organisation_places op ON op.organisation_id = s.partner_organisation_id \
+             JOIN places p ON p.id = op.place_id WHERE p.name = $1 AND s.status = 'active'",
+        )
+        .bind(row["place"].as_str().unwrap())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(row["services"].as_i64(), Some(services), "{row}");
+        assert_eq!(row["places_available"].as_f64(), Some(available), "{row}");
+        let funded: i64 = row["funders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f[1].as_i64().unwrap())
+            .sum();
+        assert!(funded >= services - row["no_funder"].as_i64().unwrap());
+    }
+    let mut analyst = app.browser("analyst").await;
+    let page = app.get("/referrals/figures", &mut analyst).await;
+    assert!(page.body.contains("VCSE capacity and funding by place"));
+    assert!(page
+        .body
+        .contains("NHS Riverside and Vale ICB (social prescribing contract) ("));
 }

@@ -229,6 +229,41 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
         .contains("Would like company on weekday afternoons"));
     assert!(!seen.body.contains(ADA) && !seen.body.contains("943 476 5919"));
 
+    // The service's people are told a referral is waiting, without who it is about.
+    concord_app::notify::sweep(&app.store, chrono::Utc::now(), false)
+        .await
+        .unwrap();
+    let told = |person: &str| {
+        let store = app.store.clone();
+        let person = person.to_string();
+        async move {
+            concord_store::notifications::list(&store, &person)
+                .await
+                .unwrap()
+        }
+    };
+    let vcse_person = app.login_for("vcse").person_id.clone();
+    let waiting = told(&vcse_person).await;
+    let waiting = waiting
+        .iter()
+        .find(|n| n.link == format!("/referrals/{id}"))
+        .expect("the service is told of the new referral");
+    assert_eq!(
+        waiting.title,
+        "New referral to Befriending for older people"
+    );
+    for text in [&waiting.title, &waiting.body] {
+        assert!(!text.contains("Ada") && !text.contains("Lovelace") && !text.contains(ADA));
+    }
+    let other_lead = app.login_for("otherlead").person_id.clone();
+    assert!(
+        told(&other_lead)
+            .await
+            .iter()
+            .all(|n| !n.link.contains(&id)),
+        "nobody else is told"
+    );
+
     // Each side makes only its own moves.
     let by_referrer = move_to(
         &app,
@@ -260,6 +295,20 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
             moved.body
         );
     }
+    // The referrer is told the service accepted it.
+    concord_app::notify::sweep(&app.store, chrono::Utc::now(), false)
+        .await
+        .unwrap();
+    let clinician_person = app.login_for("clinician").person_id.clone();
+    let replies = told(&clinician_person).await;
+    let reply = replies
+        .iter()
+        .find(|n| n.link == format!("/referrals/{id}") && n.kind.as_str() == "referral_replied")
+        .expect("the referrer is told of the reply");
+    assert_eq!(
+        reply.title,
+        "Befriending for older people accepted your referral"
+    );
     // The caseload: a contact, and outcomes at first contact and follow-up.
     let contact = app
         .post(

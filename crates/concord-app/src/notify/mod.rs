@@ -3,8 +3,9 @@
 //! ([`crate::work::of`]), so a notification never says something the person's work does not show:
 //! a consent response asked of their organisation (and again when it closes soon), an action
 //! assigned to them (and again when it is overdue), a programme's status report or a risk's review
-//! due, a risk escalated to a board they sit on, a proposal of their board decided, and a what-if
-//! run they asked for finished (or failed).
+//! due, a risk escalated to a board they sit on, a proposal of their board decided, a what-if
+//! run they asked for finished (or failed), a referral waiting for their service's reply (and
+//! overdue), and a service's reply to a referral they made.
 //!
 //! Working the occasions out again is harmless: each is recorded once per person
 //! ([`concord_store::notifications::record`]), so a sweep can run every few minutes.
@@ -26,7 +27,7 @@ use concord_store::consent::Proposal;
 use concord_store::notifications::{self, Recipient};
 use concord_store::raid::{self, Risk};
 use concord_store::{
-    boards, consent, design, meetings, people, programmes, strategy, Store, StoreError,
+    boards, consent, design, meetings, people, programmes, referrals, strategy, Store, StoreError,
 };
 
 /// A decided proposal is told to its board's members for this many days after the decision.
@@ -106,6 +107,7 @@ pub async fn occasions_of(
     reviews(store, &mut told, &work).await?;
     escalations(store, &mut told).await?;
     runs_ended(store, &mut told, now).await?;
+    referrals(store, &mut told, &principal, now).await?;
     let seats = boards::seats_of_person(store, &recipient.person_id).await?;
     for proposal in decided {
         if seats.iter().any(|s| s.board_id == proposal.board_id) {
@@ -248,6 +250,86 @@ async fn runs_ended(
             title,
             body,
             format!("/design/runs/{}", run.id),
+        );
+    }
+    Ok(())
+}
+
+/// Referrals waiting for the person's services' reply (and again once overdue), and replies to
+/// referrals the person made in the last [`RUN_NEWS_DAYS`] days. Nothing says who a referral is
+/// about: that is seen, and audited, only on the referral's page.
+async fn referrals(
+    store: &Store,
+    told: &mut Told<'_>,
+    principal: &concord_domain::Principal,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::authz::referral_side;
+    use concord_domain::referral::Side;
+    let today = concord_domain::format::uk_date(now);
+    let mut organisations: Vec<String> = principal
+        .grants
+        .iter()
+        .map(|g| g.organisation_id.clone())
+        .collect();
+    organisations.sort();
+    organisations.dedup();
+    for header in referrals::waiting_for_reply(store, &organisations).await? {
+        if referral_side(Some(principal), &header, Some(Side::Service)).is_none() {
+            continue;
+        }
+        let from = header
+            .referring_organisation_name
+            .clone()
+            .unwrap_or_else(|| "the person themselves".into());
+        let sent = header
+            .sent_at
+            .as_deref()
+            .map(format::stored_day)
+            .unwrap_or_default();
+        let link = format!("/referrals/{}", header.id);
+        told.add(
+            Kind::ReferralWaiting,
+            format!("referral:{}:waiting", header.id),
+            format!("New referral to {}", header.service_name),
+            format!(
+                "Sent on {sent} by {from}, waiting for your reply. Open it in Concord to see who it is about and to accept or decline it."
+            ),
+            link.clone(),
+        );
+        if let Some(days) = crate::refer::referrals::overdue(&header, today) {
+            told.add(
+                Kind::ReferralOverdue,
+                format!("referral:{}:overdue", header.id),
+                format!(
+                    "Waiting {days} working days: a referral to {}",
+                    header.service_name
+                ),
+                format!(
+                    "A referral sent on {sent} by {from} has had no reply for {days} working days."
+                ),
+                link,
+            );
+        }
+    }
+    let since = concord_store::format_timestamp(now - Duration::days(RUN_NEWS_DAYS));
+    for header in referrals::replied_to(store, told.person_id, &since).await? {
+        if referral_side(Some(principal), &header, Some(Side::Referrer)).is_none() {
+            continue;
+        }
+        let reply = match header.status {
+            concord_domain::referral::ReferralStatus::Rejected => "declined",
+            _ => "accepted",
+        };
+        told.add(
+            Kind::ReferralReplied,
+            format!("referral:{}:replied", header.id),
+            format!("{} {reply} your referral", header.service_name),
+            format!(
+                "{} has {reply} a referral you made. Open it in Concord to see their reply.",
+                header.receiving_organisation_name
+            ),
+            format!("/referrals/{}", header.id),
         );
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! own HSDS record (so the directory, its export and the Open Referral API agree) and into what
 //! finding it needs, in one audited transaction.
 
-use super::write_services;
+use super::import::write_services;
 use crate::audit::{Actor, AuditEntry};
 use crate::rows::RowExt;
 use crate::{Store, StoreError};

@@ -7,10 +7,12 @@
 
 mod facts;
 mod history;
+mod news;
 mod write;
 
 pub use facts::{facts, outcome_facts, ReferralFact};
 pub use history::{load_history, PastMove, PastReferral};
+pub use news::{replied_to, waiting_for_reply};
 
 pub use write::{
     add_contact, change_status, create_for_care_team, create_self, record_outcome,

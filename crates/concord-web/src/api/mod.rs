@@ -191,7 +191,7 @@ impl Modify for ProblemResponses {
         population::PublishedCounts, population::PublishedCount, population::PublishedTable, population::PublishedCells,
         concord_store::design::Scenario, concord_domain::design::ScenarioDraft, concord_domain::design::RunStatus,
         design::ScenarioOut, design::ParameterOut, design::RunOut, design::ScenarioLink, concord_store::design::PackScenario,
-        crate::refer::figures::FiguresOut, crate::refer::figures::CountTableOut, crate::refer::figures::OutcomeChangeOut,
+        crate::refer::figures::FiguresOut, crate::refer::figures::CountTableOut, crate::refer::figures::OutcomeChangeOut, crate::refer::figures::ProvisionOut,
         referrals::CaseloadOut, referrals::ReferralOut, referrals::ReferredPersonOut, referrals::StatusOut,
         concord_domain::referral::ReferralDraft, concord_domain::referral::StatusChangeDraft, concord_domain::directory::CapacityDraft,
         concord_domain::referral::caseload::ContactDraft, concord_domain::referral::outcome::OutcomeDraft,

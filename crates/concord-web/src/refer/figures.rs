@@ -9,6 +9,7 @@ use askama::Template;
 use axum::response::Response;
 use axum::Json;
 use concord_app::refer::figures::{self as use_case, By, CountTable, Figures};
+use concord_app::refer::provision::{self, PlaceProvision};
 use serde::{Deserialize, Serialize};
 
 /// What the figures are counted by.
@@ -40,6 +41,8 @@ struct FiguresPage {
     layout: Layout,
     figures: Figures,
     bys: Vec<(&'static str, &'static str, bool)>,
+    provision: Vec<PlaceProvision>,
+    stale_days: i64,
 }
 
 impl FiguresPage {
@@ -90,6 +93,8 @@ pub async fn page(
         ),
         figures,
         bys,
+        provision: provision::by_place(&state.store, chrono::Utc::now()).await?,
+        stale_days: provision::STALE_DAYS,
     }))
 }
 
@@ -171,6 +176,35 @@ pub struct FiguresOut {
     pub outcomes: Vec<OutcomeChangeOut>,
     /// Age, sex and deprivation tables.
     pub equity: Vec<(String, CountTableOut)>,
+    /// The VCSE partners' capacity and funding by place, now.
+    pub provision: Vec<ProvisionOut>,
+}
+
+/// One place's VCSE provision: the partners' active services in the place (a partner serving
+/// several places counted in each), their places as each provider last said, and their funders.
+/// Exact counts: none of this is about people.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProvisionOut {
+    /// The place (or "No place recorded").
+    pub place: String,
+    /// Partners with an active service.
+    pub partners: usize,
+    /// Their active services.
+    pub services: usize,
+    /// Services that count places.
+    pub counting_places: usize,
+    /// Places free now, summed over those.
+    pub places_available: u64,
+    /// Places at most, summed over those that say a maximum.
+    pub places_maximum: u64,
+    /// Services full now.
+    pub full: usize,
+    /// Services whose places were said more than 30 days ago.
+    pub said_over_30_days_ago: usize,
+    /// Funding sources, each with how many services it funds.
+    pub funders: Vec<(String, usize)>,
+    /// Services naming no funder.
+    pub no_funder: usize,
 }
 
 /// How referrals are going: counts under the disclosure rule, waits, outcome change and equity.
@@ -206,6 +240,22 @@ pub async fn api(
             .equity
             .iter()
             .map(|(n, t)| (n.clone(), table_out(t)))
+            .collect(),
+        provision: provision::by_place(&state.store, chrono::Utc::now())
+            .await?
+            .into_iter()
+            .map(|p| ProvisionOut {
+                place: p.place,
+                partners: p.partners,
+                services: p.services,
+                counting_places: p.counting,
+                places_available: p.available,
+                places_maximum: p.maximum,
+                full: p.full,
+                said_over_30_days_ago: p.stale,
+                funders: p.funders,
+                no_funder: p.unfunded,
+            })
             .collect(),
     }))
 }

@@ -50,12 +50,16 @@ pub struct ServiceQuery {
     pub taxonomy_term_id: Option<String>,
     /// Only services changed after this moment (RFC 3339, such as 2026-11-30T09:00:00Z).
     pub modified_after: Option<String>,
-    /// Only services offered in this postcode's district (such as `LS6` or `LS6 2AB`).
+    /// Only services offered in this postcode's district (such as `LS6` or `LS6 2AB`); with
+    /// `proximity`, the point distances are measured from.
     pub postcode: Option<String>,
+    /// Only services offered within this many metres (1 to 100000) of the middle of `postcode`'s
+    /// district (the mean position of the places listed in it), nearest first.
+    pub proximity: Option<String>,
 }
 
 impl ServiceQuery {
-    fn filter(&self) -> Result<ServiceFilter, StoreError> {
+    async fn filter(&self, store: &concord_store::Store) -> Result<ServiceFilter, StoreError> {
         let postcode_district = match self.postcode.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => Some(concord_directory::index::postcode_district(text).ok_or_else(|| {
@@ -65,11 +69,46 @@ impl ServiceQuery {
                 )
             })?),
         };
+        let near = match self.proximity.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => {
+                let metres = text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|m| (1..=100_000).contains(m))
+                    .map(f64::from)
+                    .ok_or_else(|| {
+                        StoreError::invalid(
+                            "proximity",
+                            format!("\u{201c}{text}\u{201d} is not a distance in whole metres from 1 to 100000"),
+                        )
+                    })?;
+                let Some(district) = &postcode_district else {
+                    return Err(StoreError::invalid(
+                        "postcode",
+                        "Give a postcode or postcode district to measure proximity from",
+                    ));
+                };
+                let Some((centre, _)) = directory::district_centre(store, district).await? else {
+                    return Err(StoreError::invalid(
+                        "postcode",
+                        format!("No place listed in {district} has a position, so distances from it cannot be measured"),
+                    ));
+                };
+                directory::Near::new(centre, metres)
+            }
+        };
         Ok(ServiceFilter {
             search: self.search.clone().filter(|s| !s.trim().is_empty()),
             taxonomy_term_id: self.taxonomy_term_id.clone().filter(|s| !s.is_empty()),
-            postcode_district,
+            // Within a distance of the district's middle instead of in the district itself.
+            postcode_district: if near.is_some() {
+                None
+            } else {
+                postcode_district
+            },
             modified_after: self.modified_after.clone().filter(|s| !s.trim().is_empty()),
+            near,
             ..ServiceFilter::default()
         })
     }
@@ -86,7 +125,8 @@ pub async fn services(
     State(state): State<AppState>,
     Params(query): Params<ServiceQuery>,
 ) -> Result<Response, ApiError> {
-    let page = directory::services(&state.store, &query.filter()?, query.page()).await?;
+    let filter = query.filter(&state.store).await?;
+    let page = directory::services(&state.store, &filter, query.page()).await?;
     let contents: Vec<_> = page
         .items
         .iter()
@@ -119,8 +159,8 @@ pub async fn service_at_locations(
     State(state): State<AppState>,
     Params(query): Params<ServiceQuery>,
 ) -> Result<Response, ApiError> {
-    let page =
-        directory::service_at_locations(&state.store, &query.filter()?, query.page()).await?;
+    let filter = query.filter(&state.store).await?;
+    let page = directory::service_at_locations(&state.store, &filter, query.page()).await?;
     let contents: Vec<_> = page
         .items
         .iter()

@@ -1,5 +1,5 @@
-//! Refer's pages: find a service (by words, need, postcode district and whether it has places
-//! now), a service's page (what it offers, where and when, how to be referred, its capacity as
+//! Refer's pages: find a service (by words, need, postcode district or distance from its middle,
+//! and whether it has places now), a service's page (what it offers, where and when, how to be referred, its capacity as
 //! its provider last said), importing services (a partner's own, or the system's directory), and
 //! the whole directory as an HSDS feed.
 
@@ -17,6 +17,7 @@ use axum::extract::Path;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use concord_app::refer::directory::{self as use_case, may_manage_services, Upload};
+use concord_directory::distance::{self, Position};
 use concord_directory::feed::FeedKind;
 use concord_directory::hsds::{Schedule, Service};
 use concord_domain::{Role, ValidationErrors};
@@ -36,6 +37,8 @@ pub struct FindQuery {
     pub district: String,
     /// "yes": only services with places now.
     pub available: String,
+    /// Metres from the middle of the district (blank: in the district itself).
+    pub within: String,
     /// The page, from 1.
     pub page: Option<u32>,
 }
@@ -48,6 +51,8 @@ pub struct ServiceLine {
     pub places: String,
     /// Its capacity in words, or empty.
     pub capacity: String,
+    /// How far its nearest place is from the point searched near, in words, or empty.
+    pub distance: String,
 }
 
 impl ServiceLine {
@@ -76,10 +81,33 @@ impl ServiceLine {
         ServiceLine {
             places: places.join("; "),
             capacity: capacity_words(&stored),
+            distance: String::new(),
             stored,
         }
     }
+
+    /// With how far its nearest place is from `centre`.
+    fn from(mut self, centre: Position) -> ServiceLine {
+        let nearest = concord_directory::index::of(&self.stored.service)
+            .places
+            .iter()
+            .filter_map(|p| Position::new(p.latitude?, p.longitude?))
+            .map(|p| distance::metres_between(centre, p))
+            .min_by(f64::total_cmp);
+        if let Some(metres) = nearest {
+            self.distance = distance::words(metres);
+        }
+        self
+    }
 }
+
+/// The distances a search may reach from the middle of a district, in metres, with their words.
+const WITHIN: [(&str, &str); 4] = [
+    ("1000", "Within 1 km of its middle"),
+    ("2000", "Within 2 km of its middle"),
+    ("5000", "Within 5 km of its middle"),
+    ("10000", "Within 10 km of its middle"),
+];
 
 /// "12 of 20 places available (updated 3 December 2026)", "Full: 0 of 20 places", or empty
 /// when the provider keeps no count.
@@ -122,6 +150,8 @@ struct FindPage {
     next: String,
     can_import: bool,
     district_error: Option<String>,
+    within: Vec<Choice>,
+    distance_rule: String,
 }
 
 /// `GET /services`: find a service.
@@ -141,11 +171,43 @@ pub async fn find(
             ),
         }
     };
+    // Near the district's middle (its listed places' mean position) instead of in it, when asked.
+    let mut near = None;
+    let mut district_error = district_error;
+    let mut distance_rule = String::new();
+    if let Some((metres, _)) = WITHIN.iter().find(|(m, _)| *m == query.within) {
+        match &postcode_district {
+            Some(d) => match directory::district_centre(&state.store, d).await? {
+                Some((centre, places)) => {
+                    near = directory::Near::new(centre, metres.parse().unwrap_or_default());
+                    distance_rule = format!(
+                        "Nearest first. Distances are in a straight line from the middle of {d}: the average position of the {} listed there.",
+                        concord_domain::format::plural(places, "place", "places")
+                    );
+                }
+                None => {
+                    district_error = Some(format!(
+                        "No place listed in {d} has a position, so distances from it cannot be measured: search the district itself"
+                    ))
+                }
+            },
+            None if district_error.is_none() => {
+                district_error =
+                    Some("Enter a postcode or district to search near it".to_string())
+            }
+            None => {}
+        }
+    }
     let filter = ServiceFilter {
         search: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
         taxonomy_term_id: Some(query.need.clone()).filter(|n| !n.is_empty()),
-        postcode_district,
+        postcode_district: if near.is_some() {
+            None
+        } else {
+            postcode_district
+        },
         with_capacity: query.available == "yes",
+        near,
         ..ServiceFilter::default()
     };
     let page = directory::services(
@@ -159,6 +221,7 @@ pub async fn find(
         ("need", query.need.as_str()),
         ("district", query.district.as_str()),
         ("available", query.available.as_str()),
+        ("within", query.within.as_str()),
     ];
     let prev = if page.page > 1 {
         page_link(&params, page.page - 1)
@@ -171,7 +234,14 @@ pub async fn find(
         String::new()
     };
     let results = Page {
-        items: page.items.into_iter().map(ServiceLine::of).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|s| match &near {
+                Some(near) => ServiceLine::of(s).from(near.centre()),
+                None => ServiceLine::of(s),
+            })
+            .collect(),
         page: page.page,
         per_page: page.per_page,
         total: page.total,
@@ -200,6 +270,11 @@ pub async fn find(
             .may(&state, Rule::ManageServices, Target::NONE)
             .await?,
         district_error,
+        within: WITHIN
+            .iter()
+            .map(|(m, label)| (m.to_string(), label.to_string()))
+            .collect(),
+        distance_rule,
         query,
     }))
 }

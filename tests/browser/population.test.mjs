@@ -105,6 +105,17 @@ test('a link worker finds a befriending service with places near them and reads 
     }
     const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     assert.ok(fits, `the results fit ${width} px`);
+    // Or within 2 km of the middle of RV1, nearest first, each with how far away.
+    await page.selectOption('#within', '2000');
+    await page.click('form[role=search] button');
+    await page.waitForURL(/within=2000/);
+    assert.match(await page.textContent('[data-testid=distance-rule]'), /Nearest first\. Distances are in a straight line from the middle of RV1/);
+    const distances = await page.locator('[data-testid=distance]').allTextContents();
+    assert.ok(distances.length >= 1, 'some services are that near');
+    const metres = distances.map((d) => { const m = d.match(/([\d.]+) (m|km)/); return Number(m[1]) * (m[2] === 'km' ? 1000 : 1); });
+    assert.deepEqual([...metres].sort((a, b) => a - b), metres, `nearest first: ${distances.join(', ')}`);
+    assert.ok(metres.every((m) => m <= 2050), `all within 2 km: ${distances.join(', ')}`);
+    await axe(page, `services near a district at ${width} px`);
     // Its page: what it helps with, where and when, whose listing.
     await cards.first().locator('a').first().click();
     await page.waitForURL(/\/services\/[0-9a-f-]{36}$/);
@@ -247,8 +258,13 @@ test('a clinician refers someone from the worklist; the service accepts, records
   assert.match(await lead.textContent('main'), /Disclosure rule/);
   assert.ok(await lead.locator('[data-testid=referral-counts] tbody tr').count() >= 1);
   await axe(lead, 'how referrals are going');
+  // As a phone loads it (not a desktop page squeezed after it was laid out).
   await lead.setViewportSize({ width: 375, height: 900 });
-  const figuresFit = await lead.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-  assert.ok(figuresFit, 'the figures fit 375 px');
+  await lead.reload();
+  const widest = await lead.evaluate(() => [document.documentElement.scrollWidth,
+    [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
+      && !e.closest('.concord-table-scroll')).map((e) => e.tagName + '.' + e.className).slice(0, 5)]);
+  assert.ok(widest[0] <= 375, `the figures fit 375 px (${widest[0]} px wide: ${widest[1].join(', ')})`);
+  assert.match(await lead.textContent('[data-testid=provision]'), /Places free now/);
   await lead.context().close();
 });

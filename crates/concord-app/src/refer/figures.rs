@@ -177,7 +177,9 @@ fn count_table(
         })
     };
     let share_of = |cells: &[Shown]| -> String {
-        if columns != STAGES.as_slice() {
+        // Not for tables whose columns are not the stages, nor for an empty table (no
+        // referrals at all: the protected table then has no cells).
+        if columns != STAGES.as_slice() || cells.len() < STAGES.len() {
             return "–".into();
         }
         let accepted = published(&[cells[1], cells[2], cells[4]]);

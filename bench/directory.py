@@ -17,6 +17,7 @@ if built, else target/debug/concord (say which in the figures).
 
 import argparse
 import json
+import math
 import os
 import sqlite3
 import statistics
@@ -139,6 +140,49 @@ def fts5_peer(services, queries, repeat):
     return results
 
 
+NEAR = [("RV3", 1000), ("RV3", 2000), ("RV5", 5000)]
+
+
+def haversine(a, b):
+    """Great-circle metres between (lat, lon) points on a sphere of the Earth's mean radius."""
+    (p1, l1), (p2, l2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def rtree_peer(services, district, metres, repeat):
+    """SQLite's R*Tree index answering the same question: a bounding box from the index, then the
+    exact great-circle distance, nearest first; the count and the first page of 25 documents."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE boxes USING rtree(rowid, min_lat, max_lat, min_lon, max_lon)")
+    db.execute("CREATE TABLE services (rowid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, document TEXT)")
+    points = []
+    for i, s in enumerate(services):
+        loc = s["service_at_locations"][0]["location"]
+        db.execute("INSERT INTO services VALUES (?, ?, ?, ?, ?)", (i, s["name"], loc["latitude"], loc["longitude"], json.dumps(s)))
+        db.execute("INSERT INTO boxes VALUES (?, ?, ?, ?, ?)", (i, loc["latitude"], loc["latitude"], loc["longitude"], loc["longitude"]))
+        if loc["addresses"][0]["postal_code"].split()[0] == district:
+            points.append((loc["latitude"], loc["longitude"]))
+    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    d_lat = metres / 111_195.08
+    d_lon = d_lat / math.cos(math.radians(centre[0]))
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        rows = db.execute(
+            "SELECT s.rowid, s.name, s.lat, s.lon FROM boxes b JOIN services s ON s.rowid = b.rowid "
+            "WHERE b.min_lat >= ? AND b.max_lat <= ? AND b.min_lon >= ? AND b.max_lon <= ?",
+            (centre[0] - d_lat, centre[0] + d_lat, centre[1] - d_lon, centre[1] + d_lon)).fetchall()
+        near = sorted((haversine(centre, (r[2], r[3])), r[1], r[0]) for r in rows)
+        near = [n for n in near if n[0] <= metres]
+        first = [json.loads(db.execute("SELECT document FROM services WHERE rowid = ?", (n[2],)).fetchone()[0])
+                 for n in near[:25]]
+        assert len(first) == min(25, len(near))
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return len(near), statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", type=int, default=50_000)
@@ -184,6 +228,18 @@ def main():
             total, f50, f95 = peer[" ".join(words)]
             print(f"{' '.join(words):<24} {found:>6} {p50:>12.2f} {p95:>8.2f} {f50:>9.2f} {f95:>8.2f} {p95 / f95:>9.1f}x"
                   + ("" if total == found else f"  (FTS5 found {total})"))
+        print(f"near a district's middle over {args.search_services:,} services, {args.repeat} runs each (ms):")
+        print(f"{'district, metres':<24} {'found':>6} {'Concord p50':>12} {'p95':>8} {'R*Tree p50':>10} {'p95':>8} {'ratio p95':>10}")
+        for district, metres in NEAR:
+            out, _, _, _ = run(["directory", "search", "--district", district, "--within", str(metres),
+                                "--repeat", str(args.repeat)], url)
+            line = out.strip().splitlines()[0]
+            found = int(line.split()[0])
+            p50 = float(line.split("50th percentile ")[1].split(" ms")[0])
+            p95 = float(line.split("95th ")[1].split(" ms")[0])
+            total, r50, r95 = rtree_peer(services, district, metres, args.repeat)
+            print(f"{district + ', ' + str(metres):<24} {found:>6} {p50:>12.2f} {p95:>8.2f} {r50:>10.2f} {r95:>8.2f} {p95 / r95:>9.1f}x"
+                  + ("" if total == found else f"  (R*Tree found {total})"))
 
 
 if __name__ == "__main__":

@@ -122,6 +122,16 @@ pub fn is_metric_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The start of the codes of the measures Concord computes from its own records (such as the
+/// referral measures): kept for the system, so nobody can make or change a metric that the
+/// computation would then write into.
+pub const COMPUTED_PREFIX: &str = "concord_";
+
+/// Whether `code` is kept for a measure Concord computes itself.
+pub fn is_computed(code: &str) -> bool {
+    code.trim().starts_with(COMPUTED_PREFIX)
+}
+
 impl MetricDraft {
     /// Validates the metric.
     pub fn validate(&self) -> Result<ValidMetric, ValidationErrors> {

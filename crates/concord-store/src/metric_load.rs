@@ -135,8 +135,43 @@ pub async fn load(
     let entry = AuditEntry::success(actor, "metrics.load", "metric values", None, source);
     store
         .audited(entry, async |entry| {
-            let checked = check(store, rows, field, may_load).await?;
+            let checked = check(store, rows, field, actor.person_id.is_none(), may_load).await?;
             apply(store, &checked, entry.clone(), rows.len()).await
+        })
+        .await
+}
+
+/// Removes `values` ((series id, period) pairs), all or nothing, audited with `source`: for a
+/// measure Concord computes whose latest computation no longer publishes them (a count the
+/// disclosure rule now holds back, a month whose referrals were withdrawn). Returns how many.
+pub async fn withdraw(
+    store: &Store,
+    actor: &Actor,
+    values: &[(String, String)],
+    source: &str,
+) -> Result<usize, StoreError> {
+    if values.is_empty() {
+        return Ok(0);
+    }
+    let entry = AuditEntry::success(
+        actor,
+        "metrics.withdraw",
+        "metric values",
+        None,
+        format!("{source}: {} values no longer published", values.len()),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            for (series_id, period) in values {
+                sqlx::query("DELETE FROM metric_values WHERE series_id = $1 AND period = $2")
+                    .bind(series_id)
+                    .bind(period)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            tx.commit(entry).await?;
+            Ok(values.len())
         })
         .await
 }
@@ -145,6 +180,7 @@ async fn check(
     store: &Store,
     rows: &[ValueRow],
     field: &str,
+    by_the_system: bool,
     may_load: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<Checked>, StoreError> {
     if rows.is_empty() {
@@ -202,6 +238,16 @@ async fn check(
             );
             continue;
         };
+        if !by_the_system && concord_domain::metric::is_computed(row.metric.trim()) {
+            fail(
+                "metric",
+                format!(
+                    "'{}' is computed by Concord from its own records: its values cannot be loaded",
+                    row.metric.trim()
+                ),
+            );
+            continue;
+        }
         let (scope, organisation_id, place_id, key, responsible) =
             match (row.organisation.trim(), row.place.trim()) {
                 ("", "") => (

@@ -95,7 +95,7 @@ pub async fn create(
         .audited(entry, async |entry| {
             let valid = draft.validate()?;
             let mut tx = store.begin_write().await?;
-            check_references(&mut tx, draft, None).await?;
+            check_references(&mut tx, actor, draft, None).await?;
             let now = crate::now_utc();
             sqlx::query(
                 "INSERT INTO metrics (id, code, name, definition, unit, improvement_direction, target, owner_organisation_id,
@@ -140,7 +140,7 @@ pub async fn update(
         .audited(entry, async |entry| {
             let valid = draft.validate()?;
             let mut tx = store.begin_write().await?;
-            check_references(&mut tx, draft, Some(id)).await?;
+            check_references(&mut tx, actor, draft, Some(id)).await?;
             let changed = sqlx::query(
                 "UPDATE metrics SET code = $2, name = $3, definition = $4, unit = $5, improvement_direction = $6, target = CAST($7 AS DOUBLE PRECISION),
                     owner_organisation_id = $8, source = $9, frequency = $10, category = $11, updated_at = $12 WHERE id = $1",
@@ -170,9 +170,35 @@ pub async fn update(
 
 async fn check_references(
     tx: &mut crate::WriteTx,
+    actor: &Actor,
     draft: &MetricDraft,
     id: Option<&str>,
 ) -> Result<(), StoreError> {
+    // The measures Concord computes are made and kept by the system, never by a person.
+    if actor.person_id.is_some() {
+        let current: Option<String> = match id {
+            Some(id) => {
+                sqlx::query_scalar("SELECT code FROM metrics WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(tx.conn())
+                    .await?
+            }
+            None => None,
+        };
+        if concord_domain::metric::is_computed(&draft.code)
+            || current
+                .as_deref()
+                .is_some_and(concord_domain::metric::is_computed)
+        {
+            return Err(StoreError::invalid(
+                "code",
+                format!(
+                    "Metrics whose codes begin {} are computed by Concord from its own records, and kept with that computation: choose another code",
+                    concord_domain::metric::COMPUTED_PREFIX
+                ),
+            ));
+        }
+    }
     require_exists(
         tx.conn(),
         Table::Organisations,

@@ -594,7 +594,7 @@ async fn the_demo_directory_loads_through_the_real_import_once_and_validates() {
         );
     }
 
-    // Within 2 km of the middle of RV2 (its listed places' mean position), nearest first, each
+    // Within 2 km of the middle of RV2 (its listed places' median position), nearest first, each
     // served as HSDS; the distance checked by the great-circle formula.
     use concord_directory::distance::{metres_between, Position};
     let (centre, _) = directory::district_centre(&app.store, "RV2")

@@ -92,7 +92,7 @@ async fn a_link_worker_finds_a_service_and_imports_their_own() {
         .await;
     assert_eq!(close.status, StatusCode::OK);
     assert!(close.body.contains(
-        "Distances are in a straight line from the middle of RV2: the average position of the"
+        "Distances are in a straight line from the middle of RV2: the median position of the"
     ));
     assert!(close.body.contains(" away)</strong>"), "{}", close.body);
     let nowhere = app.get("/services?within=2000", &mut vcse).await;
@@ -357,20 +357,32 @@ async fn a_provider_keeps_its_places_up_to_date() {
         .unwrap();
     assert_eq!(after.capacity.map(|c| (c.0, c.1)), Some((3.0, Some(40.0))));
 
-    // Every change is in the audit log, with what was said.
-    let audit = concord_store::audit::list(
-        &app.store,
-        &Default::default(),
-        &concord_store::audit::AuditFilter {
-            action: Some("directory.capacity".into()),
-            ..Default::default()
-        },
-        concord_store::PageRequest::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(audit.total, 2, "two changes saved");
-    assert!(audit.items[0].detail.contains("3 of 40 places available"));
+    // Every change is in the audit log, with what was said, and so is every refused one.
+    let audited = |outcome: &'static str| {
+        let store = app.store.clone();
+        async move {
+            concord_store::audit::list(
+                &store,
+                &Default::default(),
+                &concord_store::audit::AuditFilter {
+                    action: Some("directory.capacity".into()),
+                    outcome: Some(outcome.into()),
+                    ..Default::default()
+                },
+                concord_store::PageRequest::default(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let saved = audited("success").await;
+    assert_eq!(saved.total, 2, "two changes saved");
+    assert!(saved.items[0].detail.contains("3 of 40 places available"));
+    assert_eq!(
+        audited("rejected").await.total,
+        2,
+        "two refused for their numbers"
+    );
 }
 
 #[tokio::test]

@@ -1024,7 +1024,7 @@ async fn the_demo_year_of_referrals_loads_through_the_lifecycle() {
     // The referral measures are in the catalogue, computed from the history: each complete
     // month's referrals sent for the whole system is that month's count (by SQL) under the rule.
     // This small population refers a few people a month, so the test's rule is a low one.
-    let sent = concord_store::metrics::get(&app.store, "sp_referrals_sent")
+    let sent = concord_store::metrics::get(&app.store, "concord_referrals_sent")
         .await
         .unwrap();
     let whole_system = |series: Vec<concord_store::metrics::Series>| {
@@ -1065,8 +1065,69 @@ async fn the_demo_year_of_referrals_loads_through_the_lifecycle() {
         .unwrap();
         assert_eq!(value.value, n as f64, "{}", value.period);
     }
+    // Under a stricter rule, what it no longer publishes is withdrawn: every value left is one
+    // the rule publishes (none, or at least 10 and a multiple of 5).
+    let strict = concord_population::disclosure::DisclosureRule::default();
+    let tightened = concord_app::refer::measures::publish(&app.store, &system, &strict)
+        .await
+        .unwrap()
+        .expect("the stricter rule changes what is published");
+    assert!(tightened.withdrawn > 0, "{tightened:?}");
+    for value in concord_store::metrics::values(&app.store, &series.id)
+        .await
+        .unwrap()
+    {
+        assert!(
+            value.value == 0.0 || (value.value >= 10.0 && value.value % 5.0 == 0.0),
+            "{value:?}"
+        );
+    }
+    concord_app::refer::measures::publish(&app.store, &system, &rule)
+        .await
+        .unwrap();
+    // Nobody may make or load a metric with a code kept for the measures Concord computes.
+    let analyst = concord_store::Actor {
+        person_id: Some(app.login_for("analyst").person_id.clone()),
+        ..Actor::system("analyst")
+    };
+    let forged = concord_domain::metric::MetricDraft {
+        code: "concord_referrals_declined".into(),
+        name: "Referrals declined".into(),
+        definition: "Made up".into(),
+        unit: "referrals".into(),
+        improvement_direction: "decrease".into(),
+        owner_organisation_id: app.login_for("analyst").organisation_id.clone(),
+        source: concord_app::refer::measures::SOURCE.into(),
+        frequency: "monthly".into(),
+        category: "community".into(),
+        ..Default::default()
+    };
+    let refused = concord_store::metrics::create(&app.store, &analyst, &forged).await;
+    assert!(
+        matches!(&refused, Err(concord_store::StoreError::Invalid(e)) if e.for_field("code").is_some()),
+        "{refused:?}"
+    );
+    let typed = concord_store::metric_load::load(
+        &app.store,
+        &analyst,
+        &[concord_store::metric_load::ValueRow {
+            at: "line 2".into(),
+            metric: "concord_referrals_sent".into(),
+            period: "2026-01-01".into(),
+            value: "3".into(),
+            ..Default::default()
+        }],
+        "values.csv",
+        "file",
+        &|_| true,
+    )
+    .await;
+    assert!(
+        matches!(typed, Err(concord_store::StoreError::Invalid(_))),
+        "{typed:?}"
+    );
     // The social prescribing programme's benefit reads the wait measure's whole-system values.
-    let wait = concord_store::metrics::get(&app.store, "sp_wait_to_first_contact")
+    let wait = concord_store::metrics::get(&app.store, "concord_referral_wait")
         .await
         .unwrap();
     let waits = concord_store::metrics::values(

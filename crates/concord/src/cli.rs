@@ -436,10 +436,18 @@ pub async fn run(cli: Cli) -> Result<()> {
                 round_to: disclosure.round_to.max(1),
             };
             match measures::publish(&store, &operator, &rule).await? {
-                Some(loaded) => println!(
-                    "Referral measures: {} values, {} added, {} changed, {} unchanged, {} new series.",
-                    loaded.rows, loaded.added, loaded.changed, loaded.unchanged, loaded.series_created
-                ),
+                Some(published) => {
+                    if let Some(loaded) = published.loaded {
+                        println!(
+                            "Referral measures: {} values, {} added, {} changed, {} unchanged, {} new series.",
+                            loaded.rows, loaded.added, loaded.changed, loaded.unchanged, loaded.series_created
+                        );
+                    }
+                    println!(
+                        "Referral measures: {} values no longer published were withdrawn.",
+                        published.withdrawn
+                    );
+                }
                 None => println!("Referral measures: nothing to change (or none in the catalogue: add them with --owner)."),
             }
         }

@@ -58,6 +58,10 @@ pub enum DirectoryCommand {
         /// Only services offered in this postcode district (such as RV2).
         #[arg(long)]
         district: Option<String>,
+        /// Instead of in the district, within this many metres of its middle (the median position
+        /// of the places listed in it), nearest first.
+        #[arg(long, requires = "district")]
+        within: Option<u32>,
         /// Run the search this many times and report the 50th and 95th percentile times.
         #[arg(long, default_value_t = 1)]
         repeat: usize,
@@ -138,11 +142,33 @@ pub async fn run(store: &Store, operator: &Actor, command: &DirectoryCommand) ->
         DirectoryCommand::Search {
             words,
             district,
+            within,
             repeat,
         } => {
+            let near = match (district, within) {
+                (Some(district), Some(metres)) => {
+                    let (centre, _) = directory::district_centre(store, district)
+                        .await?
+                        .with_context(|| format!("no place listed in {district} has a position"))?;
+                    let near =
+                        directory::Near::new(centre, f64::from(*metres)).with_context(|| {
+                            format!(
+                                "--within must be from 1 to {} metres",
+                                directory::MAX_METRES
+                            )
+                        })?;
+                    Some(near)
+                }
+                _ => None,
+            };
             let filter = ServiceFilter {
                 search: Some(words.join(" ")).filter(|w| !w.trim().is_empty()),
-                postcode_district: district.clone(),
+                postcode_district: if near.is_some() {
+                    None
+                } else {
+                    district.clone()
+                },
+                near,
                 ..ServiceFilter::default()
             };
             let mut times = Vec::new();

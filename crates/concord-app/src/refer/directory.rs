@@ -225,7 +225,22 @@ pub async fn set_capacity(
             "Only the people who keep this service (its organisation's partner lead and VCSE workers) may change its capacity".into(),
         ));
     }
-    let capacity = draft.check()?;
+    let capacity = match draft.check() {
+        Ok(capacity) => capacity,
+        // A refused change is audited as surely as a saved one.
+        Err(errors) => {
+            let entry = concord_store::AuditEntry::success(
+                actor,
+                "directory.capacity",
+                "directory_service",
+                Some(service_id),
+                "refused: the numbers given were not valid",
+            );
+            return store
+                .audit_rejection(Err(StoreError::Invalid(errors)), entry)
+                .await;
+        }
+    };
     let now = CapacityNow {
         available: capacity.available,
         maximum: capacity.maximum,

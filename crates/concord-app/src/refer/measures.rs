@@ -37,7 +37,7 @@ pub struct ReferralMeasure {
 
 /// Referrals sent.
 pub const SENT: ReferralMeasure = ReferralMeasure {
-    code: "sp_referrals_sent",
+    code: "concord_referrals_sent",
     name: "Social prescribing: referrals sent",
     definition: "Referrals to voluntary and community services sent through Concord in the month (by the day sent), by GP practices' care teams and by people themselves; those withdrawn as made in error are not counted. A place counts its practices' referrals. Complete months only. Counts pass the system's disclosure rule month by month, places and self-referrals together (small counts left out, others rounded).",
     unit: "referrals",
@@ -46,7 +46,7 @@ pub const SENT: ReferralMeasure = ReferralMeasure {
 
 /// The share of replies that accepted.
 pub const ACCEPTED: ReferralMeasure = ReferralMeasure {
-    code: "sp_referrals_accepted",
+    code: "concord_referrals_accepted",
     name: "Social prescribing: referrals accepted",
     definition: "Of the referrals a service first replied to in the month (accepting or declining), the share it accepted, to the nearest whole per cent. Left out for a month or place where the accepted or the declined count is small under the system's disclosure rule. Complete months only.",
     unit: "%",
@@ -55,7 +55,7 @@ pub const ACCEPTED: ReferralMeasure = ReferralMeasure {
 
 /// The wait to first contact.
 pub const WAIT: ReferralMeasure = ReferralMeasure {
-    code: "sp_wait_to_first_contact",
+    code: "concord_referral_wait",
     name: "Social prescribing: wait from referral to first contact",
     definition: "The median number of working days (England and Wales: weekends and bank holidays not counted) from a referral being sent to the service's first contact with the person, for first contacts made in the month. Left out for a month or place with fewer first contacts than the disclosure rule's threshold. Complete months only.",
     unit: "working days",
@@ -237,25 +237,45 @@ fn median(values: &[u32]) -> f64 {
     }
 }
 
+/// What a publish did: the values loaded (new or changed) and those withdrawn (no longer
+/// published, such as a count the disclosure rule now holds back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// The load of new and changed values, if any.
+    pub loaded: Option<LoadSummary>,
+    /// Values removed.
+    pub withdrawn: usize,
+}
+
 /// Recomputes the referral measures in the catalogue (those of [`MEASURES`] it holds) for every
-/// complete month of the last three years, and loads them if anything differs from what is held.
-/// Returns what the load did, or None when nothing changed or no measure is in the catalogue.
+/// complete month of the last three years; loads what is new or changed and withdraws what is no
+/// longer published, so every value shown is one the latest computation published. Returns None
+/// when nothing changed or no measure is in the catalogue.
 pub async fn publish(
     store: &Store,
     actor: &Actor,
     rule: &DisclosureRule,
-) -> Result<Option<LoadSummary>, StoreError> {
+) -> Result<Option<Published>, StoreError> {
     let mut held = Vec::new();
     for measure in MEASURES {
+        // Only the system's own: a computed code can be made by nobody else.
         if let Ok(metric) = metrics::get(store, measure.code).await {
-            held.push((measure.code, metric.id));
+            if metric.code == measure.code && concord_domain::metric::is_computed(&metric.code) {
+                held.push((measure.code, metric.id));
+            }
         }
     }
     if held.is_empty() {
         return Ok(None);
     }
-    let since =
-        concord_store::format_timestamp(chrono::Utc::now() - chrono::Duration::days(3 * 366));
+    let now = chrono::Utc::now();
+    let since_instant = now - chrono::Duration::days(3 * 366);
+    let since = concord_store::format_timestamp(since_instant);
+    // The first month wholly inside the window: earlier months are not recomputed (nor removed).
+    let first_month = month_of(uk_date(since_instant))
+        .checked_add_months(chrono::Months::new(1))
+        .expect("a month within range")
+        .to_string();
     let facts = referrals::facts(store, &since).await?;
     // Practices' places as the registry names them (a practice serving no place is counted in
     // the whole system only).
@@ -273,25 +293,43 @@ pub async fn publish(
     let mut places: Vec<String> = place_of.values().cloned().collect();
     places.sort();
     places.dedup();
-    let today = uk_date(chrono::Utc::now());
-    let rows: Vec<ValueRow> = monthly_values(&facts, &place_of, &places, rule, today)
+    let rows: Vec<ValueRow> = monthly_values(&facts, &place_of, &places, rule, uk_date(now))
         .into_iter()
         .filter(|r| held.iter().any(|(code, _)| *code == r.metric))
         .collect();
-    if rows.is_empty() || !differs(store, &held, &rows).await? {
+    let known = held_values(store, &held).await?;
+    let changed = rows.iter().any(|r| {
+        let held = known.get(&(r.metric.clone(), r.place.clone(), r.period.clone()));
+        held.is_none_or(|(_, v)| Some(*v) != r.value.parse::<f64>().ok())
+    });
+    let produced: std::collections::HashSet<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r.metric.clone(), r.place.clone(), r.period.clone()))
+        .collect();
+    let stale: Vec<(String, String)> = known
+        .iter()
+        .filter(|(key, _)| key.2 >= first_month && !produced.contains(*key))
+        .map(|(key, (series, _))| (series.clone(), key.2.clone()))
+        .collect();
+    if !changed && stale.is_empty() {
         return Ok(None);
     }
-    let summary = metric_load::load(store, actor, &rows, SOURCE, "values", &|_| true).await?;
-    Ok(Some(summary))
+    let loaded = if changed {
+        Some(metric_load::load(store, actor, &rows, SOURCE, "values", &|_| true).await?)
+    } else {
+        None
+    };
+    let withdrawn = metric_load::withdraw(store, actor, &stale, SOURCE).await?;
+    Ok(Some(Published { loaded, withdrawn }))
 }
 
-/// Whether any of `rows` is new or different from what the catalogue holds.
-async fn differs(
+/// The values the catalogue holds for `held`, by (code, place name or "" for the whole system,
+/// period): their series and value.
+async fn held_values(
     store: &Store,
     held: &[(&str, String)],
-    rows: &[ValueRow],
-) -> Result<bool, StoreError> {
-    let mut known: HashMap<(String, String, String), f64> = HashMap::new();
+) -> Result<HashMap<(String, String, String), (String, f64)>, StoreError> {
+    let mut known = HashMap::new();
     for (code, metric_id) in held {
         for series in metrics::series(store, Some(metric_id)).await? {
             let place = if series.place_id.is_some() {
@@ -302,15 +340,12 @@ async fn differs(
             for value in metrics::values(store, &series.id).await? {
                 known.insert(
                     (code.to_string(), place.clone(), value.period.clone()),
-                    value.value,
+                    (series.id.clone(), value.value),
                 );
             }
         }
     }
-    Ok(rows.iter().any(|r| {
-        let held = known.get(&(r.metric.clone(), r.place.clone(), r.period.clone()));
-        held.is_none_or(|v| Some(*v) != r.value.parse::<f64>().ok())
-    }))
+    Ok(known)
 }
 
 /// Keeps the referral measures current while the server runs: publishes at start and then every
@@ -322,9 +357,10 @@ pub async fn run(store: Store, rule: DisclosureRule, every: std::time::Duration)
     loop {
         ticks.tick().await;
         match publish(&store, &actor, &rule).await {
-            Ok(Some(summary)) => tracing::info!(
-                added = summary.added,
-                changed = summary.changed,
+            Ok(Some(published)) => tracing::info!(
+                added = published.loaded.as_ref().map_or(0, |l| l.added),
+                changed = published.loaded.as_ref().map_or(0, |l| l.changed),
+                withdrawn = published.withdrawn,
                 "referral measures published"
             ),
             Ok(None) => {}

@@ -4,6 +4,7 @@
 //! here is about a person, so counts are exact; each figure says what it counts.
 
 use chrono::{DateTime, Utc};
+use concord_domain::directory::MAX_PLACES;
 use concord_store::directory::{self, StoredService};
 use concord_store::{organisations, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -113,9 +114,12 @@ fn provision(
         if let Some((available, maximum, unit, updated)) = &service.capacity {
             if unit.eq_ignore_ascii_case(UNIT) || unit.is_empty() {
                 row.counting += 1;
-                let free = available.max(0.0).round() as u64;
-                row.available += free;
-                row.maximum += maximum.map_or(0, |m| m.max(0.0).round() as u64);
+                // A provider's count is at most what the domain lets anyone say (an imported
+                // feed could say anything), and the sums never overflow.
+                let bounded = |x: f64| x.clamp(0.0, f64::from(MAX_PLACES)).round() as u64;
+                let free = bounded(*available);
+                row.available = row.available.saturating_add(free);
+                row.maximum = row.maximum.saturating_add(maximum.map_or(0, bounded));
                 if free == 0 {
                     row.full += 1;
                 }

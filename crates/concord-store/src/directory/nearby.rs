@@ -1,5 +1,6 @@
-//! Finding services near a point: the middle of a postcode district (the mean position of the
-//! directory's own places in it, as no district centroids are shipped) and the SQL that keeps
+//! Finding services near a point: the middle of a postcode district (the median position of
+//! the directory's own places in it, as no district centroids are shipped; a median, so a few
+//! places given far-off positions cannot move it) and the SQL that keeps
 //! places within a distance of a point, by the flat approximation of
 //! [`concord_directory::distance`] (arithmetic only, so SQLite and PostgreSQL compute the same).
 
@@ -21,6 +22,7 @@ impl Near {
     /// Within `metres` (more than 0, at most [`MAX_METRES`]) of `centre`; None otherwise. Its
     /// numbers are written into SQL, so only a checked position and a finite distance are taken.
     pub fn new(centre: Position, metres: f64) -> Option<Near> {
+        let centre = Position::new(centre.latitude, centre.longitude)?;
         (metres.is_finite() && metres > 0.0 && metres <= MAX_METRES)
             .then_some(Near { centre, metres })
     }
@@ -57,29 +59,48 @@ impl Near {
     }
 }
 
-/// The middle of postcode district `district`: the mean position of the directory's places in
-/// it, and how many places that is; None when none of them has a position.
+/// The most places of one district read to find its middle.
+const MAX_PLACES_READ: i64 = 20_000;
+
+/// The middle of postcode district `district`: the median latitude and longitude of the
+/// directory's places in it, and how many places that is; None when none has a position.
 pub async fn district_centre(
     store: &Store,
     district: &str,
 ) -> Result<Option<(Position, i64)>, StoreError> {
-    let row = sqlx::query(
-        "SELECT AVG(latitude) AS latitude, AVG(longitude) AS longitude, COUNT(*) AS places \
-         FROM directory_service_places WHERE postcode_district = $1 \
-         AND latitude IS NOT NULL AND longitude IS NOT NULL",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT latitude, longitude FROM directory_service_places WHERE postcode_district = $1 \
+         AND latitude IS NOT NULL AND longitude IS NOT NULL LIMIT {MAX_PLACES_READ}"
+    ))
     .bind(district.trim().to_ascii_uppercase())
-    .fetch_one(store.pool())
+    .fetch_all(store.pool())
     .await?;
-    let places = row.int("places")?;
-    if places == 0 {
-        return Ok(None);
+    let mut latitudes = Vec::with_capacity(rows.len());
+    let mut longitudes = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let (Some(lat), Some(lon)) = (row.opt_num("latitude")?, row.opt_num("longitude")?) {
+            if Position::new(lat, lon).is_some() {
+                latitudes.push(lat);
+                longitudes.push(lon);
+            }
+        }
     }
-    let (Some(latitude), Some(longitude)) = (row.opt_num("latitude")?, row.opt_num("longitude")?)
+    let (Some(latitude), Some(longitude)) = (median(&mut latitudes), median(&mut longitudes))
     else {
         return Ok(None);
     };
-    Ok(Position::new(latitude, longitude).map(|p| (p, places)))
+    Ok(Position::new(latitude, longitude).map(|p| (p, latitudes.len() as i64)))
+}
+
+/// The median of `values` (the mean of the middle two when their number is even).
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
 }
 
 #[cfg(test)]
@@ -162,7 +183,7 @@ mod tests {
         )
         .await
         .unwrap();
-        // LS6's middle is the mean of its two placed services: 1 km east of the first.
+        // LS6's middle is the median of its two placed services: 1 km east of the first.
         let (centre, places) = district_centre(&store, "ls6").await.unwrap().unwrap();
         assert_eq!(places, 2);
         let origin = Position::new(53.8, -1.55).unwrap();

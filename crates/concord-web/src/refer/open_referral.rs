@@ -54,7 +54,7 @@ pub struct ServiceQuery {
     /// `proximity`, the point distances are measured from.
     pub postcode: Option<String>,
     /// Only services offered within this many metres (1 to 100000) of the middle of `postcode`'s
-    /// district (the mean position of the places listed in it), nearest first.
+    /// district (the median position of the places listed in it), nearest first.
     pub proximity: Option<String>,
 }
 

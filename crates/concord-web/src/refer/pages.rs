@@ -171,7 +171,7 @@ pub async fn find(
             ),
         }
     };
-    // Near the district's middle (its listed places' mean position) instead of in it, when asked.
+    // Near the district's middle (its listed places' median position) instead of in it, when asked.
     let mut near = None;
     let mut district_error = district_error;
     let mut distance_rule = String::new();
@@ -181,7 +181,7 @@ pub async fn find(
                 Some((centre, places)) => {
                     near = directory::Near::new(centre, metres.parse().unwrap_or_default());
                     distance_rule = format!(
-                        "Nearest first. Distances are in a straight line from the middle of {d}: the average position of the {} listed there.",
+                        "Nearest first. Distances are in a straight line from the middle of {d}: the median position of the {} listed there.",
                         concord_domain::format::plural(places, "place", "places")
                     );
                 }

@@ -151,8 +151,9 @@ def haversine(a, b):
 
 
 def rtree_peer(services, district, metres, repeat):
-    """SQLite's R*Tree index answering the same question: a bounding box from the index, then the
-    exact great-circle distance, nearest first; the count and the first page of 25 documents."""
+    """SQLite's R*Tree index answering the same question from the same middle (the median position of
+    the district's places): a bounding box from the index, then the exact great-circle distance,
+    nearest first; the count and the first page of 25 documents."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE boxes USING rtree(rowid, min_lat, max_lat, min_lon, max_lon)")
     db.execute("CREATE TABLE services (rowid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, document TEXT)")
@@ -163,7 +164,7 @@ def rtree_peer(services, district, metres, repeat):
         db.execute("INSERT INTO boxes VALUES (?, ?, ?, ?, ?)", (i, loc["latitude"], loc["latitude"], loc["longitude"], loc["longitude"]))
         if loc["addresses"][0]["postal_code"].split()[0] == district:
             points.append((loc["latitude"], loc["longitude"]))
-    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    centre = (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points))
     d_lat = metres / 111_195.08
     d_lon = d_lat / math.cos(math.radians(centre[0]))
     times = []

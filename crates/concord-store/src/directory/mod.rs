@@ -202,21 +202,32 @@ pub async fn services(
     filter: &ServiceFilter,
     page: PageRequest,
 ) -> Result<Page<StoredService>, StoreError> {
-    let (clause, params) = filter.clause(None)?;
+    // Near a point: each service's nearest place within the distance, worked out once per place
+    // in a derived table that is joined (so only services near enough are read), nearest first.
+    let mut rest = filter.clone();
+    let near = rest.near.take();
+    let (clause, params) = rest.clause(None)?;
     let params: Vec<&str> = params.iter().map(String::as_str).collect();
-    // Nearest first (by the service's nearest place), then by name.
-    let order = match &filter.near {
-        Some(near) => format!(
-            "(SELECT MIN({}) FROM directory_service_places q WHERE q.service_id = s.id \
-             AND q.latitude IS NOT NULL AND q.longitude IS NOT NULL), s.name, s.id",
-            near.squared_metres_sql("q.latitude", "q.longitude")
+    let (from, order) = match &near {
+        Some(near) => (
+            format!(
+                "{SERVICE_FROM} JOIN (SELECT service_id, MIN({}) AS squared_metres \
+                 FROM directory_service_places WHERE {} GROUP BY service_id) nearest \
+                 ON nearest.service_id = s.id{clause}",
+                near.squared_metres_sql("latitude", "longitude"),
+                near.within_sql("latitude", "longitude")
+            ),
+            "nearest.squared_metres, s.name, s.id".to_string(),
         ),
-        None => "s.name, s.id".to_string(),
+        None => (
+            format!("{SERVICE_FROM}{clause}"),
+            "s.name, s.id".to_string(),
+        ),
     };
     page_of(
         store,
         SERVICE_COLUMNS,
-        &format!("{SERVICE_FROM}{clause}"),
+        &from,
         &order,
         &params,
         page,

@@ -14,7 +14,8 @@ pub use capacity::set_capacity;
 pub use import::{import, imports, ImportRecord, ImportReport, ImportRequest};
 pub use nearby::{district_centre, Near, MAX_METRES};
 
-use crate::rows::{all, one_by_id, page_of, RowExt};
+use crate::rows::{all, one_by_id, page_of, values_clause, RowExt};
+use std::collections::HashMap;
 use crate::{Page, PageRequest, Store, StoreError};
 use concord_directory::hsds::Service;
 
@@ -224,16 +225,37 @@ pub async fn services(
             "s.name, s.id".to_string(),
         ),
     };
-    page_of(
-        store,
-        SERVICE_COLUMNS,
-        &from,
-        &order,
-        &params,
-        page,
-        stored_service,
-    )
-    .await
+    // The page's ids first (sorting and counting ids, not whole records), then their records.
+    let ids = page_of(store, "s.id", &from, &order, &params, page, |row| {
+        row.text("id")
+    })
+    .await?;
+    let mut records: HashMap<String, StoredService> = HashMap::new();
+    if !ids.items.is_empty() {
+        let sql = format!(
+            "SELECT {SERVICE_COLUMNS} {SERVICE_FROM} WHERE s.id IN {}",
+            values_clause(1, &vec!["{}"; ids.items.len()])
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids.items {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(store.pool()).await? {
+            let service = stored_service(&row)?;
+            records.insert(service.id.clone(), service);
+        }
+    }
+    Ok(Page {
+        // In the page's order; a service removed between the two reads is left out.
+        items: ids
+            .items
+            .iter()
+            .filter_map(|id| records.remove(id))
+            .collect(),
+        page: ids.page,
+        per_page: ids.per_page,
+        total: ids.total,
+    })
 }
 
 /// A place a service is offered, with its service.

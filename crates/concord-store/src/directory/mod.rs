@@ -15,9 +15,9 @@ pub use import::{import, imports, ImportRecord, ImportReport, ImportRequest};
 pub use nearby::{district_centre, Near, MAX_METRES};
 
 use crate::rows::{all, one_by_id, page_of, values_clause, RowExt};
-use std::collections::HashMap;
 use crate::{Page, PageRequest, Store, StoreError};
 use concord_directory::hsds::Service;
+use std::collections::HashMap;
 
 /// A service as stored.
 #[derive(Debug, Clone, PartialEq)]

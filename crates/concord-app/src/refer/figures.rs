@@ -202,8 +202,26 @@ fn count_table(
     }
 }
 
-fn date_of(stamp: &str) -> Option<chrono::NaiveDate> {
+/// The day (in the UK) of a stored moment.
+pub(crate) fn date_of(stamp: &str) -> Option<chrono::NaiveDate> {
     concord_store::parse_timestamp(stamp).map(uk_date)
+}
+
+/// The fewest people a median, mean or share is given for under `rule`: its threshold (at least 2).
+pub(crate) fn min_people(rule: &DisclosureRule) -> usize {
+    usize::try_from(rule.suppress_below).unwrap_or(10).max(2)
+}
+
+/// The median of whole numbers (a half where their number is even); 0 for none.
+pub(crate) fn median(values: &[u32]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => f64::from(sorted[n / 2]),
+        _ => (f64::from(sorted[n / 2 - 1]) + f64::from(sorted[n / 2])) / 2.0,
+    }
 }
 
 /// Month-by-month median working days from referral to first contact, and its XmR chart.
@@ -225,14 +243,9 @@ fn waits(facts: &[&ReferralFact], min_people: usize, rule: &DisclosureRule) -> W
     let counted: Vec<(String, f64, usize)> = by_month
         .into_iter()
         .filter(|(_, waits)| waits.len() >= min_people)
-        .map(|((y, m), mut waits)| {
-            waits.sort_unstable();
+        .map(|((y, m), waits)| {
             let n = waits.len();
-            let median = if n % 2 == 1 {
-                f64::from(waits[n / 2])
-            } else {
-                (f64::from(waits[n / 2 - 1]) + f64::from(waits[n / 2])) / 2.0
-            };
+            let median = median(&waits);
             let label = chrono::NaiveDate::from_ymd_opt(y, m, 1)
                 .map(concord_domain::format::month)
                 .unwrap_or_default();
@@ -423,7 +436,7 @@ pub async fn figures(
         .collect();
     let charted: Vec<&ReferralFact> = all.iter().collect();
     let rule = population.rule();
-    let min_people = usize::try_from(rule.suppress_below).unwrap_or(10).max(2);
+    let min_people = min_people(&rule);
     let networks: HashMap<String, (String, String)> = registry::practice_networks(store)
         .await?
         .into_iter()

@@ -10,6 +10,7 @@
 //! declined count is small, to the nearest whole per cent; a median only for at least as many
 //! people as the rule's threshold.
 
+use super::figures::{date_of, median, min_people};
 use chrono::{Datelike, NaiveDate};
 use concord_domain::calendar::working_days_between;
 use concord_domain::format::uk_date;
@@ -104,10 +105,6 @@ fn month_of(date: NaiveDate) -> NaiveDate {
     date.with_day(1).expect("the first of a month")
 }
 
-fn day_of(stamp: &str) -> Option<NaiveDate> {
-    concord_store::parse_timestamp(stamp).map(uk_date)
-}
-
 /// One month's referrals in one scope: sent, accepted and declined on first reply, and the
 /// working days to each first contact.
 #[derive(Debug, Default, Clone)]
@@ -152,13 +149,13 @@ pub fn monthly_values(
             .practice
             .as_ref()
             .and_then(|(code, _)| place_of.get(code).cloned());
-        let Some(sent) = day_of(&fact.sent_at) else {
+        let Some(sent) = date_of(&fact.sent_at) else {
             continue;
         };
         if let Some(m) = at(&mut months, this_month, sent, &scope) {
             m.sent += 1;
         }
-        if let Some(replied) = fact.replied_at.as_deref().and_then(day_of) {
+        if let Some(replied) = fact.replied_at.as_deref().and_then(date_of) {
             if let Some(m) = at(&mut months, this_month, replied, &scope) {
                 if fact.ever_accepted {
                     m.accepted += 1;
@@ -167,13 +164,13 @@ pub fn monthly_values(
                 }
             }
         }
-        if let Some(first) = fact.first_contact_at.as_deref().and_then(day_of) {
+        if let Some(first) = fact.first_contact_at.as_deref().and_then(date_of) {
             if let Some(m) = at(&mut months, this_month, first, &scope) {
                 m.waits.push(working_days_between(sent, first));
             }
         }
     }
-    let min_people = usize::try_from(rule.suppress_below).unwrap_or(10).max(2);
+    let min_people = min_people(rule);
     let mut rows = Vec::new();
     let row = |code: &str, place: &str, month: NaiveDate, value: String| ValueRow {
         at: format!("{code} {place} {month}"),
@@ -223,18 +220,6 @@ pub fn monthly_values(
         }
     }
     rows
-}
-
-/// The median of whole numbers (a half where the count is even).
-fn median(values: &[u32]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    let n = sorted.len();
-    if n % 2 == 1 {
-        f64::from(sorted[n / 2])
-    } else {
-        (f64::from(sorted[n / 2 - 1]) + f64::from(sorted[n / 2])) / 2.0
-    }
 }
 
 /// What a publish did: the values loaded (new or changed) and those withdrawn (no longer

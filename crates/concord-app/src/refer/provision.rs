@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use concord_domain::directory::MAX_PLACES;
+use concord_domain::format::{parse_stored, Stored};
 use concord_store::directory::{self, StoredService};
 use concord_store::{organisations, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,12 +124,12 @@ fn provision(
                 if free == 0 {
                     row.full += 1;
                 }
-                let said = concord_store::parse_timestamp(updated).or_else(|| {
-                    chrono::NaiveDate::parse_from_str(updated.get(..10)?, "%Y-%m-%d")
-                        .ok()?
-                        .and_hms_opt(0, 0, 0)
-                        .map(|t| t.and_utc())
-                });
+                // HSDS says a date or a moment; a date counts from its start.
+                let said = match parse_stored(updated) {
+                    Some(Stored::Instant(at)) => Some(at),
+                    Some(Stored::Date(day)) => day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
+                    None => None,
+                };
                 if said.is_none_or(|at| at < stale_before) {
                     row.stale += 1;
                 }

@@ -15,17 +15,17 @@ use axum::response::Response;
 use concord_app::refer::directory as use_case;
 use concord_domain::directory::{CapacityDraft, DEFAULT_UNIT};
 use concord_domain::ValidationErrors;
-use concord_store::directory;
+use concord_store::directory::{self, StoredService};
 
 async fn capacity_form(
     state: &AppState,
     visitor: &Visitor,
     permit: &Permit,
-    id: &str,
+    service: &StoredService,
     draft: &CapacityDraft,
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
-    let service = directory::service(&state.store, id).await?;
+    let id = &service.id;
     let fields = Fields::new(draft)
         .number(
             "available",
@@ -48,7 +48,7 @@ async fn capacity_form(
         caption: service.name.clone(),
         intro: "Referrers see this on the service's page and when they choose where to refer, and the public directory shows it with today's date. Update it whenever it changes.".into(),
         warning: None,
-        back: (format!("/services/{id}"), service.name),
+        back: (format!("/services/{id}"), service.name.clone()),
         action: format!("/services/{id}/capacity"),
         submit: "Save places available".into(),
         fields,
@@ -72,7 +72,7 @@ pub async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let service = directory::service(&state.store, &id).await?;
-    let draft = match service.capacity {
+    let draft = match service.capacity.clone() {
         Some((available, maximum, unit, _)) => CapacityDraft {
             // Plain digits: a number field refuses "1,200".
             available: (available.round() as i64).to_string(),
@@ -90,7 +90,7 @@ pub async fn edit(
         &state,
         &visitor,
         &permit,
-        &id,
+        &service,
         &draft,
         ValidationErrors::default(),
     )
@@ -107,7 +107,10 @@ pub async fn save(
     settle(
         use_case::set_capacity(&state.store, permit.person(), &permit.actor, &id, &draft).await,
         |()| Next::to(format!("/services/{id}"), Notice::CapacityUpdated),
-        |errors| capacity_form(&state, &visitor, &permit, &id, &draft, errors),
+        |errors| async {
+            let service = directory::service(&state.store, &id).await?;
+            capacity_form(&state, &visitor, &permit, &service, &draft, errors).await
+        },
     )
     .await
 }

@@ -111,11 +111,13 @@ fn outcomes(rng: &mut ChaCha8Rng) -> (Outcome, Outcome) {
             stage: OutcomeStage::FirstContact,
             ons4: Some(base),
             ucla: Some(ucla),
+            swemwbs: None,
         },
         Outcome {
             stage: OutcomeStage::FollowUp,
             ons4: Some(later),
             ucla: Some(ucla_later),
+            swemwbs: None,
         },
     )
 }

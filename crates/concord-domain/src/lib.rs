@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod consent;
 pub mod design;
 pub mod directory;
+pub mod ethnicity;
 pub mod export;
 pub mod finance;
 pub mod format;

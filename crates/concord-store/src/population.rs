@@ -190,6 +190,8 @@ pub struct RegisteredPatient {
     pub sex: String,
     /// Postcode.
     pub postcode: String,
+    /// NHS ethnic category code (upper case), when the list says it and it is stated.
+    pub ethnic_category: Option<String>,
 }
 
 /// The columns of a registered list.
@@ -202,7 +204,11 @@ pub const REGISTERED_LIST_COLUMNS: [&str; 6] = [
     "postcode",
 ];
 
-/// Reads a registered list (CSV with [`REGISTERED_LIST_COLUMNS`]), all or nothing: every bad row
+/// The registered list's optional column: each person's NHS ethnic category code.
+pub const REGISTERED_LIST_ETHNICITY: &str = "ethnic_category";
+
+/// Reads a registered list (CSV with [`REGISTERED_LIST_COLUMNS`], and optionally
+/// [`REGISTERED_LIST_ETHNICITY`]), all or nothing: every bad row
 /// is named by line and field (never echoing the value).
 pub fn parse_registered_list(input: impl Read) -> Result<Vec<RegisteredPatient>, StoreError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
@@ -219,6 +225,7 @@ pub fn parse_registered_list(input: impl Read) -> Result<Vec<RegisteredPatient>,
         })
     };
     let columns: Vec<Option<usize>> = REGISTERED_LIST_COLUMNS.iter().map(|c| at(c)).collect();
+    let ethnic_column = at(REGISTERED_LIST_ETHNICITY);
     if let Some(missing) = REGISTERED_LIST_COLUMNS
         .iter()
         .zip(&columns)
@@ -283,6 +290,21 @@ pub fn parse_registered_list(input: impl Read) -> Result<Vec<RegisteredPatient>,
                 errors.add(field, format!("line {line}: required"));
             }
         }
+        let ethnic_category = ethnic_column
+            .and_then(|c| record.get(c))
+            .map(str::trim)
+            .unwrap_or("");
+        let ethnic_category = match concord_domain::ethnicity::group_of_category(ethnic_category) {
+            Ok(Some(_)) => Some(ethnic_category.to_ascii_uppercase()),
+            Ok(None) => None,
+            Err(rule) => {
+                errors.add(
+                    REGISTERED_LIST_ETHNICITY,
+                    format!("line {line}: not {rule}"),
+                );
+                None
+            }
+        };
         patients.push(RegisteredPatient {
             nhs_number: number,
             given_name: cell(1),
@@ -290,6 +312,7 @@ pub fn parse_registered_list(input: impl Read) -> Result<Vec<RegisteredPatient>,
             birth_date: birth,
             sex: cell(4),
             postcode: cell(5),
+            ethnic_category,
         });
         if errors.0.len() >= 50 {
             break;
@@ -325,8 +348,8 @@ pub async fn replace_registered_list(
         .await?;
     for chunk in patients.chunks(100) {
         let sql = format!(
-            "INSERT INTO registered_patients (practice_id, nhs_number, given_name, family_name, birth_date, sex, postcode) VALUES {}",
-            crate::rows::values_clause(chunk.len(), &["{}"; 7])
+            "INSERT INTO registered_patients (practice_id, nhs_number, given_name, family_name, birth_date, sex, postcode, ethnic_category) VALUES {}",
+            crate::rows::values_clause(chunk.len(), &["{}"; 8])
         );
         let mut query = sqlx::query(&sql);
         for p in chunk {
@@ -337,7 +360,8 @@ pub async fn replace_registered_list(
                 .bind(&p.family_name)
                 .bind(&p.birth_date)
                 .bind(&p.sex)
-                .bind(&p.postcode);
+                .bind(&p.postcode)
+                .bind(&p.ethnic_category);
         }
         query.execute(tx.conn()).await?;
     }
@@ -378,9 +402,18 @@ pub async fn registered_list(
     store: &Store,
     practice_id: &str,
 ) -> Result<Vec<RegisteredPatient>, StoreError> {
-    let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT nhs_number, given_name, family_name, birth_date, sex, postcode FROM registered_patients \
-         WHERE practice_id = $1 ORDER BY family_name, given_name, nhs_number",
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT nhs_number, given_name, family_name, birth_date, sex, postcode, ethnic_category \
+         FROM registered_patients WHERE practice_id = $1 ORDER BY family_name, given_name, nhs_number",
     )
     .bind(practice_id)
     .fetch_all(store.pool())
@@ -388,13 +421,16 @@ pub async fn registered_list(
     Ok(rows
         .into_iter()
         .map(
-            |(nhs_number, given_name, family_name, birth_date, sex, postcode)| RegisteredPatient {
-                nhs_number,
-                given_name,
-                family_name,
-                birth_date,
-                sex,
-                postcode,
+            |(nhs_number, given_name, family_name, birth_date, sex, postcode, ethnic_category)| {
+                RegisteredPatient {
+                    nhs_number,
+                    given_name,
+                    family_name,
+                    birth_date,
+                    sex,
+                    postcode,
+                    ethnic_category,
+                }
             },
         )
         .collect())

@@ -176,3 +176,39 @@ async fn a_registered_list_is_all_or_nothing_and_names_lines_not_values() {
         matches!(missing, Err(StoreError::Invalid(e)) if e.0[0].message.contains("family_name"))
     );
 }
+
+#[tokio::test]
+async fn a_registered_list_may_say_ethnic_category_and_a_bad_code_is_named() {
+    let store = fresh_store().await.unwrap();
+    let actor = Actor::system("test");
+    let practice = organisation(&store, "Quay Surgery", "M81001", "gp_practice", None).await;
+    let good = "nhs_number,given_name,family_name,birth_date,sex,postcode,ethnic_category\n\
+                943 476 5919,Ann,Smith,1941-06-17,female,RV1 2AB,n\n\
+                4010232137,Bob,Jones,1950-03-02,male,RV1 3CD,Z\n";
+    let patients = parse_registered_list(good.as_bytes()).unwrap();
+    population::replace_registered_list(&store, &actor, &practice, &patients, "abc")
+        .await
+        .unwrap();
+    let list = population::registered_list(&store, &practice)
+        .await
+        .unwrap();
+    assert_eq!(list[0].ethnic_category, None, "Z is not stated");
+    assert_eq!(list[1].ethnic_category.as_deref(), Some("N"), "upper case");
+    let bad = "nhs_number,given_name,family_name,birth_date,sex,postcode,ethnic_category\n\
+               9434765919,Ann,Smith,1941-06-17,female,RV1 2AB,African\n";
+    let Err(StoreError::Invalid(errors)) = parse_registered_list(bad.as_bytes()) else {
+        panic!("refused")
+    };
+    assert_eq!(errors.0[0].field, "ethnic_category");
+    assert!(errors.0[0]
+        .message
+        .starts_with("line 2: not an NHS ethnic category code"));
+    assert!(
+        !errors.0[0].message.contains("African"),
+        "no value is echoed"
+    );
+    let missing = parse_registered_list("nhs_number,given_name\n".as_bytes());
+    assert!(
+        matches!(missing, Err(StoreError::Invalid(e)) if e.0[0].message.contains("family_name"))
+    );
+}

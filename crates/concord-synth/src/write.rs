@@ -93,6 +93,48 @@ impl Ndjson {
 
 /// A directory of synthetic (but realistic, identifiable-looking) records: owner-only, as real
 /// extracts would be.
+/// England's population by the NHS ethnic categories, from the 2021 census's shares (per
+/// 10,000; Gypsy, Irish Traveller and Roma under "any other White background", Arab under "any
+/// other ethnic group"); GP records leave about 8% not stated (`Z`).
+const ETHNIC_SHARES: [(&str, u32); 17] = [
+    ("A", 6_765),
+    ("B", 83),
+    ("C", 607),
+    ("D", 83),
+    ("E", 37),
+    ("F", 74),
+    ("G", 55),
+    ("H", 304),
+    ("J", 248),
+    ("K", 101),
+    ("L", 147),
+    ("M", 101),
+    ("N", 230),
+    ("P", 46),
+    ("R", 64),
+    ("S", 255),
+    ("Z", 800),
+];
+
+/// A person's ethnic category on their practice's list, drawn from [`ETHNIC_SHARES`] by a hash
+/// of their number in the population (so the rest of the population draws as before).
+fn ethnic_category(index: usize) -> &'static str {
+    // SplitMix64's finaliser: a well-mixed 64-bit value from the index.
+    let mut z = (index as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let total: u32 = ETHNIC_SHARES.iter().map(|(_, n)| n).sum();
+    let mut draw = (z % u64::from(total)) as u32;
+    for (code, share) in ETHNIC_SHARES {
+        if draw < share {
+            return code;
+        }
+        draw -= share;
+    }
+    "Z"
+}
+
 fn dir(path: PathBuf) -> Result<PathBuf, SynthError> {
     concord_population::store::owner_only_dir(&path).map_err(|source| SynthError {
         path: path.clone(),
@@ -174,7 +216,7 @@ pub fn generate(
         for practice in &place.practices {
             let mut list = Ndjson::create(lists_dir.join(format!("{practice}.csv")))?;
             list.line(format_args!(
-                "nhs_number,given_name,family_name,birth_date,sex,postcode"
+                "nhs_number,given_name,family_name,birth_date,sex,postcode,ethnic_category"
             ))?;
             lists.insert(practice.clone(), list);
         }
@@ -249,13 +291,14 @@ pub fn generate(
         if p.deceased.is_none() {
             if let Some(list) = lists.get_mut(&p.practice) {
                 list.line(format_args!(
-                    "{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{}",
                     p.nhs_number,
                     p.given,
                     p.family,
                     p.birth_date,
                     if p.female { "female" } else { "male" },
-                    p.postcode
+                    p.postcode,
+                    ethnic_category(index)
                 ))?;
             }
         }
@@ -299,4 +342,34 @@ pub fn generate(
         resources,
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ethnic_categories_are_drawn_in_the_censuss_shares() {
+        let n = 200_000;
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for index in 0..n {
+            *counts.entry(ethnic_category(index)).or_default() += 1;
+        }
+        for (code, share) in ETHNIC_SHARES {
+            let expected = f64::from(share) / 10_000.0;
+            let seen = f64::from(counts.get(code).copied().unwrap_or(0)) / n as f64;
+            // Four binomial standard errors.
+            let allowed = 4.0 * (expected * (1.0 - expected) / n as f64).sqrt();
+            assert!(
+                (seen - expected).abs() < allowed,
+                "{code}: {seen:.4} against {expected:.4}"
+            );
+            assert!(concord_code_is_known(code), "{code}");
+        }
+    }
+
+    /// Every drawn code is one a registered list accepts.
+    fn concord_code_is_known(code: &str) -> bool {
+        code.len() == 1 && "ABCDEFGHJKLMNPRSZ".contains(code)
+    }
 }

@@ -40,6 +40,8 @@ pub struct AppState {
     pub trusted_proxies: std::sync::Arc<Vec<std::net::IpAddr>>,
     /// Whether a mail server is set up, so that notifications can also go by e-mail.
     pub mail_configured: bool,
+    /// Refer's settings (SWEMWBS, where licensed).
+    pub refer: std::sync::Arc<concord_app::refer::settings::ReferSettings>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
             population: std::sync::Arc::new(population::Population::new(config)),
             trusted_proxies: Default::default(),
             mail_configured: false,
+            refer: Default::default(),
         }
     }
 }

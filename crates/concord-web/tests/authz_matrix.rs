@@ -372,6 +372,7 @@ POST /api/v1/referrals/{id}/contacts          S D D D D D A A
 POST /api/v1/referrals/{id}/outcomes          S D D D D D A A
 GET /api/v1/fhir/Task/{id}                    S D D D D D A A
 PUT /api/v1/fhir/Task/{id}                    S D D D D D A A
+POST /api/v1/fhir/ServiceRequest              S D D D D D A D
 GET /api/v1/fhir/ServiceRequest/{id}          S D D D D D A A
 GET /openreferral                             A A A A A A A A
 GET /openreferral/services                    A A A A A A A A
@@ -702,6 +703,7 @@ async fn referral_targets(app: &TestApp) -> (String, String) {
         birth_date: "1941-03-02".into(),
         sex: "female".into(),
         postcode: "RV1 2AB".into(),
+        ethnic_category: None,
     };
     concord_store::population::replace_registered_list(
         &app.store,
@@ -736,10 +738,11 @@ async fn referral_targets(app: &TestApp) -> (String, String) {
     }
     .validate()
     .unwrap();
-    let id =
-        concord_store::referrals::create_for_care_team(&app.store, &system, &practice, &referral)
-            .await
-            .unwrap();
+    let id = concord_store::referrals::create_for_care_team(
+        &app.store, &system, &practice, &referral, None,
+    )
+    .await
+    .unwrap();
     (service, id)
 }
 

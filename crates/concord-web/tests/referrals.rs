@@ -24,6 +24,7 @@ fn patient(nhs: &str, given: &str, family: &str) -> RegisteredPatient {
         birth_date: "1941-03-02".into(),
         sex: "female".into(),
         postcode: "RV1 2AB".into(),
+        ethnic_category: Some("N".into()),
     }
 }
 
@@ -228,6 +229,15 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
         .body
         .contains("Would like company on weekday afternoons"));
     assert!(!seen.body.contains(ADA) && !seen.body.contains("943 476 5919"));
+    // The registered list's ethnic category (N) is carried as its broad group, for the figures
+    // only: the service does not see it.
+    let group: Option<String> = sqlx::query_scalar("SELECT ethnicity FROM referrals WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(group.as_deref(), Some("black"));
+    assert!(!seen.body.contains("Black"), "{}", seen.body);
 
     // The service's people are told a referral is waiting, without who it is about.
     concord_app::notify::sweep(&app.store, chrono::Utc::now(), false)
@@ -401,6 +411,94 @@ async fn a_referral_goes_from_the_practice_to_the_service_and_its_outcome_comes_
 }
 
 #[tokio::test]
+async fn swemwbs_is_recorded_only_where_the_system_holds_its_licence() {
+    let (mut app, service) = app().await;
+    let mut clinician = app.browser("clinician").await;
+    let id = refer(&app, &mut clinician, ADA, &service).await;
+    let mut vcse = app.browser("vcse").await;
+    for step in [
+        vec![("status", "received")],
+        vec![("status", "accepted"), ("capacity", "capacity")],
+    ] {
+        let moved = move_to(&app, &mut vcse, &id, &step).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    }
+    let mut answers = vec![("stage", "first_contact")];
+    let names = [
+        "swemwbs_1",
+        "swemwbs_2",
+        "swemwbs_3",
+        "swemwbs_4",
+        "swemwbs_5",
+        "swemwbs_6",
+        "swemwbs_7",
+    ];
+    answers.extend(names.into_iter().zip(["3", "4", "2", "5", "1", "3", "4"]));
+    let page = app.get(&format!("/referrals/{id}"), &mut vcse).await;
+    assert!(!page.body.contains("SWEMWBS statement 1"), "not offered");
+    let refused = app
+        .post(&format!("/referrals/{id}/outcomes"), &mut vcse, &answers)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("SWEMWBS is not switched on"),
+        "{}",
+        refused.body
+    );
+
+    // The system switches it on with its licence and the table that came with it (made up here:
+    // metric = raw / 2 + 3.5, not the licence-holders' table).
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("swemwbs.csv");
+    let mut text = String::from("raw,metric\n");
+    for raw in 7..=35u32 {
+        text.push_str(&format!("{raw},{:.2}\n", f64::from(raw) / 2.0 + 3.5));
+    }
+    std::fs::write(&table, text).unwrap();
+    let mut state = concord_web::AppState::new(app.store.clone(), "Riverside and Vale ICS");
+    state.refer = std::sync::Arc::new(
+        concord_app::refer::settings::ReferSettings::load(Some("TEST-LICENCE-1"), Some(&table))
+            .unwrap(),
+    );
+    app.router = concord_web::router(state);
+    let page = app.get(&format!("/referrals/{id}"), &mut vcse).await;
+    assert!(page.body.contains("SWEMWBS statement 1"));
+    let half = app
+        .post(
+            &format!("/referrals/{id}/outcomes"),
+            &mut vcse,
+            &[
+                ("stage", "first_contact"),
+                ("swemwbs_1", "3"),
+                ("swemwbs_2", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(half.body.contains("Answer every SWEMWBS statement"));
+    let recorded = app
+        .post(&format!("/referrals/{id}/outcomes"), &mut vcse, &answers)
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT swemwbs_answers FROM referral_outcomes WHERE referral_id = $1")
+            .bind(&id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored.as_deref(), Some("3425134"));
+    // Hand-worked: raw 3+4+2+5+1+3+4 = 22; 22 / 2 + 3.5 = 14.50.
+    let shown = app.get(&format!("/referrals/{id}"), &mut clinician).await;
+    assert!(
+        shown.body.contains(
+            "metric score 14.50 on a scale of 7 to 35 (raw score 22; used under licence TEST-LICENCE-1)"
+        ),
+        "{}",
+        shown.body
+    );
+}
+
+#[tokio::test]
 async fn closed_referrals_go_nowhere_and_nobody_else_sees_one() {
     let (app, service) = app().await;
     let mut clinician = app.browser("clinician").await;
@@ -568,6 +666,7 @@ async fn a_person_can_ask_a_service_for_help_themselves() {
                 ("family_name", "Hopper"),
                 ("age", "79"),
                 ("postcode", "RV2 1AA"),
+                ("ethnic_group", "asian"),
                 ("reason", "I don't see anyone most days"),
                 ("email", "grace@example.org"),
                 ("contact_preference", "email"),
@@ -598,6 +697,12 @@ async fn a_person_can_ask_a_service_for_help_themselves() {
         .await
         .unwrap();
     assert_eq!(district.as_deref(), Some("RV2"));
+    let group: Option<String> = sqlx::query_scalar("SELECT ethnicity FROM referrals")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(group.as_deref(), Some("asian"), "as the person gave it");
+    assert!(form.body.contains("I would rather not say"));
     // A council's service (no partner's) takes no referrals through Concord.
     let council = directory::services(
         &app.store,
@@ -848,6 +953,135 @@ fn assert_r4_service_request(request: &serde_json::Value) {
 }
 
 #[tokio::test]
+async fn a_gp_system_sends_a_referral_as_a_fhir_service_request() {
+    let (app, service) = app().await;
+    let clinician = app.token("clinician").await;
+    let vcse = app.token("vcse").await;
+    let request = |nhs: &str, consent: &str| {
+        json!({
+            "resourceType": "ServiceRequest",
+            "status": "active",
+            "intent": "order",
+            "priority": "routine",
+            "contained": [
+                { "resourceType": "Patient", "id": "person", "telecom": [
+                    { "system": "phone", "value": "01632 960 001", "rank": 1 } ] },
+                { "resourceType": "Consent", "id": "agreed", "status": consent,
+                  "scope": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy" }] },
+                  "category": [{ "coding": [{ "system": "http://loinc.org", "code": "59284-0" }] }],
+                  "policyRule": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN" }] } }
+            ],
+            "subject": { "identifier": { "system": "https://fhir.nhs.uk/Id/nhs-number", "value": nhs } },
+            "performer": [{ "reference": format!("HealthcareService/{service}") }],
+            "note": [{ "text": "Would like company on weekday afternoons" }],
+            "supportingInfo": [{ "reference": "#agreed" }]
+        })
+    };
+    // Not the person's agreement, not on the list, not a ServiceRequest: refused by element.
+    let unagreed = app
+        .api(
+            Method::POST,
+            "/api/v1/fhir/ServiceRequest",
+            Some(&clinician),
+            Some(request(ADA, "inactive")),
+        )
+        .await;
+    assert_eq!(unagreed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unagreed.body.contains("supportingInfo"),
+        "{}",
+        unagreed.body
+    );
+    let stranger = app
+        .api(
+            Method::POST,
+            "/api/v1/fhir/ServiceRequest",
+            Some(&clinician),
+            Some(request("4010232137", "active")),
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stranger.body.contains("subject.identifier"),
+        "{}",
+        stranger.body
+    );
+    let task = app
+        .api(
+            Method::POST,
+            "/api/v1/fhir/ServiceRequest",
+            Some(&clinician),
+            Some(json!({ "resourceType": "Task" })),
+        )
+        .await;
+    assert_eq!(task.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(referrals(&app).await, 0, "nothing was made");
+    // A service may not send referrals.
+    let by_service = app
+        .api(
+            Method::POST,
+            "/api/v1/fhir/ServiceRequest",
+            Some(&vcse),
+            Some(request(ADA, "active")),
+        )
+        .await;
+    assert_eq!(by_service.status, StatusCode::FORBIDDEN);
+
+    let made = app
+        .api(
+            Method::POST,
+            "/api/v1/fhir/ServiceRequest",
+            Some(&clinician),
+            Some(request(ADA, "active")),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.headers["content-type"], "application/fhir+json");
+    let body = made.json();
+    let id = body["id"].as_str().unwrap().to_string();
+    assert_eq!(made.location(), format!("/api/v1/fhir/ServiceRequest/{id}"));
+    assert_eq!(body["status"], "active");
+    assert_eq!(body["subject"]["identifier"]["value"], ADA);
+    assert_eq!(referrals(&app).await, 1);
+    // The service has it to act on, with the person's words and how to reach them.
+    let theirs = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/fhir/Task/{id}"),
+            Some(&vcse),
+            None,
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert_eq!(theirs.json()["status"], "requested");
+    let referral = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/referrals/{id}"),
+            Some(&vcse),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        referral["person"]["reason"],
+        "Would like company on weekday afternoons"
+    );
+    assert_eq!(referral["person"]["phone"], "01632 960 001");
+    // The same person cannot be sent twice to the same service.
+    let again = app
+        .api(
+            Method::POST,
+            "/api/v1/fhir/ServiceRequest",
+            Some(&clinician),
+            Some(request(ADA, "active")),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("performer[0]"), "{}", again.body);
+}
+
+#[tokio::test]
 async fn fhir_task_and_service_request_validate_against_r4_at_every_state() {
     let (app, service) = app().await;
     let task_schema = fhir_schema("Task");
@@ -1006,6 +1240,31 @@ async fn the_demo_year_of_referrals_loads_through_the_lifecycle() {
     eprintln!("{loaded} referrals: {statuses:?}");
     let of = |s: &str| statuses.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
     assert!(of("completed") > 0 && of("rejected") > 0, "{statuses:?}");
+    // Each referral carries the broad ethnic group of the category on the practice's list (the
+    // NHS Data Dictionary's headings: A-C White, D-G Mixed, H-L Asian, M-P Black, R-S Other).
+    let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT p.ethnic_category, r.ethnicity FROM referrals r JOIN registered_patients p \
+         ON p.practice_id = r.referring_organisation_id AND p.nhs_number = r.nhs_number",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        pairs.len() as i64,
+        statuses.iter().map(|s| s.1).sum::<i64>()
+    );
+    let stated = pairs.iter().filter(|p| p.0.is_some()).count();
+    assert!(stated * 10 > pairs.len() * 8, "{stated} of {}", pairs.len());
+    for (category, group) in &pairs {
+        let expected = category.as_deref().map(|c| match c {
+            "A" | "B" | "C" => "white",
+            "D" | "E" | "F" | "G" => "mixed",
+            "H" | "J" | "K" | "L" => "asian",
+            "M" | "N" | "P" => "black",
+            _ => "other",
+        });
+        assert_eq!(group.as_deref(), expected, "{category:?}");
+    }
     // Every referral's events replay through the lifecycle to its status.
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, status FROM referrals")
         .fetch_all(app.store.pool())
@@ -1021,6 +1280,77 @@ async fn the_demo_year_of_referrals_loads_through_the_lifecycle() {
             assert!(pair[1].at >= pair[0].at);
         }
     }
+    // A referral made now carries the deprivation decile of the person's neighbourhood, read
+    // from the population picture (never shown; for the figures on equity).
+    let practice = app.login_for("clinician").organisation_id.clone();
+    let code: String = sqlx::query_scalar("SELECT code FROM organisations WHERE id = $1")
+        .bind(&practice)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let service: String = sqlx::query_scalar(
+        "SELECT id FROM directory_services WHERE partner_organisation_id IS NOT NULL \
+         AND status = 'active' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    let nhs: String = sqlx::query_scalar(
+        "SELECT nhs_number FROM registered_patients p WHERE practice_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM referrals r WHERE r.nhs_number = p.nhs_number AND r.service_id = $2) \
+         ORDER BY nhs_number LIMIT 1",
+    )
+    .bind(&practice)
+    .bind(&service)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    let population =
+        concord_app::population::Population::new(concord_web::population::PopulationConfig {
+            store: dir.path().join("population"),
+            key_file: dir.path().join("population.key"),
+            ..Default::default()
+        });
+    let expected = concord_app::population::worklists::deprivation_decile(&population, &code, &nhs)
+        .await
+        .unwrap();
+    assert!(
+        expected.is_some_and(|d| (1..=10).contains(&d)),
+        "{expected:?}"
+    );
+    let mut clinician = app.browser("clinician").await;
+    let sent = app
+        .post(
+            "/referrals",
+            &mut clinician,
+            &[
+                ("nhs_number", nhs.as_str()),
+                ("service_id", service.as_str()),
+                ("reason", "Would like company"),
+                ("phone", "01632 960 001"),
+                ("contact_preference", "phone"),
+                ("consent", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let carried: Option<i64> = sqlx::query_scalar(
+        "SELECT deprivation_decile FROM referrals WHERE nhs_number = $1 AND service_id = $2",
+    )
+    .bind(&nhs)
+    .bind(&service)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(carried, expected.map(i64::from));
+    // A stranger's number is no one's decile.
+    assert_eq!(
+        concord_app::population::worklists::deprivation_decile(&population, "X99999", &nhs)
+            .await
+            .unwrap(),
+        None
+    );
+
     // The referral measures are in the catalogue, computed from the history: each complete
     // month's referrals sent for the whole system is that month's count (by SQL) under the rule.
     // This small population refers a few people a month, so the test's rule is a low one.

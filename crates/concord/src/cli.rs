@@ -223,9 +223,27 @@ struct ServeArgs {
     trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     notify: crate::notify::NotifyArgs,
+    /// The reference of this system's SWEMWBS licence, from its licence-holders. With
+    /// --swemwbs-conversion it switches SWEMWBS on for referrals' outcomes; without both it stays
+    /// off (its wording and conversion table are not Concord's to ship).
+    #[arg(long, env = "CONCORD_SWEMWBS_LICENCE")]
+    swemwbs_licence: Option<String>,
+    /// The SWEMWBS conversion table the licence came with: a CSV with the header raw,metric and
+    /// a line for each raw score from 7 to 35.
+    #[arg(long, env = "CONCORD_SWEMWBS_CONVERSION")]
+    swemwbs_conversion: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
+    /// Refer's settings: SWEMWBS when both its licence and conversion table are given.
+    fn refer(&self) -> Result<concord_app::refer::settings::ReferSettings> {
+        concord_app::refer::settings::ReferSettings::load(
+            self.swemwbs_licence.as_deref(),
+            self.swemwbs_conversion.as_deref(),
+        )
+        .context("SWEMWBS cannot be switched on")
+    }
+
     /// The population configuration, with these defaults for what was not given.
     fn population(&self, store: &str, key: &str) -> concord_app::population::PopulationConfig {
         concord_app::population::PopulationConfig {
@@ -733,6 +751,7 @@ async fn serve_until_stopped(
         concord_web::AppState::with_population(store.clone(), args.system_name.clone(), population);
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     state.mail_configured = mailer.is_some();
+    state.refer = std::sync::Arc::new(args.refer()?);
     let app = concord_web::router(state);
     tokio::spawn(concord_app::design::worker::run(
         store.clone(),

@@ -132,7 +132,12 @@ pub struct Population {
     config: PopulationConfig,
     cache: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
     efi: Arc<EfiCodelist>,
+    /// The LSOA reference last read, by its file and when that was modified.
+    lsoas: std::sync::Mutex<Option<(LsoaFile, Arc<Reference>)>>,
 }
+
+/// An LSOA reference file and when it was last modified.
+type LsoaFile = (PathBuf, Option<std::time::SystemTime>);
 
 impl std::fmt::Debug for Population {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -149,6 +154,7 @@ impl Population {
             config,
             cache: tokio::sync::Mutex::new(None),
             efi: Arc::new(EfiCodelist::built_in()),
+            lsoas: std::sync::Mutex::new(None),
         }
     }
 
@@ -227,6 +233,33 @@ impl Population {
             }
         }
         Ok(layout.lsoas())
+    }
+
+    /// The LSOA reference alone (neighbourhoods' places and deprivation deciles), read again only
+    /// when its file changes.
+    pub fn lsoa_reference(&self) -> Result<Arc<Reference>, PopulationError> {
+        let path = match &self.config.lsoas {
+            Some(path) => path.clone(),
+            None => self.kept_lsoa_reference()?,
+        };
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let file = (path, modified);
+        let mut cached = self.lsoas.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((read, reference)) = cached.as_ref() {
+            if *read == file {
+                return Ok(reference.clone());
+            }
+        }
+        let mut reference = Reference::default();
+        if file.0.exists() {
+            let input = std::fs::File::open(&file.0).map_err(|e| unavailable(e.to_string()))?;
+            reference
+                .read_lsoas(std::io::BufReader::new(input))
+                .map_err(|e| unavailable(format!("{}: {e}", file.0.display())))?;
+        }
+        let reference = Arc::new(reference);
+        *cached = Some((file, reference.clone()));
+        Ok(reference)
     }
 
     /// The practices' networks and places the newest batch holding them was ingested with.

@@ -90,6 +90,36 @@ fn by_need(a: &WorklistRow, b: &WorklistRow) -> std::cmp::Ordering {
         .then(a.nhs_number.cmp(&b.nhs_number))
 }
 
+/// The deprivation decile (1 most deprived) of the neighbourhood of the person with
+/// `nhs_number`, when the population picture holds them registered at the practice with ODS code
+/// `practice_code` and the LSOA reference knows their neighbourhood. A referral carries it for
+/// the figures on equity; it is never shown. Nothing is known when there is no picture or key.
+pub async fn deprivation_decile(
+    population: &Population,
+    practice_code: &str,
+    nhs_number: &str,
+) -> Result<Option<u8>, PopulationError> {
+    let Ok(number) = NhsNumber::parse(nhs_number) else {
+        return Ok(None);
+    };
+    let Some(snapshot) = population.snapshot().await? else {
+        return Ok(None);
+    };
+    let pseudonym = population.key()?.pseudonym(&number);
+    let reference = population.lsoa_reference()?;
+    let picture = &snapshot.picture;
+    let none = concord_population::picture::NONE;
+    Ok(snapshot.person(&pseudonym).and_then(|person| {
+        let at_practice = picture.practice[person] != none
+            && picture.practices.value(picture.practice[person]) == practice_code;
+        let lsoa = picture.lsoa[person];
+        (at_practice && lsoa != none)
+            .then(|| reference.lsoas.get(picture.lsoas.value(lsoa)))
+            .flatten()
+            .map(|l| l.imd_decile)
+    }))
+}
+
 /// One practice's part of a worklist.
 pub struct PracticeList {
     /// The practice's organisation id.

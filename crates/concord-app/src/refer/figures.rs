@@ -8,6 +8,7 @@
 
 use crate::population::{Population, PopulationError};
 use concord_domain::calendar::working_days_between;
+use concord_domain::ethnicity::EthnicGroup;
 use concord_domain::format::uk_date;
 use concord_domain::referral::outcome::{Ons4Item, OutcomeStage};
 use concord_domain::referral::{ReferralReason, ReferralStatus};
@@ -113,7 +114,7 @@ pub struct Figures {
     pub outcomes_as_at: chrono::NaiveDate,
     /// The least number of people a mean is shown for.
     pub min_people: usize,
-    /// Who is referred and what happened, by age band, sex and deprivation decile.
+    /// Who is referred and what happened, by age band, sex, deprivation decile and ethnic group.
     pub equity: Vec<(String, CountTable)>,
     /// The cohort the demo's and the worklists' referrals are drawn from, by deprivation decile:
     /// (decile, share of the cohort), when it can be counted.
@@ -404,6 +405,9 @@ fn outcome_changes(
     out
 }
 
+/// The row for people whose ethnic group was not stated or is not known.
+const NOT_STATED: &str = "Not stated or not known";
+
 fn age_band(age: Option<i64>) -> String {
     match age {
         None => "Not known".into(),
@@ -502,6 +506,15 @@ pub async fn figures(
         Some(d) if (1..=10).contains(&d) => deciles[(d - 1) as usize].clone(),
         _ => "Not known".into(),
     };
+    let ethnic_groups: Vec<String> = EthnicGroup::ALL
+        .iter()
+        .map(|g| g.label().to_string())
+        .chain(std::iter::once(NOT_STATED.to_string()))
+        .collect();
+    let ethnicity = |f: &ReferralFact| {
+        f.ethnicity
+            .map_or(NOT_STATED.to_string(), |g| g.label().to_string())
+    };
     let sex = |f: &ReferralFact| match f.sex.as_deref() {
         Some("female") => "Female".to_string(),
         Some("male") => "Male".to_string(),
@@ -533,6 +546,17 @@ pub async fn figures(
                 equity_column,
                 &rule,
                 Some(&deciles),
+            ),
+        ),
+        (
+            "Ethnic group (the NHS's broad groups)".to_string(),
+            count_table(
+                &facts,
+                ethnicity,
+                &EQUITY_COLUMNS,
+                equity_column,
+                &rule,
+                Some(&ethnic_groups),
             ),
         ),
     ];

@@ -398,6 +398,7 @@ mod tests {
             age: None,
             sex: None,
             deprivation_decile: None,
+            ethnicity: None,
             cohort_id: None,
         }
     }

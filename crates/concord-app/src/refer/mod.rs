@@ -3,7 +3,7 @@
 //! served to anyone through the Open Referral API; and referrals to those services across
 //! organisations ([`referrals`]), with their figures ([`figures`]) and their measures in the
 //! measurement catalogue ([`measures`]), and the VCSE partners' capacity and funding by place
-//! ([`provision`]).
+//! ([`provision`]); SWEMWBS where a system holds its licence ([`settings`]).
 
 pub mod directory;
 pub mod fhir;
@@ -11,3 +11,4 @@ pub mod figures;
 pub mod measures;
 pub mod provision;
 pub mod referrals;
+pub mod settings;

@@ -7,6 +7,8 @@
 //! service never sees the person's NHS number.
 
 use crate::authz::{gp_practices_of, referral_side};
+use crate::population::worklists::deprivation_decile;
+use crate::population::Population;
 use concord_domain::calendar::working_days_between;
 use concord_domain::referral::caseload::ContactDraft;
 use concord_domain::referral::lifecycle::{self, Side, MOVES};
@@ -244,9 +246,11 @@ pub async fn caseload(
     })
 }
 
-/// Makes a referral for a person on one of the referrer's own practices' lists. Returns its id.
+/// Makes a referral for a person on one of the referrer's own practices' lists, carrying their
+/// neighbourhood's deprivation decile from `population` when it is known. Returns its id.
 pub async fn make(
     store: &Store,
+    population: &Population,
     principal: &Principal,
     draft: &ReferralDraft,
 ) -> Result<String, StoreError> {
@@ -305,7 +309,35 @@ pub async fn make(
         .grant_in(concord_domain::Role::DirectCareClinician, &practice)
         .cloned();
     let actor = Actor::person(principal, grant.as_ref());
-    store::create_for_care_team(store, &actor, &practice, &referral).await
+    let code = concord_store::organisations::get(store, &practice)
+        .await?
+        .code;
+    // The figures do without the decile rather than the person without their referral.
+    let decile = deprivation_decile(population, &code, &referral.nhs_number)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!("a referral's deprivation decile could not be read: {e}");
+            None
+        });
+    store::create_for_care_team(store, &actor, &practice, &referral, decile).await
+}
+
+/// Makes a referral from a FHIR R4 ServiceRequest
+/// ([`super::fhir::draft_from_service_request`]), by the rules of [`make`]; a refusal names the
+/// request's elements. Returns its id.
+pub async fn make_from_fhir(
+    store: &Store,
+    population: &Population,
+    principal: &Principal,
+    request: &serde_json::Value,
+) -> Result<String, StoreError> {
+    let draft = super::fhir::draft_from_service_request(request).map_err(StoreError::Invalid)?;
+    make(store, population, principal, &draft)
+        .await
+        .map_err(|err| match err {
+            StoreError::Invalid(errors) => StoreError::Invalid(super::fhir::at_fhir_paths(errors)),
+            other => other,
+        })
 }
 
 /// Records a person's referral of themselves to `service_id`. Returns its id.
@@ -374,14 +406,16 @@ pub async fn add_contact(
     store::add_contact(store, &actor, id, side, &contact).await
 }
 
-/// Records outcome measures on referral `id`, for either side while it is open.
+/// Records outcome measures on referral `id`, for either side while it is open (SWEMWBS only
+/// where `settings` hold its licence).
 pub async fn record_outcome(
     store: &Store,
+    settings: &super::settings::ReferSettings,
     principal: &Principal,
     id: &str,
     draft: &OutcomeDraft,
 ) -> Result<(), StoreError> {
-    let outcome = draft.validate()?;
+    let outcome = draft.validate(settings.swemwbs_licensed())?;
     let header = store::header(store, id).await?;
     let (_, grant) = referral_side(Some(principal), &header, None).ok_or_else(refused)?;
     let actor = Actor::person(principal, Some(&grant));

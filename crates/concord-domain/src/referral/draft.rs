@@ -5,6 +5,7 @@
 
 use super::lifecycle::needs_reason;
 use super::{CapacityReply, ContactPreference, ReferralPriority, ReferralReason, ReferralStatus};
+use crate::ethnicity::EthnicGroup;
 use crate::validation::{
     blank_to_none, looks_like_email, loose_bool, string_or_number, ValidationErrors,
 };
@@ -144,6 +145,9 @@ pub struct SelfReferralDraft {
     pub age: String,
     /// Their postcode (optional; only its district is kept for the figures).
     pub postcode: String,
+    /// Their ethnic group (optional, for the figures on who is reached; blank or `not_said` when
+    /// they would rather not say): `white`, `mixed`, `asian`, `black` or `other`.
+    pub ethnic_group: String,
     /// What they would like help with.
     pub reason: String,
     /// A phone number.
@@ -168,6 +172,8 @@ pub struct SelfReferral {
     pub age: Option<u8>,
     /// The postcode as given, upper case.
     pub postcode: Option<String>,
+    /// Their ethnic group, when they gave it.
+    pub ethnic_group: Option<EthnicGroup>,
     /// What they would like help with.
     pub reason: String,
     /// How to reach them.
@@ -205,6 +211,19 @@ impl SelfReferralDraft {
                 "Enter a postcode, for example RV1 2AB, or leave it blank",
             );
         }
+        let ethnic_group = match self.ethnic_group.trim() {
+            "" | "not_said" => None,
+            code => {
+                let group = EthnicGroup::from_code(code);
+                if group.is_none() {
+                    errors.add(
+                        "ethnic_group",
+                        "Choose an ethnic group from the list, or 'I would rather not say'",
+                    );
+                }
+                group
+            }
+        };
         errors.require_text(
             "reason",
             "what you would like help with",
@@ -229,6 +248,7 @@ impl SelfReferralDraft {
             family_name: self.family_name.trim().to_string(),
             age,
             postcode: (!postcode.is_empty()).then_some(postcode),
+            ethnic_group,
             reason: self.reason.trim().to_string(),
             contact: contact.expect("checked above"),
         })
@@ -454,15 +474,30 @@ mod tests {
         let referral = good.validate().unwrap();
         assert_eq!(referral.age, Some(78));
         assert_eq!(referral.postcode.as_deref(), Some("RV1 2AB"));
+        assert_eq!(referral.ethnic_group, None);
+        let said = SelfReferralDraft {
+            ethnic_group: "black".into(),
+            ..good.clone()
+        };
+        assert_eq!(
+            said.validate().unwrap().ethnic_group,
+            Some(EthnicGroup::Black)
+        );
+        let not_said = SelfReferralDraft {
+            ethnic_group: "not_said".into(),
+            ..good.clone()
+        };
+        assert_eq!(not_said.validate().unwrap().ethnic_group, None);
         let errors = SelfReferralDraft {
             age: "7".into(),
             postcode: "<script>".into(),
+            ethnic_group: "Black".into(),
             consent: false,
             ..good
         }
         .validate()
         .unwrap_err();
-        for field in ["age", "postcode", "consent"] {
+        for field in ["age", "postcode", "ethnic_group", "consent"] {
             assert!(errors.for_field(field).is_some(), "{field}");
         }
     }

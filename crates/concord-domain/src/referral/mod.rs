@@ -8,6 +8,7 @@ pub mod caseload;
 pub mod draft;
 pub mod lifecycle;
 pub mod outcome;
+pub mod swemwbs;
 
 use crate::vocabulary;
 

@@ -8,8 +8,8 @@
 //!   answered hardly ever or never (1), some of the time (2) or often (3), summed to 3–9; higher
 //!   is lonelier. "6 to 9: higher loneliness" is a convention, not an ONS threshold.
 //!
-//! SWEMWBS is not here: its wording and conversion table may not be shipped without the
-//! licence-holders' permission.
+//! - **SWEMWBS** only where the system has switched it on with its licence ([`super::swemwbs`]):
+//!   its wording and conversion table may not be shipped without the licence-holders' permission.
 
 use crate::validation::{string_or_number, ValidationErrors};
 use crate::vocabulary;
@@ -125,6 +125,27 @@ pub struct OutcomeDraft {
     /// UCLA feeling isolated, 1–3.
     #[serde(deserialize_with = "string_or_number")]
     pub isolated: String,
+    /// SWEMWBS statement 1, 1–5 (only where SWEMWBS is switched on).
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_1: String,
+    /// SWEMWBS statement 2, 1–5.
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_2: String,
+    /// SWEMWBS statement 3, 1–5.
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_3: String,
+    /// SWEMWBS statement 4, 1–5.
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_4: String,
+    /// SWEMWBS statement 5, 1–5.
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_5: String,
+    /// SWEMWBS statement 6, 1–5.
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_6: String,
+    /// SWEMWBS statement 7, 1–5.
+    #[serde(deserialize_with = "string_or_number")]
+    pub swemwbs_7: String,
 }
 
 /// Outcome answers, checked. An instrument is recorded whole or not at all; the person may
@@ -137,6 +158,8 @@ pub struct Outcome {
     pub ons4: Option<[u8; 4]>,
     /// UCLA item scores in [`UclaItem::ALL`] order.
     pub ucla: Option<[u8; 3]>,
+    /// SWEMWBS answers, statements 1 to 7.
+    pub swemwbs: Option<[u8; 7]>,
 }
 
 impl Outcome {
@@ -147,8 +170,8 @@ impl Outcome {
 }
 
 impl OutcomeDraft {
-    /// The outcome, or what is wrong with it.
-    pub fn validate(&self) -> Result<Outcome, ValidationErrors> {
+    /// The outcome, or what is wrong with it; SWEMWBS answers only when `swemwbs_licensed`.
+    pub fn validate(&self, swemwbs_licensed: bool) -> Result<Outcome, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let stage: Option<OutcomeStage> =
             errors.require_code("stage", "when this was asked", &self.stage);
@@ -165,7 +188,20 @@ impl OutcomeDraft {
         ];
         let ons4 = instrument(&mut errors, &ons4_fields, 0..=10, "ONS4");
         let ucla = instrument(&mut errors, &ucla_fields, 1..=3, "UCLA loneliness");
-        if ons4.is_none() && ucla.is_none() && errors.is_empty() {
+        let swemwbs = super::swemwbs::check_answers(
+            &mut errors,
+            [
+                &self.swemwbs_1,
+                &self.swemwbs_2,
+                &self.swemwbs_3,
+                &self.swemwbs_4,
+                &self.swemwbs_5,
+                &self.swemwbs_6,
+                &self.swemwbs_7,
+            ],
+            swemwbs_licensed,
+        );
+        if ons4.is_none() && ucla.is_none() && swemwbs.is_none() && errors.is_empty() {
             errors.add(
                 "life_satisfaction",
                 "Record the answers to at least one of the questionnaires",
@@ -176,6 +212,7 @@ impl OutcomeDraft {
             stage: stage.expect("checked above"),
             ons4: ons4.map(|v| [v[0], v[1], v[2], v[3]]),
             ucla: ucla.map(|v| [v[0], v[1], v[2]]),
+            swemwbs,
         })
     }
 }
@@ -256,7 +293,7 @@ mod tests {
             isolated: "1".into(),
             ..OutcomeDraft::default()
         }
-        .validate()
+        .validate(false)
         .unwrap();
         assert_eq!(outcome.ucla_total(), Some(6));
         assert!(outcome.ucla_total().unwrap() >= UCLA_HIGHER_LONELINESS);
@@ -268,7 +305,7 @@ mod tests {
             isolated: "1".into(),
             ..OutcomeDraft::default()
         };
-        assert_eq!(lowest.validate().unwrap().ucla_total(), Some(3));
+        assert_eq!(lowest.validate(false).unwrap().ucla_total(), Some(3));
     }
 
     #[test]
@@ -283,7 +320,7 @@ mod tests {
             isolated: "2".into(),
             ..OutcomeDraft::default()
         }
-        .validate()
+        .validate(false)
         .unwrap_err();
         assert!(errors.for_field("worthwhile").is_some());
         assert!(errors.for_field("anxiety").is_some());
@@ -292,7 +329,7 @@ mod tests {
             stage: "follow_up".into(),
             ..OutcomeDraft::default()
         };
-        assert!(nothing.validate().is_err());
+        assert!(nothing.validate(false).is_err());
         let ons4 = OutcomeDraft {
             stage: "follow_up".into(),
             life_satisfaction: "7".into(),
@@ -301,6 +338,6 @@ mod tests {
             anxiety: "3".into(),
             ..OutcomeDraft::default()
         };
-        assert_eq!(ons4.validate().unwrap().ons4, Some([7, 8, 6, 3]));
+        assert_eq!(ons4.validate(false).unwrap().ons4, Some([7, 8, 6, 3]));
     }
 }

@@ -5,6 +5,7 @@
 use super::RecordedOutcome;
 use crate::rows::RowExt;
 use crate::{Store, StoreError};
+use concord_domain::ethnicity::EthnicGroup;
 use concord_domain::referral::{ReferralReason, ReferralSource, ReferralStatus};
 
 /// One referral, for counting.
@@ -40,6 +41,8 @@ pub struct ReferralFact {
     pub sex: Option<String>,
     /// Deprivation decile of their neighbourhood.
     pub deprivation_decile: Option<i64>,
+    /// Broad ethnic group, when the registered list or the person said it.
+    pub ethnicity: Option<EthnicGroup>,
     /// The cohort whose worklist the person was referred from.
     pub cohort_id: Option<String>,
 }
@@ -49,7 +52,7 @@ pub async fn facts(store: &Store, since: &str) -> Result<Vec<ReferralFact>, Stor
     let rows = sqlx::query(
         "SELECT r.id, r.status, r.source, r.status_reason, r.service_name, ro.name AS receiving_name, \
          fo.code AS practice_code, fo.name AS practice_name, r.need_label, r.sent_at, r.replied_at, \
-         r.first_contact_at, r.age, r.sex, r.deprivation_decile, r.cohort_id, \
+         r.first_contact_at, r.age, r.sex, r.deprivation_decile, r.ethnicity, r.cohort_id, \
          CASE WHEN EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id \
          AND e.to_status = 'accepted') THEN 1 ELSE 0 END AS ever_accepted \
          FROM referrals r JOIN organisations ro ON ro.id = r.receiving_organisation_id \
@@ -85,6 +88,10 @@ pub async fn facts(store: &Store, since: &str) -> Result<Vec<ReferralFact>, Stor
                 age: row.opt_int("age")?,
                 sex: row.opt_text("sex")?,
                 deprivation_decile: row.opt_int("deprivation_decile")?,
+                ethnicity: row
+                    .opt_text("ethnicity")?
+                    .as_deref()
+                    .and_then(EthnicGroup::from_code),
                 cohort_id: row.opt_text("cohort_id")?,
             })
         })
@@ -98,7 +105,7 @@ pub async fn outcome_facts(
 ) -> Result<Vec<(String, RecordedOutcome)>, StoreError> {
     let rows = sqlx::query(
         "SELECT o.referral_id, o.stage, o.life_satisfaction, o.worthwhile, o.happiness, o.anxiety, \
-         o.companionship, o.left_out, o.isolated, o.recorded_by, o.recorded_at \
+         o.companionship, o.left_out, o.isolated, o.swemwbs_answers, o.recorded_by, o.recorded_at \
          FROM referral_outcomes o JOIN referrals r ON r.id = o.referral_id \
          WHERE r.sent_at >= $1 AND r.status <> 'entered_in_error' ORDER BY o.referral_id, o.recorded_at, o.id",
     )

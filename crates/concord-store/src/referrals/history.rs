@@ -4,7 +4,9 @@
 //! referrals, every move one the lifecycle allows to the side that made it, in time order. All
 //! are written in one transaction, or none.
 
-use super::write::{age_on, insert_event, need_label, receiving_service, side_name, NewRow};
+use super::write::{
+    age_on, insert_event, need_label, receiving_service, registered_patient, side_name, NewRow,
+};
 use crate::audit::{Actor, AuditEntry};
 use crate::{format_timestamp, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -78,15 +80,9 @@ pub async fn load_history(
                 if [past.practice_id.as_str(), referral.nhs_number.as_str()].iter().any(|v| v.contains('\0')) {
                     return Err(refused(index, "the practice or NHS number is not valid"));
                 }
-                let patient: Option<(String, String, String, String, String)> = sqlx::query_as(
-                    "SELECT given_name, family_name, birth_date, sex, postcode FROM registered_patients \
-                     WHERE practice_id = $1 AND nhs_number = $2",
-                )
-                .bind(&past.practice_id)
-                .bind(&referral.nhs_number)
-                .fetch_optional(tx.conn())
-                .await?;
-                let Some((given, family, birth_date, sex, postcode)) = patient else {
+                let patient =
+                    registered_patient(tx.conn(), &past.practice_id, &referral.nhs_number).await?;
+                let Some(patient) = patient else {
                     return Err(refused(index, "the person is not on the practice's registered list"));
                 };
                 let (service_name, receiving) = receiving_service(tx.conn(), &referral.service_id)
@@ -123,11 +119,12 @@ pub async fn load_history(
                     referred_by: (past.referred_by.0.as_deref(), Some(&past.referred_by.1)),
                     cohort_id: referral.cohort_id.as_deref(),
                     nhs_number: Some(&referral.nhs_number),
-                    name: (&given, &family),
-                    age: age_on(&birth_date, past.made_at.date_naive()),
-                    sex: Some(&sex),
-                    postcode_district: postcode_district(&postcode),
+                    name: (&patient.given_name, &patient.family_name),
+                    age: age_on(&patient.birth_date, past.made_at.date_naive()),
+                    sex: Some(&patient.sex),
+                    postcode_district: postcode_district(&patient.postcode),
                     deprivation_decile: past.deprivation_decile.map(i64::from),
+                    ethnicity: patient.ethnic_group,
                     contact: &referral.contact,
                     need: (referral.need.as_deref(), need.as_deref()),
                     reason: &referral.reason,

@@ -165,6 +165,8 @@ pub struct RecordedOutcome {
     pub ons4: Option<[u8; 4]>,
     /// UCLA item scores (companionship, left out, isolated).
     pub ucla: Option<[u8; 3]>,
+    /// SWEMWBS answers, statements 1 to 7.
+    pub swemwbs: Option<[u8; 7]>,
     /// Who recorded them.
     pub recorded_by: String,
     /// When.
@@ -380,6 +382,20 @@ fn score(row: &AnyRow, column: &str) -> Result<Option<u8>, StoreError> {
     Ok(row.opt_int(column)?.and_then(|v| u8::try_from(v).ok()))
 }
 
+/// SWEMWBS answers as stored: seven digits, each 1 to 5.
+pub(super) fn swemwbs_digits(answers: &[u8; 7]) -> String {
+    answers.iter().map(|a| char::from(b'0' + a)).collect()
+}
+
+fn swemwbs_from_digits(digits: &str) -> Option<[u8; 7]> {
+    let answers: Vec<u8> = digits
+        .bytes()
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|a| (1..=5).contains(a))
+        .collect();
+    answers.try_into().ok().filter(|_| digits.len() == 7)
+}
+
 pub(super) fn read_outcome(row: &AnyRow) -> Result<RecordedOutcome, StoreError> {
     let ons4 = [
         score(row, "life_satisfaction")?,
@@ -402,6 +418,10 @@ pub(super) fn read_outcome(row: &AnyRow) -> Result<RecordedOutcome, StoreError> 
             [Some(a), Some(b), Some(c)] => Some([a, b, c]),
             _ => None,
         },
+        swemwbs: row
+            .opt_text("swemwbs_answers")?
+            .as_deref()
+            .and_then(swemwbs_from_digits),
         recorded_by: row.text("recorded_by")?,
         recorded_at: row.text("recorded_at")?,
     })
@@ -412,7 +432,7 @@ pub async fn outcomes(store: &Store, id: &str) -> Result<Vec<RecordedOutcome>, S
     all_by(
         store,
         "SELECT stage, life_satisfaction, worthwhile, happiness, anxiety, companionship, \
-         left_out, isolated, recorded_by, recorded_at FROM referral_outcomes \
+         left_out, isolated, swemwbs_answers, recorded_by, recorded_at FROM referral_outcomes \
          WHERE referral_id = $1 ORDER BY recorded_at, id",
         id,
         read_outcome,

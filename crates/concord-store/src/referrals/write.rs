@@ -4,6 +4,7 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::{Store, StoreError};
 use concord_directory::index::postcode_district;
+use concord_domain::ethnicity::EthnicGroup;
 use concord_domain::referral::caseload::Contact;
 use concord_domain::referral::draft::{CareTeamReferral, ContactDetails, SelfReferral};
 use concord_domain::referral::lifecycle::{self, Side};
@@ -76,13 +77,60 @@ pub(super) fn age_on(birth_date: &str, today: chrono::NaiveDate) -> Option<i64> 
     today.years_since(born).map(i64::from)
 }
 
+/// A person as their practice's registered list has them.
+pub(super) struct RegisteredPerson {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub postcode: String,
+    /// Their broad ethnic group, when the list states their category.
+    pub ethnic_group: Option<EthnicGroup>,
+}
+
+/// The person with `nhs_number` on `practice_id`'s registered list, if they are on it.
+pub(super) async fn registered_patient(
+    conn: &mut AnyConnection,
+    practice_id: &str,
+    nhs_number: &str,
+) -> Result<Option<RegisteredPerson>, StoreError> {
+    if [practice_id, nhs_number].iter().any(|v| v.contains('\0')) {
+        return Ok(None);
+    }
+    type Row = (String, String, String, String, String, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT given_name, family_name, birth_date, sex, postcode, ethnic_category \
+         FROM registered_patients WHERE practice_id = $1 AND nhs_number = $2",
+    )
+    .bind(practice_id)
+    .bind(nhs_number)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(
+        |(given_name, family_name, birth_date, sex, postcode, category)| RegisteredPerson {
+            given_name,
+            family_name,
+            birth_date,
+            sex,
+            postcode,
+            ethnic_group: category.and_then(|c| {
+                concord_domain::ethnicity::group_of_category(&c)
+                    .ok()
+                    .flatten()
+            }),
+        },
+    ))
+}
+
 /// Makes a referral for a person on `practice_id`'s registered list, sent (or kept as a
-/// draft), by `actor` (who recorded the person's consent, when sending). Returns its id.
+/// draft), by `actor` (who recorded the person's consent, when sending), carrying their
+/// neighbourhood's deprivation decile when the population picture knows it. Returns its id.
 pub async fn create_for_care_team(
     store: &Store,
     actor: &Actor,
     practice_id: &str,
     referral: &CareTeamReferral,
+    deprivation_decile: Option<u8>,
 ) -> Result<String, StoreError> {
     let id = crate::new_id();
     let status = if referral.draft {
@@ -100,21 +148,15 @@ pub async fn create_for_care_team(
     store
         .audited(entry, async |entry| {
             let mut tx = store.begin_write().await?;
-            let patient: Option<(String, String, String, String, String)> = sqlx::query_as(
-                "SELECT given_name, family_name, birth_date, sex, postcode FROM registered_patients \
-                 WHERE practice_id = $1 AND nhs_number = $2",
-            )
-            .bind(practice_id)
-            .bind(&referral.nhs_number)
-            .fetch_optional(tx.conn())
-            .await?;
-            let Some((given, family, birth_date, sex, postcode)) = patient else {
+            let patient = registered_patient(tx.conn(), practice_id, &referral.nhs_number).await?;
+            let Some(patient) = patient else {
                 return Err(StoreError::invalid(
                     "nhs_number",
                     "This person is not on your practice's registered list",
                 ));
             };
-            let (service_name, receiving) = receiving_service(tx.conn(), &referral.service_id).await?;
+            let (service_name, receiving) =
+                receiving_service(tx.conn(), &referral.service_id).await?;
             let need = need_label(tx.conn(), referral.need.as_deref()).await?;
             let now = crate::now_utc();
             let today = chrono::Utc::now().date_naive();
@@ -130,11 +172,12 @@ pub async fn create_for_care_team(
                 referred_by: (actor.person_id.as_deref(), Some(&actor.name)),
                 cohort_id: referral.cohort_id.as_deref(),
                 nhs_number: Some(&referral.nhs_number),
-                name: (&given, &family),
-                age: age_on(&birth_date, today),
-                sex: Some(&sex),
-                postcode_district: postcode_district(&postcode),
-                deprivation_decile: None,
+                name: (&patient.given_name, &patient.family_name),
+                age: age_on(&patient.birth_date, today),
+                sex: Some(&patient.sex),
+                postcode_district: postcode_district(&patient.postcode),
+                deprivation_decile: deprivation_decile.map(i64::from),
+                ethnicity: patient.ethnic_group,
                 contact: &referral.contact,
                 need: (referral.need.as_deref(), need.as_deref()),
                 reason: &referral.reason,
@@ -145,7 +188,19 @@ pub async fn create_for_care_team(
             }
             .insert(tx.conn())
             .await?;
-            insert_event(tx.conn(), &id, None, status, None, "", None, "referrer", actor, &now).await?;
+            insert_event(
+                tx.conn(),
+                &id,
+                None,
+                status,
+                None,
+                "",
+                None,
+                "referrer",
+                actor,
+                &now,
+            )
+            .await?;
             tx.commit(entry).await?;
             Ok(id.clone())
         })
@@ -207,6 +262,7 @@ pub async fn create_self(
                 sex: None,
                 postcode_district: referral.postcode.as_deref().and_then(postcode_district),
                 deprivation_decile: None,
+                ethnicity: referral.ethnic_group,
                 contact: &referral.contact,
                 need: (None, None),
                 reason: &referral.reason,
@@ -256,6 +312,8 @@ pub(super) struct NewRow<'a> {
     pub sex: Option<&'a str>,
     pub postcode_district: Option<String>,
     pub deprivation_decile: Option<i64>,
+    /// The person's broad ethnic group, for the figures only (never shown to the service).
+    pub ethnicity: Option<EthnicGroup>,
     pub contact: &'a ContactDetails,
     /// The need's term id and name.
     pub need: (Option<&'a str>, Option<&'a str>),
@@ -274,11 +332,11 @@ impl NewRow<'_> {
         sqlx::query(
             "INSERT INTO referrals (id, source, service_id, service_name, receiving_organisation_id, \
              referring_organisation_id, referred_by, referred_by_name, cohort_id, nhs_number, \
-             given_name, family_name, age, sex, postcode_district, deprivation_decile, phone, email, \
-             contact_preference, need_term_id, need_label, reason, priority, consent_recorded_by, \
-             consent_at, status, authored_on, sent_at, last_modified, version) VALUES ($1, $2, $3, \
-             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-             $23, $24, $25, $26, $27, $28, $29, 1)",
+             given_name, family_name, age, sex, postcode_district, deprivation_decile, ethnicity, \
+             phone, email, contact_preference, need_term_id, need_label, reason, priority, \
+             consent_recorded_by, consent_at, status, authored_on, sent_at, last_modified, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+             $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, 1)",
         )
         .bind(self.id)
         .bind(self.source.as_str())
@@ -296,6 +354,7 @@ impl NewRow<'_> {
         .bind(self.sex)
         .bind(self.postcode_district.as_deref())
         .bind(self.deprivation_decile)
+        .bind(self.ethnicity.map(EthnicGroup::as_str))
         .bind(self.contact.phone.as_deref())
         .bind(self.contact.email.as_deref())
         .bind(self.contact.preference.as_str())
@@ -560,8 +619,8 @@ pub(super) async fn insert_outcome(
     let ucla = |i: usize| outcome.ucla.map(|v| i64::from(v[i]));
     sqlx::query(
         "INSERT INTO referral_outcomes (id, referral_id, stage, life_satisfaction, worthwhile, \
-         happiness, anxiety, companionship, left_out, isolated, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         happiness, anxiety, companionship, left_out, isolated, swemwbs_answers, recorded_by, \
+         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(crate::new_id())
     .bind(referral_id)
@@ -573,6 +632,7 @@ pub(super) async fn insert_outcome(
     .bind(ucla(0))
     .bind(ucla(1))
     .bind(ucla(2))
+    .bind(outcome.swemwbs.as_ref().map(super::swemwbs_digits))
     .bind(by)
     .bind(at)
     .execute(conn)

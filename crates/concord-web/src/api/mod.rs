@@ -164,7 +164,7 @@ impl Modify for ProblemResponses {
         oruk::root, oruk::services, oruk::service, oruk::service_at_locations, oruk::service_at_location,
         oruk::taxonomies, oruk::taxonomy, oruk::taxonomy_terms, oruk::taxonomy_term,
         referrals::caseload, referrals::create, referrals::get, referrals::change_status, referrals::add_contact,
-        referrals::record_outcome, crate::refer::figures::api, crate::refer::capacity::put, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request,
+        referrals::record_outcome, crate::refer::figures::api, crate::refer::capacity::put, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request, referrals::fhir_create_service_request,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,

@@ -165,7 +165,7 @@ pub async fn create(
     Context(state, _, permit): Context,
     ApiJson(draft): ApiJson<ReferralDraft>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = use_case::make(&state.store, permit.person(), &draft).await?;
+    let id = use_case::make(&state.store, &state.population, permit.person(), &draft).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -232,7 +232,7 @@ pub async fn record_outcome(
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<OutcomeDraft>,
 ) -> Result<StatusCode, ApiError> {
-    use_case::record_outcome(&state.store, permit.person(), &id, &draft).await?;
+    use_case::record_outcome(&state.store, &state.refer, permit.person(), &id, &draft).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -266,6 +266,30 @@ pub async fn fhir_service_request(
 ) -> Result<Response, ApiError> {
     let view = use_case::view(&state.store, permit.person(), &id).await?;
     Ok(fhir_json(fhir::service_request(&view.referral)))
+}
+
+/// Refers a person the FHIR way: POST a ServiceRequest with the person's NHS number as `subject.identifier`, the directory service as `performer[0]`
+/// (`urn:uuid:{id}` or `HealthcareService/{id}`), `note[0].text` what they would like help with,
+/// a contained Patient's `telecom` (the one ranked first is how they would like to be
+/// contacted), and `supportingInfo` referring to a contained, active Consent (their agreement to
+/// share). `status` `active` sends it; `draft` keeps it. The same rules as Concord's own API: the
+/// person must be on the caller's own practice's list. Answers 201 with the ServiceRequest as
+/// made (its Task is at `/api/v1/fhir/Task/{id}`); a refusal names the request's elements.
+#[utoipa::path(post, path = "/api/v1/fhir/ServiceRequest", operation_id = "create_fhir_service_request", tag = "refer", request_body = Object,
+    responses((status = 201, description = "The FHIR R4 ServiceRequest as made (application/fhir+json)", body = Object), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn fhir_create_service_request(
+    Context(state, _, permit): Context,
+    ApiJson(request): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let id = use_case::make_from_fhir(&state.store, &state.population, permit.person(), &request)
+        .await?;
+    let view = use_case::view(&state.store, permit.person(), &id).await?;
+    let mut response = fhir_json(fhir::service_request(&view.referral));
+    *response.status_mut() = StatusCode::CREATED;
+    if let Ok(location) = format!("/api/v1/fhir/ServiceRequest/{id}").parse() {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }
 
 /// The status change a FHIR Task asks for: its `status`, `statusReason` (a reason code from

@@ -12,6 +12,7 @@ use crate::AppState;
 use axum::extract::Path;
 use axum::response::Response;
 use concord_app::refer::referrals as use_case;
+use concord_domain::ethnicity::EthnicGroup;
 use concord_domain::referral::{
     ContactPreference, ReferralDraft, ReferralPriority, SelfReferralDraft,
 };
@@ -166,7 +167,7 @@ pub async fn create(
         Notice::ReferralSent
     };
     settle(
-        use_case::make(&state.store, permit.person(), &draft).await,
+        use_case::make(&state.store, &state.population, permit.person(), &draft).await,
         |id| Next::to(format!("/referrals/{id}"), notice),
         |errors| referral_form(&state, &visitor, &permit, &draft, errors),
     )
@@ -198,6 +199,13 @@ async fn self_referral_form(
         )
         .text("postcode", "Postcode (optional)", "For example, RV1 2AB")
         .autocomplete("postal-code")
+        .select_with_hint(
+            "ethnic_group",
+            "Your ethnic group (optional)",
+            "This helps local services see whether they reach everyone. The service does not see it.",
+            EthnicGroup::choices(),
+            "Choose one, or leave it",
+        )
         .textarea("reason", "What would you like help with?", "")
         .telephone(
             "phone",

@@ -15,11 +15,13 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concord_app::refer::referrals::{self as use_case, Caseload, ReferralView};
+use concord_app::refer::settings::ReferSettings;
 use concord_domain::referral::caseload::{ContactDraft, ContactKind};
 use concord_domain::referral::lifecycle::needs_reason;
 use concord_domain::referral::outcome::{
     Ons4Item, OutcomeDraft, OutcomeStage, UclaItem, UCLA_ANSWERS, UCLA_HIGHER_LONELINESS,
 };
+use concord_domain::referral::swemwbs::ANSWERS as SWEMWBS_ANSWERS;
 use concord_domain::referral::{
     CapacityReply, ReferralReason, ReferralStatus, Side, StatusChangeDraft,
 };
@@ -81,13 +83,15 @@ pub struct OutcomeLine {
     pub ons4: Vec<String>,
     /// "6 of 9 (higher loneliness, 6 to 9)".
     pub ucla: Option<String>,
+    /// SWEMWBS's metric and raw scores, where the system is licensed.
+    pub swemwbs: Option<String>,
     /// Who recorded it, and when.
     pub recorded_by: String,
     /// When (RFC 3339).
     pub recorded_at: String,
 }
 
-fn outcome_line(outcome: &RecordedOutcome) -> OutcomeLine {
+fn outcome_line(outcome: &RecordedOutcome, settings: &ReferSettings) -> OutcomeLine {
     OutcomeLine {
         stage: outcome.stage.label(),
         ons4: outcome
@@ -115,6 +119,10 @@ fn outcome_line(outcome: &RecordedOutcome) -> OutcomeLine {
             };
             format!("{total} on a scale of 3 to 9 ({band})")
         }),
+        swemwbs: outcome
+            .swemwbs
+            .as_ref()
+            .and_then(|answers| settings.swemwbs_scores(answers)),
         recorded_by: outcome.recorded_by.clone(),
         recorded_at: outcome.recorded_at.clone(),
     }
@@ -190,7 +198,11 @@ fn move_words(to: ReferralStatus, side: Side) -> &'static str {
     }
 }
 
-fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
+fn forms(
+    view: &ReferralView,
+    posted: &Posted,
+    swemwbs: bool,
+) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let moves: Vec<Choice> = view
         .moves
         .iter()
@@ -312,6 +324,23 @@ fn forms(view: &ReferralView, posted: &Posted) -> (Vec<Field>, Vec<Field>, Vec<F
             "Not answered",
         ));
     }
+    if swemwbs {
+        // The statements' wording is the licence-holders': it is read from the licensed copy.
+        let answers: Vec<Choice> = SWEMWBS_ANSWERS
+            .iter()
+            .map(|(s, l)| (s.to_string(), format!("{l} ({s})")))
+            .collect();
+        for n in 1..=7 {
+            let name = format!("swemwbs_{n}");
+            outcome.push(Field::select(
+                &name,
+                &format!("SWEMWBS statement {n} (as worded in your licensed copy)"),
+                answers.clone(),
+                value(posted, &name),
+                "Not answered",
+            ));
+        }
+    }
     (status, contact, outcome)
 }
 
@@ -324,7 +353,8 @@ async fn referral_page(
     errors: ValidationErrors,
 ) -> Result<Response, PageError> {
     let view = use_case::view(&state.store, permit.person(), id).await?;
-    let (status_fields, contact_fields, outcome_fields) = forms(&view, posted);
+    let (status_fields, contact_fields, outcome_fields) =
+        forms(&view, posted, state.refer.swemwbs_licensed());
     let name = format!(
         "{} {}",
         view.referral.person.given_name, view.referral.person.family_name
@@ -339,7 +369,11 @@ async fn referral_page(
             "referrals",
         )
         .with_errors(&errors),
-        outcomes: view.outcomes.iter().map(outcome_line).collect(),
+        outcomes: view
+            .outcomes
+            .iter()
+            .map(|o| outcome_line(o, &state.refer))
+            .collect(),
         ucla_answers: UCLA_ANSWERS
             .iter()
             .map(|(s, l)| format!("{l} = {s}"))
@@ -415,7 +449,7 @@ pub async fn record_outcome(
 ) -> Result<Response, PageError> {
     let draft: OutcomeDraft = parse(&form, &[])?;
     settle(
-        use_case::record_outcome(&state.store, permit.person(), &id, &draft).await,
+        use_case::record_outcome(&state.store, &state.refer, permit.person(), &id, &draft).await,
         |()| {
             Next::to(
                 format!("/referrals/{id}#outcomes"),

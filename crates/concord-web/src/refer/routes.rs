@@ -142,6 +142,12 @@ pub fn routes() -> Vec<RouteDef> {
             api::fhir_update_task,
         ),
         def(
+            M::POST,
+            "/api/v1/fhir/ServiceRequest",
+            R::MakeReferral,
+            api::fhir_create_service_request,
+        ),
+        def(
             M::GET,
             "/api/v1/fhir/ServiceRequest/{id}",
             R::SeeReferral,

@@ -323,6 +323,10 @@ fn registered_list_def(practices: Vec<Choice>) -> UploadDef {
                 "A CSV file with the columns {}: your practice's registered patients. It is used only to show your own clinicians the names of your patients on a worklist; every such view is audited.",
                 population::REGISTERED_LIST_COLUMNS.join(", ")
             ),
+            format!(
+                "It may also have a column {}: each person's NHS ethnic category code (A to S, Z for not stated), as your clinical system records it. A referral then carries only the person's broad ethnic group, for the figures on who is reached; the service never sees it.",
+                population::REGISTERED_LIST_ETHNICITY
+            ),
             "It replaces the list loaded before. Each bad row is named by its line and field, and then nothing is loaded.".into(),
         ],
         datasets: practices,

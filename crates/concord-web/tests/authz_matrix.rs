@@ -347,6 +347,7 @@ GET /services                                 S A A A A A A A
 GET /services/import                          S A A A D D D A
 POST /services/import                         S A A A D D D A
 GET /services/export.json                     S A A A A A A A
+GET /services/export.zip                      S A A A A A A A
 GET /services/{id}                            S A A A A A A A
 GET /services/{id}/capacity                   S A D D D D D A
 POST /services/{id}/capacity                  S A D D D D D A

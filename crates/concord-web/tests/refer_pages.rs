@@ -223,6 +223,47 @@ async fn a_link_worker_finds_a_service_and_imports_their_own() {
     let export = app.get("/services/export.json", &mut vcse).await;
     let services: serde_json::Value = serde_json::from_str(&export.body).unwrap();
     assert_eq!(services.as_array().unwrap().len(), 232);
+
+    // And as a CSV data package, which reads back (by the same reader an import uses) to the
+    // same services, each with its places and taxonomy terms.
+    let zipped = app.send_raw("/services/export.zip", &mut vcse).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut bytes).unwrap();
+        files.push((file.name().unwrap().to_string(), bytes));
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+    for table in [
+        "datapackage.json",
+        "services.csv",
+        "locations.csv",
+        "taxonomy_terms.csv",
+    ] {
+        assert!(names.contains(&table), "{names:?}");
+    }
+    let package = concord_directory::tabular::read_package(&files).unwrap();
+    let mut from_package: Vec<String> = package.services.iter().map(|s| s.id.clone()).collect();
+    let mut from_feed: Vec<String> = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    from_package.sort();
+    from_feed.sort();
+    assert_eq!(from_package, from_feed);
+    let located = |s: &serde_json::Value| s["service_at_locations"].as_array().map_or(0, Vec::len);
+    let places_in_feed: usize = services.as_array().unwrap().iter().map(located).sum();
+    let places_in_package: usize = package
+        .services
+        .iter()
+        .map(|s| located(&serde_json::to_value(s).unwrap()))
+        .sum();
+    assert_eq!(places_in_package, places_in_feed);
+    assert!(places_in_feed > 0);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
-use concord_app::refer::directory::{export_json, import_as_operator, Upload};
+use concord_app::refer::directory::{export_json, export_package, import_as_operator, Upload};
 use concord_directory::feed::FeedKind;
 use concord_store::directory::{self, ServiceFilter};
 use concord_store::{organisations, Actor, PageRequest, Store};
@@ -45,11 +45,15 @@ pub enum DirectoryCommand {
         #[arg(long)]
         partner: Option<String>,
     },
-    /// Write the whole directory as an HSDS JSON feed (every service in full).
+    /// Write the whole directory as an HSDS JSON feed (every service in full), or with
+    /// --package as a zipped HSDS CSV data package.
     Export {
-        /// Where to write it (standard output if not given).
+        /// Where to write it (standard output if not given; a package needs a file).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write a CSV data package (a zip of one table per kind of record) instead of JSON.
+        #[arg(long)]
+        package: bool,
     },
     /// Find services by words (and a postcode district), timing the search.
     Search {
@@ -131,7 +135,18 @@ pub async fn run(store: &Store, operator: &Actor, command: &DirectoryCommand) ->
                 println!("Passed over: {line}");
             }
         }
-        DirectoryCommand::Export { out } => {
+        DirectoryCommand::Export { out, package: true } => {
+            let Some(path) = out else {
+                anyhow::bail!("give --out FILE.zip: a data package is a zip file");
+            };
+            let zip = export_package(store).await?;
+            std::fs::write(path, zip)
+                .with_context(|| format!("could not write {}", path.display()))?;
+        }
+        DirectoryCommand::Export {
+            out,
+            package: false,
+        } => {
             let json = export_json(store).await?;
             match out {
                 Some(path) => std::fs::write(path, json)

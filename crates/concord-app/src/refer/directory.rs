@@ -255,3 +255,57 @@ pub async fn export_json(store: &Store) -> Result<String, StoreError> {
     let documents = store::all_documents(store).await?;
     Ok(format!("[{}]", documents.join(",")))
 }
+
+/// The largest data package written (its files before compression): far above a 50,000-service
+/// directory's, so only a runaway stops.
+pub const MAX_PACKAGE_BYTES: usize = 1024 * 1024 * 1024;
+
+/// The whole directory as an HSDS CSV data package, zipped: a table per kind of object (each
+/// object once, linked by ids) and `datapackage.json` listing them, as
+/// [`tabular::write_package`] writes it. A package imported here comes back the same.
+pub async fn export_package(store: &Store) -> Result<Vec<u8>, StoreError> {
+    fn parse<T: serde::de::DeserializeOwned>(documents: Vec<String>) -> Result<Vec<T>, StoreError> {
+        documents
+            .iter()
+            .map(|d| {
+                serde_json::from_str(d).map_err(|e| {
+                    StoreError::invalid("directory", format!("a stored record is not HSDS: {e}"))
+                })
+            })
+            .collect()
+    }
+    let directory = Directory {
+        services: parse(store::all_documents(store).await?)?,
+        taxonomies: parse(store::all_taxonomy_documents(store).await?)?,
+        taxonomy_terms: parse(store::all_term_documents(store).await?)?,
+        passed_over: Vec::new(),
+    };
+    tokio::task::spawn_blocking(move || zip_package(&tabular::write_package(&directory)))
+        .await
+        .map_err(|e| {
+            StoreError::invalid("directory", format!("the package was not written: {e}"))
+        })?
+}
+
+/// The package's files in one zip file.
+fn zip_package(files: &[(String, String)]) -> Result<Vec<u8>, StoreError> {
+    let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+    if total > MAX_PACKAGE_BYTES {
+        return Err(StoreError::invalid(
+            "directory",
+            "the directory is too large to write as one data package",
+        ));
+    }
+    let failed = |e: &dyn std::fmt::Display| {
+        StoreError::invalid("directory", format!("the package was not written: {e}"))
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, text) in files {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| failed(&e))?;
+        std::io::Write::write_all(&mut zip, text.as_bytes()).map_err(|e| failed(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
+}

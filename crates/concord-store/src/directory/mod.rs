@@ -424,6 +424,26 @@ pub async fn all_documents(store: &Store) -> Result<Vec<String>, StoreError> {
     .await
 }
 
+/// Every taxonomy, by name, as HSDS JSON (for an export of the whole directory).
+pub async fn all_taxonomy_documents(store: &Store) -> Result<Vec<String>, StoreError> {
+    all(
+        store,
+        "SELECT document FROM directory_taxonomies ORDER BY name, id",
+        |row| row.text("document"),
+    )
+    .await
+}
+
+/// Every taxonomy term, by name, as HSDS JSON (for an export of the whole directory).
+pub async fn all_term_documents(store: &Store) -> Result<Vec<String>, StoreError> {
+    all(
+        store,
+        "SELECT document FROM directory_taxonomy_terms ORDER BY name, id",
+        |row| row.text("document"),
+    )
+    .await
+}
+
 /// Every service that belongs to a partner of the system, by partner and name.
 pub async fn partner_services(store: &Store) -> Result<Vec<StoredService>, StoreError> {
     all(

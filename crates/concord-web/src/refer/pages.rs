@@ -629,3 +629,19 @@ pub async fn export(Context(state, _, _): Context) -> Result<Response, PageError
     )
         .into_response())
 }
+
+/// `GET /services/export.zip`: the whole directory as an HSDS CSV data package, zipped.
+pub async fn export_package(Context(state, _, _): Context) -> Result<Response, PageError> {
+    let zip = use_case::export_package(&state.store).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"services-hsds-package.zip\"",
+            ),
+        ],
+        zip,
+    )
+        .into_response())
+}

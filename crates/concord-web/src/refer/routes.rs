@@ -31,6 +31,12 @@ pub fn routes() -> Vec<RouteDef> {
         )
         .upload(),
         def(M::GET, "/services/export.json", R::SignedIn, pages::export),
+        def(
+            M::GET,
+            "/services/export.zip",
+            R::SignedIn,
+            pages::export_package,
+        ),
         def(M::GET, "/services/{id}", R::SignedIn, pages::show),
         def(
             M::GET,

@@ -8,9 +8,10 @@
 use crate::audit::{Actor, AuditEntry};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::throttle;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chrono::{Duration, Utc};
+
 use concord_domain::ValidationErrors;
 use std::sync::OnceLock;
 
@@ -151,8 +152,6 @@ pub enum SignIn {
 const PAIR_FREE_FAILURES: i64 = 5;
 /// Failures allowed from one client across all usernames before it must wait.
 const CLIENT_FREE_FAILURES: i64 = 30;
-/// How long failures are remembered.
-const WINDOW_MINUTES: i64 = 15;
 
 fn pair_key(username: &str, client: &str) -> String {
     format!("pair:{username}|{client}")
@@ -160,94 +159,6 @@ fn pair_key(username: &str, client: &str) -> String {
 
 fn client_key(client: &str) -> String {
     format!("client:{client}")
-}
-
-/// How many times a reservation is retried when parallel attempts race for the same counter; past
-/// this the attempt is refused as throttled (fail closed).
-const RESERVE_RETRIES: usize = 50;
-
-/// Counts one attempt against `key` *before* the password is checked, atomically: the counter is
-/// compare-and-swapped, so parallel guesses are each counted and only the allowance is ever
-/// checked. Returns false when the key is blocked (the attempt must not be checked at all).
-///
-/// Past the free allowance, each further attempt doubles the wait before the next: 1, 2, 4, 8
-/// minutes, at most 15. A successful sign-in gives the reservation back ([`release`]).
-async fn reserve(store: &Store, key: &str, free: i64) -> Result<bool, StoreError> {
-    for _ in 0..RESERVE_RETRIES {
-        let now = Utc::now();
-        let now_text = crate::format_timestamp(now);
-        sqlx::query(
-            "INSERT INTO sign_in_throttle (throttle_key, failures, first_failure_at, blocked_until)
-             VALUES ($1, 0, $2, NULL) ON CONFLICT (throttle_key) DO NOTHING",
-        )
-        .bind(key)
-        .bind(&now_text)
-        .execute(store.pool())
-        .await?;
-        let (failures, first, until): (i64, String, Option<String>) = sqlx::query_as(
-            "SELECT failures, first_failure_at, blocked_until FROM sign_in_throttle WHERE throttle_key = $1",
-        )
-        .bind(key)
-        .fetch_one(store.pool())
-        .await?;
-        if matches!(&until, Some(until) if until.as_str() > now_text.as_str()) {
-            return Ok(false);
-        }
-        let window_start = crate::format_timestamp(now - Duration::minutes(WINDOW_MINUTES));
-        let (next, next_first) = if first > window_start {
-            (failures + 1, first.clone())
-        } else {
-            (1, now_text.clone())
-        };
-        let blocked_until = (next >= free).then(|| {
-            let minutes = 1i64 << (next - free).min(4);
-            crate::format_timestamp(now + Duration::minutes(minutes.min(WINDOW_MINUTES)))
-        });
-        let swapped = sqlx::query(
-            "UPDATE sign_in_throttle SET failures = $2, first_failure_at = $3, blocked_until = $4
-             WHERE throttle_key = $1 AND failures = $5 AND first_failure_at = $6",
-        )
-        .bind(key)
-        .bind(next)
-        .bind(&next_first)
-        .bind(&blocked_until)
-        .bind(failures)
-        .bind(&first)
-        .execute(store.pool())
-        .await?;
-        if swapped.rows_affected() == 1 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Removes counters whose window has passed and that block nothing, so the table holds only
-/// recent attempts.
-async fn forget_expired(store: &Store) -> Result<(), StoreError> {
-    let now = Utc::now();
-    sqlx::query(
-        "DELETE FROM sign_in_throttle WHERE first_failure_at < $1 AND (blocked_until IS NULL OR blocked_until < $2)",
-    )
-    .bind(crate::format_timestamp(now - Duration::minutes(WINDOW_MINUTES)))
-    .bind(crate::format_timestamp(now))
-    .execute(store.pool())
-    .await?;
-    Ok(())
-}
-
-/// Gives back one reserved attempt after a successful sign-in.
-async fn release(store: &Store, key: &str, free: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE sign_in_throttle SET failures = failures - 1,
-             blocked_until = CASE WHEN failures - 1 < $2 THEN NULL ELSE blocked_until END
-         WHERE throttle_key = $1 AND failures > 0",
-    )
-    .bind(key)
-    .bind(free)
-    .execute(store.pool())
-    .await?;
-    Ok(())
 }
 
 /// Checks a username and password from `client` (an IP address), applying throttling; audits the attempt.
@@ -284,10 +195,10 @@ pub async fn authenticate(
     // outrun the count; a blocked key stops the attempt unchecked.
     // The client is reserved first, so a blocked client writes nothing more however many
     // usernames it tries.
-    let client_open = reserve(store, &client_key, CLIENT_FREE_FAILURES).await?;
-    let pair_open = client_open && reserve(store, &pair, PAIR_FREE_FAILURES).await?;
+    let client_open = throttle::reserve(store, &client_key, CLIENT_FREE_FAILURES).await?;
+    let pair_open = client_open && throttle::reserve(store, &pair, PAIR_FREE_FAILURES).await?;
     if client_open && !pair_open {
-        release(store, &client_key, CLIENT_FREE_FAILURES).await?;
+        throttle::release(store, &client_key, CLIENT_FREE_FAILURES).await?;
     }
     if !pair_open {
         store
@@ -314,12 +225,12 @@ pub async fn authenticate(
     };
     match account {
         Some((person_id, _, _)) if verified => {
-            sqlx::query("DELETE FROM sign_in_throttle WHERE throttle_key = $1")
+            sqlx::query("DELETE FROM throttle_counters WHERE throttle_key = $1")
                 .bind(&pair)
                 .execute(store.pool())
                 .await?;
-            release(store, &client_key, CLIENT_FREE_FAILURES).await?;
-            forget_expired(store).await?;
+            throttle::release(store, &client_key, CLIENT_FREE_FAILURES).await?;
+            throttle::forget_expired(store).await?;
             sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE person_id = $2")
                 .bind(&now)
                 .bind(&person_id)

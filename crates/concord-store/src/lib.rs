@@ -41,6 +41,7 @@ pub mod search;
 pub mod sessions;
 pub mod strategy;
 pub mod testing;
+mod throttle;
 pub mod vision;
 pub mod worklist_marks;
 

@@ -736,6 +736,41 @@ async fn a_person_can_ask_a_service_for_help_themselves() {
     assert!(refused
         .body
         .contains("does not take referrals through Concord"));
+    // One computer may send five in a quarter of an hour (these two among them); then it waits.
+    let again = |n: usize| {
+        let name = format!("Person{n}");
+        let service = service.clone();
+        let app = &app;
+        let mut public = public.clone();
+        async move {
+            app.post(
+                &format!("/services/{service}/refer-yourself"),
+                &mut public,
+                &[
+                    ("given_name", name.as_str()),
+                    ("family_name", "Example"),
+                    ("reason", "Company"),
+                    ("email", "person@example.org"),
+                    ("contact_preference", "email"),
+                    ("consent", "true"),
+                ],
+            )
+            .await
+        }
+    };
+    for n in 0..3 {
+        assert_eq!(again(n).await.status, StatusCode::SEE_OTHER, "{n}");
+    }
+    let flooded = again(3).await;
+    assert_eq!(flooded.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        flooded
+            .body
+            .contains("Several requests have just been sent"),
+        "{}",
+        flooded.body
+    );
+    assert_eq!(referrals(&app).await, 4, "Grace and three more");
 }
 
 #[tokio::test]

@@ -340,14 +340,16 @@ pub async fn make_from_fhir(
         })
 }
 
-/// Records a person's referral of themselves to `service_id`. Returns its id.
+/// Records a person's referral of themselves to `service_id`, from `client` (an address, for
+/// slowing down a flood; not kept with the referral). Returns its id.
 pub async fn self_refer(
     store: &Store,
     service_id: &str,
     draft: &SelfReferralDraft,
+    client: &str,
 ) -> Result<String, StoreError> {
     let referral = draft.validate()?;
-    store::create_self(store, service_id, &referral).await
+    store::create_self(store, service_id, &referral, client).await
 }
 
 /// The side that makes the move from `from` to `to`, if any side may.

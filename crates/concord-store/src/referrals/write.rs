@@ -211,12 +211,29 @@ pub async fn create_for_care_team(
 /// flood of them is more likely a robot than a crowd).
 pub const MAX_SELF_REFERRALS_AN_HOUR: i64 = 30;
 
-/// Records a person's referral of themselves to `service_id`, sent. Returns its id.
+/// Self-referrals one client (an address) may send in a quarter of an hour before each further
+/// one must wait (1, 2, 4 ... minutes): enough for someone helping a few neighbours at a library
+/// computer, too few for a robot.
+pub const SELF_REFERRALS_FROM_ONE_CLIENT: i64 = 5;
+
+/// Records a person's referral of themselves to `service_id`, sent from `client` (counted, not
+/// kept). Returns its id.
 pub async fn create_self(
     store: &Store,
     service_id: &str,
     referral: &SelfReferral,
+    client: &str,
 ) -> Result<String, StoreError> {
+    let key = format!(
+        "self-referral:{}",
+        client.chars().take(64).collect::<String>()
+    );
+    if !crate::throttle::reserve(store, &key, SELF_REFERRALS_FROM_ONE_CLIENT).await? {
+        return Err(StoreError::invalid(
+            "reason",
+            "Several requests have just been sent from this computer or phone: please try again in a quarter of an hour, or phone the service",
+        ));
+    }
     let id = crate::new_id();
     let actor = Actor::system("self-referral form");
     let entry = AuditEntry::success(

@@ -283,7 +283,7 @@ pub async fn self_refer(
 ) -> Result<Response, PageError> {
     let draft: SelfReferralDraft = parse(&form, &[])?;
     settle(
-        use_case::self_refer(&state.store, &id, &draft).await,
+        use_case::self_refer(&state.store, &id, &draft, &visitor.client).await,
         |_| {
             Next::to(
                 format!("/services/{id}/refer-yourself/sent"),

@@ -266,5 +266,52 @@ test('a clinician refers someone from the worklist; the service accepts, records
       && !e.closest('.concord-table-scroll')).map((e) => e.tagName + '.' + e.className).slice(0, 5)]);
   assert.ok(widest[0] <= 375, `the figures fit 375 px (${widest[0]} px wide: ${widest[1].join(', ')})`);
   assert.match(await lead.textContent('[data-testid=provision]'), /Places free now/);
+  // Who is reached, by ethnic group too (the demo's registered lists say each person's).
+  assert.match(await lead.textContent('main'), /Ethnic group \(the NHS's broad groups\)/);
   await lead.context().close();
+});
+
+test('a person asks a service for help themselves, without signing in (desktop and 375 px)', async () => {
+  // The service's page links to its public form; the demo's VCSE partner takes self-referrals.
+  const finder = await newPage();
+  await signIn(finder, 'vcse');
+  await finder.goto(`${base}/services?q=befriending+for+older+people`);
+  await finder.locator('main .nhsuk-card a').first().click();
+  await finder.waitForURL(/\/services\/[0-9a-f-]{36}$/);
+  const form = `${finder.url()}/refer-yourself`;
+  await finder.context().close();
+  for (const width of [1280, 375]) {
+    const page = await newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(form);
+    assert.match(await page.textContent('h1'), /Ask .* for help/);
+    await axe(page, `the self-referral form at ${width} px`);
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(fits, `the self-referral form fits ${width} px`);
+    // Their ethnic group is asked, optional, with a way not to say.
+    const groups = await page.$eval('#ethnic_group', (s) => [...s.options].map((o) => o.textContent));
+    assert.ok(groups.includes('I would rather not say'), groups.join(', '));
+    await page.fill('#given_name', 'Grace');
+    await page.fill('#family_name', `Hopper ${width}`);
+    await page.fill('#reason', 'I do not see anyone most days');
+    await page.fill('#email', 'grace@example.org');
+    await page.selectOption('#contact_preference', 'email');
+    await page.selectOption('#ethnic_group', 'not_said');
+    await page.click('main form button[type=submit]');
+    assert.match(await page.textContent('.nhsuk-error-summary'), /agree to the service holding these details/);
+    await page.check('#consent');
+    await page.click('main form button[type=submit]');
+    await page.waitForURL(/\/refer-yourself\/sent$/);
+    assert.match(await page.textContent('main'), /Your request has been sent/);
+    await axe(page, `the self-referral sent page at ${width} px`);
+    await page.context().close();
+  }
+  // The service sees both requests.
+  const service = await newPage();
+  await signIn(service, 'vcse');
+  await service.goto(`${base}/referrals`);
+  const list = await service.textContent('main');
+  assert.match(list, /Grace Hopper 1280/);
+  assert.match(list, /Grace Hopper 375/);
+  await service.context().close();
 });

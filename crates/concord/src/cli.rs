@@ -97,6 +97,9 @@ enum Command {
     /// The service directory (Open Referral UK, HSDS 3.0): import, export and search.
     #[command(subcommand)]
     Directory(crate::directory::DirectoryCommand),
+    /// Exchange with other Concord systems: the system's signing key, and signed documents.
+    #[command(subcommand)]
+    Exchange(crate::exchange::ExchangeCommand),
     /// The metric catalogue's data.
     #[command(subcommand)]
     Metrics(MetricsCommand),
@@ -402,6 +405,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Spc(args) => crate::spc::run(&args)?,
         Command::Sim(command) => crate::sim::run_command(&command)?,
         Command::Waitlist(command) => crate::waitlist::run_command(&command)?,
+        Command::Exchange(command) => crate::exchange::run(&command)?,
         Command::Directory(command) => {
             let store = database.open("sqlite://concord.db").await?;
             crate::directory::run(&store, &operator, &command).await?

@@ -3,6 +3,7 @@
 mod align;
 mod cli;
 mod directory;
+mod exchange;
 mod notify;
 mod population;
 mod sim;

@@ -10,6 +10,7 @@ use concord_store::{testing::fresh_store, Actor, Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+pub mod referrals;
 pub mod smtp;
 
 /// The application under test.

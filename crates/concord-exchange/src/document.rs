@@ -55,10 +55,7 @@ impl Document {
 
     /// Its content hash: `sha256:` and the hex SHA-256 of its canonical bytes.
     pub fn hash(&self) -> String {
-        format!(
-            "sha256:{}",
-            hex::encode(Sha256::digest(self.canonical_bytes()))
-        )
+        hash_of(&self.canonical_bytes())
     }
 
     /// Checks what every document must have: an id, a version from 1, a publisher, and no
@@ -79,6 +76,11 @@ impl Document {
         }
         Ok(())
     }
+}
+
+/// The content hash of canonical bytes already made.
+pub(crate) fn hash_of(canonical: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(canonical)))
 }
 
 /// How deeply arrays and objects nest in `value` (a scalar is 0).

@@ -1,6 +1,6 @@
 //! Signing a document for publication, and verifying one a peer published.
 
-use crate::document::{depth, Document};
+use crate::document::{depth, hash_of, Document};
 use crate::jws::{sign_detached, verify_detached};
 use crate::keys::{PublicKey, SystemKey};
 use crate::{ExchangeError, MAX_DEPTH, MAX_DOCUMENT_BYTES};
@@ -45,7 +45,7 @@ pub fn sign(document: Document, key: &SystemKey) -> Result<Signed, ExchangeError
         return Err(ExchangeError::TooLarge);
     }
     Ok(Signed {
-        hash: document.hash(),
+        hash: hash_of(&bytes),
         signature: sign_detached(key, &bytes),
         document,
     })
@@ -70,14 +70,11 @@ pub fn verify(
     let signed: Signed =
         serde_json::from_value(value).map_err(|e| ExchangeError::Malformed(e.to_string()))?;
     signed.document.check()?;
-    if signed.document.hash() != signed.hash {
+    let bytes = signed.document.canonical_bytes();
+    if hash_of(&bytes) != signed.hash {
         return Err(ExchangeError::HashMismatch);
     }
-    verify_detached(
-        &signed.signature,
-        &signed.document.canonical_bytes(),
-        publisher,
-    )?;
+    verify_detached(&signed.signature, &bytes, publisher)?;
     let already_kept = match kept {
         Some(kept) if signed.document.version < kept.version => {
             return Err(ExchangeError::Replayed {

@@ -290,16 +290,7 @@ impl Population {
                     .map_err(|e| unavailable(format!("{}: {e}", path.display())))?;
             }
         }
-        let path = match &self.config.lsoas {
-            Some(path) => path.clone(),
-            None => self.kept_lsoa_reference()?,
-        };
-        if path.exists() {
-            let file = std::fs::File::open(&path).map_err(|e| unavailable(e.to_string()))?;
-            reference
-                .read_lsoas(file)
-                .map_err(|e| unavailable(format!("{}: {e}", path.display())))?;
-        }
+        reference.lsoas = self.lsoa_reference()?.lsoas.clone();
         Ok(reference)
     }
 }

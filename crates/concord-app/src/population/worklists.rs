@@ -112,12 +112,23 @@ pub async fn deprivation_decile(
     Ok(snapshot.person(&pseudonym).and_then(|person| {
         let at_practice = picture.practice[person] != none
             && picture.practices.value(picture.practice[person]) == practice_code;
-        let lsoa = picture.lsoa[person];
-        (at_practice && lsoa != none)
-            .then(|| reference.lsoas.get(picture.lsoas.value(lsoa)))
+        at_practice
+            .then(|| decile_of(picture, &reference, person))
             .flatten()
-            .map(|l| l.imd_decile)
     }))
+}
+
+/// The deprivation decile of `person`'s neighbourhood, when the reference knows it.
+fn decile_of(
+    picture: &concord_population::picture::Picture,
+    reference: &concord_population::cohort::measures::Reference,
+    person: usize,
+) -> Option<u8> {
+    let lsoa = picture.lsoa[person];
+    (lsoa != concord_population::picture::NONE)
+        .then(|| reference.lsoas.get(picture.lsoas.value(lsoa)))
+        .flatten()
+        .map(|l| l.imd_decile)
 }
 
 /// One practice's part of a worklist.
@@ -274,11 +285,7 @@ async fn lists(
                         .find(|(p, _, _)| *p == person)
                         .expect("a member was one of the people");
                     let deficits = usize::from(measures.deficits[person]);
-                    let lsoa = picture.lsoa[person];
-                    let imd_decile = (lsoa != concord_population::picture::NONE)
-                        .then(|| reference.lsoas.get(picture.lsoas.value(lsoa)))
-                        .flatten()
-                        .map(|l| l.imd_decile);
+                    let imd_decile = decile_of(picture, &reference, person);
                     let reasons = reasons_from(&variables);
                     rows.push(WorklistRow {
                         frailty_category: Frailty::of_count(deficits).name(),

@@ -12,6 +12,7 @@ pub mod alignment;
 pub mod authz;
 pub mod deliver;
 pub mod design;
+pub mod exchange;
 pub mod finance;
 pub mod measure;
 pub mod notify;

@@ -457,7 +457,7 @@ fn place_district(place: Option<usize>, n: usize) -> usize {
 }
 
 /// The demo's system administrator, who loads the councils' feed.
-async fn system_principal(store: &Store) -> Result<Principal, DemoError> {
+pub(crate) async fn system_principal(store: &Store) -> Result<Principal, DemoError> {
     let admin = &crate::data::ACCOUNTS[0];
     let person = concord_store::people::find_by_email(store, admin.email)
         .await?

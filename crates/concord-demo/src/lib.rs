@@ -10,6 +10,7 @@ mod data;
 mod delivery;
 mod design;
 mod directory;
+mod exchange;
 mod finance;
 mod measure;
 mod population;
@@ -18,6 +19,7 @@ mod strategy;
 
 pub use design::{seed_design, BASE_TITLE, FCP_TITLE, LINK_WORKERS_TITLE};
 pub use directory::seed_directory;
+pub use exchange::{seed_exchange, NORTHMOOR};
 pub use population::{
     seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
 };

@@ -122,6 +122,23 @@ pub fn is_metric_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Whether a metric in `unit` counts people or events (so each value is a count the disclosure
+/// rule protects before it leaves the system), rather than a percentage, rate, average time,
+/// score or sum of money, which are published as the catalogue holds them.
+pub fn counts_people_or_events(unit: &str) -> bool {
+    let unit = unit.trim().to_lowercase();
+    let measured = [
+        "%", "percent", "per cent", "rate", "ratio", "score", "days", "day", "weeks", "week",
+        "hours", "hour", "minutes", "minute", "years", "months", "£", "pounds", "index",
+    ];
+    !(unit.is_empty()
+        || measured.contains(&unit.as_str())
+        || unit.starts_with('£')
+        || unit.contains(" per ")
+        || unit.starts_with("per ")
+        || unit.contains('%'))
+}
+
 /// The start of the codes of the measures Concord computes from its own records (such as the
 /// referral measures): kept for the system, so nobody can make or change a metric that the
 /// computation would then write into.
@@ -187,6 +204,25 @@ impl MetricDraft {
 #[cfg(test)]
 mod stale_tests {
     use super::*;
+
+    #[test]
+    fn counts_are_told_from_measurements_by_their_unit() {
+        for unit in ["people", "referrals", "admissions", "count", "beds"] {
+            assert!(counts_people_or_events(unit), "{unit}");
+        }
+        for unit in [
+            "%",
+            "days",
+            "£",
+            "£000s",
+            "per 1,000 people",
+            "rate",
+            "Score",
+            "",
+        ] {
+            assert!(!counts_people_or_events(unit), "{unit}");
+        }
+    }
 
     #[test]
     fn a_series_ending_years_ago_is_out_of_date_and_last_month_is_not() {

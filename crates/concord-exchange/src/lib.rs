@@ -11,13 +11,17 @@
 //! Verifying ([`verify`]) refuses, each with its own error: a document too large or too deeply
 //! nested, a hash that is not the document's, a signature by another key or over other bytes,
 //! any algorithm but EdDSA, and a version older than (or the same as, with other contents) the one
-//! already kept — a replay. This crate does no I/O: keys are read and written by the caller.
+//! already kept — a replay. [`content`] reads what each kind of document says, naming the field
+//! that is wrong, and screens it for anything that could identify a person before it is signed.
+//! This crate does no I/O: keys are read and written by the caller.
 
+pub mod content;
 mod document;
 mod jws;
 mod keys;
 mod verify;
 
+pub use content::{Content, ContentError};
 pub use document::{Document, DocumentKind, Publisher};
 pub use keys::{PublicKey, SystemKey};
 pub use verify::{sign, verify, Kept, Signed, Verified};

@@ -28,7 +28,8 @@ pub mod fhir;
 mod finish;
 pub mod ingest;
 pub mod ndjson;
-pub mod nhs_number;
+/// The NHS number lives in the domain; re-exported where the engine has always offered it.
+pub use concord_domain::nhs_number;
 mod parquet_files;
 pub mod picture;
 pub mod pseudonym;

@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod design;
 pub mod directory;
 mod error;
+pub mod exchange;
 pub mod finance;
 pub mod finance_load;
 mod grants;

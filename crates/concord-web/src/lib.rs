@@ -16,6 +16,7 @@ pub mod design;
 pub mod error;
 pub mod extract;
 pub mod foundation;
+pub mod listen;
 pub mod measure;
 pub mod pdf;
 pub mod refer;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub mail_configured: bool,
     /// Refer's settings (SWEMWBS, where licensed).
     pub refer: std::sync::Arc<concord_app::refer::settings::ReferSettings>,
+    /// How the system publishes to other Concord systems (its signing key and publisher name).
+    pub exchange: std::sync::Arc<concord_app::exchange::ExchangeSettings>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             trusted_proxies: Default::default(),
             mail_configured: false,
             refer: Default::default(),
+            exchange: Default::default(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! a rule; the authorisation-matrix test walks the same list, so a route cannot escape the test.
 
 use crate::authz::{guard, Rule};
-use crate::{agree, deliver, design, foundation, measure, refer, understand};
+use crate::{agree, deliver, design, foundation, listen, measure, refer, understand};
 use crate::{auth, security, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode};
@@ -64,6 +64,7 @@ pub fn route_table() -> Vec<RouteDef> {
     routes.extend(understand::routes::routes());
     routes.extend(design::routes::routes());
     routes.extend(refer::routes::routes());
+    routes.extend(listen::routes::routes());
     routes
 }
 

@@ -235,6 +235,11 @@ struct ServeArgs {
     /// a line for each raw score from 7 to 35.
     #[arg(long, env = "CONCORD_SWEMWBS_CONVERSION")]
     swemwbs_conversion: Option<std::path::PathBuf>,
+    /// The system's Ed25519 key for signing what it publishes to other Concord systems, in its own
+    /// owner-only file (a private JWK), made there on first start if the file does not exist.
+    /// Without it the system publishes nothing (it can still learn from others).
+    #[arg(long, env = "CONCORD_EXCHANGE_KEY")]
+    exchange_key: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -245,6 +250,28 @@ impl ServeArgs {
             self.swemwbs_conversion.as_deref(),
         )
         .context("SWEMWBS cannot be switched on")
+    }
+
+    /// The exchange settings: the signing key from `--exchange-key` (or `fallback`, the demo's),
+    /// the system's name and its public address.
+    fn exchange(
+        &self,
+        fallback: Option<&std::path::Path>,
+    ) -> Result<concord_app::exchange::ExchangeSettings> {
+        let address = format!("{}:{}", self.bind, self.port);
+        let public_url = self.notify.public_url(&address);
+        match self.exchange_key.as_deref().or(fallback) {
+            Some(path) => concord_app::exchange::ExchangeSettings::load_or_create(
+                path,
+                &self.system_name,
+                &public_url,
+            )
+            .context("the exchange signing key cannot be used"),
+            None => Ok(concord_app::exchange::ExchangeSettings::without_key(
+                &self.system_name,
+                &public_url,
+            )),
+        }
     }
 
     /// The population configuration, with these defaults for what was not given.
@@ -538,6 +565,25 @@ pub async fn run(cli: Cli) -> Result<()> {
             if referred > 0 {
                 println!("Refer: a link worker in each primary care network, and {referred} referrals over the last two years.");
             }
+            let exchange = serve.exchange(Some(
+                &population
+                    .key_file
+                    .with_file_name("concord-demo-exchange.jwk"),
+            ))?;
+            let kept = concord_demo::seed_exchange(
+                &store,
+                &exchange,
+                &population.disclosure,
+                &population.key_file.with_file_name("concord-demo-northmoor"),
+            )
+            .await
+            .context("could not load the demo's exchange with another system")?;
+            if kept > 0 {
+                println!(
+                    "Exchange: {kept} signed documents from {} verified and kept.",
+                    concord_demo::NORTHMOOR
+                );
+            }
             print_demo(&summary, &serve);
             println!(
                 "Population: {} resources in {} batches{} in {}.",
@@ -552,14 +598,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             println!();
             if let Some(listener) = listener {
-                serve_until_stopped(store, &serve, population, listener).await?;
+                serve_until_stopped(store, &serve, population, exchange, listener).await?;
             }
         }
         Command::Serve { serve } => {
             let listener = serve.listen().await?;
             let store = database.open("sqlite://concord.db").await?;
             let population = serve.population("population", "population.key");
-            serve_until_stopped(store, &serve, population, listener).await?;
+            let exchange = serve.exchange(None)?;
+            serve_until_stopped(store, &serve, population, exchange, listener).await?;
         }
         Command::Notify {
             notify,
@@ -746,6 +793,7 @@ async fn serve_until_stopped(
     store: Store,
     args: &ServeArgs,
     population: concord_app::population::PopulationConfig,
+    exchange: concord_app::exchange::ExchangeSettings,
     listener: tokio::net::TcpListener,
 ) -> Result<()> {
     let address = format!("{}:{}", args.bind, args.port);
@@ -756,6 +804,7 @@ async fn serve_until_stopped(
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     state.mail_configured = mailer.is_some();
     state.refer = std::sync::Arc::new(args.refer()?);
+    state.exchange = std::sync::Arc::new(exchange);
     let app = concord_web::router(state);
     tokio::spawn(concord_app::design::worker::run(
         store.clone(),

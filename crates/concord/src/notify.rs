@@ -42,15 +42,20 @@ impl NotifyArgs {
         let settings = MailSettings {
             server: server.clone(),
             from: self.mail_from.clone(),
-            public_url: self
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{listening_on}")),
+            public_url: self.public_url(listening_on),
             system_name: system_name.to_string(),
         };
         Mailer::new(&settings)
             .map(Some)
             .context("the notification e-mail settings are not usable")
+    }
+
+    /// Concord's address as people (and other systems) reach it: `--public-url`, else the
+    /// address it listens on.
+    pub fn public_url(&self, listening_on: &str) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listening_on}"))
     }
 
     /// How often to sweep and send.

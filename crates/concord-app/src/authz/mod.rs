@@ -133,6 +133,9 @@ pub enum Rule {
     WorkOnReferrals,
     /// Referring oneself to a service on the public form: anyone.
     SelfRefer,
+    /// Publishing documents for the system to other Concord systems, and subscribing to theirs:
+    /// system administrators.
+    ManageExchange,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -260,6 +263,7 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
         },
         Rule::ReviewBreakGlass => Action::ReviewBreakGlass,
         Rule::ManageMailQueue => Action::ManageMailQueue,
+        Rule::ManageExchange => Action::ManageExchange,
         Rule::SaveScenario => Action::SaveScenario {
             owner_organisation_id: None,
         },

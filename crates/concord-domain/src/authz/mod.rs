@@ -207,6 +207,8 @@ pub enum Action<'a> {
     ReviewBreakGlass,
     /// See the e-mail queue (notifications waiting or failing) and try again.
     ManageMailQueue,
+    /// Publish documents for the whole system to other Concord systems, and subscribe to theirs.
+    ManageExchange,
     /// Save or run a what-if scenario owned by an organisation (none: open the form, for anyone
     /// who may save one for some organisation): its analysts, partner leads and programme
     /// managers.
@@ -297,7 +299,8 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         | Action::ManageAccounts
         | Action::ManageFinance
         | Action::ReviewBreakGlass
-        | Action::ManageMailQueue => admin_or(None),
+        | Action::ManageMailQueue
+        | Action::ManageExchange => admin_or(None),
         Action::SaveCohort {
             owner_organisation_id: None,
         } => admin_or(

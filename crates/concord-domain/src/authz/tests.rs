@@ -125,6 +125,7 @@ fn an_administrator_may_do_everything() {
         Action::ManagePlaces,
         Action::ViewAudit,
         Action::ManageMailQueue,
+        Action::ManageExchange,
         Action::ManageAccounts,
         Action::ManageBoard {
             host_organisation_id: "y",

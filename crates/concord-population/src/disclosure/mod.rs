@@ -55,6 +55,32 @@ impl DisclosureRule {
         )
     }
 
+    /// The rule in words for counts published one by one, with no totals ([`Self::protect_count`]).
+    pub fn describe_alone(&self) -> String {
+        let rounding = match self.round_to {
+            0 | 1 => "other counts are exact".to_string(),
+            n => format!("other counts are rounded to the nearest {n}"),
+        };
+        format!(
+            "Counts from 1 to {} are withheld and shown as <{}; {rounding}. Each period is published on its own, with no total beside it.",
+            self.suppress_below.saturating_sub(1),
+            self.suppress_below,
+        )
+    }
+
+    /// One count published on its own, with no total beside it that could narrow it (a month
+    /// of a series): suppressed if small, else rounded. Counts published with totals go through
+    /// [`protect_table`] or [`protect_list`], which also withhold what the totals would reveal.
+    pub fn protect_count(&self, n: u64) -> Shown {
+        if self.is_small(n) {
+            Shown::Suppressed {
+                below: self.suppress_below,
+            }
+        } else {
+            Shown::Count(self.round(n))
+        }
+    }
+
     fn round(&self, n: u64) -> u64 {
         match self.round_to {
             0 | 1 => n,
@@ -255,6 +281,20 @@ mod tests {
     const S: Shown = Shown::Suppressed { below: 10 };
 
     const X: Shown = Shown::Withheld;
+
+    #[test]
+    fn a_count_published_alone_is_suppressed_when_small_and_rounded_otherwise() {
+        let rule = DisclosureRule::default();
+        let shown: Vec<Shown> = [0, 1, 9, 10, 12, 13, 207]
+            .iter()
+            .map(|n| rule.protect_count(*n))
+            .collect();
+        use Shown::Count as C;
+        assert_eq!(shown, vec![C(0), S, S, C(10), C(10), C(15), C(205)]);
+        assert!(rule
+            .describe_alone()
+            .starts_with("Counts from 1 to 9 are withheld"));
+    }
 
     #[test]
     fn a_small_cell_is_protected_against_every_combination_of_rows_and_columns() {

@@ -165,6 +165,9 @@ impl Modify for ProblemResponses {
         oruk::taxonomies, oruk::taxonomy, oruk::taxonomy_terms, oruk::taxonomy_term,
         referrals::caseload, referrals::create, referrals::get, referrals::change_status, referrals::add_contact,
         referrals::record_outcome, crate::refer::figures::api, crate::refer::capacity::put, referrals::fhir_task, referrals::fhir_update_task, referrals::fhir_service_request, referrals::fhir_create_service_request,
+        crate::listen::well_known::index, crate::listen::well_known::key, crate::listen::well_known::latest, crate::listen::well_known::version,
+        crate::listen::exchange_api::list_published, crate::listen::exchange_api::publish, crate::listen::exchange_api::list_peers, crate::listen::exchange_api::add_peer,
+        crate::listen::exchange_api::import_document, crate::listen::exchange_api::check_peer, crate::listen::exchange_api::list_received,
     ),
     components(schemas(
         governance::NotificationList, concord_store::notifications::Notification,
@@ -195,8 +198,10 @@ impl Modify for ProblemResponses {
         referrals::CaseloadOut, referrals::ReferralOut, referrals::ReferredPersonOut, referrals::StatusOut,
         concord_domain::referral::ReferralDraft, concord_domain::referral::StatusChangeDraft, concord_domain::directory::CapacityDraft,
         concord_domain::referral::caseload::ContactDraft, concord_domain::referral::outcome::OutcomeDraft,
+        crate::listen::exchange_api::PublishedOut, crate::listen::exchange_api::PeerOut, crate::listen::exchange_api::ReceivedOut,
+        concord_app::exchange::publish::Offer, concord_app::exchange::subscribe::PeerDraft, concord_app::exchange::subscribe::Imported,
     )),
-    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"), (name = "openreferral", description = "The service directory as the Open Referral UK API serves it (HSDS 3.0, read only, open to anyone)"), (name = "refer", description = "Referrals across organisations: made, moved through FHIR Task's lifecycle, worked as a caseload, with ONS4 and UCLA-3 outcomes; also as FHIR R4 Task and ServiceRequest"))
+    tags((name = "directory", description = "Organisations, places, people and memberships"), (name = "governance", description = "Boards, audit and the caller"), (name = "agree", description = "Strategy rounds and where partners align"), (name = "deliver", description = "Programmes, RAID, board meetings, board packs, actions and frontline improvement"), (name = "measure", description = "Metrics, SPC charts, values and system finance"), (name = "understand", description = "The pseudonymised population picture: overview, cohorts and their published counts"), (name = "design", description = "What-if scenarios of care pathways and waiting lists, their runs, comparisons and partner ledgers"), (name = "openreferral", description = "The service directory as the Open Referral UK API serves it (HSDS 3.0, read only, open to anyone)"), (name = "refer", description = "Referrals across organisations: made, moved through FHIR Task's lifecycle, worked as a caseload, with ONS4 and UCLA-3 outcomes; also as FHIR R4 Task and ServiceRequest"), (name = "exchange", description = "Signed, versioned documents exchanged between Concord systems: what this system publishes (open to anyone at /.well-known/concord), its peers and what they publish"))
 )]
 pub struct ApiDoc;
 

@@ -69,6 +69,15 @@ pub fn date<T: DateLike>(value: T, _: &dyn Values) -> askama::Result<String> {
         .unwrap_or_else(|| format::NO_VALUE.to_string()))
 }
 
+/// A stored date's month, for monthly periods: "January 2026" (a dash when there is none).
+pub fn month<T: DateLike>(value: T, _: &dyn Values) -> askama::Result<String> {
+    Ok(value
+        .stored_text()
+        .and_then(|t| chrono::NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+        .map(format::month)
+        .unwrap_or_else(|| format::NO_VALUE.to_string()))
+}
+
 /// A stored timestamp to the minute in UK time: "14 November 2026 at 2:30pm"; a date alone is
 /// shown as a date.
 pub fn date_time<T: DateLike>(value: T, _: &dyn Values) -> askama::Result<String> {

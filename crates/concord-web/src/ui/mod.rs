@@ -65,6 +65,7 @@ const POPULATION: MenuItem = ("population", "/population", "Population");
 const DESIGN: MenuItem = ("design", "/design", "Design");
 const SERVICES: MenuItem = ("services", "/services", "Services");
 const REFERRALS: MenuItem = ("referrals", "/referrals", "Referrals");
+const EXCHANGE: MenuItem = ("exchange", "/exchange", "Exchange");
 const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 
 /// The menu for a person holding `roles`: their own work first, then what their first-listed
@@ -78,7 +79,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         Some(Role::ProgrammeManager) => &[PROGRAMMES, BOARDS, DESIGN, IMPROVEMENT, PERFORMANCE],
         Some(Role::PartnerLead) => &[STRATEGY, BOARDS, PROGRAMMES, PERFORMANCE, FINANCE],
         Some(Role::VcseWorker) => &[REFERRALS, SERVICES, STRATEGY, PROGRAMMES, DIRECTORY],
-        Some(Role::SystemAdministrator) => &[DIRECTORY, PEOPLE, PLACES, BOARDS],
+        Some(Role::SystemAdministrator) => &[DIRECTORY, PEOPLE, PLACES, BOARDS, EXCHANGE],
         None => &[],
     };
     let everything = [
@@ -94,6 +95,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         POPULATION,
         DESIGN,
         SERVICES,
+        EXCHANGE,
     ];
     let mut menu = vec![HOME, SEARCH];
     // Referrals are identifiable: only those who make or receive them see the item.

@@ -84,6 +84,10 @@ concord_domain::vocabulary! {
         ContactRecorded => ("contact-recorded", "The contact has been recorded."),
         OutcomesRecorded => ("outcomes-recorded", "The answers have been recorded."),
         CapacityUpdated => ("capacity-updated", "The service's capacity has been updated. Referrers and the public directory see it now."),
+        DocumentPublished => ("document-published", "The document has been signed and published. Other Concord systems that subscribe to this one will find it at its address."),
+        PeerAdded => ("peer-added", "The system has been added with its key pinned. Only documents signed with that key will be kept."),
+        PeerChecked => ("peer-checked", "The system's documents have been checked: what was new verified and has been kept. The list below shows what is kept."),
+        PeerCheckRefused => ("peer-check-refused", "Nothing was kept: the check was refused. The last check below says why."),
         SelfReferralSent => ("self-referral-sent", "Your request has been sent. The service will get in touch with you the way you asked."),
     }
 }

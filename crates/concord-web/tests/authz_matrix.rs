@@ -384,6 +384,28 @@ GET /openreferral/taxonomies                  A A A A A A A A
 GET /openreferral/taxonomies/{id}             A A A A A A A A
 GET /openreferral/taxonomy_terms              A A A A A A A A
 GET /openreferral/taxonomy_terms/{id}         A A A A A A A A
+GET /.well-known/concord/index.json           A A A A A A A A
+GET /.well-known/concord/key.json             A A A A A A A A
+GET /.well-known/concord/documents/{file}     A A A A A A A A
+GET /.well-known/concord/documents/{slug}/{file} A A A A A A A A
+GET /exchange                                 S A A A A A A A
+GET /exchange/publish                         S A D D D D D D
+POST /exchange/publish                        S A D D D D D D
+GET /exchange/published/{slug}                S A A A A A A A
+GET /exchange/peers/new                       S A D D D D D D
+POST /exchange/peers                          S A D D D D D D
+GET /exchange/peers/{id}                      S A A A A A A A
+POST /exchange/peers/{id}/check               S A D D D D D D
+GET /exchange/peers/{id}/import               S A D D D D D D
+POST /exchange/peers/{id}/import              S A D D D D D D
+GET /exchange/peers/{id}/document             S A A A A A A A
+GET /api/v1/exchange/published                S A A A A A A A
+POST /api/v1/exchange/published               S A D D D D D D
+GET /api/v1/exchange/peers                    S A A A A A A A
+POST /api/v1/exchange/peers                   S A D D D D D D
+POST /api/v1/exchange/peers/{id}/documents    S A D D D D D D
+POST /api/v1/exchange/peers/{id}/check        S A D D D D D D
+GET /api/v1/exchange/received                 S A A A A A A A
 ";
 
 fn expectations() -> BTreeMap<(String, String), Vec<char>> {
@@ -685,6 +707,8 @@ impl Targets {
                 },
             )
             .replace("{*path}", "nhsuk-frontend.min.css")
+            .replace("{slug}", "metric-ae_4hr")
+            .replace("{file}", "1.json")
     }
 }
 

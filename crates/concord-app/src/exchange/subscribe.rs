@@ -213,6 +213,7 @@ async fn keep(
     peer_id: &str,
     from: &str,
     files: &[(String, Vec<u8>)],
+    skipped: usize,
 ) -> Result<Imported, StoreError> {
     let peer = store::peer(store, peer_id).await?;
     let key_value: serde_json::Value = serde_json::from_str(&peer.public_key)
@@ -224,7 +225,7 @@ async fn keep(
         Ok((arrivals, already_kept)) => {
             let imported = Imported {
                 added: arrivals.len(),
-                already_kept,
+                already_kept: already_kept + skipped,
             };
             store::receive(store, actor, peer_id, from, &arrivals, &imported.describe()).await?;
             Ok(imported)
@@ -270,7 +271,7 @@ pub async fn import_files(
     } else {
         format!("files {}", names.join(", "))
     };
-    keep(store, actor, peer_id, &from, files).await
+    keep(store, actor, peer_id, &from, files, 0).await
 }
 
 /// One entry of a peer's well-known index.
@@ -368,11 +369,13 @@ pub async fn check_peer(
             .await
             .map_err(|e| e.to_string())?;
         let mut files = Vec::new();
+        let mut skipped = 0;
         for entry in index.documents {
             if kept
                 .get(&entry.id)
                 .is_some_and(|(v, h)| *v == entry.version && *h == entry.hash)
             {
+                skipped += 1;
                 continue;
             }
             if !entry.href.starts_with(&format!("{base}/")) {
@@ -384,11 +387,11 @@ pub async fn check_peer(
             let bytes = fetch(&client, &entry.href, MAX_DOCUMENT_BYTES).await?;
             files.push((entry.href, bytes));
         }
-        Ok(files)
+        Ok((files, skipped))
     }
     .await;
     match fetched {
-        Ok(files) => keep(store, actor, peer_id, &base, &files).await,
+        Ok((files, skipped)) => keep(store, actor, peer_id, &base, &files, skipped).await,
         Err(why) => {
             store::note_failed_check(store, actor, peer_id, &why).await?;
             Err(StoreError::invalid(

@@ -126,6 +126,24 @@ impl TestApp {
         }
     }
 
+    /// A fresh database with the demo system loaded, publishing to other systems as
+    /// `system_name` at `public_url` with a new signing key.
+    pub async fn with_exchange(system_name: &str, public_url: &str) -> TestApp {
+        let store = fresh_store().await.expect("test database");
+        let demo = concord_demo::seed(&store).await.expect("demo data");
+        let mut state = concord_web::AppState::new(store.clone(), system_name);
+        state.exchange = std::sync::Arc::new(concord_app::exchange::ExchangeSettings::new(
+            concord_exchange::SystemKey::generate(),
+            system_name,
+            public_url,
+        ));
+        TestApp {
+            router: concord_web::router(state),
+            store,
+            demo,
+        }
+    }
+
     pub fn login_for(&self, username: &str) -> &DemoLogin {
         self.demo
             .logins

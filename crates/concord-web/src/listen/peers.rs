@@ -262,7 +262,14 @@ pub async fn document(
         .first()
         .cloned()
         .ok_or_else(|| StoreError::not_found("document", &query.id))?;
-    let view = DocumentView::of(&received.arrival.signed);
+    let mut view = DocumentView::of(&received.arrival.signed);
+    // Who published it is the peer whose key verified it, whatever name the document gives.
+    if let Some(view) = view.as_mut().filter(|v| v.publisher_name != peer.name) {
+        view.publisher_name = format!(
+            "{} (the document calls it {})",
+            peer.name, view.publisher_name
+        );
+    }
     let metrics = metrics::list(&state.store).await?;
     let beside = match (
         view.as_ref().and_then(DocumentView::metric_defined),

@@ -80,3 +80,48 @@ test('an administrator opens a series from the dashboard and rebases it', async 
   await page.goto(`${base}/metrics/new`);
   await axe(page, 'the new metric form');
 });
+
+test('an administrator publishes a benchmark series; an analyst sets a peer\'s beside our own (desktop and 375 px)', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin');
+  await page.goto(`${base}/exchange`);
+  await axe(page, 'the exchange');
+  await page.click('a:has-text("Publish a metric")');
+  // A metric with no whole-system values cannot be benchmarked: the page says why.
+  await page.click('tr:has-text("Staff vacancy rate") a:has-text("Its benchmark series")');
+  assert.match(await page.textContent('[data-testid=refusal]'), /Staff vacancy rate has no whole-system values to publish/);
+  await axe(page, 'a refused publication');
+  await page.click('tr:has-text("Waiting under 18 weeks") a:has-text("Its benchmark series")');
+  assert.match(await page.textContent('[data-testid=disclosure-rule]'), /Not counts of people \(%\)/);
+  assert.equal(await page.locator('figure.concord-chart svg').count(), 1, 'the series as an SPC chart');
+  await axe(page, 'the publish preview');
+  await page.click('button:has-text("Sign and publish version 1")');
+  await page.waitForURL(/\/exchange\/published\/benchmark-rtt_18wk$/);
+  assert.match(await page.textContent('[data-testid=notice]'), /signed and published/);
+  await axe(page, 'a published document');
+  // Anyone can fetch it, with no sign-in.
+  const index = await (await fetch(`${base}/.well-known/concord/index.json`)).json();
+  assert.ok(index.documents.some((d) => d.id.endsWith('/documents/benchmark-rtt_18wk') && d.version === 1));
+  await page.context().close();
+
+  for (const width of [1280, 375]) {
+    const reader = await newPage();
+    await reader.setViewportSize({ width, height: 900 });
+    await signIn(reader, 'analyst');
+    await reader.goto(`${base}/exchange`);
+    await reader.click('a:has-text("First-contact physiotherapists in general practice")');
+    assert.match(await reader.textContent('[data-testid=provenance]'), /Verified with Northmoor and Dale ICS's pinned key/);
+    assert.match(await reader.textContent('main'), /What they would do differently/);
+    assert.match(await reader.textContent('main'), /£496,000\.00 a year/);
+    await axe(reader, `a peer's case study at ${width} px`);
+    await reader.goto(`${base}/exchange`);
+    await reader.click('table:has(caption:has-text("kept from other systems")) a:has-text("A&E: seen within 4 hours")');
+    await reader.selectOption('#ours', 'ae_4hr');
+    await reader.click('button:has-text("Set it beside theirs")');
+    assert.match(await reader.textContent('[data-testid=likeness]'), /Like for like/);
+    assert.equal(await reader.locator('figure.concord-chart svg').count(), 2, 'theirs and ours');
+    assert.ok(await reader.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `fits ${width} px`);
+    await axe(reader, `a peer's series beside our own at ${width} px`);
+    await reader.context().close();
+  }
+});

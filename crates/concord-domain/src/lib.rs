@@ -8,6 +8,7 @@ pub mod authz;
 pub mod board;
 pub mod calendar;
 pub mod consent;
+pub mod consultation;
 pub mod design;
 pub mod directory;
 pub mod ethnicity;

@@ -7,9 +7,9 @@
 //! verifies each one against the key pinned for Northmoor.
 
 use crate::DemoError;
-use concord_app::exchange::publish::{self, Offer};
-use concord_app::exchange::subscribe::{self, PeerDraft};
-use concord_app::exchange::ExchangeSettings;
+use concord_app::listen::exchange::publish::{self, Offer};
+use concord_app::listen::exchange::subscribe::{self, PeerDraft};
+use concord_app::listen::exchange::ExchangeSettings;
 use concord_exchange::content::{BenchmarkSeries, CaseStudy, Cost, MetricDefinition, Point};
 use concord_exchange::{sign, Content, Document, Publisher, SystemKey};
 use concord_population::disclosure::DisclosureRule;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod board_packs;
 pub mod boards;
 pub mod consent;
+pub mod consultations;
 mod db;
 pub mod delivery;
 pub mod design;
@@ -42,7 +43,7 @@ pub mod search;
 pub mod sessions;
 pub mod strategy;
 pub mod testing;
-mod throttle;
+pub mod throttle;
 pub mod vision;
 pub mod worklist_marks;
 

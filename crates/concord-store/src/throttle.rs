@@ -20,7 +20,7 @@ const RESERVE_RETRIES: usize = 50;
 ///
 /// Past the free allowance, each further attempt doubles the wait before the next: 1, 2, 4, 8
 /// minutes, at most 15. A successful sign-in gives its reservation back ([`release`]).
-pub(crate) async fn reserve(store: &Store, key: &str, free: i64) -> Result<bool, StoreError> {
+pub async fn reserve(store: &Store, key: &str, free: i64) -> Result<bool, StoreError> {
     for _ in 0..RESERVE_RETRIES {
         let now = Utc::now();
         let now_text = crate::format_timestamp(now);

@@ -44,7 +44,7 @@ pub struct AppState {
     /// Refer's settings (SWEMWBS, where licensed).
     pub refer: std::sync::Arc<concord_app::refer::settings::ReferSettings>,
     /// How the system publishes to other Concord systems (its signing key and publisher name).
-    pub exchange: std::sync::Arc<concord_app::exchange::ExchangeSettings>,
+    pub exchange: std::sync::Arc<concord_app::listen::exchange::ExchangeSettings>,
 }
 
 impl AppState {

@@ -257,20 +257,22 @@ impl ServeArgs {
     fn exchange(
         &self,
         fallback: Option<&std::path::Path>,
-    ) -> Result<concord_app::exchange::ExchangeSettings> {
+    ) -> Result<concord_app::listen::exchange::ExchangeSettings> {
         let address = format!("{}:{}", self.bind, self.port);
         let public_url = self.notify.public_url(&address);
         match self.exchange_key.as_deref().or(fallback) {
-            Some(path) => concord_app::exchange::ExchangeSettings::load_or_create(
+            Some(path) => concord_app::listen::exchange::ExchangeSettings::load_or_create(
                 path,
                 &self.system_name,
                 &public_url,
             )
             .context("the exchange signing key cannot be used"),
-            None => Ok(concord_app::exchange::ExchangeSettings::without_key(
-                &self.system_name,
-                &public_url,
-            )),
+            None => Ok(
+                concord_app::listen::exchange::ExchangeSettings::without_key(
+                    &self.system_name,
+                    &public_url,
+                ),
+            ),
         }
     }
 
@@ -793,7 +795,7 @@ async fn serve_until_stopped(
     store: Store,
     args: &ServeArgs,
     population: concord_app::population::PopulationConfig,
-    exchange: concord_app::exchange::ExchangeSettings,
+    exchange: concord_app::listen::exchange::ExchangeSettings,
     listener: tokio::net::TcpListener,
 ) -> Result<()> {
     let address = format!("{}:{}", args.bind, args.port);

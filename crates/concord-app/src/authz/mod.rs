@@ -12,6 +12,7 @@ mod agree;
 mod deliver;
 mod design;
 mod foundation;
+mod listen;
 mod measure;
 mod refer;
 mod understand;
@@ -20,6 +21,7 @@ use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::{organisations, Store, StoreError};
 
 pub use design::may_save_scenario_for;
+pub use listen::may_run_consultation_for;
 pub use measure::{may_act_for, ActFor};
 pub use refer::{may_make_referral, may_manage_services, referral_side};
 pub use understand::{care_organisations_of, gp_practices_of};
@@ -136,6 +138,16 @@ pub enum Rule {
     /// Publishing documents for the system to other Concord systems, and subscribing to theirs:
     /// system administrators.
     ManageExchange,
+    /// Starting a consultation: a partner lead, programme manager or analyst anywhere, or an
+    /// administrator (each is then checked against the organisation that will run it).
+    StartConsultation,
+    /// Running consultation `{id}` (questions, publishing, entering responses, themes, "you said,
+    /// we did", closing): its organisation's partner leads, programme managers and analysts, or
+    /// an administrator.
+    RunConsultation,
+    /// Reading consultation `{id}`'s free-text answers and tagging them: analysts anywhere, and
+    /// those who run it.
+    AnalyseConsultation,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -229,6 +241,9 @@ pub async fn authorise(
     if let Some(decision) = refer::resolve(&ask, rule).await? {
         return Ok(decision);
     }
+    if let Some(decision) = listen::resolve(&ask, rule).await? {
+        return Ok(decision);
+    }
     // Deny is the default: a rule no capability answers allows nothing.
     Ok(Decision::Denied)
 }
@@ -264,6 +279,9 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
         Rule::ReviewBreakGlass => Action::ReviewBreakGlass,
         Rule::ManageMailQueue => Action::ManageMailQueue,
         Rule::ManageExchange => Action::ManageExchange,
+        Rule::StartConsultation => Action::RunConsultation {
+            owner_organisation_id: None,
+        },
         Rule::SaveScenario => Action::SaveScenario {
             owner_organisation_id: None,
         },

@@ -68,6 +68,9 @@ pub struct PopulationConfig {
     pub lsoas: Option<PathBuf>,
     /// The system's disclosure rule.
     pub disclosure: DisclosureRule,
+    /// A postcode to LSOA lookup (postcode, lsoa), for finding the deprivation of a place a person
+    /// gives only their postcode for (a consultation's respondents); none: not looked up.
+    pub postcodes: Option<PathBuf>,
 }
 
 impl Default for PopulationConfig {
@@ -77,6 +80,7 @@ impl Default for PopulationConfig {
             key_file: PathBuf::from("population.key"),
             lsoas: None,
             disclosure: DisclosureRule::default(),
+            postcodes: None,
         }
     }
 }
@@ -134,6 +138,8 @@ pub struct Population {
     efi: Arc<EfiCodelist>,
     /// The LSOA reference last read, by its file and when that was modified.
     lsoas: std::sync::Mutex<Option<(LsoaFile, Arc<Reference>)>>,
+    /// The postcode lookup, once read.
+    postcodes: std::sync::Mutex<Option<Arc<concord_population::pseudonymise::LsoaLookup>>>,
 }
 
 /// An LSOA reference file and when it was last modified.
@@ -155,6 +161,7 @@ impl Population {
             cache: tokio::sync::Mutex::new(None),
             efi: Arc::new(EfiCodelist::built_in()),
             lsoas: std::sync::Mutex::new(None),
+            postcodes: std::sync::Mutex::new(None),
         }
     }
 
@@ -233,6 +240,31 @@ impl Population {
             }
         }
         Ok(layout.lsoas())
+    }
+
+    /// The deprivation decile (1 most deprived) of the neighbourhood `postcode` is in, when the
+    /// system has a postcode lookup and the LSOA reference knows it. The lookup is read once.
+    pub fn postcode_decile(&self, postcode: &str) -> Result<Option<u8>, PopulationError> {
+        let Some(path) = &self.config.postcodes else {
+            return Ok(None);
+        };
+        let lookup = {
+            let mut cached = self.postcodes.lock().unwrap_or_else(|e| e.into_inner());
+            if cached.is_none() {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| unavailable(format!("{}: {e}", path.display())))?;
+                let lookup = concord_population::pseudonymise::LsoaLookup::from_csv(
+                    std::io::BufReader::new(file),
+                )
+                .map_err(|e| unavailable(format!("{}: {e}", path.display())))?;
+                *cached = Some(Arc::new(lookup));
+            }
+            cached.clone().expect("just read")
+        };
+        let Some(lsoa) = lookup.lsoa(postcode) else {
+            return Ok(None);
+        };
+        Ok(self.lsoa_reference()?.lsoas.get(lsoa).map(|l| l.imd_decile))
     }
 
     /// The LSOA reference alone (neighbourhoods' places and deprivation deciles), read again only

@@ -209,6 +209,19 @@ pub enum Action<'a> {
     ManageMailQueue,
     /// Publish documents for the whole system to other Concord systems, and subscribe to theirs.
     ManageExchange,
+    /// Run a consultation owned by an organisation (none: start one, for anyone who may for some
+    /// organisation): its questions, publishing, staff-entered responses, themes, "you said, we
+    /// did" and closing. Its partner leads, programme managers and analysts.
+    RunConsultation {
+        /// The organisation that runs it.
+        owner_organisation_id: Option<&'a str>,
+    },
+    /// Read a consultation's free-text answers and tag them with its themes: analysts anywhere in
+    /// the partnership, and those who run it.
+    AnalyseConsultation {
+        /// The organisation that runs it.
+        owner_organisation_id: &'a str,
+    },
     /// Save or run a what-if scenario owned by an organisation (none: open the form, for anyone
     /// who may save one for some organisation): its analysts, partner leads and programme
     /// managers.
@@ -326,6 +339,27 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
             p.grant_in(Role::Analyst, organisation_id)
                 .or_else(|| p.grant_in(Role::PartnerLead, organisation_id))
                 .or_else(|| p.grant_in(Role::ProgrammeManager, organisation_id)),
+        ),
+        Action::RunConsultation {
+            owner_organisation_id: None,
+        } => admin_or(
+            p.grant_with(Role::PartnerLead)
+                .or_else(|| p.grant_with(Role::ProgrammeManager))
+                .or_else(|| p.grant_with(Role::Analyst)),
+        ),
+        Action::RunConsultation {
+            owner_organisation_id: Some(organisation_id),
+        } => admin_or(
+            p.grant_in(Role::PartnerLead, organisation_id)
+                .or_else(|| p.grant_in(Role::ProgrammeManager, organisation_id))
+                .or_else(|| p.grant_in(Role::Analyst, organisation_id)),
+        ),
+        Action::AnalyseConsultation {
+            owner_organisation_id,
+        } => admin_or(
+            p.grant_with(Role::Analyst)
+                .or_else(|| p.grant_in(Role::PartnerLead, owner_organisation_id))
+                .or_else(|| p.grant_in(Role::ProgrammeManager, owner_organisation_id)),
         ),
         Action::ManageServices {
             partner_organisation_id: None,

@@ -2,8 +2,8 @@
 //! says, with a benchmark series (or a case study's measure) as a table and a Making Data Count
 //! chart. Shared by the pages of what this system published and of what peers published.
 
-use concord_app::exchange::compare;
-use concord_app::exchange::publish::kind_label;
+use concord_app::listen::exchange::compare;
+use concord_app::listen::exchange::publish::kind_label;
 use concord_exchange::content::{BenchmarkSeries, CaseStudy, MetricDefinition};
 use concord_exchange::{Content, Signed};
 use concord_measure::spc::svg::render as render_svg;
@@ -88,7 +88,7 @@ impl DocumentView {
         let signed: Signed = serde_json::from_str(signed_text).ok()?;
         let document = &signed.document;
         let content = Content::read(document.kind, &document.content).ok()?;
-        let code = concord_app::exchange::publish::kind_code(document.kind);
+        let code = concord_app::listen::exchange::publish::kind_code(document.kind);
         let mut view = DocumentView {
             kind_label: kind_label(code),
             title: content.title(),

@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use concord_app::exchange::publish::{self, kind_label, Offer};
+use concord_app::listen::exchange::publish::{self, kind_label, Offer};
 use concord_store::exchange::{self as store, Peer, Published, Received};
 use concord_store::metrics::{self, Metric};
 use concord_store::StoreError;

@@ -8,8 +8,8 @@ use crate::extract::{ApiJson, Context};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
-use concord_app::exchange::publish::{self, Offer};
-use concord_app::exchange::subscribe::{self, Imported, PeerDraft};
+use concord_app::listen::exchange::publish::{self, Offer};
+use concord_app::listen::exchange::subscribe::{self, Imported, PeerDraft};
 use concord_store::exchange as store;
 use serde::Serialize;
 

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use concord_app::exchange::publish;
+use concord_app::listen::exchange::publish;
 use concord_store::exchange as store;
 
 fn json(body: String, cache: &'static str) -> Response {

@@ -132,7 +132,7 @@ impl TestApp {
         let store = fresh_store().await.expect("test database");
         let demo = concord_demo::seed(&store).await.expect("demo data");
         let mut state = concord_web::AppState::new(store.clone(), system_name);
-        state.exchange = std::sync::Arc::new(concord_app::exchange::ExchangeSettings::new(
+        state.exchange = std::sync::Arc::new(concord_app::listen::exchange::ExchangeSettings::new(
             concord_exchange::SystemKey::generate(),
             system_name,
             public_url,

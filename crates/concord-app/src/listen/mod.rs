@@ -1,0 +1,8 @@
+//! Listen and learn: `consultations` (consultations tied to the decisions they inform, public
+//! responses and staff-entered ones, themes and their "you said, we did" answers), `figures`
+//! (counts by theme, place and group through the disclosure rule, analysts' agreement), and
+//! `exchange` (signed documents between Concord systems).
+
+pub mod consultations;
+pub mod exchange;
+pub mod figures;

@@ -720,3 +720,22 @@ pub async fn tags(
     )
     .await
 }
+
+/// A strategy round's priorities, for linking a theme's answer to one: (area id, "area: stance").
+pub async fn round_priorities(
+    store: &Store,
+    round_id: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    all_by(
+        store,
+        "SELECT a.id, a.name, p.stance FROM service_areas a JOIN area_priorities p ON p.area_id = a.id WHERE a.round_id = $1 ORDER BY a.name",
+        round_id,
+        |row| {
+            Ok((
+                row.text("id")?,
+                format!("{} ({})", row.text("name")?, row.text("stance")?.replace('_', " ")),
+            ))
+        },
+    )
+    .await
+}

@@ -313,3 +313,77 @@ pub fn takes_responses(consultation: &Consultation) -> bool {
         _ => false,
     }
 }
+
+/// A free-text answer waiting for an analyst to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToTag {
+    /// The response's id.
+    pub response_id: String,
+    /// The question's id.
+    pub question_id: String,
+    /// The question.
+    pub prompt: String,
+    /// The answer.
+    pub text: String,
+    /// How many answers (this one included) the analyst has still to read.
+    pub left: usize,
+}
+
+/// The next free-text answer `principal` has not read, in the order responses came; none when
+/// they have read them all. Analysts and those who run the consultation only.
+pub async fn next_to_tag(
+    store: &Store,
+    principal: &Principal,
+    id: &str,
+) -> Result<Option<ToTag>, StoreError> {
+    if !authz::may(
+        store,
+        Some(principal),
+        Rule::AnalyseConsultation,
+        Target::id(id),
+    )
+    .await?
+    {
+        return Err(StoreError::Forbidden(
+            "Only analysts and those who run this consultation may read its answers".into(),
+        ));
+    }
+    let questions = store::questions(store, id).await?;
+    let read: std::collections::HashSet<(String, String)> = store::reviews(store, id)
+        .await?
+        .into_iter()
+        .filter(|(_, _, analyst)| *analyst == principal.person_id)
+        .map(|(r, q, _)| (r, q))
+        .collect();
+    let waiting: Vec<(String, String, String)> = store::answers(store, id)
+        .await?
+        .into_iter()
+        .filter(|(r, q, _)| {
+            questions.iter().any(|x| {
+                x.id == *q && x.kind == concord_domain::consultation::QuestionKind::FreeText
+            }) && !read.contains(&(r.clone(), q.clone()))
+        })
+        .collect();
+    let left = waiting.len();
+    Ok(waiting
+        .into_iter()
+        .next()
+        .map(|(response_id, question_id, answer)| {
+            let prompt = questions
+                .iter()
+                .find(|q| q.id == question_id)
+                .map(|q| q.prompt.clone())
+                .unwrap_or_default();
+            let text = match concord_domain::consultation::response::Answer::from_stored(&answer) {
+                Some(concord_domain::consultation::response::Answer::Text(t)) => t,
+                _ => answer,
+            };
+            ToTag {
+                response_id,
+                question_id,
+                prompt,
+                text,
+                left,
+            }
+        }))
+}

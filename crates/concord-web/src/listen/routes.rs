@@ -3,6 +3,7 @@
 //! needs sign-in; publishing, adding peers and bringing in their documents are for system
 //! administrators, who speak for the whole system.
 
+use super::{consultations as c, respond, tagging};
 use super::{exchange, exchange_api as api, peers, well_known};
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
@@ -13,6 +14,97 @@ pub fn routes() -> Vec<RouteDef> {
     use Method as M;
     use Rule as R;
     vec![
+        def(M::GET, "/have-your-say", R::Public, respond::list),
+        def(M::GET, "/have-your-say/{id}", R::Public, respond::show),
+        def(M::POST, "/have-your-say/{id}", R::Public, respond::respond),
+        def(
+            M::GET,
+            "/have-your-say/{id}/thanks",
+            R::Public,
+            respond::thanks,
+        ),
+        def(
+            M::GET,
+            "/have-your-say/{id}/you-said-we-did",
+            R::Public,
+            respond::you_said,
+        ),
+        def(M::GET, "/consultations", R::SignedIn, c::list),
+        def(M::GET, "/consultations/new", R::StartConsultation, c::new),
+        def(M::POST, "/consultations", R::StartConsultation, c::create),
+        def(M::GET, "/consultations/{id}", R::SignedIn, c::show),
+        def(
+            M::GET,
+            "/consultations/{id}/questions/new",
+            R::RunConsultation,
+            c::new_question,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/questions",
+            R::RunConsultation,
+            c::add_question,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/publish",
+            R::RunConsultation,
+            c::publish,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/close",
+            R::RunConsultation,
+            c::close,
+        ),
+        def(
+            M::GET,
+            "/consultations/{id}/themes/new",
+            R::RunConsultation,
+            c::new_theme,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/themes",
+            R::RunConsultation,
+            c::add_theme,
+        ),
+        def(
+            M::GET,
+            "/consultations/{id}/themes/{theme_id}/answer",
+            R::RunConsultation,
+            c::answer_form,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/themes/{theme_id}/answer",
+            R::RunConsultation,
+            c::answer,
+        ),
+        def(
+            M::GET,
+            "/consultations/{id}/responses/new",
+            R::RunConsultation,
+            c::new_response,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/responses",
+            R::RunConsultation,
+            c::enter_response,
+        ),
+        def(
+            M::GET,
+            "/consultations/{id}/tag",
+            R::AnalyseConsultation,
+            tagging::next,
+        ),
+        def(
+            M::POST,
+            "/consultations/{id}/tag",
+            R::AnalyseConsultation,
+            tagging::tag,
+        ),
         def(
             M::GET,
             "/.well-known/concord/index.json",

@@ -65,6 +65,7 @@ const POPULATION: MenuItem = ("population", "/population", "Population");
 const DESIGN: MenuItem = ("design", "/design", "Design");
 const SERVICES: MenuItem = ("services", "/services", "Services");
 const REFERRALS: MenuItem = ("referrals", "/referrals", "Referrals");
+const CONSULTATIONS: MenuItem = ("consultations", "/consultations", "Consultations");
 const EXCHANGE: MenuItem = ("exchange", "/exchange", "Exchange");
 const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 
@@ -95,6 +96,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         POPULATION,
         DESIGN,
         SERVICES,
+        CONSULTATIONS,
         EXCHANGE,
     ];
     let mut menu = vec![HOME, SEARCH];

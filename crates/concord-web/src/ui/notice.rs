@@ -88,6 +88,15 @@ concord_domain::vocabulary! {
         PeerAdded => ("peer-added", "The system has been added with its key pinned. Only documents signed with that key will be kept."),
         PeerChecked => ("peer-checked", "The system's documents have been checked: what was new verified and has been kept. The list below shows what is kept."),
         PeerCheckRefused => ("peer-check-refused", "Nothing was kept: the check was refused. The last check below says why."),
+        ConsultationSaved => ("consultation-saved", "The consultation has been saved as a draft. Add its questions, then publish it."),
+        QuestionAdded => ("question-added", "The question has been added."),
+        ConsultationPublished => ("consultation-published", "The consultation is published. Its questions are now fixed, and the public page takes responses between its dates."),
+        ConsultationClosed => ("consultation-closed", "The consultation is closed. Its public page shows what people said and what was done."),
+        ThemeAdded => ("theme-added", "The theme has been added to the codebook."),
+        ThemeAnswered => ("theme-answered", "The answer has been saved. It is published beside the theme."),
+        ResponseEntered => ("response-entered", "The response has been entered. You can enter the next one below."),
+        ResponseSent => ("response-sent", "Your response has been sent."),
+        AnswerTagged => ("answer-tagged", "Your tags have been saved. Here is the next answer."),
         SelfReferralSent => ("self-referral-sent", "Your request has been sent. The service will get in touch with you the way you asked."),
     }
 }

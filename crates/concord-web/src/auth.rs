@@ -67,6 +67,23 @@ pub fn set_pre_session_cookie(response: &mut axum::response::Response, token: Op
     }
 }
 
+/// A page whose form anyone may post, signed in or not (a self-referral, a consultation's
+/// response): someone not signed in gets a pre-session CSRF token for it, and its cookie.
+pub fn public_form(
+    visitor: &Visitor,
+    page: impl FnOnce(&Visitor) -> axum::response::Response,
+) -> axum::response::Response {
+    let mut visitor = visitor.clone();
+    let new_cookie = if visitor.session.is_none() {
+        pre_session_token(&mut visitor)
+    } else {
+        None
+    };
+    let mut response = page(&visitor);
+    set_pre_session_cookie(&mut response, new_cookie);
+    response
+}
+
 /// True for JSON API paths, which use bearer tokens and problem+json.
 pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || path == "/openreferral" || path.starts_with("/openreferral/")

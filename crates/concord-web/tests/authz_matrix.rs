@@ -384,6 +384,27 @@ GET /openreferral/taxonomies                  A A A A A A A A
 GET /openreferral/taxonomies/{id}             A A A A A A A A
 GET /openreferral/taxonomy_terms              A A A A A A A A
 GET /openreferral/taxonomy_terms/{id}         A A A A A A A A
+GET /have-your-say                            A A A A A A A A
+GET /have-your-say/{id}                       A A A A A A A A
+POST /have-your-say/{id}                      A A A A A A A A
+GET /have-your-say/{id}/thanks                A A A A A A A A
+GET /have-your-say/{id}/you-said-we-did       A A A A A A A A
+GET /consultations                            S A A A A A A A
+GET /consultations/new                        S A A A A A D D
+POST /consultations                           S A A A A A D D
+GET /consultations/{id}                       S A A A A A A A
+GET /consultations/{id}/questions/new         S A A D D D D D
+POST /consultations/{id}/questions            S A A D D D D D
+POST /consultations/{id}/publish              S A A D D D D D
+POST /consultations/{id}/close                S A A D D D D D
+GET /consultations/{id}/themes/new            S A A D D D D D
+POST /consultations/{id}/themes               S A A D D D D D
+GET /consultations/{id}/themes/{theme_id}/answer S A A D D D D D
+POST /consultations/{id}/themes/{theme_id}/answer S A A D D D D D
+GET /consultations/{id}/responses/new         S A A D D D D D
+POST /consultations/{id}/responses            S A A D D D D D
+GET /consultations/{id}/tag                   S A A D D A D D
+POST /consultations/{id}/tag                  S A A D D A D D
 GET /.well-known/concord/index.json           A A A A A A A A
 GET /.well-known/concord/key.json             A A A A A A A A
 GET /.well-known/concord/documents/{file}     A A A A A A A A
@@ -450,6 +471,8 @@ struct Targets {
     cohort: String,
     break_glass: String,
     scenario: String,
+    consultation: String,
+    theme: String,
     run: String,
     service: String,
     referral: String,
@@ -566,7 +589,10 @@ impl Targets {
         .await
         .unwrap();
         let (service, referral) = referral_targets(app).await;
+        let (consultation, theme) = consultation_targets(app, &organisation, &round).await;
         Targets {
+            consultation,
+            theme,
             service,
             referral,
             organisation,
@@ -608,7 +634,11 @@ impl Targets {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
         let local = pattern.trim_start_matches("/api/v1");
-        let id = if local.starts_with("/referrals/{id}") || local.starts_with("/fhir/") {
+        let id = if local.starts_with("/consultations/{id}")
+            || pattern.starts_with("/have-your-say/{id}")
+        {
+            self.consultation.clone()
+        } else if local.starts_with("/referrals/{id}") || local.starts_with("/fhir/") {
             self.referral.clone()
         } else if local.starts_with("/services/{id}") {
             self.service.clone()
@@ -707,6 +737,7 @@ impl Targets {
                 },
             )
             .replace("{*path}", "nhsuk-frontend.min.css")
+            .replace("{theme_id}", &self.theme)
             .replace("{slug}", "metric-ae_4hr")
             .replace("{file}", "1.json")
     }
@@ -769,6 +800,87 @@ async fn referral_targets(app: &TestApp) -> (String, String) {
     .await
     .unwrap();
     (service, id)
+}
+
+/// A published consultation run by the partner lead's trust on its strategy round, open today,
+/// with a question, a response and a theme. Returns the consultation's and the theme's ids.
+async fn consultation_targets(app: &TestApp, trust: &str, round: &str) -> (String, String) {
+    use concord_domain::consultation::response::ResponseDraft;
+    use concord_domain::consultation::{
+        ConsultationDraft, ConsultationStatus, QuestionDraft, ThemeDraft,
+    };
+    use concord_store::consultations;
+    let system = Actor::system("test");
+    let today = chrono::Utc::now().date_naive();
+    let draft = ConsultationDraft {
+        title: "The trust's strategy: what matters to you".into(),
+        purpose: "To hear what matters".into(),
+        audience: "Everyone".into(),
+        owner_organisation_id: trust.into(),
+        subject_kind: "round".into(),
+        subject_id: round.into(),
+        opens_on: (today - chrono::Duration::days(7)).to_string(),
+        closes_on: (today + chrono::Duration::days(30)).to_string(),
+    };
+    let valid = draft.validate().unwrap();
+    let consultation = consultations::create(
+        &app.store,
+        &concord_store::Actor::person(
+            &concord_store::people::principal(&app.store, &app.login_for("lead").person_id)
+                .await
+                .unwrap()
+                .unwrap(),
+            None,
+        ),
+        &draft,
+        &valid,
+    )
+    .await
+    .unwrap();
+    let question = QuestionDraft {
+        kind: "free_text".into(),
+        prompt: "What matters most?".into(),
+        ..Default::default()
+    }
+    .validate("q1-matrix")
+    .unwrap();
+    consultations::add_question(&app.store, &system, &consultation, &question)
+        .await
+        .unwrap();
+    consultations::move_to(&app.store, &system, &consultation, ConsultationStatus::Open)
+        .await
+        .unwrap();
+    let response = ResponseDraft {
+        answers: [("q1-matrix".to_string(), serde_json::json!("Seeing a GP"))]
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    }
+    .check(&[question], false)
+    .unwrap();
+    consultations::add_response(
+        &app.store,
+        &system,
+        &consultation,
+        &response,
+        None,
+        None,
+        today,
+    )
+    .await
+    .unwrap();
+    let theme = consultations::add_theme(
+        &app.store,
+        &system,
+        &consultation,
+        &ThemeDraft {
+            label: "GP access".into(),
+            description: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    (consultation, theme)
 }
 
 /// A programme led by the partner lead's trust, managed by the `programme` login and governed by the

@@ -240,6 +240,11 @@ struct ServeArgs {
     /// Without it the system publishes nothing (it can still learn from others).
     #[arg(long, env = "CONCORD_EXCHANGE_KEY")]
     exchange_key: Option<std::path::PathBuf>,
+    /// A postcode lookup (a CSV with the columns postcode and lsoa, such as the ONS's), for the
+    /// deprivation of the area a consultation's respondent gives their postcode for (the
+    /// postcode itself is never kept). Without it, respondents' deprivation is not known.
+    #[arg(long, env = "CONCORD_POSTCODES")]
+    postcodes: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -285,6 +290,7 @@ impl ServeArgs {
                 .unwrap_or_else(|| store.into()),
             key_file: self.key_file.clone().unwrap_or_else(|| key.into()),
             lsoas: None,
+            postcodes: self.postcodes.clone(),
             disclosure: concord_population::disclosure::DisclosureRule {
                 suppress_below: self.disclosure.suppress_below,
                 round_to: self.disclosure.round_to.max(1),
@@ -539,8 +545,16 @@ pub async fn run(cli: Cli) -> Result<()> {
             let summary = concord_demo::seed(&store)
                 .await
                 .context("could not load the demo data")?;
-            let population =
+            let mut population =
                 serve.population("concord-demo-population", "concord-demo-population.key");
+            // The demo's synthetic population comes with its own postcode lookup.
+            population.postcodes.get_or_insert_with(|| {
+                format!(
+                    "{}-extracts/reference/postcodes.csv",
+                    population.store.display()
+                )
+                .into()
+            });
             let setup = concord_demo::PopulationSetup {
                 store: population.store.clone(),
                 key_file: population.key_file.clone(),

@@ -11,7 +11,7 @@ use concord_domain::consultation::agreement::{self, Agreement};
 use concord_domain::consultation::response::{AgeBand, Answer, Sex};
 use concord_domain::consultation::{Question, QuestionKind};
 use concord_domain::ethnicity::EthnicGroup;
-use concord_population::disclosure::{protect_list, protect_table, DisclosureRule, Shown};
+use concord_population::disclosure::{protect_list, DisclosureRule, Shown};
 use concord_store::consultations::{self as store, Respondent, Theme};
 use concord_store::{places, Store, StoreError};
 use std::collections::{BTreeSet, HashMap};
@@ -58,7 +58,8 @@ pub struct Figures {
     pub choices: Vec<ChoiceCounts>,
     /// The places, as the theme table's columns (with "Not said" last).
     pub places: Vec<String>,
-    /// (theme, respondents who raised it by place, and in all), protected as one table.
+    /// (theme, respondents who raised it by place, and in all), each theme protected as a list
+    /// with its total.
     pub themes: Vec<(Theme, Vec<Shown>, Shown)>,
     /// Free-text answers no analyst has read yet (exact: it counts answers, not people).
     pub unread: usize,
@@ -301,17 +302,13 @@ pub async fn figures(
             }
         }
     }
-    let table = protect_table(&cells, rule);
+    // Each theme is its own table: a person may raise several themes, so no column sums are
+    // published for a reader to subtract from (the people from each place are another count,
+    // which no theme's cells add up to).
     let themed = themes
         .iter()
         .cloned()
-        .zip(
-            table
-                .cells
-                .iter()
-                .cloned()
-                .zip(table.row_totals.iter().copied()),
-        )
+        .zip(cells.iter().map(|row| protect_list(row, rule)))
         .map(|(t, (cells, total))| (t, cells, total))
         .collect();
 

@@ -335,7 +335,7 @@ impl WeDidDraft {
 }
 
 /// Why a consultation cannot be closed yet: the themes with no "we did" answer, by name.
-pub fn unanswered_themes<'a>(themes: &'a [(String, bool)]) -> Vec<&'a str> {
+pub fn unanswered_themes(themes: &[(String, bool)]) -> Vec<&str> {
     themes
         .iter()
         .filter(|(_, answered)| !answered)

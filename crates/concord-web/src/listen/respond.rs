@@ -235,9 +235,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let consultation = use_case::published(&state.store, &id).await?;
     if !use_case::takes_responses(&consultation) {
-        return Ok(confirmed_redirect(format!(
-            "/have-your-say/{id}/you-said-we-did"
-        )));
+        return Ok(redirect(format!("/have-your-say/{id}/you-said-we-did")));
     }
     let form = ResponseForm::new(
         &state,
@@ -247,17 +245,19 @@ pub async fn show(
         ValidationErrors::default(),
     )
     .await?;
-    let layout = Layout::new(
-        &state,
-        &visitor,
-        &permit,
-        consultation.title.clone(),
-        "have-your-say",
-    );
-    Ok(render(&response_fields(layout, form)))
+    Ok(crate::auth::public_form(&visitor, |visitor| {
+        let layout = Layout::new(
+            &state,
+            visitor,
+            &permit,
+            consultation.title.clone(),
+            "have-your-say",
+        );
+        render(&response_fields(layout, form))
+    }))
 }
 
-fn confirmed_redirect(to: String) -> Response {
+fn redirect(to: String) -> Response {
     axum::response::Redirect::to(&to).into_response()
 }
 
@@ -285,15 +285,17 @@ pub async fn respond(
         ))),
         Err(StoreError::Invalid(errors)) => {
             let page = ResponseForm::new(&state, &consultation, false, form, errors).await?;
-            let mut layout = Layout::new(
-                &state,
-                &visitor,
-                &permit,
-                consultation.title.clone(),
-                "have-your-say",
-            );
-            layout.has_errors = true;
-            Ok(refused(render(&response_fields(layout, page))))
+            Ok(refused(crate::auth::public_form(&visitor, |visitor| {
+                let mut layout = Layout::new(
+                    &state,
+                    visitor,
+                    &permit,
+                    consultation.title.clone(),
+                    "have-your-say",
+                );
+                layout.has_errors = true;
+                render(&response_fields(layout, page))
+            })))
         }
         Err(other) => Err(other.into()),
     }

@@ -238,25 +238,19 @@ async fn self_referral_form(
         fields,
     };
     // Someone not signed in gets a CSRF token of their own for the form, as on the sign-in page.
-    let mut visitor = visitor.clone();
-    let new_cookie = if visitor.session.is_none() {
-        crate::auth::pre_session_token(&mut visitor)
-    } else {
-        None
-    };
-    let mut response = form_page(
-        Layout::new(
-            state,
-            &visitor,
-            permit,
-            format!("Ask {} for help", service.name),
-            "services",
-        ),
-        def,
-        errors,
-    );
-    crate::auth::set_pre_session_cookie(&mut response, new_cookie);
-    Ok(response)
+    Ok(crate::auth::public_form(visitor, |visitor| {
+        form_page(
+            Layout::new(
+                state,
+                visitor,
+                permit,
+                format!("Ask {} for help", service.name),
+                "services",
+            ),
+            def,
+            errors,
+        )
+    }))
 }
 
 /// `GET /services/{id}/refer-yourself`: the public self-referral form.

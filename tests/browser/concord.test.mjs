@@ -264,3 +264,55 @@ test('no page is wider than the screen at 320, 375, 768 and 1280 px', async () =
   assert.deepEqual(wide, [], `pages wider than the screen:\n${wide.join('\n')}`);
   await page.context().close();
 });
+
+test('a person has their say with JavaScript off at 375 px, then reads what was done; an analyst tags answers', async () => {
+  // The whole journey works with JavaScript off; axe (which needs JavaScript) then checks each
+  // page type at the same width.
+  for (const javaScriptEnabled of [false, true]) {
+    const page = await newPage({ javaScriptEnabled, viewport: { width: 375, height: 800 } });
+    const check = async (label) => { if (javaScriptEnabled) await axe(page, label); };
+    await page.goto(`${base}/have-your-say`);
+    await check('have your say');
+    await page.click('a.nhsuk-card__link:has-text("tell us what works for you")');
+    await check('a public consultation');
+    // A ranking with a number used twice is refused, the problem linked to its question.
+    await page.check('text=Used the NHS App or website');
+    await page.check('label:has-text("4")');
+    await page.selectOption('select[id$="_0"]', '1');
+    await page.selectOption('select[id$="_1"]', '1');
+    await page.click('button:has-text("Send my response")');
+    assert.match(await page.textContent('.nhsuk-error-summary'), /Number them 1 to 3, using each number once/);
+    assert.ok(await page.isChecked('text=Used the NHS App or website'), 'what was given is kept');
+    await check('a public consultation with a problem');
+    await page.selectOption('select[id$="_1"]', '2');
+    await page.selectOption('select[id$="_2"]', '3');
+    await page.fill('textarea', 'A call back the same morning');
+    await page.selectOption('#age_band', '25_34');
+    await page.click('button:has-text("Send my response")');
+    assert.match(await page.textContent('[data-testid=thanks]'), /Thank you/);
+    await check('the thank-you page');
+    // The Joint Forward Plan's results: what people raised and what was done, in numbers that
+    // never show fewer than 10 people.
+    await page.goto(`${base}/have-your-say`);
+    await page.click('a:has-text("Our Joint Forward Plan")');
+    assert.match(await page.textContent('main'), /We did:/);
+    assert.match(await page.textContent('[data-testid=disclosure-rule]'), /Counts from 1 to 9/);
+    if (javaScriptEnabled) {
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'fits 375 px');
+    }
+    await check('you said, we did');
+    await page.context().close();
+  }
+
+  const analyst = await newPage();
+  await signIn(analyst, 'analyst');
+  await analyst.goto(`${base}/consultations`);
+  await analyst.click('a:has-text("Our Joint Forward Plan")');
+  assert.match(await analyst.textContent('[data-testid=agreement]'), /almost perfect/);
+  await axe(analyst, 'a consultation for the partnership');
+  await analyst.click('a:has-text("Tag answers with themes")');
+  // The demo's analyst has read every answer; the page says so.
+  assert.match(await analyst.textContent('[data-testid=left]'), /You have read every answer/);
+  await axe(analyst, 'tagging');
+  await analyst.context().close();
+});

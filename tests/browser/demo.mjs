@@ -66,9 +66,10 @@ export function useDemo(portBase, name) {
     await page.waitForURL(`${base}/`);
   }
 
-  async function newPage() {
+  async function newPage(options = {}) {
     // bypassCSP lets the test inject axe-core; the pages themselves run under the strict CSP.
-    const context = await browser.newContext({ bypassCSP: true });
+    // `options` are Playwright's context options (a viewport, JavaScript off).
+    const context = await browser.newContext({ bypassCSP: true, ...options });
     return context.newPage();
   }
 

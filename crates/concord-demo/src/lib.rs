@@ -6,6 +6,7 @@
 //! other write) from a fixed random seed, so every run makes the same system. Seeding is idempotent:
 //! if the ICB already exists, nothing is added.
 
+mod consultation;
 mod data;
 mod delivery;
 mod design;
@@ -17,6 +18,7 @@ mod population;
 mod referrals;
 mod strategy;
 
+pub use consultation::{seed_consultation, RESPONSES as CONSULTATION_RESPONSES};
 pub use design::{seed_design, BASE_TITLE, FCP_TITLE, LINK_WORKERS_TITLE};
 pub use directory::seed_directory;
 pub use exchange::{seed_exchange, NORTHMOOR};

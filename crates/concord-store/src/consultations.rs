@@ -739,3 +739,135 @@ pub async fn round_priorities(
     )
     .await
 }
+
+/// One response of a batch: the response, its area's deprivation decile, and the day it came.
+pub struct Incoming<'a> {
+    /// The response, checked.
+    pub response: &'a ValidResponse,
+    /// Its area's deprivation decile.
+    pub deprivation_decile: Option<u8>,
+    /// When it came (RFC 3339).
+    pub received_at: String,
+}
+
+/// Keeps a batch of responses entered by staff (a box of paper forms, an event's cards, or a
+/// migration from another tool) in one transaction: all or none, audited as one entry. The
+/// consultation must be published and not closed.
+pub async fn add_responses(
+    store: &Store,
+    actor: &Actor,
+    consultation_id: &str,
+    entered_by: &str,
+    batch: &[Incoming<'_>],
+) -> Result<usize, StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "consultation.responses",
+        "consultation",
+        Some(consultation_id),
+        format!("{} responses entered", batch.len()),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            if status_in(tx.conn(), consultation_id).await? != ConsultationStatus::Open {
+                return Err(StoreError::invalid("answers", "This consultation is not taking responses"));
+            }
+            for incoming in batch {
+                let id = crate::new_id();
+                let r = incoming.response;
+                sqlx::query(
+                    "INSERT INTO consultation_responses (id, consultation_id, received_at, channel, entered_by, place_id, age_band, sex, ethnic_group, deprivation_decile) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&id)
+                .bind(consultation_id)
+                .bind(&incoming.received_at)
+                .bind(r.channel.as_str())
+                .bind(entered_by)
+                .bind(&r.place_id)
+                .bind(r.age_band.map(AgeBand::as_str))
+                .bind(r.sex.map(Sex::as_str))
+                .bind(r.ethnic_group.map(|g| g.as_str()))
+                .bind(incoming.deprivation_decile.map(i64::from))
+                .execute(tx.conn())
+                .await?;
+                for (question, answer) in &r.answers {
+                    sqlx::query("INSERT INTO consultation_answers (response_id, question_id, answer) VALUES ($1, $2, $3)")
+                        .bind(&id)
+                        .bind(question)
+                        .bind(answer.to_stored())
+                        .execute(tx.conn())
+                        .await?;
+                }
+            }
+            tx.commit(entry).await?;
+            Ok(batch.len())
+        })
+        .await
+}
+
+/// Records many of one analyst's readings at once (each: response, question, themes found), in
+/// one transaction, audited as one entry; for loading a coding done elsewhere.
+pub async fn tag_many(
+    store: &Store,
+    actor: &Actor,
+    consultation_id: &str,
+    analyst: &str,
+    readings: &[(String, String, Vec<String>)],
+) -> Result<(), StoreError> {
+    let entry = AuditEntry::success(
+        actor,
+        "consultation.tag",
+        "consultation",
+        Some(consultation_id),
+        format!("{} answers read", readings.len()),
+    );
+    store
+        .audited(entry, async |entry| {
+            let mut tx = store.begin_write().await?;
+            if status_in(tx.conn(), consultation_id).await? == ConsultationStatus::Closed {
+                return Err(StoreError::invalid("themes", "The consultation is closed"));
+            }
+            let known: Vec<String> = sqlx::query_scalar("SELECT id FROM consultation_themes WHERE consultation_id = $1")
+                .bind(consultation_id)
+                .fetch_all(tx.conn())
+                .await?;
+            let now = crate::now_utc();
+            for (response, question, themes) in readings {
+                if let Some(unknown) = themes.iter().find(|t| !known.contains(t)) {
+                    return Err(StoreError::invalid("themes", format!("There is no theme {unknown} in this codebook")));
+                }
+                sqlx::query(
+                    "INSERT INTO consultation_reviews (response_id, question_id, analyst_id, reviewed_at) \
+                     SELECT a.response_id, a.question_id, $3, $4 FROM consultation_answers a JOIN consultation_responses r ON r.id = a.response_id \
+                     WHERE a.response_id = $1 AND a.question_id = $2 AND r.consultation_id = $5 \
+                     ON CONFLICT (response_id, question_id, analyst_id) DO UPDATE SET reviewed_at = excluded.reviewed_at",
+                )
+                .bind(response)
+                .bind(question)
+                .bind(analyst)
+                .bind(&now)
+                .bind(consultation_id)
+                .execute(tx.conn())
+                .await?;
+                sqlx::query("DELETE FROM consultation_tags WHERE response_id = $1 AND question_id = $2 AND analyst_id = $3")
+                    .bind(response)
+                    .bind(question)
+                    .bind(analyst)
+                    .execute(tx.conn())
+                    .await?;
+                for theme in themes {
+                    sqlx::query("INSERT INTO consultation_tags (response_id, question_id, analyst_id, theme_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                        .bind(response)
+                        .bind(question)
+                        .bind(analyst)
+                        .bind(theme)
+                        .execute(tx.conn())
+                        .await?;
+                }
+            }
+            tx.commit(entry).await
+        })
+        .await
+}

@@ -329,7 +329,7 @@ async fn a_consultation_is_answered_tagged_counted_and_closed_only_when_every_th
         }
     }
     let shown = app.get(&page, &mut browser).await;
-    assert!(shown.body.contains("kappa 0.40"));
+    assert!(shown.body.contains("agreed on 7 of 10 answers, kappa 0.40"));
     assert!(shown.body.contains("0.40 (fair)"));
 
     // Closing waits for every theme's answer, and says which are missing.

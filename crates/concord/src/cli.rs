@@ -581,6 +581,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             if referred > 0 {
                 println!("Refer: a link worker in each primary care network, and {referred} referrals over the last two years.");
             }
+            let responses = concord_demo::seed_consultation(&store)
+                .await
+                .context("could not load the demo's consultation")?;
+            if responses > 0 {
+                println!("Listen: the Joint Forward Plan consultation with {responses} responses, themed, six themes answered.");
+            }
             let exchange = serve.exchange(Some(
                 &population
                     .key_file

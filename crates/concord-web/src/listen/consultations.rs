@@ -144,6 +144,10 @@ impl ConsultationPage {
     fn describe(&self, kappa: f64) -> &'static str {
         concord_domain::consultation::agreement::describe(kappa)
     }
+    /// On how many answers a pair agreed (exact: a share would round 199 of 200 up to 100%).
+    fn agreed(&self, pair: &concord_domain::consultation::agreement::Agreement) -> String {
+        concord_domain::format::count((pair.observed * pair.answers as f64).round() as i64)
+    }
     fn unanswered(&self) -> usize {
         self.figures
             .themes

@@ -391,7 +391,9 @@ pub async fn seed_consultation(store: &Store) -> Result<usize, DemoError> {
             .map(|(id, _)| ("priority", id.clone()))
     };
     let programme = programmes::list(store).await?.into_iter().next();
-    let answers: Vec<(usize, String, Option<(&str, String)>)> = vec![
+    /// A theme's answer: the theme's index, what was done, and what it links to.
+    type WeDid<'a> = (usize, String, Option<(&'a str, String)>);
+    let answers: Vec<WeDid<'_>> = vec![
         (0, "Primary care access is a priority of the Joint Forward Plan, with same-week appointments as its measure.".into(), area_for("primary care")),
         (1, "Mental health stays in the plan: the partners will meet the national investment standard in full.".into(), area_for("mental health")),
         (2, "Elective recovery stays in the plan, following the national recovery plan for waits.".into(), area_for("elective")),

@@ -124,6 +124,17 @@ pub async fn seed_consultation(store: &Store) -> Result<usize, DemoError> {
     if !store::list(store).await?.is_empty() {
         return Ok(0);
     }
+    let loaded = load_joint_forward_plan(store, RESPONSES).await?;
+    Ok(loaded.map_or(0, |(_, n)| n))
+}
+
+/// The Joint Forward Plan consultation with `responses` responses, themed and partly answered,
+/// and a programme's consultation open now. Returns the first's id and how many responses it has
+/// (none when the demo has no Joint Forward Plan round). The benchmark loads 100,000 this way.
+pub async fn load_joint_forward_plan(
+    store: &Store,
+    responses: usize,
+) -> Result<Option<(String, usize)>, DemoError> {
     let failed =
         |e: concord_store::StoreError| DemoError::Population(format!("the consultation: {e}"));
     let admin = crate::directory::system_principal(store).await?;
@@ -133,7 +144,7 @@ pub async fn seed_consultation(store: &Store) -> Result<usize, DemoError> {
         .into_iter()
         .find(|r| r.title.starts_with("Joint Forward Plan"))
     else {
-        return Ok(0);
+        return Ok(None);
     };
     let icb = concord_store::organisations::find_by_code(store, crate::ICB_CODE)
         .await?
@@ -208,9 +219,10 @@ pub async fn seed_consultation(store: &Store) -> Result<usize, DemoError> {
         .map(|(p, w)| (p.id, w))
         .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(2027);
-    let mut responses = Vec::with_capacity(RESPONSES);
-    let mut raised = Vec::with_capacity(RESPONSES);
-    for n in 0..RESPONSES {
+    let count = responses;
+    let mut responses = Vec::with_capacity(count);
+    let mut raised = Vec::with_capacity(count);
+    for n in 0..count {
         // One or two themes per person, GP access and waits the most common.
         let first = weighted(
             &mut rng,
@@ -306,7 +318,7 @@ pub async fn seed_consultation(store: &Store) -> Result<usize, DemoError> {
             )
         });
         let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).expect("a date")
-            + chrono::Duration::days((n as i64 * 61) / RESPONSES as i64);
+            + chrono::Duration::days((n as i64 * 61) / count as i64);
         responses.push((response, decile, format!("{day}T12:00:00Z")));
     }
     let batch: Vec<Incoming<'_>> = responses
@@ -425,7 +437,7 @@ pub async fn seed_consultation(store: &Store) -> Result<usize, DemoError> {
             .map_err(failed)?;
     }
     open_now(store, &actor, &icb.id).await.map_err(failed)?;
-    Ok(kept.len())
+    Ok(Some((id, kept.len())))
 }
 
 /// A second consultation, open from a fortnight ago for four weeks more, for a programme: the

@@ -18,7 +18,9 @@ mod population;
 mod referrals;
 mod strategy;
 
-pub use consultation::{seed_consultation, RESPONSES as CONSULTATION_RESPONSES};
+pub use consultation::{
+    load_joint_forward_plan, seed_consultation, RESPONSES as CONSULTATION_RESPONSES,
+};
 pub use design::{seed_design, BASE_TITLE, FCP_TITLE, LINK_WORKERS_TITLE};
 pub use directory::seed_directory;
 pub use exchange::{seed_exchange, NORTHMOOR};

@@ -309,6 +309,9 @@ test('a person has their say with JavaScript off at 375 px, then reads what was 
   await analyst.goto(`${base}/consultations`);
   await analyst.click('a:has-text("Our Joint Forward Plan")');
   assert.match(await analyst.textContent('[data-testid=agreement]'), /almost perfect/);
+  // Reach against the registered population: the demo's responses over-hear older people.
+  assert.match(await analyst.textContent('[data-testid=reach-rule]'), /aged 16 or over on the practices' registered lists/);
+  assert.ok(await analyst.locator('text=Under-heard').count() > 0, 'some group is under-heard');
   await axe(analyst, 'a consultation for the partnership');
   await analyst.click('a:has-text("Tag answers with themes")');
   // The demo's analyst has read every answer; the page says so.

@@ -405,6 +405,10 @@ GET /consultations/{id}/responses/new         S A A D D D D D
 POST /consultations/{id}/responses            S A A D D D D D
 GET /consultations/{id}/tag                   S A A D D A D D
 POST /consultations/{id}/tag                  S A A D D A D D
+GET /api/v1/consultations                     S A A A A A A A
+GET /api/v1/consultations/{id}                S A A A A A A A
+GET /api/v1/consultations/{id}/figures        S A A A A A A A
+POST /api/v1/consultations/{id}/responses     S A A D D D D D
 GET /.well-known/concord/index.json           A A A A A A A A
 GET /.well-known/concord/key.json             A A A A A A A A
 GET /.well-known/concord/documents/{file}     A A A A A A A A

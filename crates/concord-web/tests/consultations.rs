@@ -417,6 +417,26 @@ async fn a_consultation_is_answered_tagged_counted_and_closed_only_when_every_th
         !results.body.contains("Seeing a GP the same week"),
         "no response's words are published"
     );
+    // The same figures in the API, as published.
+    let token = app.token("analyst").await;
+    let api = app
+        .api(
+            axum::http::Method::GET,
+            &format!("/api/v1/consultations/{id}/figures"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(api["respondents"], "25");
+    let gp_api = api["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["of"] == "GP access")
+        .unwrap();
+    assert_eq!(gp_api["total"], "20");
+    assert_eq!(api["agreement"][0]["agreed"], 7);
     // And nothing more is taken.
     let after = app
         .post(

@@ -130,6 +130,7 @@ struct ConsultationPage {
     consultation: Consultation,
     questions: Vec<concord_domain::consultation::Question>,
     figures: Figures,
+    reach: Option<concord_app::listen::reach::Reach>,
     may_run: bool,
     may_analyse: bool,
 }
@@ -164,7 +165,9 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let consultation = store::get(&state.store, &id).await?;
     let figures = figures::figures(&state.store, &id, &state.population.rule()).await?;
+    let reach = super::respond::reach_of(&state, &id).await?;
     Ok(render(&ConsultationPage {
+        reach,
         layout: Layout::new(
             &state,
             &visitor,

@@ -7,6 +7,7 @@
 //! what peers published beside their own figures (`document` draws a document for people);
 //! `exchange_api` is the same in the JSON API. The use cases are in `concord_app::listen::exchange`.
 
+pub mod consultation_api;
 pub mod consultations;
 pub mod document;
 pub mod exchange;

@@ -326,7 +326,34 @@ struct YouSaid {
     layout: Layout,
     consultation: Consultation,
     figures: Figures,
+    reach: Option<concord_app::listen::reach::Reach>,
     open: bool,
+}
+
+/// Who responded to consultation `id` against who lives here; none without a population picture
+/// (or when it cannot be read, which the page says the same way).
+pub async fn reach_of(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<concord_app::listen::reach::Reach>, PageError> {
+    let respondents = store::respondents(&state.store, id).await?;
+    let places: Vec<(String, String)> = places::list(&state.store)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == concord_domain::PlaceKind::Place)
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(concord_app::listen::reach::reach(
+        &state.population,
+        &respondents,
+        &places,
+        &state.population.rule(),
+    )
+    .await
+    .unwrap_or_else(|e| {
+        tracing::warn!("reach could not be worked: {e}");
+        None
+    }))
 }
 
 /// `GET /have-your-say/{id}/you-said-we-did`: what people said, by theme and in numbers (through
@@ -337,7 +364,9 @@ pub async fn you_said(
 ) -> Result<Response, PageError> {
     let consultation = use_case::published(&state.store, &id).await?;
     let figures = figures::figures(&state.store, &id, &state.population.rule()).await?;
+    let reach = reach_of(&state, &id).await?;
     Ok(render(&YouSaid {
+        reach,
         layout: Layout::new(
             &state,
             &visitor,

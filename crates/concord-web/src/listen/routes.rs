@@ -3,7 +3,7 @@
 //! needs sign-in; publishing, adding peers and bringing in their documents are for system
 //! administrators, who speak for the whole system.
 
-use super::{consultations as c, respond, tagging};
+use super::{consultation_api as capi, consultations as c, respond, tagging};
 use super::{exchange, exchange_api as api, peers, well_known};
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
@@ -104,6 +104,20 @@ pub fn routes() -> Vec<RouteDef> {
             "/consultations/{id}/tag",
             R::AnalyseConsultation,
             tagging::tag,
+        ),
+        def(M::GET, "/api/v1/consultations", R::SignedIn, capi::list),
+        def(M::GET, "/api/v1/consultations/{id}", R::SignedIn, capi::get),
+        def(
+            M::GET,
+            "/api/v1/consultations/{id}/figures",
+            R::SignedIn,
+            capi::figures,
+        ),
+        def(
+            M::POST,
+            "/api/v1/consultations/{id}/responses",
+            R::RunConsultation,
+            capi::enter,
         ),
         def(
             M::GET,

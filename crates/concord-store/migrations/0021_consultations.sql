@@ -87,3 +87,5 @@ CREATE TABLE consultation_tags (
     FOREIGN KEY (response_id, question_id, analyst_id) REFERENCES consultation_reviews(response_id, question_id, analyst_id)
 );
 CREATE INDEX consultation_tags_theme ON consultation_tags(theme_id);
+CREATE INDEX consultation_tags_question ON consultation_tags(question_id);
+CREATE INDEX consultation_reviews_question ON consultation_reviews(question_id);

@@ -12,7 +12,7 @@ use concord_domain::consultation::response::{AgeBand, Answer, Sex};
 use concord_domain::consultation::{Question, QuestionKind};
 use concord_domain::ethnicity::EthnicGroup;
 use concord_population::disclosure::{protect_list, DisclosureRule, Shown};
-use concord_store::consultations::{self as store, Respondent, Theme};
+use concord_store::consultations::{self as store, Theme};
 use concord_store::{places, Store, StoreError};
 use std::collections::{BTreeSet, HashMap};
 
@@ -71,21 +71,33 @@ pub struct Figures {
 
 const NOT_SAID: &str = "Not said";
 
+/// Respondents' characteristics as counted by the database: (characteristic, value, how many).
+pub type Counts = [(String, Option<String>, i64)];
+
+/// How many respondents gave `value` for `characteristic`.
+pub fn count_of(counts: &Counts, characteristic: &str, value: &str) -> u64 {
+    counts
+        .iter()
+        .filter(|(c, v, _)| c == characteristic && v.as_deref() == Some(value))
+        .map(|(_, _, n)| *n as u64)
+        .sum()
+}
+
 fn breakdown(
     by: &'static str,
-    respondents: &[Respondent],
+    characteristic: &str,
+    counts: &Counts,
+    total: u64,
     groups: &[(String, String)],
-    of: impl Fn(&Respondent) -> Option<String>,
     rule: &DisclosureRule,
 ) -> Breakdown {
-    let mut counts = vec![0u64; groups.len() + 1];
-    for r in respondents {
-        let at = of(r)
-            .and_then(|code| groups.iter().position(|(c, _)| *c == code))
-            .unwrap_or(groups.len());
-        counts[at] += 1;
-    }
-    let (shown, _) = protect_list(&counts, rule);
+    let mut cells: Vec<u64> = groups
+        .iter()
+        .map(|(code, _)| count_of(counts, characteristic, code))
+        .collect();
+    let said: u64 = cells.iter().sum();
+    cells.push(total.saturating_sub(said));
+    let (shown, _) = protect_list(&cells, rule);
     Breakdown {
         by,
         groups: groups
@@ -97,161 +109,176 @@ fn breakdown(
     }
 }
 
-/// The figures of consultation `id`, under `rule`.
+/// The system's places (kind "place"), as (id, name), in the registry's order.
+pub async fn place_list(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(places::list(store)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == concord_domain::PlaceKind::Place)
+        .map(|p| (p.id, p.name))
+        .collect())
+}
+
+/// The figures of consultation `id`, under `rule`. The database does the counting (grouped
+/// queries), so the time taken grows with the number of groups, not of responses.
 pub async fn figures(
     store: &Store,
     id: &str,
     rule: &DisclosureRule,
 ) -> Result<Figures, StoreError> {
     let questions = store::questions(store, id).await?;
-    let respondents = store::respondents(store, id).await?;
-    let answers = store::answers(store, id).await?;
     let themes = store::themes(store, id).await?;
-    let reviews = store::reviews(store, id).await?;
-    let tags = store::tags(store, id).await?;
-    let place_list: Vec<(String, String)> = places::list(store)
-        .await?
-        .into_iter()
-        .filter(|p| p.kind == concord_domain::PlaceKind::Place)
-        .map(|p| (p.id, p.name))
-        .collect();
+    let counts = store::respondent_counts(store, id).await?;
+    let place_list = place_list(store).await?;
+    let total: u64 = counts
+        .iter()
+        .filter(|(c, _, _)| c == "channel")
+        .map(|(_, _, n)| *n as u64)
+        .sum();
 
     let codes = |all: Vec<(&str, &str)>| -> Vec<(String, String)> {
         all.into_iter()
             .map(|(c, l)| (c.to_string(), l.to_string()))
             .collect()
     };
+    // Deciles are counted by the database; fifths are pairs of them.
+    let decile_counts: Vec<u64> = (1..=10)
+        .map(|d: u8| count_of(&counts, "decile", &d.to_string()))
+        .collect();
+    let mut fifth_cells: Vec<u64> = decile_counts.chunks(2).map(|p| p.iter().sum()).collect();
+    fifth_cells.push(total.saturating_sub(fifth_cells.iter().sum()));
+    let (fifth_shown, _) = protect_list(&fifth_cells, rule);
+    let fifths = Breakdown {
+        by: "Deprivation (fifths of England's neighbourhoods, 1 most deprived)",
+        groups: (1..=5)
+            .map(|q| {
+                format!(
+                    "Fifth {q}{}",
+                    if q == 1 {
+                        " (most deprived)"
+                    } else if q == 5 {
+                        " (least deprived)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .chain(std::iter::once(NOT_SAID.to_string()))
+            .zip(fifth_shown)
+            .collect(),
+    };
     let breakdowns = vec![
         breakdown(
             "How they responded",
-            &respondents,
+            "channel",
+            &counts,
+            total,
             &codes(
                 concord_domain::consultation::Channel::ALL
                     .iter()
                     .map(|c| (c.as_str(), c.label()))
                     .collect(),
             ),
-            |r| Some(r.channel.as_str().to_string()),
             rule,
         ),
-        breakdown(
-            "Place",
-            &respondents,
-            &place_list,
-            |r| r.place_id.clone(),
-            rule,
-        ),
+        breakdown("Place", "place", &counts, total, &place_list, rule),
         breakdown(
             "Age band",
-            &respondents,
+            "age_band",
+            &counts,
+            total,
             &codes(
                 AgeBand::ALL
                     .iter()
                     .map(|a| (a.as_str(), a.label()))
                     .collect(),
             ),
-            |r| r.age_band.map(|a| a.as_str().to_string()),
             rule,
         ),
         breakdown(
             "Sex",
-            &respondents,
+            "sex",
+            &counts,
+            total,
             &codes(Sex::ALL.iter().map(|s| (s.as_str(), s.label())).collect()),
-            |r| r.sex.map(|s| s.as_str().to_string()),
             rule,
         ),
         breakdown(
             "Ethnic group",
-            &respondents,
+            "ethnic_group",
+            &counts,
+            total,
             &codes(
                 EthnicGroup::ALL
                     .iter()
                     .map(|g| (g.as_str(), g.label()))
                     .collect(),
             ),
-            |r| r.ethnic_group.clone(),
             rule,
         ),
-        breakdown(
-            "Deprivation (fifths of England's neighbourhoods, 1 most deprived)",
-            &respondents,
-            &(1..=5)
-                .map(|q| {
-                    (
-                        q.to_string(),
-                        format!(
-                            "Fifth {q}{}",
-                            if q == 1 {
-                                " (most deprived)"
-                            } else if q == 5 {
-                                " (least deprived)"
-                            } else {
-                                ""
-                            }
-                        ),
-                    )
-                })
-                .collect::<Vec<_>>(),
-            |r| r.deprivation_decile.map(|d| d.div_ceil(2).to_string()),
-            rule,
-        ),
+        fifths,
     ];
 
-    let by_question: HashMap<&str, Vec<Answer>> =
-        answers.iter().fold(HashMap::new(), |mut map, (_, q, a)| {
-            if let Some(answer) = Answer::from_stored(a) {
-                map.entry(q.as_str()).or_insert_with(Vec::new).push(answer);
-            }
-            map
-        });
+    let given = store::choice_counts(store, id).await?;
     let choices = questions
         .iter()
         .filter(|q| q.kind != QuestionKind::FreeText)
         .map(|q| {
-            let given = by_question
-                .get(q.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
             let labels: Vec<String> = match q.kind {
                 QuestionKind::Rating => (1..=5).map(|r| r.to_string()).collect(),
                 _ => q.options.clone(),
             };
-            let mut counts = vec![0u64; labels.len()];
-            for answer in given {
-                let picked: Vec<String> = match (q.kind, answer) {
-                    (QuestionKind::Rating, Answer::Rating(r)) => vec![r.to_string()],
-                    (QuestionKind::Ranking, Answer::List(order)) => {
+            let mut cells = vec![0u64; labels.len()];
+            let mut answered = 0u64;
+            for (_, stored, n) in given.iter().filter(|(question, _, _)| *question == q.id) {
+                let n = *n as u64;
+                answered += n;
+                let picked: Vec<String> = match (q.kind, Answer::from_stored(stored)) {
+                    (QuestionKind::Rating, Some(Answer::Rating(r))) => vec![r.to_string()],
+                    (QuestionKind::Ranking, Some(Answer::List(order))) => {
                         order.first().cloned().into_iter().collect()
                     }
-                    (_, Answer::Text(t)) => vec![t.clone()],
-                    (_, Answer::List(items)) => items.clone(),
+                    (_, Some(Answer::Text(t))) => vec![t],
+                    (_, Some(Answer::List(items))) => items,
                     _ => vec![],
                 };
                 for p in picked {
                     if let Some(at) = labels.iter().position(|l| *l == p) {
-                        counts[at] += 1;
+                        cells[at] += n;
                     }
                 }
             }
-            let (shown, _) = protect_list(&counts, rule);
+            let (shown, _) = protect_list(&cells, rule);
             ChoiceCounts {
                 question: q.clone(),
                 options: labels.into_iter().zip(shown).collect(),
-                answered: rule.protect_count(given.len() as u64),
+                answered: rule.protect_count(answered),
             }
         })
         .collect();
 
-    // Which themes each free-text answer has: at least half of the analysts who read it.
-    let free_text: BTreeSet<(&str, &str)> = answers
+    // Each theme is its own table: a person may raise several themes, so no column sums are
+    // published for a reader to subtract from (the people from each place are another count,
+    // which no theme's cells add up to).
+    let raised = store::theme_counts(store, id).await?;
+    let themed = themes
         .iter()
-        .filter(|(_, q, _)| {
-            questions
-                .iter()
-                .any(|x| x.id == *q && x.kind == QuestionKind::FreeText)
+        .map(|theme| {
+            let mut cells = vec![0u64; place_list.len() + 1];
+            for (_, place, n) in raised.iter().filter(|(t, _, _)| *t == theme.id) {
+                let at = place
+                    .as_ref()
+                    .and_then(|p| place_list.iter().position(|(id, _)| id == p))
+                    .unwrap_or(place_list.len());
+                cells[at] += *n as u64;
+            }
+            let (shown, total) = protect_list(&cells, rule);
+            (theme.clone(), shown, total)
         })
-        .map(|(r, q, _)| (r.as_str(), q.as_str()))
         .collect();
+
+    // Agreement: each pair of analysts over the answers both read.
+    let (reviews, tags) = store::double_read(store, id).await?;
     let mut readers: HashMap<(&str, &str), BTreeSet<&str>> = HashMap::new();
     for (r, q, a) in &reviews {
         readers
@@ -259,60 +286,10 @@ pub async fn figures(
             .or_default()
             .insert(a.as_str());
     }
-    let mut tagged: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    let mut tagged_by: BTreeSet<(&str, &str, &str, &str)> = BTreeSet::new();
-    for (r, q, a, t) in &tags {
-        *tagged
-            .entry((r.as_str(), q.as_str(), t.as_str()))
-            .or_default() += 1;
-        tagged_by.insert((r.as_str(), q.as_str(), a.as_str(), t.as_str()));
-    }
-    let unread = free_text
+    let tagged_by: BTreeSet<(&str, &str, &str, &str)> = tags
         .iter()
-        .filter(|k| !readers.contains_key(k))
-        .count();
-    let place_of: HashMap<&str, usize> = respondents
-        .iter()
-        .map(|r| {
-            let at = r
-                .place_id
-                .as_ref()
-                .and_then(|p| place_list.iter().position(|(id, _)| id == p))
-                .unwrap_or(place_list.len());
-            (r.response_id.as_str(), at)
-        })
+        .map(|(r, q, a, t)| (r.as_str(), q.as_str(), a.as_str(), t.as_str()))
         .collect();
-    let mut cells = vec![vec![0u64; place_list.len() + 1]; themes.len()];
-    for (i, theme) in themes.iter().enumerate() {
-        let raised: BTreeSet<&str> = free_text
-            .iter()
-            .filter(|(r, q)| {
-                let read = readers.get(&(*r, *q)).map_or(0, BTreeSet::len);
-                let found = tagged
-                    .get(&(*r, *q, theme.id.as_str()))
-                    .copied()
-                    .unwrap_or(0);
-                read > 0 && 2 * found >= read
-            })
-            .map(|(r, _)| *r)
-            .collect();
-        for r in raised {
-            if let Some(at) = place_of.get(r) {
-                cells[i][*at] += 1;
-            }
-        }
-    }
-    // Each theme is its own table: a person may raise several themes, so no column sums are
-    // published for a reader to subtract from (the people from each place are another count,
-    // which no theme's cells add up to).
-    let themed = themes
-        .iter()
-        .cloned()
-        .zip(cells.iter().map(|row| protect_list(row, rule)))
-        .map(|(t, (cells, total))| (t, cells, total))
-        .collect();
-
-    // Agreement: each pair of analysts over the answers both read.
     let analysts: Vec<&str> = reviews
         .iter()
         .map(|(_, _, a)| a.as_str())
@@ -350,7 +327,7 @@ pub async fn figures(
     }
 
     Ok(Figures {
-        respondents: rule.protect_count(respondents.len() as u64),
+        respondents: rule.protect_count(total),
         breakdowns,
         choices,
         places: place_list
@@ -359,7 +336,7 @@ pub async fn figures(
             .chain(std::iter::once(NOT_SAID.to_string()))
             .collect(),
         themes: themed,
-        unread,
+        unread: store::unread(store, id).await? as usize,
         agreement,
         rule: rule.describe(),
     })

@@ -10,7 +10,6 @@ use crate::population::{Population, PopulationError};
 use concord_domain::consultation::response::AgeBand;
 use concord_population::disclosure::{DisclosureRule, Shown};
 use concord_population::picture::{sex, NONE, NO_DATE};
-use concord_store::consultations::Respondent;
 use std::collections::HashMap;
 
 /// A group is under-heard below this fraction of its population share.
@@ -158,44 +157,37 @@ pub async fn population_counts(
     )))
 }
 
-/// Reach for a consultation's respondents, or none when there is no population picture.
+/// Reach for a consultation's respondents (their characteristics as the database counted them),
+/// or none when there is no population picture.
 pub async fn reach(
     population: &Population,
-    respondents: &[Respondent],
+    counts: &super::figures::Counts,
     places: &[(String, String)],
     rule: &DisclosureRule,
 ) -> Result<Option<Reach>, PopulationError> {
     let names: Vec<String> = places.iter().map(|(_, n)| n.clone()).collect();
-    let Some((index_date, counts)) = population_counts(population, &names).await? else {
+    let Some((index_date, people)) = population_counts(population, &names).await? else {
         return Ok(None);
     };
-    let mut r_place = vec![0u64; places.len()];
-    let mut r_age = vec![0u64; AgeBand::ALL.len()];
-    let mut r_sex = vec![0u64; 2];
-    let mut r_fifth = vec![0u64; 5];
-    for r in respondents {
-        if let Some(at) = r
-            .place_id
-            .as_ref()
-            .and_then(|p| places.iter().position(|(id, _)| id == p))
-        {
-            r_place[at] += 1;
-        }
-        if let Some(at) = r
-            .age_band
-            .and_then(|b| AgeBand::ALL.iter().position(|x| *x == b))
-        {
-            r_age[at] += 1;
-        }
-        match r.sex {
-            Some(concord_domain::consultation::response::Sex::Female) => r_sex[0] += 1,
-            Some(concord_domain::consultation::response::Sex::Male) => r_sex[1] += 1,
-            None => {}
-        }
-        if let Some(d) = r.deprivation_decile {
-            r_fifth[usize::from(d.clamp(1, 10) - 1) / 2] += 1;
-        }
-    }
+    use super::figures::count_of;
+    let r_place: Vec<u64> = places
+        .iter()
+        .map(|(id, _)| count_of(counts, "place", id))
+        .collect();
+    let r_age: Vec<u64> = AgeBand::ALL
+        .iter()
+        .map(|b| count_of(counts, "age_band", b.as_str()))
+        .collect();
+    let r_sex: Vec<u64> = ["female", "male"]
+        .iter()
+        .map(|s| count_of(counts, "sex", s))
+        .collect();
+    let r_fifth: Vec<u64> = (1..=5u8)
+        .map(|q| {
+            count_of(counts, "decile", &(2 * q - 1).to_string())
+                + count_of(counts, "decile", &(2 * q).to_string())
+        })
+        .collect();
     let fifths: Vec<String> = (1..=5)
         .map(|q| match q {
             1 => "Fifth 1 (most deprived)".to_string(),
@@ -206,7 +198,7 @@ pub async fn reach(
     let tables = vec![
         ReachTable {
             by: "Place",
-            rows: compare(&names, &r_place, &counts[0], rule),
+            rows: compare(&names, &r_place, &people[0], rule),
         },
         ReachTable {
             by: "Age band",
@@ -216,7 +208,7 @@ pub async fn reach(
                     .map(|b| b.label().to_string())
                     .collect::<Vec<_>>(),
                 &r_age,
-                &counts[1],
+                &people[1],
                 rule,
             ),
         },
@@ -225,13 +217,13 @@ pub async fn reach(
             rows: compare(
                 &["Female".to_string(), "Male".to_string()],
                 &r_sex,
-                &counts[2],
+                &people[2],
                 rule,
             ),
         },
         ReachTable {
             by: "Deprivation (fifths of England's neighbourhoods)",
-            rows: compare(&fifths, &r_fifth, &counts[3], rule),
+            rows: compare(&fifths, &r_fifth, &people[3], rule),
         },
     ];
     Ok(Some(Reach {

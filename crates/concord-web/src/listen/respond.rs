@@ -19,7 +19,7 @@ use concord_domain::consultation::{Channel, Question, QuestionKind};
 use concord_domain::ethnicity::EthnicGroup;
 use concord_domain::ValidationErrors;
 use concord_store::consultations::{self as store, Consultation};
-use concord_store::{places, StoreError};
+use concord_store::StoreError;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -51,12 +51,7 @@ impl ResponseForm {
         posted: Posted,
         errors: ValidationErrors,
     ) -> Result<ResponseForm, PageError> {
-        let places = places::list(&state.store)
-            .await?
-            .into_iter()
-            .filter(|p| p.kind == concord_domain::PlaceKind::Place)
-            .map(|p| (p.id, p.name))
-            .collect();
+        let places = figures::place_list(&state.store).await?;
         Ok(ResponseForm {
             questions: store::questions(&state.store, &consultation.id).await?,
             action: if assisted {
@@ -336,16 +331,11 @@ pub async fn reach_of(
     state: &AppState,
     id: &str,
 ) -> Result<Option<concord_app::listen::reach::Reach>, PageError> {
-    let respondents = store::respondents(&state.store, id).await?;
-    let places: Vec<(String, String)> = places::list(&state.store)
-        .await?
-        .into_iter()
-        .filter(|p| p.kind == concord_domain::PlaceKind::Place)
-        .map(|p| (p.id, p.name))
-        .collect();
+    let counts = store::respondent_counts(&state.store, id).await?;
+    let places = figures::place_list(&state.store).await?;
     Ok(concord_app::listen::reach::reach(
         &state.population,
-        &respondents,
+        &counts,
         &places,
         &state.population.rule(),
     )

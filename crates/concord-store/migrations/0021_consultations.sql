@@ -52,7 +52,8 @@ CREATE TABLE consultation_answers (
     answer TEXT NOT NULL,
     PRIMARY KEY (response_id, question_id)
 );
-CREATE INDEX consultation_answers_question ON consultation_answers(question_id);
+-- Choice answers are counted by question and answer straight from this index.
+CREATE INDEX consultation_answers_question ON consultation_answers(question_id, answer);
 
 CREATE TABLE consultation_themes (
     id TEXT PRIMARY KEY,
@@ -83,7 +84,7 @@ CREATE TABLE consultation_tags (
     question_id TEXT NOT NULL,
     analyst_id TEXT NOT NULL,
     theme_id TEXT NOT NULL REFERENCES consultation_themes(id),
-    PRIMARY KEY (response_id, question_id, analyst_id, theme_id),
+    PRIMARY KEY (response_id, question_id, theme_id, analyst_id),
     FOREIGN KEY (response_id, question_id, analyst_id) REFERENCES consultation_reviews(response_id, question_id, analyst_id)
 );
 CREATE INDEX consultation_tags_theme ON consultation_tags(theme_id);

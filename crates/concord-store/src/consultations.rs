@@ -841,7 +841,8 @@ pub async fn tag_many(
                 sqlx::query(
                     "INSERT INTO consultation_reviews (response_id, question_id, analyst_id, reviewed_at) \
                      SELECT a.response_id, a.question_id, $3, $4 FROM consultation_answers a JOIN consultation_responses r ON r.id = a.response_id \
-                     WHERE a.response_id = $1 AND a.question_id = $2 AND r.consultation_id = $5 \
+                     JOIN consultation_questions q ON q.id = a.question_id \
+                     WHERE a.response_id = $1 AND a.question_id = $2 AND r.consultation_id = $5 AND q.kind = 'free_text' \
                      ON CONFLICT (response_id, question_id, analyst_id) DO UPDATE SET reviewed_at = excluded.reviewed_at",
                 )
                 .bind(response)
@@ -879,29 +880,47 @@ pub async fn respondent_counts(
     store: &Store,
     consultation_id: &str,
 ) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
-    let part = |name: &str, column: &str| {
-        format!(
-            "SELECT '{name}' AS characteristic, CAST({column} AS TEXT) AS value, COUNT(*) AS n \
-             FROM consultation_responses WHERE consultation_id = $1 GROUP BY {column}"
-        )
-    };
-    let sql = [
-        part("channel", "channel"),
-        part("place", "place_id"),
-        part("age_band", "age_band"),
-        part("sex", "sex"),
-        part("ethnic_group", "ethnic_group"),
-        part("decile", "deprivation_decile"),
-    ]
-    .join(" UNION ALL ");
-    all_by(store, &sql, consultation_id, |row| {
-        Ok((
-            row.text("characteristic")?,
-            row.opt_text("value")?,
-            row.int("n")?,
-        ))
-    })
-    .await
+    // One pass over the responses, grouped by every characteristic at once; the few thousand
+    // combinations are then summed by characteristic.
+    let combinations = all_by(
+        store,
+        "SELECT channel, place_id, age_band, sex, ethnic_group, CAST(deprivation_decile AS TEXT) AS decile, COUNT(*) AS n \
+         FROM consultation_responses WHERE consultation_id = $1 \
+         GROUP BY channel, place_id, age_band, sex, ethnic_group, deprivation_decile",
+        consultation_id,
+        |row| {
+            Ok((
+                [
+                    Some(row.text("channel")?),
+                    row.opt_text("place_id")?,
+                    row.opt_text("age_band")?,
+                    row.opt_text("sex")?,
+                    row.opt_text("ethnic_group")?,
+                    row.opt_text("decile")?,
+                ],
+                row.int("n")?,
+            ))
+        },
+    )
+    .await?;
+    let names = [
+        "channel",
+        "place",
+        "age_band",
+        "sex",
+        "ethnic_group",
+        "decile",
+    ];
+    let mut sums: std::collections::BTreeMap<(usize, Option<String>), i64> = Default::default();
+    for (values, n) in combinations {
+        for (i, value) in values.into_iter().enumerate() {
+            *sums.entry((i, value)).or_default() += n;
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((i, value), n)| (names[i].to_string(), value, n))
+        .collect())
 }
 
 /// Each distinct answer to each choice, rating and ranking question, with how many gave it.
@@ -947,10 +966,12 @@ pub async fn theme_counts(
 
 /// Free-text answers no analyst has read yet.
 pub async fn unread(store: &Store, consultation_id: &str) -> Result<i64, StoreError> {
+    // Free-text answers less those read at least once (every review is of a free-text answer).
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM consultation_answers a JOIN consultation_questions q ON q.id = a.question_id \
-         WHERE q.consultation_id = $1 AND q.kind = 'free_text' AND NOT EXISTS \
-           (SELECT 1 FROM consultation_reviews v WHERE v.response_id = a.response_id AND v.question_id = a.question_id)",
+        "SELECT (SELECT COUNT(*) FROM consultation_answers a JOIN consultation_questions q ON q.id = a.question_id \
+                 WHERE q.consultation_id = $1 AND q.kind = 'free_text') \
+              - (SELECT COUNT(*) FROM (SELECT DISTINCT v.response_id, v.question_id FROM consultation_reviews v \
+                 JOIN consultation_questions q ON q.id = v.question_id WHERE q.consultation_id = $1) done)",
     )
     .bind(consultation_id)
     .fetch_one(store.pool())

@@ -78,6 +78,13 @@ pub async fn seed_exchange(
         .collect::<Vec<_>>();
     std::fs::create_dir_all(dir)
         .map_err(|e| DemoError::Population(format!("{}: {e}", dir.display())))?;
+    // Like every file the demo writes beside its database, readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| DemoError::Population(format!("{}: {e}", dir.display())))?;
+    }
     let public_key = key.public().jwk().to_string();
     for (name, bytes) in
         std::iter::once(("key.pub.jwk".to_string(), public_key.clone().into_bytes()))

@@ -51,6 +51,7 @@ impl AgeBand {
 /// A response as posted: answers by question id, and optional facts about the person.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = ConsultationResponseDraft)]
 pub struct ResponseDraft {
     /// Answers by question id: text for a free-text, single-choice or rating question, a list for
     /// a multiple-choice question, and for a ranking either the options in order or each

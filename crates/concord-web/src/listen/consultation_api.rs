@@ -76,7 +76,7 @@ pub struct AgreementOut {
 
 /// A consultation's figures as published.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct FiguresOut {
+pub struct ConsultationFiguresOut {
     /// Respondents, as published.
     pub respondents: String,
     /// Respondents by channel, place, age band, sex, ethnic group and deprivation.
@@ -96,11 +96,11 @@ pub struct FiguresOut {
 /// A consultation's figures, every count through the disclosure rule.
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/figures", operation_id = "consultation_figures", tag = "listen",
     params(("id" = String, Path, description = "The consultation's id")),
-    responses((status = 200, body = FiguresOut), (status = 404, body = Problem)))]
+    responses((status = 200, body = ConsultationFiguresOut), (status = 404, body = Problem)))]
 pub async fn figures(
     Context(state, _, _): Context,
     Path(id): Path<String>,
-) -> Result<Json<FiguresOut>, ApiError> {
+) -> Result<Json<ConsultationFiguresOut>, ApiError> {
     let f = figures::figures(&state.store, &id, &state.population.rule()).await?;
     let text = |groups: &[(String, concord_population::disclosure::Shown)]| {
         groups
@@ -108,7 +108,7 @@ pub async fn figures(
             .map(|(g, s)| (g.clone(), s.to_string()))
             .collect()
     };
-    Ok(Json(FiguresOut {
+    Ok(Json(ConsultationFiguresOut {
         respondents: f.respondents.to_string(),
         who_responded: f
             .breakdowns

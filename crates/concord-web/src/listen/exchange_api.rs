@@ -72,7 +72,7 @@ pub async fn list_published(
 /// disclosure rule), or a case study. Anything that could identify a person is refused, naming
 /// the field. System administrators only.
 #[utoipa::path(post, path = "/api/v1/exchange/published", operation_id = "publish_document", tag = "exchange", request_body = Offer,
-    responses((status = 201, body = PublishedOut), (status = 422, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = PublishedOut), (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem, description = "No catalogue metric has that id or code")))]
 pub async fn publish(
     Context(state, _, permit): Context,
     ApiJson(offer): ApiJson<Offer>,

@@ -15,6 +15,11 @@ use concord_domain::consultation::{
 };
 use sqlx::any::AnyRow;
 
+mod batch;
+mod counts;
+pub use batch::{add_responses, tag_many, Incoming};
+pub use counts::{choice_counts, double_read, respondent_counts, theme_counts, unread};
+
 /// A consultation as kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Consultation {
@@ -353,56 +358,149 @@ pub async fn add_response(
             .bind(consultation_id)
             .fetch_optional(tx.conn())
             .await?;
-            let (status, opens_on, closes_on) = dates.ok_or_else(|| StoreError::not_found("consultation", consultation_id))?;
-            let status: ConsultationStatus = status.parse().map_err(|_| StoreError::not_found("consultation", consultation_id))?;
+            let (status, opens_on, closes_on) =
+                dates.ok_or_else(|| StoreError::not_found("consultation", consultation_id))?;
+            let status: ConsultationStatus = status
+                .parse()
+                .map_err(|_| StoreError::not_found("consultation", consultation_id))?;
             let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
             let open = match entered_by {
                 Some(_) => status == ConsultationStatus::Open,
                 None => match (day(&opens_on), day(&closes_on)) {
-                    (Some(o), Some(c)) => concord_domain::consultation::takes_responses(status, o, c, today),
+                    (Some(o), Some(c)) => {
+                        concord_domain::consultation::takes_responses(status, o, c, today)
+                    }
                     _ => false,
                 },
             };
             if !open {
-                return Err(StoreError::invalid("answers", "This consultation is not taking responses"));
+                return Err(StoreError::invalid(
+                    "answers",
+                    "This consultation is not taking responses",
+                ));
             }
-            if let Some(place) = &response.place_id {
-                let found: Option<String> = sqlx::query_scalar("SELECT id FROM places WHERE id = $1")
-                    .bind(place)
-                    .fetch_optional(tx.conn())
-                    .await?;
-                if found.is_none() {
-                    return Err(StoreError::invalid("place_id", "Choose a place from the list"));
-                }
-            }
-            sqlx::query(
-                "INSERT INTO consultation_responses (id, consultation_id, received_at, channel, entered_by, place_id, age_band, sex, ethnic_group, deprivation_decile) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            insert_response(
+                tx.conn(),
+                &id,
+                consultation_id,
+                response,
+                deprivation_decile,
+                entered_by,
+                &crate::now_utc(),
             )
-            .bind(&id)
-            .bind(consultation_id)
-            .bind(crate::now_utc())
-            .bind(response.channel.as_str())
-            .bind(entered_by)
-            .bind(&response.place_id)
-            .bind(response.age_band.map(AgeBand::as_str))
-            .bind(response.sex.map(Sex::as_str))
-            .bind(response.ethnic_group.map(|g| g.as_str()))
-            .bind(deprivation_decile.map(i64::from))
-            .execute(tx.conn())
             .await?;
-            for (question, answer) in &response.answers {
-                sqlx::query("INSERT INTO consultation_answers (response_id, question_id, answer) VALUES ($1, $2, $3)")
-                    .bind(&id)
-                    .bind(question)
-                    .bind(answer.to_stored())
-                    .execute(tx.conn())
-                    .await?;
-            }
             tx.commit(entry).await
         })
         .await?;
     Ok(id)
+}
+
+/// Writes one response and its answers inside a write transaction; a place not in the registry
+/// is refused by field.
+async fn insert_response(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    consultation_id: &str,
+    response: &ValidResponse,
+    deprivation_decile: Option<u8>,
+    entered_by: Option<&str>,
+    received_at: &str,
+) -> Result<(), StoreError> {
+    if let Some(place) = &response.place_id {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM places WHERE id = $1")
+            .bind(place)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::invalid(
+                "place_id",
+                "Choose a place from the list",
+            ));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO consultation_responses (id, consultation_id, received_at, channel, entered_by, place_id, age_band, sex, ethnic_group, deprivation_decile) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(consultation_id)
+    .bind(received_at)
+    .bind(response.channel.as_str())
+    .bind(entered_by)
+    .bind(&response.place_id)
+    .bind(response.age_band.map(AgeBand::as_str))
+    .bind(response.sex.map(Sex::as_str))
+    .bind(response.ethnic_group.map(|g| g.as_str()))
+    .bind(deprivation_decile.map(i64::from))
+    .execute(&mut *conn)
+    .await?;
+    for (question, answer) in &response.answers {
+        sqlx::query("INSERT INTO consultation_answers (response_id, question_id, answer) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(question)
+            .bind(answer.to_stored())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records one analyst's reading of one free-text answer inside a write transaction: the answer
+/// must be a free-text answer of the consultation and every theme in its codebook (`known`);
+/// what the analyst said of it before is replaced.
+async fn write_reading(
+    conn: &mut sqlx::AnyConnection,
+    consultation_id: &str,
+    analyst: &str,
+    (response_id, question_id, theme_ids): (&str, &str, &[String]),
+    known: &[String],
+    now: &str,
+) -> Result<(), StoreError> {
+    let answer: Option<String> = sqlx::query_scalar(
+        "SELECT a.answer FROM consultation_answers a JOIN consultation_responses r ON r.id = a.response_id \
+         JOIN consultation_questions q ON q.id = a.question_id \
+         WHERE a.response_id = $1 AND a.question_id = $2 AND r.consultation_id = $3 AND q.kind = 'free_text'",
+    )
+    .bind(response_id)
+    .bind(question_id)
+    .bind(consultation_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if answer.is_none() {
+        return Err(StoreError::not_found("free-text answer", response_id));
+    }
+    if let Some(unknown) = theme_ids.iter().find(|t| !known.contains(t)) {
+        return Err(StoreError::invalid(
+            "themes",
+            format!("There is no theme {unknown} in this codebook"),
+        ));
+    }
+    sqlx::query("DELETE FROM consultation_tags WHERE response_id = $1 AND question_id = $2 AND analyst_id = $3")
+        .bind(response_id)
+        .bind(question_id)
+        .bind(analyst)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO consultation_reviews (response_id, question_id, analyst_id, reviewed_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (response_id, question_id, analyst_id) DO UPDATE SET reviewed_at = excluded.reviewed_at",
+    )
+    .bind(response_id)
+    .bind(question_id)
+    .bind(analyst)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for theme in theme_ids {
+        sqlx::query("INSERT INTO consultation_tags (response_id, question_id, analyst_id, theme_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            .bind(response_id)
+            .bind(question_id)
+            .bind(analyst)
+            .bind(theme)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// What a respondent said about themselves, for counts and reach (never their answers).
@@ -643,51 +741,20 @@ pub async fn tag(
             if status_in(tx.conn(), consultation_id).await? == ConsultationStatus::Closed {
                 return Err(StoreError::invalid("themes", "The consultation is closed"));
             }
-            let answer: Option<String> = sqlx::query_scalar(
-                "SELECT a.answer FROM consultation_answers a JOIN consultation_responses r ON r.id = a.response_id \
-                 JOIN consultation_questions q ON q.id = a.question_id \
-                 WHERE a.response_id = $1 AND a.question_id = $2 AND r.consultation_id = $3 AND q.kind = 'free_text'",
-            )
-            .bind(response_id)
-            .bind(question_id)
-            .bind(consultation_id)
-            .fetch_optional(tx.conn())
-            .await?;
-            if answer.is_none() {
-                return Err(StoreError::not_found("free-text answer", response_id));
-            }
-            let known: Vec<String> = sqlx::query_scalar("SELECT id FROM consultation_themes WHERE consultation_id = $1")
-                .bind(consultation_id)
-                .fetch_all(tx.conn())
-                .await?;
-            if let Some(unknown) = theme_ids.iter().find(|t| !known.contains(t)) {
-                return Err(StoreError::invalid("themes", format!("There is no theme {unknown} in this codebook")));
-            }
-            sqlx::query("DELETE FROM consultation_tags WHERE response_id = $1 AND question_id = $2 AND analyst_id = $3")
-                .bind(response_id)
-                .bind(question_id)
-                .bind(analyst)
-                .execute(tx.conn())
-                .await?;
-            sqlx::query(
-                "INSERT INTO consultation_reviews (response_id, question_id, analyst_id, reviewed_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (response_id, question_id, analyst_id) DO UPDATE SET reviewed_at = excluded.reviewed_at",
-            )
-            .bind(response_id)
-            .bind(question_id)
-            .bind(analyst)
-            .bind(crate::now_utc())
-            .execute(tx.conn())
-            .await?;
-            for theme in theme_ids {
-                sqlx::query("INSERT INTO consultation_tags (response_id, question_id, analyst_id, theme_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                    .bind(response_id)
-                    .bind(question_id)
-                    .bind(analyst)
-                    .bind(theme)
-                    .execute(tx.conn())
+            let known: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM consultation_themes WHERE consultation_id = $1")
+                    .bind(consultation_id)
+                    .fetch_all(tx.conn())
                     .await?;
-            }
+            write_reading(
+                tx.conn(),
+                consultation_id,
+                analyst,
+                (response_id, question_id, theme_ids),
+                &known,
+                &crate::now_utc(),
+            )
+            .await?;
             tx.commit(entry).await
         })
         .await
@@ -703,20 +770,6 @@ pub async fn reviews(
         "SELECT v.response_id, v.question_id, v.analyst_id FROM consultation_reviews v JOIN consultation_responses r ON r.id = v.response_id WHERE r.consultation_id = $1",
         consultation_id,
         |row| Ok((row.text("response_id")?, row.text("question_id")?, row.text("analyst_id")?)),
-    )
-    .await
-}
-
-/// Every tag of a consultation's answers: (response, question, analyst, theme).
-pub async fn tags(
-    store: &Store,
-    consultation_id: &str,
-) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    all_by(
-        store,
-        "SELECT t.response_id, t.question_id, t.analyst_id, t.theme_id FROM consultation_tags t JOIN consultation_responses r ON r.id = t.response_id WHERE r.consultation_id = $1",
-        consultation_id,
-        |row| Ok((row.text("response_id")?, row.text("question_id")?, row.text("analyst_id")?, row.text("theme_id")?)),
     )
     .await
 }
@@ -738,277 +791,4 @@ pub async fn round_priorities(
         },
     )
     .await
-}
-
-/// One response of a batch: the response, its area's deprivation decile, and the day it came.
-pub struct Incoming<'a> {
-    /// The response, checked.
-    pub response: &'a ValidResponse,
-    /// Its area's deprivation decile.
-    pub deprivation_decile: Option<u8>,
-    /// When it came (RFC 3339).
-    pub received_at: String,
-}
-
-/// Keeps a batch of responses entered by staff (a box of paper forms, an event's cards, or a
-/// migration from another tool) in one transaction: all or none, audited as one entry. The
-/// consultation must be published and not closed.
-pub async fn add_responses(
-    store: &Store,
-    actor: &Actor,
-    consultation_id: &str,
-    entered_by: &str,
-    batch: &[Incoming<'_>],
-) -> Result<usize, StoreError> {
-    let entry = AuditEntry::success(
-        actor,
-        "consultation.responses",
-        "consultation",
-        Some(consultation_id),
-        format!("{} responses entered", batch.len()),
-    );
-    store
-        .audited(entry, async |entry| {
-            let mut tx = store.begin_write().await?;
-            if status_in(tx.conn(), consultation_id).await? != ConsultationStatus::Open {
-                return Err(StoreError::invalid("answers", "This consultation is not taking responses"));
-            }
-            for incoming in batch {
-                let id = crate::new_id();
-                let r = incoming.response;
-                sqlx::query(
-                    "INSERT INTO consultation_responses (id, consultation_id, received_at, channel, entered_by, place_id, age_band, sex, ethnic_group, deprivation_decile) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&id)
-                .bind(consultation_id)
-                .bind(&incoming.received_at)
-                .bind(r.channel.as_str())
-                .bind(entered_by)
-                .bind(&r.place_id)
-                .bind(r.age_band.map(AgeBand::as_str))
-                .bind(r.sex.map(Sex::as_str))
-                .bind(r.ethnic_group.map(|g| g.as_str()))
-                .bind(incoming.deprivation_decile.map(i64::from))
-                .execute(tx.conn())
-                .await?;
-                for (question, answer) in &r.answers {
-                    sqlx::query("INSERT INTO consultation_answers (response_id, question_id, answer) VALUES ($1, $2, $3)")
-                        .bind(&id)
-                        .bind(question)
-                        .bind(answer.to_stored())
-                        .execute(tx.conn())
-                        .await?;
-                }
-            }
-            tx.commit(entry).await?;
-            Ok(batch.len())
-        })
-        .await
-}
-
-/// Records many of one analyst's readings at once (each: response, question, themes found), in
-/// one transaction, audited as one entry; for loading a coding done elsewhere.
-pub async fn tag_many(
-    store: &Store,
-    actor: &Actor,
-    consultation_id: &str,
-    analyst: &str,
-    readings: &[(String, String, Vec<String>)],
-) -> Result<(), StoreError> {
-    let entry = AuditEntry::success(
-        actor,
-        "consultation.tag",
-        "consultation",
-        Some(consultation_id),
-        format!("{} answers read", readings.len()),
-    );
-    store
-        .audited(entry, async |entry| {
-            let mut tx = store.begin_write().await?;
-            if status_in(tx.conn(), consultation_id).await? == ConsultationStatus::Closed {
-                return Err(StoreError::invalid("themes", "The consultation is closed"));
-            }
-            let known: Vec<String> = sqlx::query_scalar("SELECT id FROM consultation_themes WHERE consultation_id = $1")
-                .bind(consultation_id)
-                .fetch_all(tx.conn())
-                .await?;
-            let now = crate::now_utc();
-            for (response, question, themes) in readings {
-                if let Some(unknown) = themes.iter().find(|t| !known.contains(t)) {
-                    return Err(StoreError::invalid("themes", format!("There is no theme {unknown} in this codebook")));
-                }
-                sqlx::query(
-                    "INSERT INTO consultation_reviews (response_id, question_id, analyst_id, reviewed_at) \
-                     SELECT a.response_id, a.question_id, $3, $4 FROM consultation_answers a JOIN consultation_responses r ON r.id = a.response_id \
-                     JOIN consultation_questions q ON q.id = a.question_id \
-                     WHERE a.response_id = $1 AND a.question_id = $2 AND r.consultation_id = $5 AND q.kind = 'free_text' \
-                     ON CONFLICT (response_id, question_id, analyst_id) DO UPDATE SET reviewed_at = excluded.reviewed_at",
-                )
-                .bind(response)
-                .bind(question)
-                .bind(analyst)
-                .bind(&now)
-                .bind(consultation_id)
-                .execute(tx.conn())
-                .await?;
-                sqlx::query("DELETE FROM consultation_tags WHERE response_id = $1 AND question_id = $2 AND analyst_id = $3")
-                    .bind(response)
-                    .bind(question)
-                    .bind(analyst)
-                    .execute(tx.conn())
-                    .await?;
-                for theme in themes {
-                    sqlx::query("INSERT INTO consultation_tags (response_id, question_id, analyst_id, theme_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                        .bind(response)
-                        .bind(question)
-                        .bind(analyst)
-                        .bind(theme)
-                        .execute(tx.conn())
-                        .await?;
-                }
-            }
-            tx.commit(entry).await
-        })
-        .await
-}
-
-/// How many respondents gave each value of each characteristic: (`channel`, `place`, `age_band`,
-/// `sex`, `ethnic_group` or `decile`; the value, none for not said; how many), counted by the
-/// database.
-pub async fn respondent_counts(
-    store: &Store,
-    consultation_id: &str,
-) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
-    // One pass over the responses, grouped by every characteristic at once; the few thousand
-    // combinations are then summed by characteristic.
-    let combinations = all_by(
-        store,
-        "SELECT channel, place_id, age_band, sex, ethnic_group, CAST(deprivation_decile AS TEXT) AS decile, COUNT(*) AS n \
-         FROM consultation_responses WHERE consultation_id = $1 \
-         GROUP BY channel, place_id, age_band, sex, ethnic_group, deprivation_decile",
-        consultation_id,
-        |row| {
-            Ok((
-                [
-                    Some(row.text("channel")?),
-                    row.opt_text("place_id")?,
-                    row.opt_text("age_band")?,
-                    row.opt_text("sex")?,
-                    row.opt_text("ethnic_group")?,
-                    row.opt_text("decile")?,
-                ],
-                row.int("n")?,
-            ))
-        },
-    )
-    .await?;
-    let names = [
-        "channel",
-        "place",
-        "age_band",
-        "sex",
-        "ethnic_group",
-        "decile",
-    ];
-    let mut sums: std::collections::BTreeMap<(usize, Option<String>), i64> = Default::default();
-    for (values, n) in combinations {
-        for (i, value) in values.into_iter().enumerate() {
-            *sums.entry((i, value)).or_default() += n;
-        }
-    }
-    Ok(sums
-        .into_iter()
-        .map(|((i, value), n)| (names[i].to_string(), value, n))
-        .collect())
-}
-
-/// Each distinct answer to each choice, rating and ranking question, with how many gave it.
-pub async fn choice_counts(
-    store: &Store,
-    consultation_id: &str,
-) -> Result<Vec<(String, String, i64)>, StoreError> {
-    all_by(
-        store,
-        "SELECT a.question_id, a.answer, COUNT(*) AS n FROM consultation_answers a \
-         JOIN consultation_questions q ON q.id = a.question_id \
-         WHERE q.consultation_id = $1 AND q.kind <> 'free_text' GROUP BY a.question_id, a.answer",
-        consultation_id,
-        |row| Ok((row.text("question_id")?, row.text("answer")?, row.int("n")?)),
-    )
-    .await
-}
-
-/// People who raised each theme, by their place (none: not said): an answer raises a theme when
-/// at least half of the analysts who read it found it there. Counted by the database.
-pub async fn theme_counts(
-    store: &Store,
-    consultation_id: &str,
-) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
-    all_by(
-        store,
-        "SELECT f.theme_id, r.place_id, COUNT(DISTINCT f.response_id) AS people FROM \
-           (SELECT t.response_id, t.question_id, t.theme_id, COUNT(*) AS found FROM consultation_tags t \
-              JOIN consultation_questions q ON q.id = t.question_id WHERE q.consultation_id = $1 \
-              GROUP BY t.response_id, t.question_id, t.theme_id) f \
-         JOIN (SELECT v.response_id, v.question_id, COUNT(*) AS readers FROM consultation_reviews v \
-              JOIN consultation_questions q ON q.id = v.question_id WHERE q.consultation_id = $1 \
-              GROUP BY v.response_id, v.question_id) d \
-           ON d.response_id = f.response_id AND d.question_id = f.question_id \
-         JOIN consultation_responses r ON r.id = f.response_id \
-         WHERE 2 * f.found >= d.readers \
-         GROUP BY f.theme_id, r.place_id",
-        consultation_id,
-        |row| Ok((row.text("theme_id")?, row.opt_text("place_id")?, row.int("people")?)),
-    )
-    .await
-}
-
-/// Free-text answers no analyst has read yet.
-pub async fn unread(store: &Store, consultation_id: &str) -> Result<i64, StoreError> {
-    // Free-text answers less those read at least once (every review is of a free-text answer).
-    Ok(sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM consultation_answers a JOIN consultation_questions q ON q.id = a.question_id \
-                 WHERE q.consultation_id = $1 AND q.kind = 'free_text') \
-              - (SELECT COUNT(*) FROM (SELECT DISTINCT v.response_id, v.question_id FROM consultation_reviews v \
-                 JOIN consultation_questions q ON q.id = v.question_id WHERE q.consultation_id = $1) done)",
-    )
-    .bind(consultation_id)
-    .fetch_one(store.pool())
-    .await?)
-}
-
-/// The reviews and tags of the answers two or more analysts read (what agreement is measured
-/// over): (response, question, analyst) and (response, question, analyst, theme).
-#[allow(clippy::type_complexity)]
-pub async fn double_read(
-    store: &Store,
-    consultation_id: &str,
-) -> Result<
-    (
-        Vec<(String, String, String)>,
-        Vec<(String, String, String, String)>,
-    ),
-    StoreError,
-> {
-    const SHARED: &str = "(SELECT v2.response_id, v2.question_id FROM consultation_reviews v2 \
-         JOIN consultation_questions q ON q.id = v2.question_id WHERE q.consultation_id = $1 \
-         GROUP BY v2.response_id, v2.question_id HAVING COUNT(*) >= 2) m";
-    let reviews = all_by(
-        store,
-        &format!("SELECT v.response_id, v.question_id, v.analyst_id FROM consultation_reviews v JOIN {SHARED} \
-                  ON m.response_id = v.response_id AND m.question_id = v.question_id"),
-        consultation_id,
-        |row| Ok((row.text("response_id")?, row.text("question_id")?, row.text("analyst_id")?)),
-    )
-    .await?;
-    let tags = all_by(
-        store,
-        &format!("SELECT t.response_id, t.question_id, t.analyst_id, t.theme_id FROM consultation_tags t JOIN {SHARED} \
-                  ON m.response_id = t.response_id AND m.question_id = t.question_id"),
-        consultation_id,
-        |row| Ok((row.text("response_id")?, row.text("question_id")?, row.text("analyst_id")?, row.text("theme_id")?)),
-    )
-    .await?;
-    Ok((reviews, tags))
 }

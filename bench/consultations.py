@@ -11,7 +11,7 @@
 2. Load: the demo (its consultation has 1,500 responses) served by the release `concord`; 200
    requests a second for --seconds, on a fixed schedule from 20 threads with keep-alive
    connections, no sign-in: half to the open consultation's public form, half to the Joint
-   Forward Plan's "you said, we did" page (its figures computed on every request). A request's time
+   Forward Plan's "you said, we did" page (counted at most once a day). A request's time
    runs from when it was due (no coordinated omission). Goal: p99 < 50 ms.
 
 No consultation tool installs from the registries (Citizen Space is proprietary; Decidim and

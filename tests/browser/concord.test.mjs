@@ -297,10 +297,17 @@ test('a person has their say with JavaScript off at 375 px, then reads what was 
     await page.click('a:has-text("Our Joint Forward Plan")');
     assert.match(await page.textContent('main'), /We did:/);
     assert.match(await page.textContent('[data-testid=disclosure-rule]'), /Counts from 1 to 9/);
+    assert.match(await page.textContent('[data-testid=as-of]'), /counted again at most once a day/);
+    // A theme acted on through a programme shows how far the promise has got.
+    assert.match(await page.locator('[data-testid=promise]').first().textContent(), /\d+ of \d+ milestones done/);
     if (javaScriptEnabled) {
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'fits 375 px');
     }
     await check('you said, we did');
+    await page.click('a:has-text("across all its consultations")');
+    assert.match(await page.textContent('h1'), /Joint Forward Plan/);
+    assert.ok(await page.locator('.nhsuk-card').count() >= 8, 'every theme of the round');
+    await check('you said, we did for a round');
     await page.context().close();
   }
 
@@ -318,4 +325,73 @@ test('a person has their say with JavaScript off at 375 px, then reads what was 
   assert.match(await analyst.textContent('[data-testid=left]'), /You have read every answer/);
   await axe(analyst, 'tagging');
   await analyst.context().close();
+});
+
+// The trust pulse: a VCSE worker answers for their own organisation with JavaScript off at
+// 375 px (told what is missing first), and cannot answer twice; the results, a relationship's
+// trend and the ICB board's pack show the fall after the disputed decision, with nothing under
+// the floor.
+test('a VCSE worker answers the trust pulse with JavaScript off at 375 px; the fall is in the results and the board pack', async () => {
+  const page = await newPage({ javaScriptEnabled: false, viewport: { width: 375, height: 800 } });
+  await signIn(page, 'vcse');
+  await page.goto(`${base}/pulse`);
+  await page.click('[data-testid=pulse-answer-link]');
+  await page.getByLabel('NHS Riverside and Vale Integrated Care Board').check();
+  await page.getByLabel('Vale County Council').check();
+  await page.click('button:has-text("Continue")');
+  assert.match(await page.textContent('main'), /Vale County Council is a trustworthy partner|Overall, Vale County Council is a trustworthy partner/);
+  // Every statement but one answered: the form says which is missing and keeps the rest.
+  const agree = page.locator('input[type=radio][value="4"]');
+  const n = await agree.count();
+  assert.equal(n, 6 + 2 * 5, 'six principles and five statements for each of two partners');
+  for (let i = 0; i < n - 1; i++) await agree.nth(i).check();
+  await page.click('button:has-text("Send my answer")');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /Choose how far you agree: Overall, Vale County Council is a trustworthy partner/);
+  assert.equal(await page.locator('input[type=radio][value="4"]:checked').count(), n - 1, 'what was answered is kept');
+  await page.locator('input[type=radio][value="4"]').nth(n - 1).check();
+  await page.click('button:has-text("Send my answer")');
+  await page.waitForURL(`${base}/pulse`);
+  assert.match(await page.textContent('[data-testid=pulse-answered]'), /You have answered this round/);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'fits 375 px');
+  await page.context().close();
+
+  const lead = await newPage();
+  await signIn(lead, 'lead');
+  await lead.goto(`${base}/pulse`);
+  await axe(lead, 'trust pulse');
+  const falls = await lead.textContent('[data-testid=pulse-falls]');
+  assert.match(falls, /Vale and Northmoor Community Health NHS Trust rating NHS Riverside and Vale Integrated Care Board: \d\.\d, below the lower limit/);
+  await lead.click('[data-testid=pulse-falls] a:has-text("Community Health NHS Trust rating")');
+  assert.match(await lead.textContent('main'), /ICB board decides to move community stroke rehabilitation beds/);
+  await axe(lead, 'a relationship over time');
+  await lead.goto(`${base}/pulse`);
+  await lead.click('[data-testid=pulse-latest] a');
+  const matrix = await lead.textContent('[data-testid=pulse-matrix]');
+  assert.match(matrix, /Withheld/);
+  for (const m of matrix.matchAll(/\((\d+)\)/g)) assert.ok(Number(m[1]) >= 5, `a figure rests on ${m[1]} respondents`);
+  await axe(lead, 'a round of the pulse');
+
+  // Who works with whom: the strained link is in the table, and the page fits 375 px.
+  await lead.goto(`${base}/pulse`);
+  await lead.click('a:has-text("Who works with whom")');
+  await lead.selectOption('#organisation', { label: 'Vale and Northmoor Community Health NHS Trust' });
+  await lead.click('button:has-text("Show")');
+  const icbRow = lead.locator('[data-testid=relationships] tr:has-text("Riverside and Vale Integrated Care Board")');
+  assert.match(await icbRow.textContent(), /Strained/);
+  await axe(lead, 'who works with whom');
+  await lead.setViewportSize({ width: 375, height: 800 });
+  await lead.reload();
+  // The header's script rearranges its menu on the resize event: measure after it has run.
+  const fits = await lead.evaluate(() => new Promise((done) => setTimeout(() =>
+    requestAnimationFrame(() => done(document.documentElement.scrollWidth <= window.innerWidth)), 50)));
+  assert.ok(fits, 'fits 375 px');
+  await lead.setViewportSize({ width: 1280, height: 900 });
+
+  await lead.goto(`${base}/boards`);
+  await lead.click('a:has-text("NHS Riverside and Vale ICB Board")');
+  await lead.locator('#meetings + ul > li').first().locator('a').first().click();
+  await lead.click('a:has-text("Board pack") >> nth=0');
+  assert.match(await lead.textContent('[data-testid=pack-pulse]'), /trust between partners \d\.\d out of 5/);
+  assert.match(await lead.textContent('main'), /Community Health NHS Trust rating NHS Riverside and Vale Integrated Care Board/);
+  await lead.context().close();
 });

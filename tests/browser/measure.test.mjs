@@ -102,6 +102,24 @@ test('an administrator publishes a benchmark series; an analyst sets a peer\'s b
   // Anyone can fetch it, with no sign-in.
   const index = await (await fetch(`${base}/.well-known/concord/index.json`)).json();
   assert.ok(index.documents.some((d) => d.id.endsWith('/documents/benchmark-rtt_18wk') && d.version === 1));
+  // A case study is written in the browser, previewed exactly as it will be signed, and published.
+  await page.goto(`${base}/exchange`);
+  await page.click('a:has-text("Write a case study")');
+  await axe(page, 'writing a case study');
+  await page.fill('#title', `Virtual wards for frailty (browser test ${Date.now()})`);
+  await page.fill('#problem', 'Older people with frailty admitted for care they could have at home');
+  await page.fill('#population', 'People aged 75 and over with moderate or severe frailty');
+  await page.check('input[name=partner_ids] >> nth=0');
+  await page.fill('#intervention', 'A virtual ward run by the community trust with daily reviews');
+  await page.fill('#started_on', '2025-10-01');
+  await page.fill('#costs', 'Nurses and therapists | 640,000 | per year | The ICB');
+  await page.fill('#differently', 'Agree the criteria for admission with the hospital first');
+  await page.fill('#milestones', 'Open ten beds\nOpen forty beds');
+  await page.click('button:has-text("Preview it")');
+  assert.match(await page.textContent('[data-testid=preview]'), /exactly what will be signed/);
+  await axe(page, 'a case study before it is signed');
+  await page.click('button:has-text("Sign and publish")');
+  assert.match(await page.textContent('[data-testid=notice]'), /signed and published/);
   await page.context().close();
 
   for (const width of [1280, 375]) {
@@ -124,4 +142,29 @@ test('an administrator publishes a benchmark series; an analyst sets a peer\'s b
     await axe(reader, `a peer's series beside our own at ${width} px`);
     await reader.context().close();
   }
+
+  // A programme manager starts a programme from the peer's case study: the form is filled from
+  // it, and the programme keeps its milestones and where it came from.
+  const manager = await newPage();
+  await signIn(manager, 'programme');
+  await manager.goto(`${base}/exchange`);
+  await manager.click('a:has-text("First-contact physiotherapists in general practice")');
+  await manager.click('[data-testid=adopt]');
+  assert.match(await manager.textContent('main'), /Adopted from Northmoor and Dale ICS's case study/);
+  assert.match(await manager.inputValue('#name'), /First-contact physiotherapists in general practice/);
+  const name = `FCPs after Northmoor (browser test ${Date.now()})`;
+  await manager.fill('#name', name);
+  await manager.selectOption('#sro_person_id', { index: 1 });
+  await manager.selectOption('#rag', 'green');
+  await manager.fill('#rag_reason', 'Starting from what Northmoor learnt');
+  await manager.fill('#starts_on', '2027-01-04');
+  await manager.check('#objective_ids-1');
+  await manager.click('button:has-text("Save programme")');
+  await manager.waitForLoadState();
+  assert.match(new URL(manager.url()).pathname, /^\/programmes\/[0-9a-f]+$/,
+    await manager.locator('.nhsuk-error-summary').textContent().catch(() => 'no error summary'));
+  assert.match(await manager.textContent('h1'), /FCPs after Northmoor/);
+  assert.match(await manager.textContent('main'), /Adopted from Northmoor and Dale ICS's case study/);
+  assert.match(await manager.textContent('main'), /4 February 2027/);
+  await manager.context().close();
 });

@@ -49,6 +49,15 @@ pub struct ReportDue {
     pub last_reported: Option<String>,
 }
 
+/// The trust pulse's open round, which this person has not answered yet.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PulseDue {
+    /// The round.
+    pub round: concord_store::pulse::Round,
+    /// Days until it closes (0 on its last day).
+    pub days_left: i64,
+}
+
 /// A saved cohort whose worklist this person's practice can act on.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct WorklistLink {
@@ -77,6 +86,8 @@ pub struct Work {
     pub programmes: Vec<Programme>,
     /// Meetings of boards they sit on in the coming weeks.
     pub meetings: Vec<Meeting>,
+    /// The trust pulse's open round, if they hold a role somewhere and have not answered it.
+    pub pulse_due: Option<PulseDue>,
 }
 
 impl Work {
@@ -86,6 +97,7 @@ impl Work {
             + self.reports_due.len()
             + self.late_milestones.len()
             + self.mine.overdue_actions()
+            + usize::from(self.pulse_due.is_some())
     }
 
     /// True when nothing at all is on the person's list.
@@ -141,7 +153,19 @@ pub async fn of(
     late_milestones.sort_by(|a, b| a.forecast_on.cmp(&b.forecast_on).then(a.id.cmp(&b.id)));
     late_milestones.dedup_by(|a, b| a.id == b.id);
     let seats = boards::seats_of_person(store, person_id).await?;
+    let pulse_due = match crate::listen::pulse::open_now(store).await? {
+        Some(round)
+            if !principal.grants.is_empty()
+                && !concord_store::pulse::has_answered(store, &round.id, person_id).await? =>
+        {
+            let days_left = NaiveDate::parse_from_str(&round.closes_on, "%Y-%m-%d")
+                .map_or(0, |d| (d - today).num_days());
+            (days_left >= 0).then_some(PulseDue { round, days_left })
+        }
+        _ => None,
+    };
     Ok(Work {
+        pulse_due,
         today,
         responses_due: responses_due(store, principal, &seats, today).await?,
         reports_due,

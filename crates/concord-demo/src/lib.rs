@@ -15,6 +15,7 @@ mod exchange;
 mod finance;
 mod measure;
 mod population;
+mod pulse;
 mod referrals;
 mod strategy;
 
@@ -27,6 +28,7 @@ pub use exchange::{seed_exchange, NORTHMOOR};
 pub use population::{
     seed_population, synth_system, PopulationSetup, PopulationSummary, BUILT_IN_COHORTS,
 };
+pub use pulse::{seed_pulse, DISPUTED_DECISION};
 pub use referrals::seed_referrals;
 
 use concord_domain::{BoardDraft, OrganisationDraft, PersonDraft, PlaceDraft, Role};

@@ -26,6 +26,7 @@ pub mod organisation;
 pub mod person;
 pub mod place;
 pub mod programme;
+pub mod pulse;
 pub mod raid;
 pub mod referral;
 pub mod strategy;

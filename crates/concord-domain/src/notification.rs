@@ -27,6 +27,7 @@ vocabulary! {
         ReferralWaiting => ("referral_waiting", "A referral is waiting for your service's reply"),
         ReferralOverdue => ("referral_overdue", "A referral has waited too long for a reply"),
         ReferralReplied => ("referral_replied", "A service has replied to your referral"),
+        PulseOpen => ("pulse_open", "The partnership trust pulse asks for your answer"),
     }
 }
 

@@ -137,6 +137,9 @@ pub struct BoardPack {
     pub withheld: usize,
     /// What-if scenarios shown with the agenda's items, with their latest results' headlines.
     pub scenarios: Vec<crate::design::PackScenario>,
+    /// The partnership trust pulse's latest closed round (for the ICB board and the
+    /// partnership), if one has closed.
+    pub trust_pulse: Option<crate::pulse::PackPulse>,
     /// When the pack was generated (UTC).
     pub generated_at: String,
 }
@@ -185,11 +188,19 @@ pub async fn board_pack(
     for programme in governed {
         reports.push(highlight(store, viewer, programme, &agenda, now).await?);
     }
-    let escalated_risks = match board.kind {
-        BoardKind::IcbBoard | BoardKind::IntegratedCarePartnership => {
-            raid::escalated_to_system(store, viewer).await?
-        }
-        _ => Vec::new(),
+    let system_board = matches!(
+        board.kind,
+        BoardKind::IcbBoard | BoardKind::IntegratedCarePartnership
+    );
+    let escalated_risks = if system_board {
+        raid::escalated_to_system(store, viewer).await?
+    } else {
+        Vec::new()
+    };
+    let trust_pulse = if system_board {
+        crate::pulse::for_pack(store).await?
+    } else {
+        None
     };
     // Only the scenarios of items this viewer may read.
     let scenarios = crate::design::for_meeting(store, &meeting.id)
@@ -199,6 +210,7 @@ pub async fn board_pack(
         .collect();
     Ok(BoardPack {
         scenarios,
+        trust_pulse,
         withheld: agenda_withheld
             + decisions.withheld
             + previous.withheld

@@ -45,6 +45,8 @@ pub struct AppState {
     pub refer: std::sync::Arc<concord_app::refer::settings::ReferSettings>,
     /// How the system publishes to other Concord systems (its signing key and publisher name).
     pub exchange: std::sync::Arc<concord_app::listen::exchange::ExchangeSettings>,
+    /// Consultations' public results, counted at most once a day.
+    pub published: std::sync::Arc<concord_app::listen::published::Cache>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             mail_configured: false,
             refer: Default::default(),
             exchange: Default::default(),
+            published: Default::default(),
         }
     }
 }

@@ -389,6 +389,27 @@ GET /have-your-say/{id}                       A A A A A A A A
 POST /have-your-say/{id}                      A A A A A A A A
 GET /have-your-say/{id}/thanks                A A A A A A A A
 GET /have-your-say/{id}/you-said-we-did       A A A A A A A A
+GET /pulse                                    S A A A A A A A
+GET /pulse/rounds/new                         S A D D D D D D
+POST /pulse/rounds                            S A D D D D D D
+GET /pulse/rounds/{id}                        S A A A A A A A
+POST /pulse/rounds/{id}/close                 S A D D D D D D
+GET /pulse/rounds/{id}/answer                 S A A A A A A A
+POST /pulse/rounds/{id}/answer                S A A A A A A A
+GET /pulse/rounds/{id}/results.csv            S A A A A A A A
+GET /pulse/trend                              S A A A A A A A
+GET /pulse/events/new                         S A D D D D D D
+POST /pulse/events                            S A D D D D D D
+GET /api/v1/pulse/rounds                      S A A A A A A A
+POST /api/v1/pulse/rounds                     S A D D D D D D
+GET /api/v1/pulse/rounds/{id}/results         S A A A A A A A
+POST /api/v1/pulse/rounds/{id}/close          S A D D D D D D
+POST /api/v1/pulse/rounds/{id}/answers        S A A A A A A A
+GET /api/v1/pulse/events                      S A A A A A A A
+POST /api/v1/pulse/events                     S A D D D D D D
+GET /have-your-say/rounds/{id}                A A A A A A A A
+GET /relationships                            S A A A A A A A
+GET /api/v1/relationships                     S A A A A A A A
 GET /consultations                            S A A A A A A A
 GET /consultations/new                        S A A A A A D D
 POST /consultations                           S A A A A A D D
@@ -417,6 +438,9 @@ GET /exchange                                 S A A A A A A A
 GET /exchange/publish                         S A D D D D D D
 POST /exchange/publish                        S A D D D D D D
 GET /exchange/published/{slug}                S A A A A A A A
+GET /exchange/case-studies/new                S A D D D D D D
+POST /exchange/case-studies/preview           S A D D D D D D
+POST /exchange/case-studies                   S A D D D D D D
 GET /exchange/peers/new                       S A D D D D D D
 POST /exchange/peers                          S A D D D D D D
 GET /exchange/peers/{id}                      S A A A A A A A
@@ -454,6 +478,7 @@ fn expectations() -> BTreeMap<(String, String), Vec<char>> {
 
 /// Ids that the path patterns are filled with.
 struct Targets {
+    pulse_round: String,
     organisation: String,
     person: String,
     place: String,
@@ -594,7 +619,20 @@ impl Targets {
         .unwrap();
         let (service, referral) = referral_targets(app).await;
         let (consultation, theme) = consultation_targets(app, &organisation, &round).await;
+        let pulse_round = concord_store::pulse::open_round(
+            &app.store,
+            &Actor {
+                person_id: Some(app.login_for("admin").person_id.clone()),
+                ..system.clone()
+            },
+            "Quarter 3",
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap();
         Targets {
+            pulse_round,
             consultation,
             theme,
             service,
@@ -638,7 +676,11 @@ impl Targets {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
         let local = pattern.trim_start_matches("/api/v1");
-        let id = if local.starts_with("/consultations/{id}")
+        let id = if local.starts_with("/pulse/rounds/{id}") {
+            self.pulse_round.clone()
+        } else if pattern.starts_with("/have-your-say/rounds/{id}") {
+            self.round.clone()
+        } else if local.starts_with("/consultations/{id}")
             || pattern.starts_with("/have-your-say/{id}")
         {
             self.consultation.clone()

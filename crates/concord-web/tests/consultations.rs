@@ -174,6 +174,18 @@ async fn a_consultation_is_answered_tagged_counted_and_closed_only_when_every_th
     let lead_p = principal(&app, "lead").await;
     let analyst_p = principal(&app, "analyst").await;
     let population = concord_app::population::Population::new(Default::default());
+    // The public results are counted once a day while people can respond: looking before and
+    // after one's own response shows the same counts.
+    let cache = concord_app::listen::published::Cache::default();
+    let before = cache
+        .get(
+            &app.store,
+            &population,
+            &store::get(&app.store, &id).await.unwrap(),
+            true,
+        )
+        .await
+        .unwrap();
     for n in 0..22 {
         let draft = concord_domain::consultation::response::ResponseDraft {
             answers: [(
@@ -196,6 +208,24 @@ async fn a_consultation_is_answered_tagged_counted_and_closed_only_when_every_th
         .await
         .unwrap();
     }
+    let after = cache
+        .get(
+            &app.store,
+            &population,
+            &store::get(&app.store, &id).await.unwrap(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.as_of, before.as_of, "counted once today");
+    assert_eq!(after.figures.respondents, before.figures.respondents);
+    let staff_view = figures::figures(&app.store, &id, &population.rule())
+        .await
+        .unwrap();
+    assert_ne!(
+        staff_view.respondents, before.figures.respondents,
+        "those who run it see the live count"
+    );
     let lead_actor = Actor::person(&lead_p, None);
     let gp = use_case::add_theme(
         &app.store,
@@ -413,6 +443,18 @@ async fn a_consultation_is_answered_tagged_counted_and_closed_only_when_every_th
         .contains("Same-week GP appointments are now a programme"));
     assert!(results.body.contains("Bus routes are the council"));
     assert!(results.body.contains("Raised by 20 people"));
+    // Closing counts afresh.
+    let closed_counts = cache
+        .get(
+            &app.store,
+            &population,
+            &store::get(&app.store, &id).await.unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(closed_counts.as_of > before.as_of);
+    assert_eq!(closed_counts.figures.respondents, staff_view.respondents);
     assert!(
         !results.body.contains("Seeing a GP the same week"),
         "no response's words are published"

@@ -487,3 +487,243 @@ async fn the_pages_offer_publishing_to_administrators_only_and_publish_what_they
         .await;
     assert!(preview.body.contains("Sign and publish version 2"));
 }
+
+#[tokio::test]
+async fn a_peers_case_study_starts_a_programme_with_its_milestones_and_where_it_came_from() {
+    let (northmoor, _) = northmoor().await;
+    let n_admin = northmoor.token("admin").await;
+    let published = publish(
+        &northmoor,
+        &n_admin,
+        json!({"type": "case_study", "slug": "fcp-msk", "content": {
+            "title": "First-contact physiotherapists", "problem": "Long waits for MSK care", "population": "Adults in 20 practices",
+            "partners": ["Northmoor and Dale ICB"], "intervention": "FCPs in practices", "started_on": "2025-04-01",
+            "costs": [], "differently": "Start sooner", "milestones": ["Recruit six FCPs", "Go live in ten practices", "Review"]}}),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.body);
+    let signed = store::latest_published(&northmoor.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.publication
+                .signed
+                .contains("First-contact physiotherapists")
+        })
+        .expect("the case study is published")
+        .publication
+        .signed;
+    let key = northmoor
+        .api(Method::GET, "/.well-known/concord/key.json", None, None)
+        .await
+        .json();
+
+    let riverside = TestApp::with_exchange("Riverside and Vale ICS", "http://riverside.test").await;
+    let r_admin = riverside.token("admin").await;
+    let added = riverside
+        .api(
+            Method::POST,
+            "/api/v1/exchange/peers",
+            Some(&r_admin),
+            Some(
+                json!({"name": "Northmoor and Dale ICS", "url": "", "public_key": key.to_string()}),
+            ),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let peer = added.json()["id"].as_str().unwrap().to_string();
+    let document: Value = serde_json::from_str(&signed).unwrap();
+    let imported = riverside
+        .api(
+            Method::POST,
+            &format!("/api/v1/exchange/peers/{peer}/documents"),
+            Some(&r_admin),
+            Some(document.clone()),
+        )
+        .await;
+    assert!(imported.status.is_success(), "{}", imported.body);
+    let doc_id = document["document"]["id"].as_str().unwrap().to_string();
+
+    // The partner lead may start programmes for their trust: the page offers it.
+    let lead = riverside.login_for("lead").clone();
+    let mut browser = riverside.browser("lead").await;
+    let page = riverside
+        .get(
+            &format!("/exchange/peers/{peer}/document?id={}", urlencode(&doc_id)),
+            &mut browser,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Start a programme from it"));
+    let query = format!("template_peer={peer}&template={}", urlencode(&doc_id));
+    let form = riverside
+        .get(
+            &format!(
+                "/organisations/{}/programmes/new?{query}",
+                lead.organisation_id
+            ),
+            &mut browser,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("First-contact physiotherapists"));
+    assert!(form.body.contains("Adopted from Northmoor and Dale ICS"));
+    let objective = concord_store::lookups::adopted_objectives(&riverside.store)
+        .await
+        .unwrap()[0]
+        .0
+        .clone();
+    let created = riverside
+        .post(
+            &format!("/organisations/{}/programmes?{query}", lead.organisation_id),
+            &mut browser,
+            &[
+                ("name", "First-contact physiotherapists in Riverside"),
+                (
+                    "summary",
+                    "Physiotherapists as the first contact for MSK in practices",
+                ),
+                ("sro_person_id", &lead.person_id),
+                ("manager_person_id", &lead.person_id),
+                ("status", "active"),
+                ("rag", "green"),
+                ("rag_reason", "Just started"),
+                ("starts_on", "2027-01-01"),
+                ("objective_ids", &objective),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let programme = created
+        .location()
+        .trim_start_matches("/programmes/")
+        .to_string();
+    let milestones = concord_store::delivery::milestones_of(&riverside.store, &programme)
+        .await
+        .unwrap();
+    let titles: Vec<(&str, &str)> = milestones
+        .iter()
+        .map(|m| (m.title.as_str(), m.forecast_on.as_str()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("Recruit six FCPs", "2027-02-01"),
+            ("Go live in ten practices", "2027-03-01"),
+            ("Review", "2027-04-01")
+        ]
+    );
+    let history = concord_store::programmes::history(&riverside.store, &programme)
+        .await
+        .unwrap();
+    assert!(history
+        .iter()
+        .any(|h| h.progress.contains("Adopted from Northmoor and Dale ICS's case study \"First-contact physiotherapists\" (version 1")));
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn an_administrator_writes_a_case_study_previews_exactly_what_is_signed_and_publishes_it() {
+    let app = TestApp::with_exchange("Riverside and Vale ICS", "http://riverside.test").await;
+    let mut admin = app.browser("admin").await;
+    let form = app.get("/exchange/case-studies/new", &mut admin).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let partner = concord_store::lookups::partner_organisations(&app.store)
+        .await
+        .unwrap()[0]
+        .0
+        .clone();
+    let fields = |problem: &'static str, costs: &'static str| {
+        vec![
+            ("title", "Same-day GP hubs"),
+            ("problem", problem),
+            ("population", "Adults registered in 12 practices"),
+            ("partner_ids", partner.as_str()),
+            ("intervention", "Three hubs open 8am to 8pm"),
+            ("started_on", "2025-09-01"),
+            ("metric", ""),
+            ("costs", costs),
+            ("differently", "Book through one number from the start"),
+            ("milestones", "Open the first hub\nOpen all three"),
+        ]
+    };
+    // A cost line that does not read is named by its line; an identifier by its field.
+    let bad = app
+        .post(
+            "/exchange/case-studies/preview",
+            &mut admin,
+            &fields(
+                "Long waits",
+                "Staff | 90,000 | per year | The ICB\nRent: lots",
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Costs, line 2"), "{}", bad.body);
+    let identifying = app
+        .post(
+            "/exchange/case-studies/preview",
+            &mut admin,
+            &fields(
+                "Mr A, born 03/04/1950, waited",
+                "Staff | 90,000 | per year | The ICB",
+            ),
+        )
+        .await;
+    assert_eq!(identifying.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        identifying
+            .body
+            .contains("content.problem holds what looks like a date of birth"),
+        "{}",
+        identifying.body
+    );
+    assert_eq!(store::latest_published(&app.store).await.unwrap().len(), 0);
+
+    let good = fields(
+        "Long waits for same-day care",
+        "Staff | 90,000 | per year | The ICB",
+    );
+    let preview = app
+        .post("/exchange/case-studies/preview", &mut admin, &good)
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("exactly what will be signed"));
+    assert!(
+        preview.body.contains("£90,000.00 a year"),
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        store::latest_published(&app.store).await.unwrap().len(),
+        0,
+        "a preview publishes nothing"
+    );
+    let published = app.post("/exchange/case-studies", &mut admin, &good).await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert_eq!(
+        published.location(),
+        "/exchange/published/case-study-same-day-gp-hubs"
+    );
+    let index = app
+        .api(Method::GET, "/.well-known/concord/index.json", None, None)
+        .await
+        .json();
+    assert!(index["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"]
+            .as_str()
+            .unwrap()
+            .ends_with("/documents/case-study-same-day-gp-hubs")));
+}

@@ -587,6 +587,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             if responses > 0 {
                 println!("Listen: the Joint Forward Plan consultation with {responses} responses, themed, six themes answered.");
             }
+            let answers = concord_demo::seed_pulse(&store)
+                .await
+                .context("could not load the demo's trust pulse")?;
+            if answers > 0 {
+                println!("Listen: eight quarters of the partnership trust pulse ({answers} answers) and this quarter's round open.");
+            }
             let exchange = serve.exchange(Some(
                 &population
                     .key_file

@@ -188,6 +188,7 @@ fn format(
                 unit: String::new(),
                 x_labels: dates.to_vec(),
                 note: options_note(options),
+                events: Vec::new(),
             };
             render(chart, &labels) + "\n"
         }

@@ -34,3 +34,9 @@ pub fn may_run_consultation_for(principal: Option<&Principal>, organisation_id: 
     )
     .is_allowed()
 }
+
+/// Whether `principal` may answer the trust pulse for `organisation_id`: only where they hold a
+/// role, with no administrator override.
+pub fn may_answer_pulse_for(principal: Option<&Principal>, organisation_id: &str) -> bool {
+    decide(principal, Action::AnswerTrustPulse { organisation_id }).is_allowed()
+}

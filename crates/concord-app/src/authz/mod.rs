@@ -21,7 +21,7 @@ use concord_domain::{decide, Action, Decision, Principal};
 use concord_store::{organisations, Store, StoreError};
 
 pub use design::may_save_scenario_for;
-pub use listen::may_run_consultation_for;
+pub use listen::{may_answer_pulse_for, may_run_consultation_for};
 pub use measure::{may_act_for, ActFor};
 pub use refer::{may_make_referral, may_manage_services, referral_side};
 pub use understand::{care_organisations_of, gp_practices_of};
@@ -148,6 +148,8 @@ pub enum Rule {
     /// Reading consultation `{id}`'s free-text answers and tagging them: analysts anywhere, and
     /// those who run it.
     AnalyseConsultation,
+    /// Opening and closing trust pulse rounds and recording events: system administrators.
+    RunTrustPulse,
 }
 
 /// What a question of permission is about: the record `id` (a board, a meeting, a cohort...) and,
@@ -279,6 +281,7 @@ fn system_wide(rule: Rule) -> Option<Action<'static>> {
         Rule::ReviewBreakGlass => Action::ReviewBreakGlass,
         Rule::ManageMailQueue => Action::ManageMailQueue,
         Rule::ManageExchange => Action::ManageExchange,
+        Rule::RunTrustPulse => Action::RunTrustPulse,
         Rule::StartConsultation => Action::RunConsultation {
             owner_organisation_id: None,
         },

@@ -5,7 +5,8 @@
 //! assigned to them (and again when it is overdue), a programme's status report or a risk's review
 //! due, a risk escalated to a board they sit on, a proposal of their board decided, a what-if
 //! run they asked for finished (or failed), a referral waiting for their service's reply (and
-//! overdue), and a service's reply to a referral they made.
+//! overdue), a service's reply to a referral they made, and the trust pulse's round open and not
+//! yet answered.
 //!
 //! Working the occasions out again is harmless: each is recorded once per person
 //! ([`concord_store::notifications::record`]), so a sweep can run every few minutes.
@@ -104,6 +105,7 @@ pub async fn occasions_of(
     responses(&mut told, &work);
     actions(&mut told, &work);
     reports(&mut told, &work);
+    pulse(&mut told, &work);
     reviews(store, &mut told, &work).await?;
     escalations(store, &mut told).await?;
     runs_ended(store, &mut told, now).await?;
@@ -333,6 +335,21 @@ async fn referrals(
         );
     }
     Ok(())
+}
+
+fn pulse(told: &mut Told, work: &Work) {
+    if let Some(due) = &work.pulse_due {
+        told.add(
+            Kind::PulseOpen,
+            format!("pulse:{}", due.round.id),
+            format!("The partnership trust pulse is open: {}", due.round.title),
+            format!(
+                "Tell us how your organisation's partnerships are going, in about five minutes, by {}. Nobody, an administrator included, can see which answer is yours.",
+                format::stored_day(&due.round.closes_on)
+            ),
+            format!("/pulse/rounds/{}/answer", due.round.id),
+        );
+    }
 }
 
 fn reports(told: &mut Told, work: &Work) {

@@ -282,6 +282,7 @@ fn waits(facts: &[&ReferralFact], min_people: usize, rule: &DisclosureRule) -> W
                 unit: "working days".into(),
                 x_labels: months.iter().map(|m| m.0.clone()).collect(),
                 note: String::new(),
+                events: Vec::new(),
             };
             WaitChart {
                 svg: Some(spc::svg::render(&chart, &labels)),

@@ -209,6 +209,15 @@ pub enum Action<'a> {
     ManageMailQueue,
     /// Publish documents for the whole system to other Concord systems, and subscribe to theirs.
     ManageExchange,
+    /// Open and close rounds of the partnership trust pulse and record events to read it
+    /// against: system administrators, who speak for the whole partnership. Nobody, an
+    /// administrator included, may see who answered what.
+    RunTrustPulse,
+    /// Answer the trust pulse for an organisation: anyone holding a role there, and only there.
+    AnswerTrustPulse {
+        /// The organisation the answer speaks for.
+        organisation_id: &'a str,
+    },
     /// Run a consultation owned by an organisation (none: start one, for anyone who may for some
     /// organisation): its questions, publishing, staff-entered responses, themes, "you said, we
     /// did" and closing. Its partner leads, programme managers and analysts.
@@ -313,7 +322,19 @@ pub fn decide(principal: Option<&Principal>, action: Action<'_>) -> Decision {
         | Action::ManageFinance
         | Action::ReviewBreakGlass
         | Action::ManageMailQueue
-        | Action::ManageExchange => admin_or(None),
+        | Action::ManageExchange
+        | Action::RunTrustPulse => admin_or(None),
+        // Only for an organisation where the person holds a role: no administrator override.
+        Action::AnswerTrustPulse { organisation_id } => {
+            match p
+                .grants
+                .iter()
+                .find(|g| g.organisation_id == organisation_id)
+            {
+                Some(g) => allowed(Some(g)),
+                None => Decision::Denied,
+            }
+        }
         Action::SaveCohort {
             owner_organisation_id: None,
         } => admin_or(

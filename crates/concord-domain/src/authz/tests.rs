@@ -126,6 +126,7 @@ fn an_administrator_may_do_everything() {
         Action::ViewAudit,
         Action::ManageMailQueue,
         Action::ManageExchange,
+        Action::RunTrustPulse,
         Action::ManageAccounts,
         Action::ManageBoard {
             host_organisation_id: "y",
@@ -378,4 +379,24 @@ fn referrals_are_seen_by_the_referring_team_and_by_the_service_only_while_it_is_
     assert!(!decide(Some(&charity_lead), Action::WorkOnReferrals).is_allowed());
     assert!(!decide(Some(&admin), Action::WorkOnReferrals).is_allowed());
     assert_eq!(decide(None, referrer), Decision::NeedsSignIn);
+}
+
+#[test]
+fn the_pulse_is_answered_only_for_ones_own_organisation_and_run_by_administrators() {
+    let admin = person("a", &[("icb", Role::SystemAdministrator)]);
+    let worker = person("w", &[("hospice", Role::VcseWorker)]);
+    let answer = |org| Action::AnswerTrustPulse {
+        organisation_id: org,
+    };
+    assert!(decide(Some(&worker), answer("hospice")).is_allowed());
+    assert_eq!(decide(Some(&worker), answer("icb")), Decision::Denied);
+    // No administrator override: an administrator answers only where they hold a role.
+    assert!(decide(Some(&admin), answer("icb")).is_allowed());
+    assert_eq!(decide(Some(&admin), answer("hospice")), Decision::Denied);
+    assert!(decide(Some(&admin), Action::RunTrustPulse).is_allowed());
+    assert_eq!(
+        decide(Some(&worker), Action::RunTrustPulse),
+        Decision::Denied
+    );
+    assert_eq!(decide(None, answer("hospice")), Decision::NeedsSignIn);
 }

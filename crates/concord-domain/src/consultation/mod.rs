@@ -7,6 +7,7 @@
 //! analysts tagging the same answers agree.
 
 pub mod agreement;
+pub mod progress;
 pub mod response;
 
 use crate::validation::ValidationErrors;

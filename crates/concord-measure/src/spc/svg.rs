@@ -38,6 +38,18 @@ pub struct ChartLabels {
     /// Options that shaped the limits, shown under the title (for example "limits fixed after
     /// 12 points").
     pub note: String,
+    /// Events to read the chart against, each marked just before the point it may have
+    /// affected first and numbered in order (the page lists them by number).
+    pub events: Vec<ChartEvent>,
+}
+
+/// An event marked on a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartEvent {
+    /// The 0-based position of the first point after it.
+    pub before: usize,
+    /// What happened, for the marker's tooltip.
+    pub label: String,
 }
 
 /// Escapes text for SVG (XML) content and attributes.
@@ -338,6 +350,23 @@ pub fn render(chart: &XmrChart, labels: &ChartLabels) -> String {
         );
     }
 
+    // Events: a dotted line between the point before and the one after, numbered.
+    for (k, event) in labels.events.iter().enumerate() {
+        if event.before == 0 || event.before >= chart.points.len() {
+            continue;
+        }
+        let x = (scale.x(event.before) + scale.x(event.before - 1)) / 2.0;
+        let _ = write!(
+            out,
+            r##"<g class="spc-event"><title>{}</title><line x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{}" stroke="#005eb8" stroke-width="1.5" stroke-dasharray="1 3"/><circle cx="{x:.1}" cy="{}" r="8" fill="#005eb8"/><text x="{x:.1}" y="{}" text-anchor="middle" font-size="10" font-weight="bold" fill="#fff">{}</text></g>"##,
+            escape(&format!("Event {}: {}", k + 1, event.label)),
+            HEIGHT - BOTTOM,
+            TOP + 8.0,
+            TOP + 11.5,
+            k + 1
+        );
+    }
+
     // The data line and points.
     let path: Vec<String> = chart
         .points
@@ -395,6 +424,7 @@ mod tests {
             unit: "people".into(),
             x_labels: (1..=18).map(|d| format!("2025-{d:02}")).collect(),
             note: String::new(),
+            events: Vec::new(),
         };
         let svg = render(&chart(), &labels);
         let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");

@@ -91,6 +91,29 @@ struct Chosen {
     preview: Result<(DocumentView, u64), String>,
 }
 
+/// A prepared document drawn as it will read once signed (the same envelope, unsigned), with the
+/// version it will be.
+pub(super) async fn preview(
+    state: &crate::AppState,
+    prepared: &publish::Prepared,
+) -> Result<Option<(DocumentView, u64)>, PageError> {
+    let version =
+        store::next_version(&state.store, &state.exchange.document_id(&prepared.slug)).await?;
+    let draft = serde_json::json!({
+        "document": {
+            "type": publish::kind_code(prepared.content.kind()),
+            "id": state.exchange.document_id(&prepared.slug),
+            "version": version,
+            "published_at": concord_store::now_utc(),
+            "publisher": state.exchange.publisher,
+            "content": prepared.content.to_value(),
+        },
+        "hash": "(made when it is signed)",
+        "signature": "(made when it is signed)",
+    });
+    Ok(DocumentView::of(&draft.to_string()).map(|view| (view, version)))
+}
+
 /// `GET /exchange/publish`: the catalogue's metrics to choose from; with `type` and `metric`,
 /// exactly what would be signed and published, and the button that does it.
 pub async fn publish_form(
@@ -102,29 +125,9 @@ pub async fn publish_form(
         Some(offer) => {
             let rule = state.population.rule();
             let preview = match publish::prepare(&state.store, &rule, &offer).await {
-                Ok(prepared) => {
-                    let version = store::next_version(
-                        &state.store,
-                        &state.exchange.document_id(&prepared.slug),
-                    )
-                    .await?;
-                    // Drawn as it will read once signed: the same envelope, unsigned.
-                    let draft = serde_json::json!({
-                        "document": {
-                            "type": publish::kind_code(prepared.content.kind()),
-                            "id": state.exchange.document_id(&prepared.slug),
-                            "version": version,
-                            "published_at": concord_store::now_utc(),
-                            "publisher": state.exchange.publisher,
-                            "content": prepared.content.to_value(),
-                        },
-                        "hash": "(made when it is signed)",
-                        "signature": "(made when it is signed)",
-                    });
-                    DocumentView::of(&draft.to_string())
-                        .map(|view| (view, version))
-                        .ok_or_else(|| "The document could not be drawn".to_string())
-                }
+                Ok(prepared) => preview(&state, &prepared)
+                    .await?
+                    .ok_or_else(|| "The document could not be drawn".to_string()),
                 Err(StoreError::Invalid(errors)) => Err(errors
                     .0
                     .iter()

@@ -247,6 +247,7 @@ struct ReceivedPage {
     metrics: Vec<Metric>,
     chosen: String,
     beside: Option<Beside>,
+    adopt_for: Vec<(String, String)>,
 }
 
 /// `GET /exchange/peers/{id}/document?id=…`: a peer's document as kept, with where it came from;
@@ -295,7 +296,27 @@ pub async fn document(
         _ => None,
     };
     let title = received.arrival.title.clone();
+    // The organisations the reader may start a programme for (a case study is a template).
+    let mut adopt_for = Vec::new();
+    if let Some(principal) = permit.principal.as_ref() {
+        for g in &principal.grants {
+            if !adopt_for
+                .iter()
+                .any(|(id, _): &(String, String)| *id == g.organisation_id)
+                && permit
+                    .may(
+                        &state,
+                        Rule::CreateProgramme,
+                        Target::id(&g.organisation_id),
+                    )
+                    .await?
+            {
+                adopt_for.push((g.organisation_id.clone(), g.organisation_name.clone()));
+            }
+        }
+    }
     Ok(render(&ReceivedPage {
+        adopt_for,
         layout: Layout::new(&state, &visitor, &permit, title, "exchange"),
         chosen: query.ours,
         peer,

@@ -323,6 +323,9 @@ struct YouSaid {
     figures: Figures,
     reach: Option<concord_app::listen::reach::Reach>,
     open: bool,
+    as_of: String,
+    promises: std::collections::BTreeMap<String, concord_domain::consultation::progress::Progress>,
+    round: Option<(String, String)>,
 }
 
 /// Who responded to consultation `id` against who lives here; none without a population picture
@@ -353,10 +356,32 @@ pub async fn you_said(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let consultation = use_case::published(&state.store, &id).await?;
-    let figures = figures::figures(&state.store, &id, &state.population.rule()).await?;
-    let reach = reach_of(&state, &id).await?;
+    let open = use_case::takes_responses(&consultation);
+    let published = state
+        .published
+        .get(&state.store, &state.population, &consultation, open)
+        .await?;
+    let themes: Vec<_> = published
+        .figures
+        .themes
+        .iter()
+        .map(|t| t.0.clone())
+        .collect();
+    let promises = concord_app::listen::published::promises(&state.store, &themes).await?;
+    let round = match consultation.subject_kind {
+        concord_domain::consultation::SubjectKind::Round => {
+            concord_store::strategy::get(&state.store, &consultation.subject_id)
+                .await
+                .ok()
+                .map(|r| (r.id, r.title))
+        }
+        _ => None,
+    };
     Ok(render(&YouSaid {
-        reach,
+        promises,
+        round,
+        reach: published.reach,
+        as_of: concord_domain::format::date_time(published.as_of),
         layout: Layout::new(
             &state,
             &visitor,
@@ -364,8 +389,50 @@ pub async fn you_said(
             format!("You said, we did: {}", consultation.title),
             "have-your-say",
         ),
-        open: use_case::takes_responses(&consultation),
+        open,
+        figures: published.figures,
         consultation,
-        figures,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "listen/you_said_round.html")]
+struct RoundPage {
+    layout: Layout,
+    title: String,
+    consultations: Vec<(Consultation, Vec<concord_store::consultations::Theme>)>,
+    promises: std::collections::BTreeMap<String, concord_domain::consultation::progress::Progress>,
+}
+
+/// `GET /have-your-say/rounds/{id}`: every published consultation on a strategy round, with what
+/// people said and what was done, and how far each promise has got.
+pub async fn you_said_round(
+    Context(state, visitor, permit): Context,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let round = concord_store::strategy::get(&state.store, &id).await?;
+    let published = concord_app::listen::published::of_round(&state.store, &id).await?;
+    // A round is shown to the public only through a published consultation on it.
+    if published.is_empty() {
+        return Err(PageError::not_found());
+    }
+    let mut consultations = Vec::new();
+    let mut promises = std::collections::BTreeMap::new();
+    for c in published {
+        let themes = store::themes(&state.store, &c.id).await?;
+        promises.extend(concord_app::listen::published::promises(&state.store, &themes).await?);
+        consultations.push((c, themes));
+    }
+    Ok(render(&RoundPage {
+        layout: Layout::new(
+            &state,
+            &visitor,
+            &permit,
+            format!("You said, we did: {}", round.title),
+            "have-your-say",
+        ),
+        title: round.title,
+        consultations,
+        promises,
     }))
 }

@@ -3,8 +3,8 @@
 //! needs sign-in; publishing, adding peers and bringing in their documents are for system
 //! administrators, who speak for the whole system.
 
-use super::{consultation_api as capi, consultations as c, respond, tagging};
-use super::{exchange, exchange_api as api, peers, well_known};
+use super::{case_study, consultation_api as capi, consultations as c, respond, tagging};
+use super::{exchange, exchange_api as api, peers, pulse, pulse_api, relationships, well_known};
 use crate::authz::Rule;
 use crate::routes::{def, RouteDef};
 use axum::http::Method;
@@ -28,6 +28,112 @@ pub fn routes() -> Vec<RouteDef> {
             "/have-your-say/{id}/you-said-we-did",
             R::Public,
             respond::you_said,
+        ),
+        def(M::GET, "/pulse", R::SignedIn, pulse::overview),
+        def(
+            M::GET,
+            "/pulse/rounds/new",
+            R::RunTrustPulse,
+            pulse::new_round,
+        ),
+        def(
+            M::POST,
+            "/pulse/rounds",
+            R::RunTrustPulse,
+            pulse::open_round,
+        ),
+        def(M::GET, "/pulse/rounds/{id}", R::SignedIn, pulse::round),
+        def(
+            M::POST,
+            "/pulse/rounds/{id}/close",
+            R::RunTrustPulse,
+            pulse::close_round,
+        ),
+        def(
+            M::GET,
+            "/pulse/rounds/{id}/answer",
+            R::SignedIn,
+            pulse::answer_form,
+        ),
+        def(
+            M::POST,
+            "/pulse/rounds/{id}/answer",
+            R::SignedIn,
+            pulse::answer,
+        ),
+        def(
+            M::GET,
+            "/pulse/rounds/{id}/results.csv",
+            R::SignedIn,
+            pulse::results_csv,
+        ),
+        def(M::GET, "/pulse/trend", R::SignedIn, pulse::trend),
+        def(
+            M::GET,
+            "/pulse/events/new",
+            R::RunTrustPulse,
+            pulse::new_event,
+        ),
+        def(
+            M::POST,
+            "/pulse/events",
+            R::RunTrustPulse,
+            pulse::record_event,
+        ),
+        def(
+            M::GET,
+            "/api/v1/pulse/rounds",
+            R::SignedIn,
+            pulse_api::rounds,
+        ),
+        def(
+            M::POST,
+            "/api/v1/pulse/rounds",
+            R::RunTrustPulse,
+            pulse_api::open,
+        ),
+        def(
+            M::GET,
+            "/api/v1/pulse/rounds/{id}/results",
+            R::SignedIn,
+            pulse_api::results,
+        ),
+        def(
+            M::POST,
+            "/api/v1/pulse/rounds/{id}/close",
+            R::RunTrustPulse,
+            pulse_api::close,
+        ),
+        def(
+            M::POST,
+            "/api/v1/pulse/rounds/{id}/answers",
+            R::SignedIn,
+            pulse_api::answer,
+        ),
+        def(
+            M::GET,
+            "/api/v1/pulse/events",
+            R::SignedIn,
+            pulse_api::events,
+        ),
+        def(
+            M::POST,
+            "/api/v1/pulse/events",
+            R::RunTrustPulse,
+            pulse_api::record_event,
+        ),
+        def(M::GET, "/relationships", R::SignedIn, relationships::page),
+        def(
+            M::GET,
+            "/api/v1/relationships",
+            R::SignedIn,
+            pulse_api::relationships,
+        ),
+        def(
+            M::GET,
+            "/have-your-say/rounds/{id}",
+            R::Public,
+            respond::you_said_round,
         ),
         def(M::GET, "/consultations", R::SignedIn, c::list),
         def(M::GET, "/consultations/new", R::StartConsultation, c::new),
@@ -161,6 +267,24 @@ pub fn routes() -> Vec<RouteDef> {
             "/exchange/published/{slug}",
             R::SignedIn,
             exchange::published,
+        ),
+        def(
+            M::GET,
+            "/exchange/case-studies/new",
+            R::ManageExchange,
+            case_study::new,
+        ),
+        def(
+            M::POST,
+            "/exchange/case-studies/preview",
+            R::ManageExchange,
+            case_study::preview_page,
+        ),
+        def(
+            M::POST,
+            "/exchange/case-studies",
+            R::ManageExchange,
+            case_study::publish,
         ),
         def(M::GET, "/exchange/peers/new", R::ManageExchange, peers::new),
         def(M::POST, "/exchange/peers", R::ManageExchange, peers::add),

@@ -66,6 +66,7 @@ const DESIGN: MenuItem = ("design", "/design", "Design");
 const SERVICES: MenuItem = ("services", "/services", "Services");
 const REFERRALS: MenuItem = ("referrals", "/referrals", "Referrals");
 const CONSULTATIONS: MenuItem = ("consultations", "/consultations", "Consultations");
+const PULSE: MenuItem = ("pulse", "/pulse", "Trust pulse");
 const EXCHANGE: MenuItem = ("exchange", "/exchange", "Exchange");
 const AUDIT: MenuItem = ("audit", "/audit", "Audit log");
 
@@ -97,6 +98,7 @@ pub fn menu_for(roles: &[Role]) -> Vec<MenuItem> {
         DESIGN,
         SERVICES,
         CONSULTATIONS,
+        PULSE,
         EXCHANGE,
     ];
     let mut menu = vec![HOME, SEARCH];

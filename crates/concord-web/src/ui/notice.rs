@@ -97,6 +97,10 @@ concord_domain::vocabulary! {
         ResponseEntered => ("response-entered", "The response has been entered. You can enter the next one below."),
         ResponseSent => ("response-sent", "Your response has been sent."),
         AnswerTagged => ("answer-tagged", "Your tags have been saved. Here is the next answer."),
+        PulseRoundOpened => ("pulse-round-opened", "The round is open. Everyone who holds a role in a partner organisation can answer it until it closes."),
+        PulseRoundClosed => ("pulse-round-closed", "The round is closed. Its results are shown below, under the disclosure rule."),
+        PulseAnswered => ("pulse-answered", "Thank you: your answer has been kept. Nobody, an administrator included, can see which answer was yours."),
+        PulseEventRecorded => ("pulse-event-recorded", "The event has been recorded. Charts of the pulse mark it before the first round that closed after it."),
         SelfReferralSent => ("self-referral-sent", "Your request has been sent. The service will get in touch with you the way you asked."),
     }
 }

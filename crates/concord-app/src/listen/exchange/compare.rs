@@ -100,6 +100,7 @@ pub fn chart(
         } else {
             String::new()
         },
+        events: Vec::new(),
     };
     Ok((chart, labels))
 }

@@ -13,7 +13,7 @@ use crate::ui::notice::{Next, Notice};
 use crate::ui::{render, Choice, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use concord_domain::meeting::ConfidentialityScope;
 use concord_domain::programme::{ProgrammeDraft, Rag};
@@ -221,6 +221,7 @@ async fn programme_fields(
         .build())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn programme_form(
     state: &AppState,
     visitor: &Visitor,
@@ -229,10 +230,19 @@ async fn programme_form(
     heading: &str,
     draft: &ProgrammeDraft,
     errors: ValidationErrors,
+    template: Option<&concord_app::listen::exchange::adopt::Template>,
 ) -> Result<Response, PageError> {
     let def = FormDef {
         warning: None,
-        intro: String::new(),
+        intro: template
+            .map(|t| {
+                format!(
+                    "{} Once saved, the programme takes its {} milestones, a month apart from the start date, for you to re-plan.",
+                    t.provenance,
+                    t.milestones.len()
+                )
+            })
+            .unwrap_or_default(),
         heading: heading.into(),
         caption: "Programmes".into(),
         back: ("/programmes".into(), "Programmes".into()),
@@ -249,11 +259,49 @@ async fn programme_form(
 
 const PROGRAMME_LISTS: &[&str] = &["objective_ids", "partner_ids"];
 
-/// `GET /organisations/{id}/programmes/new`.
+/// A peer's case study to start a programme from (`GET` and `POST` carry it in the address).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FromCaseStudy {
+    /// The peer's id.
+    template_peer: Option<String>,
+    /// The case study's document id at the peer.
+    template: Option<String>,
+}
+
+impl FromCaseStudy {
+    async fn template(
+        &self,
+        state: &AppState,
+    ) -> Result<Option<concord_app::listen::exchange::adopt::Template>, PageError> {
+        match (&self.template_peer, &self.template) {
+            (Some(peer), Some(doc)) => Ok(Some(
+                concord_app::listen::exchange::adopt::template(&state.store, peer, doc).await?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    fn query(&self) -> String {
+        match (&self.template_peer, &self.template) {
+            (Some(peer), Some(doc)) => format!(
+                "?{}",
+                form_urlencoded::Serializer::new(String::new())
+                    .append_pair("template_peer", peer)
+                    .append_pair("template", doc)
+                    .finish()
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// `GET /organisations/{id}/programmes/new`, filled from a peer's case study when one is named.
 pub async fn new_programme(
     Context(state, visitor, permit): Context,
     Path(org): Path<String>,
+    Query(from): Query<FromCaseStudy>,
 ) -> Result<Response, PageError> {
+    let template = from.template(&state).await?;
     let draft = ProgrammeDraft {
         lead_organisation_id: org.clone(),
         status: "active".into(),
@@ -262,40 +310,55 @@ pub async fn new_programme(
             .as_ref()
             .map(|p| p.person_id.clone())
             .unwrap_or_default(),
+        name: template
+            .as_ref()
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+        summary: template
+            .as_ref()
+            .map(|t| t.summary.clone())
+            .unwrap_or_default(),
         ..Default::default()
     };
     programme_form(
         &state,
         &visitor,
         &permit,
-        format!("/organisations/{org}/programmes"),
+        format!("/organisations/{org}/programmes{}", from.query()),
         "Start a programme",
         &draft,
         ValidationErrors::default(),
+        template.as_ref(),
     )
     .await
 }
 
-/// `POST /organisations/{id}/programmes`: the lead organisation is the one in the path.
+/// `POST /organisations/{id}/programmes`: the lead organisation is the one in the path; a
+/// programme started from a case study then takes its milestones and a note of where it came
+/// from.
 pub async fn create_programme(
     Context(state, visitor, permit): Context,
     Path(org): Path<String>,
+    Query(from): Query<FromCaseStudy>,
     PageForm(form): PageForm<Form>,
 ) -> Result<Response, PageError> {
+    let template = from.template(&state).await?;
     let mut draft: ProgrammeDraft = parse(&form, PROGRAMME_LISTS)?;
     draft.lead_organisation_id = org.clone();
+    let adoption = template.as_ref().map(|t| t.adoption());
     settle(
-        programmes::create(&state.store, &permit.actor, &draft).await,
+        programmes::create_adopted(&state.store, &permit.actor, &draft, adoption.as_ref()).await,
         |id| Next::to(format!("/programmes/{id}"), Notice::ProgrammeSaved),
         |errors| {
             programme_form(
                 &state,
                 &visitor,
                 &permit,
-                format!("/organisations/{org}/programmes"),
+                format!("/organisations/{org}/programmes{}", from.query()),
                 "Start a programme",
                 &draft,
                 errors,
+                template.as_ref(),
             )
         },
     )
@@ -340,6 +403,7 @@ pub async fn edit_programme(
         &format!("Edit {}", p.name),
         &draft,
         ValidationErrors::default(),
+        None,
     )
     .await
 }
@@ -363,6 +427,7 @@ pub async fn update_programme(
                 "Edit programme",
                 &draft,
                 errors,
+                None,
             )
         },
     )

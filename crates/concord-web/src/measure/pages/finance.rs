@@ -310,6 +310,7 @@ pub async fn body(
                 unit: "£".into(),
                 x_labels: axis_labels,
                 note: "Target line: break even (£0)".into(),
+                events: Vec::new(),
             },
         )
     });

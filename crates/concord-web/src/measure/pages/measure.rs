@@ -285,6 +285,7 @@ pub async fn series(
                 unit: metric.unit.clone(),
                 x_labels: values.iter().map(|v| v.period.clone()).collect(),
                 note: String::new(),
+                events: Vec::new(),
             },
         )
     });

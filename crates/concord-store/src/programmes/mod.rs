@@ -11,6 +11,10 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
+mod adoption;
+use adoption::adopt;
+pub use adoption::Adoption;
+
 /// A programme, with the names of the people and bodies it refers to.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Programme {
@@ -383,6 +387,16 @@ pub async fn create(
     actor: &Actor,
     draft: &ProgrammeDraft,
 ) -> Result<String, StoreError> {
+    create_adopted(store, actor, draft, None).await
+}
+
+/// Creates a programme, with what it adopts, in one transaction: all of it or none.
+pub async fn create_adopted(
+    store: &Store,
+    actor: &Actor,
+    draft: &ProgrammeDraft,
+    adoption: Option<&Adoption>,
+) -> Result<String, StoreError> {
     let id = crate::new_id();
     let entry = AuditEntry::success(
         actor,
@@ -441,6 +455,9 @@ pub async fn create(
                 },
             )
             .await?;
+            if let Some(adoption) = adoption {
+                adopt(tx.conn(), actor, &id, &valid, adoption, &now).await?;
+            }
             tx.commit(entry).await
         })
         .await?;

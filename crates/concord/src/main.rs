@@ -6,6 +6,7 @@ mod directory;
 mod exchange;
 mod notify;
 mod population;
+mod serve;
 mod sim;
 mod spc;
 mod waitlist;

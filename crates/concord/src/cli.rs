@@ -1,8 +1,8 @@
 //! Command-line interface: parsing (clap) and one function per command.
 
+use crate::serve::{print_demo, serve_until_stopped, ServeArgs};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use crate::serve::{print_demo, serve_until_stopped, ServeArgs};
 use concord_domain::{OrganisationDraft, PersonDraft};
 use concord_store::{accounts, audit, organisations, people, Actor, AuditFilter, Store};
 use std::io::{BufRead, IsTerminal};

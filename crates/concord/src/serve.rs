@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
+use concord_store::Store;
 use std::net::SocketAddr;
 
 /// Where and how to serve, with the settings the running system needs.
@@ -97,7 +98,11 @@ impl ServeArgs {
     }
 
     /// The population configuration, with these defaults for what was not given.
-    pub(crate) fn population(&self, store: &str, key: &str) -> concord_app::population::PopulationConfig {
+    pub(crate) fn population(
+        &self,
+        store: &str,
+        key: &str,
+    ) -> concord_app::population::PopulationConfig {
         concord_app::population::PopulationConfig {
             store: self
                 .population_store

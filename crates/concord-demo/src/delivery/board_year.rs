@@ -1,8 +1,9 @@
 //! The demo programmes' boards: a year of meetings with agendas, decisions and actions, some of
 //! them overdue.
 
-use super::Spec;
-use chrono::NaiveDate;
+use super::{as_person, month_end, ymd, Spec};
+use chrono::{Duration, NaiveDate};
+use concord_domain::meeting::{ActionDraft, AgendaItemDraft, DecisionDraft, MeetingDraft};
 use concord_store::{boards, meetings, Store, StoreError};
 
 pub(super) async fn seed_meetings(

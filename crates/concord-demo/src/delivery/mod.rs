@@ -6,16 +6,11 @@
 //! Dates are relative to today, so the history is always the last twelve months and overdue
 //! actions are really overdue.
 
-mod pdsa;
 mod board_year;
+mod pdsa;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use concord_domain::improvement::{
-    ChangeIdeaDraft, DriverDraft, ImprovementMeasurementDraft, ImprovementProjectDraft, PdsaDraft,
-};
-use concord_domain::meeting::{
-    london_date, ActionDraft, AgendaItemDraft, DecisionDraft, MeetingDraft,
-};
+use concord_domain::meeting::london_date;
 use concord_domain::programme::{
     BenefitDraft, BenefitImpactDraft, MeasurementDraft, MilestoneDraft, ProgrammeDraft,
     ProjectDraft, StatusUpdateDraft,
@@ -25,8 +20,8 @@ use concord_domain::raid::{
 };
 use concord_store::raid::RaidTable;
 use concord_store::{
-    boards, delivery, improvement, lookups, meetings, objectives, people, programmes, raid,
-    strategy, Actor, Store, StoreError,
+    boards, delivery, lookups, meetings, objectives, people, programmes, raid, strategy, Actor,
+    Store, StoreError,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -1,8 +1,14 @@
 //! The demo's frontline improvement project: a driver diagram, change ideas, PDSA cycles and a run
 //! chart of its measure.
 
-use chrono::NaiveDate;
-use concord_store::{Actor, Store, StoreError};
+use super::{as_person, ymd};
+use chrono::{Duration, NaiveDate};
+use concord_domain::improvement::{
+    ChangeIdeaDraft, DriverDraft, ImprovementMeasurementDraft, ImprovementProjectDraft, PdsaDraft,
+};
+use concord_store::{improvement, people, Actor, Store, StoreError};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 pub(super) async fn seed_improvement(
     store: &Store,

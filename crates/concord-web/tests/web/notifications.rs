@@ -3,7 +3,7 @@
 //! while the server is down, never sent twice; each person's settings and the e-mail's unsubscribe
 //! link are obeyed.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};

@@ -2,7 +2,7 @@
 //! changes leave an issued version byte for byte as it was, and issuing again makes a new version.
 //! Packs open with apologies, declarations of interest and the previous minutes for approval.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -1,7 +1,7 @@
 //! HTTP-level behaviour against the real router and a real database: sessions, CSRF, headers, bad
 //! input through pages and the API, problem+json, pagination and the OpenAPI document.
 
-mod common;
+use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 use common::{csrf_in, Browser, TestApp};

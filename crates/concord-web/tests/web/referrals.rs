@@ -3,7 +3,7 @@
 //! only while the referral is with it; each side makes only its own moves; every view of a
 //! referral is audited before it is served, and nothing is served when it cannot be.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::referrals::*;

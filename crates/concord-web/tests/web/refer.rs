@@ -4,7 +4,7 @@
 //! formats checked). Imports are all or nothing, idempotent, and never take a service from the
 //! partner it belongs to; only a partner's own people (or administrators) import its services.
 
-mod common;
+use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 use common::TestApp;

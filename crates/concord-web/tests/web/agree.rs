@@ -1,7 +1,7 @@
 //! Agree over HTTP: partners give their views, the alignment view computes from them, and bad input
 //! is refused with the field named.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::TestApp;

@@ -1,7 +1,7 @@
 //! Referrals through the API: Concord's JSON and FHIR R4 (a GP system sends a ServiceRequest,
 //! a service moves the Task), each checked against HL7's R4 structure at every state.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::referrals::*;

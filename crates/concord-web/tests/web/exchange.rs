@@ -5,7 +5,7 @@
 //! Publishing is for administrators only, refuses anything that could identify a person, and
 //! passes counts through the disclosure rule (checked against hand-worked values).
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::TestApp;

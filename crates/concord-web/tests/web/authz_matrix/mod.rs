@@ -2,8 +2,7 @@
 //! anonymously, and checks each answer against one table of expectations written out by hand below.
 //! A route missing from the table (or a table row naming no route) fails the test.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 mod targets;
 
 use axum::http::{Method, StatusCode};

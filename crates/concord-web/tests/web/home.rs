@@ -2,7 +2,7 @@
 //! (responses their organisation owes, status reports due, late milestones, actions, worklists),
 //! and the menu leads with what their role uses most.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;

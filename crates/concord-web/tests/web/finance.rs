@@ -2,7 +2,7 @@
 //! the year's rule; returns and values are uploaded as CSV files (multipart, CSRF-checked), all or
 //! nothing, only for organisations the uploader answers for; the API gives money as exact strings.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, Reply, TestApp};

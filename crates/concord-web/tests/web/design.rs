@@ -5,7 +5,7 @@
 //! its results are ready. Nobody changes or runs another
 //! organisation's scenario, and nobody queues more than three runs at once.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, TestApp};

@@ -3,7 +3,7 @@
 //! cohort (checked against the synthetic files themselves), is audited before it is served and is
 //! not served when the audit cannot be written; break glass needs a reason and is raised for review.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;
@@ -516,7 +516,7 @@ async fn a_practice_works_down_its_worklist_marks_people_and_exports_it() {
         &concord_store::Actor::system("test"),
         None,
         &admin.organisation_id,
-        include_str!("../../../data/cohorts/social-isolation.toml"),
+        include_str!("../../../../data/cohorts/social-isolation.toml"),
     )
     .await
     .unwrap();

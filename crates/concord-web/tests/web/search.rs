@@ -2,7 +2,7 @@
 //! (each role follows every hit), asks anonymous visitors to sign in, and answers quickly (p95
 //! over the demo, printed and held under 100 ms).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -6,12 +6,37 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use concord_demo::{DemoLogin, DemoSummary};
-use concord_store::{testing::fresh_store, Actor, Store};
+use concord_store::testing::Template;
+use concord_store::{Actor, Store};
 use http_body_util::BodyExt;
+use std::sync::OnceLock;
 use tower::ServiceExt;
 
 pub mod referrals;
 pub mod smtp;
+
+/// The demo system, loaded once for the whole test run (on a thread and runtime of its own, as each
+/// test's runtime ends with the test) and copied for each test.
+static DEMO: OnceLock<(Template, DemoSummary)> = OnceLock::new();
+
+/// A fresh database holding the demo system, and the demo's summary.
+pub async fn demo_store() -> (Store, DemoSummary) {
+    let (template, demo) = DEMO.get_or_init(|| {
+        std::thread::spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to load the demo on")
+                .block_on(Template::fill(|store| async move {
+                    concord_demo::seed(&store).await
+                }))
+                .expect("demo data")
+        })
+        .join()
+        .expect("the demo loads")
+    });
+    (template.copy().await.expect("test database"), demo.clone())
+}
 
 /// The application under test.
 pub struct TestApp {
@@ -84,8 +109,7 @@ impl TestApp {
     /// A fresh database with the demo system and a synthetic population of `people` ingested into
     /// `dir`, served with the population configured (the default disclosure rule).
     pub async fn with_population(dir: &std::path::Path, people: usize) -> TestApp {
-        let store = fresh_store().await.expect("test database");
-        let demo = concord_demo::seed(&store).await.expect("demo data");
+        let (store, demo) = demo_store().await;
         let setup = concord_demo::PopulationSetup {
             store: dir.join("population"),
             key_file: dir.join("population.key"),
@@ -113,8 +137,7 @@ impl TestApp {
 
     /// A fresh database with the demo system loaded.
     pub async fn new() -> TestApp {
-        let store = fresh_store().await.expect("test database");
-        let demo = concord_demo::seed(&store).await.expect("demo data");
+        let (store, demo) = demo_store().await;
         let router = concord_web::router(concord_web::AppState::new(
             store.clone(),
             "Riverside and Vale ICS",
@@ -129,8 +152,7 @@ impl TestApp {
     /// A fresh database with the demo system loaded, publishing to other systems as
     /// `system_name` at `public_url` with a new signing key.
     pub async fn with_exchange(system_name: &str, public_url: &str) -> TestApp {
-        let store = fresh_store().await.expect("test database");
-        let demo = concord_demo::seed(&store).await.expect("demo data");
+        let (store, demo) = demo_store().await;
         let mut state = concord_web::AppState::new(store.clone(), system_name);
         state.exchange = std::sync::Arc::new(concord_app::listen::exchange::ExchangeSettings::new(
             concord_exchange::SystemKey::generate(),

@@ -3,7 +3,7 @@
 //! analysts whose agreement is worked by hand, counted through the disclosure rule, and closed
 //! only once every theme has its "you said, we did" answer, which the public page then shows.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Browser, TestApp};

@@ -2,7 +2,7 @@
 //! hostile nesting, open redirects, parallel password guesses, bodies read before routing, PDF
 //! printing without a cap, confidential titles in the audit export, and the API contract.
 
-mod common;
+use crate::common;
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, Method, Request, StatusCode};

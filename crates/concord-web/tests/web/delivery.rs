@@ -2,7 +2,7 @@
 //! decisions recorded by board members flowing into the next board pack, confidential items kept
 //! from non-members everywhere they could show.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -2,7 +2,7 @@
 //! district and places now, reads its page, and imports their own organisation's services (a
 //! JSON feed and a CSV data package) through the upload form; nobody imports another's.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, Reply, TestApp};

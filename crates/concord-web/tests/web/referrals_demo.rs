@@ -1,7 +1,7 @@
 //! The demo's two years of referrals, loaded through the lifecycle: each move replayed, the
 //! referral measures computed from them, what a live referral carries for the figures.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

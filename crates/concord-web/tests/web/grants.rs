@@ -2,7 +2,7 @@
 //! every kind of signed-in person, to themselves and to someone else. The expectations are written
 //! out by hand below (the rule table of `concord_domain::grants`), not computed from the policy.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{Browser, TestApp};

@@ -3,7 +3,7 @@
 //! never let anyone work out a withheld one by differencing two views (a cell against its column,
 //! the page against the API and the export) — so one person's answer stays theirs.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::TestApp;

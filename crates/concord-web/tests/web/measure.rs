@@ -1,7 +1,7 @@
 //! Measure over HTTP: the dashboard shows every metric's series with its icons to everyone signed
 //! in; a series page draws the SPC chart with the data table beside it; strangers are sent away.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

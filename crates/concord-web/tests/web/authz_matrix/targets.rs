@@ -205,7 +205,13 @@ impl Targets {
     }
 
     /// The concrete path for a pattern, making fresh objects for routes that destroy their target.
-    pub(crate) async fn path_for(&self, app: &TestApp, method: &Method, pattern: &str, n: usize) -> String {
+    pub(crate) async fn path_for(
+        &self,
+        app: &TestApp,
+        method: &Method,
+        pattern: &str,
+        n: usize,
+    ) -> String {
         let system = Actor::system("test");
         let mut person_id = self.person.clone();
         let local = pattern.trim_start_matches("/api/v1");

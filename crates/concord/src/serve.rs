@@ -117,6 +117,20 @@ impl ServeArgs {
             },
         }
     }
+
+    /// Takes the address and port to serve on; fails at once, naming them, if they are in use.
+    pub(crate) async fn listen(&self) -> Result<tokio::net::TcpListener> {
+        let address = format!("{}:{}", self.bind, self.port);
+        tokio::net::TcpListener::bind(&address)
+            .await
+            .with_context(|| {
+                format!(
+                    "could not listen on {address}: is another program (or another Concord) using \
+                 port {}? Choose another with --port",
+                    self.port
+                )
+            })
+    }
 }
 
 /// Says what the demo holds and how to sign in to it.
@@ -150,22 +164,6 @@ pub(crate) fn print_demo(summary: &concord_demo::DemoSummary, serve: &ServeArgs)
         serve.bind, serve.port
     );
     println!();
-}
-
-impl ServeArgs {
-    /// Takes the address and port to serve on; fails at once, naming them, if they are in use.
-    pub(crate) async fn listen(&self) -> Result<tokio::net::TcpListener> {
-        let address = format!("{}:{}", self.bind, self.port);
-        tokio::net::TcpListener::bind(&address)
-            .await
-            .with_context(|| {
-                format!(
-                    "could not listen on {address}: is another program (or another Concord) using \
-                 port {}? Choose another with --port",
-                    self.port
-                )
-            })
-    }
 }
 
 /// Serves the pages and API, with the background workers, until Ctrl-C.
